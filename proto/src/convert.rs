@@ -1,0 +1,318 @@
+//! Between the gRPC messages of [`crate::v1`] and the validated domain types.
+//!
+//! Everything arriving over gRPC passes through here, so this is where a request's
+//! fields are checked; the error names the field as the request spells it.
+
+use ulid::Ulid;
+
+use crate::domain::{
+    self, Availability, ForTag, Opportunity, OpportunityKind, OpportunityStatus, Pay, SafeHouse, Sector,
+};
+use crate::time::CivilDate;
+use crate::v1;
+use crate::validate::{self, ValidationError};
+
+/// Parses a ULID given for `field`.
+pub fn parse_id(field: &str, value: &str) -> Result<Ulid, ValidationError> {
+    Ulid::from_string(value.trim())
+        .map_err(|_| ValidationError::new(field, format!("must be a 26-character ULID (got {value:?})")))
+}
+
+fn pay_from_v1(pay: Option<&v1::Pay>) -> Result<Pay, ValidationError> {
+    match pay {
+        None => Ok(Pay::Unpaid),
+        Some(p) => Pay::paid(i64::from(p.pence), &p.per),
+    }
+}
+
+fn closes_on(value: &str) -> Result<Option<CivilDate>, ValidationError> {
+    if value.trim().is_empty() { Ok(None) } else { CivilDate::parse("closes_on", value).map(Some) }
+}
+
+fn for_tags(values: &[String]) -> Result<Vec<ForTag>, ValidationError> {
+    values.iter().enumerate().map(|(i, t)| ForTag::parse(&format!("for[{i}]"), t)).collect()
+}
+
+fn beds(field: &str, value: i64) -> Result<u16, ValidationError> {
+    Ok(validate::range(field, value, 0, domain::limits::MAX_BEDS)? as u16)
+}
+
+fn nights(value: i64) -> Result<u16, ValidationError> {
+    Ok(validate::range("longest_stay_nights", value, 1, domain::limits::MAX_STAY_NIGHTS)? as u16)
+}
+
+/// A new, open opportunity from what an operator gave.
+pub fn opportunity_from_fields(id: Ulid, f: &v1::OpportunityFields) -> Result<Opportunity, ValidationError> {
+    Opportunity {
+        id,
+        title: f.title.clone(),
+        kind: OpportunityKind::parse("kind", &f.kind)?,
+        sector: Sector::parse("sector", &f.sector)?,
+        description: f.description.clone(),
+        area: f.area.clone(),
+        remote: f.remote,
+        hours_per_week: f.hours_per_week,
+        pay: pay_from_v1(f.pay.as_ref())?,
+        expenses_paid: f.expenses_paid,
+        skills: f.skills.clone(),
+        support: f.support.clone(),
+        lived_experience_required: f.lived_experience_required,
+        how_to_apply: f.how_to_apply.clone(),
+        closes_on: closes_on(&f.closes_on)?,
+        status: OpportunityStatus::Open,
+    }
+    .validate()
+}
+
+/// Applies a patch; the result is validated as a whole.
+pub fn patch_opportunity(mut o: Opportunity, p: &v1::OpportunityPatch) -> Result<Opportunity, ValidationError> {
+    if let Some(v) = &p.title {
+        o.title = v.clone();
+    }
+    if let Some(v) = &p.kind {
+        o.kind = OpportunityKind::parse("kind", v)?;
+    }
+    if let Some(v) = &p.sector {
+        o.sector = Sector::parse("sector", v)?;
+    }
+    if let Some(v) = &p.description {
+        o.description = v.clone();
+    }
+    if let Some(v) = &p.area {
+        o.area = v.clone();
+    }
+    if let Some(v) = p.remote {
+        o.remote = v;
+    }
+    if p.clear_hours {
+        o.hours_per_week = None;
+    } else if let Some(v) = p.hours_per_week {
+        o.hours_per_week = Some(v);
+    }
+    if p.unpaid && p.pay.is_some() {
+        return Err(ValidationError::new("pay", "give either pay or unpaid, not both"));
+    }
+    if p.unpaid {
+        o.pay = Pay::Unpaid;
+    } else if p.pay.is_some() {
+        o.pay = pay_from_v1(p.pay.as_ref())?;
+    }
+    if let Some(v) = p.expenses_paid {
+        o.expenses_paid = v;
+    }
+    if let Some(v) = &p.skills {
+        o.skills = v.values.clone();
+    }
+    if let Some(v) = &p.support {
+        o.support = v.values.clone();
+    }
+    if let Some(v) = p.lived_experience_required {
+        o.lived_experience_required = v;
+    }
+    if let Some(v) = &p.how_to_apply {
+        o.how_to_apply = v.clone();
+    }
+    if let Some(v) = &p.closes_on {
+        o.closes_on = closes_on(v)?;
+    }
+    if let Some(v) = &p.status {
+        o.status = match OpportunityStatus::parse("status", v)? {
+            OpportunityStatus::Withdrawn => {
+                return Err(ValidationError::new("status", "use withdraw to withdraw an opportunity"));
+            }
+            s => s,
+        };
+    }
+    o.validate()
+}
+
+pub fn opportunity_to_v1(o: &Opportunity, hub: &str, seq: u64, updated_at_ms: i64) -> v1::Opportunity {
+    v1::Opportunity {
+        id: o.id.to_string(),
+        hub: hub.to_owned(),
+        title: o.title.clone(),
+        kind: o.kind.as_str().to_owned(),
+        sector: o.sector.as_str().to_owned(),
+        description: o.description.clone(),
+        area: o.area.clone(),
+        remote: o.remote,
+        hours_per_week: o.hours_per_week,
+        pay: match o.pay {
+            Pay::Unpaid => None,
+            Pay::Paid { pence, per } => Some(v1::Pay { pence, per: per.as_str().to_owned() }),
+        },
+        expenses_paid: o.expenses_paid,
+        skills: o.skills.clone(),
+        support: o.support.clone(),
+        lived_experience_required: o.lived_experience_required,
+        how_to_apply: o.how_to_apply.clone(),
+        closes_on: o.closes_on.map(|d| d.to_string()).unwrap_or_default(),
+        status: o.status.as_str().to_owned(),
+        seq,
+        updated_at_ms,
+    }
+}
+
+/// A new safe house from what an operator gave, without availability.
+pub fn safehouse_from_fields(id: Ulid, f: &v1::SafeHouseFields) -> Result<SafeHouse, ValidationError> {
+    SafeHouse {
+        id,
+        name: f.name.clone(),
+        area: f.area.clone(),
+        for_tags: for_tags(&f.for_tags)?,
+        beds_total: beds("beds_total", f.beds_total)?,
+        wheelchair_access: f.wheelchair_access,
+        self_referral: f.self_referral,
+        longest_stay_nights: f.longest_stay_nights.map(nights).transpose()?,
+        phone: f.phone.clone(),
+        description: f.description.clone(),
+        availability: None,
+    }
+    .validate()
+}
+
+/// Applies a patch; the result is validated as a whole (beds free ≤ beds total).
+pub fn patch_safehouse(mut s: SafeHouse, p: &v1::SafeHousePatch) -> Result<SafeHouse, ValidationError> {
+    if let Some(v) = &p.name {
+        s.name = v.clone();
+    }
+    if let Some(v) = &p.area {
+        s.area = v.clone();
+    }
+    if let Some(v) = &p.for_tags {
+        s.for_tags = for_tags(&v.values)?;
+    }
+    if let Some(v) = p.beds_total {
+        s.beds_total = beds("beds_total", v)?;
+    }
+    if let Some(v) = p.wheelchair_access {
+        s.wheelchair_access = v;
+    }
+    if let Some(v) = p.self_referral {
+        s.self_referral = v;
+    }
+    if p.clear_longest_stay {
+        s.longest_stay_nights = None;
+    } else if let Some(v) = p.longest_stay_nights {
+        s.longest_stay_nights = Some(nights(v)?);
+    }
+    if let Some(v) = &p.phone {
+        s.phone = v.clone();
+    }
+    if let Some(v) = &p.description {
+        s.description = v.clone();
+    }
+    s.validate()
+}
+
+/// Sets a safe house's availability as reported now.
+pub fn set_availability(
+    mut s: SafeHouse,
+    beds_free: i64,
+    valid_for_secs: u64,
+    now_ms: i64,
+) -> Result<SafeHouse, ValidationError> {
+    let beds_free = beds("beds_free", beds_free)?;
+    let valid_for = if valid_for_secs == 0 { domain::DEFAULT_VALID_FOR_SECS } else { valid_for_secs };
+    validate::range("valid_for_secs", valid_for as i64, 1, domain::MAX_VALID_FOR_SECS as i64)?;
+    s.availability =
+        Some(Availability { beds_free, updated_at_ms: now_ms, valid_until_ms: now_ms + valid_for as i64 * 1000 });
+    s.validate()
+}
+
+/// The gRPC form of a safe house as seen at `now_ms`: stale availability is reported
+/// as unknown (`beds_free` absent, `stale` true), never as the old number.
+pub fn safehouse_to_v1(
+    s: &SafeHouse,
+    hub: &str,
+    seq: u64,
+    updated_at_ms: i64,
+    withdrawn: bool,
+    now_ms: i64,
+) -> v1::SafeHouse {
+    v1::SafeHouse {
+        id: s.id.to_string(),
+        hub: hub.to_owned(),
+        name: s.name.clone(),
+        area: s.area.clone(),
+        for_tags: s.for_tags.iter().map(|t| t.as_str().to_owned()).collect(),
+        beds_total: u32::from(s.beds_total),
+        wheelchair_access: s.wheelchair_access,
+        self_referral: s.self_referral,
+        longest_stay_nights: s.longest_stay_nights.map(u32::from),
+        phone: s.phone.clone(),
+        description: s.description.clone(),
+        availability: s.availability.map(|a| {
+            let free = a.beds_free_at(now_ms);
+            v1::Availability {
+                beds_free: free.map(u32::from),
+                updated_at_ms: a.updated_at_ms,
+                valid_until_ms: a.valid_until_ms,
+                stale: free.is_none(),
+            }
+        }),
+        status: if withdrawn { "withdrawn" } else { "active" }.to_owned(),
+        seq,
+        updated_at_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> v1::OpportunityFields {
+        v1::OpportunityFields {
+            title: "Cafe assistant".into(),
+            kind: "paid-job".into(),
+            sector: "ordinary".into(),
+            area: "Hebden Bridge".into(),
+            pay: Some(v1::Pay { pence: 1250, per: "hour".into() }),
+            ..Default::default()
+        }
+    }
+
+    fn check(mutate: impl FnOnce(&mut v1::OpportunityFields), field: &str) {
+        let mut f = fields();
+        mutate(&mut f);
+        let e = opportunity_from_fields(Ulid::new(), &f).unwrap_err();
+        assert_eq!(e.field, field, "{e}");
+    }
+
+    #[test]
+    fn opportunity_fields_are_checked() {
+        assert!(opportunity_from_fields(Ulid::new(), &fields()).is_ok());
+        check(|f| f.title = String::new(), "title");
+        check(|f| f.kind = "astronaut".into(), "kind");
+        check(|f| f.sector = String::new(), "sector");
+        check(|f| f.area = String::new(), "area");
+        check(|f| f.description = "x".repeat(10 * 1024 * 1024), "description");
+        check(|f| f.pay = Some(v1::Pay { pence: 0, per: "hour".into() }), "pay.pence");
+        check(|f| f.pay = Some(v1::Pay { pence: 10, per: "week".into() }), "pay.per");
+        check(|f| f.closes_on = "tomorrow".into(), "closes_on");
+        check(|f| f.skills = vec!["a".into(); 21], "skills");
+    }
+
+    #[test]
+    fn safehouse_checks_and_staleness() {
+        let f = v1::SafeHouseFields {
+            name: "Women's house".into(),
+            area: "Leeds".into(),
+            for_tags: vec!["women".into()],
+            beds_total: 4,
+            ..Default::default()
+        };
+        let s = safehouse_from_fields(Ulid::new(), &f).unwrap();
+        let e = safehouse_from_fields(Ulid::new(), &v1::SafeHouseFields { beds_total: -1, ..f.clone() }).unwrap_err();
+        assert_eq!(e.to_string(), "beds_total: must be 0 to 500 (got -1)");
+        let e = safehouse_from_fields(Ulid::new(), &v1::SafeHouseFields { for_tags: vec!["cats".into()], ..f.clone() })
+            .unwrap_err();
+        assert_eq!(e.field, "for[0]");
+        assert_eq!(set_availability(s.clone(), 5, 60, 0).unwrap_err().field, "beds_free");
+        let s = set_availability(s, 2, 60, 1_000).unwrap();
+        let fresh = safehouse_to_v1(&s, "h", 1, 0, false, 60_999);
+        assert_eq!(fresh.availability.unwrap().beds_free, Some(2));
+        let stale = safehouse_to_v1(&s, "h", 1, 0, false, 61_000).availability.unwrap();
+        assert_eq!((stale.beds_free, stale.stale), (None, true));
+    }
+}

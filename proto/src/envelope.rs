@@ -1,0 +1,317 @@
+//! The signed envelope around every event a hub publishes.
+//!
+//! On the wire an envelope is `postcard(Wire { signed, signature })`, where `signed`
+//! is `postcard(Envelope)` and `signature` is ed25519 over a context string followed
+//! by exactly those `signed` bytes. The signature is checked over the bytes *as
+//! received*, never over a re-encoding: postcard accepts non-canonical varints, so
+//! re-encoding could change what was signed. Decoding is strict: trailing bytes,
+//! unknown versions and oversized messages are refused.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use ulid::Ulid;
+
+use crate::event::Event;
+use crate::slug::Slug;
+use crate::subject::Subject;
+
+/// The envelope version this build writes and accepts.
+pub const VERSION: u16 = 1;
+
+/// The largest envelope accepted, in bytes. The largest valid listing is far below
+/// this; anything bigger is refused before it is decoded.
+pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
+
+/// Domain separation: a Kith envelope signature can never be mistaken for a
+/// signature over anything else made with the same key.
+const SIGNING_CONTEXT: &[u8] = b"kith/envelope/v1\0";
+
+/// The signed part of an envelope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// Read first, so that a future version is refused before anything else is parsed.
+    pub version: u16,
+    /// Globally unique; also the JetStream `Nats-Msg-Id`, so a re-publish is de-duplicated.
+    pub id: Ulid,
+    pub region: Slug,
+    pub hub: Slug,
+    /// The hub's own sequence number, increasing with every write: the relay applies
+    /// an event only if it is newer than what it has for that entity.
+    pub hub_seq: u64,
+    /// The hub's clock when the event was written (Unix milliseconds).
+    pub at_ms: i64,
+    /// `postcard(Event)`.
+    pub body: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    signed: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+/// Why an envelope was refused. [`EnvelopeError::reason`] names it for counters.
+#[derive(Debug, Error)]
+pub enum EnvelopeError {
+    #[error("envelope is {size} bytes; the limit is {MAX_ENVELOPE_BYTES}")]
+    TooLarge { size: usize },
+    #[error("envelope cannot be decoded: {0}")]
+    Malformed(String),
+    #[error("envelope version {0} is not supported (this build reads version {VERSION})")]
+    UnknownVersion(u16),
+    #[error("subject {subject:?} does not match the envelope: {why}")]
+    SubjectMismatch { subject: String, why: String },
+    #[error("signature does not verify with hub {hub:?}'s pinned key")]
+    BadSignature { hub: String },
+    #[error("hub {hub:?} has no pinned key yet (its profile has not been seen)")]
+    UnknownHub { hub: String },
+    #[error("profile of hub {hub:?} carries a key that is not its pinned key, and is not signed by the pinned key")]
+    KeyNotPinned { hub: String },
+    #[error("cannot encode envelope: {0}")]
+    Encode(String),
+}
+
+impl EnvelopeError {
+    /// A stable, short name for the kind of refusal.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            EnvelopeError::TooLarge { .. } => "too-large",
+            EnvelopeError::Malformed(_) => "malformed",
+            EnvelopeError::UnknownVersion(_) => "unknown-version",
+            EnvelopeError::SubjectMismatch { .. } => "subject-mismatch",
+            EnvelopeError::BadSignature { .. } => "bad-signature",
+            EnvelopeError::UnknownHub { .. } => "unknown-hub",
+            EnvelopeError::KeyNotPinned { .. } => "key-not-pinned",
+            EnvelopeError::Encode(_) => "encode",
+        }
+    }
+}
+
+/// A freshly signed envelope, ready to be stored in the outbox and published.
+#[derive(Clone, Debug)]
+pub struct Sealed {
+    pub envelope: Envelope,
+    pub subject: Subject,
+    /// The bytes to publish.
+    pub bytes: Vec<u8>,
+}
+
+/// Encodes and signs `event` as hub `hub` of `region`.
+pub fn seal(
+    region: &Slug,
+    hub: &Slug,
+    hub_seq: u64,
+    at_ms: i64,
+    event: &Event,
+    key: &SigningKey,
+) -> Result<Sealed, EnvelopeError> {
+    let body = postcard::to_stdvec(event).map_err(|e| EnvelopeError::Encode(e.to_string()))?;
+    let envelope =
+        Envelope { version: VERSION, id: Ulid::new(), region: region.clone(), hub: hub.clone(), hub_seq, at_ms, body };
+    let signed = postcard::to_stdvec(&envelope).map_err(|e| EnvelopeError::Encode(e.to_string()))?;
+    let signature = key.sign(&signing_input(&signed)).to_bytes().to_vec();
+    let bytes = postcard::to_stdvec(&Wire { signed, signature }).map_err(|e| EnvelopeError::Encode(e.to_string()))?;
+    if bytes.len() > MAX_ENVELOPE_BYTES {
+        return Err(EnvelopeError::TooLarge { size: bytes.len() });
+    }
+    let subject = Subject::new(region, hub, event.entity());
+    Ok(Sealed { envelope, subject, bytes })
+}
+
+/// A verified envelope and its event.
+#[derive(Clone, Debug)]
+pub struct Opened {
+    pub envelope: Envelope,
+    pub subject: Subject,
+    pub event: Event,
+    /// The key that verified the signature (the pinned key, or for a hub's first
+    /// profile, the key that profile carries).
+    pub signer: VerifyingKey,
+}
+
+impl Opened {
+    /// When this is a profile carrying a signing key other than the one that signed
+    /// it: a key rotation, signed by the old key.
+    pub fn rotated_key(&self) -> Option<VerifyingKey> {
+        match &self.event {
+            Event::Profile(p) if p.signing_key != self.signer.to_bytes() => {
+                VerifyingKey::from_bytes(&p.signing_key).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Decodes and verifies an envelope received on `subject`.
+///
+/// `pinned` is the key already pinned for the subject's hub. Without one, only a
+/// profile is accepted, verified with the key it carries itself (trust on first use).
+/// With one, the signature must verify with it; a profile that announces a new key
+/// is accepted only when signed by the pinned one (see [`Opened::rotated_key`]).
+pub fn open(raw: &[u8], subject: &str, pinned: Option<&VerifyingKey>) -> Result<Opened, EnvelopeError> {
+    if raw.len() > MAX_ENVELOPE_BYTES {
+        return Err(EnvelopeError::TooLarge { size: raw.len() });
+    }
+    let wire: Wire = strict(raw)?;
+    // The version is the first field: read it alone so a future layout is reported
+    // as a version problem rather than as garbage.
+    let (version, _) =
+        postcard::take_from_bytes::<u16>(&wire.signed).map_err(|e| EnvelopeError::Malformed(e.to_string()))?;
+    if version != VERSION {
+        return Err(EnvelopeError::UnknownVersion(version));
+    }
+    let envelope: Envelope = strict(&wire.signed)?;
+    let mismatch = |why: String| EnvelopeError::SubjectMismatch { subject: subject.to_owned(), why };
+    let parsed = Subject::parse(subject).map_err(|e| mismatch(e.to_string()))?;
+    if parsed.region != envelope.region {
+        return Err(mismatch(format!("envelope region is {:?}", envelope.region.as_str())));
+    }
+    if parsed.hub != envelope.hub {
+        return Err(mismatch(format!("envelope hub is {:?}", envelope.hub.as_str())));
+    }
+    let event: Event = strict(&envelope.body)?;
+    if event.entity() != parsed.entity {
+        return Err(mismatch(format!("event is about {} {:?}", event.name(), event.entity())));
+    }
+    let signature = Signature::from_slice(&wire.signature)
+        .map_err(|_| EnvelopeError::Malformed(format!("signature is {} bytes, not 64", wire.signature.len())))?;
+    let message = signing_input(&wire.signed);
+    let hub = envelope.hub.to_string();
+    let signer = match (pinned, &event) {
+        (Some(key), event) => {
+            if key.verify_strict(&message, &signature).is_err() {
+                // Tell a profile signed by some other key apart from plain garbage.
+                if let Event::Profile(p) = event
+                    && p.signing_key != key.to_bytes()
+                {
+                    return Err(EnvelopeError::KeyNotPinned { hub });
+                }
+                return Err(EnvelopeError::BadSignature { hub });
+            }
+            *key
+        }
+        (None, Event::Profile(p)) => {
+            let key = VerifyingKey::from_bytes(&p.signing_key)
+                .map_err(|_| EnvelopeError::BadSignature { hub: hub.clone() })?;
+            key.verify_strict(&message, &signature).map_err(|_| EnvelopeError::BadSignature { hub })?;
+            key
+        }
+        (None, _) => return Err(EnvelopeError::UnknownHub { hub }),
+    };
+    Ok(Opened { envelope, subject: parsed, event, signer })
+}
+
+fn signing_input(signed: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(SIGNING_CONTEXT.len() + signed.len());
+    m.extend_from_slice(SIGNING_CONTEXT);
+    m.extend_from_slice(signed);
+    m
+}
+
+/// postcard decoding that refuses trailing bytes (postcard's `from_bytes` ignores them).
+fn strict<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, EnvelopeError> {
+    let (value, rest) = postcard::take_from_bytes(bytes).map_err(|e| EnvelopeError::Malformed(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(EnvelopeError::Malformed(format!("{} trailing bytes", rest.len())));
+    }
+    Ok(value)
+}
+
+/// Builds wire bytes from parts without any checks. Only for tests that need to
+/// forge envelopes (wrong hub, wrong key, future version) to prove they are refused.
+#[doc(hidden)]
+pub fn forge(envelope: &Envelope, key: &SigningKey) -> Vec<u8> {
+    let signed = postcard::to_stdvec(envelope).expect("encode");
+    let signature = key.sign(&signing_input(&signed)).to_bytes().to_vec();
+    postcard::to_stdvec(&Wire { signed, signature }).expect("encode")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::HubProfile;
+    use rand::rngs::OsRng;
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse("t", s).unwrap()
+    }
+
+    fn profile(key: &SigningKey) -> Event {
+        Event::Profile(HubProfile {
+            name: "Peer Garden".into(),
+            description: String::new(),
+            contact: String::new(),
+            helpline_hours: String::new(),
+            signing_key: key.verifying_key().to_bytes(),
+            box_key: [7; 32],
+        })
+    }
+
+    #[test]
+    fn sealed_envelopes_open() {
+        let key = SigningKey::generate(&mut OsRng);
+        let (r, h) = (slug("wy"), slug("garden"));
+        let sealed = seal(&r, &h, 1, 5, &profile(&key), &key).unwrap();
+        let subject = sealed.subject.to_string();
+        assert_eq!(subject, "kith.wy.garden.profile");
+        // First sight: verified with the key the profile carries.
+        let opened = open(&sealed.bytes, &subject, None).unwrap();
+        assert_eq!(opened.envelope, sealed.envelope);
+        assert_eq!(opened.signer, key.verifying_key());
+        assert!(opened.rotated_key().is_none());
+        // Later: verified with the pinned key.
+        open(&sealed.bytes, &subject, Some(&key.verifying_key())).unwrap();
+    }
+
+    #[test]
+    fn forgeries_are_refused_with_their_reason() {
+        let key = SigningKey::generate(&mut OsRng);
+        let other = SigningKey::generate(&mut OsRng);
+        let (r, h) = (slug("wy"), slug("garden"));
+        let ev = Event::OpportunityWithdrawn { id: Ulid::new() };
+        let sealed = seal(&r, &h, 2, 5, &ev, &key).unwrap();
+        let subject = sealed.subject.to_string();
+        let pinned = key.verifying_key();
+
+        let check = |bytes: &[u8], subject: &str, pinned: Option<&VerifyingKey>, reason: &str| {
+            let e = open(bytes, subject, pinned).unwrap_err();
+            assert_eq!(e.reason(), reason, "{e}");
+        };
+        // Signed by another hub's key.
+        check(&forge(&sealed.envelope, &other), &subject, Some(&pinned), "bad-signature");
+        // A flipped bit in the signed bytes.
+        let mut flipped = sealed.bytes.clone();
+        let n = flipped.len();
+        flipped[n - 70] ^= 1;
+        assert!(open(&flipped, &subject, Some(&pinned)).is_err());
+        // Published on another hub's subject.
+        check(&sealed.bytes, &subject.replace(".garden.", ".co-op."), Some(&pinned), "subject-mismatch");
+        // Envelope about another entity than the subject's.
+        let other_id = format!("kith.wy.garden.opportunity.{}", Ulid::new());
+        check(&sealed.bytes, &other_id, Some(&pinned), "subject-mismatch");
+        // A hub nobody has pinned.
+        check(&sealed.bytes, &subject, None, "unknown-hub");
+        // A future version.
+        let mut future = sealed.envelope.clone();
+        future.version = 2;
+        check(&forge(&future, &key), &subject, Some(&pinned), "unknown-version");
+        // Trailing bytes and oversize.
+        let mut trailing = sealed.bytes.clone();
+        trailing.push(0);
+        check(&trailing, &subject, Some(&pinned), "malformed");
+        check(&vec![0u8; MAX_ENVELOPE_BYTES + 1], &subject, Some(&pinned), "too-large");
+        // A profile with a new key signed by the new key: not a valid rotation.
+        let p = seal(&r, &h, 3, 5, &profile(&other), &other).unwrap();
+        check(&p.bytes, &p.subject.to_string(), Some(&pinned), "key-not-pinned");
+    }
+
+    #[test]
+    fn rotation_is_a_profile_signed_by_the_old_key() {
+        let old = SigningKey::generate(&mut OsRng);
+        let new = SigningKey::generate(&mut OsRng);
+        let sealed = seal(&slug("wy"), &slug("garden"), 9, 5, &profile(&new), &old).unwrap();
+        let opened = open(&sealed.bytes, &sealed.subject.to_string(), Some(&old.verifying_key())).unwrap();
+        assert_eq!(opened.rotated_key(), Some(new.verifying_key()));
+    }
+}

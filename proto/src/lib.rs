@@ -1,0 +1,38 @@
+//! The Kith contract. Every byte that crosses a process boundary is defined here.
+//!
+//! # Layout
+//!
+//! - [`v1`]: the gRPC messages and services generated from `proto/kith/v1/*.proto`
+//!   (the hub's admin API and the relay's region API), and [`FILE_DESCRIPTOR_SET`]
+//!   for gRPC reflection.
+//! - [`slug`]: region and hub ids, always one NATS subject token.
+//! - [`subject`]: the NATS subject scheme and the region's JetStream stream.
+//! - [`domain`]: opportunities, safe houses and hub profiles, with the limits on
+//!   every field ([`validate`]).
+//! - [`event`]: what a hub publishes, as a postcard-encoded enum.
+//! - [`envelope`]: the signed envelope around every event, and its verification.
+//! - [`keys`]: a hub's ed25519 and x25519 keys and its admin token, on disk.
+//! - [`convert`]: between the gRPC messages and the domain types.
+//! - [`time`]: clock and calendar helpers shared by hub, relay and CLI.
+
+pub mod convert;
+pub mod domain;
+pub mod envelope;
+pub mod event;
+pub mod keys;
+pub mod slug;
+pub mod subject;
+pub mod time;
+pub mod validate;
+
+pub use slug::Slug;
+pub use validate::ValidationError;
+
+/// Generated gRPC code for package `kith.v1`.
+#[allow(clippy::all, missing_docs)]
+pub mod v1 {
+    tonic::include_proto!("kith.v1");
+}
+
+/// The encoded `FileDescriptorSet` of `kith.v1`, served by gRPC reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kith_descriptor.bin"));
