@@ -1,0 +1,195 @@
+//! The hub's configuration: `DIR/hub.toml` (written by `kith init`), overridden by
+//! `KITH_*` environment variables and flags (see `main.rs`).
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use thiserror::Error;
+
+use kith_proto::Slug;
+use kith_proto::keys::{self, HubKeys, KeyError};
+
+/// The name of the config file inside a hub directory.
+pub const HUB_FILE: &str = "hub.toml";
+/// The sled store inside a hub directory.
+pub const STORE_DIR: &str = "store";
+/// Where the admin API listens unless told otherwise: loopback only.
+pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:7400";
+pub const DEFAULT_NATS_URL: &str = "nats://127.0.0.1:4222";
+pub const DEFAULT_HEARTBEAT_SECS: u64 = 60;
+
+/// `hub.toml`: who the hub is and where it connects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HubFile {
+    pub hub_id: Slug,
+    pub region: Slug,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub helpline_hours: String,
+    #[serde(default = "default_nats_url")]
+    pub nats_url: String,
+    #[serde(default = "default_admin_listen")]
+    pub admin_listen: SocketAddr,
+    /// How often the profile is re-published as a heartbeat.
+    #[serde(default = "default_heartbeat_secs")]
+    pub heartbeat_secs: u64,
+}
+
+fn default_nats_url() -> String {
+    DEFAULT_NATS_URL.to_owned()
+}
+fn default_admin_listen() -> SocketAddr {
+    DEFAULT_ADMIN_LISTEN.parse().expect("valid default")
+}
+fn default_heartbeat_secs() -> u64 {
+    DEFAULT_HEARTBEAT_SECS
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Parse { path: PathBuf, source: toml::de::Error },
+    #[error("{path}: {why}")]
+    Invalid { path: PathBuf, why: String },
+    #[error("{path} already exists: this directory already holds a hub")]
+    AlreadyInitialised { path: PathBuf },
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+}
+
+impl HubFile {
+    /// Reads `dir/hub.toml`.
+    pub fn load(dir: &Path) -> Result<HubFile, ConfigError> {
+        let path = dir.join(HUB_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path: path.clone(), source })?;
+        let file: HubFile = toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?;
+        if file.heartbeat_secs == 0 {
+            return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });
+        }
+        Ok(file)
+    }
+
+    fn save_new(&self, dir: &Path) -> Result<(), ConfigError> {
+        let path = dir.join(HUB_FILE);
+        let text = format!(
+            "# Kith hub configuration, written by `kith init`.\n\
+             # Flags and KITH_* environment variables override these values.\n{}",
+            toml::to_string_pretty(self).expect("hub file serialises")
+        );
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                ConfigError::AlreadyInitialised { path: path.clone() }
+            } else {
+                ConfigError::Io { path: path.clone(), source }
+            }
+        })?;
+        std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|source| ConfigError::Io { path, source })?;
+        Ok(())
+    }
+}
+
+/// What `kith init` creates: `hub.toml`, the keys and the admin token.
+/// Refuses a directory that already holds a hub, so keys are never overwritten.
+pub fn init(dir: &Path, file: &HubFile) -> Result<InitOutcome, ConfigError> {
+    let profile_check = kith_proto::domain::HubProfile {
+        name: file.name.clone(),
+        description: file.description.clone(),
+        contact: file.contact.clone(),
+        helpline_hours: file.helpline_hours.clone(),
+        signing_key: [0; 32],
+        box_key: [0; 32],
+    };
+    profile_check
+        .validate()
+        .map_err(|e| ConfigError::Invalid { path: dir.join(HUB_FILE), why: e.to_string() })?;
+    if dir.join(HUB_FILE).exists() {
+        return Err(ConfigError::AlreadyInitialised { path: dir.join(HUB_FILE) });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| ConfigError::Io { path: dir.to_owned(), source })?;
+    let hub_keys = HubKeys::generate();
+    hub_keys.save(dir)?;
+    let token = keys::create_admin_token(dir)?;
+    file.save_new(dir)?;
+    Ok(InitOutcome { signing_key: keys::hex(hub_keys.signing.verifying_key().as_bytes()), admin_token: token })
+}
+
+/// What `init` made that the operator may want to see.
+#[derive(Debug, Clone)]
+pub struct InitOutcome {
+    /// Hex of the ed25519 public key, for the relay operator to compare.
+    pub signing_key: String,
+    pub admin_token: String,
+}
+
+/// Everything the hub daemon needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The hub directory: `hub.toml`, `keys/`, `admin.token`, `store/`.
+    pub dir: PathBuf,
+    pub file: HubFile,
+    /// Outbox entries published before waiting for their PubAcks.
+    pub publish_window: usize,
+    /// Longest wait between reconnection attempts.
+    pub max_backoff: Duration,
+}
+
+impl Config {
+    /// Loads `dir/hub.toml` with the defaults for everything else.
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        Ok(Config {
+            dir: dir.to_owned(),
+            file: HubFile::load(dir)?,
+            publish_window: 256,
+            max_backoff: Duration::from_secs(10),
+        })
+    }
+
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_secs(self.file.heartbeat_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> HubFile {
+        HubFile {
+            hub_id: Slug::parse("hub", "peer-garden").unwrap(),
+            region: Slug::parse("region", "wy").unwrap(),
+            name: "Peer Garden".into(),
+            description: String::new(),
+            contact: String::new(),
+            helpline_hours: String::new(),
+            nats_url: DEFAULT_NATS_URL.into(),
+            admin_listen: default_admin_listen(),
+            heartbeat_secs: 60,
+        }
+    }
+
+    #[test]
+    fn init_writes_a_loadable_hub_and_refuses_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        init(dir.path(), &file()).unwrap();
+        assert_eq!(HubFile::load(dir.path()).unwrap(), file());
+        assert!(HubKeys::load(dir.path()).is_ok());
+        assert!(matches!(init(dir.path(), &file()), Err(ConfigError::AlreadyInitialised { .. })));
+    }
+
+    #[test]
+    fn unknown_keys_in_hub_toml_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(HUB_FILE), "hub_id = \"a\"\nregion = \"b\"\nname = \"n\"\nnats = \"x\"\n")
+            .unwrap();
+        let e = HubFile::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("nats"), "{e}");
+    }
+}
