@@ -70,7 +70,8 @@ impl HubFile {
     pub fn load(dir: &Path) -> Result<HubFile, ConfigError> {
         let path = dir.join(HUB_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path: path.clone(), source })?;
-        let file: HubFile = toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?;
+        let file: HubFile =
+            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?;
         if file.heartbeat_secs == 0 {
             return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });
         }
@@ -107,9 +108,7 @@ pub fn init(dir: &Path, file: &HubFile) -> Result<InitOutcome, ConfigError> {
         signing_key: [0; 32],
         box_key: [0; 32],
     };
-    profile_check
-        .validate()
-        .map_err(|e| ConfigError::Invalid { path: dir.join(HUB_FILE), why: e.to_string() })?;
+    profile_check.validate().map_err(|e| ConfigError::Invalid { path: dir.join(HUB_FILE), why: e.to_string() })?;
     if dir.join(HUB_FILE).exists() {
         return Err(ConfigError::AlreadyInitialised { path: dir.join(HUB_FILE) });
     }

@@ -13,6 +13,7 @@
 //! - [`envelope`]: the signed envelope around every event, and its verification.
 //! - [`keys`]: a hub's ed25519 and x25519 keys and its admin token, on disk.
 //! - [`convert`]: between the gRPC messages and the domain types.
+//! - [`stream`]: the region's JetStream stream configuration.
 //! - [`time`]: clock and calendar helpers shared by hub, relay and CLI.
 
 pub mod convert;
@@ -21,6 +22,7 @@ pub mod envelope;
 pub mod event;
 pub mod keys;
 pub mod slug;
+pub mod stream;
 pub mod subject;
 pub mod time;
 pub mod validate;
