@@ -4,3 +4,4 @@
 //!
 //! - [`config`]: `hub.toml`, `kith init`, and the daemon's [`config::Config`].
 pub mod config;
+pub mod store;

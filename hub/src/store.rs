@@ -1,0 +1,578 @@
+//! The hub's sled store: the source of truth for everything the hub publishes.
+//!
+//! Four trees:
+//!
+//! - `opportunities`, `safehouses`: id → [`Record`] of the listing (postcard).
+//! - `outbox`: hub sequence number (big-endian) → [`OutboxEntry`], the signed
+//!   envelope waiting for a JetStream PubAck.
+//! - `meta`: the last sequence number written and published, and which outbox entry
+//!   holds the pending profile (so heartbeats never pile up while NATS is down).
+//!
+//! Every write is **one sled transaction** over the listing, the outbox and `meta`,
+//! and is flushed to disk before the caller gets its answer, so an answered write
+//! survives `kill -9`. Flushes are shared (group commit): writes that commit while a
+//! flush is running wait for the next one, together, instead of each paying for its
+//! own fsync. Only this module touches sled.
+
+use ed25519_dalek::SigningKey;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::{Transactional, Tree};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use thiserror::Error;
+use tokio::sync::{Notify, mpsc, oneshot};
+use ulid::Ulid;
+
+use kith_proto::Slug;
+use kith_proto::domain::{HubProfile, Opportunity, OpportunityStatus, SafeHouse};
+use kith_proto::envelope::{self, EnvelopeError};
+use kith_proto::event::Event;
+use kith_proto::validate::ValidationError;
+
+const META_SEQ: &[u8] = b"seq";
+const META_PUBLISHED: &[u8] = b"published";
+const META_PENDING_PROFILE: &[u8] = b"pending_profile";
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{family} {id} not found")]
+    NotFound { family: &'static str, id: Ulid },
+    #[error("{family} {id} is withdrawn; it can no longer be changed")]
+    Withdrawn { family: &'static str, id: Ulid },
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("store: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("store holds a record that cannot be decoded: {0}")]
+    Corrupt(String),
+    #[error("cannot sign event: {0}")]
+    Envelope(#[from] EnvelopeError),
+    #[error("store is shutting down")]
+    Closed,
+}
+
+/// A listing as the hub keeps it: the value, and the event that last changed it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record<T> {
+    pub item: T,
+    /// Hub sequence number of the last event about this listing.
+    pub seq: u64,
+    pub updated_at_ms: i64,
+    pub withdrawn: bool,
+}
+
+/// A signed envelope waiting to be published.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub subject: String,
+    /// The envelope id, sent as `Nats-Msg-Id` so that JetStream drops a re-publish.
+    pub msg_id: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A family of listings the store keeps: which tree, and which events carry it.
+pub trait Listing: Serialize + DeserializeOwned + Clone + Send + 'static {
+    const FAMILY: &'static str;
+    fn id(&self) -> Ulid;
+    /// Which tree holds this family.
+    const TREE: ListingTree;
+    /// The event that publishes the current value.
+    fn published(&self) -> Event;
+    /// The tombstone that withdraws it.
+    fn withdrawal(id: Ulid) -> Event;
+    /// Marks the value itself withdrawn where the type has a status.
+    fn mark_withdrawn(&mut self) {}
+}
+
+impl Listing for Opportunity {
+    const FAMILY: &'static str = "opportunity";
+    fn id(&self) -> Ulid {
+        self.id
+    }
+    const TREE: ListingTree = ListingTree::Opportunities;
+    fn published(&self) -> Event {
+        Event::OpportunityPublished(self.clone())
+    }
+    fn withdrawal(id: Ulid) -> Event {
+        Event::OpportunityWithdrawn { id }
+    }
+    fn mark_withdrawn(&mut self) {
+        self.status = OpportunityStatus::Withdrawn;
+    }
+}
+
+impl Listing for SafeHouse {
+    const FAMILY: &'static str = "safehouse";
+    fn id(&self) -> Ulid {
+        self.id
+    }
+    const TREE: ListingTree = ListingTree::SafeHouses;
+    fn published(&self) -> Event {
+        Event::SafeHousePublished(self.clone())
+    }
+    fn withdrawal(id: Ulid) -> Event {
+        Event::SafeHouseWithdrawn { id }
+    }
+}
+
+/// The trees that hold listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListingTree {
+    Opportunities,
+    SafeHouses,
+}
+
+/// Who the hub is: what every envelope is signed and addressed as.
+pub struct Identity {
+    pub region: Slug,
+    pub hub: Slug,
+    pub signing: SigningKey,
+}
+
+/// A cheap-to-clone handle on the store.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    opportunities: Tree,
+    safehouses: Tree,
+    outbox: Tree,
+    meta: Tree,
+    identity: Identity,
+    /// Serialises writers: every write takes the next sequence number, so they would
+    /// only conflict and retry inside sled otherwise. Held for microseconds, never
+    /// across the flush.
+    write_lock: Mutex<()>,
+    /// Writers waiting for the next flush (group commit).
+    flush_tx: mpsc::UnboundedSender<oneshot::Sender<Result<(), String>>>,
+    /// Woken after every committed write, for the publisher.
+    outbox_notify: Notify,
+    /// The flusher task, awaited by [`Store::close`].
+    flusher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// Sequence numbers of the outbox, for `kith status`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutboxStatus {
+    pub pending: u64,
+    pub last_written_seq: u64,
+    pub last_published_seq: u64,
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path` and starts its flusher task, which ends
+    /// when the last handle is dropped.
+    pub fn open(path: &Path, identity: Identity) -> Result<Store, StoreError> {
+        let db = sled::Config::new().path(path).open()?;
+        let (flush_tx, flush_rx) = mpsc::unbounded_channel();
+        let inner = Inner {
+            opportunities: db.open_tree("opportunities")?,
+            safehouses: db.open_tree("safehouses")?,
+            outbox: db.open_tree("outbox")?,
+            meta: db.open_tree("meta")?,
+            identity,
+            write_lock: Mutex::new(()),
+            flush_tx,
+            outbox_notify: Notify::new(),
+            flusher: Mutex::new(None),
+        };
+        *inner.flusher.lock().unwrap_or_else(|p| p.into_inner()) = Some(tokio::spawn(flusher(db, flush_rx)));
+        Ok(Store { inner: Arc::new(inner) })
+    }
+
+    /// Flushes, stops the flusher and releases the database. Other handles must have
+    /// been dropped first; if some remain, only the flush happens.
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.flush().await?;
+        if let Ok(inner) = Arc::try_unwrap(self.inner) {
+            let handle = inner.flusher.lock().unwrap_or_else(|p| p.into_inner()).take();
+            drop(inner);
+            if let Some(handle) = handle {
+                let _ = handle.await;
+            }
+        }
+        Ok(())
+    }
+
+    fn tree<T: Listing>(&self) -> &Tree {
+        match T::TREE {
+            ListingTree::Opportunities => &self.inner.opportunities,
+            ListingTree::SafeHouses => &self.inner.safehouses,
+        }
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.inner.identity
+    }
+
+    /// Resolves when a write may have added to the outbox.
+    pub async fn outbox_changed(&self) {
+        self.inner.outbox_notify.notified().await
+    }
+
+    /// Creates a listing. Returns its hub sequence number once it is on disk.
+    pub async fn create<T: Listing>(&self, item: T) -> Result<u64, StoreError> {
+        let key = item.id().to_bytes();
+        let seq = self.write(|tx, seq, now| {
+            let record = Record { item: item.clone(), seq, updated_at_ms: now, withdrawn: false };
+            tx.listing::<T>().insert(&key, encode(&record))?;
+            Ok(item.published())
+        })?;
+        self.flushed(seq).await
+    }
+
+    /// Changes a listing with `change`, which sees the current value and returns the
+    /// new one (or a validation error, which changes nothing).
+    pub async fn update<T: Listing>(
+        &self,
+        id: Ulid,
+        change: impl Fn(T) -> Result<T, ValidationError>,
+    ) -> Result<u64, StoreError> {
+        let key = id.to_bytes();
+        let seq = self.write(|tx, seq, now| {
+            let record: Record<T> = tx.get_listing(&key, id)?;
+            if record.withdrawn {
+                return Err(abort(StoreError::Withdrawn { family: T::FAMILY, id }));
+            }
+            let item = change(record.item).map_err(|e| abort(e.into()))?;
+            let record = Record { item, seq, updated_at_ms: now, withdrawn: false };
+            tx.listing::<T>().insert(&key, encode(&record))?;
+            Ok(record.item.published())
+        })?;
+        self.flushed(seq).await
+    }
+
+    /// Withdraws a listing: the hub keeps it, marked withdrawn, and publishes a
+    /// tombstone so that the region forgets it. Withdrawing twice is not an error and
+    /// returns the sequence number of the first withdrawal.
+    pub async fn withdraw<T: Listing>(&self, id: Ulid) -> Result<u64, StoreError> {
+        if let Some(r) = self.get::<T>(id)?
+            && r.withdrawn
+        {
+            return Ok(r.seq);
+        }
+        let key = id.to_bytes();
+        let seq = self.write(|tx, seq, now| {
+            let mut record: Record<T> = tx.get_listing(&key, id)?;
+            record.item.mark_withdrawn();
+            let record = Record { item: record.item, seq, updated_at_ms: now, withdrawn: true };
+            tx.listing::<T>().insert(&key, encode(&record))?;
+            Ok(T::withdrawal(id))
+        })?;
+        self.flushed(seq).await
+    }
+
+    /// Queues the hub's profile (its heartbeat), replacing one still waiting in the
+    /// outbox: while NATS is down, heartbeats do not pile up.
+    pub async fn publish_profile(&self, profile: HubProfile) -> Result<u64, StoreError> {
+        let seq = self.write(|tx, seq, _now| {
+            if let Some(old) = tx.meta.get(META_PENDING_PROFILE)? {
+                tx.outbox.remove(old)?;
+            }
+            tx.meta.insert(META_PENDING_PROFILE, &seq.to_be_bytes())?;
+            Ok(Event::Profile(profile.clone()))
+        })?;
+        self.flushed(seq).await
+    }
+
+    pub fn get<T: Listing>(&self, id: Ulid) -> Result<Option<Record<T>>, StoreError> {
+        self.tree::<T>().get(id.to_bytes())?.map(|v| decode(&v)).transpose()
+    }
+
+    /// Every listing of a family, oldest first (ids are ULIDs).
+    pub fn list<T: Listing>(&self) -> Result<Vec<Record<T>>, StoreError> {
+        self.tree::<T>().iter().values().map(|v| decode(&v?)).collect()
+    }
+
+    /// Outbox entries after `after` in sequence order, at most `limit`.
+    pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
+        let start = (after + 1).to_be_bytes();
+        self.inner
+            .outbox
+            .range(start..)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok((seq_of(&k)?, decode(&v)?))
+            })
+            .collect()
+    }
+
+    /// Deletes an outbox entry after JetStream acknowledged it. Not flushed on its
+    /// own: if the deletion is lost in a crash the entry is published again, and the
+    /// stream's de-duplication and the relay's sequence check make that harmless.
+    pub fn published(&self, seq: u64) -> Result<(), StoreError> {
+        let inner = &self.inner;
+        inner.outbox.remove(seq.to_be_bytes())?;
+        inner.meta.fetch_and_update(META_PUBLISHED, |old| {
+            let old = old.and_then(|b| seq_of(b).ok()).unwrap_or(0);
+            Some(old.max(seq).to_be_bytes().to_vec())
+        })?;
+        let _ = inner.meta.compare_and_swap(META_PENDING_PROFILE, Some(&seq.to_be_bytes()), None::<&[u8]>)?;
+        Ok(())
+    }
+
+    pub fn outbox_status(&self) -> Result<OutboxStatus, StoreError> {
+        let meta = &self.inner.meta;
+        let read = |k: &[u8]| -> Result<u64, StoreError> { meta.get(k)?.map(|v| seq_of(&v)).unwrap_or(Ok(0)) };
+        Ok(OutboxStatus {
+            pending: self.inner.outbox.len() as u64,
+            last_written_seq: read(META_SEQ)?,
+            last_published_seq: read(META_PUBLISHED)?,
+        })
+    }
+
+    /// Runs one write transaction: takes the next sequence number, lets `body` write
+    /// the listing and return the event, and appends the signed envelope to the outbox.
+    fn write(
+        &self,
+        body: impl Fn(&Tx<'_>, u64, i64) -> Result<Event, ConflictableTransactionError<StoreError>>,
+    ) -> Result<u64, StoreError> {
+        let inner = &self.inner;
+        let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let now = kith_proto::time::now_ms();
+        let result = (&inner.opportunities, &inner.safehouses, &inner.outbox, &inner.meta).transaction(
+            |(opportunities, safehouses, outbox, meta)| {
+                let seq = match meta.get(META_SEQ)? {
+                    Some(v) => seq_of(&v).map_err(abort)? + 1,
+                    None => 1,
+                };
+                let tx = Tx { opportunities, safehouses, outbox, meta };
+                let event = body(&tx, seq, now)?;
+                let id = &inner.identity;
+                let sealed =
+                    envelope::seal(&id.region, &id.hub, seq, now, &event, &id.signing).map_err(|e| abort(e.into()))?;
+                let entry = OutboxEntry {
+                    subject: sealed.subject.to_string(),
+                    msg_id: sealed.envelope.id.to_string(),
+                    bytes: sealed.bytes,
+                };
+                outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
+                meta.insert(META_SEQ, &seq.to_be_bytes())?;
+                Ok(seq)
+            },
+        );
+        match result {
+            Ok(seq) => Ok(seq),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        }
+    }
+
+    /// Waits until everything committed so far is on disk, then wakes the publisher.
+    async fn flushed(&self, seq: u64) -> Result<u64, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.inner.flush_tx.send(tx).map_err(|_| StoreError::Closed)?;
+        rx.await
+            .map_err(|_| StoreError::Closed)?
+            .map_err(|e| StoreError::Sled(sled::Error::Io(std::io::Error::other(e))))?;
+        self.inner.outbox_notify.notify_one();
+        Ok(seq)
+    }
+
+    /// Flushes and waits (used at shutdown).
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.flushed(0).await.map(|_| ())
+    }
+}
+
+/// The trees of one transaction.
+struct Tx<'a> {
+    opportunities: &'a TransactionalTree,
+    safehouses: &'a TransactionalTree,
+    outbox: &'a TransactionalTree,
+    meta: &'a TransactionalTree,
+}
+
+impl Tx<'_> {
+    fn listing<T: Listing>(&self) -> &TransactionalTree {
+        match T::TREE {
+            ListingTree::Opportunities => self.opportunities,
+            ListingTree::SafeHouses => self.safehouses,
+        }
+    }
+
+    fn get_listing<T: Listing>(
+        &self,
+        key: &[u8],
+        id: Ulid,
+    ) -> Result<Record<T>, ConflictableTransactionError<StoreError>> {
+        let bytes =
+            self.listing::<T>().get(key)?.ok_or_else(|| abort(StoreError::NotFound { family: T::FAMILY, id }))?;
+        decode(&bytes).map_err(abort)
+    }
+}
+
+/// The group-commit loop: one flush for every writer that committed before it began.
+async fn flusher(db: sled::Db, mut rx: mpsc::UnboundedReceiver<oneshot::Sender<Result<(), String>>>) {
+    while let Some(first) = rx.recv().await {
+        let mut waiters = vec![first];
+        while let Ok(w) = rx.try_recv() {
+            waiters.push(w);
+        }
+        let db = db.clone();
+        let result = match tokio::task::spawn_blocking(move || db.flush()).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "store flush failed");
+        }
+        for w in waiters {
+            let _ = w.send(result.clone());
+        }
+    }
+}
+
+fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
+    ConflictableTransactionError::Abort(e)
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_stdvec(value).expect("in-memory values always encode")
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn seq_of(bytes: &[u8]) -> Result<u64, StoreError> {
+    let arr: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt("sequence number is not 8 bytes".into()))?;
+    Ok(u64::from_be_bytes(arr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kith_proto::domain::{OpportunityKind, Pay, Sector};
+    use rand::rngs::OsRng;
+
+    fn identity() -> Identity {
+        Identity {
+            region: Slug::parse("r", "wy").unwrap(),
+            hub: Slug::parse("h", "garden").unwrap(),
+            signing: SigningKey::generate(&mut OsRng),
+        }
+    }
+
+    fn opportunity(title: &str) -> Opportunity {
+        Opportunity {
+            id: Ulid::new(),
+            title: title.into(),
+            kind: OpportunityKind::Volunteering,
+            sector: Sector::Ordinary,
+            description: String::new(),
+            area: "Leeds".into(),
+            remote: false,
+            hours_per_week: None,
+            pay: Pay::Unpaid,
+            expenses_paid: true,
+            skills: vec![],
+            support: vec![],
+            lived_experience_required: false,
+            how_to_apply: String::new(),
+            closes_on: None,
+            status: OpportunityStatus::Open,
+        }
+    }
+
+    #[tokio::test]
+    async fn writes_reach_the_outbox_in_order_and_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = identity().signing;
+        let ident = || Identity { signing: key.clone(), ..identity() };
+        let o = opportunity("Seed sorting");
+        {
+            let store = Store::open(dir.path(), ident()).unwrap();
+            assert_eq!(store.create(o.clone()).await.unwrap(), 1);
+            let seq = store
+                .update::<Opportunity>(o.id, |mut o| {
+                    o.title = "Seed sorting and packing".into();
+                    o.validate()
+                })
+                .await
+                .unwrap();
+            assert_eq!(seq, 2);
+            let bad = store
+                .update::<Opportunity>(o.id, |mut o| {
+                    o.title = String::new();
+                    o.validate()
+                })
+                .await;
+            assert!(matches!(bad, Err(StoreError::Invalid(_))));
+            store.close().await.unwrap();
+        }
+        let store = Store::open(dir.path(), ident()).unwrap();
+        let r = store.get::<Opportunity>(o.id).unwrap().unwrap();
+        assert_eq!((r.item.title.as_str(), r.seq), ("Seed sorting and packing", 2));
+        let out = store.outbox_after(0, 10).unwrap();
+        assert_eq!(out.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![1, 2]);
+        let opened = envelope::open(&out[1].1.bytes, &out[1].1.subject, Some(&key.verifying_key())).unwrap();
+        assert_eq!(opened.envelope.hub_seq, 2);
+        store.published(1).unwrap();
+        let s = store.outbox_status().unwrap();
+        assert_eq!(s, OutboxStatus { pending: 1, last_written_seq: 2, last_published_seq: 1 });
+    }
+
+    #[tokio::test]
+    async fn withdrawn_listings_are_kept_and_frozen() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), identity()).unwrap();
+        let o = opportunity("Cafe shifts");
+        store.create(o.clone()).await.unwrap();
+        let w = store.withdraw::<Opportunity>(o.id).await.unwrap();
+        assert_eq!(store.withdraw::<Opportunity>(o.id).await.unwrap(), w, "withdrawing twice is idempotent");
+        let r = store.get::<Opportunity>(o.id).unwrap().unwrap();
+        assert!(r.withdrawn);
+        assert_eq!(r.item.status, OpportunityStatus::Withdrawn);
+        assert!(matches!(store.update::<Opportunity>(o.id, Ok).await, Err(StoreError::Withdrawn { .. })));
+        assert!(matches!(store.withdraw::<Opportunity>(Ulid::new()).await, Err(StoreError::NotFound { .. })));
+    }
+
+    #[tokio::test]
+    async fn only_one_profile_waits_in_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), identity()).unwrap();
+        let profile = HubProfile {
+            name: "Garden".into(),
+            description: String::new(),
+            contact: String::new(),
+            helpline_hours: String::new(),
+            signing_key: store.identity().signing.verifying_key().to_bytes(),
+            box_key: [1; 32],
+        };
+        for _ in 0..5 {
+            store.publish_profile(profile.clone()).await.unwrap();
+        }
+        store.create(opportunity("Litter pick")).await.unwrap();
+        let seqs: Vec<u64> = store.outbox_after(0, 100).unwrap().into_iter().map(|(s, _)| s).collect();
+        assert_eq!(seqs, vec![5, 6]);
+        store.published(5).unwrap();
+        store.publish_profile(profile).await.unwrap();
+        let seqs: Vec<u64> = store.outbox_after(0, 100).unwrap().into_iter().map(|(s, _)| s).collect();
+        assert_eq!(seqs, vec![6, 7], "a published profile is not removed again");
+    }
+
+    #[tokio::test]
+    async fn concurrent_writes_share_flushes_and_get_distinct_sequences() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), identity()).unwrap();
+        let tasks: Vec<_> = (0..64)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move { store.create(opportunity(&format!("Job {i}"))).await.unwrap() })
+            })
+            .collect();
+        let mut seqs = Vec::new();
+        for t in tasks {
+            seqs.push(t.await.unwrap());
+        }
+        seqs.sort();
+        assert_eq!(seqs, (1..=64).collect::<Vec<_>>());
+    }
+}
