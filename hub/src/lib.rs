@@ -1,7 +1,159 @@
-//! The Kith hub: the daemon a user-led group runs.
+//! The Kith hub: the daemon a user-led group runs to own and publish its listings.
 //!
 //! # Layout
 //!
-//! - [`config`]: `hub.toml`, `kith init`, and the daemon's [`config::Config`].
+//! - [`config`]: `hub.toml`, `kith init`, and the daemon's [`Config`].
+//! - [`store`]: the sled store, the only place that touches disk. Every write is one
+//!   transaction (listing + signed envelope in the outbox), flushed before it is
+//!   answered, with flushes shared between concurrent writers.
+//! - [`publisher`]: drains the outbox to JetStream with a window of in-flight
+//!   publishes, deleting an entry only after its PubAck.
+//! - [`admin`]: the token-protected admin gRPC API the CLI calls.
+//! - this file: [`run`], which wires them together, publishes the profile as a
+//!   heartbeat, and shuts everything down in order.
+
+pub mod admin;
 pub mod config;
+pub mod publisher;
 pub mod store;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use thiserror::Error;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_stream::wrappers::TcpListenerStream;
+
+pub use config::Config;
+use kith_proto::domain::HubProfile;
+use kith_proto::keys::{self, HubKeys, KeyError};
+use kith_proto::v1::hub_admin_server::HubAdminServer;
+
+use crate::admin::AdminService;
+use crate::publisher::{PublisherConfig, PublisherState};
+use crate::store::{Identity, Store, StoreError};
+
+/// Largest admin request accepted. Far above any valid listing, far below what
+/// would let a client make the hub buffer megabytes.
+const MAX_ADMIN_MESSAGE_BYTES: usize = 1 << 20;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error("hub profile in hub.toml is not valid: {0}")]
+    Profile(kith_proto::ValidationError),
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr} for the admin API: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("admin API: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("gRPC reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+/// Runs the hub until `shutdown` resolves, listening on the configured admin address.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+    let addr = config.file.admin_listen;
+    let listener = TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
+    serve(config, listener, shutdown).await
+}
+
+/// Runs the hub with an admin listener bound by the caller (tests bind port 0).
+pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+    let file = &config.file;
+    let hub_keys = HubKeys::load(&config.dir)?;
+    let token = keys::read_admin_token(&config.dir)?;
+    let profile = HubProfile {
+        name: file.name.clone(),
+        description: file.description.clone(),
+        contact: file.contact.clone(),
+        helpline_hours: file.helpline_hours.clone(),
+        signing_key: hub_keys.signing.verifying_key().to_bytes(),
+        box_key: hub_keys.box_public(),
+    }
+    .validate()
+    .map_err(Error::Profile)?;
+    let identity = Identity { region: file.region.clone(), hub: file.hub_id.clone(), signing: hub_keys.signing };
+    let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
+    // The profile goes first, so that a relay meeting this hub pins its key before
+    // anything else arrives.
+    store.publish_profile(profile.clone()).await?;
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let state = Arc::new(PublisherState::default());
+    let publisher = tokio::spawn(publisher::run(
+        store.clone(),
+        PublisherConfig {
+            nats_url: file.nats_url.clone(),
+            window: config.publish_window,
+            max_backoff: config.max_backoff,
+            client_name: format!("kith-hub {}/{}", file.region, file.hub_id),
+        },
+        state.clone(),
+        stop_rx.clone(),
+    ));
+    let heartbeat = tokio::spawn(heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_service_status("kith.v1.HubAdmin", tonic_health::ServingStatus::Serving).await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let admin = AdminService {
+        store: store.clone(),
+        publisher: state,
+        name: file.name.clone(),
+        nats_url: file.nats_url.clone(),
+    };
+    let admin = HubAdminServer::new(admin).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
+    let local = listener.local_addr().ok();
+    tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %file.nats_url, "hub running");
+
+    let mut server_stop = stop_rx.clone();
+    let server = tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(tonic::service::interceptor::InterceptedService::new(admin, admin::require_token(token)))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            let _ = server_stop.wait_for(|s| *s).await;
+        });
+    let server = tokio::spawn(server);
+
+    shutdown.await;
+    tracing::info!("shutting down");
+    let _ = stop_tx.send(true);
+    let served = server.await;
+    let _ = publisher.await;
+    let _ = heartbeat.await;
+    store.close().await?;
+    match served {
+        Ok(r) => r.map_err(Error::from),
+        Err(join) => {
+            tracing::error!(error = %join, "admin server task failed");
+            Ok(())
+        }
+    }
+}
+
+/// Re-publishes the profile every `every`: the region reads it as the hub's
+/// heartbeat. While NATS is down only the newest one waits in the outbox.
+async fn heartbeat(store: Store, profile: HubProfile, every: std::time::Duration, mut stop: watch::Receiver<bool>) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await; // The first tick is immediate; the profile was just published.
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {
+                if let Err(e) = store.publish_profile(profile.clone()).await {
+                    tracing::warn!(error = %e, "cannot queue heartbeat");
+                }
+            }
+            _ = async { stop.wait_for(|s| *s).await.is_ok() } => return,
+        }
+    }
+}

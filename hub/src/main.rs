@@ -1,1 +1,63 @@
-fn main() {}
+//! `kith-hub`: parses flags into a [`kith_hub::Config`], sets up logging, runs the hub
+//! until SIGINT or SIGTERM.
+
+use anyhow::Context;
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The Kith hub daemon: a user-led group's listings, published to its region.
+///
+/// Reads DIR/hub.toml written by `kith init`. Flags override KITH_* environment
+/// variables, which override hub.toml.
+#[derive(Parser, Debug)]
+#[command(name = "kith-hub", version)]
+struct Flags {
+    /// The hub directory created by `kith init`.
+    #[arg(long, env = "KITH_HUB_DIR")]
+    dir: PathBuf,
+    /// NATS server URL (overrides nats_url in hub.toml).
+    #[arg(long, env = "KITH_NATS_URL")]
+    nats: Option<String>,
+    /// Address of the admin gRPC API (overrides admin_listen in hub.toml).
+    #[arg(long, env = "KITH_ADMIN_LISTEN")]
+    admin_listen: Option<SocketAddr>,
+    /// Seconds between profile heartbeats (overrides heartbeat_secs in hub.toml).
+    #[arg(long, env = "KITH_HEARTBEAT_SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    heartbeat_secs: Option<u64>,
+    /// Outbox entries published before waiting for their acknowledgements.
+    #[arg(long, env = "KITH_PUBLISH_WINDOW", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    publish_window: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,async_nats=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let flags = Flags::parse();
+    let mut config = kith_hub::Config::load(&flags.dir).context("cannot load the hub configuration")?;
+    if let Some(url) = flags.nats {
+        config.file.nats_url = url;
+    }
+    if let Some(addr) = flags.admin_listen {
+        config.file.admin_listen = addr;
+    }
+    if let Some(secs) = flags.heartbeat_secs {
+        config.file.heartbeat_secs = secs;
+    }
+    config.publish_window = flags.publish_window as usize;
+    kith_hub::run(config, shutdown_signal()).await.context("hub stopped")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

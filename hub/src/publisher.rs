@@ -1,0 +1,210 @@
+//! The outbox publisher: drains the store's outbox to the region's JetStream stream.
+//!
+//! Entries go out in sequence order with their envelope id as `Nats-Msg-Id`, so that
+//! JetStream drops a re-publish within its duplicate window. Up to `window` publishes
+//! are in flight at once (a window of `PublishAckFuture`s, not one round trip per
+//! event); an entry is deleted from the outbox only after its PubAck. On any failure
+//! the in-flight window is dropped and publishing starts again from the oldest entry
+//! still in the outbox, after a backoff. While NATS is unreachable the outbox simply
+//! grows: the hub keeps accepting writes.
+
+use async_nats::jetstream::{self, message::PublishMessage};
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+
+use crate::store::Store;
+
+/// What the publisher shares with the admin API's `Status`.
+#[derive(Default)]
+pub struct PublisherState {
+    client: Mutex<Option<async_nats::Client>>,
+    last_error: Mutex<Option<String>>,
+}
+
+impl PublisherState {
+    pub fn connected(&self) -> bool {
+        lock(&self.client)
+            .as_ref()
+            .is_some_and(|c| c.connection_state() == async_nats::connection::State::Connected)
+    }
+
+    pub fn last_error(&self) -> Option<String> {
+        lock(&self.last_error).clone()
+    }
+
+    fn set_error(&self, error: Option<String>) {
+        *lock(&self.last_error) = error;
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// How the publisher connects and paces itself.
+#[derive(Clone, Debug)]
+pub struct PublisherConfig {
+    pub nats_url: String,
+    pub window: usize,
+    pub max_backoff: Duration,
+    /// A name for the connection, shown by the NATS server's monitoring.
+    pub client_name: String,
+}
+
+/// Runs until `stop` turns true.
+pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherState>, mut stop: watch::Receiver<bool>) {
+    let Some(client) = connect(&config, &state, &mut stop).await else { return };
+    *lock(&state.client) = Some(client.clone());
+    let js = jetstream::new(client.clone());
+    let region = store.identity().region.clone();
+    let mut backoff = Backoff::new(config.max_backoff);
+    loop {
+        // Make sure the stream exists (it may not yet, or may have been re-created).
+        let ensured = js.get_or_create_stream(kith_proto::stream::region_stream(&region, 1)).await;
+        let failure = match ensured {
+            Err(e) => format!("cannot create or find stream {}: {e}", kith_proto::subject::stream_name(&region)),
+            Ok(_) => match drain(&store, &js, config.window, &state, &mut stop, &mut backoff).await {
+                Drained::Stopped => break,
+                Drained::Failed(e) => e,
+            },
+        };
+        tracing::warn!(error = %failure, "publishing paused; will retry");
+        state.set_error(Some(failure));
+        if !backoff.sleep(&mut stop).await {
+            break;
+        }
+    }
+    // Let buffered commands reach the server before the connection is dropped.
+    let _ = client.flush().await;
+}
+
+enum Drained {
+    Stopped,
+    Failed(String),
+}
+
+/// Publishes the outbox until stopped or until something fails.
+async fn drain(
+    store: &Store,
+    js: &jetstream::Context,
+    window: usize,
+    state: &PublisherState,
+    stop: &mut watch::Receiver<bool>,
+    backoff: &mut Backoff,
+) -> Drained {
+    let mut cursor = 0u64;
+    let mut inflight = FuturesOrdered::new();
+    loop {
+        if *stop.borrow() {
+            return Drained::Stopped;
+        }
+        // Fill the window from the outbox.
+        if inflight.len() < window {
+            let batch = match store.outbox_after(cursor, window - inflight.len()) {
+                Ok(b) => b,
+                Err(e) => return Drained::Failed(format!("cannot read outbox: {e}")),
+            };
+            for (seq, entry) in batch {
+                let publish = PublishMessage::build().payload(entry.bytes.into()).message_id(&entry.msg_id);
+                match js.send_publish(entry.subject, publish).await {
+                    Ok(ack) => inflight.push_back(async move { (seq, ack.await) }),
+                    Err(e) => return Drained::Failed(format!("publish of seq {seq} failed: {e}")),
+                }
+                cursor = seq;
+            }
+        }
+        if inflight.is_empty() {
+            tokio::select! {
+                _ = store.outbox_changed() => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        tokio::select! {
+            Some((seq, result)) = inflight.next() => match result {
+                Ok(ack) => {
+                    if ack.duplicate {
+                        tracing::debug!(seq, "already in the stream (duplicate window)");
+                    }
+                    if let Err(e) = store.published(seq) {
+                        return Drained::Failed(format!("cannot record PubAck of seq {seq}: {e}"));
+                    }
+                    tracing::trace!(seq, stream_seq = ack.sequence, "published");
+                    if state.last_error().is_some() {
+                        tracing::info!("publishing resumed");
+                        state.set_error(None);
+                    }
+                    backoff.reset();
+                }
+                Err(e) => return Drained::Failed(format!("no PubAck for seq {seq}: {e}")),
+            },
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+/// Connects, retrying with backoff; `None` if stopped first.
+async fn connect(
+    config: &PublisherConfig,
+    state: &PublisherState,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<async_nats::Client> {
+    let mut backoff = Backoff::new(config.max_backoff);
+    loop {
+        let options = async_nats::ConnectOptions::new()
+            .name(&config.client_name)
+            .connection_timeout(Duration::from_secs(5))
+            // After the first connection the client reconnects by itself, forever.
+            .max_reconnects(None);
+        let attempt = tokio::select! {
+            r = options.connect(&config.nats_url) => r,
+            _ = stop.changed() => return None,
+        };
+        match attempt {
+            Ok(client) => {
+                tracing::info!(url = %config.nats_url, "connected to NATS");
+                state.set_error(None);
+                return Some(client);
+            }
+            Err(e) => {
+                let msg = format!("cannot connect to NATS at {}: {e}", config.nats_url);
+                tracing::warn!(error = %msg, "will retry; writes are kept in the outbox");
+                state.set_error(Some(msg));
+                if !backoff.sleep(stop).await {
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Exponential backoff from 100 ms up to a ceiling.
+struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(100);
+
+    fn new(max: Duration) -> Self {
+        Backoff { next: Self::FIRST, max }
+    }
+
+    fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+
+    /// Sleeps; false if stopped meanwhile.
+    async fn sleep(&mut self, stop: &mut watch::Receiver<bool>) -> bool {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        tokio::select! {
+            _ = tokio::time::sleep(d) => !*stop.borrow(),
+            _ = stop.changed() => false,
+        }
+    }
+}
