@@ -1,0 +1,95 @@
+//! One module per command family. Each defines its clap arguments and a `run` that
+//! connects, calls, and hands the result to [`crate::output`].
+//!
+//! Input is checked with kith-proto's own validation before anything is sent, so a
+//! bad value fails at once with the same message the hub would give.
+
+use anyhow::Context;
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+
+use crate::output;
+use kith_proto::v1::WriteReply;
+
+pub mod init;
+pub mod opportunity;
+pub mod region;
+pub mod safehouse;
+pub mod status;
+
+/// What every command may need from the global flags.
+#[derive(Debug, Clone)]
+pub struct Globals {
+    pub json: bool,
+    pub hub_dir: Option<PathBuf>,
+    pub relay: String,
+}
+
+impl Globals {
+    pub fn hub_dir(&self) -> Option<&Path> {
+        self.hub_dir.as_deref()
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a hub directory: hub.toml, signing and sealing keys, admin token.
+    Init(init::Args),
+    /// Show a running hub's health: NATS connection, outbox backlog, last published event.
+    Status,
+    /// Manage this hub's opportunities: jobs, training, volunteering, peer teaching.
+    #[command(subcommand)]
+    Opportunity(opportunity::Command),
+    /// Manage this hub's safe houses and their availability.
+    #[command(subcommand, alias = "safe-house")]
+    Safehouse(safehouse::Command),
+    /// Ask the regional relay what is open across every hub.
+    #[command(subcommand)]
+    Region(region::Command),
+}
+
+pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Init(args) => init::run(globals, args),
+        Command::Status => status::run(globals).await,
+        Command::Opportunity(c) => opportunity::run(globals, c).await,
+        Command::Safehouse(c) => safehouse::run(globals, c).await,
+        Command::Region(c) => region::run(globals, c).await,
+    }
+}
+
+/// Prints the answer to a write: `{"id": "...", "seq": N}` with `--json`, else a
+/// sentence such as `added opportunity 01J… (hub seq 4)`.
+pub fn print_write(globals: &Globals, done: &str, reply: &WriteReply) -> anyhow::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Written<'a> {
+        id: &'a str,
+        seq: u64,
+    }
+    output::either(globals.json, &Written { id: &reply.id, seq: reply.seq }, || {
+        format!("{done} {} (hub seq {})", reply.id, reply.seq)
+    })
+}
+
+/// A long text given either inline or as a file (`-` for stdin): the shell limits one
+/// argument to 128 KiB, and descriptions are easier to write in an editor.
+pub fn text_or_file(inline: Option<String>, file: Option<&Path>) -> anyhow::Result<Option<String>> {
+    match file {
+        None => Ok(inline),
+        Some(p) if p == Path::new("-") => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("cannot read stdin")?;
+            Ok(Some(s))
+        }
+        Some(p) => std::fs::read_to_string(p).map(Some).with_context(|| format!("cannot read {}", p.display())),
+    }
+}
+
+/// The value of a `--flag`/`--no-flag` pair: `Some(true)`, `Some(false)` or unchanged.
+pub fn toggle(on: bool, off: bool) -> Option<bool> {
+    match (on, off) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
+}

@@ -1,0 +1,277 @@
+//! `kith region …`: what the regional relay knows, across every hub. No token: the
+//! relay holds no personal data.
+
+use clap::Subcommand;
+
+use super::Globals;
+use crate::connect;
+use crate::listing::{self, HubJson, OpportunityJson, SafeHouseJson, Scope, StatsJson};
+use crate::output::{self, Fields, Table};
+use kith_proto::domain::{ForTag, OpportunityKind, Sector};
+use kith_proto::v1::{self, GetRequest, ListHubsRequest, StatsRequest};
+use kith_proto::validate::{self, ValidationError};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search open opportunities across the region.
+    Opportunities(OpportunitiesArgs),
+    /// List safe houses across the region, with beds free now.
+    Safehouses(SafehousesArgs),
+    /// List the region's hubs, when each was last seen and what it publishes.
+    Hubs,
+    /// The relay's counters: events applied, ignored, rejected by reason.
+    Stats,
+    /// Show every field of one opportunity, including how to apply.
+    Opportunity {
+        /// The opportunity's id.
+        id: String,
+    },
+    /// Show every field of one safe house.
+    Safehouse {
+        /// The safe house's id.
+        id: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OpportunitiesArgs {
+    /// Words that must all appear in the title, description or skills.
+    #[arg(long, short)]
+    query: Option<String>,
+    /// Only this kind: paid-job, training, volunteering, peer-teaching,
+    /// paid-involvement, apprenticeship, social-enterprise.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only this sector: ordinary or mental-health.
+    #[arg(long)]
+    sector: Option<String>,
+    /// Words that must all appear in the area, e.g. Leeds or LS6.
+    #[arg(long)]
+    area: Option<String>,
+    /// Only work that can be done from home.
+    #[arg(long)]
+    remote: bool,
+    /// Only paid work.
+    #[arg(long)]
+    paid: bool,
+    /// Include filled and closed opportunities.
+    #[arg(long)]
+    include_closed: bool,
+    /// Only this hub's.
+    #[arg(long, value_name = "HUB")]
+    hub: Option<String>,
+    /// At most this many (default 50, at most 500).
+    #[arg(long, value_name = "N")]
+    limit: Option<u32>,
+    /// Continue from where a previous page ended.
+    #[arg(long, value_name = "TOKEN")]
+    page_token: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SafehousesArgs {
+    /// Only houses for this group (houses for anyone are included): women, men,
+    /// trans-nonbinary, lgbtq, black-minority-ethnic, young-adults.
+    #[arg(long = "for", value_name = "TAG")]
+    for_tag: Option<String>,
+    /// Words that must all appear in the area.
+    #[arg(long)]
+    area: Option<String>,
+    /// Only houses with a bed free now (availability that is not stale).
+    #[arg(long)]
+    available: bool,
+    /// Only this hub's.
+    #[arg(long, value_name = "HUB")]
+    hub: Option<String>,
+    /// At most this many (default 50, at most 500).
+    #[arg(long, value_name = "N")]
+    limit: Option<u32>,
+    /// Continue from where a previous page ended.
+    #[arg(long, value_name = "TOKEN")]
+    page_token: Option<String>,
+}
+
+pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Opportunities(args) => {
+            let request = search_request(args)?;
+            let mut region = connect::region(&globals.relay).await?;
+            let page = region.client.search_opportunities(request).await.map_err(|s| region.error(s))?.into_inner();
+            let json: Vec<OpportunityJson> = page.items.iter().map(OpportunityJson::from).collect();
+            output::either(globals.json, &json, || {
+                listing::opportunity_table(&page.items, Scope::Region).render("no opportunities match")
+            })?;
+            next_page(&page.next_page_token)
+        }
+        Command::Safehouses(args) => {
+            let request = safehouses_request(args)?;
+            let mut region = connect::region(&globals.relay).await?;
+            let page = region.client.list_safe_houses(request).await.map_err(|s| region.error(s))?.into_inner();
+            let json: Vec<SafeHouseJson> = page.items.iter().map(SafeHouseJson::from).collect();
+            output::either(globals.json, &json, || {
+                listing::safehouse_table(&page.items, Scope::Region).render("no safe houses match")
+            })?;
+            next_page(&page.next_page_token)
+        }
+        Command::Hubs => {
+            let mut region = connect::region(&globals.relay).await?;
+            let hubs = region.client.list_hubs(ListHubsRequest {}).await.map_err(|s| region.error(s))?.into_inner();
+            let json: Vec<HubJson> = hubs.items.iter().map(HubJson::from).collect();
+            output::either(globals.json, &json, || {
+                listing::hub_table(&hubs.items, output::now_ms()).render("no hubs have been seen yet")
+            })
+        }
+        Command::Stats => {
+            let mut region = connect::region(&globals.relay).await?;
+            let stats = region.client.get_stats(StatsRequest {}).await.map_err(|s| region.error(s))?.into_inner();
+            output::either(globals.json, &StatsJson::from(&stats), || render_stats(&stats))
+        }
+        Command::Opportunity { id } => {
+            let id = kith_proto::convert::parse_id("id", &id)?.to_string();
+            let mut region = connect::region(&globals.relay).await?;
+            let o = region.client.get_opportunity(GetRequest { id }).await.map_err(|s| region.error(s))?.into_inner();
+            output::either(globals.json, &OpportunityJson::from(&o), || listing::opportunity_detail(&o))
+        }
+        Command::Safehouse { id } => {
+            let id = kith_proto::convert::parse_id("id", &id)?.to_string();
+            let mut region = connect::region(&globals.relay).await?;
+            let s = region.client.get_safe_house(GetRequest { id }).await.map_err(|s| region.error(s))?.into_inner();
+            output::either(globals.json, &SafeHouseJson::from(&s), || listing::safehouse_detail(&s, output::now_ms()))
+        }
+    }
+}
+
+/// Tells a person (on stderr, so stdout stays one JSON array) how to get the next page.
+fn next_page(token: &str) -> anyhow::Result<()> {
+    if !token.is_empty() {
+        eprintln!("more results: repeat with --page-token {token}");
+    }
+    Ok(())
+}
+
+fn limit(n: Option<u32>) -> Result<u32, ValidationError> {
+    match n {
+        None => Ok(0),
+        Some(n) => validate::range("limit", i64::from(n), 1, 500).map(|n| n as u32),
+    }
+}
+
+fn search_request(a: OpportunitiesArgs) -> anyhow::Result<v1::SearchOpportunitiesRequest> {
+    if let Some(k) = &a.kind {
+        OpportunityKind::parse("kind", k)?;
+    }
+    if let Some(s) = &a.sector {
+        Sector::parse("sector", s)?;
+    }
+    Ok(v1::SearchOpportunitiesRequest {
+        query: a.query.unwrap_or_default(),
+        kind: a.kind.map(|k| k.trim().to_owned()).unwrap_or_default(),
+        sector: a.sector.map(|s| s.trim().to_owned()).unwrap_or_default(),
+        area: a.area.unwrap_or_default(),
+        remote_only: a.remote,
+        paid_only: a.paid,
+        include_closed: a.include_closed,
+        hub: a.hub.unwrap_or_default(),
+        page_size: limit(a.limit)?,
+        page_token: a.page_token.unwrap_or_default(),
+    })
+}
+
+fn safehouses_request(a: SafehousesArgs) -> anyhow::Result<v1::ListSafeHousesRequest> {
+    if let Some(t) = &a.for_tag {
+        ForTag::parse("for", t)?;
+    }
+    Ok(v1::ListSafeHousesRequest {
+        for_tag: a.for_tag.map(|t| t.trim().to_owned()).unwrap_or_default(),
+        area: a.area.unwrap_or_default(),
+        available_now: a.available,
+        hub: a.hub.unwrap_or_default(),
+        page_size: limit(a.limit)?,
+        page_token: a.page_token.unwrap_or_default(),
+    })
+}
+
+fn render_stats(s: &v1::Stats) -> String {
+    let mut f = Fields::new();
+    f.add("hubs", s.hubs.to_string())
+        .add("opportunities", s.opportunities.to_string())
+        .add("safe houses", s.safe_houses.to_string())
+        .add("events applied", s.applied.to_string())
+        .add("events ignored", format!("{} (already seen: redelivery is harmless)", s.ignored));
+    let total: u64 = s.rejected.values().sum();
+    f.add("events rejected", total.to_string());
+    let mut out = f.render();
+    if total > 0 {
+        let mut reasons: Vec<(&String, &u64)> = s.rejected.iter().filter(|(_, n)| **n > 0).collect();
+        reasons.sort();
+        let mut t = Table::new(&["REJECTED BECAUSE", "EVENTS"]);
+        for (reason, n) in reasons {
+            t.row(vec![reason.clone(), n.to_string()]);
+        }
+        out.push_str("\n\n");
+        out.push_str(&t.render(""));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    fn parse(args: &[&str]) -> Command {
+        Cli::try_parse_from(std::iter::once("region").chain(args.iter().copied())).unwrap().command
+    }
+
+    #[test]
+    fn search_flags_become_the_request() {
+        let Command::Opportunities(a) = parse(&[
+            "opportunities",
+            "--query",
+            "gardening",
+            "--kind",
+            "paid-job",
+            "--remote",
+            "--paid",
+            "--limit",
+            "10",
+        ]) else {
+            panic!()
+        };
+        let r = search_request(a).unwrap();
+        assert_eq!(r.query, "gardening");
+        assert_eq!(r.kind, "paid-job");
+        assert!(r.remote_only && r.paid_only && !r.include_closed);
+        assert_eq!(r.page_size, 10);
+    }
+
+    #[test]
+    fn bad_filters_are_named() {
+        let Command::Opportunities(a) = parse(&["opportunities", "--kind", "astronaut"]) else { panic!() };
+        assert!(search_request(a).unwrap_err().to_string().starts_with("kind: unknown value"));
+        let Command::Opportunities(a) = parse(&["opportunities", "--limit", "501"]) else { panic!() };
+        assert_eq!(search_request(a).unwrap_err().to_string(), "limit: must be 1 to 500 (got 501)");
+        let Command::Safehouses(a) = parse(&["safehouses", "--for", "cats"]) else { panic!() };
+        assert!(safehouses_request(a).unwrap_err().to_string().starts_with("for: unknown value"));
+        let Command::Safehouses(a) = parse(&["safehouses", "--for", "women", "--available"]) else { panic!() };
+        let r = safehouses_request(a).unwrap();
+        assert_eq!((r.for_tag.as_str(), r.available_now), ("women", true));
+    }
+
+    #[test]
+    fn stats_list_rejections_by_reason() {
+        let mut s = v1::Stats { applied: 10, ignored: 2, hubs: 3, ..Default::default() };
+        assert!(!render_stats(&s).contains("REJECTED BECAUSE"));
+        s.rejected.insert("bad-signature".into(), 4);
+        s.rejected.insert("subject-mismatch".into(), 1);
+        let t = render_stats(&s);
+        assert!(t.contains("events rejected  5"), "{t}");
+        assert!(t.contains("bad-signature     4"), "{t}");
+    }
+}

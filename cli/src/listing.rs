@@ -1,0 +1,448 @@
+//! How listings look outside the program: the JSON objects of `--json` and the rows
+//! and detail blocks of the tables. A hub's own listings (`kith opportunity list`)
+//! and the region's (`kith region opportunities`) share these shapes, so a script
+//! written against one reads the other.
+//!
+//! The gRPC messages have no serde; these structs are the CLI's JSON contract and
+//! name fields as a person would (`for`, not `for_tags`; instants as RFC 3339).
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::output::{self, Fields, Table};
+use kith_proto::v1;
+
+/// An opportunity in `--json` output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpportunityJson {
+    pub id: String,
+    pub hub: String,
+    pub title: String,
+    pub kind: String,
+    pub sector: String,
+    pub status: String,
+    pub area: String,
+    pub remote: bool,
+    pub hours_per_week: Option<f32>,
+    /// `null` when unpaid.
+    pub pay: Option<PayJson>,
+    pub expenses_paid: bool,
+    pub skills: Vec<String>,
+    pub support: Vec<String>,
+    pub lived_experience_required: bool,
+    pub description: String,
+    pub how_to_apply: String,
+    /// `YYYY-MM-DD`, or `null` when it does not close.
+    pub closes_on: Option<String>,
+    pub seq: u64,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayJson {
+    pub pence: u32,
+    pub per: String,
+}
+
+impl From<&v1::Opportunity> for OpportunityJson {
+    fn from(o: &v1::Opportunity) -> Self {
+        OpportunityJson {
+            id: o.id.clone(),
+            hub: o.hub.clone(),
+            title: o.title.clone(),
+            kind: o.kind.clone(),
+            sector: o.sector.clone(),
+            status: o.status.clone(),
+            area: o.area.clone(),
+            remote: o.remote,
+            hours_per_week: o.hours_per_week,
+            pay: o.pay.as_ref().map(|p| PayJson { pence: p.pence, per: p.per.clone() }),
+            expenses_paid: o.expenses_paid,
+            skills: o.skills.clone(),
+            support: o.support.clone(),
+            lived_experience_required: o.lived_experience_required,
+            description: o.description.clone(),
+            how_to_apply: o.how_to_apply.clone(),
+            closes_on: non_empty(&o.closes_on),
+            seq: o.seq,
+            updated_at: output::instant(o.updated_at_ms),
+        }
+    }
+}
+
+/// A safe house in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SafeHouseJson {
+    pub id: String,
+    pub hub: String,
+    pub name: String,
+    pub area: String,
+    /// Who it is for; empty means anyone.
+    #[serde(rename = "for")]
+    pub for_tags: Vec<String>,
+    pub beds_total: u32,
+    /// `null` when unknown: never reported, or the report is past its valid-until.
+    pub beds_free: Option<u32>,
+    /// True when availability was reported but is no longer valid.
+    pub availability_stale: bool,
+    pub availability_updated_at: Option<String>,
+    pub availability_valid_until: Option<String>,
+    pub wheelchair_access: bool,
+    pub self_referral: bool,
+    pub longest_stay_nights: Option<u32>,
+    pub phone: String,
+    pub description: String,
+    pub status: String,
+    pub seq: u64,
+    pub updated_at: Option<String>,
+}
+
+impl From<&v1::SafeHouse> for SafeHouseJson {
+    fn from(s: &v1::SafeHouse) -> Self {
+        let a = s.availability.as_ref();
+        SafeHouseJson {
+            id: s.id.clone(),
+            hub: s.hub.clone(),
+            name: s.name.clone(),
+            area: s.area.clone(),
+            for_tags: s.for_tags.clone(),
+            beds_total: s.beds_total,
+            beds_free: beds_free(s),
+            availability_stale: a.is_some_and(|a| a.stale || a.beds_free.is_none()),
+            availability_updated_at: a.and_then(|a| output::instant(a.updated_at_ms)),
+            availability_valid_until: a.and_then(|a| output::instant(a.valid_until_ms)),
+            wheelchair_access: s.wheelchair_access,
+            self_referral: s.self_referral,
+            longest_stay_nights: s.longest_stay_nights,
+            phone: s.phone.clone(),
+            description: s.description.clone(),
+            status: s.status.clone(),
+            seq: s.seq,
+            updated_at: output::instant(s.updated_at_ms),
+        }
+    }
+}
+
+/// A hub as the region knows it, in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubJson {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub contact: String,
+    pub helpline_hours: String,
+    /// The hub's own clock at its last heartbeat; `null` if never seen.
+    pub last_seen: Option<String>,
+    pub opportunities: u64,
+    pub safe_houses: u64,
+    pub signing_key: String,
+}
+
+impl From<&v1::Hub> for HubJson {
+    fn from(h: &v1::Hub) -> Self {
+        HubJson {
+            id: h.id.clone(),
+            name: h.name.clone(),
+            description: h.description.clone(),
+            contact: h.contact.clone(),
+            helpline_hours: h.helpline_hours.clone(),
+            last_seen: output::instant(h.last_seen_ms),
+            opportunities: h.opportunities,
+            safe_houses: h.safe_houses,
+            signing_key: h.signing_key.clone(),
+        }
+    }
+}
+
+/// The relay's ingest counters in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatsJson {
+    pub applied: u64,
+    pub ignored: u64,
+    pub rejected: BTreeMap<String, u64>,
+    pub hubs: u64,
+    pub opportunities: u64,
+    pub safe_houses: u64,
+}
+
+impl From<&v1::Stats> for StatsJson {
+    fn from(s: &v1::Stats) -> Self {
+        StatsJson {
+            applied: s.applied,
+            ignored: s.ignored,
+            rejected: s.rejected.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            hubs: s.hubs,
+            opportunities: s.opportunities,
+            safe_houses: s.safe_houses,
+        }
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// Beds free now, or `None` when unknown or stale: the old number is never shown.
+fn beds_free(s: &v1::SafeHouse) -> Option<u32> {
+    s.availability.as_ref().filter(|a| !a.stale).and_then(|a| a.beds_free)
+}
+
+/// Pay as a person reads it: `£12.21/hour`, `unpaid`, `unpaid, expenses paid`.
+pub fn pay_text(pay: Option<&v1::Pay>, expenses_paid: bool) -> String {
+    let base = match pay {
+        None => "unpaid".to_owned(),
+        Some(p) => format!("£{}.{:02}/{}", p.pence / 100, p.pence % 100, p.per),
+    };
+    if expenses_paid { format!("{base}, expenses paid") } else { base }
+}
+
+fn area_text(area: &str, remote: bool) -> String {
+    if remote { format!("{area} (or remote)") } else { area.to_owned() }
+}
+
+/// `2`, or `unknown` when never reported or stale.
+pub fn beds_free_text(s: &v1::SafeHouse) -> String {
+    beds_free(s).map_or_else(|| "unknown".to_owned(), |n| n.to_string())
+}
+
+fn for_text(tags: &[String]) -> String {
+    if tags.is_empty() { "anyone".to_owned() } else { tags.join(", ") }
+}
+
+/// Which columns a listing table shows: the hub column only for region results,
+/// the status column only for a hub's own listings (the region shows open ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Hub,
+    Region,
+}
+
+pub fn opportunity_table(items: &[v1::Opportunity], scope: Scope) -> Table {
+    let mut t = match scope {
+        Scope::Hub => Table::new(&["ID", "STATUS", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"]),
+        Scope::Region => Table::new(&["ID", "HUB", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"]),
+    };
+    for o in items {
+        let second = if scope == Scope::Hub { o.status.clone() } else { o.hub.clone() };
+        t.row(vec![
+            o.id.clone(),
+            second,
+            o.kind.clone(),
+            o.sector.clone(),
+            o.title.clone(),
+            area_text(&o.area, o.remote),
+            pay_text(o.pay.as_ref(), o.expenses_paid),
+            o.closes_on.clone(),
+        ]);
+    }
+    t
+}
+
+pub fn safehouse_table(items: &[v1::SafeHouse], scope: Scope) -> Table {
+    let mut t = match scope {
+        Scope::Hub => Table::new(&["ID", "STATUS", "NAME", "AREA", "FOR", "BEDS", "FREE"]),
+        Scope::Region => Table::new(&["ID", "HUB", "NAME", "AREA", "FOR", "BEDS", "FREE"]),
+    };
+    for s in items {
+        let second = if scope == Scope::Hub { s.status.clone() } else { s.hub.clone() };
+        t.row(vec![
+            s.id.clone(),
+            second,
+            s.name.clone(),
+            s.area.clone(),
+            for_text(&s.for_tags),
+            s.beds_total.to_string(),
+            beds_free_text(s),
+        ]);
+    }
+    t
+}
+
+pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
+    let mut t = Table::new(&["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "LAST SEEN", "CONTACT"]);
+    for h in items {
+        t.row(vec![
+            h.id.clone(),
+            h.name.clone(),
+            h.opportunities.to_string(),
+            h.safe_houses.to_string(),
+            output::ago(h.last_seen_ms, now_ms),
+            h.contact.clone(),
+        ]);
+    }
+    t
+}
+
+/// Every field of one opportunity, for `show`.
+pub fn opportunity_detail(o: &v1::Opportunity) -> String {
+    let hours = o.hours_per_week.map(|h| format!("{h}")).unwrap_or_default();
+    let mut f = Fields::new();
+    f.add("id", &o.id)
+        .add("hub", &o.hub)
+        .add("title", &o.title)
+        .add("status", &o.status)
+        .add("kind", &o.kind)
+        .add("sector", &o.sector)
+        .add("area", &o.area)
+        .add("remote", output::yes_no(o.remote))
+        .add("hours per week", hours)
+        .add("pay", pay_text(o.pay.as_ref(), o.expenses_paid))
+        .add("skills", output::list(&o.skills))
+        .add("support", output::list(&o.support))
+        .add("lived experience", if o.lived_experience_required { "required" } else { "not required" })
+        .add("closes", &o.closes_on)
+        .add("how to apply", &o.how_to_apply)
+        .add("description", &o.description)
+        .add("updated", output::instant(o.updated_at_ms).unwrap_or_default())
+        .add("seq", o.seq.to_string());
+    f.render()
+}
+
+/// Every field of one safe house, for `show`.
+pub fn safehouse_detail(s: &v1::SafeHouse, now_ms: i64) -> String {
+    let availability = match &s.availability {
+        None => "unknown (never reported)".to_owned(),
+        Some(a) => match beds_free(s) {
+            Some(n) => format!(
+                "{n} of {} beds free (reported {}, valid until {})",
+                s.beds_total,
+                output::ago(a.updated_at_ms, now_ms),
+                output::instant(a.valid_until_ms).unwrap_or_default()
+            ),
+            None => format!(
+                "unknown (the report of {} expired at {})",
+                output::instant(a.updated_at_ms).unwrap_or_default(),
+                output::instant(a.valid_until_ms).unwrap_or_default()
+            ),
+        },
+    };
+    let longest = s.longest_stay_nights.map(|n| format!("{n} nights")).unwrap_or_default();
+    let mut f = Fields::new();
+    f.add("id", &s.id)
+        .add("hub", &s.hub)
+        .add("name", &s.name)
+        .add("status", &s.status)
+        .add("area", &s.area)
+        .add("for", for_text(&s.for_tags))
+        .add("beds", s.beds_total.to_string())
+        .add("availability", availability)
+        .add("wheelchair access", output::yes_no(s.wheelchair_access))
+        .add("self-referral", output::yes_no(s.self_referral))
+        .add("longest stay", longest)
+        .add("phone", &s.phone)
+        .add("description", &s.description)
+        .add("updated", output::instant(s.updated_at_ms).unwrap_or_default())
+        .add("seq", s.seq.to_string());
+    f.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn opportunity() -> v1::Opportunity {
+        v1::Opportunity {
+            id: "01JDQ4Z7M3V5X8K2N6P9R1S3T5".into(),
+            hub: "peer-garden".into(),
+            title: "Market garden assistant".into(),
+            kind: "paid-job".into(),
+            sector: "ordinary".into(),
+            area: "Leeds LS6".into(),
+            hours_per_week: Some(16.0),
+            pay: Some(v1::Pay { pence: 1221, per: "hour".into() }),
+            expenses_paid: true,
+            skills: vec!["gardening".into()],
+            status: "open".into(),
+            seq: 7,
+            updated_at_ms: 1_795_694_400_000,
+            ..Default::default()
+        }
+    }
+
+    fn safehouse(availability: Option<v1::Availability>) -> v1::SafeHouse {
+        v1::SafeHouse {
+            id: "01JDQ4Z7M3V5X8K2N6P9R1S3T6".into(),
+            hub: "womens-house".into(),
+            name: "Women's Safe House".into(),
+            area: "Bradford".into(),
+            for_tags: vec!["women".into()],
+            beds_total: 6,
+            availability,
+            status: "active".into(),
+            seq: 3,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn opportunity_json_shape() {
+        let v = serde_json::to_value(OpportunityJson::from(&opportunity())).unwrap();
+        assert_eq!(v["id"], "01JDQ4Z7M3V5X8K2N6P9R1S3T5");
+        assert_eq!(v["hub"], "peer-garden");
+        assert_eq!(v["title"], "Market garden assistant");
+        assert_eq!(v["kind"], "paid-job");
+        assert_eq!(v["sector"], "ordinary");
+        assert_eq!(v["area"], "Leeds LS6");
+        assert_eq!(v["pay"], json!({"pence": 1221, "per": "hour"}));
+        assert_eq!(v["hours_per_week"], json!(16.0));
+        assert_eq!(v["closes_on"], json!(null));
+        assert_eq!(v["updated_at"], "2026-11-26T12:00:00Z");
+        let unpaid = v1::Opportunity { pay: None, closes_on: "2026-12-01".into(), ..opportunity() };
+        let v = serde_json::to_value(OpportunityJson::from(&unpaid)).unwrap();
+        assert_eq!(v["pay"], json!(null));
+        assert_eq!(v["closes_on"], "2026-12-01");
+    }
+
+    #[test]
+    fn safehouse_json_says_for_and_hides_stale_numbers() {
+        let fresh = v1::Availability { beds_free: Some(2), updated_at_ms: 1, valid_until_ms: 2, stale: false };
+        let v = serde_json::to_value(SafeHouseJson::from(&safehouse(Some(fresh)))).unwrap();
+        assert_eq!(v["for"], json!(["women"]));
+        assert!(v.get("for_tags").is_none());
+        assert_eq!(v["beds_total"], 6);
+        assert_eq!(v["beds_free"], 2);
+        assert_eq!(v["availability_stale"], false);
+
+        // A relay that marks a report stale but still sent a number: the number is not shown.
+        let stale = v1::Availability { stale: true, ..fresh };
+        let v = serde_json::to_value(SafeHouseJson::from(&safehouse(Some(stale)))).unwrap();
+        assert_eq!(v["beds_free"], json!(null));
+        assert_eq!(v["availability_stale"], true);
+
+        let v = serde_json::to_value(SafeHouseJson::from(&safehouse(None))).unwrap();
+        assert_eq!(v["beds_free"], json!(null));
+        assert_eq!(v["availability_stale"], false);
+        assert_eq!(v["availability_valid_until"], json!(null));
+    }
+
+    #[test]
+    fn tables_show_stale_availability_as_unknown() {
+        let stale = v1::Availability { beds_free: None, updated_at_ms: 1, valid_until_ms: 2, stale: true };
+        let t = safehouse_table(&[safehouse(Some(stale)), safehouse(None)], Scope::Region).render("");
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(
+            lines[0],
+            "ID                          HUB           NAME                AREA      FOR    BEDS  FREE"
+        );
+        assert!(lines[1].ends_with("women  6     unknown"), "{t}");
+        assert!(lines[2].ends_with("unknown"), "{t}");
+    }
+
+    #[test]
+    fn pay_reads_like_money() {
+        let p = v1::Pay { pence: 1250, per: "hour".into() };
+        assert_eq!(pay_text(Some(&p), false), "£12.50/hour");
+        assert_eq!(pay_text(Some(&v1::Pay { pence: 9000, per: "day".into() }), true), "£90.00/day, expenses paid");
+        assert_eq!(pay_text(None, true), "unpaid, expenses paid");
+    }
+
+    #[test]
+    fn opportunity_rows_per_scope() {
+        let hub = opportunity_table(&[opportunity()], Scope::Hub).render("");
+        assert!(hub.starts_with("ID                          STATUS  KIND"), "{hub}");
+        let region = opportunity_table(&[opportunity()], Scope::Region).render("");
+        assert!(region.contains("peer-garden  paid-job  ordinary  Market garden assistant"), "{region}");
+        assert!(region.contains("£12.21/hour, expenses paid"), "{region}");
+    }
+}
