@@ -1,1 +1,39 @@
-//! placeholder
+//! The harness of Kith's end-to-end tests: real `nats-server`, `kith-hub`,
+//! `kith-relay` and `kith` processes on free loopback ports, each test with its own.
+//!
+//! # Layout
+//!
+//! - [`nats`]: [`NatsServer`], a JetStream server with its own store directory, that
+//!   can be stopped and started again on the same port to simulate an outage.
+//! - [`hub`]: [`Hub`], a hub set up by `kith init` and run as `kith-hub --dir DIR`,
+//!   with its admin gRPC client, `kill -9` and restart.
+//! - [`relay`]: [`Relay`], a relay run as `kith-relay`, with its region gRPC client,
+//!   restart on the same directory and rebuild from an empty one.
+//! - [`region`]: [`Region`], one NATS server and one relay: the usual test setup.
+//! - [`cli`]: [`kith`], the real CLI run with `--json`.
+//! - [`wait`]: [`wait_until`] and [`wait_for`], which poll a condition until a
+//!   deadline instead of sleeping a fixed time.
+//! - [`bins`], [`ports`], [`process`]: where the binaries are, free ports, and the
+//!   child processes behind all of the above (killed on drop, their logs' tails
+//!   printed when a test fails).
+//!
+//! The binaries are not built by `cargo test` (they belong to other packages):
+//! run `cargo build --workspace --bins` first, as `tests/run` does.
+
+pub mod bins;
+pub mod cli;
+pub mod hub;
+pub mod nats;
+pub mod ports;
+pub mod process;
+pub mod region;
+pub mod relay;
+pub mod wait;
+
+pub use cli::{CliOutput, kith};
+pub use hub::{AdminClient, Hub, HubOptions};
+pub use nats::NatsServer;
+pub use ports::free_port;
+pub use region::{REGION, Region, find};
+pub use relay::Relay;
+pub use wait::{DEFAULT_TIMEOUT, wait_for, wait_until};

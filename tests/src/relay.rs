@@ -1,0 +1,160 @@
+//! A relay under test: `kith-relay` on a free port with its own directory, which can
+//! be restarted on the same directory or rebuilt from an empty one.
+
+use kith_proto::v1::region_client::RegionClient;
+use kith_proto::v1::{Stats, StatsRequest};
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::cli::{CliOutput, kith};
+use crate::hub::log_filter;
+use crate::process::Daemon;
+use crate::{bins, ports};
+
+/// How long a relay may take to answer its first query.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct Relay {
+    pub region: String,
+    nats_url: String,
+    /// `--name`, when the test gives one.
+    name: Option<String>,
+    /// Holds the relay directory `relay/` and the daemon's log `relay.log`.
+    root: TempDir,
+    port: u16,
+    daemon: Daemon,
+}
+
+impl Relay {
+    /// Starts a relay of `region` consuming from `nats_url` and waits until it answers.
+    pub async fn start(region: &str, nats_url: &str) -> Relay {
+        Relay::start_named(region, nats_url, None).await
+    }
+
+    /// Same, with `--name NAME` (the relay's durable consumer).
+    pub async fn start_named(region: &str, nats_url: &str, name: Option<&str>) -> Relay {
+        let root = tempfile::Builder::new().prefix("kith-relay-").tempdir().expect("temp dir");
+        let daemon = Daemon::new(
+            format!("relay {}", name.unwrap_or(region)),
+            bins::bin("kith-relay"),
+            root.path().join("relay.log"),
+        );
+        let mut relay = Relay {
+            region: region.into(),
+            nats_url: nats_url.into(),
+            name: name.map(Into::into),
+            root,
+            port: ports::free_port(),
+            daemon,
+        };
+        relay.start_daemon(false).await;
+        relay
+    }
+
+    /// The relay directory.
+    pub fn dir(&self) -> PathBuf {
+        self.root.path().join("relay")
+    }
+
+    pub fn log_path(&self) -> &Path {
+        self.daemon.log_path()
+    }
+
+    /// `http://127.0.0.1:<port>`, for `kith --relay` and gRPC clients.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A region query client of this relay.
+    pub async fn client(&self) -> RegionClient<Channel> {
+        region_client(&self.url()).await.expect("connect to relay")
+    }
+
+    /// The relay's ingest counters.
+    pub async fn stats(&self) -> Stats {
+        self.client().await.get_stats(StatsRequest {}).await.expect("relay stats").into_inner()
+    }
+
+    /// Runs `kith --relay URL ARGS --json`.
+    pub async fn kith<I, S>(&self, args: I) -> CliOutput
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut all: Vec<OsString> = vec!["--relay".into(), self.url().into()];
+        all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        kith(all).await
+    }
+
+    pub fn kill9(&mut self) {
+        self.daemon.kill9();
+    }
+
+    pub async fn stop(&mut self) {
+        self.daemon.terminate(Duration::from_secs(10)).await;
+    }
+
+    /// Stops the relay and starts it again on the same directory and port.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start_daemon(false).await;
+    }
+
+    /// Stops the relay, empties its directory, and starts it with `--rebuild`: its
+    /// whole view must come back from the region's stream.
+    pub async fn rebuild_from_empty_dir(&mut self) {
+        self.stop().await;
+        if self.dir().exists() {
+            std::fs::remove_dir_all(self.dir()).expect("empty the relay directory");
+        }
+        self.start_daemon(true).await;
+    }
+
+    async fn start_daemon(&mut self, rebuild: bool) {
+        let mut args: Vec<OsString> = vec![
+            "--region".into(),
+            self.region.clone().into(),
+            "--nats".into(),
+            self.nats_url.clone().into(),
+            "--listen".into(),
+            format!("127.0.0.1:{}", self.port).into(),
+            "--dir".into(),
+            self.dir().into(),
+        ];
+        if let Some(name) = &self.name {
+            args.extend(["--name".into(), name.into()]);
+        }
+        if rebuild {
+            args.push("--rebuild".into());
+        }
+        self.daemon.spawn(&args, &[("RUST_LOG", log_filter())]);
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            self.daemon.assert_running();
+            let answer = match region_client(&self.url()).await {
+                Ok(mut client) => client.get_stats(StatsRequest {}).await.map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match answer {
+                Ok(()) => return,
+                Err(e) if Instant::now() >= deadline => {
+                    panic!("{} did not answer GetStats within {START_TIMEOUT:?}: {e}", self.daemon.label())
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    }
+}
+
+/// A region query client of the relay at `url`.
+pub async fn region_client(url: &str) -> Result<RegionClient<Channel>, tonic::transport::Error> {
+    let channel = Endpoint::from_shared(url.to_owned())
+        .expect("valid URL")
+        .connect_timeout(Duration::from_secs(2))
+        .connect()
+        .await?;
+    Ok(RegionClient::new(channel).max_decoding_message_size(64 * 1024 * 1024))
+}
