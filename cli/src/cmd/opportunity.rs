@@ -211,8 +211,11 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                 .into_inner();
             let json: Vec<OpportunityJson> = list.items.iter().map(OpportunityJson::from).collect();
             output::either(globals.json, &json, || {
-                listing::opportunity_table(&list.items, Scope::Hub)
-                    .render("no opportunities yet; publish one with `kith opportunity add`")
+                listing::opportunity_table(&list.items, Scope::Hub).render(if all {
+                    "no opportunities yet"
+                } else {
+                    "no opportunities (withdrawn ones are listed with --all)"
+                })
             })
         }
     }

@@ -193,8 +193,11 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                 .into_inner();
             let json: Vec<SafeHouseJson> = list.items.iter().map(SafeHouseJson::from).collect();
             output::either(globals.json, &json, || {
-                listing::safehouse_table(&list.items, Scope::Hub)
-                    .render("no safe houses yet; publish one with `kith safehouse add`")
+                listing::safehouse_table(&list.items, Scope::Hub).render(if all {
+                    "no safe houses yet"
+                } else {
+                    "no safe houses (withdrawn ones are listed with --all)"
+                })
             })
         }
     }
