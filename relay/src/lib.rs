@@ -1,1 +1,234 @@
-//! placeholder
+//! The Kith regional relay: consumes the region's JetStream stream, verifies every
+//! event, keeps a queryable view of what the region's hubs publish, and answers the
+//! `kith.v1.Region` gRPC API. It holds no personal data: referrals pass it by.
+//!
+//! # Layout
+//!
+//! - [`config`]: the relay's [`Config`].
+//! - [`ingest`]: the durable consumer; verification, key pinning, batches flushed
+//!   before they are acknowledged.
+//! - [`view`]: the regional view in memory: hubs, opportunities, safe houses, and
+//!   their queries. Its only writer is ingest.
+//! - [`index`]: the inverted indexes and the newest-first intersection that keep a
+//!   query's cost independent of the region's size.
+//! - [`store`]: the relay's own sled store, so that a restart does not replay the
+//!   stream; a cache of the stream, rebuilt from it when empty or on `--rebuild`.
+//! - [`query`]: the gRPC service over the view.
+//!
+//! [`run`] ties them together: it loads the view from the store, spawns ingest, serves
+//! gRPC (with health and reflection) on the listener it is given, and on shutdown
+//! stops both and waits for them.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use kith_proto::Slug;
+//! let config = kith_relay::Config::new(Slug::parse("region", "wy")?, "nats://127.0.0.1:14222", "/tmp/relay");
+//! let relay = kith_relay::Relay::start(config, "127.0.0.1:0".parse()?).await?;
+//! println!("query API at {}", relay.url());
+//! relay.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod config;
+pub mod index;
+pub mod ingest;
+pub mod query;
+pub mod store;
+pub mod view;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use thiserror::Error;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+use tokio_stream::wrappers::TcpListenerStream;
+use tracing::{info, warn};
+
+use kith_proto::time::CivilDate;
+use kith_proto::v1::region_server::RegionServer;
+
+pub use config::Config;
+use ingest::{Counters, Ingest, IngestError};
+use store::{Store, StoreError};
+use view::View;
+
+/// Why the relay stopped or could not start.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("invalid configuration: {0}")]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("gRPC server: {0}")]
+    Serve(#[from] tonic::transport::Error),
+    #[error("gRPC reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("a relay task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// The state ingest writes and queries read: a cheap-to-clone handle.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    view: Arc<RwLock<View>>,
+    counters: Arc<Mutex<Counters>>,
+}
+
+impl Shared {
+    fn new(view: View) -> Shared {
+        Shared { view: Arc::new(RwLock::new(view)), counters: Arc::default() }
+    }
+
+    // A panic while holding a lock leaves the view as consistent as each single
+    // update made it, so a poisoned lock is used rather than spreading the panic.
+    pub(crate) fn view(&self) -> RwLockReadGuard<'_, View> {
+        self.view.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn view_mut(&self) -> RwLockWriteGuard<'_, View> {
+        self.view.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn counters(&self) -> MutexGuard<'_, Counters> {
+        self.counters.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Loads the view from the store, clearing a store that cannot be read (the view
+/// is then rebuilt from the stream).
+fn load_view(store: &Store) -> Result<View, StoreError> {
+    let mut view = View::new(CivilDate::today());
+    match store.records().try_for_each(|record| view.restore(record?)) {
+        Ok(()) => Ok(view),
+        Err(StoreError::Corrupt { tree, why }) => {
+            warn!(%tree, %why, "the relay store cannot be read; rebuilding the view from the stream");
+            store.clear()?;
+            Ok(View::new(CivilDate::today()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs the relay until `shutdown` resolves: ingest from NATS, and the query API on
+/// `listener`. Returns early with an error if the store fails or the server cannot
+/// serve; NATS being unreachable is not an error (ingest keeps retrying).
+pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+    config.validate()?;
+    let store = Store::open(&config.dir)?;
+    if config.rebuild {
+        info!(dir = %config.dir.display(), "--rebuild: dropping the stored view");
+        store.clear()?;
+    }
+    let view = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || load_view(&store)).await??
+    };
+    let counts = view.counts();
+    info!(hubs = counts.hubs, opportunities = counts.opportunities, safe_houses = counts.safe_houses, "view loaded");
+    let shared = Shared::new(view);
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut ingest = tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone()).run(stop_rx.clone()));
+    let mut server = tokio::spawn(serve(listener, shared, config.region.clone(), stop_rx));
+
+    // Whichever ends first decides the outcome; the others are then stopped and awaited.
+    tokio::pin!(shutdown);
+    let (mut ingest_done, mut server_done) = (None, None);
+    tokio::select! {
+        _ = &mut shutdown => info!("shutting down"),
+        r = &mut ingest => ingest_done = Some(r),
+        r = &mut server => server_done = Some(r),
+    }
+    let _ = stop_tx.send(true);
+    let ingest_result = match ingest_done {
+        Some(r) => r,
+        None => ingest.await,
+    };
+    let server_result = match server_done {
+        Some(r) => r,
+        None => server.await,
+    };
+    store.flush().await?;
+    ingest_result??;
+    server_result??;
+    info!("relay stopped");
+    Ok(())
+}
+
+/// Serves the query API, health and reflection until `stop` turns true.
+async fn serve(
+    listener: TcpListener,
+    shared: Shared,
+    region: kith_proto::Slug,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(), Error> {
+    let addr = listener.local_addr().ok();
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<RegionServer<query::RegionService>>().await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    info!(addr = ?addr, "query API listening");
+    tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(RegionServer::new(query::RegionService::new(shared, region)))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// A relay running in this process, for tests and embedding: started on an address
+/// (port 0 for any free port), stopped with [`Relay::shutdown`].
+pub struct Relay {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), Error>>,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl Relay {
+    /// Binds `listen` and runs the relay in a task.
+    pub async fn start(config: Config, listen: SocketAddr) -> Result<Relay, Error> {
+        let listener = TcpListener::bind(listen).await.map_err(|source| Error::Listen { addr: listen, source })?;
+        let addr = listener.local_addr().map_err(|source| Error::Listen { addr: listen, source })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(run(config, listener, async move {
+            let _ = stopped.await;
+        }));
+        Ok(Relay { addr, stop: Some(stop), task })
+    }
+
+    /// The address the query API listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The query API's URL, for a gRPC client: `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the relay and waits until it has stopped: its batch in hand flushed and
+    /// acknowledged, in-flight queries answered, the store flushed.
+    pub async fn shutdown(mut self) -> Result<(), Error> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await?
+    }
+}

@@ -1,1 +1,97 @@
-fn main() {}
+//! `kith-relay`: the regional relay daemon. Parses flags (each also read from a
+//! `KITH_*` variable) into a [`kith_relay::Config`], sets up logging (`RUST_LOG`,
+//! default `info`), and runs the relay until Ctrl-C or SIGTERM.
+
+use anyhow::Context;
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+use kith_proto::Slug;
+use kith_relay::config::{self, Config};
+
+/// The Kith regional relay: verifies what the region's hubs publish and answers
+/// region queries.
+///
+/// The view is kept in DIR/store, so a restart resumes where it left off. A new DIR,
+/// or --rebuild, replays the region's whole stream into a fresh view.
+#[derive(Debug, Parser)]
+#[command(name = "kith-relay", version)]
+struct Args {
+    /// The region to serve (a slug, e.g. west-yorkshire).
+    #[arg(long, env = "KITH_REGION", value_parser = parse_region)]
+    region: Slug,
+
+    /// NATS server URL (comma-separated for a cluster).
+    #[arg(long = "nats", env = "KITH_NATS_URL", value_name = "URL")]
+    nats_url: String,
+
+    /// Address of the query gRPC API.
+    #[arg(long, env = "KITH_RELAY_LISTEN", value_name = "ADDR", default_value = config::DEFAULT_LISTEN)]
+    listen: SocketAddr,
+
+    /// The relay's directory; its store lives in DIR/store.
+    #[arg(long, env = "KITH_RELAY_DIR", value_name = "DIR")]
+    dir: PathBuf,
+
+    /// Name of the relay's durable JetStream consumer. Give each relay of a region its
+    /// own name.
+    #[arg(long, env = "KITH_RELAY_NAME", default_value = config::DEFAULT_NAME, value_parser = config::consumer_name)]
+    name: String,
+
+    /// Replicas of the region's stream, if the relay is the one that creates it.
+    #[arg(long, env = "KITH_RELAY_REPLICAS", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=5))]
+    replicas: u8,
+
+    /// Drop the stored view and rebuild it from the region's stream.
+    #[arg(long, env = "KITH_RELAY_REBUILD")]
+    rebuild: bool,
+}
+
+fn parse_region(value: &str) -> Result<Slug, String> {
+    Slug::parse("region", value).map_err(|e| e.problem)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let config = Config {
+        region: args.region,
+        nats_url: args.nats_url,
+        dir: args.dir,
+        name: args.name,
+        replicas: usize::from(args.replicas),
+        rebuild: args.rebuild,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    kith_relay::run(config, listener, shutdown_signal()).await.context("relay failed")?;
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from a service manager.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,102 @@
+//! The relay's configuration. `main.rs` fills it from flags and `KITH_*` variables;
+//! tests build it with [`Config::new`].
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use thiserror::Error;
+
+use kith_proto::Slug;
+
+/// Where the query API listens unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:7500";
+/// The durable consumer's name unless told otherwise.
+pub const DEFAULT_NAME: &str = "relay";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The region whose stream is consumed (`KITH_<REGION>`).
+    pub region: Slug,
+    /// The NATS server (or a comma-separated list of a cluster's servers).
+    pub nats_url: String,
+    /// The relay's own directory: its sled store lives in `dir/store`.
+    pub dir: PathBuf,
+    /// The durable consumer's name. Each relay of a region that keeps its own view
+    /// needs its own name: two relays sharing one consumer would each see only part
+    /// of the stream.
+    pub name: String,
+    /// Replicas of the region's stream, used only when the relay creates it.
+    pub replicas: usize,
+    /// Drop the stored view and rebuild it from the stream.
+    pub rebuild: bool,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("name: {0}")]
+    Name(String),
+    #[error("nats url {url:?}: {why}")]
+    NatsUrl { url: String, why: String },
+    #[error("replicas: must be 1 to 5 (got {0})")]
+    Replicas(usize),
+}
+
+impl Config {
+    /// A configuration with the default consumer name, one replica, and no rebuild.
+    pub fn new(region: Slug, nats_url: impl Into<String>, dir: impl Into<PathBuf>) -> Config {
+        Config {
+            region,
+            nats_url: nats_url.into(),
+            dir: dir.into(),
+            name: DEFAULT_NAME.to_owned(),
+            replicas: 1,
+            rebuild: false,
+        }
+    }
+
+    /// Checks what the relay would otherwise only discover once it talks to NATS.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        consumer_name(&self.name).map_err(ConfigError::Name)?;
+        for url in self.nats_url.split(',') {
+            async_nats::ServerAddr::from_str(url.trim())
+                .map_err(|e| ConfigError::NatsUrl { url: self.nats_url.clone(), why: e.to_string() })?;
+        }
+        if !(1..=5).contains(&self.replicas) {
+            return Err(ConfigError::Replicas(self.replicas));
+        }
+        Ok(())
+    }
+}
+
+/// Checks a durable consumer name: JetStream refuses `.`, `*`, `>`, whitespace and
+/// path separators in it.
+pub fn consumer_name(name: &str) -> Result<String, String> {
+    if name.is_empty() || name.len() > 64 {
+        return Err(format!("must be 1 to 64 characters (got {})", name.len()));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!("must use only letters, digits, - and _ (found {c:?})"));
+    }
+    Ok(name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::new(Slug::parse("region", "wy").unwrap(), "nats://127.0.0.1:4222", "/tmp/x")
+    }
+
+    #[test]
+    fn validation_names_the_setting() {
+        assert!(config().validate().is_ok());
+        let c = Config { nats_url: "nats://a:4222, nats://b:4222".into(), ..config() };
+        assert!(c.validate().is_ok());
+        let c = Config { name: "relay.one".into(), ..config() };
+        assert!(c.validate().unwrap_err().to_string().starts_with("name: "));
+        let c = Config { replicas: 0, ..config() };
+        assert!(c.validate().unwrap_err().to_string().starts_with("replicas: "));
+        let c = Config { nats_url: "nats://host:notaport".into(), ..config() };
+        assert!(c.validate().unwrap_err().to_string().starts_with("nats url "));
+    }
+}

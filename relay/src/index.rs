@@ -1,0 +1,466 @@
+//! Inverted indexes for the region's queries: for each term (a word of a title, an
+//! area word, a kind, a hub…) the sorted set of entities that have it.
+//!
+//! A query is the intersection of the posting sets of its terms, walked newest first
+//! (a leapfrog join that starts from the smallest set and seeks in the others), and it
+//! stops as soon as a page is full. Its cost follows the size of the smallest set and
+//! the page size, never the size of the region: the view in [`crate::view`] answers a
+//! search over a million opportunities without scanning them.
+//!
+//! Entities are ordered by [`DocKey`], which follows the entity's ULID, so "newest
+//! first" means "most recently created first", and a page token (the key of the last
+//! entity of a page) means the same thing at every relay of the region.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::Hash;
+use ulid::Ulid;
+
+use kith_proto::domain::{OpportunityKind, Sector};
+
+/// An entity's place in the newest-first order of one index.
+///
+/// It is the upper 64 bits of the entity's ULID: its 48-bit creation time and 16
+/// bits of its randomness. Two entities can share those bits only by a very unlikely
+/// accident or by one hub copying another's id on purpose; the second one then gets
+/// the nearest free key below (see [`DocKey::probe`]), so keys stay unique and the
+/// order stays by time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocKey(pub u64);
+
+impl DocKey {
+    /// The key an entity with this id wants.
+    pub fn of(id: Ulid) -> DocKey {
+        DocKey((id.0 >> 64) as u64)
+    }
+
+    /// The first key, from `id`'s own downwards, for which `taken` is false.
+    pub fn probe(id: Ulid, taken: impl Fn(DocKey) -> bool) -> DocKey {
+        let mut key = DocKey::of(id);
+        while taken(key) {
+            key = DocKey(key.0.wrapping_sub(1));
+        }
+        key
+    }
+
+    /// The page token that continues after this key.
+    pub fn token(self) -> String {
+        format!("{:016x}", self.0)
+    }
+
+    /// Reads a page token made by [`DocKey::token`].
+    pub fn from_token(token: &str) -> Option<DocKey> {
+        if token.len() != 16 {
+            return None;
+        }
+        u64::from_str_radix(token, 16).ok().map(DocKey)
+    }
+}
+
+/// The lowercase words of `text`: split on anything that is not a letter or a digit.
+/// Queries and indexed text go through the same function, so a query word matches an
+/// indexed word exactly when they are equal.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase())
+}
+
+/// A search term. Text words and area words are kept apart so that "Leeds" in a
+/// description does not match an area filter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Term {
+    /// Every entity: walked when a query has no other term.
+    All,
+    /// Open opportunities that had not closed when they were last (re)indexed.
+    Open,
+    Remote,
+    Paid,
+    Kind(OpportunityKind),
+    Sector(Sector),
+    /// The publishing hub, by its number in the view.
+    Hub(u32),
+    /// A word of the title, description or skills.
+    Word(Box<str>),
+    /// A word of the area.
+    Area(Box<str>),
+}
+
+/// Posting sets are cut into chunks of at most this many keys: an insert or a
+/// removal moves at most one chunk's worth of memory, and a set costs about 8 bytes
+/// per key (plus slack) instead of a tree node's overhead.
+const CHUNK: usize = 512;
+
+/// A sorted set of keys, in chunks. Chunks are sorted, non-empty and do not overlap.
+#[derive(Default)]
+pub struct Postings {
+    chunks: Vec<Vec<u64>>,
+    len: usize,
+}
+
+impl fmt::Debug for Postings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Postings").field("len", &self.len).field("chunks", &self.chunks.len()).finish()
+    }
+}
+
+impl Postings {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The chunk that holds, or should hold, `k`.
+    fn chunk_for(&self, k: u64) -> usize {
+        let i = self.chunks.partition_point(|c| c[c.len() - 1] < k);
+        i.min(self.chunks.len() - 1)
+    }
+
+    /// Adds `k`; false when it was already there.
+    pub fn insert(&mut self, k: u64) -> bool {
+        if self.chunks.is_empty() {
+            self.chunks.push(vec![k]);
+            self.len = 1;
+            return true;
+        }
+        let ci = self.chunk_for(k);
+        let chunk = &mut self.chunks[ci];
+        let Err(pos) = chunk.binary_search(&k) else { return false };
+        if chunk.len() == chunk.capacity() {
+            // Grow by hand: doubling past CHUNK would leave half of every split chunk unused.
+            let want = (chunk.len() * 2).clamp(4, CHUNK + 1);
+            chunk.reserve_exact(want - chunk.len());
+        }
+        chunk.insert(pos, k);
+        self.len += 1;
+        if chunk.len() > CHUNK {
+            let mut tail = Vec::with_capacity(CHUNK + 1);
+            tail.extend(chunk.drain(chunk.len() / 2..));
+            self.chunks.insert(ci + 1, tail);
+        }
+        true
+    }
+
+    /// Removes `k`; false when it was not there.
+    pub fn remove(&mut self, k: u64) -> bool {
+        if self.chunks.is_empty() {
+            return false;
+        }
+        let ci = self.chunk_for(k);
+        let chunk = &mut self.chunks[ci];
+        let Ok(pos) = chunk.binary_search(&k) else { return false };
+        chunk.remove(pos);
+        self.len -= 1;
+        let remaining = chunk.len();
+        if remaining == 0 {
+            self.chunks.remove(ci);
+        } else if remaining < CHUNK / 8 && ci + 1 < self.chunks.len() && remaining + self.chunks[ci + 1].len() <= CHUNK
+        {
+            // Keep chunks from thinning out after many removals.
+            let next = self.chunks.remove(ci + 1);
+            self.chunks[ci].extend(next);
+        }
+        true
+    }
+
+    pub fn contains(&self, k: u64) -> bool {
+        !self.chunks.is_empty() && self.chunks[self.chunk_for(k)].binary_search(&k).is_ok()
+    }
+
+    /// A cursor for walking this set from its largest key down.
+    pub fn cursor(&self) -> Cursor<'_> {
+        Cursor { list: self, pos: None, started: false }
+    }
+
+    /// All keys, largest first.
+    pub fn iter_desc(&self) -> impl Iterator<Item = u64> + '_ {
+        self.chunks.iter().rev().flat_map(|c| c.iter().rev().copied())
+    }
+}
+
+/// A position in a [`Postings`], moving only downwards.
+pub struct Cursor<'a> {
+    list: &'a Postings,
+    /// (chunk, index in chunk) of the current key; None before the start or after the end.
+    pos: Option<(usize, usize)>,
+    started: bool,
+}
+
+impl Cursor<'_> {
+    fn at(&self, (ci, p): (usize, usize)) -> u64 {
+        self.list.chunks[ci][p]
+    }
+
+    /// Moves to the largest key that is at most `k` (never upwards), and returns it;
+    /// None when there is none.
+    pub fn seek(&mut self, k: u64) -> Option<u64> {
+        let chunks = &self.list.chunks;
+        match (self.started, self.pos) {
+            (true, None) => return None,
+            (true, Some(pos)) if self.at(pos) <= k => return Some(self.at(pos)),
+            (true, Some((ci, p))) if chunks[ci][0] <= k => {
+                // Within the current chunk, below the current key.
+                let i = chunks[ci][..p].partition_point(|&x| x <= k);
+                self.pos = Some((ci, i - 1));
+                return Some(chunks[ci][i - 1]);
+            }
+            _ => {}
+        }
+        // Before the current chunk (or anywhere, on the first seek).
+        let limit = match (self.started, self.pos) {
+            (true, Some((ci, _))) => ci,
+            _ => chunks.len(),
+        };
+        self.started = true;
+        let ci = chunks[..limit].partition_point(|c| c[0] <= k);
+        if ci == 0 {
+            self.pos = None;
+            return None;
+        }
+        let chunk = &chunks[ci - 1];
+        let i = chunk.partition_point(|&x| x <= k);
+        self.pos = Some((ci - 1, i - 1));
+        Some(chunk[i - 1])
+    }
+}
+
+/// Calls `visit` with every key that is in all of `lists`, largest first, starting
+/// below `before` (exclusive) when given, until `visit` returns false.
+///
+/// A leapfrog join: the smallest set proposes a candidate, each other set seeks to
+/// it; a set that lands lower proposes the new candidate. Every seek moves down.
+pub fn intersect_desc(lists: &[&Postings], before: Option<u64>, mut visit: impl FnMut(u64) -> bool) {
+    if lists.is_empty() || lists.iter().any(|l| l.is_empty()) {
+        return;
+    }
+    let mut target = match before {
+        Some(0) => return,
+        Some(b) => b - 1,
+        None => u64::MAX,
+    };
+    let mut sorted: Vec<&Postings> = lists.to_vec();
+    sorted.sort_by_key(|l| l.len());
+    let mut cursors: Vec<Cursor<'_>> = sorted.iter().map(|l| l.cursor()).collect();
+    loop {
+        let Some(mut candidate) = cursors[0].seek(target) else { return };
+        let mut i = 1;
+        while i < cursors.len() {
+            let Some(found) = cursors[i].seek(candidate) else { return };
+            if found == candidate {
+                i += 1;
+            } else {
+                let Some(next) = cursors[0].seek(found) else { return };
+                candidate = next;
+                i = 1;
+            }
+        }
+        if !visit(candidate) || candidate == 0 {
+            return;
+        }
+        target = candidate - 1;
+    }
+}
+
+/// Terms → posting sets, for one family of entities.
+#[derive(Default)]
+pub struct Index {
+    terms: HashMap<Term, Postings>,
+}
+
+impl fmt::Debug for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Index").field("terms", &self.terms.len()).finish()
+    }
+}
+
+impl Index {
+    pub fn add(&mut self, term: Term, key: DocKey) {
+        self.terms.entry(term).or_default().insert(key.0);
+    }
+
+    /// Removes `key` from `term`'s set, and the term itself once nothing has it, so
+    /// that words of withdrawn listings do not linger.
+    pub fn remove(&mut self, term: &Term, key: DocKey) {
+        if let Some(list) = self.terms.get_mut(term) {
+            list.remove(key.0);
+            if list.is_empty() {
+                self.terms.remove(term);
+            }
+        }
+    }
+
+    pub fn get(&self, term: &Term) -> Option<&Postings> {
+        self.terms.get(term)
+    }
+
+    /// How many entities have `term`.
+    pub fn count(&self, term: &Term) -> usize {
+        self.terms.get(term).map_or(0, Postings::len)
+    }
+
+    /// The keys that have every one of `terms`, largest first, below `before`; calls
+    /// `visit` until it returns false. A term that nothing has matches nothing.
+    pub fn search(&self, terms: &[Term], before: Option<DocKey>, mut visit: impl FnMut(DocKey) -> bool) {
+        let mut lists = Vec::with_capacity(terms.len());
+        for term in terms {
+            match self.terms.get(term) {
+                Some(list) => lists.push(list),
+                None => return,
+            }
+        }
+        intersect_desc(&lists, before.map(|k| k.0), |k| visit(DocKey(k)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn set(keys: impl IntoIterator<Item = u64>) -> Postings {
+        let mut p = Postings::default();
+        for k in keys {
+            p.insert(k);
+        }
+        p
+    }
+
+    fn all(lists: &[&Postings], before: Option<u64>) -> Vec<u64> {
+        let mut out = vec![];
+        intersect_desc(lists, before, |k| {
+            out.push(k);
+            true
+        });
+        out
+    }
+
+    /// A small deterministic generator, so that the tests need no dependency.
+    fn lcg(seed: &mut u64) -> u64 {
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *seed >> 33
+    }
+
+    #[test]
+    fn words_are_lowercase_alphanumeric_runs() {
+        let w: Vec<String> = words("Peer-led GARDENING, Leeds LS6; café & 2 plots!").collect();
+        assert_eq!(w, ["peer", "led", "gardening", "leeds", "ls6", "café", "2", "plots"]);
+        assert_eq!(words("  -- ").count(), 0);
+    }
+
+    #[test]
+    fn postings_stay_sorted_through_splits_and_removals() {
+        let mut seed = 7;
+        let mut p = Postings::default();
+        let mut model = BTreeSet::new();
+        for _ in 0..20_000 {
+            let k = lcg(&mut seed) % 5_000;
+            if lcg(&mut seed).is_multiple_of(3) {
+                assert_eq!(p.remove(k), model.remove(&k), "remove {k}");
+            } else {
+                assert_eq!(p.insert(k), model.insert(k), "insert {k}");
+            }
+            assert_eq!(p.len(), model.len());
+        }
+        assert!(p.chunks.len() > 1, "the test should exercise several chunks");
+        assert!(p.chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK && c.capacity() <= CHUNK + 1));
+        let got: Vec<u64> = p.iter_desc().collect();
+        let want: Vec<u64> = model.iter().rev().copied().collect();
+        assert_eq!(got, want);
+        for k in 0..5_000 {
+            assert_eq!(p.contains(k), model.contains(&k));
+        }
+    }
+
+    #[test]
+    fn cursor_seeks_only_downwards() {
+        let p = set((0..2_000).map(|k| k * 3));
+        let mut c = p.cursor();
+        assert_eq!(c.seek(u64::MAX), Some(5_997));
+        assert_eq!(c.seek(4_000), Some(3_999));
+        // Asking for more than the current key stays put.
+        assert_eq!(c.seek(5_000), Some(3_999));
+        assert_eq!(c.seek(1), Some(0));
+        assert_eq!(c.seek(0), Some(0));
+        let empty_below = set([10, 20]);
+        let mut c = empty_below.cursor();
+        assert_eq!(c.seek(9), None);
+        assert_eq!(c.seek(100), None);
+    }
+
+    #[test]
+    fn intersection_matches_a_naive_one() {
+        let mut seed = 42;
+        for round in 0..50 {
+            let n = 1 + round % 4;
+            let models: Vec<BTreeSet<u64>> = (0..n)
+                .map(|i| {
+                    let density = 2 + (i as u64 + round as u64) % 5;
+                    (0..3_000).filter(|_| lcg(&mut seed).is_multiple_of(density)).collect()
+                })
+                .collect();
+            let lists: Vec<Postings> = models.iter().map(|m| set(m.iter().copied())).collect();
+            let refs: Vec<&Postings> = lists.iter().collect();
+            let want: Vec<u64> =
+                models[0].iter().rev().filter(|k| models.iter().all(|m| m.contains(k))).copied().collect();
+            assert_eq!(all(&refs, None), want, "round {round}");
+            // Starting below a key continues exactly after it.
+            if want.len() > 3 {
+                assert_eq!(all(&refs, Some(want[2])), want[3..].to_vec());
+            }
+        }
+    }
+
+    #[test]
+    fn intersection_stops_when_asked() {
+        let a = set(0..1_000);
+        let b = set((0..1_000).filter(|k| k % 2 == 0));
+        let mut seen = vec![];
+        intersect_desc(&[&a, &b], None, |k| {
+            seen.push(k);
+            seen.len() < 3
+        });
+        assert_eq!(seen, [998, 996, 994]);
+        assert!(all(&[&a, &Postings::default()], None).is_empty());
+        assert!(all(&[&a], Some(0)).is_empty());
+    }
+
+    #[test]
+    fn index_forgets_terms_nothing_has() {
+        let mut index = Index::default();
+        let word = Term::Word("garden".into());
+        index.add(word.clone(), DocKey(1));
+        index.add(word.clone(), DocKey(2));
+        index.add(Term::Remote, DocKey(2));
+        let mut hits = vec![];
+        index.search(&[word.clone(), Term::Remote], None, |k| {
+            hits.push(k);
+            true
+        });
+        assert_eq!(hits, [DocKey(2)]);
+        index.remove(&word, DocKey(1));
+        index.remove(&word, DocKey(2));
+        assert!(index.get(&word).is_none());
+        assert_eq!(index.count(&Term::Remote), 1);
+        // An unknown term matches nothing rather than everything.
+        let mut any = false;
+        index.search(&[Term::Word("nothing".into())], None, |_| {
+            any = true;
+            true
+        });
+        assert!(!any);
+    }
+
+    #[test]
+    fn doc_keys_follow_ulid_order_and_probe_downwards() {
+        let a = Ulid::from_parts(1_000, 5);
+        let b = Ulid::from_parts(2_000, 5);
+        assert!(DocKey::of(a) < DocKey::of(b));
+        let taken = DocKey::of(b);
+        assert_eq!(DocKey::probe(b, |k| k == taken), DocKey(taken.0 - 1));
+        let k = DocKey(0x0123_4567_89ab_cdef);
+        assert_eq!(DocKey::from_token(&k.token()), Some(k));
+        assert_eq!(DocKey::from_token("nope"), None);
+        assert_eq!(DocKey::from_token("zzzzzzzzzzzzzzzz"), None);
+    }
+}

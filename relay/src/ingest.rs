@@ -1,0 +1,407 @@
+//! Ingest: the relay's durable JetStream consumer on the region's stream.
+//!
+//! For each message: bound, decode and verify the envelope ([`envelope::open`], with
+//! the key pinned for the subject's hub), hand it to [`View::apply`], and write what
+//! changed to the store. A batch of messages is flushed to disk once, and only then
+//! acknowledged: an acknowledged event is never lost by a `kill -9` of the relay.
+//!
+//! - Keys are pinned by trust on first use: a hub's first profile verifies with the
+//!   key it carries. A later profile signed by the pinned key that carries another key
+//!   is a rotation.
+//! - The stream keeps one message per subject, so after compaction a hub's latest
+//!   profile can come *after* its listings. An event from a hub without a pinned key
+//!   makes ingest fetch that hub's profile from the stream, pin it, and retry.
+//! - Rejected events are counted by reason, logged (subject and reason, never the
+//!   payload), never applied, and terminated so they are not redelivered.
+//! - Referrals travel in the same stream but are between two hubs: the relay skips them.
+//!
+//! A new or cleared store (a new directory, `--rebuild`) makes ingest delete and
+//! recreate its durable consumer, so that the whole stream is replayed into the view.
+//! NATS being down is not an error: ingest retries, and queries are answered from
+//! the view meanwhile.
+
+use async_nats::jetstream::{
+    self, AckKind,
+    consumer::{AckPolicy, DeliverPolicy, PullConsumer, pull},
+    stream::{LastRawMessageErrorKind, Stream},
+};
+use ed25519_dalek::VerifyingKey;
+use futures::StreamExt;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use thiserror::Error;
+use tokio::sync::watch;
+use tracing::{debug, info, warn};
+
+use kith_proto::Slug;
+use kith_proto::envelope::{self, EnvelopeError, Opened};
+use kith_proto::stream::region_stream;
+use kith_proto::subject::{Entity, Subject, stream_name};
+use kith_proto::time::CivilDate;
+
+use crate::Shared;
+use crate::config::Config;
+use crate::store::{Store, StoreError};
+use crate::view::Outcome;
+
+/// Messages applied per flush. Large enough that a replay of a big region is not
+/// bound by fsyncs, small enough that a batch is applied well within the ack wait.
+const BATCH: usize = 256;
+/// How long JetStream waits for an ack before redelivering.
+const ACK_WAIT: Duration = Duration::from_secs(30);
+/// How often ingest moves the view to the current day (closing dates).
+const DAY_TICK: Duration = Duration::from_secs(60);
+/// When a hub's profile cannot be fetched because NATS is unreachable, the event
+/// waits this long before it is delivered again.
+const RETRY_LATER: Duration = Duration::from_secs(2);
+/// Idle heartbeat of the pull requests: a missing one means NATS is unreachable.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// Counters of what ingest did since the relay started.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Events verified and applied to the view.
+    pub applied: u64,
+    /// Events verified but not newer than what the view has (redeliveries).
+    pub ignored: u64,
+    /// Events refused, by reason: [`EnvelopeError::reason`], or `invalid` for a
+    /// signed event whose values break the domain's limits.
+    pub rejected: BTreeMap<String, u64>,
+}
+
+/// A failure that stops ingest, and with it the relay: the view can no longer be
+/// persisted. Everything to do with NATS is retried instead.
+#[derive(Debug, Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a consumer could not be set up; NATS failures are retried.
+#[derive(Debug, Error)]
+enum SetupError {
+    #[error("{0}")]
+    Nats(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SetupError {
+    fn nats(e: impl std::fmt::Display) -> SetupError {
+        SetupError::Nats(e.to_string())
+    }
+}
+
+/// Resolves when `stop` turns true, or when its sender is gone.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+/// Exponential backoff for reconnects: 0.5 s doubling up to 5 s.
+struct Backoff(Duration);
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(500);
+    const MAX: Duration = Duration::from_secs(5);
+
+    fn new() -> Backoff {
+        Backoff(Backoff::FIRST)
+    }
+
+    fn next(&mut self) -> Duration {
+        let d = self.0;
+        self.0 = (self.0 * 2).min(Backoff::MAX);
+        d
+    }
+}
+
+/// How the message stream of one consumer session ended.
+enum Ended {
+    Stopped,
+    Broken(String),
+}
+
+/// What to tell JetStream about a message.
+enum Verdict {
+    /// Applied, ignored or skipped: done with it.
+    Done,
+    /// Refused: never deliver it again.
+    Rejected,
+    /// Could not be decided now (NATS trouble): deliver it again later.
+    Later,
+}
+
+impl Verdict {
+    fn ack_kind(&self) -> AckKind {
+        match self {
+            Verdict::Done => AckKind::Ack,
+            Verdict::Rejected => AckKind::Term,
+            Verdict::Later => AckKind::Nak(Some(RETRY_LATER)),
+        }
+    }
+}
+
+/// The ingest task's state.
+pub(crate) struct Ingest {
+    config: Config,
+    store: Store,
+    shared: Shared,
+}
+
+impl Ingest {
+    pub(crate) fn new(config: Config, store: Store, shared: Shared) -> Ingest {
+        Ingest { config, store, shared }
+    }
+
+    /// Runs until `stop` turns true (finishing the batch in hand) or the store fails.
+    pub(crate) async fn run(self, mut stop: watch::Receiver<bool>) -> Result<(), IngestError> {
+        let Some(client) = self.connect(&mut stop).await else { return Ok(()) };
+        let js = jetstream::new(client);
+        let mut backoff = Backoff::new();
+        loop {
+            let setup = tokio::select! {
+                r = self.open_consumer(&js) => r,
+                _ = stopped(&mut stop) => return Ok(()),
+            };
+            match setup {
+                Ok((stream, consumer)) => {
+                    backoff = Backoff::new();
+                    match self.consume(&stream, consumer, &mut stop).await? {
+                        Ended::Stopped => return Ok(()),
+                        Ended::Broken(why) => warn!(%why, "consumer session ended; starting a new one"),
+                    }
+                }
+                Err(SetupError::Store(e)) => return Err(e.into()),
+                Err(SetupError::Nats(why)) => {
+                    warn!(%why, "cannot open the region stream and consumer; retrying");
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(backoff.next()) => {}
+                _ = stopped(&mut stop) => return Ok(()),
+            }
+        }
+    }
+
+    /// Connects to NATS, retrying until it answers. Once connected, the client
+    /// reconnects by itself after an outage.
+    async fn connect(&self, stop: &mut watch::Receiver<bool>) -> Option<async_nats::Client> {
+        let url = &self.config.nats_url;
+        let mut backoff = Backoff::new();
+        loop {
+            let options = async_nats::ConnectOptions::new()
+                .name(format!("kith-relay {} {}", self.config.region, self.config.name));
+            let attempt = tokio::select! {
+                r = options.connect(url.as_str()) => r,
+                _ = stopped(stop) => return None,
+            };
+            match attempt {
+                Ok(client) => {
+                    info!(%url, "connected to NATS");
+                    return Some(client);
+                }
+                Err(e) => {
+                    let delay = backoff.next();
+                    warn!(%url, error = %e, retry_in = ?delay, "cannot reach NATS; serving the stored view meanwhile");
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => {}
+                        _ = stopped(stop) => return None,
+                    }
+                }
+            }
+        }
+    }
+
+    fn consumer_config(&self) -> pull::Config {
+        // Only fields nats-server 2.9 understands: no `filter_subjects`. No filter at
+        // all: the stream holds only this region's subjects.
+        pull::Config {
+            durable_name: Some(self.config.name.clone()),
+            description: Some(format!("Kith relay view of region {}", self.config.region)),
+            deliver_policy: DeliverPolicy::All,
+            ack_policy: AckPolicy::Explicit,
+            ack_wait: ACK_WAIT,
+            max_ack_pending: (BATCH * 8) as i64,
+            ..Default::default()
+        }
+    }
+
+    /// Gets or creates the region's stream and this relay's durable consumer. For a
+    /// store that was not filled from this consumer, the consumer starts over.
+    async fn open_consumer(&self, js: &jetstream::Context) -> Result<(Stream, PullConsumer), SetupError> {
+        let region = &self.config.region;
+        let stream =
+            js.get_or_create_stream(region_stream(region, self.config.replicas)).await.map_err(SetupError::nats)?;
+        let name = &self.config.name;
+        let marker = format!("{}/{}", stream_name(region), name);
+        if self.store.consumer()?.as_deref() == Some(marker.as_str()) {
+            let consumer =
+                stream.get_or_create_consumer(name, self.consumer_config()).await.map_err(SetupError::nats)?;
+            info!(consumer = %name, "resuming from the stored view");
+            return Ok((stream, consumer));
+        }
+        match stream.delete_consumer(name).await {
+            Ok(_) => info!(consumer = %name, "deleted the durable consumer to replay the stream"),
+            Err(e) if is_consumer_not_found(&e) => {}
+            Err(e) => return Err(SetupError::nats(e)),
+        }
+        let consumer = stream.create_consumer(self.consumer_config()).await.map_err(SetupError::nats)?;
+        self.store.set_consumer(&marker)?;
+        self.store.flush().await?;
+        info!(consumer = %name, stream = %stream_name(region), "rebuilding the view from the whole stream");
+        Ok((stream, consumer))
+    }
+
+    /// Consumes messages in batches until stopped or the session breaks.
+    async fn consume(
+        &self,
+        stream: &Stream,
+        consumer: PullConsumer,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Result<Ended, IngestError> {
+        let messages = match consumer.stream().max_messages_per_batch(BATCH).heartbeat(HEARTBEAT).messages().await {
+            Ok(m) => m,
+            Err(e) => return Ok(Ended::Broken(e.to_string())),
+        };
+        let mut batches = messages.ready_chunks(BATCH);
+        let mut day = tokio::time::interval(DAY_TICK);
+        loop {
+            // A batch in hand is always finished (flushed and acknowledged) before
+            // a stop is noticed.
+            let batch = tokio::select! {
+                _ = stopped(stop) => return Ok(Ended::Stopped),
+                _ = day.tick() => {
+                    self.shared.view_mut().set_today(CivilDate::today());
+                    continue;
+                }
+                batch = batches.next() => batch,
+            };
+            let Some(batch) = batch else { return Ok(Ended::Broken("message stream ended".into())) };
+            let mut done = Vec::with_capacity(batch.len());
+            let mut broken = None;
+            for item in batch {
+                match item {
+                    Ok(message) => {
+                        let verdict = self.handle(stream, &message).await?;
+                        done.push((message, verdict));
+                    }
+                    Err(e) => {
+                        use async_nats::jetstream::consumer::pull::MessagesErrorKind as K;
+                        match e.kind() {
+                            // NATS unreachable: the client reconnects and the stream pulls again.
+                            K::MissingHeartbeat | K::Pull => debug!(error = %e, "waiting for NATS"),
+                            _ => broken = Some(e.to_string()),
+                        }
+                    }
+                }
+            }
+            if !done.is_empty() {
+                self.store.flush().await?;
+                for (message, verdict) in done {
+                    if let Err(e) = message.ack_with(verdict.ack_kind()).await {
+                        // Not acknowledged: JetStream delivers it again, and the
+                        // per-entity sequence makes that harmless.
+                        debug!(subject = %message.subject, error = %e, "ack failed");
+                    }
+                }
+            }
+            if let Some(why) = broken {
+                return Ok(Ended::Broken(why));
+            }
+        }
+    }
+
+    /// Verifies and applies one message. Store failures are the only errors.
+    async fn handle(&self, stream: &Stream, message: &jetstream::Message) -> Result<Verdict, IngestError> {
+        let subject = message.subject.as_str();
+        let parsed = Subject::parse(subject).ok();
+        if let Some(Subject { entity: Entity::Referral { .. }, .. }) = parsed {
+            // Between two hubs; the relay keeps no referrals.
+            return Ok(Verdict::Done);
+        }
+        let hub = parsed.map(|s| s.hub);
+        let pinned = hub.as_ref().and_then(|h| self.shared.view().pinned_key(h));
+        let opened = match envelope::open(&message.payload, subject, pinned.as_ref()) {
+            Ok(opened) => opened,
+            Err(EnvelopeError::UnknownHub { .. }) if hub.is_some() => {
+                let hub = hub.expect("checked");
+                match self.pin_from_stream(stream, &hub).await? {
+                    Pin::Pinned(key) => match envelope::open(&message.payload, subject, Some(&key)) {
+                        Ok(opened) => opened,
+                        Err(e) => return Ok(self.reject(subject, e.reason(), &e)),
+                    },
+                    Pin::NoProfile => {
+                        let e = EnvelopeError::UnknownHub { hub: hub.to_string() };
+                        return Ok(self.reject(subject, e.reason(), &e));
+                    }
+                    Pin::Unavailable => return Ok(Verdict::Later),
+                }
+            }
+            Err(e) => return Ok(self.reject(subject, e.reason(), &e)),
+        };
+        self.apply(subject, &opened)
+    }
+
+    fn apply(&self, subject: &str, opened: &Opened) -> Result<Verdict, IngestError> {
+        let outcome = self.shared.view_mut().apply(opened);
+        match outcome {
+            Outcome::Applied(record) => {
+                self.store.put(&record)?;
+                self.shared.counters().applied += 1;
+                debug!(%subject, seq = opened.envelope.hub_seq, event = opened.event.name(), "applied");
+                Ok(Verdict::Done)
+            }
+            Outcome::Ignored => {
+                self.shared.counters().ignored += 1;
+                debug!(%subject, seq = opened.envelope.hub_seq, "ignored: the view has this or a newer state");
+                Ok(Verdict::Done)
+            }
+            Outcome::Invalid(e) => Ok(self.reject(subject, "invalid", &e)),
+            Outcome::UnknownHub => {
+                let e = EnvelopeError::UnknownHub { hub: opened.envelope.hub.to_string() };
+                Ok(self.reject(subject, e.reason(), &e))
+            }
+        }
+    }
+
+    fn reject(&self, subject: &str, reason: &str, why: &dyn std::fmt::Display) -> Verdict {
+        *self.shared.counters().rejected.entry(reason.to_owned()).or_default() += 1;
+        warn!(%subject, %reason, detail = %why, "rejected an event");
+        Verdict::Rejected
+    }
+
+    /// Fetches `hub`'s latest profile from the stream, verifies it on first use,
+    /// applies it (which pins its key) and returns the pinned key.
+    async fn pin_from_stream(&self, stream: &Stream, hub: &Slug) -> Result<Pin, IngestError> {
+        let subject = Subject::new(&self.config.region, hub, Entity::Profile).to_string();
+        let message = match stream.get_last_raw_message_by_subject(&subject).await {
+            Ok(m) => m,
+            Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => return Ok(Pin::NoProfile),
+            Err(e) => {
+                warn!(%subject, error = %e, "cannot fetch the hub's profile from the stream; retrying later");
+                return Ok(Pin::Unavailable);
+            }
+        };
+        let opened = match envelope::open(&message.payload, &subject, None) {
+            Ok(o) => o,
+            Err(e) => {
+                // Counted when the consumer delivers that message itself.
+                warn!(%subject, reason = e.reason(), "the hub's latest profile does not verify on first use");
+                return Ok(Pin::NoProfile);
+            }
+        };
+        self.apply(&subject, &opened)?;
+        Ok(self.shared.view().pinned_key(hub).map_or(Pin::NoProfile, Pin::Pinned))
+    }
+}
+
+enum Pin {
+    Pinned(VerifyingKey),
+    NoProfile,
+    Unavailable,
+}
+
+fn is_consumer_not_found(e: &async_nats::jetstream::stream::ConsumerError) -> bool {
+    use async_nats::jetstream::{ErrorCode, stream::ConsumerErrorKind};
+    matches!(e.kind(), ConsumerErrorKind::JetStream(j) if j.error_code() == ErrorCode::CONSUMER_NOT_FOUND)
+}

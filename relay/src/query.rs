@@ -1,0 +1,196 @@
+//! The query API, `kith.v1.Region`: what is open, right now, near here.
+//!
+//! Handlers stay thin: check the request (a bad value is `InvalidArgument` naming the
+//! field and what is allowed), read the view, answer. Time-dependent answers (closed
+//! opportunities, stale availability) use the clock at the moment of the query.
+
+use tonic::{Request, Response, Status};
+
+use kith_proto::Slug;
+use kith_proto::convert::parse_id;
+use kith_proto::domain::{ForTag, OpportunityKind, Sector};
+use kith_proto::time::{CivilDate, now_ms};
+use kith_proto::v1::{self, region_server::Region};
+use kith_proto::validate::ValidationError;
+
+use crate::Shared;
+use crate::index::{DocKey, words};
+use crate::view::{OpportunityQuery, Page, SafeHouseQuery};
+
+/// The `kith.v1.Region` service over the shared view.
+pub struct RegionService {
+    shared: Shared,
+    region: Slug,
+}
+
+impl RegionService {
+    pub(crate) fn new(shared: Shared, region: Slug) -> RegionService {
+        RegionService { shared, region }
+    }
+}
+
+fn invalid(e: ValidationError) -> Status {
+    Status::invalid_argument(e.to_string())
+}
+
+/// Parses an optional enumerated filter: empty means no filter.
+fn optional<T>(value: &str, parse: impl FnOnce(&str) -> Result<T, ValidationError>) -> Result<Option<T>, Status> {
+    if value.trim().is_empty() { Ok(None) } else { parse(value).map(Some).map_err(invalid) }
+}
+
+fn hub_filter(value: &str) -> Result<Option<Slug>, Status> {
+    optional(value, |v| Slug::parse("hub", v.trim()))
+}
+
+fn page_token(value: &str) -> Result<Option<DocKey>, Status> {
+    optional(value, |v| {
+        DocKey::from_token(v.trim()).ok_or_else(|| {
+            ValidationError::new("page_token", format!("must be a next_page_token from a previous page (got {v:?})"))
+        })
+    })
+}
+
+fn next_token(page_next: Option<DocKey>) -> String {
+    page_next.map(DocKey::token).unwrap_or_default()
+}
+
+/// A search request as a view query.
+pub fn opportunity_query(r: &v1::SearchOpportunitiesRequest) -> Result<OpportunityQuery, Status> {
+    Ok(OpportunityQuery {
+        words: words(&r.query).collect(),
+        area: words(&r.area).collect(),
+        kind: optional(&r.kind, |v| OpportunityKind::parse("kind", v))?,
+        sector: optional(&r.sector, |v| Sector::parse("sector", v))?,
+        remote_only: r.remote_only,
+        paid_only: r.paid_only,
+        include_closed: r.include_closed,
+        hub: hub_filter(&r.hub)?,
+        page_size: r.page_size as usize,
+        after: page_token(&r.page_token)?,
+    })
+}
+
+/// A safe-house request as a view query.
+pub fn safe_house_query(r: &v1::ListSafeHousesRequest) -> Result<SafeHouseQuery, Status> {
+    Ok(SafeHouseQuery {
+        for_tag: optional(&r.for_tag, |v| ForTag::parse("for_tag", v))?,
+        area: words(&r.area).collect(),
+        available_now: r.available_now,
+        hub: hub_filter(&r.hub)?,
+        page_size: r.page_size as usize,
+        after: page_token(&r.page_token)?,
+    })
+}
+
+#[tonic::async_trait]
+impl Region for RegionService {
+    async fn search_opportunities(
+        &self,
+        request: Request<v1::SearchOpportunitiesRequest>,
+    ) -> Result<Response<v1::OpportunityPage>, Status> {
+        let q = opportunity_query(request.get_ref())?;
+        let Page { items, next } = self.shared.view().search_opportunities(&q, CivilDate::today());
+        Ok(Response::new(v1::OpportunityPage { items, next_page_token: next_token(next) }))
+    }
+
+    async fn list_safe_houses(
+        &self,
+        request: Request<v1::ListSafeHousesRequest>,
+    ) -> Result<Response<v1::SafeHousePage>, Status> {
+        let q = safe_house_query(request.get_ref())?;
+        let Page { items, next } = self.shared.view().list_safe_houses(&q, now_ms());
+        Ok(Response::new(v1::SafeHousePage { items, next_page_token: next_token(next) }))
+    }
+
+    async fn list_hubs(&self, _request: Request<v1::ListHubsRequest>) -> Result<Response<v1::HubList>, Status> {
+        Ok(Response::new(v1::HubList { items: self.shared.view().hubs() }))
+    }
+
+    async fn get_opportunity(&self, request: Request<v1::GetRequest>) -> Result<Response<v1::Opportunity>, Status> {
+        let id = parse_id("id", &request.get_ref().id).map_err(invalid)?;
+        match self.shared.view().opportunity(id) {
+            Some(o) => Ok(Response::new(o)),
+            None => Err(Status::not_found(format!(
+                "no opportunity {id} in region {}: it was withdrawn, or has not reached this relay",
+                self.region
+            ))),
+        }
+    }
+
+    async fn get_safe_house(&self, request: Request<v1::GetRequest>) -> Result<Response<v1::SafeHouse>, Status> {
+        let id = parse_id("id", &request.get_ref().id).map_err(invalid)?;
+        match self.shared.view().safe_house(id, now_ms()) {
+            Some(s) => Ok(Response::new(s)),
+            None => Err(Status::not_found(format!(
+                "no safe house {id} in region {}: it was withdrawn, or has not reached this relay",
+                self.region
+            ))),
+        }
+    }
+
+    async fn get_stats(&self, _request: Request<v1::StatsRequest>) -> Result<Response<v1::Stats>, Status> {
+        let counts = self.shared.view().counts();
+        let c = self.shared.counters().clone();
+        Ok(Response::new(v1::Stats {
+            applied: c.applied,
+            ignored: c.ignored,
+            rejected: c.rejected.into_iter().collect(),
+            hubs: counts.hubs as u64,
+            opportunities: counts.opportunities as u64,
+            safe_houses: counts.safe_houses as u64,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_invalid(result: Result<impl std::fmt::Debug, Status>, field: &str, mentions: &str) {
+        let status = result.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().starts_with(&format!("{field}: ")), "{}", status.message());
+        assert!(status.message().contains(mentions), "{}", status.message());
+    }
+
+    #[test]
+    fn bad_filters_name_the_field_and_the_allowed_values() {
+        let search = |f: fn(&mut v1::SearchOpportunitiesRequest)| {
+            let mut r = v1::SearchOpportunitiesRequest::default();
+            f(&mut r);
+            opportunity_query(&r)
+        };
+        check_invalid(search(|r| r.kind = "astronaut".into()), "kind", "paid-job, training");
+        check_invalid(search(|r| r.sector = "space".into()), "sector", "ordinary, mental-health");
+        check_invalid(search(|r| r.hub = "Not A Slug".into()), "hub", "a-z");
+        check_invalid(search(|r| r.page_token = "garbage".into()), "page_token", "previous page");
+        let houses = |f: fn(&mut v1::ListSafeHousesRequest)| {
+            let mut r = v1::ListSafeHousesRequest::default();
+            f(&mut r);
+            safe_house_query(&r)
+        };
+        check_invalid(houses(|r| r.for_tag = "cats".into()), "for_tag", "women, men");
+    }
+
+    #[test]
+    fn requests_become_queries() {
+        let r = v1::SearchOpportunitiesRequest {
+            query: "Peer-support, LEEDS".into(),
+            kind: " training ".into(),
+            area: "LS6".into(),
+            hub: "garden".into(),
+            page_size: 7,
+            page_token: DocKey(42).token(),
+            ..Default::default()
+        };
+        let q = opportunity_query(&r).unwrap();
+        assert_eq!(q.words, ["peer", "support", "leeds"]);
+        assert_eq!(q.area, ["ls6"]);
+        assert_eq!(q.kind, Some(OpportunityKind::Training));
+        assert_eq!(q.sector, None);
+        assert_eq!(q.hub.unwrap().as_str(), "garden");
+        assert_eq!((q.page_size, q.after), (7, Some(DocKey(42))));
+        let s = safe_house_query(&v1::ListSafeHousesRequest { for_tag: "women".into(), ..Default::default() }).unwrap();
+        assert_eq!(s.for_tag, Some(ForTag::Women));
+    }
+}

@@ -1,0 +1,281 @@
+//! The relay's own sled store: the regional view as it was last applied, so that a
+//! restart loads it instead of replaying the whole stream.
+//!
+//! Only this module touches sled. The store is a cache of the region's stream, never
+//! a source of truth: clearing it (`--rebuild`, a new directory, a record this build
+//! cannot read) makes the relay replay the stream from its first message, which
+//! gives the same view.
+//!
+//! # Layout
+//!
+//! Inside `DIR/store` (a sled database), one tree per family, values are postcard:
+//!
+//! ```text
+//! meta           "format"   -> [FORMAT]
+//!                "consumer" -> "<stream>/<consumer>" once that durable consumer was
+//!                              (re)created from the start for this store
+//! hubs           <hub>                -> HubRecord   (pinned key, profile, seq, at)
+//! opportunities  <ulid 16 B><hub>     -> EntityRecord<Opportunity>
+//! safehouses     <ulid 16 B><hub>     -> EntityRecord<SafeHouse>
+//! ```
+//!
+//! An entity record without an item is a tombstone: the entity was withdrawn, and
+//! its sequence number is kept so that an older event cannot bring it back.
+//! Writes are not flushed one by one: ingest flushes once per batch of messages
+//! ([`Store::flush`]) and acknowledges them to JetStream only after that.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use ulid::Ulid;
+
+use kith_proto::Slug;
+use kith_proto::domain::{HubProfile, Opportunity, SafeHouse};
+
+/// The sled database inside the relay's directory.
+pub const STORE_DIR: &str = "store";
+
+/// The layout version of the records. A store written in another layout is cleared
+/// and rebuilt from the stream.
+pub const FORMAT: u8 = 1;
+
+/// sled's page cache. The relay reads the store once at start and keeps the view in
+/// memory, so a large cache would only hold a second copy of it.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot open the relay store at {path}: {source}")]
+    Open { path: PathBuf, source: sled::Error },
+    #[error("cannot create the relay directory {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("relay store: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("relay store: cannot encode a record: {0}")]
+    Encode(postcard::Error),
+    #[error("relay store: unreadable record in {tree}: {why}")]
+    Corrupt { tree: &'static str, why: String },
+}
+
+/// A hub as the relay knows it: the key pinned for it and its latest profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HubRecord {
+    /// The ed25519 key every envelope of this hub must be signed with.
+    pub signing_key: [u8; 32],
+    pub profile: HubProfile,
+    /// Hub sequence and hub clock of the profile: the sequence orders updates, the
+    /// clock is the hub's "last seen".
+    pub seq: u64,
+    pub at_ms: i64,
+}
+
+/// The current state of one opportunity or safe house.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityRecord<T> {
+    /// The hub sequence of the event that produced this state.
+    pub seq: u64,
+    /// The hub's clock at that event.
+    pub at_ms: i64,
+    /// None: withdrawn (a tombstone).
+    pub item: Option<T>,
+}
+
+/// One record of the store: what the view hands over to be persisted, and what it
+/// is rebuilt from at start.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    Hub { hub: Slug, record: HubRecord },
+    Opportunity { hub: Slug, id: Ulid, record: EntityRecord<Opportunity> },
+    SafeHouse { hub: Slug, id: Ulid, record: EntityRecord<SafeHouse> },
+}
+
+/// A cheap-to-clone handle on the store.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    meta: sled::Tree,
+    hubs: sled::Tree,
+    opportunities: sled::Tree,
+    safehouses: sled::Tree,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("hubs", &self.hubs.len()).finish_non_exhaustive()
+    }
+}
+
+fn entity_key(id: Ulid, hub: &Slug) -> Vec<u8> {
+    let mut key = Vec::with_capacity(16 + hub.as_str().len());
+    key.extend_from_slice(&id.to_bytes());
+    key.extend_from_slice(hub.as_str().as_bytes());
+    key
+}
+
+fn split_entity_key(tree: &'static str, key: &[u8]) -> Result<(Ulid, Slug), StoreError> {
+    let corrupt = |why: &str| StoreError::Corrupt { tree, why: why.to_owned() };
+    if key.len() <= 16 {
+        return Err(corrupt("key too short"));
+    }
+    let (id, hub) = key.split_at(16);
+    let id = Ulid::from_bytes(id.try_into().map_err(|_| corrupt("bad id"))?);
+    let hub = std::str::from_utf8(hub).map_err(|_| corrupt("hub is not UTF-8"))?;
+    let hub = Slug::parse("hub", hub).map_err(|e| corrupt(&e.to_string()))?;
+    Ok((id, hub))
+}
+
+fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
+    postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt { tree, why: e.to_string() })
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    postcard::to_stdvec(value).map_err(StoreError::Encode)
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir/store`.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_owned(), source })?;
+        let path = dir.join(STORE_DIR);
+        let db = sled::Config::new()
+            .path(&path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        let store = Store {
+            meta: db.open_tree("meta")?,
+            hubs: db.open_tree("hubs")?,
+            opportunities: db.open_tree("opportunities")?,
+            safehouses: db.open_tree("safehouses")?,
+            db,
+        };
+        match store.meta.get("format")? {
+            Some(v) if v.as_ref() == [FORMAT] => {}
+            Some(v) => {
+                tracing::warn!(found = ?v.as_ref(), expected = FORMAT, "relay store has another layout; rebuilding it from the stream");
+                store.clear()?;
+            }
+            None => {
+                store.meta.insert("format", &[FORMAT])?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// Empties the store. The view is then rebuilt from the stream: ingest sees no
+    /// consumer marker and replays the stream from its first message.
+    pub fn clear(&self) -> Result<(), StoreError> {
+        self.hubs.clear()?;
+        self.opportunities.clear()?;
+        self.safehouses.clear()?;
+        self.meta.clear()?;
+        self.meta.insert("format", &[FORMAT])?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The consumer this store was filled from, as `<stream>/<consumer>`; None for a
+    /// new or cleared store.
+    pub fn consumer(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.meta.get("consumer")?.map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Records that the consumer was (re)created from the start for this store.
+    pub fn set_consumer(&self, consumer: &str) -> Result<(), StoreError> {
+        self.meta.insert("consumer", consumer.as_bytes())?;
+        Ok(())
+    }
+
+    /// Writes one record, unflushed.
+    pub fn put(&self, record: &Record) -> Result<(), StoreError> {
+        match record {
+            Record::Hub { hub, record } => {
+                self.hubs.insert(hub.as_str(), encode(record)?)?;
+            }
+            Record::Opportunity { hub, id, record } => {
+                self.opportunities.insert(entity_key(*id, hub), encode(record)?)?;
+            }
+            Record::SafeHouse { hub, id, record } => {
+                self.safehouses.insert(entity_key(*id, hub), encode(record)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes every write so far durable.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Every record, hubs first (so that entities find their hub when the view is
+    /// rebuilt from them).
+    pub fn records(&self) -> impl Iterator<Item = Result<Record, StoreError>> + '_ {
+        let hubs = self.hubs.iter().map(|kv| {
+            let (k, v) = kv?;
+            let hub = std::str::from_utf8(&k)
+                .ok()
+                .and_then(|h| Slug::parse("hub", h).ok())
+                .ok_or_else(|| StoreError::Corrupt { tree: "hubs", why: "bad hub id".into() })?;
+            Ok(Record::Hub { hub, record: decode("hubs", &v)? })
+        });
+        let opportunities = self.opportunities.iter().map(|kv| {
+            let (k, v) = kv?;
+            let (id, hub) = split_entity_key("opportunities", &k)?;
+            Ok(Record::Opportunity { hub, id, record: decode("opportunities", &v)? })
+        });
+        let safehouses = self.safehouses.iter().map(|kv| {
+            let (k, v) = kv?;
+            let (id, hub) = split_entity_key("safehouses", &k)?;
+            Ok(Record::SafeHouse { hub, id, record: decode("safehouses", &v)? })
+        });
+        hubs.chain(opportunities).chain(safehouses)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse("t", s).unwrap()
+    }
+
+    fn profile() -> HubProfile {
+        HubProfile {
+            name: "Peer Garden".into(),
+            description: String::new(),
+            contact: String::new(),
+            helpline_hours: String::new(),
+            signing_key: [1; 32],
+            box_key: [2; 32],
+        }
+    }
+
+    #[tokio::test]
+    async fn records_survive_a_reopen_and_clear_forgets_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = Ulid::new();
+        let hub = Record::Hub {
+            hub: slug("garden"),
+            record: HubRecord { signing_key: [1; 32], profile: profile(), seq: 3, at_ms: 10 },
+        };
+        let tomb =
+            Record::Opportunity { hub: slug("garden"), id, record: EntityRecord { seq: 4, at_ms: 11, item: None } };
+        {
+            let store = Store::open(dir.path()).unwrap();
+            assert_eq!(store.consumer().unwrap(), None);
+            store.put(&tomb).unwrap();
+            store.put(&hub).unwrap();
+            store.set_consumer("KITH_WY/relay").unwrap();
+            store.flush().await.unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let records: Vec<Record> = store.records().collect::<Result<_, _>>().unwrap();
+        assert_eq!(records, vec![hub, tomb]);
+        assert_eq!(store.consumer().unwrap().as_deref(), Some("KITH_WY/relay"));
+        store.clear().unwrap();
+        assert_eq!(store.records().count(), 0);
+        assert_eq!(store.consumer().unwrap(), None);
+    }
+}
