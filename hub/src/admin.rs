@@ -81,7 +81,10 @@ impl AdminService {
 
     fn get<T: Listing>(&self, id: &str) -> Result<Record<T>, Status> {
         let id = id_arg(id)?;
-        self.store.get::<T>(id).map_err(to_status)?.ok_or_else(|| Status::not_found(format!("{} {id} not found", T::FAMILY)))
+        self.store
+            .get::<T>(id)
+            .map_err(to_status)?
+            .ok_or_else(|| Status::not_found(format!("{} {id} not found", T::FAMILY)))
     }
 
     fn list<T: Listing>(&self, include_withdrawn: bool) -> Result<Vec<Record<T>>, Status> {
@@ -118,7 +121,8 @@ impl HubAdmin for AdminService {
 
     async fn add_opportunity(&self, req: Request<v1::OpportunityFields>) -> Result<Response<v1::WriteReply>, Status> {
         let id = Ulid::new();
-        let o = convert::opportunity_from_fields(id, req.get_ref()).map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let o =
+            convert::opportunity_from_fields(id, req.get_ref()).map_err(|e| Status::invalid_argument(e.to_string()))?;
         let seq = self.store.create(o).await.map_err(to_status)?;
         Ok(reply(id, seq))
     }
@@ -130,7 +134,8 @@ impl HubAdmin for AdminService {
         let req = req.into_inner();
         let id = id_arg(&req.id)?;
         let patch = req.patch.unwrap_or_default();
-        let seq = self.store.update::<Opportunity>(id, |o| convert::patch_opportunity(o, &patch)).await.map_err(to_status)?;
+        let seq =
+            self.store.update::<Opportunity>(id, |o| convert::patch_opportunity(o, &patch)).await.map_err(to_status)?;
         Ok(reply(id, seq))
     }
 
@@ -144,13 +149,15 @@ impl HubAdmin for AdminService {
     }
 
     async fn list_opportunities(&self, req: Request<v1::ListRequest>) -> Result<Response<v1::OpportunityList>, Status> {
-        let items = self.list::<Opportunity>(req.get_ref().include_withdrawn)?.iter().map(|r| self.opportunity(r)).collect();
+        let items =
+            self.list::<Opportunity>(req.get_ref().include_withdrawn)?.iter().map(|r| self.opportunity(r)).collect();
         Ok(Response::new(v1::OpportunityList { items }))
     }
 
     async fn add_safe_house(&self, req: Request<v1::SafeHouseFields>) -> Result<Response<v1::WriteReply>, Status> {
         let id = Ulid::new();
-        let s = convert::safehouse_from_fields(id, req.get_ref()).map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let s =
+            convert::safehouse_from_fields(id, req.get_ref()).map_err(|e| Status::invalid_argument(e.to_string()))?;
         let seq = self.store.create(s).await.map_err(to_status)?;
         Ok(reply(id, seq))
     }
@@ -162,7 +169,8 @@ impl HubAdmin for AdminService {
         let req = req.into_inner();
         let id = id_arg(&req.id)?;
         let patch = req.patch.unwrap_or_default();
-        let seq = self.store.update::<SafeHouse>(id, |s| convert::patch_safehouse(s, &patch)).await.map_err(to_status)?;
+        let seq =
+            self.store.update::<SafeHouse>(id, |s| convert::patch_safehouse(s, &patch)).await.map_err(to_status)?;
         Ok(reply(id, seq))
     }
 
@@ -191,7 +199,8 @@ impl HubAdmin for AdminService {
     }
 
     async fn list_safe_houses(&self, req: Request<v1::ListRequest>) -> Result<Response<v1::SafeHouseList>, Status> {
-        let items = self.list::<SafeHouse>(req.get_ref().include_withdrawn)?.iter().map(|r| self.safehouse(r)).collect();
+        let items =
+            self.list::<SafeHouse>(req.get_ref().include_withdrawn)?.iter().map(|r| self.safehouse(r)).collect();
         Ok(Response::new(v1::SafeHouseList { items }))
     }
 }

@@ -26,9 +26,7 @@ pub struct PublisherState {
 
 impl PublisherState {
     pub fn connected(&self) -> bool {
-        lock(&self.client)
-            .as_ref()
-            .is_some_and(|c| c.connection_state() == async_nats::connection::State::Connected)
+        lock(&self.client).as_ref().is_some_and(|c| c.connection_state() == async_nats::connection::State::Connected)
     }
 
     pub fn last_error(&self) -> Option<String> {
