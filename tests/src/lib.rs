@@ -11,6 +11,7 @@
 //!   restart on the same directory and rebuild from an empty one.
 //! - [`region`]: [`Region`], one NATS server and one relay: the usual test setup.
 //! - [`cli`]: [`kith`], the real CLI run with `--json`.
+//! - [`sample`]: sample listings written through the CLI or the admin API.
 //! - [`wait`]: [`wait_until`] and [`wait_for`], which poll a condition until a
 //!   deadline instead of sleeping a fixed time.
 //! - [`bins`], [`ports`], [`process`]: where the binaries are, free ports, and the
@@ -28,6 +29,7 @@ pub mod ports;
 pub mod process;
 pub mod region;
 pub mod relay;
+pub mod sample;
 pub mod wait;
 
 pub use cli::{CliOutput, kith};

@@ -4,7 +4,6 @@
 use async_nats::jetstream::stream::Stream;
 use kith_proto::Slug;
 use serde_json::Value;
-use std::ffi::OsStr;
 
 use crate::hub::{Hub, HubOptions};
 use crate::nats::NatsServer;
@@ -53,24 +52,16 @@ impl Region {
     }
 
     /// `kith region opportunities ARGS`.
-    pub async fn opportunities<I, S>(&self, args: I) -> Vec<Value>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        let mut all = vec![OsStr::new("region").to_owned(), OsStr::new("opportunities").to_owned()];
-        all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+    pub async fn opportunities(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = vec!["region", "opportunities"];
+        all.extend(args);
         self.relay.kith(all).await.array()
     }
 
     /// `kith region safehouses ARGS`.
-    pub async fn safehouses<I, S>(&self, args: I) -> Vec<Value>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        let mut all = vec![OsStr::new("region").to_owned(), OsStr::new("safehouses").to_owned()];
-        all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+    pub async fn safehouses(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = vec!["region", "safehouses"];
+        all.extend(args);
         self.relay.kith(all).await.array()
     }
 

@@ -1,0 +1,265 @@
+//! Nothing answered is lost: a hub killed with SIGKILL, a NATS outage, a relay
+//! restarted or rebuilt from nothing all end with the region showing exactly what the
+//! hubs wrote, each event once.
+
+use futures::TryStreamExt;
+use kith_proto::envelope::open;
+use kith_proto::event::Event;
+use kith_proto::stream::region_stream;
+use kith_proto::v1::{GetRequest, StatusRequest};
+use kith_tests::sample::{
+    Written, add_opportunity, add_safehouse, opportunity_fields, safehouse_fields, set_availability,
+};
+use kith_tests::{DEFAULT_TIMEOUT, Hub, NatsServer, REGION, Region, Relay, find, wait_for, wait_until};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Waits until the region serves every one of `ids` as an opportunity.
+async fn wait_for_opportunities(region: &Region, ids: &[String]) {
+    let mut relay = region.relay.client().await;
+    for id in ids {
+        let what = format!("the relay serves opportunity {id}");
+        wait_until(&what, DEFAULT_TIMEOUT, async || relay.get_opportunity(GetRequest { id: id.clone() }).await.is_ok())
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn answered_writes_survive_hub_kill_9_and_reach_the_region() {
+    let region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let mut ids = vec![add_opportunity(&hub, "Allotment gardener", &[]).await.id];
+    let mut admin = hub.admin().await;
+    for i in 0..20 {
+        ids.push(
+            admin.add_opportunity(opportunity_fields(&format!("Bike mechanic {i}"))).await.unwrap().into_inner().id,
+        );
+    }
+    let house = admin.add_safe_house(safehouse_fields("Women's House")).await.unwrap().into_inner();
+    // Killed the moment the last write is answered: no time to publish, flush or
+    // shut down.
+    hub.kill9();
+
+    hub.restart().await;
+    let listed = hub.kith(["opportunity", "list"]).await.array();
+    for id in &ids {
+        assert!(find(&listed, id).is_some(), "opportunity {id} was answered but is gone after kill -9");
+    }
+    let houses = hub.kith(["safehouse", "list"]).await.array();
+    assert!(find(&houses, &house.id).is_some(), "the last answered write is gone after kill -9");
+
+    wait_for_opportunities(&region, &ids).await;
+    let mut relay = region.relay.client().await;
+    wait_until("the relay serves the safe house", DEFAULT_TIMEOUT, async || {
+        relay.get_safe_house(GetRequest { id: house.id.clone() }).await.is_ok()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_write_answered_while_nats_is_down_survives_hub_kill_9_and_is_published_when_nats_returns() {
+    let mut region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    region.nats.stop().await;
+
+    let written = add_opportunity(&hub, "Written in the dark", &[]).await;
+    hub.kill9();
+    hub.restart().await;
+    let listed = hub.kith(["opportunity", "list"]).await.array();
+    assert!(find(&listed, &written.id).is_some(), "the answered write is gone after kill -9: {listed:?}");
+    let status = hub.status().await;
+    assert!(!status.nats_connected, "{status:?}");
+    assert!(status.outbox_pending >= 1, "the write is not waiting in the outbox: {status:?}");
+
+    region.nats.start().await;
+    wait_for_opportunities(&region, std::slice::from_ref(&written.id)).await;
+}
+
+#[tokio::test]
+async fn writes_accepted_while_nats_is_down_are_all_delivered_once_when_it_returns() {
+    let nats = NatsServer::spawn().await;
+    // The region's stream as hubs create it, except that it keeps every message
+    // rather than the last per subject: a duplicate publication stays visible.
+    let slug = kith_proto::Slug::parse("region", REGION).unwrap();
+    let mut audit = region_stream(&slug, 1);
+    audit.max_messages_per_subject = -1;
+    nats.jetstream().await.create_stream(audit).await.expect("create the audit stream");
+    let relay = Relay::start(REGION, &nats.url()).await;
+    let mut region = Region { name: REGION.into(), relay, nats };
+    let hub = region.hub("peer-garden").await;
+    let mut writes: Vec<Written> = vec![add_opportunity(&hub, "Before the outage", &[]).await];
+    wait_for_opportunities(&region, &[writes[0].id.clone()]).await;
+
+    region.nats.stop().await;
+    let mut opportunities = Vec::new();
+    for i in 0..5 {
+        let w = add_opportunity(&hub, &format!("During the outage {i}"), &[]).await;
+        opportunities.push(w.id.clone());
+        writes.push(w);
+    }
+    let updated = hub.kith(["opportunity", "update", &opportunities[0], "--title", "Updated in the dark"]).await.ok();
+    writes.push(Written::from_json(&updated));
+    writes.push(Written::from_json(&hub.kith(["opportunity", "withdraw", &opportunities[1]]).await.ok()));
+    let house = add_safehouse(&hub, "Crisis House", 4, &[]).await;
+    writes.push(house.clone());
+    writes.push(set_availability(&hub, &house.id, 3, "12h").await);
+    let during = writes.len() - 1;
+    let status = wait_for("the hub reports NATS down with the writes pending", DEFAULT_TIMEOUT, async || {
+        let s = hub.status().await;
+        if !s.nats_connected && s.outbox_pending >= during as u64 { Ok(s) } else { Err(s) }
+    })
+    .await;
+    eprintln!("while NATS was down: {status:?}");
+
+    region.nats.start().await;
+    let mut expected: Vec<String> = vec![
+        writes[0].id.clone(),
+        opportunities[0].clone(),
+        opportunities[2].clone(),
+        opportunities[3].clone(),
+        opportunities[4].clone(),
+    ];
+    expected.sort();
+    let found = wait_for("the region has exactly the expected opportunities", DEFAULT_TIMEOUT, async || {
+        let found = region.opportunities(&[]).await;
+        let mut ids: Vec<String> = found.iter().map(|o| o["id"].as_str().unwrap_or_default().to_owned()).collect();
+        ids.sort();
+        if ids == expected && find(&found, &opportunities[0]).is_some_and(|o| o["title"] == "Updated in the dark") {
+            Ok(found)
+        } else {
+            Err(found)
+        }
+    })
+    .await;
+    assert_eq!(found.len(), 5, "an opportunity listed twice: {found:?}");
+    wait_until("the region shows the availability", DEFAULT_TIMEOUT, async || {
+        find(&region.safehouses(&[]).await, &house.id).is_some_and(|h| h["beds_free"] == 3)
+    })
+    .await;
+    let status = wait_for("the hub's outbox is drained", DEFAULT_TIMEOUT, async || {
+        let s = hub.status().await;
+        if s.outbox_pending == 0 && s.last_published_seq == s.last_written_seq { Ok(s) } else { Err(s) }
+    })
+    .await;
+    assert!(status.nats_connected, "{status:?}");
+
+    // The stream holds every write exactly once: each envelope verifies with the hub's
+    // key, and the hub sequence numbers are those the writes were answered with.
+    let mut stream = region.stream().await;
+    let info = stream.info().await.unwrap().clone();
+    let key = hub.signing_key().verifying_key();
+    let mut seqs = Vec::new();
+    let mut envelope_ids = BTreeSet::new();
+    for seq in info.state.first_sequence..=info.state.last_sequence {
+        let message = stream.get_raw_message(seq).await.unwrap_or_else(|e| panic!("stream message {seq}: {e}"));
+        let opened = open(&message.payload, &message.subject, Some(&key))
+            .unwrap_or_else(|e| panic!("stream message {seq} on {} does not verify: {e}", message.subject));
+        assert!(envelope_ids.insert(opened.envelope.id), "envelope {} stored twice", opened.envelope.id);
+        if !matches!(opened.event, Event::Profile(_)) {
+            seqs.push(opened.envelope.hub_seq);
+        }
+    }
+    seqs.sort();
+    let mut answered: Vec<u64> = writes.iter().map(|w| w.seq).collect();
+    answered.sort();
+    assert_eq!(seqs, answered, "the stream's listing events are not exactly the answered writes");
+    let per_subject: BTreeMap<String, usize> = stream
+        .info_with_subjects(format!("kith.{REGION}.peer-garden.opportunity.*"))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(per_subject.len(), 6, "{per_subject:?}");
+
+    let stats = region.relay.stats().await;
+    assert!(stats.rejected.is_empty(), "the relay rejected events of an honest hub: {stats:?}");
+}
+
+/// What a relay serves: every opportunity (closed ones included), every safe house,
+/// every hub.
+async fn view(relay: &Relay) -> Vec<Vec<Value>> {
+    let mut parts = Vec::new();
+    for args in [&["region", "opportunities", "--include-closed"][..], &["region", "safehouses"], &["region", "hubs"]] {
+        let mut items = relay.kith(args).await.array();
+        items.sort_by_key(|v| v["id"].as_str().unwrap_or_default().to_owned());
+        parts.push(items);
+    }
+    parts
+}
+
+/// Writes a little of everything, updates and withdrawals included, waits until the
+/// region shows it all, then kills the hub so that nothing more arrives. Returns the
+/// view and the withdrawn ids.
+async fn populate(region: &Region, hub: &mut Hub) -> (Vec<Vec<Value>>, Vec<String>) {
+    let gardener = add_opportunity(hub, "Allotment gardener", &["--skill", "gardening"]).await;
+    let trainer = add_opportunity(hub, "Peer trainer", &["--kind", "peer-teaching", "--sector", "mental-health"]).await;
+    let gone = add_opportunity(hub, "Cafe volunteer", &["--kind", "volunteering"]).await;
+    hub.kith(["opportunity", "update", &trainer.id, "--status", "filled"]).await.ok();
+    hub.kith(["opportunity", "update", &gardener.id, "--title", "Allotment gardener (weekends)"]).await.ok();
+    hub.kith(["opportunity", "withdraw", &gone.id]).await.ok();
+    let house = add_safehouse(hub, "Crisis House", 4, &["--for", "women"]).await;
+    set_availability(hub, &house.id, 2, "12h").await;
+    let closed = add_safehouse(hub, "Closed House", 2, &[]).await;
+    hub.kith(["safehouse", "withdraw", &closed.id]).await.ok();
+
+    let last = hub.status().await.last_written_seq;
+    wait_until("the hub has published everything", DEFAULT_TIMEOUT, async || {
+        hub.admin().await.status(StatusRequest {}).await.is_ok_and(|s| s.into_inner().last_published_seq >= last)
+    })
+    .await;
+    let before = wait_for("the region shows everything", DEFAULT_TIMEOUT, async || {
+        let v = view(&region.relay).await;
+        let (opps, houses) = (&v[0], &v[1]);
+        let settled = opps.len() == 2
+            && find(opps, &gardener.id).is_some_and(|o| o["title"] == "Allotment gardener (weekends)")
+            && find(opps, &trainer.id).is_some_and(|o| o["status"] == "filled")
+            && houses.len() == 1
+            && find(houses, &house.id).is_some_and(|h| h["beds_free"] == 2);
+        if settled { Ok(v) } else { Err(v) }
+    })
+    .await;
+    hub.kill9();
+    (before, vec![gone.id, closed.id])
+}
+
+/// Waits until `relay` serves `expected` and none of `withdrawn`.
+async fn assert_same_view(relay: &Relay, expected: &[Vec<Value>], withdrawn: &[String]) {
+    wait_for("the relay serves the same view", DEFAULT_TIMEOUT, async || {
+        let v = view(relay).await;
+        if v == expected { Ok(()) } else { Err(v) }
+    })
+    .await;
+    let mut client = relay.client().await;
+    let status = client.get_opportunity(GetRequest { id: withdrawn[0].clone() }).await.expect_err("withdrawn");
+    assert_eq!(status.code(), tonic::Code::NotFound);
+    let status = client.get_safe_house(GetRequest { id: withdrawn[1].clone() }).await.expect_err("withdrawn");
+    assert_eq!(status.code(), tonic::Code::NotFound);
+}
+
+#[tokio::test]
+async fn a_restarted_relay_serves_the_same_view() {
+    let mut region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let (before, withdrawn) = populate(&region, &mut hub).await;
+    region.relay.restart().await;
+    assert_same_view(&region.relay, &before, &withdrawn).await;
+}
+
+#[tokio::test]
+async fn a_relay_rebuilt_from_an_empty_dir_serves_the_same_view() {
+    let mut region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let (before, withdrawn) = populate(&region, &mut hub).await;
+    region.relay.rebuild_from_empty_dir().await;
+    assert_same_view(&region.relay, &before, &withdrawn).await;
+}
+
+#[tokio::test]
+async fn a_second_relay_of_the_region_builds_the_same_view_from_the_stream() {
+    let region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let (before, withdrawn) = populate(&region, &mut hub).await;
+    let second = Relay::start_named(REGION, &region.nats.url(), Some("second")).await;
+    assert_same_view(&second, &before, &withdrawn).await;
+}
