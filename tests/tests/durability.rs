@@ -238,12 +238,21 @@ async fn assert_same_view(relay: &Relay, expected: &[Vec<Value>], withdrawn: &[S
 }
 
 #[tokio::test]
-async fn a_restarted_relay_serves_the_same_view() {
+async fn a_restarted_relay_serves_the_same_view_from_its_own_store() {
     let mut region = Region::start().await;
     let mut hub = region.hub("peer-garden").await;
     let (before, withdrawn) = populate(&region, &mut hub).await;
+    // With NATS down the view can only come from the relay's own store.
+    region.nats.stop().await;
     region.relay.restart().await;
+    assert_eq!(view(&region.relay).await, before, "the restarted relay serves another view");
+    region.nats.start().await;
     assert_same_view(&region.relay, &before, &withdrawn).await;
+
+    // And it goes on consuming where it left off.
+    hub.restart().await;
+    let later = add_opportunity(&hub, "Written after the restart", &[]).await;
+    wait_for_opportunities(&region, &[later.id]).await;
 }
 
 #[tokio::test]
