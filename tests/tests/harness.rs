@@ -74,3 +74,18 @@ fn free_ports_are_never_handed_out_twice() {
 async fn waiting_for_what_never_happens_times_out() {
     wait_until("never", Duration::from_millis(50), async || false).await;
 }
+
+#[tokio::test]
+async fn waiting_accepts_closures_returning_futures_and_async_closures() {
+    let mut polls = 0;
+    wait_until("the third poll", Duration::from_secs(5), async || {
+        polls += 1;
+        polls == 3
+    })
+    .await;
+    assert_eq!(polls, 3);
+    let ready = std::sync::atomic::AtomicBool::new(true);
+    wait_until("ready", Duration::from_secs(5), || async { ready.load(std::sync::atomic::Ordering::Relaxed) }).await;
+    let value = kith_tests::wait_for("a value", Duration::from_secs(5), async || Ok::<_, String>(7)).await;
+    assert_eq!(value, 7);
+}
