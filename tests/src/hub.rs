@@ -40,13 +40,15 @@ impl HubOptions {
 }
 
 pub struct Hub {
+    /// First, so that it is dropped (killed, its log's tail printed on failure)
+    /// before its directory is removed.
+    daemon: Daemon,
     pub region: String,
     pub id: String,
     /// Holds the hub directory `hub/` and the daemon's log `hub.log`.
     root: TempDir,
     admin_port: u16,
     token: String,
-    daemon: Daemon,
 }
 
 impl Hub {

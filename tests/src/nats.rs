@@ -16,12 +16,14 @@ use crate::process::{Daemon, tail};
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct NatsServer {
+    /// First, so that it is dropped (killed, its log's tail printed on failure)
+    /// before its directory is removed.
+    daemon: Daemon,
     /// Holds `store/` (JetStream) and `nats.log`; removed on drop.
     dir: TempDir,
     /// Chosen by the server itself on first start (`-p -1`, so no other process can
     /// take it between choosing and binding), then kept for restarts.
     port: u16,
-    daemon: Daemon,
 }
 
 impl NatsServer {

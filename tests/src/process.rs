@@ -48,6 +48,8 @@ impl Daemon {
         for var in ["KITH_HUB_DIR", "KITH_RELAY"] {
             cmd.env_remove(var);
         }
+        // Logs are read from files: no colour escapes.
+        cmd.env("NO_COLOR", "1");
         for (k, v) in envs {
             cmd.env(k, v);
         }

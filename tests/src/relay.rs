@@ -18,6 +18,9 @@ use crate::{bins, ports};
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Relay {
+    /// First, so that it is dropped (killed, its log's tail printed on failure)
+    /// before its directory is removed.
+    daemon: Daemon,
     pub region: String,
     nats_url: String,
     /// `--name`, when the test gives one.
@@ -25,7 +28,6 @@ pub struct Relay {
     /// Holds the relay directory `relay/` and the daemon's log `relay.log`.
     root: TempDir,
     port: u16,
-    daemon: Daemon,
 }
 
 impl Relay {
