@@ -89,10 +89,13 @@ pub enum Term {
 /// per key (plus slack) instead of a tree node's overhead.
 const CHUNK: usize = 512;
 
-/// A sorted set of keys, in chunks. Chunks are sorted, non-empty and do not overlap.
+/// A sorted set of keys, in chunks. Chunks are sorted, non-empty and do not overlap;
+/// `lasts` holds each chunk's largest key, contiguously, so that finding a chunk
+/// does not chase a pointer per step of the binary search.
 #[derive(Default)]
 pub struct Postings {
     chunks: Vec<Vec<u64>>,
+    lasts: Vec<u64>,
     len: usize,
 }
 
@@ -100,6 +103,16 @@ impl fmt::Debug for Postings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Postings").field("len", &self.len).field("chunks", &self.chunks.len()).finish()
     }
+}
+
+/// Inserts into a chunk, growing it by hand: doubling past CHUNK would leave half of
+/// every split chunk unused.
+fn chunk_insert(chunk: &mut Vec<u64>, pos: usize, k: u64) {
+    if chunk.len() == chunk.capacity() {
+        let want = (chunk.len() * 2).clamp(4, CHUNK + 1);
+        chunk.reserve_exact(want - chunk.len());
+    }
+    chunk.insert(pos, k);
 }
 
 impl Postings {
@@ -113,30 +126,44 @@ impl Postings {
 
     /// The chunk that holds, or should hold, `k`.
     fn chunk_for(&self, k: u64) -> usize {
-        let i = self.chunks.partition_point(|c| c[c.len() - 1] < k);
-        i.min(self.chunks.len() - 1)
+        self.lasts.partition_point(|&last| last < k).min(self.chunks.len() - 1)
     }
 
     /// Adds `k`; false when it was already there.
     pub fn insert(&mut self, k: u64) -> bool {
-        if self.chunks.is_empty() {
+        let Some(&greatest) = self.lasts.last() else {
             self.chunks.push(vec![k]);
+            self.lasts.push(k);
             self.len = 1;
+            return true;
+        };
+        if k > greatest {
+            // Appending, the common case: new entities are the newest, and the store
+            // loads in key order. A full last chunk is left full.
+            let last = self.chunks.len() - 1;
+            if self.chunks[last].len() >= CHUNK {
+                let mut chunk = Vec::with_capacity(4);
+                chunk.push(k);
+                self.chunks.push(chunk);
+                self.lasts.push(k);
+            } else {
+                let n = self.chunks[last].len();
+                chunk_insert(&mut self.chunks[last], n, k);
+                self.lasts[last] = k;
+            }
+            self.len += 1;
             return true;
         }
         let ci = self.chunk_for(k);
         let chunk = &mut self.chunks[ci];
         let Err(pos) = chunk.binary_search(&k) else { return false };
-        if chunk.len() == chunk.capacity() {
-            // Grow by hand: doubling past CHUNK would leave half of every split chunk unused.
-            let want = (chunk.len() * 2).clamp(4, CHUNK + 1);
-            chunk.reserve_exact(want - chunk.len());
-        }
-        chunk.insert(pos, k);
+        chunk_insert(chunk, pos, k);
         self.len += 1;
         if chunk.len() > CHUNK {
             let mut tail = Vec::with_capacity(CHUNK + 1);
             tail.extend(chunk.drain(chunk.len() / 2..));
+            let head_last = chunk[chunk.len() - 1];
+            self.lasts.insert(ci, head_last);
             self.chunks.insert(ci + 1, tail);
         }
         true
@@ -155,11 +182,15 @@ impl Postings {
         let remaining = chunk.len();
         if remaining == 0 {
             self.chunks.remove(ci);
-        } else if remaining < CHUNK / 8 && ci + 1 < self.chunks.len() && remaining + self.chunks[ci + 1].len() <= CHUNK
-        {
+            self.lasts.remove(ci);
+            return true;
+        }
+        self.lasts[ci] = chunk[remaining - 1];
+        if remaining < CHUNK / 8 && ci + 1 < self.chunks.len() && remaining + self.chunks[ci + 1].len() <= CHUNK {
             // Keep chunks from thinning out after many removals.
             let next = self.chunks.remove(ci + 1);
             self.chunks[ci].extend(next);
+            self.lasts.remove(ci);
         }
         true
     }
@@ -207,21 +238,28 @@ impl Cursor<'_> {
             }
             _ => {}
         }
-        // Before the current chunk (or anywhere, on the first seek).
+        // Before the current chunk (or anywhere, on the first seek). Chunks that end
+        // at or below `k` are wholly below it; the next one may start below it too.
         let limit = match (self.started, self.pos) {
             (true, Some((ci, _))) => ci,
             _ => chunks.len(),
         };
         self.started = true;
-        let ci = chunks[..limit].partition_point(|c| c[0] <= k);
-        if ci == 0 {
+        let below = self.list.lasts[..limit].partition_point(|&last| last <= k);
+        if below < limit && chunks[below][0] <= k {
+            let chunk = &chunks[below];
+            let i = chunk.partition_point(|&x| x <= k);
+            self.pos = Some((below, i - 1));
+            return Some(chunk[i - 1]);
+        }
+        if below == 0 {
             self.pos = None;
             return None;
         }
-        let chunk = &chunks[ci - 1];
-        let i = chunk.partition_point(|&x| x <= k);
-        self.pos = Some((ci - 1, i - 1));
-        Some(chunk[i - 1])
+        let ci = below - 1;
+        let p = chunks[ci].len() - 1;
+        self.pos = Some((ci, p));
+        Some(chunks[ci][p])
     }
 }
 
@@ -364,11 +402,40 @@ mod tests {
         }
         assert!(p.chunks.len() > 1, "the test should exercise several chunks");
         assert!(p.chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK && c.capacity() <= CHUNK + 1));
+        let lasts: Vec<u64> = p.chunks.iter().map(|c| c[c.len() - 1]).collect();
+        assert_eq!(p.lasts, lasts);
         let got: Vec<u64> = p.iter_desc().collect();
         let want: Vec<u64> = model.iter().rev().copied().collect();
         assert_eq!(got, want);
         for k in 0..5_000 {
             assert_eq!(p.contains(k), model.contains(&k));
+        }
+    }
+
+    #[test]
+    fn appended_and_shuffled_sets_seek_alike() {
+        let mut seed = 11;
+        let keys: Vec<u64> = (0..4_000).map(|i| i * 5 + lcg(&mut seed) % 5).collect();
+        let appended = set(keys.iter().copied());
+        let mut shuffled_keys = keys.clone();
+        for i in (1..shuffled_keys.len()).rev() {
+            shuffled_keys.swap(i, (lcg(&mut seed) as usize) % (i + 1));
+        }
+        let shuffled = set(shuffled_keys);
+        // Appending fills chunks; inserting anywhere splits them.
+        assert!(appended.chunks.iter().rev().skip(1).all(|c| c.len() == CHUNK));
+        assert!(shuffled.chunks.len() > appended.chunks.len());
+        let model: BTreeSet<u64> = keys.into_iter().collect();
+        for list in [&appended, &shuffled] {
+            let mut cursor = list.cursor();
+            let mut target = 25_000;
+            while let Some(found) = cursor.seek(target) {
+                assert_eq!(Some(&found), model.range(..=target).next_back(), "seek {target}");
+                if found < 40 {
+                    break;
+                }
+                target = found - 1 - lcg(&mut seed) % 40;
+            }
         }
     }
 
