@@ -265,6 +265,9 @@ impl Ingest {
         };
         let mut batches = messages.ready_chunks(BATCH);
         let mut day = tokio::time::interval(DAY_TICK);
+        // Set while heartbeats are missing, so that an outage is logged once, not
+        // at every missed heartbeat.
+        let mut waiting = false;
         loop {
             // A batch in hand is always finished (flushed and acknowledged) before
             // a stop is noticed.
@@ -282,6 +285,9 @@ impl Ingest {
             for item in batch {
                 match item {
                     Ok(message) => {
+                        if std::mem::take(&mut waiting) {
+                            info!("receiving from NATS again");
+                        }
                         let verdict = self.handle(stream, &message).await?;
                         done.push((message, verdict));
                     }
@@ -289,7 +295,11 @@ impl Ingest {
                         use async_nats::jetstream::consumer::pull::MessagesErrorKind as K;
                         match e.kind() {
                             // NATS unreachable: the client reconnects and the stream pulls again.
-                            K::MissingHeartbeat | K::Pull => debug!(error = %e, "waiting for NATS"),
+                            K::MissingHeartbeat | K::Pull => {
+                                if !std::mem::replace(&mut waiting, true) {
+                                    warn!(error = %e, "lost contact with NATS; serving the view as it is until it is back");
+                                }
+                            }
                             _ => broken = Some(e.to_string()),
                         }
                     }

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 use kith_proto::Slug;
@@ -53,9 +54,26 @@ fn parse_region(value: &str) -> Result<Slug, String> {
     Slug::parse("region", value).map_err(|e| e.problem)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let args = Args::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kith-relay: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(relay(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, causes included; the logs have the details.
+            eprintln!("kith-relay: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn relay(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
