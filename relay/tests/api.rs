@@ -1,0 +1,162 @@
+//! The relay's query API, in process, with NATS unreachable: the relay must start,
+//! serve the view it has stored, check every request, and stop cleanly. Ingest from
+//! a real NATS server is covered by the end-to-end tests of the `tests/` crate.
+
+use std::time::Duration;
+use tonic::Code;
+use ulid::Ulid;
+
+use kith_proto::Slug;
+use kith_proto::domain::{HubProfile, Opportunity, OpportunityKind, OpportunityStatus, Pay, Sector};
+use kith_proto::v1::{self, region_client::RegionClient};
+use kith_relay::store::{EntityRecord, HubRecord, Record, Store};
+use kith_relay::{Config, Relay};
+
+/// Nothing listens on port 1 of loopback: ingest keeps retrying in the background.
+const NO_NATS: &str = "nats://127.0.0.1:1";
+
+fn slug(s: &str) -> Slug {
+    Slug::parse("t", s).unwrap()
+}
+
+fn opportunity(title: &str) -> Opportunity {
+    Opportunity {
+        id: Ulid::new(),
+        title: title.into(),
+        kind: OpportunityKind::Training,
+        sector: Sector::Ordinary,
+        description: "Learn to fix bikes".into(),
+        area: "Hebden Bridge".into(),
+        remote: false,
+        hours_per_week: None,
+        pay: Pay::Unpaid,
+        expenses_paid: true,
+        skills: vec![],
+        support: vec![],
+        lived_experience_required: false,
+        how_to_apply: String::new(),
+        closes_on: None,
+        status: OpportunityStatus::Open,
+    }
+}
+
+/// Writes a hub and one opportunity into a relay store, as ingest would have.
+async fn stored_view(dir: &std::path::Path) -> Opportunity {
+    let store = Store::open(dir).unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[5; 32]).verifying_key().to_bytes();
+    let profile = HubProfile {
+        name: "Bike co-op".into(),
+        description: String::new(),
+        contact: String::new(),
+        helpline_hours: String::new(),
+        signing_key: key,
+        box_key: [0; 32],
+    };
+    store
+        .put(&Record::Hub { hub: slug("bikes"), record: HubRecord { signing_key: key, profile, seq: 1, at_ms: 7 } })
+        .unwrap();
+    let o = opportunity("Bike mechanic trainee");
+    let record = EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) };
+    store.put(&Record::Opportunity { hub: slug("bikes"), id: o.id, record }).unwrap();
+    store.flush().await.unwrap();
+    o
+}
+
+async fn start(dir: &std::path::Path) -> (Relay, RegionClient<tonic::transport::Channel>) {
+    let config = Config::new(slug("wy"), NO_NATS, dir);
+    let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let client = RegionClient::connect(relay.url()).await.unwrap();
+    (relay, client)
+}
+
+#[tokio::test]
+async fn serves_its_stored_view_while_nats_is_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = stored_view(dir.path()).await;
+    let (relay, mut client) = start(dir.path()).await;
+
+    let page = client
+        .search_opportunities(v1::SearchOpportunitiesRequest { query: "BIKE".into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!((page.items[0].id.as_str(), page.items[0].hub.as_str()), (o.id.to_string().as_str(), "bikes"));
+    assert_eq!(page.next_page_token, "");
+
+    let hubs = client.list_hubs(v1::ListHubsRequest {}).await.unwrap().into_inner().items;
+    assert_eq!((hubs[0].id.as_str(), hubs[0].opportunities, hubs[0].last_seen_ms), ("bikes", 1, 7));
+
+    let got = client.get_opportunity(v1::GetRequest { id: o.id.to_string() }).await.unwrap().into_inner();
+    assert_eq!(got.title, "Bike mechanic trainee");
+
+    let stats = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
+    assert_eq!((stats.applied, stats.hubs, stats.opportunities, stats.safe_houses), (0, 1, 1, 0));
+
+    let channel = tonic::transport::Endpoint::from_shared(relay.url()).unwrap().connect().await.unwrap();
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest { service: "kith.v1.Region".into() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(status.status(), tonic_health::pb::health_check_response::ServingStatus::Serving);
+
+    tokio::time::timeout(Duration::from_secs(10), relay.shutdown()).await.expect("stops promptly").unwrap();
+}
+
+fn check<T: std::fmt::Debug>(result: Result<tonic::Response<T>, tonic::Status>, code: Code, starts: &str) {
+    let status = result.expect_err("the request must be refused");
+    assert_eq!(status.code(), code, "{}", status.message());
+    assert!(status.message().starts_with(starts), "{}", status.message());
+}
+
+#[tokio::test]
+async fn bad_requests_get_errors_that_name_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (relay, mut client) = start(dir.path()).await;
+
+    let r = v1::SearchOpportunitiesRequest { kind: "astronaut".into(), ..Default::default() };
+    check(
+        client.search_opportunities(r).await,
+        Code::InvalidArgument,
+        "kind: unknown value \"astronaut\"; expected one of: paid-job",
+    );
+    let r = v1::SearchOpportunitiesRequest { page_token: "nope".into(), ..Default::default() };
+    check(client.search_opportunities(r).await, Code::InvalidArgument, "page_token: ");
+    let r = v1::ListSafeHousesRequest { for_tag: "cats".into(), ..Default::default() };
+    check(
+        client.list_safe_houses(r).await,
+        Code::InvalidArgument,
+        "for_tag: unknown value \"cats\"; expected one of: women",
+    );
+    let r = v1::GetRequest { id: "123".into() };
+    check(client.get_safe_house(r).await, Code::InvalidArgument, "id: must be a 26-character ULID");
+    let r = v1::GetRequest { id: Ulid::new().to_string() };
+    check(client.get_opportunity(r).await, Code::NotFound, "no opportunity ");
+
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn rebuild_drops_the_stored_view() {
+    let dir = tempfile::tempdir().unwrap();
+    stored_view(dir.path()).await;
+    let config = Config { rebuild: true, ..Config::new(slug("wy"), NO_NATS, dir.path()) };
+    let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut client = RegionClient::connect(relay.url()).await.unwrap();
+    // Until NATS answers, the rebuilt view is empty: it comes from the stream only.
+    let stats = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
+    assert_eq!((stats.hubs, stats.opportunities), (0, 0));
+    relay.shutdown().await.unwrap();
+    assert_eq!(Store::open(dir.path()).unwrap().records().count(), 0);
+}
+
+#[tokio::test]
+async fn a_bad_configuration_is_refused_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config { name: "has.dots".into(), ..Config::new(slug("wy"), NO_NATS, dir.path()) };
+    let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let err = relay.shutdown().await.unwrap_err();
+    assert!(err.to_string().contains("name: "), "{err}");
+}
