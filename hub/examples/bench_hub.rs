@@ -105,6 +105,7 @@ async fn bench_publish(nats_url: &str, total: usize, window: usize) {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let config = PublisherConfig {
         nats_url: nats_url.to_owned(),
+        nats_creds: None,
         window,
         max_backoff: Duration::from_secs(1),
         client_name: "bench".into(),

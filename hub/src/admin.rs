@@ -169,8 +169,12 @@ impl HubAdmin for AdminService {
         let req = req.into_inner();
         let id = id_arg(&req.id)?;
         let patch = req.patch.unwrap_or_default();
-        let seq =
-            self.store.update::<SafeHouse>(id, |s| convert::patch_safehouse(s, &patch)).await.map_err(to_status)?;
+        let now = kith_proto::time::now_ms();
+        let seq = self
+            .store
+            .update::<SafeHouse>(id, |s| convert::patch_safehouse(s, &patch, now))
+            .await
+            .map_err(to_status)?;
         Ok(reply(id, seq))
     }
 

@@ -39,6 +39,9 @@ pub struct HubFile {
     /// How often the profile is re-published as a heartbeat.
     #[serde(default = "default_heartbeat_secs")]
     pub heartbeat_secs: u64,
+    /// A NATS `.creds` file for this hub's NATS user, where the region uses them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nats_creds: Option<PathBuf>,
 }
 
 fn default_nats_url() -> String {
@@ -72,6 +75,9 @@ impl HubFile {
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path: path.clone(), source })?;
         let file: HubFile =
             toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?;
+        if let Err(e) = kith_proto::nats::parse_servers(&file.nats_url) {
+            return Err(ConfigError::Invalid { path, why: format!("nats_url: {e}") });
+        }
         if file.heartbeat_secs == 0 {
             return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });
         }
@@ -85,6 +91,7 @@ impl HubFile {
              # Flags and KITH_* environment variables override these values.\n{}",
             toml::to_string_pretty(self).expect("hub file serialises")
         );
+        let text = if text.ends_with('\n') { text } else { text + "\n" };
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::AlreadyExists {
                 ConfigError::AlreadyInitialised { path: path.clone() }
@@ -171,6 +178,7 @@ mod tests {
             nats_url: DEFAULT_NATS_URL.into(),
             admin_listen: default_admin_listen(),
             heartbeat_secs: 60,
+            nats_creds: None,
         }
     }
 

@@ -16,9 +16,12 @@ struct Flags {
     /// The hub directory created by `kith init`.
     #[arg(long, env = "KITH_HUB_DIR")]
     dir: PathBuf,
-    /// NATS server URL (overrides nats_url in hub.toml).
+    /// NATS server URL, or several separated by commas (overrides nats_url in hub.toml).
     #[arg(long, env = "KITH_NATS_URL")]
     nats: Option<String>,
+    /// NATS credentials file for this hub's user (overrides nats_creds in hub.toml).
+    #[arg(long, env = "KITH_NATS_CREDS")]
+    nats_creds: Option<PathBuf>,
     /// Address of the admin gRPC API (overrides admin_listen in hub.toml).
     #[arg(long, env = "KITH_ADMIN_LISTEN")]
     admin_listen: Option<SocketAddr>,
@@ -43,6 +46,9 @@ async fn main() -> anyhow::Result<()> {
     let mut config = kith_hub::Config::load(&flags.dir).context("cannot load the hub configuration")?;
     if let Some(url) = flags.nats {
         config.file.nats_url = url;
+    }
+    if let Some(creds) = flags.nats_creds {
+        config.file.nats_creds = Some(creds);
     }
     if let Some(addr) = flags.admin_listen {
         config.file.admin_listen = addr;

@@ -45,7 +45,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// How the publisher connects and paces itself.
 #[derive(Clone, Debug)]
 pub struct PublisherConfig {
+    /// One URL, or several separated by commas (a cluster).
     pub nats_url: String,
+    pub nats_creds: Option<std::path::PathBuf>,
     pub window: usize,
     pub max_backoff: Duration,
     /// A name for the connection, shown by the NATS server's monitoring.
@@ -152,13 +154,27 @@ async fn connect(
 ) -> Option<async_nats::Client> {
     let mut backoff = Backoff::new(config.max_backoff);
     loop {
-        let options = async_nats::ConnectOptions::new()
-            .name(&config.client_name)
-            .connection_timeout(Duration::from_secs(5))
-            // After the first connection the client reconnects by itself, forever.
-            .max_reconnects(None);
+        let (servers, options) = match kith_proto::nats::connect_options(
+            &config.nats_url,
+            config.nats_creds.as_deref(),
+            &config.client_name,
+        )
+        .await
+        {
+            Ok(o) => o,
+            Err(e) => {
+                // A bad URL or an unreadable creds file: say so, and keep the
+                // hub answering (writes go to the outbox) while an operator fixes it.
+                tracing::error!(error = %e, "cannot connect to NATS");
+                state.set_error(Some(e.to_string()));
+                if !backoff.sleep(stop).await {
+                    return None;
+                }
+                continue;
+            }
+        };
         let attempt = tokio::select! {
-            r = options.connect(&config.nats_url) => r,
+            r = options.connect(servers) => r,
             _ = stop.changed() => return None,
         };
         match attempt {

@@ -171,8 +171,11 @@ pub fn safehouse_from_fields(id: Ulid, f: &v1::SafeHouseFields) -> Result<SafeHo
     .validate()
 }
 
-/// Applies a patch; the result is validated as a whole (beds free ≤ beds total).
-pub fn patch_safehouse(mut s: SafeHouse, p: &v1::SafeHousePatch) -> Result<SafeHouse, ValidationError> {
+/// Applies a patch at `now_ms`; the result is validated as a whole. Fewer beds in
+/// total than are reported free is refused while that report holds (update the
+/// availability first); a stale report is capped to the new total, since it is
+/// shown as unknown anyway.
+pub fn patch_safehouse(mut s: SafeHouse, p: &v1::SafeHousePatch, now_ms: i64) -> Result<SafeHouse, ValidationError> {
     if let Some(v) = &p.name {
         s.name = v.clone();
     }
@@ -184,6 +187,20 @@ pub fn patch_safehouse(mut s: SafeHouse, p: &v1::SafeHousePatch) -> Result<SafeH
     }
     if let Some(v) = p.beds_total {
         s.beds_total = beds("beds_total", v)?;
+        if let Some(a) = &mut s.availability
+            && a.beds_free > s.beds_total
+        {
+            if a.beds_free_at(now_ms).is_some() {
+                return Err(ValidationError::new(
+                    "beds_total",
+                    format!(
+                        "{} is fewer than the {} beds reported free until the report expires; set availability first",
+                        s.beds_total, a.beds_free
+                    ),
+                ));
+            }
+            a.beds_free = s.beds_total;
+        }
     }
     if let Some(v) = p.wheelchair_access {
         s.wheelchair_access = v;
@@ -314,5 +331,9 @@ mod tests {
         assert_eq!(fresh.availability.unwrap().beds_free, Some(2));
         let stale = safehouse_to_v1(&s, "h", 1, 0, false, 61_000).availability.unwrap();
         assert_eq!((stale.beds_free, stale.stale), (None, true));
+        let fewer = v1::SafeHousePatch { beds_total: Some(1), ..Default::default() };
+        assert_eq!(patch_safehouse(s.clone(), &fewer, 60_999).unwrap_err().field, "beds_total");
+        let capped = patch_safehouse(s, &fewer, 61_000).unwrap();
+        assert_eq!(capped.availability.unwrap().beds_free, 1);
     }
 }

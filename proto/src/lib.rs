@@ -12,6 +12,7 @@
 //! - [`event`]: what a hub publishes, as a postcard-encoded enum.
 //! - [`envelope`]: the signed envelope around every event, and its verification.
 //! - [`keys`]: a hub's ed25519 and x25519 keys and its admin token, on disk.
+//! - [`nats`]: server URLs and credentials for the daemons' NATS connections.
 //! - [`convert`]: between the gRPC messages and the domain types.
 //! - [`stream`]: the region's JetStream stream configuration.
 //! - [`time`]: clock and calendar helpers shared by hub, relay and CLI.
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod envelope;
 pub mod event;
 pub mod keys;
+pub mod nats;
 pub mod slug;
 pub mod stream;
 pub mod subject;

@@ -80,6 +80,7 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
         nats_url: args.nats.trim().to_owned(),
         admin_listen: args.admin_listen,
         heartbeat_secs: args.heartbeat_secs,
+        nats_creds: None,
     };
     let outcome = config::init(&dir, &file)?;
     let created = Created {

@@ -241,7 +241,7 @@ fn patch(a: UpdateArgs) -> anyhow::Result<(String, SafeHousePatch)> {
     // Checked against a stand-in without availability: whether beds free still fit
     // under a new total is for the hub, which knows the current number.
     let stand_in = SafeHouseFields { name: "stand-in".into(), area: "Leeds".into(), ..Default::default() };
-    convert::patch_safehouse(convert::safehouse_from_fields(Ulid::nil(), &stand_in)?, &patch)?;
+    convert::patch_safehouse(convert::safehouse_from_fields(Ulid::nil(), &stand_in)?, &patch, 0)?;
     Ok((id, patch))
 }
 

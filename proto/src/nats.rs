@@ -1,0 +1,65 @@
+//! How Kith's daemons reach NATS: one or several server URLs (comma-separated, for a
+//! cluster), with credentials from the URL (`nats://user:pass@host:4222`) or from a
+//! `.creds` file (NATS decentralised auth, as generated for per-hub users).
+
+use async_nats::{ConnectOptions, ServerAddr};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum NatsConfigError {
+    #[error("NATS URL {url:?}: {why}")]
+    Url { url: String, why: String },
+    #[error("NATS credentials file {path}: {source}")]
+    Creds { path: PathBuf, source: std::io::Error },
+}
+
+/// Parses `nats://a:4222,nats://b:4222` into server addresses.
+pub fn parse_servers(urls: &str) -> Result<Vec<ServerAddr>, NatsConfigError> {
+    let servers = urls
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| ServerAddr::from_str(u).map_err(|e| NatsConfigError::Url { url: u.to_owned(), why: e.to_string() }))
+        .collect::<Result<Vec<_>, _>>()?;
+    if servers.is_empty() {
+        return Err(NatsConfigError::Url { url: urls.to_owned(), why: "no server given".into() });
+    }
+    Ok(servers)
+}
+
+/// Servers and options for a daemon's connection, named `name` in the server's
+/// monitoring. After the first connection the client reconnects by itself, forever.
+pub async fn connect_options(
+    urls: &str,
+    creds: Option<&Path>,
+    name: &str,
+) -> Result<(Vec<ServerAddr>, ConnectOptions), NatsConfigError> {
+    let servers = parse_servers(urls)?;
+    let mut options = match creds {
+        Some(path) => ConnectOptions::with_credentials_file(path)
+            .await
+            .map_err(|source| NatsConfigError::Creds { path: path.to_owned(), source })?,
+        None => ConnectOptions::new(),
+    };
+    // async-nats does not send credentials written in the URL; pass them on.
+    if let Some((user, pass)) = servers.iter().find_map(|s| Some((s.username()?, s.password()?))) {
+        options = options.user_and_password(user.to_owned(), pass.to_owned());
+    }
+    let options = options.name(name).connection_timeout(Duration::from_secs(5)).max_reconnects(None);
+    Ok((servers, options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_lists() {
+        assert_eq!(parse_servers("nats://a:4222, nats://b:4223").unwrap().len(), 2);
+        assert!(parse_servers("nats://host:notaport").unwrap_err().to_string().contains("notaport"));
+        assert!(parse_servers(" , ").is_err());
+    }
+}
