@@ -1,7 +1,7 @@
 //! Ingest: the relay's durable JetStream consumer on the region's stream.
 //!
 //! For each message: bound, decode and verify the envelope ([`envelope::open`], with
-//! the key pinned for the subject's hub), hand it to [`View::apply`], and write what
+//! the key pinned for the subject's hub), hand it to [`crate::view::View::apply`], and write what
 //! changed to the store. A batch of messages is flushed to disk once, and only then
 //! acknowledged: an acknowledged event is never lost by a `kill -9` of the relay.
 //!

@@ -17,7 +17,26 @@
 //!
 //! [`run`] ties them together: it loads the view from the store, spawns ingest, serves
 //! gRPC (with health and reflection) on the listener it is given, and on shutdown
-//! stops both and waits for them.
+//! stops both and waits for them. [`Relay`] runs it in a task, for tests.
+//!
+//! # Running
+//!
+//! `kith-relay --region R --nats URL --listen ADDR --dir DIR` (or `KITH_REGION`,
+//! `KITH_NATS_URL`, `KITH_RELAY_LISTEN`, `KITH_RELAY_DIR`). The view is kept in
+//! `DIR/store`: a restart loads it and the durable consumer resumes where it was.
+//!
+//! - **Rebuild.** A new or empty `DIR`, or `--rebuild`, clears the store and deletes
+//!   and recreates the durable consumer, so the whole stream is replayed: the stream
+//!   keeps the latest event of every entity, so the replay gives the same view. Keys
+//!   are pinned again, from the hubs' profiles in the stream. A store this build
+//!   cannot read is rebuilt the same way.
+//! - **Several relays per region** each keep their own view: give each its own
+//!   `--name` (`KITH_RELAY_NAME`), the name of its durable consumer. Two relays with
+//!   the same name would share one consumer and each see only part of the stream.
+//!   Page tokens follow entity ids, so a token from one relay works at another.
+//! - **NATS down** is not an error: the relay serves the view it has and catches
+//!   up when NATS is back. Counters ([`ingest::Counters`], `GetStats`) count since
+//!   the process started.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -172,13 +191,18 @@ async fn serve(
     let addr = listener.local_addr().ok();
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<RegionServer<query::RegionService>>().await;
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
+    // Both reflection versions: older grpcurl releases only speak v1alpha.
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let (reflection_v1, reflection_v1alpha) = (reflection().build_v1()?, reflection().build_v1alpha()?);
     info!(addr = ?addr, "query API listening");
     tonic::transport::Server::builder()
         .add_service(health_service)
-        .add_service(reflection)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
         .add_service(RegionServer::new(query::RegionService::new(shared, region)))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             let _ = stop.wait_for(|s| *s).await;

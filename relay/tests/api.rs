@@ -105,6 +105,29 @@ async fn serves_its_stored_view_while_nats_is_down() {
     tokio::time::timeout(Duration::from_secs(10), relay.shutdown()).await.expect("stops promptly").unwrap();
 }
 
+#[tokio::test]
+async fn reflection_lists_the_region_service() {
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (relay, _) = start(dir.path()).await;
+    let channel = tonic::transport::Endpoint::from_shared(relay.url()).unwrap().connect().await.unwrap();
+    let mut client = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut replies = client.server_reflection_info(tokio_stream::once(request)).await.unwrap().into_inner();
+    let reply = replies.message().await.unwrap().expect("one reply");
+    let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else { panic!("{reply:?}") };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(names.iter().any(|n| n == "kith.v1.Region"), "{names:?}");
+    assert!(names.iter().any(|n| n == "grpc.health.v1.Health"), "{names:?}");
+    relay.shutdown().await.unwrap();
+}
+
 fn check<T: std::fmt::Debug>(result: Result<tonic::Response<T>, tonic::Status>, code: Code, starts: &str) {
     let status = result.expect_err("the request must be refused");
     assert_eq!(status.code(), code, "{}", status.message());
