@@ -27,7 +27,7 @@ use async_nats::jetstream::{
 };
 use ed25519_dalek::VerifyingKey;
 use futures::StreamExt;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 use thiserror::Error;
 use tokio::sync::watch;
@@ -282,13 +282,14 @@ impl Ingest {
             let Some(batch) = batch else { return Ok(Ended::Broken("message stream ended".into())) };
             let mut done = Vec::with_capacity(batch.len());
             let mut broken = None;
+            let mut unpinned = HashMap::new();
             for item in batch {
                 match item {
                     Ok(message) => {
                         if std::mem::take(&mut waiting) {
                             info!("receiving from NATS again");
                         }
-                        let verdict = self.handle(stream, &message).await?;
+                        let verdict = self.handle(stream, &message, &mut unpinned).await?;
                         done.push((message, verdict));
                     }
                     Err(e) => {
@@ -322,7 +323,15 @@ impl Ingest {
     }
 
     /// Verifies and applies one message. Store failures are the only errors.
-    async fn handle(&self, stream: &Stream, message: &jetstream::Message) -> Result<Verdict, IngestError> {
+    ///
+    /// `unpinned` remembers, for the batch in hand, the hubs whose profile could not
+    /// be had from the stream: their other events in the batch do not ask again.
+    async fn handle(
+        &self,
+        stream: &Stream,
+        message: &jetstream::Message,
+        unpinned: &mut HashMap<Slug, Pin>,
+    ) -> Result<Verdict, IngestError> {
         let subject = message.subject.as_str();
         let parsed = Subject::parse(subject).ok();
         if let Some(Subject { entity: Entity::Referral { .. }, .. }) = parsed {
@@ -331,23 +340,29 @@ impl Ingest {
         }
         let hub = parsed.map(|s| s.hub);
         let pinned = hub.as_ref().and_then(|h| self.shared.view().pinned_key(h));
-        let opened = match envelope::open(&message.payload, subject, pinned.as_ref()) {
-            Ok(opened) => opened,
-            Err(EnvelopeError::UnknownHub { .. }) if hub.is_some() => {
-                let hub = hub.expect("checked");
-                match self.pin_from_stream(stream, &hub).await? {
+        let opened = match (envelope::open(&message.payload, subject, pinned.as_ref()), hub) {
+            (Ok(opened), _) => opened,
+            (Err(EnvelopeError::UnknownHub { .. }), Some(hub)) => {
+                let pin = match unpinned.get(&hub) {
+                    Some(known) => *known,
+                    None => self.pin_from_stream(stream, &hub).await?,
+                };
+                match pin {
                     Pin::Pinned(key) => match envelope::open(&message.payload, subject, Some(&key)) {
                         Ok(opened) => opened,
                         Err(e) => return Ok(self.reject(subject, e.reason(), &e)),
                     },
-                    Pin::NoProfile => {
+                    Pin::NoProfile | Pin::Unavailable => {
+                        unpinned.insert(hub.clone(), pin);
+                        if matches!(pin, Pin::Unavailable) {
+                            return Ok(Verdict::Later);
+                        }
                         let e = EnvelopeError::UnknownHub { hub: hub.to_string() };
                         return Ok(self.reject(subject, e.reason(), &e));
                     }
-                    Pin::Unavailable => return Ok(Verdict::Later),
                 }
             }
-            Err(e) => return Ok(self.reject(subject, e.reason(), &e)),
+            (Err(e), _) => return Ok(self.reject(subject, e.reason(), &e)),
         };
         self.apply(subject, &opened)
     }
@@ -392,19 +407,30 @@ impl Ingest {
                 return Ok(Pin::Unavailable);
             }
         };
+        // A profile refused here is counted when the consumer delivers that message itself.
         let opened = match envelope::open(&message.payload, &subject, None) {
             Ok(o) => o,
             Err(e) => {
-                // Counted when the consumer delivers that message itself.
                 warn!(%subject, reason = e.reason(), "the hub's latest profile does not verify on first use");
                 return Ok(Pin::NoProfile);
             }
         };
-        self.apply(&subject, &opened)?;
+        let outcome = self.shared.view_mut().apply(&opened);
+        match outcome {
+            Outcome::Applied(record) => {
+                self.store.put(&record)?;
+                self.shared.counters().applied += 1;
+                info!(%subject, "pinned the hub's key from its latest profile in the stream");
+            }
+            Outcome::Invalid(e) => warn!(%subject, detail = %e, "the hub's latest profile is invalid"),
+            Outcome::Ignored | Outcome::UnknownHub => {}
+        }
         Ok(self.shared.view().pinned_key(hub).map_or(Pin::NoProfile, Pin::Pinned))
     }
 }
 
+/// What fetching a hub's profile from the stream gave.
+#[derive(Clone, Copy)]
 enum Pin {
     Pinned(VerifyingKey),
     NoProfile,

@@ -141,8 +141,15 @@ fn load_view(store: &Store) -> Result<View, StoreError> {
 pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
     config.validate()?;
     let store = Store::open(&config.dir)?;
+    let stream = kith_proto::subject::stream_name(&config.region);
     if config.rebuild {
         info!(dir = %config.dir.display(), "--rebuild: dropping the stored view");
+        store.clear()?;
+    } else if let Some(filled_from) = store.consumer()?
+        && !filled_from.starts_with(&format!("{stream}/"))
+    {
+        // The directory held another region's view: it must not mix with this one.
+        warn!(dir = %config.dir.display(), %filled_from, %stream, "the stored view is of another stream; dropping it");
         store.clear()?;
     }
     let view = {
@@ -228,6 +235,7 @@ impl std::fmt::Debug for Relay {
 impl Relay {
     /// Binds `listen` and runs the relay in a task.
     pub async fn start(config: Config, listen: SocketAddr) -> Result<Relay, Error> {
+        config.validate()?;
         let listener = TcpListener::bind(listen).await.map_err(|source| Error::Listen { addr: listen, source })?;
         let addr = listener.local_addr().map_err(|source| Error::Listen { addr: listen, source })?;
         let (stop, stopped) = oneshot::channel::<()>();

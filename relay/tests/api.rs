@@ -179,7 +179,26 @@ async fn rebuild_drops_the_stored_view() {
 async fn a_bad_configuration_is_refused_before_anything_starts() {
     let dir = tempfile::tempdir().unwrap();
     let config = Config { name: "has.dots".into(), ..Config::new(slug("wy"), NO_NATS, dir.path()) };
-    let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let err = relay.shutdown().await.unwrap_err();
+    let err = Relay::start(config.clone(), "127.0.0.1:0".parse().unwrap()).await.unwrap_err();
     assert!(err.to_string().contains("name: "), "{err}");
+    // `run` refuses it too, before it opens the store.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let err = kith_relay::run(config, listener, std::future::pending()).await.unwrap_err();
+    assert!(err.to_string().contains("name: "), "{err}");
+    assert!(!dir.path().join(kith_relay::store::STORE_DIR).exists());
+}
+
+#[tokio::test]
+async fn a_view_of_another_region_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    stored_view(dir.path()).await;
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.set_consumer("KITH_OTHER_REGION/relay").unwrap();
+        store.flush().await.unwrap();
+    }
+    let (relay, mut client) = start(dir.path()).await;
+    let stats = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
+    assert_eq!((stats.hubs, stats.opportunities), (0, 0));
+    relay.shutdown().await.unwrap();
 }
