@@ -43,7 +43,9 @@
 //! use kith_proto::Slug;
 //! let config = kith_relay::Config::new(Slug::parse("region", "wy")?, "nats://127.0.0.1:14222", "/tmp/relay");
 //! let relay = kith_relay::Relay::start(config, "127.0.0.1:0".parse()?).await?;
-//! println!("query API at {}", relay.url());
+//! let mut client = kith_proto::v1::region_client::RegionClient::connect(relay.url()).await?;
+//! let stats = client.get_stats(kith_proto::v1::StatsRequest {}).await?.into_inner();
+//! assert_eq!(stats.rejected.get("bad-signature"), None);
 //! relay.shutdown().await?;
 //! # Ok(())
 //! # }
