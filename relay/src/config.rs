@@ -2,7 +2,6 @@
 //! tests build it with [`Config::new`].
 
 use std::path::PathBuf;
-use std::str::FromStr;
 use thiserror::Error;
 
 use kith_proto::Slug;
@@ -28,6 +27,8 @@ pub struct Config {
     pub replicas: usize,
     /// Drop the stored view and rebuild it from the stream.
     pub rebuild: bool,
+    /// A NATS `.creds` file for the relay's NATS user, where the region uses them.
+    pub nats_creds: Option<PathBuf>,
 }
 
 #[derive(Debug, Error)]
@@ -50,16 +51,15 @@ impl Config {
             name: DEFAULT_NAME.to_owned(),
             replicas: 1,
             rebuild: false,
+            nats_creds: None,
         }
     }
 
     /// Checks what the relay would otherwise only discover once it talks to NATS.
     pub fn validate(&self) -> Result<(), ConfigError> {
         consumer_name(&self.name).map_err(ConfigError::Name)?;
-        for url in self.nats_url.split(',') {
-            async_nats::ServerAddr::from_str(url.trim())
-                .map_err(|e| ConfigError::NatsUrl { url: self.nats_url.clone(), why: e.to_string() })?;
-        }
+        kith_proto::nats::parse_servers(&self.nats_url)
+            .map_err(|e| ConfigError::NatsUrl { url: self.nats_url.clone(), why: e.to_string() })?;
         if !(1..=5).contains(&self.replicas) {
             return Err(ConfigError::Replicas(self.replicas));
         }

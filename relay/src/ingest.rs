@@ -188,11 +188,23 @@ impl Ingest {
     async fn connect(&self, stop: &mut watch::Receiver<bool>) -> Option<async_nats::Client> {
         let url = &self.config.nats_url;
         let mut backoff = Backoff::new();
+        let name = format!("kith-relay {} {}", self.config.region, self.config.name);
         loop {
-            let options = async_nats::ConnectOptions::new()
-                .name(format!("kith-relay {} {}", self.config.region, self.config.name));
+            let (servers, options) =
+                match kith_proto::nats::connect_options(url, self.config.nats_creds.as_deref(), &name).await {
+                    Ok(o) => o,
+                    Err(e) => {
+                        // An unreadable creds file: keep serving the stored view meanwhile.
+                        warn!(error = %e, "cannot connect to NATS");
+                        tokio::select! {
+                            _ = tokio::time::sleep(backoff.next()) => {}
+                            _ = stopped(stop) => return None,
+                        }
+                        continue;
+                    }
+                };
             let attempt = tokio::select! {
-                r = options.connect(url.as_str()) => r,
+                r = options.connect(servers) => r,
                 _ = stopped(stop) => return None,
             };
             match attempt {

@@ -28,6 +28,10 @@ struct Args {
     #[arg(long = "nats", env = "KITH_NATS_URL", value_name = "URL")]
     nats_url: String,
 
+    /// NATS credentials file for the relay's user.
+    #[arg(long, env = "KITH_NATS_CREDS", value_name = "FILE")]
+    nats_creds: Option<PathBuf>,
+
     /// Address of the query gRPC API.
     #[arg(long, env = "KITH_RELAY_LISTEN", value_name = "ADDR", default_value = config::DEFAULT_LISTEN)]
     listen: SocketAddr,
@@ -76,6 +80,8 @@ fn main() -> ExitCode {
 async fn relay(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let config = Config {
         region: args.region,
@@ -84,6 +90,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         name: args.name,
         replicas: usize::from(args.replicas),
         rebuild: args.rebuild,
+        nats_creds: args.nats_creds,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
