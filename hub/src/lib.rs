@@ -109,11 +109,11 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         store: store.clone(),
         publisher: state,
         name: file.name.clone(),
-        nats_url: file.nats_url.clone(),
+        nats_url: kith_proto::nats::redact(&file.nats_url),
     };
     let admin = HubAdminServer::new(admin).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
     let local = listener.local_addr().ok();
-    tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %file.nats_url, "hub running");
+    tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %kith_proto::nats::redact(&file.nats_url), "hub running");
 
     let mut server_stop = stop_rx.clone();
     let server = tonic::transport::Server::builder()

@@ -179,12 +179,12 @@ async fn connect(
         };
         match attempt {
             Ok(client) => {
-                tracing::info!(url = %config.nats_url, "connected to NATS");
+                tracing::info!(url = %kith_proto::nats::redact(&config.nats_url), "connected to NATS");
                 state.set_error(None);
                 return Some(client);
             }
             Err(e) => {
-                let msg = format!("cannot connect to NATS at {}: {e}", config.nats_url);
+                let msg = format!("cannot connect to NATS at {}: {e}", kith_proto::nats::redact(&config.nats_url));
                 tracing::warn!(error = %msg, "will retry; writes are kept in the outbox");
                 state.set_error(Some(msg));
                 if !backoff.sleep(stop).await {

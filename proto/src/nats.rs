@@ -22,10 +22,10 @@ pub fn parse_servers(urls: &str) -> Result<Vec<ServerAddr>, NatsConfigError> {
         .split(',')
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .map(|u| ServerAddr::from_str(u).map_err(|e| NatsConfigError::Url { url: u.to_owned(), why: e.to_string() }))
+        .map(|u| ServerAddr::from_str(u).map_err(|e| NatsConfigError::Url { url: redact(u), why: e.to_string() }))
         .collect::<Result<Vec<_>, _>>()?;
     if servers.is_empty() {
-        return Err(NatsConfigError::Url { url: urls.to_owned(), why: "no server given".into() });
+        return Err(NatsConfigError::Url { url: redact(urls), why: "no server given".into() });
     }
     Ok(servers)
 }
@@ -52,9 +52,35 @@ pub async fn connect_options(
     Ok((servers, options))
 }
 
+/// The URLs with any password replaced by `***`, for logs and status output.
+pub fn redact(urls: &str) -> String {
+    urls.split(',')
+        .map(|u| {
+            let u = u.trim();
+            match (u.find("://"), u.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    let userinfo = &u[scheme + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or("");
+                    let hidden = if userinfo.contains(':') { format!("{user}:***") } else { "***".to_owned() };
+                    format!("{}{hidden}{}", &u[..scheme + 3], &u[at..])
+                }
+                _ => u.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("nats://hub:s3cret@a:4222, nats://b:4222"), "nats://hub:***@a:4222,nats://b:4222");
+        assert_eq!(redact("nats://tok3n@a:4222"), "nats://***@a:4222");
+        assert_eq!(redact("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
+    }
 
     #[test]
     fn server_lists() {

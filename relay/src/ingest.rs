@@ -187,6 +187,7 @@ impl Ingest {
     /// reconnects by itself after an outage.
     async fn connect(&self, stop: &mut watch::Receiver<bool>) -> Option<async_nats::Client> {
         let url = &self.config.nats_url;
+        let shown = kith_proto::nats::redact(url);
         let mut backoff = Backoff::new();
         let name = format!("kith-relay {} {}", self.config.region, self.config.name);
         loop {
@@ -209,12 +210,12 @@ impl Ingest {
             };
             match attempt {
                 Ok(client) => {
-                    info!(%url, "connected to NATS");
+                    info!(url = %shown, "connected to NATS");
                     return Some(client);
                 }
                 Err(e) => {
                     let delay = backoff.next();
-                    warn!(%url, error = %e, retry_in = ?delay, "cannot reach NATS; serving the stored view meanwhile");
+                    warn!(url = %shown, error = %e, retry_in = ?delay, "cannot reach NATS; serving the stored view meanwhile");
                     tokio::select! {
                         _ = tokio::time::sleep(delay) => {}
                         _ = stopped(stop) => return None,
