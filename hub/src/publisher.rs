@@ -42,6 +42,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+const DISCONNECTED: &str = "disconnected from NATS; reconnecting (writes are kept in the outbox)";
+
 /// How the publisher connects and paces itself.
 #[derive(Clone, Debug)]
 pub struct PublisherConfig {
@@ -56,7 +58,7 @@ pub struct PublisherConfig {
 
 /// Runs until `stop` turns true.
 pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherState>, mut stop: watch::Receiver<bool>) {
-    let Some(client) = connect(&config, &state, &mut stop).await else { return };
+    let Some(client) = connect(&config, state.clone(), &mut stop).await else { return };
     *lock(&state.client) = Some(client.clone());
     let js = jetstream::new(client.clone());
     let region = store.identity().region.clone();
@@ -149,7 +151,7 @@ async fn drain(
 /// Connects, retrying with backoff; `None` if stopped first.
 async fn connect(
     config: &PublisherConfig,
-    state: &PublisherState,
+    state: Arc<PublisherState>,
     stop: &mut watch::Receiver<bool>,
 ) -> Option<async_nats::Client> {
     let mut backoff = Backoff::new(config.max_backoff);
@@ -173,6 +175,21 @@ async fn connect(
                 continue;
             }
         };
+        // Show an outage in `kith status` as soon as the client notices it, not only
+        // when the next publish times out.
+        let events = state.clone();
+        let options = options.event_callback(move |event| {
+            let state = events.clone();
+            async move {
+                match event {
+                    async_nats::Event::Disconnected => state.set_error(Some(DISCONNECTED.to_owned())),
+                    async_nats::Event::Connected if state.last_error().as_deref() == Some(DISCONNECTED) => {
+                        state.set_error(None)
+                    }
+                    _ => {}
+                }
+            }
+        });
         let attempt = tokio::select! {
             r = options.connect(servers) => r,
             _ = stop.changed() => return None,

@@ -106,7 +106,7 @@ async fn writes_accepted_while_nats_is_down_are_all_delivered_once_when_it_retur
     let during = writes.len() - 1;
     let status = wait_for("the hub reports NATS down with the writes pending", DEFAULT_TIMEOUT, async || {
         let s = hub.status().await;
-        if !s.nats_connected && s.outbox_pending >= during as u64 { Ok(s) } else { Err(s) }
+        if !s.nats_connected && s.outbox_pending >= during as u64 && !s.last_error.is_empty() { Ok(s) } else { Err(s) }
     })
     .await;
     eprintln!("while NATS was down: {status:?}");
@@ -142,6 +142,10 @@ async fn writes_accepted_while_nats_is_down_are_all_delivered_once_when_it_retur
     })
     .await;
     assert!(status.nats_connected, "{status:?}");
+    wait_until("the hub's status no longer reports an error", DEFAULT_TIMEOUT, async || {
+        hub.status().await.last_error.is_empty()
+    })
+    .await;
 
     // The stream holds every write exactly once: each envelope verifies with the hub's
     // key, and the hub sequence numbers are those the writes were answered with.
