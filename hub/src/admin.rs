@@ -207,4 +207,51 @@ impl HubAdmin for AdminService {
             self.list::<SafeHouse>(req.get_ref().include_withdrawn)?.iter().map(|r| self.safehouse(r)).collect();
         Ok(Response::new(v1::SafeHouseList { items }))
     }
+
+    async fn send_referral(&self, _req: Request<v1::SendReferralRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
+
+    async fn list_referrals(
+        &self,
+        _req: Request<v1::ListReferralsRequest>,
+    ) -> Result<Response<v1::ReferralList>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
+
+    async fn get_referral(&self, _req: Request<v1::IdRequest>) -> Result<Response<v1::Referral>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
+
+    async fn accept_referral(
+        &self,
+        _req: Request<v1::ReferralStepRequest>,
+    ) -> Result<Response<v1::WriteReply>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
+
+    async fn decline_referral(
+        &self,
+        _req: Request<v1::ReferralStepRequest>,
+    ) -> Result<Response<v1::WriteReply>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
+
+    async fn complete_referral(
+        &self,
+        _req: Request<v1::ReferralStepRequest>,
+    ) -> Result<Response<v1::WriteReply>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
+
+    async fn withdraw_referral(
+        &self,
+        _req: Request<v1::ReferralStepRequest>,
+    ) -> Result<Response<v1::WriteReply>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
+
+    async fn erase_referral(&self, _req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        Err(Status::unimplemented("referrals are being built"))
+    }
 }

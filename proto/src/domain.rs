@@ -9,17 +9,16 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 use ulid::Ulid;
 
 use crate::time::CivilDate;
 use crate::validate::{self, ValidationError};
 
 /// Declares an enum whose values travel as lowercase slugs in gRPC, JSON and the CLI.
-macro_rules! slug_enum {
+macro_rules! slug_enum_impl {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $slug:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
@@ -31,10 +30,10 @@ macro_rules! slug_enum {
             }
 
             /// Parses the slug given for `field`, naming the allowed values on error.
-            pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
+            pub fn parse(field: &str, value: &str) -> Result<Self, $crate::validate::ValidationError> {
                 match value.trim() {
                     $($slug => Ok($name::$variant),)+
-                    other => Err(ValidationError::new(field, format!(
+                    other => Err($crate::validate::ValidationError::new(field, format!(
                         "unknown value {:?}; expected one of: {}",
                         other,
                         [$($slug),+].join(", ")
@@ -43,20 +42,22 @@ macro_rules! slug_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = ValidationError;
+        impl std::str::FromStr for $name {
+            type Err = $crate::validate::ValidationError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::parse(stringify!($name), s)
             }
         }
     };
 }
+
+pub(crate) use slug_enum_impl as slug_enum;
 
 slug_enum! {
     /// What kind of opportunity. People asked for ordinary jobs, not only jobs in

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::domain::{HubProfile, Opportunity, SafeHouse};
+use crate::referral::ReferralSide;
 use crate::subject::Entity;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,6 +22,8 @@ pub enum Event {
     SafeHousePublished(SafeHouse),
     /// A safe house was withdrawn: the relay forgets it.
     SafeHouseWithdrawn { id: Ulid },
+    /// One hub's side of a referral to or from another hub.
+    Referral(ReferralSide),
 }
 
 impl Event {
@@ -32,6 +35,7 @@ impl Event {
             Event::OpportunityWithdrawn { id } => Entity::Opportunity(*id),
             Event::SafeHousePublished(s) => Entity::SafeHouse(s.id),
             Event::SafeHouseWithdrawn { id } => Entity::SafeHouse(*id),
+            Event::Referral(r) => Entity::Referral { to: r.other.clone(), id: r.id },
         }
     }
 
@@ -43,6 +47,7 @@ impl Event {
             Event::OpportunityWithdrawn { .. } => "opportunity-withdrawn",
             Event::SafeHousePublished(_) => "safehouse-published",
             Event::SafeHouseWithdrawn { .. } => "safehouse-withdrawn",
+            Event::Referral(_) => "referral",
         }
     }
 }

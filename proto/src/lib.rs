@@ -11,6 +11,7 @@
 //!   every field ([`validate`]).
 //! - [`event`]: what a hub publishes, as a postcard-encoded enum.
 //! - [`envelope`]: the signed envelope around every event, and its verification.
+//! - [`referral`]: referrals between two hubs: lifecycle, open metadata, sealed notes.
 //! - [`keys`]: a hub's ed25519 and x25519 keys and its admin token, on disk.
 //! - [`nats`]: server URLs and credentials for the daemons' NATS connections.
 //! - [`convert`]: between the gRPC messages and the domain types.
@@ -23,6 +24,7 @@ pub mod envelope;
 pub mod event;
 pub mod keys;
 pub mod nats;
+pub mod referral;
 pub mod slug;
 pub mod stream;
 pub mod subject;

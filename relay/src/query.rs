@@ -138,6 +138,7 @@ impl Region for RegionService {
             hubs: counts.hubs as u64,
             opportunities: counts.opportunities as u64,
             safe_houses: counts.safe_houses as u64,
+            ..Default::default()
         }))
     }
 }

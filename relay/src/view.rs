@@ -352,6 +352,8 @@ impl View {
         let env = &opened.envelope;
         let (hub, seq, at_ms) = (&env.hub, env.hub_seq, env.at_ms);
         match &opened.event {
+            // Not reached: ingest passes referrals by before they get here.
+            Event::Referral(_) => Outcome::Ignored,
             Event::Profile(profile) => {
                 let profile = match profile.clone().validate() {
                     Ok(p) => p,
