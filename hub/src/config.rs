@@ -18,6 +18,8 @@ pub const STORE_DIR: &str = "store";
 pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:7400";
 pub const DEFAULT_NATS_URL: &str = "nats://127.0.0.1:4222";
 pub const DEFAULT_HEARTBEAT_SECS: u64 = 60;
+/// 72 hours.
+pub const DEFAULT_REFERRAL_EXPIRY_SECS: u64 = 72 * 3600;
 
 /// `hub.toml`: who the hub is and where it connects.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +41,10 @@ pub struct HubFile {
     /// How often the profile is re-published as a heartbeat.
     #[serde(default = "default_heartbeat_secs")]
     pub heartbeat_secs: u64,
+    /// How long a receiving hub has to answer (accept or decline) a referral from
+    /// this hub before it expires.
+    #[serde(default = "default_referral_expiry_secs")]
+    pub referral_expiry_secs: u64,
     /// A NATS `.creds` file for this hub's NATS user, where the region uses them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nats_creds: Option<PathBuf>,
@@ -52,6 +58,9 @@ fn default_admin_listen() -> SocketAddr {
 }
 fn default_heartbeat_secs() -> u64 {
     DEFAULT_HEARTBEAT_SECS
+}
+fn default_referral_expiry_secs() -> u64 {
+    DEFAULT_REFERRAL_EXPIRY_SECS
 }
 
 #[derive(Debug, Error)]
@@ -77,6 +86,9 @@ impl HubFile {
             toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?;
         if let Err(e) = kith_proto::nats::parse_servers(&file.nats_url) {
             return Err(ConfigError::Invalid { path, why: format!("nats_url: {e}") });
+        }
+        if file.referral_expiry_secs == 0 {
+            return Err(ConfigError::Invalid { path, why: "referral_expiry_secs must be at least 1".into() });
         }
         if file.heartbeat_secs == 0 {
             return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });
@@ -178,6 +190,7 @@ mod tests {
             nats_url: DEFAULT_NATS_URL.into(),
             admin_listen: default_admin_listen(),
             heartbeat_secs: 60,
+            referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
             nats_creds: None,
         }
     }

@@ -80,6 +80,7 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
         nats_url: args.nats.trim().to_owned(),
         admin_listen: args.admin_listen,
         heartbeat_secs: args.heartbeat_secs,
+        referral_expiry_secs: config::DEFAULT_REFERRAL_EXPIRY_SECS,
         nats_creds: None,
     };
     let outcome = config::init(&dir, &file)?;
