@@ -14,8 +14,13 @@ use kith_proto::domain::{Opportunity, SafeHouse};
 use kith_proto::keys::hex;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
+use kith_proto::Slug;
+use kith_proto::referral::{self, Consent, Contact, Person, ReferralStatus, Role, Target};
+
+use crate::peers::{self, PeerError};
 use crate::publisher::PublisherState;
-use crate::store::{Listing, Record, Store, StoreError};
+use crate::referral::ReferralRecord;
+use crate::store::{Listing, PeerKeys, Record, ReferralChange, Store, StoreError};
 
 /// The admin service of one hub.
 pub struct AdminService {
@@ -23,6 +28,8 @@ pub struct AdminService {
     pub publisher: Arc<PublisherState>,
     pub name: String,
     pub nats_url: String,
+    /// How long a receiving hub has to answer this hub's referrals.
+    pub referral_expiry_ms: i64,
 }
 
 /// Builds the interceptor that refuses any call without `authorization: Bearer <token>`.
@@ -51,6 +58,7 @@ fn to_status(e: StoreError) -> Status {
         StoreError::Withdrawn { .. } => Status::failed_precondition(e.to_string()),
         StoreError::Invalid(v) => Status::invalid_argument(v.to_string()),
         StoreError::Closed => Status::unavailable(e.to_string()),
+        StoreError::Transition(_) | StoreError::Refused(_) => Status::failed_precondition(e.to_string()),
         other => {
             tracing::error!(error = %other, "admin write failed");
             Status::internal(other.to_string())
@@ -66,7 +74,128 @@ fn reply(id: Ulid, seq: u64) -> Response<v1::WriteReply> {
     Response::new(v1::WriteReply { id: id.to_string(), seq })
 }
 
+fn invalid(e: kith_proto::ValidationError) -> Status {
+    Status::invalid_argument(e.to_string())
+}
+
+/// The person as given to `SendReferral`, checked; consent is recorded now.
+fn person_from_v1(p: v1::Person, now: i64) -> Result<Person, Status> {
+    if p.consent.trim().is_empty() {
+        return Err(Status::invalid_argument(
+            "consent: a referral is not sent without recorded consent: say how, when, by whom and to what",
+        ));
+    }
+    let contact = match (p.no_contact, p.contact.trim().is_empty()) {
+        (true, true) => Contact::DoNotContact,
+        (false, false) => Contact::Given(p.contact),
+        (true, false) => return Err(Status::invalid_argument("contact: give a contact or no_contact, not both")),
+        (false, true) => {
+            return Err(Status::invalid_argument(
+                "contact: give how to contact the person, or no_contact if they do not want to be contacted",
+            ));
+        }
+    };
+    Person {
+        name: p.name,
+        contact,
+        needs: p.needs,
+        notes: p.notes,
+        consent: Consent { statement: p.consent, recorded_at_ms: now },
+    }
+    .validate()
+    .map_err(invalid)
+}
+
 impl AdminService {
+    fn me(&self) -> &Slug {
+        &self.store.identity().hub
+    }
+
+    /// Another hub's pinned keys, learnt from the stream if need be.
+    async fn peer(&self, hub: &Slug) -> Result<PeerKeys, Status> {
+        let js = self.publisher.client().map(async_nats::jetstream::new);
+        peers::keys(&self.store, js.as_ref(), hub).await.map_err(|e| match e {
+            PeerError::Unreachable { .. } => Status::unavailable(e.to_string()),
+            PeerError::Store(e) => to_status(e),
+            other => Status::failed_precondition(other.to_string()),
+        })
+    }
+
+    fn referral(&self, id: &str) -> Result<ReferralRecord, Status> {
+        let id = id_arg(id)?;
+        self.store.referral(id).map_err(to_status)?.ok_or_else(|| Status::not_found(format!("referral {id} not found")))
+    }
+
+    async fn referral_step(
+        &self,
+        req: v1::ReferralStepRequest,
+        status: ReferralStatus,
+    ) -> Result<Response<v1::WriteReply>, Status> {
+        let record = self.referral(&req.id)?;
+        let id = record.id;
+        let reason = referral::reason(status, &req.reason).map_err(invalid)?;
+        let keys = self.peer(&record.other).await?;
+        let seq = self
+            .store
+            .change_referral(id, |current, seq, now| {
+                let mut record = current.ok_or(StoreError::NotFound { family: "referral", id })?;
+                record.step(status, reason.clone(), now)?;
+                record.seq = seq;
+                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                Ok(Some(ReferralChange { record, event: Some(event) }))
+            })
+            .await
+            .map_err(to_status)?;
+        Ok(reply(id, seq.unwrap_or(0)))
+    }
+
+    fn referral_v1(&self, r: &ReferralRecord) -> v1::Referral {
+        let me = self.me();
+        let (from, to) = match r.role {
+            Role::Sender => (me, &r.other),
+            Role::Receiver => (&r.other, me),
+        };
+        let (kind, target_id) = match r.target {
+            Target::Hub => ("hub", String::new()),
+            Target::SafeHouse(id) => ("safehouse", id.to_string()),
+            Target::Opportunity(id) => ("opportunity", id.to_string()),
+        };
+        let (history, status) = r.history();
+        v1::Referral {
+            id: r.id.to_string(),
+            from_hub: from.to_string(),
+            to_hub: to.to_string(),
+            r#box: if r.role == Role::Sender { "outbox" } else { "inbox" }.to_owned(),
+            target_kind: kind.to_owned(),
+            target_id,
+            created_at_ms: r.created_at_ms,
+            status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            history: history
+                .iter()
+                .map(|e| v1::ReferralStep {
+                    status: e.step.status.as_str().to_owned(),
+                    at_ms: e.step.at_ms,
+                    hub: r.hub_of(e, me).to_string(),
+                    reason: r.reason(e).to_owned(),
+                })
+                .collect(),
+            person: r.person.as_ref().map(|p| v1::Person {
+                name: p.name.clone(),
+                contact: match &p.contact {
+                    Contact::Given(c) => c.clone(),
+                    Contact::DoNotContact => String::new(),
+                },
+                no_contact: p.contact == Contact::DoNotContact,
+                needs: p.needs.clone(),
+                notes: p.notes.clone(),
+                consent: p.consent.statement.clone(),
+                consent_recorded_at_ms: p.consent.recorded_at_ms,
+            }),
+            erased: r.erased,
+            answer_by_ms: if r.role == Role::Sender { r.created_at_ms + self.referral_expiry_ms } else { 0 },
+        }
+    }
+
     fn hub(&self) -> &str {
         self.store.identity().hub.as_str()
     }
@@ -208,50 +337,115 @@ impl HubAdmin for AdminService {
         Ok(Response::new(v1::SafeHouseList { items }))
     }
 
-    async fn send_referral(&self, _req: Request<v1::SendReferralRequest>) -> Result<Response<v1::WriteReply>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+    async fn send_referral(&self, req: Request<v1::SendReferralRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        let req = req.into_inner();
+        let to = Slug::parse("to_hub", req.to_hub.trim()).map_err(invalid)?;
+        if &to == self.me() {
+            return Err(Status::invalid_argument("to_hub: a hub cannot refer to itself"));
+        }
+        let target = match (req.safe_house_id.trim(), req.opportunity_id.trim()) {
+            ("", "") => Target::Hub,
+            (house, "") => Target::SafeHouse(parse_id("safe_house_id", house).map_err(invalid)?),
+            ("", opportunity) => Target::Opportunity(parse_id("opportunity_id", opportunity).map_err(invalid)?),
+            _ => return Err(Status::invalid_argument("give at most one of safe_house_id and opportunity_id")),
+        };
+        let now = kith_proto::time::now_ms();
+        let person = person_from_v1(req.person.unwrap_or_default(), now)?;
+        let keys = self.peer(&to).await?;
+        let id = Ulid::new();
+        let seq = self
+            .store
+            .change_referral(id, |current, seq, now| {
+                if current.is_some() {
+                    return Err(StoreError::Refused(format!("referral {id} exists already")));
+                }
+                let mut record = ReferralRecord::sent(id, to.clone(), target, person.clone(), now);
+                record.seq = seq;
+                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                Ok(Some(ReferralChange { record, event: Some(event) }))
+            })
+            .await
+            .map_err(to_status)?;
+        Ok(reply(id, seq.unwrap_or(0)))
     }
 
     async fn list_referrals(
         &self,
-        _req: Request<v1::ListReferralsRequest>,
+        req: Request<v1::ListReferralsRequest>,
     ) -> Result<Response<v1::ReferralList>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+        let req = req.into_inner();
+        let role = match req.r#box.trim() {
+            "" => None,
+            "inbox" => Some(Role::Receiver),
+            "outbox" => Some(Role::Sender),
+            other => {
+                return Err(Status::invalid_argument(format!(
+                    "box: unknown value {other:?}; expected one of: inbox, outbox"
+                )));
+            }
+        };
+        let status = match req.status.trim() {
+            "" => None,
+            s => Some(ReferralStatus::parse("status", s).map_err(invalid)?),
+        };
+        let items = self
+            .store
+            .referrals()
+            .map_err(to_status)?
+            .iter()
+            .filter(|r| role.is_none_or(|role| r.role == role))
+            .filter(|r| status.is_none_or(|s| r.status() == Some(s)))
+            .map(|r| self.referral_v1(r))
+            .collect();
+        Ok(Response::new(v1::ReferralList { items }))
     }
 
-    async fn get_referral(&self, _req: Request<v1::IdRequest>) -> Result<Response<v1::Referral>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+    async fn get_referral(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::Referral>, Status> {
+        let record = self.referral(&req.get_ref().id)?;
+        Ok(Response::new(self.referral_v1(&record)))
     }
 
-    async fn accept_referral(
-        &self,
-        _req: Request<v1::ReferralStepRequest>,
-    ) -> Result<Response<v1::WriteReply>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+    async fn accept_referral(&self, req: Request<v1::ReferralStepRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        self.referral_step(req.into_inner(), ReferralStatus::Accepted).await
     }
 
     async fn decline_referral(
         &self,
-        _req: Request<v1::ReferralStepRequest>,
+        req: Request<v1::ReferralStepRequest>,
     ) -> Result<Response<v1::WriteReply>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+        self.referral_step(req.into_inner(), ReferralStatus::Declined).await
     }
 
     async fn complete_referral(
         &self,
-        _req: Request<v1::ReferralStepRequest>,
+        req: Request<v1::ReferralStepRequest>,
     ) -> Result<Response<v1::WriteReply>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+        self.referral_step(req.into_inner(), ReferralStatus::Completed).await
     }
 
     async fn withdraw_referral(
         &self,
-        _req: Request<v1::ReferralStepRequest>,
+        req: Request<v1::ReferralStepRequest>,
     ) -> Result<Response<v1::WriteReply>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+        self.referral_step(req.into_inner(), ReferralStatus::Withdrawn).await
     }
 
-    async fn erase_referral(&self, _req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {
-        Err(Status::unimplemented("referrals are being built"))
+    async fn erase_referral(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        let record = self.referral(&req.get_ref().id)?;
+        let id = record.id;
+        let keys = self.peer(&record.other).await?;
+        let seq = self
+            .store
+            .change_referral(id, |current, seq, now| {
+                let Some(mut record) = current.filter(|r| !r.erased) else { return Ok(None) };
+                record.erase(now);
+                record.seq = seq;
+                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                Ok(Some(ReferralChange { record, event: Some(event) }))
+            })
+            .await
+            .map_err(to_status)?;
+        tracing::info!(referral = %id, "personal details erased");
+        Ok(reply(id, seq.unwrap_or(record.seq)))
     }
 }

@@ -9,12 +9,19 @@
 //! - [`publisher`]: drains the outbox to JetStream with a window of in-flight
 //!   publishes, deleting an entry only after its PubAck.
 //! - [`admin`]: the token-protected admin gRPC API the CLI calls.
+//! - [`referral`]: a referral as this hub keeps it, and its half of the lifecycle;
+//!   [`inbox`]: the durable consumer of referral messages addressed to this hub, and
+//!   the expiry of unanswered ones; [`peers`]: other hubs' keys, pinned from their
+//!   profiles on the stream.
 //! - this file: [`run`], which wires them together, publishes the profile as a
 //!   heartbeat, and shuts everything down in order.
 
 pub mod admin;
 pub mod config;
+pub mod inbox;
+pub mod peers;
 pub mod publisher;
+pub mod referral;
 pub mod store;
 
 use std::future::Future;
@@ -78,6 +85,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     }
     .validate()
     .map_err(Error::Profile)?;
+    let box_secret = hub_keys.boxing;
     let identity = Identity { region: file.region.clone(), hub: file.hub_id.clone(), signing: hub_keys.signing };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
     // The profile goes first, so that a relay meeting this hub pins its key before
@@ -99,6 +107,9 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         stop_rx.clone(),
     ));
     let heartbeat = tokio::spawn(heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
+    let inbox = tokio::spawn(inbox::run(store.clone(), Arc::new(box_secret), state.clone(), stop_rx.clone()));
+    let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
+    let expire = tokio::spawn(inbox::expire(store.clone(), expiry, inbox::sweep_interval(expiry), stop_rx.clone()));
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("kith.v1.HubAdmin", tonic_health::ServingStatus::Serving).await;
@@ -110,6 +121,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         publisher: state,
         name: file.name.clone(),
         nats_url: kith_proto::nats::redact(&file.nats_url),
+        referral_expiry_ms: (file.referral_expiry_secs as i64).saturating_mul(1000),
     };
     let admin = HubAdminServer::new(admin).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
     let local = listener.local_addr().ok();
@@ -131,6 +143,8 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     let served = server.await;
     let _ = publisher.await;
     let _ = heartbeat.await;
+    let _ = inbox.await;
+    let _ = expire.await;
     store.close().await?;
     match served {
         Ok(r) => r.map_err(Error::from),

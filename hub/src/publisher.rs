@@ -29,6 +29,11 @@ impl PublisherState {
         lock(&self.client).as_ref().is_some_and(|c| c.connection_state() == async_nats::connection::State::Connected)
     }
 
+    /// The NATS client, once the first connection is made.
+    pub fn client(&self) -> Option<async_nats::Client> {
+        lock(&self.client).clone()
+    }
+
     pub fn last_error(&self) -> Option<String> {
         lock(&self.last_error).clone()
     }

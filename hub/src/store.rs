@@ -1,8 +1,11 @@
 //! The hub's sled store: the source of truth for everything the hub publishes.
 //!
-//! Four trees:
+//! The trees:
 //!
 //! - `opportunities`, `safehouses`: id → [`Record`] of the listing (postcard).
+//! - `referrals`: id → [`ReferralRecord`], both sides of a referral as this hub
+//!   knows them, the person's details in plaintext (this is one of the two hubs).
+//! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
 //! - `outbox`: hub sequence number (big-endian) → [`OutboxEntry`], the signed
 //!   envelope waiting for a JetStream PubAck.
 //! - `meta`: the last sequence number written and published, and which outbox entry
@@ -31,6 +34,8 @@ use kith_proto::envelope::{self, EnvelopeError};
 use kith_proto::event::Event;
 use kith_proto::validate::ValidationError;
 
+use crate::referral::ReferralRecord;
+
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
 const META_PENDING_PROFILE: &[u8] = b"pending_profile";
@@ -51,6 +56,10 @@ pub enum StoreError {
     Envelope(#[from] EnvelopeError),
     #[error("store is shutting down")]
     Closed,
+    #[error("{0}")]
+    Transition(#[from] kith_proto::referral::TransitionError),
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// A listing as the hub keeps it: the value, and the event that last changed it.
@@ -61,6 +70,22 @@ pub struct Record<T> {
     pub seq: u64,
     pub updated_at_ms: i64,
     pub withdrawn: bool,
+}
+
+/// Another hub's public keys, pinned from its profile on the region's stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerKeys {
+    pub signing: [u8; 32],
+    pub boxing: [u8; 32],
+    /// Hub sequence number of the profile they were pinned from.
+    pub seq: u64,
+}
+
+/// What [`Store::change_referral`] writes.
+pub struct ReferralChange {
+    pub record: ReferralRecord,
+    /// This hub's side, when it must be published.
+    pub event: Option<Event>,
 }
 
 /// A signed envelope waiting to be published.
@@ -140,6 +165,8 @@ pub struct Store {
 struct Inner {
     opportunities: Tree,
     safehouses: Tree,
+    referrals: Tree,
+    peers: Tree,
     outbox: Tree,
     meta: Tree,
     identity: Identity,
@@ -172,6 +199,8 @@ impl Store {
         let inner = Inner {
             opportunities: db.open_tree("opportunities")?,
             safehouses: db.open_tree("safehouses")?,
+            referrals: db.open_tree("referrals")?,
+            peers: db.open_tree("peers")?,
             outbox: db.open_tree("outbox")?,
             meta: db.open_tree("meta")?,
             identity,
@@ -279,6 +308,52 @@ impl Store {
         self.flushed(seq).await
     }
 
+    /// Changes the referral `id` in one transaction. `change` sees the record this hub
+    /// has (`None` if none yet), the sequence number this hub's side would be published
+    /// with, and the time; it returns `None` to change nothing, or the new record and,
+    /// if this hub's side must be published, the event. Returns the sequence number
+    /// of the published side, if one was.
+    pub async fn change_referral(
+        &self,
+        id: Ulid,
+        change: impl Fn(Option<ReferralRecord>, u64, i64) -> Result<Option<ReferralChange>, StoreError>,
+    ) -> Result<Option<u64>, StoreError> {
+        let key = id.to_bytes();
+        let changed = std::cell::Cell::new(false);
+        let seq = self.write_maybe(|tx, seq, now| {
+            changed.set(false);
+            let current = tx.referrals.get(key)?.map(|v| decode::<ReferralRecord>(&v)).transpose().map_err(abort)?;
+            let Some(ReferralChange { record, event }) = change(current, seq, now).map_err(abort)? else {
+                return Ok(None);
+            };
+            tx.referrals.insert(&key, encode(&record))?;
+            changed.set(true);
+            Ok(event)
+        })?;
+        if changed.get() { self.flushed(seq.unwrap_or(0)).await.map(|_| seq) } else { Ok(None) }
+    }
+
+    pub fn referral(&self, id: Ulid) -> Result<Option<ReferralRecord>, StoreError> {
+        self.inner.referrals.get(id.to_bytes())?.map(|v| decode(&v)).transpose()
+    }
+
+    /// Every referral this hub sent or received, oldest first.
+    pub fn referrals(&self) -> Result<Vec<ReferralRecord>, StoreError> {
+        self.inner.referrals.iter().values().map(|v| decode(&v?)).collect()
+    }
+
+    /// The keys pinned for another hub of the region.
+    pub fn peer(&self, hub: &Slug) -> Result<Option<PeerKeys>, StoreError> {
+        self.inner.peers.get(hub.as_str())?.map(|v| decode(&v)).transpose()
+    }
+
+    /// Pins (or, after a verified rotation, re-pins) another hub's keys. Not flushed:
+    /// a lost pin is learnt again from the stream.
+    pub fn pin_peer(&self, hub: &Slug, keys: &PeerKeys) -> Result<(), StoreError> {
+        self.inner.peers.insert(hub.as_str(), encode(keys))?;
+        Ok(())
+    }
+
     pub fn get<T: Listing>(&self, id: Ulid) -> Result<Option<Record<T>>, StoreError> {
         self.tree::<T>().get(id.to_bytes())?.map(|v| decode(&v)).transpose()
     }
@@ -332,30 +407,38 @@ impl Store {
         &self,
         body: impl Fn(&Tx<'_>, u64, i64) -> Result<Event, ConflictableTransactionError<StoreError>>,
     ) -> Result<u64, StoreError> {
+        self.write_maybe(|tx, seq, now| body(tx, seq, now).map(Some)).map(|seq| seq.expect("an event was written"))
+    }
+
+    /// Like [`Store::write`], but `body` may change the store without publishing
+    /// anything (`None`): then no sequence number is taken.
+    fn write_maybe(
+        &self,
+        body: impl Fn(&Tx<'_>, u64, i64) -> Result<Option<Event>, ConflictableTransactionError<StoreError>>,
+    ) -> Result<Option<u64>, StoreError> {
         let inner = &self.inner;
         let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let now = kith_proto::time::now_ms();
-        let result = (&inner.opportunities, &inner.safehouses, &inner.outbox, &inner.meta).transaction(
-            |(opportunities, safehouses, outbox, meta)| {
-                let seq = match meta.get(META_SEQ)? {
-                    Some(v) => seq_of(&v).map_err(abort)? + 1,
-                    None => 1,
-                };
-                let tx = Tx { opportunities, safehouses, outbox, meta };
-                let event = body(&tx, seq, now)?;
-                let id = &inner.identity;
-                let sealed =
-                    envelope::seal(&id.region, &id.hub, seq, now, &event, &id.signing).map_err(|e| abort(e.into()))?;
-                let entry = OutboxEntry {
-                    subject: sealed.subject.to_string(),
-                    msg_id: sealed.envelope.id.to_string(),
-                    bytes: sealed.bytes,
-                };
-                outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
-                meta.insert(META_SEQ, &seq.to_be_bytes())?;
-                Ok(seq)
-            },
-        );
+        let trees = (&inner.opportunities, &inner.safehouses, &inner.referrals, &inner.outbox, &inner.meta);
+        let result = trees.transaction(|(opportunities, safehouses, referrals, outbox, meta)| {
+            let seq = match meta.get(META_SEQ)? {
+                Some(v) => seq_of(&v).map_err(abort)? + 1,
+                None => 1,
+            };
+            let tx = Tx { opportunities, safehouses, referrals, outbox, meta };
+            let Some(event) = body(&tx, seq, now)? else { return Ok(None) };
+            let id = &inner.identity;
+            let sealed =
+                envelope::seal(&id.region, &id.hub, seq, now, &event, &id.signing).map_err(|e| abort(e.into()))?;
+            let entry = OutboxEntry {
+                subject: sealed.subject.to_string(),
+                msg_id: sealed.envelope.id.to_string(),
+                bytes: sealed.bytes,
+            };
+            outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
+            meta.insert(META_SEQ, &seq.to_be_bytes())?;
+            Ok(Some(seq))
+        });
         match result {
             Ok(seq) => Ok(seq),
             Err(TransactionError::Abort(e)) => Err(e),
@@ -384,6 +467,7 @@ impl Store {
 struct Tx<'a> {
     opportunities: &'a TransactionalTree,
     safehouses: &'a TransactionalTree,
+    referrals: &'a TransactionalTree,
     outbox: &'a TransactionalTree,
     meta: &'a TransactionalTree,
 }

@@ -1,0 +1,250 @@
+//! The referral inbox: this hub's durable JetStream consumer on the referral messages
+//! addressed to it, and the sweep that expires unanswered referrals it sent.
+//!
+//! The consumer (`inbox-<hub>`, one `filter_subject`: `kith.<region>.*.referral.<hub>.*`)
+//! survives restarts, so a hub that was offline gets what was sent meanwhile. Each
+//! message is verified with its author's pinned key (learnt from the stream on first
+//! sight), its sealed notes are opened with this hub's x25519 key, and it is taken
+//! into the referral's record in one store write, flushed before the message is
+//! acknowledged; a redelivered or older message changes nothing. Messages that do not
+//! verify, or that speak for a referral between other hubs, are logged (subject and
+//! reason only) and dropped.
+
+use async_nats::jetstream::{
+    self, AckKind,
+    consumer::{AckPolicy, DeliverPolicy, pull},
+};
+use crypto_box::SecretKey;
+use futures::StreamExt;
+use std::sync::Arc;
+use std::time::Duration;
+use thiserror::Error;
+use tokio::sync::watch;
+
+use kith_proto::envelope::{self, EnvelopeError};
+use kith_proto::event::Event;
+use kith_proto::referral::{ReferralStatus, Role, SideNotes, open_notes};
+use kith_proto::subject::{Subject, inbox_wildcard};
+
+use crate::peers::{self, PeerError};
+use crate::publisher::PublisherState;
+use crate::referral::ReferralRecord;
+use crate::store::{ReferralChange, Store, StoreError};
+
+#[derive(Debug, Error)]
+enum InboxError {
+    #[error("NATS: {0}")]
+    Nats(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a message was dropped.
+enum Dropped {
+    Envelope(EnvelopeError),
+    Peer(PeerError),
+    Other(String),
+}
+
+/// Consumes this hub's referral inbox until `stop` turns true. Uses the publisher's
+/// connection once it has one.
+pub async fn run(store: Store, secret: Arc<SecretKey>, state: Arc<PublisherState>, mut stop: watch::Receiver<bool>) {
+    let mut delay = Duration::from_millis(200);
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        if let Some(client) = state.client() {
+            let js = jetstream::new(client);
+            match consume(&store, &js, &secret, &mut stop).await {
+                Ok(()) => return,
+                Err(e) => tracing::warn!(error = %e, "referral inbox paused; will retry"),
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stop.changed() => return,
+        }
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+async fn consume(
+    store: &Store,
+    js: &jetstream::Context,
+    secret: &SecretKey,
+    stop: &mut watch::Receiver<bool>,
+) -> Result<(), InboxError> {
+    let me = store.identity().hub.clone();
+    let region = store.identity().region.clone();
+    let stream = js
+        .get_or_create_stream(kith_proto::stream::region_stream(&region, 1))
+        .await
+        .map_err(|e| InboxError::Nats(e.to_string()))?;
+    let name = format!("inbox-{me}");
+    let config = pull::Config {
+        durable_name: Some(name.clone()),
+        description: Some(format!("Kith referrals to hub {me}")),
+        // One filter subject: nats-server 2.9 ignores `filter_subjects`.
+        filter_subject: inbox_wildcard(&region, &me),
+        deliver_policy: DeliverPolicy::All,
+        ack_policy: AckPolicy::Explicit,
+        ack_wait: Duration::from_secs(30),
+        ..Default::default()
+    };
+    let consumer = stream.get_or_create_consumer(&name, config).await.map_err(|e| InboxError::Nats(e.to_string()))?;
+    let mut messages = consumer.messages().await.map_err(|e| InboxError::Nats(e.to_string()))?;
+    tracing::info!(consumer = %name, "referral inbox open");
+    loop {
+        let message = tokio::select! {
+            m = messages.next() => m,
+            _ = stop.changed() => return Ok(()),
+        };
+        let message = match message {
+            Some(Ok(m)) => m,
+            Some(Err(e)) => return Err(InboxError::Nats(e.to_string())),
+            None => return Err(InboxError::Nats("the consumer's message stream ended".into())),
+        };
+        let subject = message.subject.to_string();
+        match take(store, js, secret, &subject, &message.payload).await? {
+            Ok(()) => {
+                message.ack().await.map_err(|e| InboxError::Nats(e.to_string()))?;
+            }
+            Err(Dropped::Peer(e @ PeerError::Unreachable { .. })) => {
+                // Try again later rather than dropping a referral for want of a key.
+                tracing::warn!(%subject, error = %e, "cannot verify a referral message yet");
+                let _ = message.ack_with(AckKind::Nak(Some(Duration::from_secs(2)))).await;
+            }
+            Err(dropped) => {
+                let why = match dropped {
+                    Dropped::Envelope(e) => e.reason().to_owned(),
+                    Dropped::Peer(e) => e.to_string(),
+                    Dropped::Other(why) => why,
+                };
+                tracing::warn!(%subject, reason = %why, "referral message dropped");
+                let _ = message.ack_with(AckKind::Term).await;
+            }
+        }
+    }
+}
+
+/// Verifies one message and takes it into its referral. The outer error is a store
+/// failure (the message stays unacknowledged); the inner one a message to drop.
+async fn take(
+    store: &Store,
+    js: &jetstream::Context,
+    secret: &SecretKey,
+    subject: &str,
+    payload: &[u8],
+) -> Result<Result<(), Dropped>, InboxError> {
+    let me = &store.identity().hub;
+    let author = match Subject::parse(subject) {
+        Ok(s) => s.hub,
+        Err(e) => return Ok(Err(Dropped::Other(e.to_string()))),
+    };
+    if &author == me {
+        return Ok(Err(Dropped::Other("a referral message from this hub to itself".into())));
+    }
+    let keys = match peers::keys(store, Some(js), &author).await {
+        Ok(k) => k,
+        Err(e) => return Ok(Err(Dropped::Peer(e))),
+    };
+    let opened = match envelope::open(payload, subject, keys.verifying_key().as_ref()) {
+        Ok(o) => o,
+        // A profile rotation may have happened since the pin: learn again once.
+        Err(EnvelopeError::BadSignature { .. }) => match peers::learn(store, js, &author).await {
+            Ok(k) => match envelope::open(payload, subject, k.verifying_key().as_ref()) {
+                Ok(o) => o,
+                Err(e) => return Ok(Err(Dropped::Envelope(e))),
+            },
+            Err(e) => return Ok(Err(Dropped::Peer(e))),
+        },
+        Err(e) => return Ok(Err(Dropped::Envelope(e))),
+    };
+    let Event::Referral(side) = opened.event else {
+        return Ok(Err(Dropped::Other("not a referral".into())));
+    };
+    let notes = match &side.sealed {
+        None => SideNotes::default(),
+        Some(sealed) => match open_notes(sealed, secret) {
+            Ok(n) => n,
+            Err(e) => return Ok(Err(Dropped::Other(e.to_string()))),
+        },
+    };
+    let seq = opened.envelope.hub_seq;
+    let result = store
+        .change_referral(side.id, |current, my_seq, now| {
+            let mut record = match current {
+                Some(r) if r.other != author => {
+                    return Err(StoreError::Refused(format!("referral {} is with another hub", side.id)));
+                }
+                Some(r) if r.role == side.role => {
+                    return Err(StoreError::Refused(format!("both hubs claim the same role in referral {}", side.id)));
+                }
+                Some(r) if seq <= r.their_seq => return Ok(None),
+                Some(r) => r,
+                None if side.role == Role::Sender => ReferralRecord::received(&author, &side),
+                // The receiver's side of a referral this hub has no record of.
+                None => return Ok(None),
+            };
+            let answer = record.take_theirs(&side, notes.clone(), seq, now);
+            let event = if answer {
+                record.seq = my_seq;
+                Some(record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?)
+            } else {
+                None
+            };
+            Ok(Some(ReferralChange { record, event }))
+        })
+        .await;
+    match result {
+        Ok(_) => {
+            tracing::info!(%subject, "referral message taken in");
+            Ok(Ok(()))
+        }
+        Err(StoreError::Refused(why)) => Ok(Err(Dropped::Other(why))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Expires, every `every`, the referrals this hub sent that have not been answered
+/// within `window`.
+pub async fn expire(store: Store, window: Duration, every: Duration, mut stop: watch::Receiver<bool>) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = expire_overdue(&store, window).await {
+            tracing::warn!(error = %e, "cannot expire overdue referrals");
+        }
+    }
+}
+
+async fn expire_overdue(store: &Store, window: Duration) -> Result<(), StoreError> {
+    let window_ms = window.as_millis() as i64;
+    let now = kith_proto::time::now_ms();
+    for overdue in store.referrals()?.into_iter().filter(|r| r.is_overdue(now, window_ms)) {
+        let Some(keys) = store.peer(&overdue.other)? else { continue };
+        let id = overdue.id;
+        store
+            .change_referral(id, |current, seq, now| {
+                let Some(mut record) = current.filter(|r| r.is_overdue(now, window_ms)) else { return Ok(None) };
+                record.step(ReferralStatus::Expired, String::new(), now)?;
+                record.seq = seq;
+                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                Ok(Some(ReferralChange { record, event: Some(event) }))
+            })
+            .await?;
+        tracing::info!(referral = %id, to = %overdue.other, "referral expired unanswered");
+    }
+    Ok(())
+}
+
+/// How often to look for overdue referrals: often enough for short windows, at most
+/// once a minute.
+pub fn sweep_interval(window: Duration) -> Duration {
+    (window / 4).clamp(Duration::from_millis(500), Duration::from_secs(60))
+}

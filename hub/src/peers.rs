@@ -1,0 +1,77 @@
+//! Other hubs' keys: learnt from their profiles on the region's stream and pinned,
+//! as the relay does. A referral is sealed to the receiver's pinned x25519 key, and
+//! a referral message is believed only if it verifies with its author's pinned
+//! ed25519 key.
+
+use async_nats::jetstream::{self, stream::LastRawMessageErrorKind};
+use ed25519_dalek::VerifyingKey;
+use thiserror::Error;
+
+use kith_proto::Slug;
+use kith_proto::envelope;
+use kith_proto::event::Event;
+use kith_proto::subject::{Entity, Subject, stream_name};
+
+use crate::store::{PeerKeys, Store, StoreError};
+
+#[derive(Debug, Error)]
+pub enum PeerError {
+    #[error("hub {hub:?} has no profile on the region's stream: check the hub id, and that the hub has run")]
+    NoProfile { hub: String },
+    #[error("the profile of hub {hub:?} does not verify ({reason}); its keys are not pinned")]
+    BadProfile { hub: String, reason: &'static str },
+    #[error("hub {hub:?} is not known to this hub yet, and NATS cannot be reached to learn its keys: {why}")]
+    Unreachable { hub: String, why: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl PeerKeys {
+    pub fn verifying_key(&self) -> Option<VerifyingKey> {
+        VerifyingKey::from_bytes(&self.signing).ok()
+    }
+}
+
+/// The pinned keys of `hub`, learning them from the stream if they are not pinned
+/// yet (`js` is `None` while NATS is unreachable).
+pub async fn keys(store: &Store, js: Option<&jetstream::Context>, hub: &Slug) -> Result<PeerKeys, PeerError> {
+    if let Some(keys) = store.peer(hub)? {
+        return Ok(keys);
+    }
+    let Some(js) = js else {
+        return Err(PeerError::Unreachable { hub: hub.to_string(), why: "not connected".into() });
+    };
+    learn(store, js, hub).await
+}
+
+/// Fetches `hub`'s latest profile from the stream, verifies it (with the pinned key
+/// if there is one, else with the key it carries: trust on first use) and pins it.
+pub async fn learn(store: &Store, js: &jetstream::Context, hub: &Slug) -> Result<PeerKeys, PeerError> {
+    let region = &store.identity().region;
+    let unreachable = |why: String| PeerError::Unreachable { hub: hub.to_string(), why };
+    let stream = js.get_stream(stream_name(region)).await.map_err(|e| unreachable(e.to_string()))?;
+    let subject = Subject::new(region, hub, Entity::Profile).to_string();
+    let message = match stream.get_last_raw_message_by_subject(&subject).await {
+        Ok(m) => m,
+        Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => {
+            return Err(PeerError::NoProfile { hub: hub.to_string() });
+        }
+        Err(e) => return Err(unreachable(e.to_string())),
+    };
+    let pinned = store.peer(hub)?;
+    let pinned_key = pinned.as_ref().and_then(PeerKeys::verifying_key);
+    let opened = envelope::open(&message.payload, &subject, pinned_key.as_ref())
+        .map_err(|e| PeerError::BadProfile { hub: hub.to_string(), reason: e.reason() })?;
+    let Event::Profile(profile) = &opened.event else {
+        return Err(PeerError::BadProfile { hub: hub.to_string(), reason: "malformed" });
+    };
+    if let Some(p) = pinned
+        && p.seq >= opened.envelope.hub_seq
+    {
+        return Ok(p);
+    }
+    let keys = PeerKeys { signing: profile.signing_key, boxing: profile.box_key, seq: opened.envelope.hub_seq };
+    store.pin_peer(hub, &keys)?;
+    tracing::info!(%hub, "pinned the keys of another hub from its profile");
+    Ok(keys)
+}
