@@ -13,7 +13,9 @@
 //!   makes ingest fetch that hub's profile from the stream, pin it, and retry.
 //! - Rejected events are counted by reason, logged (subject and reason, never the
 //!   payload), never applied, and terminated so they are not redelivered.
-//! - Referrals travel in the same stream but are between two hubs: the relay skips them.
+//! - Referrals are verified like every other event; the view keeps their metadata
+//!   only. Their sealed notes are never stored or logged (logs name the subject,
+//!   the sequence and the event's kind, never a payload).
 //!
 //! A new or cleared store (a new directory, `--rebuild`) makes ingest delete and
 //! recreate its durable consumer, so that the whole stream is replayed into the view.
@@ -346,12 +348,7 @@ impl Ingest {
         unpinned: &mut HashMap<Slug, Pin>,
     ) -> Result<Verdict, IngestError> {
         let subject = message.subject.as_str();
-        let parsed = Subject::parse(subject).ok();
-        if let Some(Subject { entity: Entity::Referral { .. }, .. }) = parsed {
-            // Between two hubs; the relay keeps no referrals.
-            return Ok(Verdict::Done);
-        }
-        let hub = parsed.map(|s| s.hub);
+        let hub = Subject::parse(subject).ok().map(|s| s.hub);
         let pinned = hub.as_ref().and_then(|h| self.shared.view().pinned_key(h));
         let opened = match (envelope::open(&message.payload, subject, pinned.as_ref()), hub) {
             (Ok(opened), _) => opened,

@@ -1,6 +1,8 @@
 //! The Kith regional relay: consumes the region's JetStream stream, verifies every
 //! event, keeps a queryable view of what the region's hubs publish, and answers the
-//! `kith.v1.Region` gRPC API. It holds no personal data: referrals pass it by.
+//! `kith.v1.Region` gRPC API. It holds no personal data: of a referral it keeps only
+//! the metadata both hubs publish in the open (who, to what kind of listing, status
+//! steps), never the sealed notes about the person.
 //!
 //! # Layout
 //!
@@ -9,6 +11,8 @@
 //!   before they are acknowledged.
 //! - [`view`]: the regional view in memory: hubs, opportunities, safe houses, and
 //!   their queries. Its only writer is ingest.
+//! - [`referrals`]: the view's referrals, metadata only, and their counts by status
+//!   and per receiving hub.
 //! - [`index`]: the inverted indexes and the newest-first intersection that keep a
 //!   query's cost independent of the region's size.
 //! - [`store`]: the relay's own sled store, so that a restart does not replay the
@@ -55,6 +59,7 @@ pub mod config;
 pub mod index;
 pub mod ingest;
 pub mod query;
+pub mod referrals;
 pub mod store;
 pub mod view;
 
@@ -159,7 +164,13 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
         tokio::task::spawn_blocking(move || load_view(&store)).await??
     };
     let counts = view.counts();
-    info!(hubs = counts.hubs, opportunities = counts.opportunities, safe_houses = counts.safe_houses, "view loaded");
+    info!(
+        hubs = counts.hubs,
+        opportunities = counts.opportunities,
+        safe_houses = counts.safe_houses,
+        referrals = counts.referrals,
+        "view loaded"
+    );
     let shared = Shared::new(view);
 
     let (stop_tx, stop_rx) = watch::channel(false);

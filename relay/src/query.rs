@@ -15,7 +15,9 @@ use kith_proto::validate::ValidationError;
 
 use crate::Shared;
 use crate::index::{DocKey, words};
-use crate::view::{OpportunityQuery, Page, SafeHouseQuery};
+use crate::ingest::Counters;
+use crate::referrals::ReferralStats;
+use crate::view::{Counts, OpportunityQuery, Page, SafeHouseQuery};
 
 /// The `kith.v1.Region` service over the shared view.
 pub struct RegionService {
@@ -82,6 +84,29 @@ pub fn safe_house_query(r: &v1::ListSafeHousesRequest) -> Result<SafeHouseQuery,
     })
 }
 
+/// The stats reply: ingest's counters, the view's counts and its referral counts.
+pub fn stats(c: &Counters, counts: Counts, referrals: ReferralStats) -> v1::Stats {
+    v1::Stats {
+        applied: c.applied,
+        ignored: c.ignored,
+        rejected: c.rejected.iter().map(|(reason, n)| (reason.clone(), *n)).collect(),
+        hubs: counts.hubs as u64,
+        opportunities: counts.opportunities as u64,
+        safe_houses: counts.safe_houses as u64,
+        referrals_by_status: referrals.by_status.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect(),
+        referral_hubs: referrals
+            .hubs
+            .into_iter()
+            .map(|h| v1::HubReferralStats {
+                hub: h.hub.to_string(),
+                received: h.received,
+                answered: h.answered,
+                median_first_answer_ms: h.median_first_answer_ms,
+            })
+            .collect(),
+    }
+}
+
 #[tonic::async_trait]
 impl Region for RegionService {
     async fn search_opportunities(
@@ -129,17 +154,12 @@ impl Region for RegionService {
     }
 
     async fn get_stats(&self, _request: Request<v1::StatsRequest>) -> Result<Response<v1::Stats>, Status> {
-        let counts = self.shared.view().counts();
+        let (counts, referrals) = {
+            let view = self.shared.view();
+            (view.counts(), view.referral_stats())
+        };
         let c = self.shared.counters().clone();
-        Ok(Response::new(v1::Stats {
-            applied: c.applied,
-            ignored: c.ignored,
-            rejected: c.rejected.into_iter().collect(),
-            hubs: counts.hubs as u64,
-            opportunities: counts.opportunities as u64,
-            safe_houses: counts.safe_houses as u64,
-            ..Default::default()
-        }))
+        Ok(Response::new(stats(&c, counts, referrals)))
     }
 }
 
@@ -171,6 +191,35 @@ mod tests {
             safe_house_query(&r)
         };
         check_invalid(houses(|r| r.for_tag = "cats".into()), "for_tag", "women, men");
+    }
+
+    #[test]
+    fn stats_carry_referral_counts_by_slug_and_hub() {
+        use crate::referrals::HubReferrals;
+        use kith_proto::referral::ReferralStatus;
+        let mut referrals = ReferralStats::default();
+        referrals.by_status.insert(ReferralStatus::Accepted, 2);
+        referrals.by_status.insert(ReferralStatus::Sent, 1);
+        referrals.hubs.push(HubReferrals {
+            hub: Slug::parse("hub", "rainbow").unwrap(),
+            received: 3,
+            answered: 2,
+            median_first_answer_ms: 60_000,
+        });
+        let mut counters = Counters { applied: 9, ..Default::default() };
+        counters.rejected.insert("bad-signature".into(), 1);
+        let counts = Counts { hubs: 2, opportunities: 0, safe_houses: 1, referrals: 3 };
+        let s = stats(&counters, counts, referrals);
+        assert_eq!((s.applied, s.hubs, s.safe_houses), (9, 2, 1));
+        assert_eq!(s.rejected.get("bad-signature"), Some(&1));
+        assert_eq!(s.referrals_by_status.get("accepted"), Some(&2));
+        assert_eq!(s.referrals_by_status.get("sent"), Some(&1));
+        assert_eq!(s.referrals_by_status.len(), 2);
+        let hub = &s.referral_hubs[0];
+        assert_eq!(
+            (hub.hub.as_str(), hub.received, hub.answered, hub.median_first_answer_ms),
+            ("rainbow", 3, 2, 60_000)
+        );
     }
 
     #[test]

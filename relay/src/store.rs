@@ -17,10 +17,15 @@
 //! hubs           <hub>                -> HubRecord   (pinned key, profile, seq, at)
 //! opportunities  <ulid 16 B><hub>     -> EntityRecord<Opportunity>
 //! safehouses     <ulid 16 B><hub>     -> EntityRecord<SafeHouse>
+//! referrals      <ulid 16 B><sender>.<receiver> -> ReferralRecord (metadata only)
 //! ```
 //!
 //! An entity record without an item is a tombstone: the entity was withdrawn, and
 //! its sequence number is kept so that an older event cannot bring it back.
+//!
+//! A referral record holds what both hubs say in the open about a referral: target
+//! kind, creation time, status steps and sequence numbers. Its sealed notes (the
+//! person, reasons) are never part of a record: the relay holds no personal data.
 //! Writes are not flushed one by one: ingest flushes once per batch of messages
 //! ([`Store::flush`]) and acknowledges them to JetStream only after that.
 
@@ -31,13 +36,17 @@ use ulid::Ulid;
 
 use kith_proto::Slug;
 use kith_proto::domain::{HubProfile, Opportunity, SafeHouse};
+use kith_proto::referral::{Step, Target};
 
 /// The sled database inside the relay's directory.
 pub const STORE_DIR: &str = "store";
 
 /// The layout version of the records. A store written in another layout is cleared
 /// and rebuilt from the stream.
-pub const FORMAT: u8 = 1;
+///
+/// 2: referrals (a store of layout 1 was filled by a relay that skipped them, so it
+/// is rebuilt to pick them up from the stream).
+pub const FORMAT: u8 = 2;
 
 /// sled's page cache. The relay reads the store once at start and keeps the view in
 /// memory, so a large cache would only hold a second copy of it.
@@ -80,13 +89,79 @@ pub struct EntityRecord<T> {
     pub item: Option<T>,
 }
 
+/// What a referral is to, without saying which listing: enough for the region's counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TargetKind {
+    Hub,
+    SafeHouse,
+    Opportunity,
+}
+
+impl TargetKind {
+    pub fn of(target: &Target) -> TargetKind {
+        match target {
+            Target::Hub => TargetKind::Hub,
+            Target::SafeHouse(_) => TargetKind::SafeHouse,
+            Target::Opportunity(_) => TargetKind::Opportunity,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Hub => "hub",
+            TargetKind::SafeHouse => "safehouse",
+            TargetKind::Opportunity => "opportunity",
+        }
+    }
+}
+
+/// One hub's side of a referral as the relay keeps it: the open metadata of
+/// [`kith_proto::referral::ReferralSide`], without its sealed notes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SideRecord {
+    /// The hub sequence of the event that carried this side: an older or equal one
+    /// is a redelivery and changes nothing.
+    pub seq: u64,
+    pub target: TargetKind,
+    /// When the sender created the referral (the sender's clock, as this side says).
+    pub created_at_ms: i64,
+    /// The side's status steps, as its author published them.
+    pub steps: Vec<Step>,
+}
+
+/// What the relay knows of one referral: each side, once it has been seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralRecord {
+    pub sender: Option<SideRecord>,
+    pub receiver: Option<SideRecord>,
+}
+
 /// One record of the store: what the view hands over to be persisted, and what it
 /// is rebuilt from at start.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Record {
-    Hub { hub: Slug, record: HubRecord },
-    Opportunity { hub: Slug, id: Ulid, record: EntityRecord<Opportunity> },
-    SafeHouse { hub: Slug, id: Ulid, record: EntityRecord<SafeHouse> },
+    Hub {
+        hub: Slug,
+        record: HubRecord,
+    },
+    Opportunity {
+        hub: Slug,
+        id: Ulid,
+        record: EntityRecord<Opportunity>,
+    },
+    SafeHouse {
+        hub: Slug,
+        id: Ulid,
+        record: EntityRecord<SafeHouse>,
+    },
+    /// Keyed by id and both hubs: ids are chosen by hubs, so only the triple is sure
+    /// to name one referral.
+    Referral {
+        id: Ulid,
+        sender: Slug,
+        receiver: Slug,
+        record: ReferralRecord,
+    },
 }
 
 /// A cheap-to-clone handle on the store.
@@ -97,6 +172,7 @@ pub struct Store {
     hubs: sled::Tree,
     opportunities: sled::Tree,
     safehouses: sled::Tree,
+    referrals: sled::Tree,
 }
 
 impl std::fmt::Debug for Store {
@@ -124,6 +200,30 @@ fn split_entity_key(tree: &'static str, key: &[u8]) -> Result<(Ulid, Slug), Stor
     Ok((id, hub))
 }
 
+fn referral_key(id: Ulid, sender: &Slug, receiver: &Slug) -> Vec<u8> {
+    let mut key = Vec::with_capacity(17 + sender.as_str().len() + receiver.as_str().len());
+    key.extend_from_slice(&id.to_bytes());
+    key.extend_from_slice(sender.as_str().as_bytes());
+    // Hub ids never contain a dot: they are single subject tokens.
+    key.push(b'.');
+    key.extend_from_slice(receiver.as_str().as_bytes());
+    key
+}
+
+fn split_referral_key(key: &[u8]) -> Result<(Ulid, Slug, Slug), StoreError> {
+    let corrupt = |why: &str| StoreError::Corrupt { tree: "referrals", why: why.to_owned() };
+    if key.len() <= 16 {
+        return Err(corrupt("key too short"));
+    }
+    let (id, hubs) = key.split_at(16);
+    let id = Ulid::from_bytes(id.try_into().map_err(|_| corrupt("bad id"))?);
+    let hubs = std::str::from_utf8(hubs).map_err(|_| corrupt("hubs are not UTF-8"))?;
+    let (sender, receiver) = hubs.split_once('.').ok_or_else(|| corrupt("no receiving hub"))?;
+    let sender = Slug::parse("sender", sender).map_err(|e| corrupt(&e.to_string()))?;
+    let receiver = Slug::parse("receiver", receiver).map_err(|e| corrupt(&e.to_string()))?;
+    Ok((id, sender, receiver))
+}
+
 fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
     postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt { tree, why: e.to_string() })
 }
@@ -147,6 +247,7 @@ impl Store {
             hubs: db.open_tree("hubs")?,
             opportunities: db.open_tree("opportunities")?,
             safehouses: db.open_tree("safehouses")?,
+            referrals: db.open_tree("referrals")?,
             db,
         };
         match store.meta.get("format")? {
@@ -168,6 +269,7 @@ impl Store {
         self.hubs.clear()?;
         self.opportunities.clear()?;
         self.safehouses.clear()?;
+        self.referrals.clear()?;
         self.meta.clear()?;
         self.meta.insert("format", &[FORMAT])?;
         self.db.flush()?;
@@ -197,6 +299,9 @@ impl Store {
             }
             Record::SafeHouse { hub, id, record } => {
                 self.safehouses.insert(entity_key(*id, hub), encode(record)?)?;
+            }
+            Record::Referral { id, sender, receiver, record } => {
+                self.referrals.insert(referral_key(*id, sender, receiver), encode(record)?)?;
             }
         }
         Ok(())
@@ -229,13 +334,19 @@ impl Store {
             let (id, hub) = split_entity_key("safehouses", &k)?;
             Ok(Record::SafeHouse { hub, id, record: decode("safehouses", &v)? })
         });
-        hubs.chain(opportunities).chain(safehouses)
+        let referrals = self.referrals.iter().map(|kv| {
+            let (k, v) = kv?;
+            let (id, sender, receiver) = split_referral_key(&k)?;
+            Ok(Record::Referral { id, sender, receiver, record: decode("referrals", &v)? })
+        });
+        hubs.chain(opportunities).chain(safehouses).chain(referrals)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kith_proto::referral::ReferralStatus;
 
     fn slug(s: &str) -> Slug {
         Slug::parse("t", s).unwrap()
@@ -277,5 +388,55 @@ mod tests {
         store.clear().unwrap();
         assert_eq!(store.records().count(), 0);
         assert_eq!(store.consumer().unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn referral_records_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let side = |status, at_ms| SideRecord {
+            seq: 2,
+            target: TargetKind::Opportunity,
+            created_at_ms: 5,
+            steps: vec![Step { status, at_ms }],
+        };
+        let referral = Record::Referral {
+            id: Ulid::new(),
+            sender: slug("garden"),
+            receiver: slug("rainbow-house"),
+            record: ReferralRecord {
+                sender: Some(side(ReferralStatus::Sent, 5)),
+                receiver: Some(side(ReferralStatus::Received, 9)),
+            },
+        };
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.put(&referral).unwrap();
+            store.flush().await.unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let records: Vec<Record> = store.records().collect::<Result<_, _>>().unwrap();
+        assert_eq!(records, vec![referral]);
+    }
+
+    #[tokio::test]
+    async fn a_store_of_another_layout_is_emptied() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.set_consumer("KITH_WY/relay").unwrap();
+            store.meta.insert("format", &[FORMAT - 1]).unwrap();
+            store.flush().await.unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.consumer().unwrap(), None, "so that the stream is replayed");
+    }
+
+    #[test]
+    fn referral_keys_split_back() {
+        let id = Ulid::new();
+        let key = referral_key(id, &slug("a-1"), &slug("b"));
+        let (i, s, r) = split_referral_key(&key).unwrap();
+        assert_eq!((i, s.as_str(), r.as_str()), (id, "a-1", "b"));
+        assert!(split_referral_key(&key[..17]).is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! The regional view: every hub's pinned key and profile, every live opportunity and
-//! safe house, and the indexes the query API answers from.
+//! safe house, the indexes the query API answers from, and the metadata of every
+//! referral ([`crate::referrals`]).
 //!
 //! The view is plain in-memory state. [`crate::ingest`] is its only writer: it hands
 //! each verified event to [`View::apply`], which decides (per-entity sequence) and
@@ -27,6 +28,7 @@ use kith_proto::v1;
 use kith_proto::validate::ValidationError;
 
 use crate::index::{DocKey, Index, Term, words};
+use crate::referrals::{ReferralStats, Referrals};
 use crate::store::{EntityRecord, HubRecord, Record, StoreError};
 
 /// A hub's number in the view: index terms and entity keys carry it instead of the slug.
@@ -96,6 +98,8 @@ pub struct Counts {
     pub hubs: usize,
     pub opportunities: usize,
     pub safe_houses: usize,
+    /// Referrals seen, whether or not both sides have arrived.
+    pub referrals: usize,
 }
 
 struct HubState {
@@ -305,6 +309,7 @@ pub struct View {
     /// Opportunities that have the `Open` term and a closing date: the sweep in
     /// [`View::set_today`] takes the term away from those that closed.
     closing: BTreeSet<(CivilDate, DocKey)>,
+    referrals: Referrals,
 }
 
 impl std::fmt::Debug for View {
@@ -330,6 +335,7 @@ impl View {
             opportunities: Family::default(),
             safe_houses: Family::default(),
             closing: BTreeSet::new(),
+            referrals: Referrals::default(),
         }
     }
 
@@ -343,6 +349,7 @@ impl View {
             hubs: self.hubs.len(),
             opportunities: self.opportunities.docs.len(),
             safe_houses: self.safe_houses.docs.len(),
+            referrals: self.referrals.len(),
         }
     }
 
@@ -352,8 +359,13 @@ impl View {
         let env = &opened.envelope;
         let (hub, seq, at_ms) = (&env.hub, env.hub_seq, env.at_ms);
         match &opened.event {
-            // Not reached: ingest passes referrals by before they get here.
-            Event::Referral(_) => Outcome::Ignored,
+            // One hub's side of a referral: its metadata is kept, its sealed notes are not.
+            Event::Referral(side) => {
+                if !self.hub_ids.contains_key(hub) {
+                    return Outcome::UnknownHub;
+                }
+                self.referrals.apply(hub, seq, side)
+            }
             Event::Profile(profile) => {
                 let profile = match profile.clone().validate() {
                     Ok(p) => p,
@@ -440,6 +452,9 @@ impl View {
                 let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("safehouses", &hub))?;
                 self.put_safe_house(h, id, &record);
             }
+            // Referrals name hubs by id, not by their number in the view: the other
+            // hub of a referral may not have been seen.
+            Record::Referral { id, sender, receiver, record } => self.referrals.put(id, sender, receiver, record),
         }
         Ok(())
     }
@@ -561,6 +576,11 @@ impl View {
         self.safe_houses.by_id(id).next().map(|d| self.safe_house_v1(d, now_ms))
     }
 
+    /// The region's referral counts: by status, and per receiving hub.
+    pub fn referral_stats(&self) -> ReferralStats {
+        self.referrals.stats()
+    }
+
     /// Every hub, by id, with its counts of live listings.
     pub fn hubs(&self) -> Vec<v1::Hub> {
         let mut hubs: Vec<v1::Hub> = self
@@ -590,6 +610,7 @@ mod tests {
     use ed25519_dalek::SigningKey;
     use kith_proto::domain::{Availability, Pay, PayPer};
     use kith_proto::envelope::{open, seal};
+    use kith_proto::referral::{ReferralSide, ReferralStatus, Role, Step, Target};
 
     const DAY: &str = "2026-11-26";
 
@@ -980,6 +1001,53 @@ mod tests {
         applied(&mut view, hub.opened(Event::SafeHouseWithdrawn { id: houses[0].id }));
         assert!(view.safe_house(houses[0].id, now).is_none());
         assert_eq!(view.counts().safe_houses, 2);
+    }
+
+    fn referral_side(id: Ulid, role: Role, other: &str, steps: &[(ReferralStatus, i64)]) -> Event {
+        Event::Referral(ReferralSide {
+            id,
+            role,
+            other: slug(other),
+            target: Target::Hub,
+            created_at_ms: 1_000,
+            steps: steps.iter().map(|&(status, at_ms)| Step { status, at_ms }).collect(),
+            sealed: Some(b"Canary Person".to_vec()),
+            erased: false,
+        })
+    }
+
+    #[test]
+    fn referrals_are_kept_as_metadata_and_restored() {
+        let mut garden = Hub::new("garden", 1);
+        let mut rainbow = Hub::new("rainbow", 2);
+        let mut view = View::new(today());
+        let mut records = vec![applied(&mut view, garden.opened(garden.profile()))];
+        let id = Ulid::new();
+        let sent = garden.opened(referral_side(id, Role::Sender, "rainbow", &[(ReferralStatus::Sent, 1_000)]));
+        // The receiving hub has no profile in the view yet: its side cannot be verified.
+        let answer = referral_side(id, Role::Receiver, "garden", &[(ReferralStatus::Accepted, 4_000)]);
+        assert!(matches!(view.apply(&rainbow.opened_at(1, answer.clone())), Outcome::UnknownHub));
+        records.push(applied(&mut view, sent.clone()));
+        records.push(applied(&mut view, rainbow.opened(rainbow.profile())));
+        records.push(applied(&mut view, rainbow.opened(answer)));
+        assert!(matches!(view.apply(&sent), Outcome::Ignored));
+        assert_eq!(view.counts().referrals, 1);
+        let stats = view.referral_stats();
+        assert_eq!(stats.by_status.into_iter().collect::<Vec<_>>(), [(ReferralStatus::Accepted, 1)]);
+        assert_eq!(stats.hubs[0].median_first_answer_ms, 3_000);
+        for r in &records {
+            assert!(!format!("{r:?}").contains("Canary"), "{r:?}");
+        }
+
+        // Hubs first, as the store gives them.
+        let mut restored = View::new(today());
+        let (hubs, others): (Vec<_>, Vec<_>) = records.into_iter().partition(|r| matches!(r, Record::Hub { .. }));
+        for r in hubs.into_iter().chain(others) {
+            restored.restore(r).unwrap();
+        }
+        assert_eq!(restored.referral_stats(), view.referral_stats());
+        assert_eq!(restored.counts(), view.counts());
+        assert!(matches!(restored.apply(&sent), Outcome::Ignored));
     }
 
     #[test]

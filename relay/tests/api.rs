@@ -8,8 +8,9 @@ use ulid::Ulid;
 
 use kith_proto::Slug;
 use kith_proto::domain::{HubProfile, Opportunity, OpportunityKind, OpportunityStatus, Pay, Sector};
+use kith_proto::referral::{ReferralStatus, Step};
 use kith_proto::v1::{self, region_client::RegionClient};
-use kith_relay::store::{EntityRecord, HubRecord, Record, Store};
+use kith_relay::store::{EntityRecord, HubRecord, Record, ReferralRecord, SideRecord, Store, TargetKind};
 use kith_relay::{Config, Relay};
 
 /// Nothing listens on port 1 of loopback: ingest keeps retrying in the background.
@@ -58,6 +59,19 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
     let o = opportunity("Bike mechanic trainee");
     let record = EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) };
     store.put(&Record::Opportunity { hub: slug("bikes"), id: o.id, record }).unwrap();
+    // A referral from the bike co-op to a hub this relay has no profile of, answered
+    // a minute after it was sent.
+    let side = |steps: &[(ReferralStatus, i64)]| SideRecord {
+        seq: 3,
+        target: TargetKind::Hub,
+        created_at_ms: 1_000,
+        steps: steps.iter().map(|&(status, at_ms)| Step { status, at_ms }).collect(),
+    };
+    let record = ReferralRecord {
+        sender: Some(side(&[(ReferralStatus::Sent, 1_000), (ReferralStatus::Withdrawn, 90_000)])),
+        receiver: Some(side(&[(ReferralStatus::Accepted, 61_000)])),
+    };
+    store.put(&Record::Referral { id: Ulid::new(), sender: slug("bikes"), receiver: slug("rest"), record }).unwrap();
     store.flush().await.unwrap();
     o
 }
@@ -92,6 +106,11 @@ async fn serves_its_stored_view_while_nats_is_down() {
 
     let stats = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
     assert_eq!((stats.applied, stats.hubs, stats.opportunities, stats.safe_houses), (0, 1, 1, 0));
+    assert_eq!(stats.referrals_by_status.into_iter().collect::<Vec<_>>(), [("withdrawn".to_owned(), 1)]);
+    let rest = &stats.referral_hubs[..];
+    assert_eq!(rest.len(), 1);
+    assert_eq!((rest[0].hub.as_str(), rest[0].received, rest[0].answered), ("rest", 1, 1));
+    assert_eq!(rest[0].median_first_answer_ms, 60_000);
 
     let channel = tonic::transport::Endpoint::from_shared(relay.url()).unwrap().connect().await.unwrap();
     let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
@@ -171,6 +190,7 @@ async fn rebuild_drops_the_stored_view() {
     // Until NATS answers, the rebuilt view is empty: it comes from the stream only.
     let stats = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
     assert_eq!((stats.hubs, stats.opportunities), (0, 0));
+    assert!(stats.referrals_by_status.is_empty() && stats.referral_hubs.is_empty());
     relay.shutdown().await.unwrap();
     assert_eq!(Store::open(dir.path()).unwrap().records().count(), 0);
 }
