@@ -65,6 +65,11 @@ impl Relay {
         self.daemon.log_path()
     }
 
+    /// Everything this relay wrote to disk: its directory and its log.
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+
     /// `http://127.0.0.1:<port>`, for `kith --relay` and gRPC clients.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
@@ -103,6 +108,13 @@ impl Relay {
     pub async fn restart(&mut self) {
         self.stop().await;
         self.start_daemon(false).await;
+    }
+
+    /// Stops the relay and starts it again on the same directory with `--rebuild`:
+    /// it must drop its stored view and replay the stream.
+    pub async fn restart_with_rebuild(&mut self) {
+        self.stop().await;
+        self.start_daemon(true).await;
     }
 
     /// Stops the relay, empties its directory, and starts it with `--rebuild`: its

@@ -278,6 +278,21 @@ async fn a_relay_rebuilt_from_an_empty_dir_serves_the_same_view() {
 }
 
 #[tokio::test]
+async fn rebuild_flag_replays_the_stream_where_a_plain_restart_does_not() {
+    let mut region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let (before, withdrawn) = populate(&region, &mut hub).await;
+    // Counters start from zero in every relay process.
+    region.relay.restart().await;
+    assert_same_view(&region.relay, &before, &withdrawn).await;
+    assert_eq!(region.relay.stats().await.applied, 0, "a plain restart serves its stored view without replaying");
+    region.relay.restart_with_rebuild().await;
+    assert_same_view(&region.relay, &before, &withdrawn).await;
+    let stats = region.relay.stats().await;
+    assert!(stats.applied >= before.len() as u64, "--rebuild replays the stream: {stats:?}");
+}
+
+#[tokio::test]
 async fn a_second_relay_of_the_region_builds_the_same_view_from_the_stream() {
     let region = Region::start().await;
     let mut hub = region.hub("peer-garden").await;
