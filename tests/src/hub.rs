@@ -2,6 +2,7 @@
 //! `kith-hub --dir DIR`, reachable by its admin gRPC API and by the CLI.
 
 use ed25519_dalek::SigningKey;
+use kith_proto::Slug;
 use kith_proto::keys::{self, HubKeys};
 use kith_proto::v1::hub_admin_client::HubAdminClient;
 use kith_proto::v1::{StatusReply, StatusRequest};
@@ -31,11 +32,15 @@ pub struct HubOptions {
     pub name: String,
     /// `heartbeat_secs` in `hub.toml`; `None` keeps what `kith init` wrote.
     pub heartbeat_secs: Option<u64>,
+    /// `referral_expiry_secs` in `hub.toml`: how long this hub, as the referring hub,
+    /// waits for an answer before it expires a referral. `None` keeps the default
+    /// (72 hours); tests of expiry set a few seconds.
+    pub referral_expiry_secs: Option<u64>,
 }
 
 impl HubOptions {
     pub fn named(name: &str) -> HubOptions {
-        HubOptions { name: name.into(), heartbeat_secs: None }
+        HubOptions { name: name.into(), heartbeat_secs: None, referral_expiry_secs: None }
     }
 }
 
@@ -83,6 +88,9 @@ impl Hub {
         if let Some(secs) = options.heartbeat_secs {
             set_hub_toml(&dir, "heartbeat_secs", toml::Value::Integer(secs as i64));
         }
+        if let Some(secs) = options.referral_expiry_secs {
+            set_hub_toml(&dir, "referral_expiry_secs", toml::Value::Integer(secs as i64));
+        }
         let token = keys::read_admin_token(&dir).expect("kith init wrote an admin token");
         let daemon = Daemon::new(format!("hub {id}"), bins::bin("kith-hub"), root.path().join("hub.log"));
         let mut hub = Hub { region: region.into(), id: id.into(), root, admin_port, token, daemon };
@@ -97,6 +105,16 @@ impl Hub {
 
     pub fn log_path(&self) -> &Path {
         self.daemon.log_path()
+    }
+
+    /// Everything this hub wrote to disk: its directory and its log.
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+
+    /// The hub id as a slug, for subjects.
+    pub fn slug(&self) -> Slug {
+        Slug::parse("hub", &self.id).expect("hub id is a slug")
     }
 
     /// `http://127.0.0.1:<admin port>`.

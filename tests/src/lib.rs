@@ -12,6 +12,10 @@
 //! - [`region`]: [`Region`], one NATS server and one relay: the usual test setup.
 //! - [`cli`]: [`kith`], the real CLI run with `--json`.
 //! - [`sample`]: sample listings written through the CLI or the admin API.
+//! - [`referral`]: referrals sent and answered through the CLI, and each hub's side
+//!   of a referral as the region's stream holds it.
+//! - [`files`]: looking for bytes in every file under a directory (where personal
+//!   data is written, and where it must never be).
 //! - [`wait`]: [`wait_until`] and [`wait_for`], which poll a condition until a
 //!   deadline instead of sleeping a fixed time.
 //! - [`bins`], [`ports`], [`process`]: where the binaries are, free ports, and the
@@ -23,10 +27,12 @@
 
 pub mod bins;
 pub mod cli;
+pub mod files;
 pub mod hub;
 pub mod nats;
 pub mod ports;
 pub mod process;
+pub mod referral;
 pub mod region;
 pub mod relay;
 pub mod sample;

@@ -55,6 +55,11 @@ impl NatsServer {
         self.daemon.log_path()
     }
 
+    /// Everything this server wrote to disk: its JetStream store and its log.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
     pub fn is_running(&mut self) -> bool {
         self.daemon.is_running()
     }

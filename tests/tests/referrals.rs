@@ -1,0 +1,544 @@
+//! Closed-loop referrals between hubs: a worker at one hub refers a person to another
+//! hub, both hubs follow the referral until it is closed, and the person's details
+//! exist only at those two hubs, only with consent, and only as long as the person
+//! wants.
+//!
+//! Each hub publishes its own side of a referral on
+//! `kith.<region>.<author>.referral.<other>.<id>`, with the person and every reason
+//! sealed to the other hub's x25519 key; the relay sees and counts metadata only.
+//! Everything here goes through the real `kith` CLI (and the admin gRPC API where the
+//! CLI has no flag, or where the gRPC status code is the point), real hubs, a real
+//! relay and a real `nats-server`.
+
+use kith_proto::referral::{SealError, open_notes};
+use kith_proto::v1::{self, IdRequest, ReferralStepRequest, SendReferralRequest};
+use kith_tests::files::{all_files, contains, files_containing};
+use kith_tests::referral::{self, CONSENT, person, send, show, statuses, stream_side, wait_for_status};
+use kith_tests::sample::{add_opportunity, add_safehouse};
+use kith_tests::{DEFAULT_TIMEOUT, Hub, HubOptions, Region, wait_for};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+use ulid::Ulid;
+
+/// The history of a referral without its times: `(status, hub)` per step.
+fn steps(referral: &Value) -> Vec<(String, String)> {
+    let history = referral["history"].as_array().unwrap_or_else(|| panic!("no history in {referral}"));
+    history
+        .iter()
+        .map(|s| {
+            (s["status"].as_str().unwrap_or_default().to_owned(), s["hub"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+/// `[(status, hub)]` from string pairs.
+fn expected_steps(steps: &[(&str, &str)]) -> Vec<(String, String)> {
+    steps.iter().map(|(s, h)| (s.to_string(), h.to_string())).collect()
+}
+
+/// A hub whose heartbeat does not come during a test, so that its sequence number
+/// changes only with what the test does.
+fn quiet(name: &str) -> HubOptions {
+    HubOptions { heartbeat_secs: Some(3600), ..HubOptions::named(name) }
+}
+
+/// Runs `kith ARGS` at `hub`, which must be refused with a one-line error that
+/// contains each of `words` (case-insensitive), and must not write anything.
+/// Returns the error.
+async fn refused(hub: &Hub, args: &[&str], words: &[&str]) -> String {
+    let before = hub.status().await.last_written_seq;
+    let out = hub.kith(args).await;
+    let what = format!("{out:?}");
+    let stderr = out.failure();
+    let line = stderr.trim();
+    assert_eq!(line.lines().count(), 1, "expected a one-line error from {what}");
+    for word in words {
+        assert!(line.to_lowercase().contains(&word.to_lowercase()), "the error does not say {word:?}: {what}");
+    }
+    assert_eq!(hub.status().await.last_written_seq, before, "a refused command wrote something: {what}");
+    line.to_owned()
+}
+
+#[tokio::test]
+async fn referrals_are_followed_to_their_end_at_both_hubs_and_counted_at_the_relay() {
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    let rainbow = region.hub("rainbow-house").await;
+    let house = add_safehouse(&rainbow, "Rainbow Crisis House", 4, &[]).await;
+    let job = add_opportunity(&rainbow, "Cafe volunteer", &["--kind", "volunteering"]).await;
+    let started = Instant::now();
+
+    // Sent: the referring hub has it in its outbox at once, with the person.
+    let sent =
+        send(&garden, &rainbow, "J. R.", &["--safehouse", &house.id, "--no-contact", "--needs", "a quiet room"]).await;
+    let at_garden = show(&garden, &sent.id).await;
+    assert_eq!(at_garden["id"], sent.id.as_str());
+    assert_eq!(at_garden["box"], "outbox");
+    assert_eq!(at_garden["from_hub"], "peer-garden");
+    assert_eq!(at_garden["to_hub"], "rainbow-house");
+    assert_eq!(at_garden["person"]["name"], "J. R.");
+    assert_eq!(at_garden["erased"], false);
+    assert!(at_garden["target"].to_string().contains(&house.id), "the target is the safe house: {at_garden}");
+
+    // Received: the receiving hub records it by itself, and the sender learns so.
+    let at_rainbow = wait_for_status(&rainbow, &sent.id, "received").await;
+    assert_eq!(at_rainbow["box"], "inbox");
+    assert_eq!(at_rainbow["from_hub"], "peer-garden");
+    assert_eq!(at_rainbow["to_hub"], "rainbow-house");
+    assert_eq!(at_rainbow["created_at"], at_garden["created_at"]);
+    assert_eq!(at_rainbow["target"], at_garden["target"]);
+    let p = &at_rainbow["person"];
+    assert_eq!(p["name"], "J. R.", "the receiving hub reads the person: {at_rainbow}");
+    assert!(p.to_string().contains("a quiet room"), "the needs arrive: {p}");
+    assert!(!p.to_string().contains("07700"), "no contact was given: {p}");
+    wait_for_status(&garden, &sent.id, "received").await;
+
+    // Accepted, then completed by the receiving hub.
+    rainbow.kith(["referral", "accept", &sent.id]).await.ok();
+    wait_for_status(&garden, &sent.id, "accepted").await;
+    rainbow.kith(["referral", "complete", &sent.id]).await.ok();
+    let at_rainbow = wait_for_status(&rainbow, &sent.id, "completed").await;
+    let at_garden = wait_for_status(&garden, &sent.id, "completed").await;
+    assert_eq!(
+        steps(&at_garden),
+        expected_steps(&[
+            ("sent", "peer-garden"),
+            ("received", "rainbow-house"),
+            ("accepted", "rainbow-house"),
+            ("completed", "rainbow-house"),
+        ])
+    );
+    assert_eq!(at_garden["history"], at_rainbow["history"], "both hubs keep the same history, times included");
+
+    // Declined: a reason is required, and the referring hub reads it.
+    let declined = send(&garden, &rainbow, "S. T.", &["--opportunity", &job.id, "--contact", "07700 900123"]).await;
+    wait_for_status(&rainbow, &declined.id, "received").await;
+    refused(&rainbow, &["referral", "decline", &declined.id], &["reason"]).await;
+    refused(&rainbow, &["referral", "decline", &declined.id, "--reason", "  "], &["reason"]).await;
+    rainbow.kith(["referral", "decline", &declined.id, "--reason", "no places until spring"]).await.ok();
+    let at_garden = wait_for_status(&garden, &declined.id, "declined").await;
+    let at_rainbow = show(&rainbow, &declined.id).await;
+    assert_eq!(statuses(&at_garden), ["sent", "received", "declined"]);
+    assert_eq!(at_garden["history"], at_rainbow["history"]);
+    assert_eq!(at_garden["history"][2]["reason"], "no places until spring", "the sender reads the reason");
+    assert!(at_garden["target"].to_string().contains(&job.id), "the target is the opportunity: {at_garden}");
+
+    // Each hub lists what it sent and what it received, by status too.
+    let outbox = garden.kith(["referral", "list", "--outbox"]).await.array();
+    let mut both = vec![sent.id.clone(), declined.id.clone()];
+    both.sort();
+    assert_eq!(referral::ids(&outbox), both);
+    assert!(garden.kith(["referral", "list", "--inbox"]).await.array().is_empty());
+    assert_eq!(referral::ids(&rainbow.kith(["referral", "list", "--inbox"]).await.array()), both);
+    assert!(rainbow.kith(["referral", "list", "--outbox"]).await.array().is_empty());
+    let completed = garden.kith(["referral", "list", "--status", "completed"]).await.array();
+    assert_eq!(referral::ids(&completed), [sent.id.as_str()]);
+    let declined_at_rainbow = rainbow.kith(["referral", "list", "--inbox", "--status", "declined"]).await.array();
+    assert_eq!(referral::ids(&declined_at_rainbow), [declined.id.as_str()]);
+
+    // The relay counts them by status, and how fast the receiving hub answered.
+    let expected: BTreeMap<String, u64> = [("completed".to_owned(), 1), ("declined".to_owned(), 1)].into();
+    let stats = wait_for("the relay counts one completed and one declined referral", DEFAULT_TIMEOUT, async || {
+        let stats = region.relay.stats().await;
+        let by_status: BTreeMap<String, u64> =
+            stats.referrals_by_status.iter().filter(|(_, n)| **n > 0).map(|(s, n)| (s.clone(), *n)).collect();
+        let answered = stats.referral_hubs.iter().any(|h| h.hub == "rainbow-house" && h.answered == 2);
+        if by_status == expected && answered { Ok(stats) } else { Err(format!("{stats:?}")) }
+    })
+    .await;
+    let rainbow_stats = stats.referral_hubs.iter().find(|h| h.hub == "rainbow-house").expect("listed");
+    assert_eq!(rainbow_stats.received, 2, "{stats:?}");
+    assert!(rainbow_stats.median_first_answer_ms > 0, "{stats:?}");
+    assert!(
+        rainbow_stats.median_first_answer_ms < started.elapsed().as_millis() as i64,
+        "the median answer took longer than the whole test: {stats:?}"
+    );
+    assert!(
+        stats.referral_hubs.iter().all(|h| h.hub != "peer-garden" || h.received == 0),
+        "peer-garden received nothing: {stats:?}"
+    );
+    let json = region.relay.kith(["region", "stats"]).await.ok();
+    assert_eq!(json["referrals_by_status"]["completed"], 1, "{json}");
+    assert_eq!(json["referrals_by_status"]["declined"], 1, "{json}");
+    let hubs = json["referral_hubs"].as_array().unwrap_or_else(|| panic!("no referral_hubs in {json}"));
+    let h = hubs.iter().find(|h| h["hub"] == "rainbow-house").unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(h["received"], 2, "{json}");
+    assert_eq!(h["answered"], 2, "{json}");
+    assert_eq!(h["median_first_answer_ms"], rainbow_stats.median_first_answer_ms, "{json}");
+}
+
+#[tokio::test]
+async fn a_hub_that_was_offline_gets_its_referrals_when_it_comes_back_and_redelivery_changes_nothing() {
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    let mut rainbow = region.hub("rainbow-house").await;
+    rainbow.stop().await;
+
+    let sent = send(&garden, &rainbow, "A. B.", &["--needs", "a bed tonight"]).await;
+    let subject = referral::side_subject(&garden, &rainbow, &sent.id);
+    wait_for("the referral is on the stream", DEFAULT_TIMEOUT, async || {
+        stream_side(&region, &garden, &rainbow, &sent.id).await
+    })
+    .await;
+    assert_eq!(show(&garden, &sent.id).await["status"], "sent");
+
+    rainbow.restart().await;
+    let at_rainbow = wait_for_status(&rainbow, &sent.id, "received").await;
+    assert_eq!(at_rainbow["person"]["name"], "A. B.");
+    wait_for_status(&garden, &sent.id, "received").await;
+
+    // The same message delivered again (published anew, so that the receiving hub's
+    // durable consumer gets it a second time) changes nothing.
+    let before = show(&rainbow, &sent.id).await;
+    let seq_before = rainbow.status().await.last_written_seq;
+    let js = region.nats.jetstream().await;
+    let original = region.stream().await.get_last_raw_message_by_subject(&subject).await.expect("on the stream");
+    let ack = js.publish(subject.clone(), original.payload.clone()).await.expect("publish").await.expect("puback");
+    let consumer = format!("inbox-{}", rainbow.id);
+    wait_for("the receiving hub has taken the redelivered message", DEFAULT_TIMEOUT, async || {
+        let info = region.stream().await.consumer_info(&consumer).await.map_err(|e| e.to_string())?;
+        if info.ack_floor.stream_sequence >= ack.sequence && info.num_ack_pending == 0 {
+            Ok(())
+        } else {
+            Err(format!("{info:?}"))
+        }
+    })
+    .await;
+    assert_eq!(show(&rainbow, &sent.id).await, before, "a redelivered referral changed the receiving hub's view");
+    assert_eq!(rainbow.status().await.last_written_seq, seq_before, "a redelivered referral was answered again");
+}
+
+#[tokio::test]
+async fn an_unanswered_referral_expires_after_the_senders_window() {
+    const WINDOW_SECS: u64 = 3;
+    let region = Region::start().await;
+    let options = HubOptions { referral_expiry_secs: Some(WINDOW_SECS), ..HubOptions::named("Peer Garden") };
+    let garden = region.hub_with("peer-garden", options).await;
+    let mut rainbow = region.hub("rainbow-house").await;
+    let cafe = region.hub("peer-cafe").await;
+    rainbow.stop().await;
+
+    // Sent first and answered at once: it never expires.
+    let answered = send(&garden, &cafe, "C. D.", &[]).await;
+    wait_for_status(&cafe, &answered.id, "received").await;
+    cafe.kith(["referral", "accept", &answered.id]).await.ok();
+    wait_for_status(&garden, &answered.id, "accepted").await;
+    // To a hub that is away: nobody answers.
+    let unanswered = send(&garden, &rainbow, "E. F.", &[]).await;
+
+    let at_garden = wait_for_status(&garden, &unanswered.id, "expired").await;
+    assert_eq!(
+        steps(&at_garden),
+        expected_steps(&[("sent", "peer-garden"), ("expired", "peer-garden")]),
+        "the referring hub expires it"
+    );
+    let mut admin = garden.admin().await;
+    let r = admin.get_referral(IdRequest { id: unanswered.id.clone() }).await.expect("get referral").into_inner();
+    let expired_at = r.history.last().expect("history").at_ms;
+    assert!(
+        expired_at - r.created_at_ms >= (WINDOW_SECS * 1000) as i64,
+        "expired before its window of {WINDOW_SECS} s: {r:?}"
+    );
+    assert_eq!(show(&garden, &answered.id).await["status"], "accepted", "an answered referral does not expire");
+    assert_eq!(show(&cafe, &answered.id).await["status"], "accepted");
+
+    // Back: the receiving hub gets the referral, already expired, and cannot answer it.
+    rainbow.restart().await;
+    let at_rainbow = wait_for_status(&rainbow, &unanswered.id, "expired").await;
+    assert_eq!(steps(&at_rainbow), steps(&at_garden));
+    assert_eq!(at_rainbow["history"], at_garden["history"]);
+    refused(&rainbow, &["referral", "accept", &unanswered.id], &["expired"]).await;
+    assert_eq!(show(&garden, &unanswered.id).await["status"], "expired");
+}
+
+#[tokio::test]
+async fn illegal_steps_are_refused_with_a_clear_error_and_change_nothing() {
+    let region = Region::start().await;
+    let garden = region.hub_with("peer-garden", quiet("Peer Garden")).await;
+    let rainbow = region.hub_with("rainbow-house", quiet("Rainbow House")).await;
+    let sent = send(&garden, &rainbow, "G. H.", &[]).await;
+    wait_for_status(&rainbow, &sent.id, "received").await;
+    let before = wait_for_status(&garden, &sent.id, "received").await;
+    let id = sent.id.as_str();
+
+    // Received: not yet accepted, and each hub takes only its own steps.
+    refused(&rainbow, &["referral", "complete", id], &["completed"]).await;
+    refused(&garden, &["referral", "accept", id], &["accepted"]).await;
+    refused(&garden, &["referral", "decline", id, "--reason", "not ours to say"], &["declined"]).await;
+    refused(&garden, &["referral", "complete", id], &["completed"]).await;
+    refused(&rainbow, &["referral", "withdraw", id], &["withdrawn"]).await;
+    let unknown = Ulid::new().to_string();
+    refused(&rainbow, &["referral", "accept", &unknown], &[&unknown]).await;
+    assert_eq!(show(&garden, id).await, before, "a refused step changed the referring hub's view");
+    assert_eq!(show(&rainbow, id).await["history"], before["history"]);
+
+    // Over gRPC the refusal is a failed precondition, naming both statuses.
+    let mut admin = rainbow.admin().await;
+    let status = admin
+        .complete_referral(ReferralStepRequest { id: id.into(), reason: String::new() })
+        .await
+        .expect_err("complete before accept");
+    assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}");
+    assert!(status.message().contains("received") && status.message().contains("completed"), "{status:?}");
+
+    // Completed: closed for everyone.
+    rainbow.kith(["referral", "accept", id]).await.ok();
+    rainbow.kith(["referral", "complete", id]).await.ok();
+    let closed = wait_for_status(&garden, id, "completed").await;
+    refused(&rainbow, &["referral", "accept", id], &["completed"]).await;
+    refused(&rainbow, &["referral", "decline", id, "--reason", "changed our mind"], &["completed"]).await;
+    refused(&rainbow, &["referral", "complete", id], &["completed"]).await;
+    refused(&garden, &["referral", "withdraw", id], &["completed"]).await;
+    assert_eq!(show(&garden, id).await, closed);
+    assert_eq!(statuses(&show(&rainbow, id).await), ["sent", "received", "accepted", "completed"]);
+}
+
+#[tokio::test]
+async fn a_referral_without_consent_or_to_an_unknown_hub_is_refused_and_nothing_is_stored() {
+    let region = Region::start().await;
+    let garden = region.hub_with("peer-garden", quiet("Peer Garden")).await;
+    let rainbow = region.hub_with("rainbow-house", quiet("Rainbow House")).await;
+    let to = ["referral", "send", "--to", "rainbow-house", "--name", "I. J."];
+
+    // The CLI: no consent, or an empty one.
+    refused(&garden, &to, &["consent"]).await;
+    refused(&garden, &[&to[..], &["--consent", ""]].concat(), &["consent"]).await;
+    refused(&garden, &[&to[..], &["--consent", "   "]].concat(), &["consent"]).await;
+    // A hub whose keys this hub cannot know: it has never been seen in the region.
+    let nowhere = ["referral", "send", "--to", "nobody-here", "--name", "I. J.", "--consent", CONSENT];
+    refused(&garden, &nowhere, &["nobody-here"]).await;
+
+    // The admin API: consent empty, or no person at all.
+    let mut admin = garden.admin().await;
+    let seq = garden.status().await.last_written_seq;
+    let request = |person: Option<v1::Person>| SendReferralRequest {
+        to_hub: "rainbow-house".into(),
+        person,
+        ..Default::default()
+    };
+    let no_consent = v1::Person { consent: String::new(), ..person("I. J.") };
+    let status = admin.send_referral(request(Some(no_consent))).await.expect_err("no consent");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("consent"), "the error names consent: {status:?}");
+    let status = admin.send_referral(request(None)).await.expect_err("no person");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("person"), "the error names the person: {status:?}");
+    assert_eq!(garden.status().await.last_written_seq, seq, "a refused referral was written");
+
+    assert!(garden.kith(["referral", "list"]).await.array().is_empty(), "a refused referral was stored");
+    // A referral with consent, sent after them all: once it has arrived, anything
+    // published before it would have too.
+    let sent = send(&garden, &rainbow, "I. J.", &[]).await;
+    wait_for_status(&rainbow, &sent.id, "received").await;
+    assert_eq!(referral::ids(&rainbow.kith(["referral", "list"]).await.array()), [sent.id.as_str()]);
+    assert_eq!(referral::ids(&garden.kith(["referral", "list"]).await.array()), [sent.id.as_str()]);
+    let consent = show(&rainbow, &sent.id).await["person"]["consent"].clone();
+    assert!(consent.to_string().contains(CONSENT), "the receiving hub sees the consent given: {consent}");
+}
+
+/// The files of `hub` other than its store: its log, configuration and keys.
+fn hub_files_outside_its_store(hub: &Hub) -> Vec<PathBuf> {
+    let store = hub.dir().join("store");
+    all_files(hub.root()).into_iter().filter(|p| !p.starts_with(&store)).collect()
+}
+
+#[tokio::test]
+async fn a_persons_details_are_never_written_outside_the_two_hubs_of_the_referral() {
+    let mut region = Region::start().await;
+    let mut garden = region.hub("peer-garden").await;
+    let mut rainbow = region.hub("rainbow-house").await;
+    let mut third = region.hub("open-door").await;
+    let canary_id = Ulid::new().to_string();
+    let canary = format!("Canary-{canary_id}");
+
+    // In every field of the person, through the admin API and through the CLI.
+    let mut admin = garden.admin().await;
+    let in_every_field = v1::Person {
+        name: canary.clone(),
+        contact: format!("ask for {canary} at the front desk"),
+        needs: format!("{canary} needs a quiet room"),
+        notes: format!("{canary} prefers afternoons"),
+        ..person("")
+    };
+    let by_api = admin
+        .send_referral(SendReferralRequest {
+            to_hub: rainbow.id.clone(),
+            person: Some(in_every_field),
+            ..Default::default()
+        })
+        .await
+        .expect("send referral")
+        .into_inner();
+    let contact = format!("{canary}@example.org");
+    let needs = format!("{canary} needs work");
+    let by_cli = send(&garden, &rainbow, &canary, &["--contact", &contact, "--needs", &needs]).await;
+
+    // The receiving hub reads the person (so the canary did travel), and answers
+    // with reasons that name them too.
+    let at_rainbow = wait_for_status(&rainbow, &by_api.id, "received").await;
+    assert_eq!(at_rainbow["person"]["name"], canary.as_str(), "{at_rainbow}");
+    let person_json = at_rainbow["person"].to_string();
+    for field in ["front desk", "quiet room", "afternoons"] {
+        assert!(person_json.contains(field), "{field:?} did not arrive: {person_json}");
+    }
+    wait_for_status(&rainbow, &by_cli.id, "received").await;
+    let mut rainbow_admin = rainbow.admin().await;
+    let reason = format!("{canary} can come on Monday");
+    rainbow_admin.accept_referral(ReferralStepRequest { id: by_api.id.clone(), reason }).await.expect("accept");
+    let reason = format!("{canary} is better served by the Open Door");
+    rainbow.kith(["referral", "decline", &by_cli.id, "--reason", &reason]).await.ok();
+    let declined = wait_for_status(&garden, &by_cli.id, "declined").await;
+    assert_eq!(declined["history"][2]["reason"], reason.as_str(), "the referring hub reads the reason");
+    wait_for_status(&garden, &by_api.id, "accepted").await;
+    // The relay has taken in every message of both referrals.
+    wait_for("the relay counts both answers", DEFAULT_TIMEOUT, async || {
+        let stats = region.relay.stats().await;
+        let answered = stats.referral_hubs.iter().any(|h| h.hub == "rainbow-house" && h.answered == 2);
+        if answered { Ok(()) } else { Err(format!("{stats:?}")) }
+    })
+    .await;
+
+    // Everything stopped gracefully, so that everything each process meant to write
+    // is on disk.
+    garden.stop().await;
+    rainbow.stop().await;
+    third.stop().await;
+    region.relay.stop().await;
+    region.nats.stop().await;
+
+    // The search does read the stream's messages: the referrals' ids (in their
+    // subjects) are in JetStream's store.
+    assert!(
+        !files_containing(&region.nats.store_dir(), by_api.id.as_bytes()).is_empty(),
+        "the referral's subject is not in the JetStream store: the search below would prove nothing"
+    );
+    // The canary, as written or in lower case, is in no file of the relay, of the NATS
+    // server, of the third hub, nor in any log or other file of the two hubs outside
+    // their stores.
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    for (whose, root) in [
+        ("relay", region.relay.root()),
+        ("nats-server", region.nats.root()),
+        ("hub open-door, not part of the referral", third.root()),
+    ] {
+        files.extend(all_files(root).into_iter().map(|p| (whose.to_owned(), p)));
+    }
+    for hub in [&garden, &rainbow] {
+        files.extend(hub_files_outside_its_store(hub).into_iter().map(|p| (format!("hub {}", hub.id), p)));
+    }
+    assert!(files.iter().any(|(_, p)| p == garden.log_path()), "the hub's log is searched");
+    assert!(files.iter().any(|(_, p)| p == region.relay.log_path()), "the relay's log is searched");
+    assert!(files.iter().any(|(_, p)| p == region.nats.log_path()), "the NATS log is searched");
+    let needles = [canary_id.clone(), canary_id.to_lowercase()];
+    let mut leaks = Vec::new();
+    for (whose, path) in &files {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        if needles.iter().any(|n| contains(&bytes, n.as_bytes())) {
+            leaks.push(format!("{whose}: {}", path.display()));
+        }
+    }
+    assert!(leaks.is_empty(), "the person's details were written outside the two hubs' stores: {leaks:#?}");
+}
+
+#[tokio::test]
+async fn a_third_hub_can_neither_list_nor_open_a_referral_not_addressed_to_it() {
+    // Here the seal is what keeps a third hub out. That its NATS user cannot even
+    // subscribe to another hub's inbox needs per-hub NATS credentials, which are not
+    // part of this test: every hub here connects to the test server without them.
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    let rainbow = region.hub("rainbow-house").await;
+    let third = region.hub("open-door").await;
+
+    let to_rainbow = send(&garden, &rainbow, "K. L.", &["--needs", "somewhere safe tonight"]).await;
+    wait_for_status(&rainbow, &to_rainbow.id, "received").await;
+    rainbow.kith(["referral", "decline", &to_rainbow.id, "--reason", "full tonight"]).await.ok();
+    wait_for_status(&garden, &to_rainbow.id, "declined").await;
+    // Sent after it, to the third hub: once that has arrived, the first one would
+    // have too, if the third hub could see it.
+    let to_third = send(&garden, &third, "M. N.", &[]).await;
+    wait_for_status(&third, &to_third.id, "received").await;
+    assert_eq!(referral::ids(&third.kith(["referral", "list"]).await.array()), [to_third.id.as_str()]);
+    refused(&third, &["referral", "show", &to_rainbow.id], &[&to_rainbow.id]).await;
+
+    // The person, as the stream carries them: sealed to the receiving hub's key alone.
+    let sender_side = stream_side(&region, &garden, &rainbow, &to_rainbow.id).await.expect("the sender's side");
+    let sealed = sender_side.sealed.expect("the sender's side carries the person, sealed");
+    assert!(!contains(&sealed, b"K. L.") && !contains(&sealed, b"somewhere safe"), "the person is in plaintext");
+    let third_keys = third.keys();
+    assert!(matches!(open_notes(&sealed, &third_keys.boxing), Err(SealError::Open)), "the third hub opened it");
+    assert!(open_notes(&sealed, &garden.keys().boxing).is_err(), "sealed to the receiver, not to the sender");
+    let notes = open_notes(&sealed, &rainbow.keys().boxing).expect("the receiving hub opens it");
+    let p = notes.person.expect("the person");
+    assert_eq!(p.name, "K. L.");
+    assert_eq!(p.needs, "somewhere safe tonight");
+
+    // The receiving hub's reason, sealed to the referring hub's key alone.
+    let receiver_side = stream_side(&region, &rainbow, &garden, &to_rainbow.id).await.expect("the receiver's side");
+    let sealed = receiver_side.sealed.expect("the receiver's side carries its reason, sealed");
+    assert!(!contains(&sealed, b"full tonight"), "the reason is in plaintext");
+    assert!(matches!(open_notes(&sealed, &third_keys.boxing), Err(SealError::Open)), "the third hub opened it");
+    let notes = open_notes(&sealed, &garden.keys().boxing).expect("the referring hub opens it");
+    assert!(notes.reasons.iter().any(|r| r == "full tonight"), "{notes:?}");
+}
+
+#[tokio::test]
+async fn erasing_a_referral_removes_the_person_at_both_hubs_and_keeps_the_anonymous_history() {
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    let rainbow = region.hub("rainbow-house").await;
+
+    // Erased at the referring hub, where the person asked.
+    let a = send(&garden, &rainbow, "O. P.", &["--needs", "a bed"]).await;
+    wait_for_status(&rainbow, &a.id, "received").await;
+    rainbow.kith(["referral", "accept", &a.id]).await.ok();
+    wait_for_status(&garden, &a.id, "accepted").await;
+    garden.kith(["referral", "erase", &a.id]).await.ok();
+    let at_garden = show(&garden, &a.id).await;
+    assert!(at_garden["person"].is_null(), "erased here at once: {at_garden}");
+    assert_eq!(at_garden["erased"], true);
+    assert_eq!(at_garden["status"], "accepted");
+    let anonymous =
+        expected_steps(&[("sent", "peer-garden"), ("received", "rainbow-house"), ("accepted", "rainbow-house")]);
+    assert_eq!(steps(&at_garden), anonymous, "the history stays");
+    let at_rainbow = wait_for("the receiving hub erases its copy", DEFAULT_TIMEOUT, async || {
+        let r = show(&rainbow, &a.id).await;
+        if r["erased"] == true && r["person"].is_null() { Ok(r) } else { Err(r) }
+    })
+    .await;
+    assert_eq!(steps(&at_rainbow), anonymous, "the history stays");
+    let side = wait_for("the stream no longer carries the person", DEFAULT_TIMEOUT, async || {
+        let side = stream_side(&region, &garden, &rainbow, &a.id).await?;
+        if side.erased && side.sealed.is_none() { Ok(side) } else { Err(format!("{side:?}")) }
+    })
+    .await;
+    assert_eq!(side.steps.len(), 1, "the referring hub's steps stay: {side:?}");
+    // The referral goes on without the person.
+    rainbow.kith(["referral", "complete", &a.id]).await.ok();
+    let at_garden = wait_for_status(&garden, &a.id, "completed").await;
+    assert!(at_garden["person"].is_null(), "{at_garden}");
+    assert_eq!(statuses(&at_garden), ["sent", "received", "accepted", "completed"]);
+
+    // Erased at the receiving hub.
+    let b = send(&garden, &rainbow, "Q. R.", &["--needs", "a job"]).await;
+    wait_for_status(&rainbow, &b.id, "received").await;
+    rainbow.kith(["referral", "erase", &b.id]).await.ok();
+    let at_rainbow = show(&rainbow, &b.id).await;
+    assert!(at_rainbow["person"].is_null(), "erased here at once: {at_rainbow}");
+    assert_eq!(at_rainbow["erased"], true);
+    let at_garden = wait_for("the referring hub erases its copy", DEFAULT_TIMEOUT, async || {
+        let r = show(&garden, &b.id).await;
+        if r["erased"] == true && r["person"].is_null() { Ok(r) } else { Err(r) }
+    })
+    .await;
+    assert_eq!(steps(&at_garden), expected_steps(&[("sent", "peer-garden"), ("received", "rainbow-house")]));
+    assert_eq!(steps(&at_rainbow), steps(&at_garden));
+    let side = wait_for("the receiving hub's side says it erased the person", DEFAULT_TIMEOUT, async || {
+        let side = stream_side(&region, &rainbow, &garden, &b.id).await?;
+        if side.erased && side.sealed.is_none() { Ok(side) } else { Err(format!("{side:?}")) }
+    })
+    .await;
+    assert!(!side.steps.is_empty(), "{side:?}");
+}
