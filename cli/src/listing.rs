@@ -163,6 +163,21 @@ pub struct StatsJson {
     pub hubs: u64,
     pub opportunities: u64,
     pub safe_houses: u64,
+    /// Referrals in the region by current status (the relay sees metadata only).
+    pub referrals_by_status: BTreeMap<String, u64>,
+    /// Per receiving hub, by hub id.
+    pub referral_hubs: Vec<HubReferralsJson>,
+}
+
+/// How one hub answers the referrals sent to it, in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubReferralsJson {
+    pub hub: String,
+    pub received: u64,
+    /// Accepted or declined.
+    pub answered: u64,
+    /// Median time from sending to the first answer; 0 when none is answered.
+    pub median_first_answer_ms: i64,
 }
 
 impl From<&v1::Stats> for StatsJson {
@@ -174,6 +189,17 @@ impl From<&v1::Stats> for StatsJson {
             hubs: s.hubs,
             opportunities: s.opportunities,
             safe_houses: s.safe_houses,
+            referrals_by_status: s.referrals_by_status.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            referral_hubs: s
+                .referral_hubs
+                .iter()
+                .map(|h| HubReferralsJson {
+                    hub: h.hub.clone(),
+                    received: h.received,
+                    answered: h.answered,
+                    median_first_answer_ms: h.median_first_answer_ms,
+                })
+                .collect(),
         }
     }
 }
@@ -427,6 +453,25 @@ mod tests {
         );
         assert!(lines[1].ends_with("women  6     unknown"), "{t}");
         assert!(lines[2].ends_with("unknown"), "{t}");
+    }
+
+    #[test]
+    fn stats_json_carries_referral_counts() {
+        let mut s = v1::Stats { applied: 3, ..Default::default() };
+        s.referrals_by_status.insert("accepted".into(), 2);
+        s.referral_hubs.push(v1::HubReferralStats {
+            hub: "rainbow-house".into(),
+            received: 2,
+            answered: 2,
+            median_first_answer_ms: 60_000,
+        });
+        let v = serde_json::to_value(StatsJson::from(&s)).unwrap();
+        assert_eq!(v["applied"], 3);
+        assert_eq!(v["referrals_by_status"], json!({"accepted": 2}));
+        assert_eq!(
+            v["referral_hubs"],
+            json!([{"hub": "rainbow-house", "received": 2, "answered": 2, "median_first_answer_ms": 60_000}])
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! - `main.rs` (this file): the global flags, parsing, and turning any failure into
 //!   one line on stderr with exit code 1.
 //! - [`cmd`]: one module per command family (`init`, `status`, `opportunity`,
-//!   `safehouse`, `region`); each checks its input locally, calls one API and prints.
+//!   `safehouse`, `referral`, `region`); each checks its input locally, calls one
+//!   API and prints.
 //! - [`connect`]: finding and reaching the hub's admin API and the relay, and the
 //!   error messages for when they cannot be reached or refuse a call.
 //! - [`listing`]: the JSON shapes and table rows of opportunities, safe houses, hubs.

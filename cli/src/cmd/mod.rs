@@ -13,6 +13,7 @@ use kith_proto::v1::WriteReply;
 
 pub mod init;
 pub mod opportunity;
+pub mod referral;
 pub mod region;
 pub mod safehouse;
 pub mod status;
@@ -43,6 +44,9 @@ pub enum Command {
     /// Manage this hub's safe houses and their availability.
     #[command(subcommand, alias = "safe-house")]
     Safehouse(safehouse::Command),
+    /// Refer a person to another hub, with their consent, and follow the referral.
+    #[command(subcommand)]
+    Referral(referral::Command),
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand)]
     Region(region::Command),
@@ -54,6 +58,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Status => status::run(globals).await,
         Command::Opportunity(c) => opportunity::run(globals, c).await,
         Command::Safehouse(c) => safehouse::run(globals, c).await,
+        Command::Referral(c) => referral::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
     }
 }

@@ -2,12 +2,14 @@
 //! relay holds no personal data.
 
 use clap::Subcommand;
+use std::time::Duration;
 
 use super::Globals;
 use crate::connect;
 use crate::listing::{self, HubJson, OpportunityJson, SafeHouseJson, Scope, StatsJson};
 use crate::output::{self, Fields, Table};
 use kith_proto::domain::{ForTag, OpportunityKind, Sector};
+use kith_proto::referral::ReferralStatus;
 use kith_proto::v1::{self, GetRequest, ListHubsRequest, StatsRequest};
 use kith_proto::validate::{self, ValidationError};
 
@@ -19,7 +21,8 @@ pub enum Command {
     Safehouses(SafehousesArgs),
     /// List the region's hubs, when each was last seen and what it publishes.
     Hubs,
-    /// The relay's counters: events applied, ignored, rejected by reason.
+    /// The relay's counters (events applied, ignored, rejected by reason), and the
+    /// region's referrals: by status, and how fast each hub answers those sent to it.
     Stats,
     /// Show every field of one opportunity, including how to apply.
     Opportunity {
@@ -200,6 +203,8 @@ fn render_stats(s: &v1::Stats) -> String {
         .add("events ignored", format!("{} (already seen: redelivery is harmless)", s.ignored));
     let total: u64 = s.rejected.values().sum();
     f.add("events rejected", total.to_string());
+    let referrals: u64 = s.referrals_by_status.values().sum();
+    f.add("referrals", referrals.to_string());
     let mut out = f.render();
     if total > 0 {
         let mut reasons: Vec<(&String, &u64)> = s.rejected.iter().filter(|(_, n)| **n > 0).collect();
@@ -211,7 +216,47 @@ fn render_stats(s: &v1::Stats) -> String {
         out.push_str("\n\n");
         out.push_str(&t.render(""));
     }
+    if referrals > 0 {
+        out.push_str("\n\n");
+        out.push_str(&render_referral_stats(s));
+    }
     out
+}
+
+/// Referral counts by status, then per receiving hub how fast it answers.
+fn render_referral_stats(s: &v1::Stats) -> String {
+    // In the order of the lifecycle, then any status this build does not know.
+    let order = |status: &str| ReferralStatus::parse("status", status).map_or(usize::MAX, |s| s as usize);
+    let mut by_status: Vec<(&String, &u64)> = s.referrals_by_status.iter().filter(|(_, n)| **n > 0).collect();
+    by_status.sort_by_key(|(status, _)| (order(status), status.as_str()));
+    let mut t = Table::new(&["REFERRAL STATUS", "REFERRALS"]);
+    for (status, n) in by_status {
+        t.row(vec![status.clone(), n.to_string()]);
+    }
+    let mut hubs = Table::new(&["RECEIVING HUB", "RECEIVED", "ANSWERED", "MEDIAN TIME TO FIRST ANSWER"]);
+    for h in &s.referral_hubs {
+        hubs.row(vec![
+            h.hub.clone(),
+            h.received.to_string(),
+            h.answered.to_string(),
+            answer_time(h.median_first_answer_ms, h.answered),
+        ]);
+    }
+    format!("{}\n\n{}", t.render(""), hubs.render(""))
+}
+
+/// A time to first answer as a person reads it: `1m 30s`, `2h 5m`; `-` for none.
+pub fn answer_time(ms: i64, answered: u64) -> String {
+    if answered == 0 {
+        return "-".to_owned();
+    }
+    let secs = (ms.max(0) / 1000) as u64;
+    let rounded = match secs {
+        0..3600 => secs,
+        3600..86_400 => secs / 60 * 60,
+        _ => secs / 3600 * 3600,
+    };
+    humantime::format_duration(Duration::from_secs(rounded)).to_string()
 }
 
 #[cfg(test)]
@@ -262,6 +307,40 @@ mod tests {
         let Command::Safehouses(a) = parse(&["safehouses", "--for", "women", "--available"]) else { panic!() };
         let r = safehouses_request(a).unwrap();
         assert_eq!((r.for_tag.as_str(), r.available_now), ("women", true));
+    }
+
+    #[test]
+    fn answer_times_read_like_durations() {
+        assert_eq!(answer_time(0, 0), "-");
+        assert_eq!(answer_time(0, 1), "0s");
+        assert_eq!(answer_time(90_500, 2), "1m 30s");
+        assert_eq!(answer_time(7_530_000, 1), "2h 5m");
+        assert_eq!(answer_time(2 * 86_400_000 + 3_700_000, 1), "2days 1h");
+    }
+
+    #[test]
+    fn stats_show_referrals_by_status_and_per_receiving_hub() {
+        let mut s = v1::Stats::default();
+        assert!(render_stats(&s).ends_with("referrals        0"), "{}", render_stats(&s));
+        assert!(!render_stats(&s).contains("REFERRAL STATUS"));
+        s.referrals_by_status.insert("completed".into(), 1);
+        s.referrals_by_status.insert("sent".into(), 2);
+        s.referrals_by_status.insert("accepted".into(), 3);
+        s.referral_hubs.push(v1::HubReferralStats {
+            hub: "rainbow-house".into(),
+            received: 6,
+            answered: 4,
+            median_first_answer_ms: 5_400_000,
+        });
+        s.referral_hubs.push(v1::HubReferralStats { hub: "zine-club".into(), received: 0, ..Default::default() });
+        let t = render_stats(&s);
+        let statuses: Vec<&str> =
+            t.lines().skip_while(|l| !l.starts_with("REFERRAL STATUS")).skip(1).take_while(|l| !l.is_empty()).collect();
+        assert_eq!(statuses, ["sent             2", "accepted         3", "completed        1"], "{t}");
+        assert!(t.contains("referrals        6"), "{t}");
+        assert!(t.contains("RECEIVING HUB  RECEIVED  ANSWERED  MEDIAN TIME TO FIRST ANSWER"), "{t}");
+        assert!(t.contains("rainbow-house  6         4         1h 30m"), "{t}");
+        assert!(t.contains("zine-club      0         0         -"), "{t}");
     }
 
     #[test]

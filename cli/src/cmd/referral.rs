@@ -1,0 +1,612 @@
+//! `kith referral …`: referring a person to another hub, with their consent, and
+//! following the referral until it is closed.
+//!
+//! The person's details go from this hub to the other one only, sealed to its key;
+//! the region's relay sees who referred to whom and where each referral stands, never
+//! who the person is. `send` refuses to run without a consent statement, and checks
+//! the person's details with the hub's own validation before anything is sent.
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{Globals, print_write};
+use crate::connect;
+use crate::output::{self, Fields, Table};
+use kith_proto::convert::parse_id;
+use kith_proto::referral::{self, Consent, Contact, Person, ReferralStatus};
+use kith_proto::v1::{self, IdRequest, ListReferralsRequest, ReferralStepRequest, SendReferralRequest};
+use kith_proto::{Slug, ValidationError};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Refer a person to another hub, to one of its safe houses or opportunities or
+    /// to the hub in general. Needs the person's consent.
+    Send(SendArgs),
+    /// List this hub's referrals: those it sent (outbox) and those sent to it (inbox).
+    List(ListArgs),
+    /// Show every field of one referral, the person's details and its history.
+    Show {
+        /// The referral's id.
+        id: String,
+    },
+    /// Accept a referral sent to this hub.
+    Accept(StepArgs),
+    /// Decline a referral sent to this hub, saying why.
+    Decline(DeclineArgs),
+    /// Close an accepted referral sent to this hub: the person got what they were referred for.
+    Complete(StepArgs),
+    /// Withdraw a referral this hub sent, at any time before it is completed.
+    Withdraw(StepArgs),
+    /// Erase the person's details at this hub and ask the other hub to erase them
+    /// too. The history, without personal details, stays.
+    Erase {
+        /// The referral's id.
+        id: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// The hub to refer the person to (its hub id).
+    #[arg(long, value_name = "HUB")]
+    to: String,
+    /// Refer to this safe house of that hub.
+    #[arg(long, alias = "safe-house", value_name = "ID", conflicts_with = "opportunity")]
+    safehouse: Option<String>,
+    /// Refer to this opportunity of that hub.
+    #[arg(long, value_name = "ID")]
+    opportunity: Option<String>,
+    /// The person's name, or their initials.
+    #[arg(long)]
+    name: String,
+    /// How the receiving hub can contact the person.
+    #[arg(long, conflicts_with = "no_contact")]
+    contact: Option<String>,
+    /// The person does not want to be contacted by the receiving hub: this hub stays
+    /// the go-between.
+    #[arg(long)]
+    no_contact: bool,
+    /// What the person needs (at most 2000 characters).
+    #[arg(long)]
+    needs: Option<String>,
+    /// Anything else the receiving hub should know (at most 2000 characters).
+    #[arg(long)]
+    notes: Option<String>,
+    /// The consent the person gave: how, when, recorded by whom and to what, e.g.
+    /// "verbal, 2026-11-26, recorded by duty worker". No referral is sent without it.
+    #[arg(long)]
+    consent: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only referrals sent to this hub.
+    #[arg(long, conflicts_with = "outbox")]
+    inbox: bool,
+    /// Only referrals this hub sent.
+    #[arg(long)]
+    outbox: bool,
+    /// Only referrals with this status: sent, received, accepted, declined,
+    /// completed, withdrawn, expired.
+    #[arg(long)]
+    status: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StepArgs {
+    /// The referral's id.
+    id: String,
+    /// Why, for the other hub (sealed to it; the region never sees it).
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DeclineArgs {
+    /// The referral's id.
+    id: String,
+    /// Why the referral is declined, for the referring hub (sealed to it).
+    #[arg(long)]
+    reason: String,
+}
+
+pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Send(args) => {
+            let request = send_request(args)?;
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let reply = admin.client.send_referral(request).await.map_err(|s| admin.error(s))?.into_inner();
+            print_write(globals, "sent referral", &reply)
+        }
+        Command::List(args) => {
+            let request = list_request(&args)?;
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let list = admin.client.list_referrals(request).await.map_err(|s| admin.error(s))?.into_inner();
+            let json: Vec<ReferralJson> = list.items.iter().map(ReferralJson::from).collect();
+            output::either(globals.json, &json, || referral_table(&list.items).render("no referrals"))
+        }
+        Command::Show { id } => {
+            let id = parse_id("id", &id)?.to_string();
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let r = admin.client.get_referral(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
+            output::either(globals.json, &ReferralJson::from(&r), || referral_detail(&r))
+        }
+        Command::Accept(a) => step(globals, ReferralStatus::Accepted, &a.id, a.reason.as_deref()).await,
+        Command::Decline(a) => step(globals, ReferralStatus::Declined, &a.id, Some(&a.reason)).await,
+        Command::Complete(a) => step(globals, ReferralStatus::Completed, &a.id, a.reason.as_deref()).await,
+        Command::Withdraw(a) => step(globals, ReferralStatus::Withdrawn, &a.id, a.reason.as_deref()).await,
+        Command::Erase { id } => {
+            let id = parse_id("id", &id)?.to_string();
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let reply = admin.client.erase_referral(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
+            print_write(globals, "erased the person's details of referral", &reply)
+        }
+    }
+}
+
+/// Takes one step of a referral's lifecycle at this hub.
+async fn step(globals: &Globals, status: ReferralStatus, id: &str, reason: Option<&str>) -> anyhow::Result<()> {
+    let request = step_request(status, id, reason)?;
+    let mut admin = connect::admin(globals.hub_dir()).await?;
+    let call = match status {
+        ReferralStatus::Accepted => admin.client.accept_referral(request).await,
+        ReferralStatus::Declined => admin.client.decline_referral(request).await,
+        ReferralStatus::Completed => admin.client.complete_referral(request).await,
+        _ => admin.client.withdraw_referral(request).await,
+    };
+    let reply = call.map_err(|s| admin.error(s))?.into_inner();
+    print_write(globals, &format!("{status} referral"), &reply)
+}
+
+/// The send request, with the person's details checked as the hub checks them.
+fn send_request(a: SendArgs) -> anyhow::Result<SendReferralRequest> {
+    let to = Slug::parse("to", a.to.trim())?;
+    let safe_house_id = a.safehouse.map(|id| parse_id("safehouse", &id)).transpose()?;
+    let opportunity_id = a.opportunity.map(|id| parse_id("opportunity", &id)).transpose()?;
+    let contact = match (a.contact, a.no_contact) {
+        (Some(c), false) => Contact::Given(c),
+        (None, true) => Contact::DoNotContact,
+        (None, false) => return Err(ValidationError::new("contact", "give --contact or --no-contact").into()),
+        (Some(_), true) => {
+            return Err(ValidationError::new("contact", "give --contact or --no-contact, not both").into());
+        }
+    };
+    let person = Person {
+        name: a.name,
+        contact,
+        needs: a.needs.unwrap_or_default(),
+        notes: a.notes.unwrap_or_default(),
+        // The hub records when consent was given to it.
+        consent: Consent { statement: a.consent, recorded_at_ms: 0 },
+    }
+    .validate()?;
+    let (contact, no_contact) = match person.contact {
+        Contact::Given(c) => (c, false),
+        Contact::DoNotContact => (String::new(), true),
+    };
+    Ok(SendReferralRequest {
+        to_hub: to.to_string(),
+        safe_house_id: safe_house_id.map(|id| id.to_string()).unwrap_or_default(),
+        opportunity_id: opportunity_id.map(|id| id.to_string()).unwrap_or_default(),
+        person: Some(v1::Person {
+            name: person.name,
+            contact,
+            no_contact,
+            needs: person.needs,
+            notes: person.notes,
+            consent: person.consent.statement,
+            consent_recorded_at_ms: 0,
+        }),
+    })
+}
+
+fn list_request(a: &ListArgs) -> Result<ListReferralsRequest, ValidationError> {
+    let status = a.status.as_deref().map(|s| ReferralStatus::parse("status", s)).transpose()?;
+    let r#box = match (a.inbox, a.outbox) {
+        (true, _) => "inbox",
+        (_, true) => "outbox",
+        _ => "",
+    };
+    Ok(ListReferralsRequest {
+        r#box: r#box.to_owned(),
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+    })
+}
+
+fn step_request(
+    status: ReferralStatus,
+    id: &str,
+    reason: Option<&str>,
+) -> Result<ReferralStepRequest, ValidationError> {
+    let id = parse_id("id", id)?.to_string();
+    let reason = referral::reason(status, reason.unwrap_or_default())?;
+    Ok(ReferralStepRequest { id, reason })
+}
+
+/// A referral in `--json` output, as this hub sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferralJson {
+    pub id: String,
+    pub from_hub: String,
+    pub to_hub: String,
+    /// `outbox` when this hub sent it, `inbox` when it was sent to this hub.
+    #[serde(rename = "box")]
+    pub box_: String,
+    pub target: TargetJson,
+    pub created_at: Option<String>,
+    pub status: String,
+    /// Every step, oldest first, from both hubs.
+    pub history: Vec<StepJson>,
+    /// `null` once erased, or before the details have arrived.
+    pub person: Option<PersonJson>,
+    pub erased: bool,
+    /// When the receiving hub must have answered before the referral expires.
+    pub answer_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetJson {
+    /// `hub`, `safehouse` or `opportunity`.
+    pub kind: String,
+    /// The listing's id; `null` for the hub in general.
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepJson {
+    pub status: String,
+    pub at: Option<String>,
+    /// The hub that took the step.
+    pub hub: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonJson {
+    pub name: String,
+    /// `null` when the person is not to be contacted (`no_contact`).
+    pub contact: Option<String>,
+    pub no_contact: bool,
+    pub needs: String,
+    pub notes: String,
+    pub consent: String,
+    pub consent_recorded_at: Option<String>,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+impl From<&v1::Referral> for ReferralJson {
+    fn from(r: &v1::Referral) -> Self {
+        ReferralJson {
+            id: r.id.clone(),
+            from_hub: r.from_hub.clone(),
+            to_hub: r.to_hub.clone(),
+            box_: r.r#box.clone(),
+            target: TargetJson { kind: r.target_kind.clone(), id: non_empty(&r.target_id) },
+            created_at: output::instant(r.created_at_ms),
+            status: r.status.clone(),
+            history: r
+                .history
+                .iter()
+                .map(|s| StepJson {
+                    status: s.status.clone(),
+                    at: output::instant(s.at_ms),
+                    hub: s.hub.clone(),
+                    reason: non_empty(&s.reason),
+                })
+                .collect(),
+            person: r.person.as_ref().map(|p| PersonJson {
+                name: p.name.clone(),
+                contact: if p.no_contact { None } else { non_empty(&p.contact) },
+                no_contact: p.no_contact,
+                needs: p.needs.clone(),
+                notes: p.notes.clone(),
+                consent: p.consent.clone(),
+                consent_recorded_at: output::instant(p.consent_recorded_at_ms),
+            }),
+            erased: r.erased,
+            answer_by: output::instant(r.answer_by_ms),
+        }
+    }
+}
+
+/// The hub at the other end, seen from this one.
+fn other_hub(r: &v1::Referral) -> &str {
+    if r.r#box == "inbox" { &r.from_hub } else { &r.to_hub }
+}
+
+/// `hub`, or `safehouse 01J…`.
+fn target_text(r: &v1::Referral) -> String {
+    if r.target_id.is_empty() { r.target_kind.clone() } else { format!("{} {}", r.target_kind, r.target_id) }
+}
+
+fn status_text(status: &str) -> &str {
+    if status.is_empty() { "unknown" } else { status }
+}
+
+pub fn referral_table(items: &[v1::Referral]) -> Table {
+    let mut t = Table::new(&["ID", "BOX", "OTHER HUB", "TARGET", "STATUS", "CREATED"]);
+    for r in items {
+        t.row(vec![
+            r.id.clone(),
+            r.r#box.clone(),
+            other_hub(r).to_owned(),
+            target_text(r),
+            status_text(&r.status).to_owned(),
+            output::instant(r.created_at_ms).unwrap_or_default(),
+        ]);
+    }
+    t
+}
+
+/// Every field of one referral and its history, for `show`.
+pub fn referral_detail(r: &v1::Referral) -> String {
+    let direction = match r.r#box.as_str() {
+        "inbox" => "inbox (sent to this hub)",
+        "outbox" => "outbox (sent by this hub)",
+        other => other,
+    };
+    let mut f = Fields::new();
+    f.add("id", &r.id)
+        .add("box", direction)
+        .add("from", &r.from_hub)
+        .add("to", &r.to_hub)
+        .add("target", target_text(r))
+        .add("status", status_text(&r.status))
+        .add("created", output::instant(r.created_at_ms).unwrap_or_default());
+    if matches!(r.status.as_str(), "sent" | "received") {
+        f.add("answer by", output::instant(r.answer_by_ms).unwrap_or_default());
+    }
+    match &r.person {
+        Some(p) => {
+            let contact = if p.no_contact {
+                format!("do not contact the person; go through {}", r.from_hub)
+            } else {
+                p.contact.clone()
+            };
+            f.add("name", &p.name)
+                .add("contact", contact)
+                .add("needs", &p.needs)
+                .add("notes", &p.notes)
+                .add("consent", &p.consent)
+                .add("consent recorded", output::instant(p.consent_recorded_at_ms).unwrap_or_default());
+        }
+        None if r.erased => {
+            f.add("person", "erased at the person's request");
+        }
+        None => {
+            f.add("person", "not here yet");
+        }
+    }
+    let mut history = Table::new(&["AT", "STATUS", "HUB", "REASON"]);
+    for s in &r.history {
+        history.row(vec![
+            output::instant(s.at_ms).unwrap_or_default(),
+            s.status.clone(),
+            s.hub.clone(),
+            s.reason.clone(),
+        ]);
+    }
+    format!("{}\n\n{}", f.render(), history.render("no history yet"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use serde_json::json;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("referral").chain(args.iter().copied())).map(|c| c.command)
+    }
+
+    const ID: &str = "01JDQ4Z7M3V5X8K2N6P9R1S3T5";
+    const CONSENT: &str = "verbal, 2026-11-26, recorded by duty worker";
+
+    fn send(extra: &[&str]) -> anyhow::Result<SendReferralRequest> {
+        let mut args = vec!["send", "--to", "rainbow-house", "--name", "A. Person", "--consent", CONSENT];
+        args.extend(extra);
+        let Command::Send(a) = parse(&args)? else { panic!("not send") };
+        send_request(a)
+    }
+
+    #[test]
+    fn send_flags_become_the_request() {
+        let r = send(&["--safehouse", ID, "--contact", " 07700 900123 ", "--needs", "a quiet room"]).unwrap();
+        assert_eq!(r.to_hub, "rainbow-house");
+        assert_eq!((r.safe_house_id.as_str(), r.opportunity_id.as_str()), (ID, ""));
+        let p = r.person.unwrap();
+        assert_eq!((p.name.as_str(), p.contact.as_str(), p.no_contact), ("A. Person", "07700 900123", false));
+        assert_eq!((p.needs.as_str(), p.notes.as_str(), p.consent.as_str()), ("a quiet room", "", CONSENT));
+
+        let r = send(&["--opportunity", ID, "--no-contact", "--notes", "call the duty worker"]).unwrap();
+        assert_eq!((r.safe_house_id.as_str(), r.opportunity_id.as_str()), ("", ID));
+        let p = r.person.unwrap();
+        assert_eq!((p.contact.as_str(), p.no_contact, p.notes.as_str()), ("", true, "call the duty worker"));
+
+        // Neither target: the hub in general.
+        let r = send(&["--no-contact"]).unwrap();
+        assert_eq!((r.safe_house_id.as_str(), r.opportunity_id.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn send_refuses_without_consent_or_a_contact_choice() {
+        let e = parse(&["send", "--to", "rainbow", "--name", "A", "--no-contact"]).unwrap_err();
+        assert!(e.to_string().contains("--consent <CONSENT>"), "{e}");
+        assert_eq!(send(&[]).unwrap_err().to_string(), "contact: give --contact or --no-contact");
+        assert!(send(&["--contact", "x", "--no-contact"]).is_err(), "clap refuses both");
+        assert!(send(&["--safehouse", ID, "--opportunity", ID, "--no-contact"]).is_err());
+        let short = vec!["send", "--to", "rainbow", "--name", "A", "--no-contact", "--consent", "ok"];
+        let Command::Send(a) = parse(&short).unwrap() else { panic!() };
+        assert_eq!(send_request(a).unwrap_err().to_string(), "consent: must be 5 to 500 characters (got 2)");
+    }
+
+    #[test]
+    fn send_checks_the_rest_locally() {
+        let check = |extra: &[&str], field: &str| {
+            let e = send(extra).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("{field}: ")), "{extra:?}: {e}");
+        };
+        check(&["--no-contact", "--safehouse", "house-1"], "safehouse");
+        check(&["--no-contact", "--opportunity", "x"], "opportunity");
+        check(&["--contact", ""], "contact");
+        check(&["--no-contact", "--needs", &"x".repeat(2001)], "needs");
+        let Command::Send(a) =
+            parse(&["send", "--to", "Rainbow House", "--name", "A", "--no-contact", "--consent", CONSENT]).unwrap()
+        else {
+            panic!()
+        };
+        assert!(send_request(a).unwrap_err().to_string().starts_with("to: "));
+        let Command::Send(a) =
+            parse(&["send", "--to", "r", "--name", " ", "--no-contact", "--consent", CONSENT]).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(send_request(a).unwrap_err().to_string(), "name: must be 1 to 120 characters (got 0)");
+    }
+
+    #[test]
+    fn list_filters() {
+        let list = |args: &[&str]| {
+            let Command::List(a) = parse(args).unwrap() else { panic!("not list") };
+            list_request(&a)
+        };
+        let r = list(&["list"]).unwrap();
+        assert_eq!((r.r#box.as_str(), r.status.as_str()), ("", ""));
+        let r = list(&["list", "--inbox", "--status", " accepted "]).unwrap();
+        assert_eq!((r.r#box.as_str(), r.status.as_str()), ("inbox", "accepted"));
+        assert_eq!(list(&["list", "--outbox"]).unwrap().r#box, "outbox");
+        assert!(list(&["list", "--status", "lost"]).unwrap_err().to_string().starts_with("status: unknown value"));
+        assert!(parse(&["list", "--inbox", "--outbox"]).is_err());
+    }
+
+    #[test]
+    fn steps_and_reasons() {
+        assert!(parse(&["decline", ID]).is_err(), "decline needs --reason");
+        let Command::Decline(a) = parse(&["decline", ID, "--reason", "  no beds until March "]).unwrap() else {
+            panic!()
+        };
+        let r = step_request(ReferralStatus::Declined, &a.id, Some(&a.reason)).unwrap();
+        assert_eq!((r.id.as_str(), r.reason.as_str()), (ID, "no beds until March"));
+        assert_eq!(step_request(ReferralStatus::Declined, ID, Some(" ")).unwrap_err().field, "reason");
+        let Command::Accept(a) = parse(&["accept", ID]).unwrap() else { panic!() };
+        let r = step_request(ReferralStatus::Accepted, &a.id, a.reason.as_deref()).unwrap();
+        assert_eq!(r.reason, "");
+        let Command::Withdraw(a) = parse(&["withdraw", ID, "--reason", "found a place nearer"]).unwrap() else {
+            panic!()
+        };
+        assert_eq!(a.reason.as_deref(), Some("found a place nearer"));
+        assert!(matches!(parse(&["complete", ID]).unwrap(), Command::Complete(_)));
+        assert!(matches!(parse(&["erase", ID]).unwrap(), Command::Erase { .. }));
+        assert_eq!(step_request(ReferralStatus::Accepted, "nope", None).unwrap_err().field, "id");
+    }
+
+    fn referral() -> v1::Referral {
+        v1::Referral {
+            id: ID.into(),
+            from_hub: "peer-garden".into(),
+            to_hub: "rainbow-house".into(),
+            r#box: "outbox".into(),
+            target_kind: "safehouse".into(),
+            target_id: "01JDQ4Z7M3V5X8K2N6P9R1S3T6".into(),
+            created_at_ms: 1_795_694_400_000,
+            status: "declined".into(),
+            history: vec![
+                v1::ReferralStep {
+                    status: "sent".into(),
+                    at_ms: 1_795_694_400_000,
+                    hub: "peer-garden".into(),
+                    reason: String::new(),
+                },
+                v1::ReferralStep {
+                    status: "declined".into(),
+                    at_ms: 1_795_694_460_000,
+                    hub: "rainbow-house".into(),
+                    reason: "no beds".into(),
+                },
+            ],
+            person: Some(v1::Person {
+                name: "A. Person".into(),
+                contact: String::new(),
+                no_contact: true,
+                needs: "a quiet room".into(),
+                notes: String::new(),
+                consent: CONSENT.into(),
+                consent_recorded_at_ms: 1_795_694_400_000,
+            }),
+            erased: false,
+            answer_by_ms: 1_795_953_600_000,
+        }
+    }
+
+    #[test]
+    fn referral_json_shape() {
+        let v = serde_json::to_value(ReferralJson::from(&referral())).unwrap();
+        assert_eq!(
+            v,
+            json!({
+                "id": ID,
+                "from_hub": "peer-garden",
+                "to_hub": "rainbow-house",
+                "box": "outbox",
+                "target": {"kind": "safehouse", "id": "01JDQ4Z7M3V5X8K2N6P9R1S3T6"},
+                "created_at": "2026-11-26T12:00:00Z",
+                "status": "declined",
+                "history": [
+                    {"status": "sent", "at": "2026-11-26T12:00:00Z", "hub": "peer-garden", "reason": null},
+                    {"status": "declined", "at": "2026-11-26T12:01:00Z", "hub": "rainbow-house", "reason": "no beds"},
+                ],
+                "person": {
+                    "name": "A. Person",
+                    "contact": null,
+                    "no_contact": true,
+                    "needs": "a quiet room",
+                    "notes": "",
+                    "consent": CONSENT,
+                    "consent_recorded_at": "2026-11-26T12:00:00Z",
+                },
+                "erased": false,
+                "answer_by": "2026-11-29T12:00:00Z",
+            })
+        );
+        let erased = v1::Referral {
+            person: None,
+            erased: true,
+            target_kind: "hub".into(),
+            target_id: String::new(),
+            answer_by_ms: 0,
+            ..referral()
+        };
+        let v = serde_json::to_value(ReferralJson::from(&erased)).unwrap();
+        assert_eq!((&v["person"], &v["erased"], &v["answer_by"]), (&json!(null), &json!(true), &json!(null)));
+        assert_eq!(v["target"], json!({"kind": "hub", "id": null}));
+    }
+
+    #[test]
+    fn table_and_detail() {
+        let inbox = v1::Referral { r#box: "inbox".into(), status: "received".into(), ..referral() };
+        let t = referral_table(&[referral(), inbox.clone()]).render("");
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[0].starts_with("ID                          BOX     OTHER HUB      TARGET"), "{t}");
+        assert!(lines[1].contains("outbox  rainbow-house  safehouse 01JDQ4Z7M3V5X8K2N6P9R1S3T6  declined"), "{t}");
+        assert!(lines[2].contains("inbox   peer-garden"), "{t}");
+        assert_eq!(referral_table(&[]).render("no referrals"), "no referrals");
+
+        let d = referral_detail(&referral());
+        assert!(d.contains("contact           do not contact the person; go through peer-garden"), "{d}");
+        assert!(d.contains("consent           verbal, 2026-11-26"), "{d}");
+        assert!(!d.contains("answer by"), "a closed referral has no deadline: {d}");
+        assert!(d.contains("2026-11-26T12:01:00Z  declined  rainbow-house  no beds"), "{d}");
+        assert!(referral_detail(&inbox).contains("answer by"), "open: shows when it expires");
+        let erased = v1::Referral { person: None, erased: true, ..referral() };
+        assert!(referral_detail(&erased).contains("person   erased at the person's request"));
+    }
+}
