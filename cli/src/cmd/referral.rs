@@ -35,7 +35,7 @@ pub enum Command {
     Decline(DeclineArgs),
     /// Close an accepted referral sent to this hub: the person got what they were referred for.
     Complete(StepArgs),
-    /// Withdraw a referral this hub sent, at any time before it is completed.
+    /// Withdraw a referral this hub sent, while it is open (sent, received or accepted).
     Withdraw(StepArgs),
     /// Erase the person's details at this hub and ask the other hub to erase them
     /// too. The history, without personal details, stays.
@@ -356,8 +356,9 @@ pub fn referral_detail(r: &v1::Referral) -> String {
         .add("target", target_text(r))
         .add("status", status_text(&r.status))
         .add("created", output::instant(r.created_at_ms).unwrap_or_default());
-    if matches!(r.status.as_str(), "sent" | "received") {
-        f.add("answer by", output::instant(r.answer_by_ms).unwrap_or_default());
+    // Only while an answer is awaited, and only where the hub knows the deadline.
+    if let Some(by) = output::instant(r.answer_by_ms).filter(|_| matches!(r.status.as_str(), "sent" | "received")) {
+        f.add("answer by", by);
     }
     match &r.person {
         Some(p) => {
@@ -606,6 +607,8 @@ mod tests {
         assert!(!d.contains("answer by"), "a closed referral has no deadline: {d}");
         assert!(d.contains("2026-11-26T12:01:00Z  declined  rainbow-house  no beds"), "{d}");
         assert!(referral_detail(&inbox).contains("answer by"), "open: shows when it expires");
+        let unknown = v1::Referral { answer_by_ms: 0, ..inbox };
+        assert!(!referral_detail(&unknown).contains("answer by"), "no deadline known: none shown");
         let erased = v1::Referral { person: None, erased: true, ..referral() };
         assert!(referral_detail(&erased).contains("person   erased at the person's request"));
     }
