@@ -160,6 +160,14 @@ async fn step(globals: &Globals, status: ReferralStatus, id: &str, reason: Optio
 
 /// The send request, with the person's details checked as the hub checks them.
 fn send_request(a: SendArgs) -> anyhow::Result<SendReferralRequest> {
+    // Consent first: without it nothing else matters.
+    if a.consent.trim().is_empty() {
+        return Err(ValidationError::new(
+            "consent",
+            "a referral is not sent without recorded consent: say how, when, by whom and to what",
+        )
+        .into());
+    }
     let to = Slug::parse("to", a.to.trim())?;
     let safe_house_id = a.safehouse.map(|id| parse_id("safehouse", &id)).transpose()?;
     let opportunity_id = a.opportunity.map(|id| parse_id("opportunity", &id)).transpose()?;
@@ -445,6 +453,11 @@ mod tests {
         assert_eq!(send(&[]).unwrap_err().to_string(), "contact: give --contact or --no-contact");
         assert!(send(&["--contact", "x", "--no-contact"]).is_err(), "clap refuses both");
         assert!(send(&["--safehouse", ID, "--opportunity", ID, "--no-contact"]).is_err());
+        // A blank consent is refused before anything else is looked at.
+        let Command::Send(a) = parse(&["send", "--to", "Not A Hub", "--name", "A", "--consent", " "]).unwrap() else {
+            panic!()
+        };
+        assert!(send_request(a).unwrap_err().to_string().starts_with("consent: a referral is not sent without"));
         let short = vec!["send", "--to", "rainbow", "--name", "A", "--no-contact", "--consent", "ok"];
         let Command::Send(a) = parse(&short).unwrap() else { panic!() };
         assert_eq!(send_request(a).unwrap_err().to_string(), "consent: must be 5 to 500 characters (got 2)");
