@@ -19,9 +19,12 @@ use crate::wait::{DEFAULT_TIMEOUT, wait_for};
 pub const CONSENT: &str = "verbal, 2026-11-26, recorded by duty worker, to share with the receiving hub";
 
 /// `kith referral send --to TO --name NAME --consent CONSENT EXTRA` at `from`, which
-/// must succeed.
+/// must succeed; with `--no-contact` unless `extra` gives `--contact` or `--no-contact`.
 pub async fn send(from: &Hub, to: &Hub, name: &str, extra: &[&str]) -> Written {
     let mut args = vec!["referral", "send", "--to", &to.id, "--name", name, "--consent", CONSENT];
+    if !extra.iter().any(|a| *a == "--contact" || *a == "--no-contact") {
+        args.push("--no-contact");
+    }
     args.extend(extra);
     Written::from_json(&from.kith(&args).await.ok())
 }
