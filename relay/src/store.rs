@@ -31,6 +31,7 @@
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use thiserror::Error;
 use ulid::Ulid;
 
@@ -224,6 +225,27 @@ fn split_referral_key(key: &[u8]) -> Result<(Ulid, Slug, Slug), StoreError> {
     Ok((id, sender, receiver))
 }
 
+/// How long opening the store waits for its previous holder to let go of it.
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// Opens the sled database at `path`. sled's lock on its file outlives a dropped
+/// database by a few moments (its I/O threads finish their last writes), so a relay
+/// restarted at once, in this process or another, waits for it a little; a store
+/// that stays locked (another relay is using it) is still an error.
+fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match sled::Config::new().path(path).cache_capacity(CACHE_BYTES).open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
     postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt { tree, why: e.to_string() })
 }
@@ -237,11 +259,7 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_owned(), source })?;
         let path = dir.join(STORE_DIR);
-        let db = sled::Config::new()
-            .path(&path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        let db = open_db(&path).map_err(|source| StoreError::Open { path: path.clone(), source })?;
         let store = Store {
             meta: db.open_tree("meta")?,
             hubs: db.open_tree("hubs")?,
@@ -429,6 +447,16 @@ mod tests {
         }
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.consumer().unwrap(), None, "so that the stream is replayed");
+    }
+
+    #[test]
+    fn a_store_in_use_is_refused_after_a_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let _in_use = Store::open(dir.path()).unwrap();
+        let started = Instant::now();
+        let e = Store::open(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("could not acquire lock"), "{e}");
+        assert!(started.elapsed() >= LOCK_WAIT);
     }
 
     #[test]
