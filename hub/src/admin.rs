@@ -192,7 +192,7 @@ impl AdminService {
                 consent_recorded_at_ms: p.consent.recorded_at_ms,
             }),
             erased: r.erased,
-            answer_by_ms: if r.role == Role::Sender { r.created_at_ms + self.referral_expiry_ms } else { 0 },
+            answer_by_ms: r.answer_by_ms,
         }
     }
 
@@ -359,7 +359,8 @@ impl HubAdmin for AdminService {
                 if current.is_some() {
                     return Err(StoreError::Refused(format!("referral {id} exists already")));
                 }
-                let mut record = ReferralRecord::sent(id, to.clone(), target, person.clone(), now);
+                let mut record =
+                    ReferralRecord::sent(id, to.clone(), target, person.clone(), now, self.referral_expiry_ms);
                 record.seq = seq;
                 let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
                 Ok(Some(ReferralChange { record, event: Some(event) }))

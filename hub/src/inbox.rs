@@ -208,8 +208,8 @@ async fn take(
 }
 
 /// Expires, every `every`, the referrals this hub sent that have not been answered
-/// within `window`.
-pub async fn expire(store: Store, window: Duration, every: Duration, mut stop: watch::Receiver<bool>) {
+/// by their answer-by time.
+pub async fn expire(store: Store, every: Duration, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -217,21 +217,20 @@ pub async fn expire(store: Store, window: Duration, every: Duration, mut stop: w
             _ = ticks.tick() => {}
             _ = stop.changed() => return,
         }
-        if let Err(e) = expire_overdue(&store, window).await {
+        if let Err(e) = expire_overdue(&store).await {
             tracing::warn!(error = %e, "cannot expire overdue referrals");
         }
     }
 }
 
-async fn expire_overdue(store: &Store, window: Duration) -> Result<(), StoreError> {
-    let window_ms = window.as_millis() as i64;
+async fn expire_overdue(store: &Store) -> Result<(), StoreError> {
     let now = kith_proto::time::now_ms();
-    for overdue in store.referrals()?.into_iter().filter(|r| r.is_overdue(now, window_ms)) {
+    for overdue in store.referrals()?.into_iter().filter(|r| r.is_overdue(now)) {
         let Some(keys) = store.peer(&overdue.other)? else { continue };
         let id = overdue.id;
         store
             .change_referral(id, |current, seq, now| {
-                let Some(mut record) = current.filter(|r| r.is_overdue(now, window_ms)) else { return Ok(None) };
+                let Some(mut record) = current.filter(|r| r.is_overdue(now)) else { return Ok(None) };
                 record.step(ReferralStatus::Expired, String::new(), now)?;
                 record.seq = seq;
                 let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;

@@ -109,7 +109,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     let heartbeat = tokio::spawn(heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
     let inbox = tokio::spawn(inbox::run(store.clone(), Arc::new(box_secret), state.clone(), stop_rx.clone()));
     let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
-    let expire = tokio::spawn(inbox::expire(store.clone(), expiry, inbox::sweep_interval(expiry), stop_rx.clone()));
+    let expire = tokio::spawn(inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone()));
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("kith.v1.HubAdmin", tonic_health::ServingStatus::Serving).await;

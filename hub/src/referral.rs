@@ -38,14 +38,16 @@ pub struct ReferralRecord {
     pub person: Option<Person>,
     /// Erased at this hub.
     pub erased: bool,
+    /// When the referral expires unless the receiver answers, set by the sender.
+    pub answer_by_ms: i64,
     /// Hub sequence number of this hub's last published side.
     pub seq: u64,
     pub updated_at_ms: i64,
 }
 
 impl ReferralRecord {
-    /// A new referral from this hub, with its `sent` step.
-    pub fn sent(id: Ulid, to: Slug, target: Target, person: Person, now: i64) -> Self {
+    /// A new referral from this hub, with its `sent` step, to be answered within `window_ms`.
+    pub fn sent(id: Ulid, to: Slug, target: Target, person: Person, now: i64, window_ms: i64) -> Self {
         ReferralRecord {
             id,
             role: Role::Sender,
@@ -59,6 +61,7 @@ impl ReferralRecord {
             their_seq: 0,
             person: Some(person),
             erased: false,
+            answer_by_ms: now.saturating_add(window_ms),
             seq: 0,
             updated_at_ms: now,
         }
@@ -79,6 +82,7 @@ impl ReferralRecord {
             their_seq: 0,
             person: None,
             erased: false,
+            answer_by_ms: side.answer_by_ms,
             seq: 0,
             updated_at_ms: side.created_at_ms,
         }
@@ -133,6 +137,9 @@ impl ReferralRecord {
     pub fn take_theirs(&mut self, side: &ReferralSide, notes: SideNotes, seq: u64, now: i64) -> bool {
         self.theirs = side.steps.clone();
         self.their_reasons = notes.reasons;
+        if self.role == Role::Receiver {
+            self.answer_by_ms = side.answer_by_ms;
+        }
         self.their_seq = seq;
         self.updated_at_ms = now;
         if self.role == Role::Receiver && !self.erased && !side.erased {
@@ -176,14 +183,15 @@ impl ReferralRecord {
             steps: self.mine.clone(),
             sealed,
             erased: self.erased,
+            answer_by_ms: if self.role == Role::Sender { self.answer_by_ms } else { 0 },
         }))
     }
 
-    /// True when the sender should expire it: unanswered for `window_ms`.
-    pub fn is_overdue(&self, now: i64, window_ms: i64) -> bool {
+    /// True when the sender should expire it: unanswered past its answer-by time.
+    pub fn is_overdue(&self, now: i64) -> bool {
         self.role == Role::Sender
             && matches!(self.status(), Some(ReferralStatus::Sent | ReferralStatus::Received))
-            && now >= self.created_at_ms + window_ms
+            && now >= self.answer_by_ms
     }
 }
 
@@ -218,9 +226,10 @@ mod tests {
     fn a_referral_goes_round_trip_between_two_records() {
         let receiver_key = SecretKey::generate(&mut rand::rngs::OsRng);
         let sender_key = SecretKey::generate(&mut rand::rngs::OsRng);
-        let mut sender = ReferralRecord::sent(Ulid::new(), slug("house"), Target::Hub, person(), 100);
+        let mut sender = ReferralRecord::sent(Ulid::new(), slug("house"), Target::Hub, person(), 100, 1000);
         let out = side_of(sender.side(receiver_key.public_key().as_bytes()).unwrap());
         let notes = open_notes(out.sealed.as_ref().unwrap(), &receiver_key).unwrap();
+        assert_eq!(out.answer_by_ms, 1100, "the receiver learns when it must answer");
 
         let mut receiver = ReferralRecord::received(&slug("garden"), &out);
         // The receiver's clock is behind: its steps still fold after the sender's.
@@ -243,7 +252,7 @@ mod tests {
     #[test]
     fn erasure_keeps_the_steps_and_is_answered() {
         let key = SecretKey::generate(&mut rand::rngs::OsRng);
-        let mut sender = ReferralRecord::sent(Ulid::new(), slug("house"), Target::Hub, person(), 100);
+        let mut sender = ReferralRecord::sent(Ulid::new(), slug("house"), Target::Hub, person(), 100, 1000);
         let first = side_of(sender.side(key.public_key().as_bytes()).unwrap());
         let mut receiver = ReferralRecord::received(&slug("garden"), &first);
         receiver.take_theirs(&first, open_notes(first.sealed.as_ref().unwrap(), &key).unwrap(), 1, 110);
@@ -257,10 +266,10 @@ mod tests {
 
     #[test]
     fn only_unanswered_referrals_from_this_hub_are_overdue() {
-        let mut r = ReferralRecord::sent(Ulid::new(), slug("house"), Target::Hub, person(), 0);
-        assert!(!r.is_overdue(999, 1000));
-        assert!(r.is_overdue(1000, 1000));
+        let mut r = ReferralRecord::sent(Ulid::new(), slug("house"), Target::Hub, person(), 0, 1000);
+        assert!(!r.is_overdue(999));
+        assert!(r.is_overdue(1000));
         r.step(ReferralStatus::Withdrawn, String::new(), 10).unwrap();
-        assert!(!r.is_overdue(5000, 1000));
+        assert!(!r.is_overdue(5000));
     }
 }

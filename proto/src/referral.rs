@@ -91,6 +91,9 @@ pub struct ReferralSide {
     pub sealed: Option<Vec<u8>>,
     /// Sender: the person asked for their data to be erased. Receiver: it has erased it.
     pub erased: bool,
+    /// Sender: when the referral expires if the receiver has not accepted or declined
+    /// it (Unix milliseconds), from the sender's window. Receiver: 0.
+    pub answer_by_ms: i64,
 }
 
 /// How to reach the person, or that they do not want to be contacted.

@@ -208,6 +208,7 @@ mod tests {
             steps: steps.iter().map(|&(status, at_ms)| Step { status, at_ms }).collect(),
             sealed: Some(b"Canary Person, sealed".to_vec()),
             erased: false,
+            answer_by_ms: 0,
         }
     }
 

@@ -1013,6 +1013,7 @@ mod tests {
             steps: steps.iter().map(|&(status, at_ms)| Step { status, at_ms }).collect(),
             sealed: Some(b"Canary Person".to_vec()),
             erased: false,
+            answer_by_ms: 0,
         })
     }
 

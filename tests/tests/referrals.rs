@@ -98,6 +98,8 @@ async fn referrals_are_followed_to_their_end_at_both_hubs_and_counted_at_the_rel
     assert_eq!(p["no_contact"], true, "the person does not want to be contacted: {p}");
     assert!(p["contact"].is_null(), "{p}");
     assert_eq!(p["consent"], CONSENT);
+    assert!(at_garden["answer_by"].is_string(), "the referring hub sets a deadline: {at_garden}");
+    assert_eq!(at_rainbow["answer_by"], at_garden["answer_by"], "the receiving hub learns the deadline");
     wait_for_status(&garden, &sent.id, "received").await;
 
     // Accepted, then completed by the receiving hub.
