@@ -113,9 +113,18 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("kith.v1.HubAdmin", tonic_health::ServingStatus::Serving).await;
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
+    // Both reflection versions (older grpcurl releases only speak v1alpha), listing
+    // only what is served here: the descriptor set also holds the relay's API.
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .with_service_name("kith.v1.HubAdmin")
+            .with_service_name("grpc.health.v1.Health")
+            .with_service_name("grpc.reflection.v1.ServerReflection")
+            .with_service_name("grpc.reflection.v1alpha.ServerReflection")
+    };
+    let (reflection_v1, reflection_v1alpha) = (reflection().build_v1()?, reflection().build_v1alpha()?);
     let admin = AdminService {
         store: store.clone(),
         publisher: state,
@@ -130,7 +139,8 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     let mut server_stop = stop_rx.clone();
     let server = tonic::transport::Server::builder()
         .add_service(health_service)
-        .add_service(reflection)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
         .add_service(tonic::service::interceptor::InterceptedService::new(admin, admin::require_token(token)))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             let _ = server_stop.wait_for(|s| *s).await;

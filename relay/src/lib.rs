@@ -211,11 +211,16 @@ async fn serve(
     let addr = listener.local_addr().ok();
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<RegionServer<query::RegionService>>().await;
-    // Both reflection versions: older grpcurl releases only speak v1alpha.
+    // Both reflection versions: older grpcurl releases only speak v1alpha. Only the
+    // services served here are listed (the descriptor set also holds the hub's API).
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .with_service_name("kith.v1.Region")
+            .with_service_name("grpc.health.v1.Health")
+            .with_service_name("grpc.reflection.v1.ServerReflection")
+            .with_service_name("grpc.reflection.v1alpha.ServerReflection")
     };
     let (reflection_v1, reflection_v1alpha) = (reflection().build_v1()?, reflection().build_v1alpha()?);
     info!(addr = ?addr, "query API listening");

@@ -144,6 +144,7 @@ async fn reflection_lists_the_region_service() {
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
     assert!(names.iter().any(|n| n == "kith.v1.Region"), "{names:?}");
     assert!(names.iter().any(|n| n == "grpc.health.v1.Health"), "{names:?}");
+    assert!(!names.iter().any(|n| n == "kith.v1.HubAdmin"), "the relay does not serve the hub's API: {names:?}");
     relay.shutdown().await.unwrap();
 }
 

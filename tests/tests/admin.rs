@@ -283,3 +283,37 @@ async fn bad_grpc_input_is_refused_naming_the_field_and_nothing_is_stored() {
     }
     assert_eq!(holdings(&hub).await, before, "a refused write stored something");
 }
+
+/// grpcurl needs no token to see what a hub serves and whether it is up; only the
+/// admin service itself is behind the token.
+#[tokio::test]
+async fn a_hub_serves_grpc_health_and_reflection_without_a_token() {
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let nats = NatsServer::spawn().await;
+    let hub = Hub::start(REGION, "peer-garden", &nats.url()).await;
+    let channel = tonic::transport::Endpoint::from_shared(hub.admin_url()).unwrap().connect().await.unwrap();
+
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest { service: "kith.v1.HubAdmin".into() })
+        .await
+        .expect("health answers without a token")
+        .into_inner();
+    assert_eq!(status.status(), tonic_health::pb::health_check_response::ServingStatus::Serving);
+
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut replies = reflection.server_reflection_info(tokio_stream::once(request)).await.unwrap().into_inner();
+    let reply = replies.message().await.unwrap().expect("one reply");
+    let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else { panic!("{reply:?}") };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(names.iter().any(|n| n == "kith.v1.HubAdmin"), "{names:?}");
+    assert!(names.iter().any(|n| n == "grpc.health.v1.Health"), "{names:?}");
+    assert!(!names.iter().any(|n| n == "kith.v1.Region"), "a hub does not serve the region API: {names:?}");
+}
