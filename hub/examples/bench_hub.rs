@@ -109,6 +109,7 @@ async fn bench_publish(nats_url: &str, total: usize, window: usize) {
         window,
         max_backoff: Duration::from_secs(1),
         client_name: "bench".into(),
+        inbox_prefix: "_INBOX".into(),
     };
     let start = Instant::now();
     let task = tokio::spawn(publisher::run(store.clone(), config, Arc::new(PublisherState::default()), stop_rx));

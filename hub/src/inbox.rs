@@ -81,7 +81,7 @@ async fn consume(
         .get_or_create_stream(kith_proto::stream::region_stream(&region, 1))
         .await
         .map_err(|e| InboxError::Nats(e.to_string()))?;
-    let name = format!("inbox-{me}");
+    let name = kith_proto::permissions::inbox_consumer(&me);
     let config = pull::Config {
         durable_name: Some(name.clone()),
         description: Some(format!("Kith referrals to hub {me}")),

@@ -102,6 +102,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
             window: config.publish_window,
             max_backoff: config.max_backoff,
             client_name: format!("kith-hub {}/{}", file.region, file.hub_id),
+            inbox_prefix: kith_proto::permissions::inbox_prefix(&file.hub_id),
         },
         state.clone(),
         stop_rx.clone(),

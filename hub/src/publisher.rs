@@ -59,6 +59,8 @@ pub struct PublisherConfig {
     pub max_backoff: Duration,
     /// A name for the connection, shown by the NATS server's monitoring.
     pub client_name: String,
+    /// Where replies to this hub's requests go (`_INBOX_<hub>`).
+    pub inbox_prefix: String,
 }
 
 /// Runs until `stop` turns true.
@@ -168,7 +170,9 @@ async fn connect(
         )
         .await
         {
-            Ok(o) => o,
+            // Replies on this hub's own prefix, which its NATS user may be limited to
+            // (see `kith_proto::permissions`).
+            Ok((servers, options)) => (servers, options.custom_inbox_prefix(&config.inbox_prefix)),
             Err(e) => {
                 // A bad URL or an unreadable creds file: say so, and keep the
                 // hub answering (writes go to the outbox) while an operator fixes it.

@@ -75,11 +75,16 @@ impl HubKeys {
 
 /// Creates a new random admin token (64 hex characters) in `hub_dir/admin.token`.
 pub fn create_admin_token(hub_dir: &Path) -> Result<String, KeyError> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = hex(&bytes);
+    let token = random_token();
     write_secret(&hub_dir.join(ADMIN_TOKEN_FILE), token.as_bytes())?;
     Ok(token)
+}
+
+/// 32 random bytes as 64 hex characters: admin tokens, NATS passwords.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
 }
 
 /// Reads the admin token of the hub in `hub_dir`.

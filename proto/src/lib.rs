@@ -14,6 +14,7 @@
 //! - [`referral`]: referrals between two hubs: lifecycle, open metadata, sealed notes.
 //! - [`keys`]: a hub's ed25519 and x25519 keys and its admin token, on disk.
 //! - [`nats`]: server URLs and credentials for the daemons' NATS connections.
+//! - [`permissions`]: the NATS permissions of a hub's and a relay's users.
 //! - [`convert`]: between the gRPC messages and the domain types.
 //! - [`stream`]: the region's JetStream stream configuration.
 //! - [`time`]: clock and calendar helpers shared by hub, relay and CLI.
@@ -24,6 +25,7 @@ pub mod envelope;
 pub mod event;
 pub mod keys;
 pub mod nats;
+pub mod permissions;
 pub mod referral;
 pub mod slug;
 pub mod stream;

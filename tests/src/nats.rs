@@ -29,8 +29,17 @@ pub struct NatsServer {
 impl NatsServer {
     /// Starts a server on a port of its choosing and waits until it accepts clients.
     pub async fn spawn() -> NatsServer {
+        Self::spawn_with_conf(None).await
+    }
+
+    /// Like [`NatsServer::spawn`], with `conf` as its configuration file (e.g. an
+    /// `authorization` block); port, JetStream and store still come from the harness.
+    pub async fn spawn_with_conf(conf: Option<&str>) -> NatsServer {
         let dir = tempfile::Builder::new().prefix("kith-nats-").tempdir().expect("temp dir");
         let log = dir.path().join("nats.log");
+        if let Some(conf) = conf {
+            std::fs::write(dir.path().join("nats.conf"), conf).expect("write nats.conf");
+        }
         let daemon = Daemon::new("nats-server", bins::nats_server(), log);
         let mut server = NatsServer { dir, port: 0, daemon };
         server.start().await;
@@ -69,7 +78,9 @@ impl NatsServer {
     pub async fn start(&mut self) {
         let log_offset = std::fs::metadata(self.log_path()).map(|m| m.len()).unwrap_or(0);
         let port = if self.port == 0 { "-1".to_owned() } else { self.port.to_string() };
-        let args: Vec<OsString> = vec![
+        let conf = self.dir.path().join("nats.conf");
+        let mut args: Vec<OsString> = if conf.exists() { vec!["-c".into(), conf.into()] } else { vec![] };
+        args.extend([
             "-a".into(),
             "127.0.0.1".into(),
             "-p".into(),
@@ -77,7 +88,7 @@ impl NatsServer {
             "-js".into(),
             "-sd".into(),
             self.store_dir().into(),
-        ];
+        ]);
         self.daemon.spawn(&args, &[]);
         let deadline = Instant::now() + START_TIMEOUT;
         if self.port == 0 {

@@ -12,6 +12,7 @@ use crate::output;
 use kith_proto::v1::WriteReply;
 
 pub mod init;
+pub mod nats_user;
 pub mod opportunity;
 pub mod referral;
 pub mod region;
@@ -50,6 +51,9 @@ pub enum Command {
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand)]
     Region(region::Command),
+    /// Print the NATS user (with its permissions) a hub or a relay should have.
+    #[command(subcommand)]
+    NatsUser(nats_user::Command),
 }
 
 pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
@@ -60,6 +64,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Safehouse(c) => safehouse::run(globals, c).await,
         Command::Referral(c) => referral::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
+        Command::NatsUser(c) => nats_user::run(globals, c),
     }
 }
 

@@ -1,0 +1,104 @@
+//! NATS permissions that make the trust model hold on the wire: a hub's NATS user may
+//! publish only under its own subjects, may read only the referrals addressed to it
+//! (through its own inbox consumer, whose filter is pinned by the permission), and
+//! receives replies only on its own inbox prefix.
+//!
+//! These are the subjects of JetStream's API that hubs and relays use, for
+//! nats-server 2.9 and later (whose consumer-create subject carries the consumer's
+//! name and filter, so a permission on it fixes both).
+
+use serde::Serialize;
+
+use crate::Slug;
+use crate::subject::{hub_wildcard, inbox_wildcard, stream_name};
+
+/// What a NATS user may publish and subscribe to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Permissions {
+    pub publish: Vec<String>,
+    pub subscribe: Vec<String>,
+}
+
+/// The prefix of a hub's reply subjects (`_INBOX_<hub>`), so that its NATS user can be
+/// allowed to receive on that prefix only, and no hub can listen to another's replies.
+pub fn inbox_prefix(hub: &Slug) -> String {
+    format!("_INBOX_{hub}")
+}
+
+/// The durable consumer that reads a hub's referrals.
+pub fn inbox_consumer(hub: &Slug) -> String {
+    format!("inbox-{hub}")
+}
+
+/// A hub's permissions in `region`. The hub does not create the region's stream:
+/// its relay (or operator) does.
+pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
+    let stream = stream_name(region);
+    let consumer = inbox_consumer(hub);
+    Permissions {
+        publish: vec![
+            hub_wildcard(region, hub),
+            "$JS.API.INFO".to_owned(),
+            format!("$JS.API.STREAM.INFO.{stream}"),
+            // Other hubs' profiles, to learn their keys (referral payloads are sealed).
+            format!("$JS.API.STREAM.MSG.GET.{stream}"),
+            format!("$JS.API.CONSUMER.CREATE.{stream}.{consumer}.{}", inbox_wildcard(region, hub)),
+            format!("$JS.API.CONSUMER.INFO.{stream}.{consumer}"),
+            format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"),
+            format!("$JS.ACK.{stream}.{consumer}.>"),
+        ],
+        subscribe: vec![format!("{}.>", inbox_prefix(hub))],
+    }
+}
+
+/// A relay's permissions in `region`: it reads the whole stream through its own
+/// durable consumer `name`, creates the stream if need be, and publishes nothing else.
+pub fn relay(region: &Slug, name: &str) -> Permissions {
+    let stream = stream_name(region);
+    Permissions {
+        publish: vec![
+            "$JS.API.INFO".to_owned(),
+            format!("$JS.API.STREAM.INFO.{stream}"),
+            format!("$JS.API.STREAM.CREATE.{stream}"),
+            format!("$JS.API.STREAM.MSG.GET.{stream}"),
+            format!("$JS.API.CONSUMER.CREATE.{stream}.{name}"),
+            format!("$JS.API.CONSUMER.CREATE.{stream}.{name}.>"),
+            format!("$JS.API.CONSUMER.DELETE.{stream}.{name}"),
+            format!("$JS.API.CONSUMER.INFO.{stream}.{name}"),
+            format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{name}"),
+            format!("$JS.ACK.{stream}.{name}.>"),
+        ],
+        subscribe: vec!["_INBOX.>".to_owned()],
+    }
+}
+
+impl Permissions {
+    /// A user entry for nats-server's `authorization { users: [...] }` block.
+    pub fn to_nats_conf(&self, user: &str, password: &str) -> String {
+        let list = |subjects: &[String]| subjects.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
+        format!(
+            "{{ user: \"{user}\", password: \"{password}\", permissions: {{ publish: {{ allow: [{}] }}, subscribe: {{ allow: [{}] }} }} }}",
+            list(&self.publish),
+            list(&self.subscribe)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hub_publishes_only_under_its_own_subjects() {
+        let region = Slug::parse("r", "wy").unwrap();
+        let p = hub(&region, &Slug::parse("h", "garden").unwrap());
+        assert!(p.publish.contains(&"kith.wy.garden.>".to_owned()));
+        assert!(p.publish.iter().all(|s| !s.starts_with("kith.") || s.starts_with("kith.wy.garden.")));
+        assert!(
+            p.publish.contains(&"$JS.API.CONSUMER.CREATE.KITH_WY.inbox-garden.kith.wy.*.referral.garden.*".to_owned())
+        );
+        assert_eq!(p.subscribe, vec!["_INBOX_garden.>"]);
+        let conf = p.to_nats_conf("garden", "s3cret");
+        assert!(conf.starts_with("{ user: \"garden\", password: \"s3cret\""), "{conf}");
+    }
+}

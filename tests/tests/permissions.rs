@@ -1,0 +1,124 @@
+//! The region's NATS server with the users `kith nats-user` prints: hubs and the relay
+//! do all their work under them, and a hub's user can neither speak for another hub
+//! nor read referrals that are not addressed to it.
+
+use async_nats::jetstream::{self, consumer::pull};
+use kith_proto::subject::{inbox_wildcard, stream_name};
+use kith_proto::{Slug, permissions};
+use kith_tests::referral::{send, wait_for_status};
+use kith_tests::sample::add_opportunity;
+use kith_tests::{DEFAULT_TIMEOUT, Hub, NatsServer, REGION, Relay, kith, wait_until};
+use serde_json::Value;
+use std::time::Duration;
+use ulid::Ulid;
+
+/// `kith nats-user ARGS --json`: the user name, its password and its config entry.
+async fn nats_user(args: &[&str]) -> Value {
+    let mut all = vec!["nats-user"];
+    all.extend(args);
+    kith(all).await.ok()
+}
+
+fn url(port: u16, user: &Value) -> String {
+    format!("nats://{}:{}@127.0.0.1:{port}", user["user"].as_str().unwrap(), user["password"].as_str().unwrap())
+}
+
+async fn connect(port: u16, user: &Value, inbox_prefix: &str) -> async_nats::Client {
+    async_nats::ConnectOptions::with_user_and_password(
+        user["user"].as_str().unwrap().to_owned(),
+        user["password"].as_str().unwrap().to_owned(),
+    )
+    .custom_inbox_prefix(inbox_prefix)
+    .connect(format!("nats://127.0.0.1:{port}"))
+    .await
+    .expect("connect with the user's password")
+}
+
+#[tokio::test]
+async fn hubs_work_under_their_nats_users_and_cannot_act_for_another_hub() {
+    let relay_user = nats_user(&["relay", "--region", REGION]).await;
+    let mut users: Vec<Value> = Vec::new();
+    for hub in ["peer-garden", "rainbow-house", "third-hub"] {
+        users.push(nats_user(&["hub", "--region", REGION, "--hub", hub]).await);
+    }
+    let entries: Vec<&str> =
+        std::iter::once(&relay_user).chain(&users).map(|u| u["conf"].as_str().expect("a config entry")).collect();
+    let conf = format!("authorization {{\n  users: [\n    {}\n  ]\n}}\n", entries.join(",\n    "));
+    let nats = NatsServer::spawn_with_conf(Some(&conf)).await;
+    let port = nats.port();
+
+    // Everything works under these users: publishing, the relay's view, learning
+    // another hub's keys, a referral through the receiving hub's inbox.
+    let relay = Relay::start(REGION, &url(port, &relay_user)).await;
+    let garden = Hub::start(REGION, "peer-garden", &url(port, &users[0])).await;
+    let house = Hub::start(REGION, "rainbow-house", &url(port, &users[1])).await;
+    let job = add_opportunity(&garden, "Allotment helper", &[]).await;
+    wait_until("the relay shows the garden's opportunity", DEFAULT_TIMEOUT, async || {
+        relay.kith(["region", "opportunity", &job.id]).await.code == Some(0)
+    })
+    .await;
+    let referral = send(&garden, &house, "Canary Person", &[]).await;
+    wait_for_status(&house, &referral.id, "received").await;
+    wait_for_status(&garden, &referral.id, "received").await;
+
+    let region = Slug::parse("region", REGION).unwrap();
+    let stream = stream_name(&region);
+
+    // The house's user cannot publish as the garden: the server refuses, and nothing
+    // reaches the stream.
+    let house_prefix = permissions::inbox_prefix(&Slug::parse("hub", "rainbow-house").unwrap());
+    let as_house = jetstream::new(connect(port, &users[1], &house_prefix).await);
+    let forged = format!("kith.{REGION}.peer-garden.opportunity.{}", Ulid::new());
+    let refused = match as_house.publish(forged.clone(), "forged".into()).await {
+        Err(_) => true,
+        Ok(ack) => tokio::time::timeout(Duration::from_secs(2), ack).await.map_or(true, |r| r.is_err()),
+    };
+    assert!(refused, "a hub's user published on another hub's subject");
+    let as_relay = jetstream::new(connect(port, &relay_user, "_INBOX").await);
+    let in_stream = as_relay.get_stream(&stream).await.unwrap().get_last_raw_message_by_subject(&forged).await;
+    assert!(in_stream.is_err(), "the forged subject reached the stream");
+
+    // A third hub's user cannot read the house's referrals: not through the house's
+    // inbox consumer, not through a consumer of its own on the house's inbox subjects,
+    // and not by subscribing to the subjects themselves.
+    let third_prefix = permissions::inbox_prefix(&Slug::parse("hub", "third-hub").unwrap());
+    let third = connect(port, &users[2], &third_prefix).await;
+    let as_third = jetstream::new(third.clone());
+    let house_inbox = inbox_wildcard(&region, &Slug::parse("hub", "rainbow-house").unwrap());
+    let js_stream = as_third.get_stream(&stream).await.expect("a hub may look at the region's stream");
+    for name in ["inbox-rainbow-house", "inbox-third-hub"] {
+        let config = pull::Config {
+            durable_name: Some(name.to_owned()),
+            filter_subject: house_inbox.clone(),
+            ..Default::default()
+        };
+        let created = tokio::time::timeout(Duration::from_secs(2), js_stream.create_consumer(config)).await;
+        assert!(!matches!(created, Ok(Ok(_))), "the third hub made consumer {name} on the house's referrals");
+    }
+    let mut spy = third.subscribe(format!("kith.{REGION}.>")).await.unwrap();
+    third.flush().await.unwrap();
+    let second = send(&garden, &house, "Another Person", &[]).await;
+    wait_for_status(&house, &second.id, "received").await;
+    let overheard = tokio::time::timeout(Duration::from_millis(500), futures::StreamExt::next(&mut spy)).await;
+    assert!(!matches!(overheard, Ok(Some(_))), "the third hub overheard a referral: {overheard:?}");
+
+    // It was the permissions that said no, and only to these attempts: the hubs and
+    // the relay doing their work never needed anything their users lack.
+    let log = std::fs::read_to_string(nats.log_path()).unwrap();
+    let violations: Vec<&str> = log.lines().filter(|l| l.contains("Violation")).collect();
+    let expected = [
+        ("Publish Violation", "rainbow-house", forged.as_str()),
+        ("Publish Violation", "third-hub", "CONSUMER.CREATE.KITH_WEST_YORKSHIRE.inbox-rainbow-house."),
+        ("Publish Violation", "third-hub", "CONSUMER.CREATE.KITH_WEST_YORKSHIRE.inbox-third-hub."),
+        ("Subscription Violation", "third-hub", "kith.west-yorkshire.>"),
+    ];
+    assert_eq!(violations.len(), expected.len(), "{violations:#?}");
+    for ((kind, user, what), line) in expected.iter().zip(&violations) {
+        // 2.9 writes `User "NAME"`, later releases `"$G/user:NAME"`.
+        let by_user = line.contains(&format!("User \"{user}\"")) || line.contains(&format!("user:{user}\""));
+        assert!(
+            line.contains(kind) && by_user && line.contains(what),
+            "expected {kind} by {user} on {what}, found {line}"
+        );
+    }
+}
