@@ -71,7 +71,7 @@ pub async fn learn(store: &Store, js: &jetstream::Context, hub: &Slug) -> Result
         return Ok(p);
     }
     let keys = PeerKeys { signing: profile.signing_key, boxing: profile.box_key, seq: opened.envelope.hub_seq };
-    store.pin_peer(hub, &keys)?;
+    store.pin_peer(hub, &keys).await?;
     tracing::info!(%hub, "pinned the keys of another hub from its profile");
     Ok(keys)
 }

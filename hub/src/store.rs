@@ -347,11 +347,11 @@ impl Store {
         self.inner.peers.get(hub.as_str())?.map(|v| decode(&v)).transpose()
     }
 
-    /// Pins (or, after a verified rotation, re-pins) another hub's keys. Not flushed:
-    /// a lost pin is learnt again from the stream.
-    pub fn pin_peer(&self, hub: &Slug, keys: &PeerKeys) -> Result<(), StoreError> {
+    /// Pins (or, after a verified rotation, re-pins) another hub's keys, on disk
+    /// before it returns: a referral already sent depends on them (expiry seals to them).
+    pub async fn pin_peer(&self, hub: &Slug, keys: &PeerKeys) -> Result<(), StoreError> {
         self.inner.peers.insert(hub.as_str(), encode(keys))?;
-        Ok(())
+        self.flush().await
     }
 
     pub fn get<T: Listing>(&self, id: Ulid) -> Result<Option<Record<T>>, StoreError> {
