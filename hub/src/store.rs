@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Transactional, Tree};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use thiserror::Error;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -180,6 +181,10 @@ struct Inner {
     outbox_notify: Notify,
     /// The flusher task, awaited by [`Store::close`].
     flusher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The highest sequence number known to be on disk. The publisher sends nothing
+    /// above it: an envelope in the stream whose write a crash then undid would be a
+    /// ghost the hub cannot withdraw, and its sequence number would be reused.
+    durable: Arc<AtomicU64>,
 }
 
 /// Sequence numbers of the outbox, for `kith status`.
@@ -208,8 +213,13 @@ impl Store {
             flush_tx,
             outbox_notify: Notify::new(),
             flusher: Mutex::new(None),
+            durable: Arc::new(AtomicU64::new(0)),
         };
-        *inner.flusher.lock().unwrap_or_else(|p| p.into_inner()) = Some(tokio::spawn(flusher(db, flush_rx)));
+        // Whatever is on disk when the store opens is durable.
+        let on_disk = inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).transpose()?.unwrap_or(0);
+        inner.durable.store(on_disk, Ordering::SeqCst);
+        let task = flusher(db, inner.meta.clone(), inner.durable.clone(), flush_rx);
+        *inner.flusher.lock().unwrap_or_else(|p| p.into_inner()) = Some(tokio::spawn(task));
         Ok(Store { inner: Arc::new(inner) })
     }
 
@@ -295,17 +305,50 @@ impl Store {
         self.flushed(seq).await
     }
 
-    /// Queues the hub's profile (its heartbeat), replacing one still waiting in the
-    /// outbox: while NATS is down, heartbeats do not pile up.
+    /// Queues the hub's profile (its heartbeat). A profile still waiting in the outbox
+    /// is replaced *in its place*, under its sequence number: heartbeats do not pile
+    /// up while NATS is down, and a new hub's first profile stays ahead of its first
+    /// listings, so that whoever reads the stream learns the hub's key before them.
     pub async fn publish_profile(&self, profile: HubProfile) -> Result<u64, StoreError> {
+        if let Some(seq) = self.replace_pending_profile(&profile)? {
+            return self.flushed(seq).await;
+        }
         let seq = self.write(|tx, seq, _now| {
-            if let Some(old) = tx.meta.get(META_PENDING_PROFILE)? {
-                tx.outbox.remove(old)?;
-            }
             tx.meta.insert(META_PENDING_PROFILE, &seq.to_be_bytes())?;
             Ok(Event::Profile(profile.clone()))
         })?;
         self.flushed(seq).await
+    }
+
+    /// Re-seals the waiting profile with new content and time, keeping its sequence
+    /// number; `None` when no profile is waiting.
+    fn replace_pending_profile(&self, profile: &HubProfile) -> Result<Option<u64>, StoreError> {
+        let inner = &self.inner;
+        let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let now = kith_proto::time::now_ms();
+        let result = (&inner.outbox, &inner.meta).transaction(|(outbox, meta)| {
+            let Some(pending) = meta.get(META_PENDING_PROFILE)? else { return Ok(None) };
+            if outbox.get(&pending)?.is_none() {
+                return Ok(None);
+            }
+            let seq = seq_of(&pending).map_err(abort)?;
+            let id = &inner.identity;
+            let event = Event::Profile(profile.clone());
+            let sealed =
+                envelope::seal(&id.region, &id.hub, seq, now, &event, &id.signing).map_err(|e| abort(e.into()))?;
+            let entry = OutboxEntry {
+                subject: sealed.subject.to_string(),
+                msg_id: sealed.envelope.id.to_string(),
+                bytes: sealed.bytes,
+            };
+            outbox.insert(&pending, encode(&entry))?;
+            Ok(Some(seq))
+        });
+        match result {
+            Ok(seq) => Ok(seq),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        }
     }
 
     /// Changes the referral `id` in one transaction. `change` sees the record this hub
@@ -364,11 +407,16 @@ impl Store {
     }
 
     /// Outbox entries after `after` in sequence order, at most `limit`.
+    /// Only entries already on disk are returned (see [`Inner::durable`]).
     pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
-        let start = (after + 1).to_be_bytes();
+        let durable = self.inner.durable.load(Ordering::SeqCst);
+        if after >= durable {
+            return Ok(Vec::new());
+        }
+        let (start, end) = ((after + 1).to_be_bytes(), (durable + 1).to_be_bytes());
         self.inner
             .outbox
-            .range(start..)
+            .range(start..end)
             .take(limit)
             .map(|kv| {
                 let (k, v) = kv?;
@@ -492,20 +540,32 @@ impl Tx<'_> {
 }
 
 /// The group-commit loop: one flush for every writer that committed before it began.
-async fn flusher(db: sled::Db, mut rx: mpsc::UnboundedReceiver<oneshot::Sender<Result<(), String>>>) {
+///
+/// It also moves the durable watermark: the sequence number read before a flush is on
+/// disk once the flush has succeeded.
+async fn flusher(
+    db: sled::Db,
+    meta: Tree,
+    durable: Arc<AtomicU64>,
+    mut rx: mpsc::UnboundedReceiver<oneshot::Sender<Result<(), String>>>,
+) {
     while let Some(first) = rx.recv().await {
         let mut waiters = vec![first];
         while let Ok(w) = rx.try_recv() {
             waiters.push(w);
         }
+        let written = meta.get(META_SEQ).ok().flatten().and_then(|v| seq_of(&v).ok()).unwrap_or(0);
         let db = db.clone();
         let result = match tokio::task::spawn_blocking(move || db.flush()).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(e.to_string()),
             Err(e) => Err(e.to_string()),
         };
-        if let Err(e) = &result {
-            tracing::error!(error = %e, "store flush failed");
+        match &result {
+            Ok(()) => {
+                durable.fetch_max(written, Ordering::SeqCst);
+            }
+            Err(e) => tracing::error!(error = %e, "store flush failed"),
         }
         for w in waiters {
             let _ = w.send(result.clone());
@@ -635,11 +695,16 @@ mod tests {
         }
         store.create(opportunity("Litter pick")).await.unwrap();
         let seqs: Vec<u64> = store.outbox_after(0, 100).unwrap().into_iter().map(|(s, _)| s).collect();
-        assert_eq!(seqs, vec![5, 6]);
-        store.published(5).unwrap();
+        assert_eq!(seqs, vec![1, 2], "the waiting profile keeps its place ahead of the listing");
+        store.create(opportunity("Litter pick")).await.unwrap();
+        store.publish_profile(profile.clone()).await.unwrap();
+        let first = store.outbox_after(0, 1).unwrap().remove(0).1;
+        let opened = envelope::open(&first.bytes, &first.subject, None).unwrap();
+        assert_eq!(opened.envelope.hub_seq, 1, "re-sealed under its own sequence number");
+        store.published(1).unwrap();
         store.publish_profile(profile).await.unwrap();
         let seqs: Vec<u64> = store.outbox_after(0, 100).unwrap().into_iter().map(|(s, _)| s).collect();
-        assert_eq!(seqs, vec![6, 7], "a published profile is not removed again");
+        assert_eq!(seqs, vec![2, 3, 4], "a published profile is not replaced: the next one is new");
     }
 
     #[tokio::test]
