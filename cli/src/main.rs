@@ -50,8 +50,13 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => e.exit(),
         Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            // `kith` or `kith region` alone: show what is possible, but it is not a success.
-            let _ = e.print();
+            // `kith` or `kith region` alone: one line saying what is missing, like every
+            // other error, and where the help is.
+            let rendered = e.render().to_string();
+            let usage = rendered.lines().find_map(|l| l.trim().strip_prefix("Usage: ")).unwrap_or("kith <COMMAND>");
+            let command =
+                usage.split(" <COMMAND>").next().unwrap_or("kith").split(" [OPTIONS]").next().unwrap_or("kith");
+            eprintln!("error: {command} needs a subcommand: {usage} (see {command} --help)");
             return ExitCode::FAILURE;
         }
         Err(e) => {

@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use kith_proto::envelope::{self, EnvelopeError};
 use kith_proto::event::Event;
 use kith_proto::referral::{ReferralStatus, Role, SideNotes, open_notes};
-use kith_proto::subject::{Subject, inbox_wildcard};
+use kith_proto::subject::{Entity, Subject, inbox_wildcard};
 
 use crate::peers::{self, PeerError};
 use crate::publisher::PublisherState;
@@ -110,7 +110,7 @@ async fn consume(
             Ok(()) => {
                 message.ack().await.map_err(|e| InboxError::Nats(e.to_string()))?;
             }
-            Err(Dropped::Peer(e @ PeerError::Unreachable { .. })) => {
+            Err(Dropped::Peer(e @ (PeerError::Unreachable { .. } | PeerError::NoProfile { .. }))) => {
                 // Try again later rather than dropping a referral for want of a key.
                 tracing::warn!(%subject, error = %e, "cannot verify a referral message yet");
                 let _ = message.ack_with(AckKind::Nak(Some(Duration::from_secs(2)))).await;
@@ -139,7 +139,10 @@ async fn take(
 ) -> Result<Result<(), Dropped>, InboxError> {
     let me = &store.identity().hub;
     let author = match Subject::parse(subject) {
-        Ok(s) => s.hub,
+        // The consumer's filter should only ever deliver what is addressed here; a
+        // consumer created with a wider one must not make this hub answer for others.
+        Ok(Subject { hub, entity: Entity::Referral { to, .. }, .. }) if &to == me => hub,
+        Ok(_) => return Ok(Err(Dropped::Other("not a referral addressed to this hub".into()))),
         Err(e) => return Ok(Err(Dropped::Other(e.to_string()))),
     };
     if &author == me {
@@ -182,6 +185,14 @@ async fn take(
                     return Err(StoreError::Refused(format!("both hubs claim the same role in referral {}", side.id)));
                 }
                 Some(r) if seq <= r.their_seq => return Ok(None),
+                // A side only ever grows: a hub may add steps, never rewrite or drop
+                // the ones it took (a decline cannot become an acceptance).
+                Some(r) if !side.steps.starts_with(&r.theirs) => {
+                    return Err(StoreError::Refused(format!(
+                        "the other hub rewrote its steps of referral {}",
+                        side.id
+                    )));
+                }
                 Some(r) => r,
                 None if side.role == Role::Sender => ReferralRecord::received(&author, &side),
                 // The receiver's side of a referral this hub has no record of.
@@ -212,6 +223,9 @@ async fn take(
 pub async fn expire(store: Store, every: Duration, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Not at once: a hub coming back first gives its inbox a moment to take in the
+    // answers that arrived while it was away.
+    ticks.tick().await;
     loop {
         tokio::select! {
             _ = ticks.tick() => {}

@@ -123,7 +123,7 @@ impl ReferralRecord {
         let (history, current) = self.history();
         let from = current.unwrap_or(ReferralStatus::Sent);
         referral::next(from, status, self.role)?;
-        let after = history.iter().map(|e| e.step.at_ms + 1).max().unwrap_or(now);
+        let after = history.iter().map(|e| e.step.at_ms.saturating_add(1)).max().unwrap_or(now);
         self.mine.push(Step { status, at_ms: now.max(after) });
         self.my_reasons.push(if self.erased { String::new() } else { reason });
         self.updated_at_ms = now;

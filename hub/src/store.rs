@@ -473,7 +473,7 @@ impl Store {
                 Some(v) => seq_of(&v).map_err(abort)? + 1,
                 None => 1,
             };
-            let tx = Tx { opportunities, safehouses, referrals, outbox, meta };
+            let tx = Tx { opportunities, safehouses, referrals, meta };
             let Some(event) = body(&tx, seq, now)? else { return Ok(None) };
             let id = &inner.identity;
             let sealed =
@@ -516,7 +516,6 @@ struct Tx<'a> {
     opportunities: &'a TransactionalTree,
     safehouses: &'a TransactionalTree,
     referrals: &'a TransactionalTree,
-    outbox: &'a TransactionalTree,
     meta: &'a TransactionalTree,
 }
 

@@ -258,6 +258,15 @@ impl SafeHouse {
         }
         self.phone = validate::phone("phone", &self.phone)?;
         self.description = validate::text("description", &self.description, 0, limits::DESCRIPTION)?;
+        if let Some(a) = &self.availability {
+            let valid_for = a.valid_until_ms.saturating_sub(a.updated_at_ms);
+            if !(1..=MAX_VALID_FOR_SECS as i64 * 1000).contains(&valid_for) {
+                return Err(ValidationError::new(
+                    "valid_until",
+                    format!("must be after the update and at most {} days after it", MAX_VALID_FOR_SECS / 86_400),
+                ));
+            }
+        }
         if let Some(a) = &self.availability
             && a.beds_free > self.beds_total
         {
@@ -394,6 +403,26 @@ mod tests {
         ] {
             assert_eq!(looks_like_full_postcode(v), full, "{v}");
         }
+    }
+
+    #[test]
+    fn availability_cannot_be_declared_valid_for_ever() {
+        let house = |valid_until_ms| SafeHouse {
+            id: Ulid::new(),
+            name: "House".into(),
+            area: "Leeds".into(),
+            for_tags: vec![],
+            beds_total: 4,
+            wheelchair_access: false,
+            self_referral: false,
+            longest_stay_nights: None,
+            phone: String::new(),
+            description: String::new(),
+            availability: Some(Availability { beds_free: 1, updated_at_ms: 1_000, valid_until_ms }),
+        };
+        assert!(house(1_000 + 3_600_000).validate().is_ok());
+        assert_eq!(house(i64::MAX).validate().unwrap_err().field, "valid_until");
+        assert_eq!(house(1_000).validate().unwrap_err().field, "valid_until");
     }
 
     #[test]

@@ -391,7 +391,9 @@ impl Ingest {
                 debug!(%subject, seq = opened.envelope.hub_seq, "ignored: the view has this or a newer state");
                 Ok(Verdict::Done)
             }
-            Outcome::Invalid(e) => Ok(self.reject(subject, "invalid", &e)),
+            // Only the field: the value may be what must never be logged (an address
+            // given as an area, say).
+            Outcome::Invalid(e) => Ok(self.reject(subject, "invalid", &format!("{}: not within its limits", e.field))),
             Outcome::UnknownHub => {
                 let e = EnvelopeError::UnknownHub { hub: opened.envelope.hub.to_string() };
                 Ok(self.reject(subject, e.reason(), &e))

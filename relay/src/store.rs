@@ -284,6 +284,10 @@ impl Store {
     /// Empties the store. The view is then rebuilt from the stream: ingest sees no
     /// consumer marker and replays the stream from its first message.
     pub fn clear(&self) -> Result<(), StoreError> {
+        // The marker goes first, on disk: a crash half-way through must leave a store
+        // that is rebuilt, never an emptied one that resumes the consumer.
+        self.meta.remove("consumer")?;
+        self.db.flush()?;
         self.hubs.clear()?;
         self.opportunities.clear()?;
         self.safehouses.clear()?;
