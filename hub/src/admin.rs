@@ -449,4 +449,11 @@ impl HubAdmin for AdminService {
         tracing::info!(referral = %id, "personal details erased");
         Ok(reply(id, seq.unwrap_or(record.seq)))
     }
+
+    async fn republish(&self, _: Request<v1::RepublishRequest>) -> Result<Response<v1::RepublishReply>, Status> {
+        let events = self.store.republish().await.map_err(to_status)?;
+        let last_seq = self.store.outbox_status().map_err(to_status)?.last_written_seq;
+        tracing::info!(events, "republished everything on request");
+        Ok(Response::new(v1::RepublishReply { events, last_seq }))
+    }
 }

@@ -73,6 +73,19 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
     loop {
         // Make sure the stream exists (it may not yet, or may have been re-created).
         let ensured = js.get_or_create_stream(kith_proto::stream::region_stream(&region, 1)).await;
+        if let Ok(stream) = &ensured {
+            // A stream created anew has lost everything the hub published before:
+            // publish it all again, from the store.
+            let created = format!("{:?}", stream.cached_info().created);
+            match store.stream_changed(&created) {
+                Ok(false) => {}
+                Ok(true) => match store.republish().await {
+                    Ok(n) => tracing::warn!(events = n, "the region's stream is new: republished everything"),
+                    Err(e) => tracing::error!(error = %e, "cannot republish to the new stream"),
+                },
+                Err(e) => tracing::error!(error = %e, "cannot record the stream's identity"),
+            }
+        }
         let failure = match ensured {
             Err(e) => format!("cannot create or find stream {}: {e}", kith_proto::subject::stream_name(&region)),
             Ok(_) => match drain(&store, &js, config.window, &state, &mut stop, &mut backoff).await {

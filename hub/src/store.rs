@@ -40,6 +40,10 @@ use crate::referral::ReferralRecord;
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
 const META_PENDING_PROFILE: &[u8] = b"pending_profile";
+/// The profile last queued, so that a republish can send it first.
+const META_PROFILE: &[u8] = b"profile";
+/// The creation time of the region's stream as last seen, to notice a new stream.
+const META_STREAM: &[u8] = b"stream_created";
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -310,6 +314,7 @@ impl Store {
     /// up while NATS is down, and a new hub's first profile stays ahead of its first
     /// listings, so that whoever reads the stream learns the hub's key before them.
     pub async fn publish_profile(&self, profile: HubProfile) -> Result<u64, StoreError> {
+        self.inner.meta.insert(META_PROFILE, encode(&profile))?;
         if let Some(seq) = self.replace_pending_profile(&profile)? {
             return self.flushed(seq).await;
         }
@@ -349,6 +354,68 @@ impl Store {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(e.into()),
         }
+    }
+
+    /// Publishes again the current state of everything this hub owns, under new
+    /// sequence numbers: its profile first, then every listing (or the tombstone of a
+    /// withdrawn one) and this hub's side of every referral. The hub's store is the
+    /// source of truth: this repairs a region whose stream lost what it had (a new
+    /// stream, or a server that lost acknowledged messages in a power cut). Returns
+    /// how many events were queued.
+    pub async fn republish(&self) -> Result<u64, StoreError> {
+        let mut queued = 0;
+        if let Some(profile) = self.inner.meta.get(META_PROFILE)?.map(|v| decode::<HubProfile>(&v)).transpose()? {
+            self.publish_profile(profile).await?;
+            queued += 1;
+        }
+        queued += self.republish_listings::<Opportunity>()?;
+        queued += self.republish_listings::<SafeHouse>()?;
+        for record in self.referrals()? {
+            if record.mine.is_empty() {
+                continue;
+            }
+            let Some(keys) = self.peer(&record.other)? else {
+                tracing::warn!(referral = %record.id, other = %record.other, "not republished: the other hub's keys are not pinned");
+                continue;
+            };
+            let key = record.id.to_bytes();
+            self.write(|tx, seq, _now| {
+                let mut record: ReferralRecord = decode(
+                    &tx.referrals
+                        .get(key)?
+                        .ok_or_else(|| abort(StoreError::NotFound { family: "referral", id: record.id }))?,
+                )
+                .map_err(abort)?;
+                record.seq = seq;
+                tx.referrals.insert(&key, encode(&record))?;
+                record.side(&keys.boxing).map_err(|e| abort(StoreError::Refused(e.to_string())))
+            })?;
+            queued += 1;
+        }
+        self.flush().await?;
+        Ok(queued)
+    }
+
+    fn republish_listings<T: Listing>(&self) -> Result<u64, StoreError> {
+        let mut queued = 0;
+        for id in self.list::<T>()?.into_iter().map(|r| r.item.id()) {
+            let key = id.to_bytes();
+            self.write(|tx, seq, _now| {
+                let mut record: Record<T> = tx.get_listing(&key, id)?;
+                record.seq = seq;
+                tx.listing::<T>().insert(&key, encode(&record))?;
+                Ok(if record.withdrawn { T::withdrawal(id) } else { record.item.published() })
+            })?;
+            queued += 1;
+        }
+        Ok(queued)
+    }
+
+    /// Records the region stream's creation time; true when a *different* stream was
+    /// seen before (the region's stream was deleted and created again).
+    pub fn stream_changed(&self, created: &str) -> Result<bool, StoreError> {
+        let before = self.inner.meta.insert(META_STREAM, created.as_bytes())?;
+        Ok(before.is_some_and(|b| b.as_ref() != created.as_bytes()))
     }
 
     /// Changes the referral `id` in one transaction. `change` sees the record this hub

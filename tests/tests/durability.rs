@@ -300,3 +300,80 @@ async fn a_second_relay_of_the_region_builds_the_same_view_from_the_stream() {
     let second = Relay::start_named(REGION, &region.nats.url(), Some("second")).await;
     assert_same_view(&second, &before, &withdrawn).await;
 }
+
+fn stream() -> String {
+    kith_proto::subject::stream_name(&kith_proto::Slug::parse("region", REGION).unwrap())
+}
+
+/// A view without what publishing again changes: sequence numbers and event times.
+fn content(view: &[Vec<Value>]) -> Vec<Vec<Value>> {
+    view.iter()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| {
+                    let mut item = item.clone();
+                    if let Some(fields) = item.as_object_mut() {
+                        for key in ["seq", "updated_at", "last_seen"] {
+                            fields.remove(key);
+                        }
+                    }
+                    item
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Waits until `hub` has published everything it has written since `after`.
+async fn drained(hub: &Hub, after: u64) {
+    wait_until("the hub has published everything again", DEFAULT_TIMEOUT, async || {
+        let s = hub.status().await;
+        s.last_written_seq > after && s.outbox_pending == 0 && s.last_published_seq == s.last_written_seq
+    })
+    .await;
+}
+
+/// Rebuilds the relay from the stream alone and checks it has the listings of `before`.
+async fn assert_rebuilt_from_stream(region: &mut Region, before: &[Vec<Value>], withdrawn: &[String]) {
+    region.relay.rebuild_from_empty_dir().await;
+    let expected = content(before);
+    wait_for("the rebuilt relay has every listing again", DEFAULT_TIMEOUT, async || {
+        let v = content(&view(&region.relay).await);
+        if v == expected { Ok(()) } else { Err(v) }
+    })
+    .await;
+    let mut client = region.relay.client().await;
+    assert!(client.get_opportunity(GetRequest { id: withdrawn[0].clone() }).await.is_err(), "withdrawn stays gone");
+}
+
+#[tokio::test]
+async fn a_region_whose_stream_was_deleted_is_rebuilt_from_its_hubs() {
+    let mut region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let (before, withdrawn) = populate(&region, &mut hub).await;
+    hub.restart().await;
+    let written = hub.status().await.last_written_seq;
+    hub.stop().await;
+    region.nats.jetstream().await.delete_stream(stream()).await.expect("delete the region's stream");
+    // Coming back, the hub finds a stream it has not seen and publishes all it owns
+    // (more than the one profile a restart publishes).
+    hub.restart().await;
+    drained(&hub, written + 1).await;
+    assert_rebuilt_from_stream(&mut region, &before, &withdrawn).await;
+}
+
+#[tokio::test]
+async fn kith_republish_repairs_a_stream_that_lost_messages() {
+    let mut region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let (before, withdrawn) = populate(&region, &mut hub).await;
+    hub.restart().await;
+    let written = hub.status().await.last_written_seq;
+    // As after a server's power cut: the same stream, its messages gone.
+    region.nats.jetstream().await.get_stream(stream()).await.unwrap().purge().await.expect("purge");
+    let out = hub.kith(["republish"]).await.ok();
+    assert!(out["events"].as_u64().is_some_and(|n| n >= 6), "profile, 3 opportunities, 2 safe houses: {out}");
+    drained(&hub, written).await;
+    assert_rebuilt_from_stream(&mut region, &before, &withdrawn).await;
+}

@@ -16,6 +16,7 @@ pub mod nats_user;
 pub mod opportunity;
 pub mod referral;
 pub mod region;
+pub mod republish;
 pub mod safehouse;
 pub mod status;
 
@@ -51,6 +52,8 @@ pub enum Command {
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand)]
     Region(region::Command),
+    /// Publish again everything this hub owns, to repair a region whose stream lost messages.
+    Republish,
     /// Print the NATS user (with its permissions) a hub or a relay should have.
     #[command(subcommand)]
     NatsUser(nats_user::Command),
@@ -65,6 +68,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Referral(c) => referral::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
         Command::NatsUser(c) => nats_user::run(globals, c),
+        Command::Republish => republish::run(globals).await,
     }
 }
 
