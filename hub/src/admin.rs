@@ -155,10 +155,10 @@ impl AdminService {
             Role::Sender => (me, &r.other),
             Role::Receiver => (&r.other, me),
         };
-        let (kind, target_id) = match r.target {
-            Target::Hub => ("hub", String::new()),
-            Target::SafeHouse(id) => ("safehouse", id.to_string()),
-            Target::Opportunity(id) => ("opportunity", id.to_string()),
+        let kind = r.target_kind.as_str();
+        let target_id = match r.target {
+            Some(Target::SafeHouse(id) | Target::Opportunity(id)) => id.to_string(),
+            Some(Target::Hub) | None => String::new(),
         };
         let (history, status) = r.history();
         v1::Referral {

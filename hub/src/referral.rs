@@ -13,7 +13,8 @@ use ulid::Ulid;
 use kith_proto::Slug;
 use kith_proto::event::Event;
 use kith_proto::referral::{
-    self, HistoryEntry, Person, ReferralSide, ReferralStatus, Role, SealError, SideNotes, Step, Target, TransitionError,
+    self, HistoryEntry, Person, ReferralSide, ReferralStatus, Role, SealError, SideNotes, Step, Target, TargetKind,
+    TransitionError,
 };
 
 /// One referral, as this hub knows it.
@@ -24,7 +25,10 @@ pub struct ReferralRecord {
     pub role: Role,
     /// The other hub.
     pub other: Slug,
-    pub target: Target,
+    pub target_kind: TargetKind,
+    /// The target with its id; at the receiver, from the sender's sealed notes (so
+    /// `None` if they were erased before this hub read them).
+    pub target: Option<Target>,
     pub created_at_ms: i64,
     /// This hub's steps and the reasons it gave (one per step, empty if none).
     pub mine: Vec<Step>,
@@ -52,7 +56,8 @@ impl ReferralRecord {
             id,
             role: Role::Sender,
             other: to,
-            target,
+            target_kind: target.kind(),
+            target: Some(target),
             created_at_ms: now,
             mine: vec![Step { status: ReferralStatus::Sent, at_ms: now }],
             my_reasons: vec![String::new()],
@@ -73,7 +78,8 @@ impl ReferralRecord {
             id: side.id,
             role: Role::Receiver,
             other: from.clone(),
-            target: side.target,
+            target_kind: side.target,
+            target: None,
             created_at_ms: side.created_at_ms,
             mine: vec![],
             my_reasons: vec![],
@@ -144,6 +150,9 @@ impl ReferralRecord {
         self.updated_at_ms = now;
         if self.role == Role::Receiver && !self.erased && !side.erased {
             self.person = notes.person;
+            if notes.target.is_some_and(|t| t.kind() == self.target_kind) {
+                self.target = notes.target;
+            }
         }
         let mut answer = false;
         if side.erased && !self.erased {
@@ -168,17 +177,19 @@ impl ReferralRecord {
 
     /// This hub's side, with the person (sender) and reasons sealed to `other_box`.
     pub fn side(&self, other_box: &[u8; 32]) -> Result<Event, SealError> {
+        let sender = self.role == Role::Sender;
         let notes = SideNotes {
-            person: if self.role == Role::Sender { self.person.clone() } else { None },
+            person: if sender { self.person.clone() } else { None },
             reasons: self.my_reasons.clone(),
+            target: if sender { self.target } else { None },
         };
-        let empty = notes.person.is_none() && notes.reasons.iter().all(String::is_empty);
+        let empty = notes.person.is_none() && notes.target.is_none() && notes.reasons.iter().all(String::is_empty);
         let sealed = if self.erased || empty { None } else { Some(referral::seal_notes(&notes, other_box)?) };
         Ok(Event::Referral(ReferralSide {
             id: self.id,
             role: self.role,
             other: self.other.clone(),
-            target: self.target,
+            target: self.target_kind,
             created_at_ms: self.created_at_ms,
             steps: self.mine.clone(),
             sealed,

@@ -58,13 +58,42 @@ pub enum Role {
     Receiver,
 }
 
-/// What a person is referred to.
+/// What a person is referred to. Only its kind travels in the open: which safe house
+/// (some are for women, or for LGBTQ+ people) is itself sensitive, so the id is sealed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// The receiving hub in general.
     Hub,
     SafeHouse(Ulid),
     Opportunity(Ulid),
+}
+
+/// The kind of a [`Target`], without its id: what the open metadata says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TargetKind {
+    Hub,
+    SafeHouse,
+    Opportunity,
+}
+
+impl Target {
+    pub fn kind(&self) -> TargetKind {
+        match self {
+            Target::Hub => TargetKind::Hub,
+            Target::SafeHouse(_) => TargetKind::SafeHouse,
+            Target::Opportunity(_) => TargetKind::Opportunity,
+        }
+    }
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Hub => "hub",
+            TargetKind::SafeHouse => "safehouse",
+            TargetKind::Opportunity => "opportunity",
+        }
+    }
 }
 
 /// One status change, in the open: what and when. Who is the side's author.
@@ -81,7 +110,8 @@ pub struct ReferralSide {
     pub role: Role,
     /// The other hub of the referral (the subject's `<to_hub>`).
     pub other: Slug,
-    pub target: Target,
+    /// What kind of target; the target itself is in the sealed notes.
+    pub target: TargetKind,
     /// When the sender created the referral.
     pub created_at_ms: i64,
     /// The author's steps, oldest first.
@@ -145,6 +175,8 @@ pub struct SideNotes {
     pub person: Option<Person>,
     /// Reasons, one per step of the side (empty where none was given).
     pub reasons: Vec<String>,
+    /// The target with its id: from the sender only.
+    pub target: Option<Target>,
 }
 
 /// Checks a reason given for a step (required to decline).
@@ -324,6 +356,7 @@ mod tests {
                 consent: Consent { statement: "verbal, recorded by duty worker".into(), recorded_at_ms: 1 },
             }),
             reasons: vec![],
+            target: Some(Target::SafeHouse(Ulid::new())),
         };
         let sealed = seal_notes(&notes, receiver.public_key().as_bytes()).unwrap();
         assert!(!sealed.windows(6).any(|w| w == b"Canary"), "the name is not visible in the sealed bytes");

@@ -126,7 +126,7 @@ impl Referrals {
         let mut record = current.cloned().unwrap_or_default();
         let new = SideRecord {
             seq,
-            target: TargetKind::of(&side.target),
+            target: TargetKind::of(side.target),
             created_at_ms: side.created_at_ms,
             steps: side.steps.clone(),
         };
@@ -192,7 +192,6 @@ fn median(values: &mut [i64]) -> i64 {
 mod tests {
     use super::*;
     use ReferralStatus::*;
-    use kith_proto::referral::Target;
 
     fn slug(s: &str) -> Slug {
         Slug::parse("t", s).unwrap()
@@ -203,7 +202,7 @@ mod tests {
             id,
             role,
             other: slug(other),
-            target: Target::SafeHouse(Ulid::new()),
+            target: kith_proto::referral::TargetKind::SafeHouse,
             created_at_ms: 1_000,
             steps: steps.iter().map(|&(status, at_ms)| Step { status, at_ms }).collect(),
             sealed: Some(b"Canary Person, sealed".to_vec()),

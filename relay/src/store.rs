@@ -37,7 +37,7 @@ use ulid::Ulid;
 
 use kith_proto::Slug;
 use kith_proto::domain::{HubProfile, Opportunity, SafeHouse};
-use kith_proto::referral::{Step, Target};
+use kith_proto::referral::Step;
 
 /// The sled database inside the relay's directory.
 pub const STORE_DIR: &str = "store";
@@ -99,11 +99,11 @@ pub enum TargetKind {
 }
 
 impl TargetKind {
-    pub fn of(target: &Target) -> TargetKind {
+    pub fn of(target: kith_proto::referral::TargetKind) -> TargetKind {
         match target {
-            Target::Hub => TargetKind::Hub,
-            Target::SafeHouse(_) => TargetKind::SafeHouse,
-            Target::Opportunity(_) => TargetKind::Opportunity,
+            kith_proto::referral::TargetKind::Hub => TargetKind::Hub,
+            kith_proto::referral::TargetKind::SafeHouse => TargetKind::SafeHouse,
+            kith_proto::referral::TargetKind::Opportunity => TargetKind::Opportunity,
         }
     }
 

@@ -610,7 +610,7 @@ mod tests {
     use ed25519_dalek::SigningKey;
     use kith_proto::domain::{Availability, Pay, PayPer};
     use kith_proto::envelope::{open, seal};
-    use kith_proto::referral::{ReferralSide, ReferralStatus, Role, Step, Target};
+    use kith_proto::referral::{ReferralSide, ReferralStatus, Role, Step};
 
     const DAY: &str = "2026-11-26";
 
@@ -1008,7 +1008,7 @@ mod tests {
             id,
             role,
             other: slug(other),
-            target: Target::Hub,
+            target: kith_proto::referral::TargetKind::Hub,
             created_at_ms: 1_000,
             steps: steps.iter().map(|&(status, at_ms)| Step { status, at_ms }).collect(),
             sealed: Some(b"Canary Person".to_vec()),
