@@ -29,6 +29,9 @@ pub struct Config {
     pub rebuild: bool,
     /// A NATS `.creds` file for the relay's NATS user, where the region uses them.
     pub nats_creds: Option<PathBuf>,
+    /// Hubs to forget, pinned key and all, before starting: hubs that lost their keys
+    /// and were set up again.
+    pub unpin: Vec<Slug>,
 }
 
 #[derive(Debug, Error)]
@@ -52,6 +55,7 @@ impl Config {
             replicas: 1,
             rebuild: false,
             nats_creds: None,
+            unpin: Vec::new(),
         }
     }
 

@@ -349,7 +349,10 @@ impl Ingest {
     ) -> Result<Verdict, IngestError> {
         let subject = message.subject.as_str();
         let hub = Subject::parse(subject).ok().map(|s| s.hub);
-        let pinned = hub.as_ref().and_then(|h| self.shared.view().pinned_key(h));
+        let pinned = match &hub {
+            Some(h) => self.pinned(h)?,
+            None => None,
+        };
         let opened = match (envelope::open(&message.payload, subject, pinned.as_ref()), hub) {
             (Ok(opened), _) => opened,
             (Err(EnvelopeError::UnknownHub { .. }), Some(hub)) => {
@@ -374,6 +377,18 @@ impl Ingest {
             }
             (Err(e), _) => return Ok(self.reject(subject, e.reason(), &e)),
         };
+        // Verified with a key kept from before a rebuild, for a hub this view has no
+        // profile of yet: fetch it (or restore the hub under its pin) before applying.
+        let author = &opened.envelope.hub;
+        if !matches!(opened.event, kith_proto::event::Event::Profile(_))
+            && self.shared.view().pinned_key(author).is_none()
+            && !unpinned.contains_key(author)
+        {
+            let pin = self.pin_from_stream(stream, author).await?;
+            if !matches!(pin, Pin::Pinned(_)) {
+                unpinned.insert(author.clone(), pin);
+            }
+        }
         self.apply(subject, &opened)
     }
 
@@ -407,24 +422,46 @@ impl Ingest {
         Verdict::Rejected
     }
 
+    /// A hub with a key kept from before a rebuild but no usable profile in the stream
+    /// comes back under that key; a hub never pinned stays unknown.
+    fn restore_pinned(&self, hub: &Slug) -> Result<Pin, IngestError> {
+        let Some(key) = self.store.pin(hub)?.and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok()) else {
+            return Ok(Pin::NoProfile);
+        };
+        let record = self.shared.view_mut().restore_pinned(hub, key);
+        self.store.put(&record)?;
+        info!(%hub, "restored the hub under the key pinned before the rebuild");
+        Ok(Pin::Pinned(key))
+    }
+
+    /// The key pinned for `hub`: in the view, or kept in the store from before a rebuild.
+    fn pinned(&self, hub: &Slug) -> Result<Option<ed25519_dalek::VerifyingKey>, IngestError> {
+        if let Some(key) = self.shared.view().pinned_key(hub) {
+            return Ok(Some(key));
+        }
+        Ok(self.store.pin(hub)?.and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok()))
+    }
+
     /// Fetches `hub`'s latest profile from the stream, verifies it on first use,
     /// applies it (which pins its key) and returns the pinned key.
     async fn pin_from_stream(&self, stream: &Stream, hub: &Slug) -> Result<Pin, IngestError> {
         let subject = Subject::new(&self.config.region, hub, Entity::Profile).to_string();
         let message = match stream.get_last_raw_message_by_subject(&subject).await {
             Ok(m) => m,
-            Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => return Ok(Pin::NoProfile),
+            Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => return self.restore_pinned(hub),
             Err(e) => {
                 warn!(%subject, error = %e, "cannot fetch the hub's profile from the stream; retrying later");
                 return Ok(Pin::Unavailable);
             }
         };
         // A profile refused here is counted when the consumer delivers that message itself.
-        let opened = match envelope::open(&message.payload, &subject, None) {
+        // A key pinned before a rebuild still holds: no second first use.
+        let pinned = self.pinned(hub)?;
+        let opened = match envelope::open(&message.payload, &subject, pinned.as_ref()) {
             Ok(o) => o,
             Err(e) => {
-                warn!(%subject, reason = e.reason(), "the hub's latest profile does not verify on first use");
-                return Ok(Pin::NoProfile);
+                warn!(%subject, reason = e.reason(), "the hub's latest profile does not verify");
+                return self.restore_pinned(hub);
             }
         };
         let outcome = self.shared.view_mut().apply(&opened);

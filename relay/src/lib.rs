@@ -158,6 +158,12 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
         // The directory held another region's view: it must not mix with this one.
         warn!(dir = %config.dir.display(), %filled_from, %stream, "the stored view is of another stream; dropping it");
         store.clear()?;
+        store.forget_pins()?;
+    }
+    for hub in &config.unpin {
+        if store.unpin(hub)? {
+            warn!(%hub, "--unpin: forgot the hub and its key; its next profile is trusted on first use");
+        }
     }
     let view = {
         let store = store.clone();

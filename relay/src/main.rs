@@ -28,6 +28,11 @@ struct Args {
     #[arg(long = "nats", env = "KITH_NATS_URL", value_name = "URL")]
     nats_url: String,
 
+    /// Forget this hub and its pinned key before starting (repeatable): for a hub that
+    /// lost its keys and was set up again. Its next profile is trusted on first use.
+    #[arg(long, value_name = "HUB", value_parser = parse_region)]
+    unpin: Vec<Slug>,
+
     /// NATS credentials file for the relay's user.
     #[arg(long, env = "KITH_NATS_CREDS", value_name = "FILE")]
     nats_creds: Option<PathBuf>,
@@ -91,6 +96,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         replicas: usize::from(args.replicas),
         rebuild: args.rebuild,
         nats_creds: args.nats_creds,
+        unpin: args.unpin,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

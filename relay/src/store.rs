@@ -174,6 +174,9 @@ pub struct Store {
     opportunities: sled::Tree,
     safehouses: sled::Tree,
     referrals: sled::Tree,
+    /// hub → pinned ed25519 key. Survives [`Store::clear`]: a rebuild replays the
+    /// stream, and must not trust on first use again whatever profile it holds now.
+    pins: sled::Tree,
 }
 
 impl std::fmt::Debug for Store {
@@ -266,6 +269,7 @@ impl Store {
             opportunities: db.open_tree("opportunities")?,
             safehouses: db.open_tree("safehouses")?,
             referrals: db.open_tree("referrals")?,
+            pins: db.open_tree("pins")?,
             db,
         };
         match store.meta.get("format")? {
@@ -298,6 +302,27 @@ impl Store {
         Ok(())
     }
 
+    /// The key pinned for `hub`, kept across rebuilds.
+    pub fn pin(&self, hub: &Slug) -> Result<Option<[u8; 32]>, StoreError> {
+        Ok(self.pins.get(hub.as_str())?.and_then(|v| v.as_ref().try_into().ok()))
+    }
+
+    /// Forgets `hub` entirely, its pinned key included: for a hub that lost its keys
+    /// and was set up again (`kith-relay --unpin HUB`). Its listings come back from
+    /// the stream once its new profile is seen.
+    pub fn unpin(&self, hub: &Slug) -> Result<bool, StoreError> {
+        let pinned = self.pins.remove(hub.as_str())?.is_some();
+        let known = self.hubs.remove(hub.as_str())?.is_some();
+        self.db.flush()?;
+        Ok(pinned || known)
+    }
+
+    /// Forgets every pinned key (a store that held another region's view).
+    pub fn forget_pins(&self) -> Result<(), StoreError> {
+        self.pins.clear()?;
+        Ok(())
+    }
+
     /// The consumer this store was filled from, as `<stream>/<consumer>`; None for a
     /// new or cleared store.
     pub fn consumer(&self) -> Result<Option<String>, StoreError> {
@@ -315,6 +340,7 @@ impl Store {
         match record {
             Record::Hub { hub, record } => {
                 self.hubs.insert(hub.as_str(), encode(record)?)?;
+                self.pins.insert(hub.as_str(), &record.signing_key)?;
             }
             Record::Opportunity { hub, id, record } => {
                 self.opportunities.insert(entity_key(*id, hub), encode(record)?)?;

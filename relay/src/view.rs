@@ -353,6 +353,24 @@ impl View {
         }
     }
 
+    /// Puts back a hub whose key was pinned before a rebuild but whose profile the
+    /// stream no longer holds in a form that verifies (a forged profile took its
+    /// place): its listings are accepted again under the pinned key, and its next
+    /// genuine profile (any sequence number above 0) fills in the rest.
+    pub fn restore_pinned(&mut self, hub: &Slug, key: VerifyingKey) -> Record {
+        let profile = HubProfile {
+            name: hub.to_string(),
+            description: String::new(),
+            contact: String::new(),
+            helpline_hours: String::new(),
+            signing_key: key.to_bytes(),
+            box_key: [0; 32],
+        };
+        let record = HubRecord { signing_key: key.to_bytes(), profile, seq: 0, at_ms: 0 };
+        self.put_hub(hub, key, &record);
+        Record::Hub { hub: hub.clone(), record }
+    }
+
     /// Applies a verified event, unless the view already has the same or a newer
     /// state of its entity.
     pub fn apply(&mut self, opened: &Opened) -> Outcome {

@@ -210,3 +210,59 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
     })
     .await;
 }
+
+/// The stream keeps one message per subject, so a forged profile can take the place of
+/// a hub's own (where NATS users do not stop it). A relay rebuilt from that stream
+/// must not trust it on first use: the key pinned before the rebuild still holds.
+#[tokio::test]
+async fn a_rebuilt_relay_keeps_its_pins_and_refuses_a_profile_forged_into_the_stream() {
+    let mut region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let job = add_opportunity(&hub, "Allotment helper", &[]).await;
+    wait_for("the relay shows the hub's opportunity", DEFAULT_TIMEOUT, async || {
+        let out = region.relay.kith(["region", "opportunity", &job.id]).await;
+        if out.code == Some(0) { Ok(()) } else { Err(out.stderr) }
+    })
+    .await;
+
+    let forger = SigningKey::from_bytes(&[9; 32]);
+    let profile = Event::Profile(HubProfile {
+        name: "Leeds Peer Garden Co-op".into(),
+        description: String::new(),
+        contact: "ring the forger".into(),
+        helpline_hours: String::new(),
+        signing_key: forger.verifying_key().to_bytes(),
+        box_key: [9; 32],
+    });
+    let sealed = seal(&region.slug(), &hub.slug(), 1_000_000, now_ms(), &profile, &forger).unwrap();
+    let js = region.nats.jetstream().await;
+    js.publish(sealed.subject.to_string(), Bytes::from(sealed.bytes)).await.unwrap().await.unwrap();
+    wait_for("the live relay refuses the forged profile", DEFAULT_TIMEOUT, async || {
+        let stats = region.relay.stats().await;
+        if stats.rejected.get("key-not-pinned").copied().unwrap_or(0) >= 1 { Ok(()) } else { Err(stats) }
+    })
+    .await;
+
+    region.relay.restart_with_rebuild().await;
+    let hubs = wait_for("the rebuilt relay has the hub, with its own key", DEFAULT_TIMEOUT, async || {
+        let mut client = region.relay.client().await;
+        let hubs = client.list_hubs(ListHubsRequest {}).await.map(|r| r.into_inner().items).unwrap_or_default();
+        let found = region.relay.kith(["region", "opportunity", &job.id]).await.code == Some(0);
+        if found && hubs.len() == 1 { Ok(hubs) } else { Err((found, hubs)) }
+    })
+    .await;
+    assert_eq!(hubs[0].signing_key, hub.signing_key_hex(), "the forger's key was pinned");
+    assert_ne!(hubs[0].contact, "ring the forger");
+    let stats = region.relay.stats().await;
+    assert!(stats.rejected.get("key-not-pinned").copied().unwrap_or(0) >= 1, "{stats:?}");
+
+    // The hub's next genuine profile (it publishes one whenever it starts) fills in
+    // the rest.
+    hub.restart().await;
+    wait_for("the hub's own profile is back", DEFAULT_TIMEOUT, async || {
+        let mut client = region.relay.client().await;
+        let hubs = client.list_hubs(ListHubsRequest {}).await.map(|r| r.into_inner().items).unwrap_or_default();
+        if hubs.first().is_some_and(|h| h.name == "Hub peer-garden") { Ok(()) } else { Err(hubs) }
+    })
+    .await;
+}
