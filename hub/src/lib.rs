@@ -30,6 +30,7 @@ use std::sync::Arc;
 use thiserror::Error;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 use tokio_stream::wrappers::TcpListenerStream;
 
 pub use config::Config;
@@ -61,6 +62,8 @@ pub enum Error {
     Transport(#[from] tonic::transport::Error),
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error("the hub's {task} stopped unexpectedly: {why}")]
+    TaskEnded { task: &'static str, why: String },
 }
 
 /// Runs the hub until `shutdown` resolves, listening on the configured admin address.
@@ -94,23 +97,31 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let state = Arc::new(PublisherState::default());
-    let publisher = tokio::spawn(publisher::run(
-        store.clone(),
-        PublisherConfig {
-            nats_url: file.nats_url.clone(),
-            nats_creds: file.nats_creds.clone(),
-            window: config.publish_window,
-            max_backoff: config.max_backoff,
-            client_name: format!("kith-hub {}/{}", file.region, file.hub_id),
-            inbox_prefix: kith_proto::permissions::inbox_prefix(&file.hub_id),
-        },
-        state.clone(),
-        stop_rx.clone(),
+    // Every task is owned here. Each runs until the stop signal; one that ends before
+    // it (a panic, or the admin server failing) stops the hub with an error, so that a
+    // service manager restarts it, rather than leaving a hub that answers but no longer
+    // publishes or reads its inbox.
+    let mut tasks: JoinSet<(&'static str, Result<(), Error>)> = JoinSet::new();
+    tasks.spawn(named(
+        "publisher",
+        publisher::run(
+            store.clone(),
+            PublisherConfig {
+                nats_url: file.nats_url.clone(),
+                nats_creds: file.nats_creds.clone(),
+                window: config.publish_window,
+                max_backoff: config.max_backoff,
+                client_name: format!("kith-hub {}/{}", file.region, file.hub_id),
+                inbox_prefix: kith_proto::permissions::inbox_prefix(&file.hub_id),
+            },
+            state.clone(),
+            stop_rx.clone(),
+        ),
     ));
-    let heartbeat = tokio::spawn(heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
-    let inbox = tokio::spawn(inbox::run(store.clone(), Arc::new(box_secret), state.clone(), stop_rx.clone()));
+    tasks.spawn(named("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone())));
+    tasks.spawn(named("inbox", inbox::run(store.clone(), Arc::new(box_secret), state.clone(), stop_rx.clone())));
     let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
-    let expire = tokio::spawn(inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone()));
+    tasks.spawn(named("expiry", inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone())));
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("kith.v1.HubAdmin", tonic_health::ServingStatus::Serving).await;
@@ -146,24 +157,37 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             let _ = server_stop.wait_for(|s| *s).await;
         });
-    let server = tokio::spawn(server);
+    tasks.spawn(async move { ("admin server", server.await.map_err(Error::from)) });
 
-    shutdown.await;
-    tracing::info!("shutting down");
-    let _ = stop_tx.send(true);
-    let served = server.await;
-    let _ = publisher.await;
-    let _ = heartbeat.await;
-    let _ = inbox.await;
-    let _ = expire.await;
-    store.close().await?;
-    match served {
-        Ok(r) => r.map_err(Error::from),
-        Err(join) => {
-            tracing::error!(error = %join, "admin server task failed");
-            Ok(())
+    let mut result = Ok(());
+    tokio::select! {
+        _ = shutdown => tracing::info!("shutting down"),
+        Some(ended) = tasks.join_next() => {
+            let (task, why) = match ended {
+                Ok((task, Ok(()))) => (task, "it returned".to_owned()),
+                Ok((task, Err(e))) => (task, e.to_string()),
+                Err(join) => ("a task", join.to_string()),
+            };
+            tracing::error!(%task, error = %why, "a hub task ended before shutdown; stopping the hub");
+            result = Err(Error::TaskEnded { task, why });
         }
     }
+    let _ = stop_tx.send(true);
+    while let Some(ended) = tasks.join_next().await {
+        match ended {
+            Ok((task, Err(e))) => tracing::error!(%task, error = %e, "task failed"),
+            Err(join) => tracing::error!(error = %join, "task failed"),
+            Ok(_) => {}
+        }
+    }
+    store.close().await?;
+    result
+}
+
+/// Names a task that ends with `()` for the task set of [`serve`].
+async fn named(task: &'static str, f: impl Future<Output = ()>) -> (&'static str, Result<(), Error>) {
+    f.await;
+    (task, Ok(()))
 }
 
 /// Re-publishes the profile every `every`: the region reads it as the hub's
