@@ -58,7 +58,9 @@ fn to_status(e: StoreError) -> Status {
         StoreError::Withdrawn { .. } => Status::failed_precondition(e.to_string()),
         StoreError::Invalid(v) => Status::invalid_argument(v.to_string()),
         StoreError::Closed => Status::unavailable(e.to_string()),
-        StoreError::Transition(_) | StoreError::Refused(_) => Status::failed_precondition(e.to_string()),
+        StoreError::Transition(_) | StoreError::Refused(_) | StoreError::Seal(_) => {
+            Status::failed_precondition(e.to_string())
+        }
         other => {
             tracing::error!(error = %other, "admin write failed");
             Status::internal(other.to_string())
@@ -140,8 +142,7 @@ impl AdminService {
             .change_referral(id, |current, seq, now| {
                 let mut record = current.ok_or(StoreError::NotFound { family: "referral", id })?;
                 record.step(status, reason.clone(), now)?;
-                record.seq = seq;
-                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                let event = record.publish(seq, &keys.boxing)?;
                 Ok(Some(ReferralChange { record, event: Some(event) }))
             })
             .await
@@ -361,8 +362,7 @@ impl HubAdmin for AdminService {
                 }
                 let mut record =
                     ReferralRecord::sent(id, to.clone(), target, person.clone(), now, self.referral_expiry_ms);
-                record.seq = seq;
-                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                let event = record.publish(seq, &keys.boxing)?;
                 Ok(Some(ReferralChange { record, event: Some(event) }))
             })
             .await
@@ -440,8 +440,7 @@ impl HubAdmin for AdminService {
             .change_referral(id, |current, seq, now| {
                 let Some(mut record) = current.filter(|r| !r.erased) else { return Ok(None) };
                 record.erase(now);
-                record.seq = seq;
-                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                let event = record.publish(seq, &keys.boxing)?;
                 Ok(Some(ReferralChange { record, event: Some(event) }))
             })
             .await

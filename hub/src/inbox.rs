@@ -199,12 +199,7 @@ async fn take(
                 None => return Ok(None),
             };
             let answer = record.take_theirs(&side, notes.clone(), seq, now);
-            let event = if answer {
-                record.seq = my_seq;
-                Some(record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?)
-            } else {
-                None
-            };
+            let event = if answer { Some(record.publish(my_seq, &keys.boxing)?) } else { None };
             Ok(Some(ReferralChange { record, event }))
         })
         .await;
@@ -214,6 +209,7 @@ async fn take(
             Ok(Ok(()))
         }
         Err(StoreError::Refused(why)) => Ok(Err(Dropped::Other(why))),
+        Err(e @ StoreError::Seal(_)) => Ok(Err(Dropped::Other(e.to_string()))),
         Err(e) => Err(e.into()),
     }
 }
@@ -246,8 +242,7 @@ async fn expire_overdue(store: &Store) -> Result<(), StoreError> {
             .change_referral(id, |current, seq, now| {
                 let Some(mut record) = current.filter(|r| r.is_overdue(now)) else { return Ok(None) };
                 record.step(ReferralStatus::Expired, String::new(), now)?;
-                record.seq = seq;
-                let event = record.side(&keys.boxing).map_err(|e| StoreError::Refused(e.to_string()))?;
+                let event = record.publish(seq, &keys.boxing)?;
                 Ok(Some(ReferralChange { record, event: Some(event) }))
             })
             .await?;

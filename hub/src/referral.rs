@@ -175,6 +175,13 @@ impl ReferralRecord {
         self.updated_at_ms = now;
     }
 
+    /// Takes `seq` as the sequence number of this hub's side and returns that side,
+    /// ready to be published.
+    pub fn publish(&mut self, seq: u64, other_box: &[u8; 32]) -> Result<Event, SealError> {
+        self.seq = seq;
+        self.side(other_box)
+    }
+
     /// This hub's side, with the person (sender) and reasons sealed to `other_box`.
     pub fn side(&self, other_box: &[u8; 32]) -> Result<Event, SealError> {
         let sender = self.role == Role::Sender;

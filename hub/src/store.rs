@@ -65,6 +65,8 @@ pub enum StoreError {
     Transition(#[from] kith_proto::referral::TransitionError),
     #[error("{0}")]
     Refused(String),
+    #[error(transparent)]
+    Seal(#[from] kith_proto::referral::SealError),
 }
 
 /// A listing as the hub keeps it: the value, and the event that last changed it.
@@ -386,9 +388,9 @@ impl Store {
                         .ok_or_else(|| abort(StoreError::NotFound { family: "referral", id: record.id }))?,
                 )
                 .map_err(abort)?;
-                record.seq = seq;
+                let event = record.publish(seq, &keys.boxing).map_err(|e| abort(e.into()))?;
                 tx.referrals.insert(&key, encode(&record))?;
-                record.side(&keys.boxing).map_err(|e| abort(StoreError::Refused(e.to_string())))
+                Ok(event)
             })?;
             queued += 1;
         }
