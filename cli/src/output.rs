@@ -6,6 +6,7 @@
 //! the program quietly instead of with a panic.
 
 use serde::Serialize;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -143,7 +144,13 @@ pub fn instant(ms: i64) -> Option<String> {
         return None;
     }
     let t = UNIX_EPOCH + Duration::from_millis(ms as u64);
-    Some(humantime::format_rfc3339_seconds(t).to_string())
+    // humantime refuses years past 9999 with a formatting error (and `to_string`
+    // would panic on it): a value a hub signed must never crash the reader.
+    let mut text = String::new();
+    match write!(text, "{}", humantime::format_rfc3339_seconds(t)) {
+        Ok(()) => Some(text),
+        Err(_) => Some(format!("after the year 9999 ({ms} ms since 1970)")),
+    }
 }
 
 /// How long ago `ms` was, relative to `now_ms`: `45s ago`, `3m ago`, `2h 5m ago`,
@@ -212,6 +219,13 @@ mod tests {
     fn instants_and_ages() {
         assert_eq!(instant(0), None);
         assert_eq!(instant(1_795_694_400_000).as_deref(), Some("2026-11-26T12:00:00Z"));
+        assert_eq!(instant(253_402_300_799_000).as_deref(), Some("9999-12-31T23:59:59Z"));
+        assert_eq!(
+            instant(253_402_300_800_000).as_deref(),
+            Some("after the year 9999 (253402300800000 ms since 1970)")
+        );
+        assert!(instant(i64::MAX).unwrap().starts_with("after the year 9999"));
+        assert!(ago(i64::MAX, 1_795_694_400_000).starts_with("in "));
         let now = 1_795_694_400_000;
         assert_eq!(ago(0, now), "never");
         assert_eq!(ago(now - 45_000, now), "45s ago");

@@ -20,8 +20,9 @@ use ulid::Ulid;
 use kith_proto::Slug;
 use kith_proto::domain::{HubProfile, Opportunity, OpportunityKind, OpportunityStatus, Pay, PayPer, Sector};
 use kith_proto::time::{CivilDate, now_ms};
-use kith_relay::index::{DocKey, words};
+use kith_relay::search::{Position, TextQuery};
 use kith_relay::store::{EntityRecord, HubRecord, Record};
+use kith_relay::text::words;
 use kith_relay::view::{OpportunityQuery, View};
 
 const TITLE_WORDS: &[&str] = &[
@@ -261,17 +262,20 @@ fn main() {
     let cases: Vec<(&str, MakeQuery<'_>)> = vec![
         ("open, no filter", Box::new(|_| OpportunityQuery::default())),
         ("kind", Box::new(|rng| OpportunityQuery { kind: Some(any_kind(rng)), ..Default::default() })),
-        ("one common word", Box::new(|rng| OpportunityQuery { words: vec![common(rng)], ..Default::default() })),
-        ("one rare word", Box::new(|rng| OpportunityQuery { words: vec![rare(rng)], ..Default::default() })),
-        ("two words", Box::new(|rng| OpportunityQuery { words: vec![common(rng), common(rng)], ..Default::default() })),
+        ("one common word", Box::new(|rng| OpportunityQuery { text: text(vec![common(rng)]), ..Default::default() })),
+        ("one rare word", Box::new(|rng| OpportunityQuery { text: text(vec![rare(rng)]), ..Default::default() })),
+        (
+            "two words",
+            Box::new(|rng| OpportunityQuery { text: text(vec![common(rng), common(rng)]), ..Default::default() }),
+        ),
         (
             "common + rare word",
-            Box::new(|rng| OpportunityQuery { words: vec![common(rng), rare(rng)], ..Default::default() }),
+            Box::new(|rng| OpportunityQuery { text: text(vec![common(rng), rare(rng)]), ..Default::default() }),
         ),
         (
             "skill + area",
             Box::new(|rng| OpportunityQuery {
-                words: words(SKILLS[rng.gen_range(0..SKILLS.len())]).collect(),
+                text: text(words(SKILLS[rng.gen_range(0..SKILLS.len())]).collect()),
                 area: words(&d.areas[rng.gen_range(0..d.areas.len())]).collect(),
                 ..Default::default()
             }),
@@ -296,7 +300,7 @@ fn main() {
         (
             "word+area+kind+paid",
             Box::new(|rng| OpportunityQuery {
-                words: vec![common(rng)],
+                text: text(vec![common(rng)]),
                 area: words(&d.areas[skewed(rng, d.areas.len())]).collect(),
                 kind: Some(any_kind(rng)),
                 paid_only: true,
@@ -307,7 +311,7 @@ fn main() {
             "closed included, 500/page",
             Box::new(|_| OpportunityQuery { include_closed: true, page_size: 500, ..Default::default() }),
         ),
-        ("no match", Box::new(|_| OpportunityQuery { words: vec!["nosuchword".into()], ..Default::default() })),
+        ("no match", Box::new(|_| OpportunityQuery { text: text(vec!["nosuchword".into()]), ..Default::default() })),
     ];
 
     const RUNS: usize = 300;
@@ -321,7 +325,7 @@ fn main() {
         for _ in 0..RUNS {
             let q = make(&mut rng);
             let t = Instant::now();
-            let page = view.search_opportunities(&q, today);
+            let page = view.search_opportunities(&q, today).expect("no deadline");
             times.push(t.elapsed());
             hits += page.items.len();
         }
@@ -342,11 +346,11 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..30 {
         let word = common(&mut rng);
-        let mut after: Option<DocKey> = None;
+        let mut after: Option<Position> = None;
         for _ in 0..10 {
-            let q = OpportunityQuery { words: vec![word.clone()], after, ..Default::default() };
+            let q = OpportunityQuery { text: text(vec![word.clone()]), after, ..Default::default() };
             let t = Instant::now();
-            let page = view.search_opportunities(&q, today);
+            let page = view.search_opportunities(&q, today).expect("no deadline");
             times.push(t.elapsed());
             match page.next {
                 Some(k) => after = Some(k),
@@ -388,4 +392,9 @@ fn main() {
         inserts.as_secs_f64() * 1e6 / sample.len() as f64,
         sample.len()
     );
+}
+
+/// Query words as typed and finished (no prefix widening).
+fn text(words: Vec<String>) -> TextQuery {
+    TextQuery { words, prefix_last: false }
 }

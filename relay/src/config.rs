@@ -2,6 +2,7 @@
 //! tests build it with [`Config::new`].
 
 use std::path::PathBuf;
+use std::time::Duration;
 use thiserror::Error;
 
 use kith_proto::Slug;
@@ -10,6 +11,10 @@ use kith_proto::Slug;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7500";
 /// The durable consumer's name unless told otherwise.
 pub const DEFAULT_NAME: &str = "relay";
+/// How long one query may run before it is stopped.
+pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How many queries run at once; more wait for a turn (within their deadline).
+pub const DEFAULT_MAX_QUERIES: usize = 4;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -32,6 +37,14 @@ pub struct Config {
     /// Hubs to forget, pinned key and all, before starting: hubs that lost their keys
     /// and were set up again.
     pub unpin: Vec<Slug>,
+    /// A region's own synonyms, added to the built-in list (`relay/synonyms.txt`).
+    pub synonyms: Option<PathBuf>,
+    /// A query running longer is stopped with `DeadlineExceeded`, so that one costly
+    /// query cannot hold the view.
+    pub query_timeout: Duration,
+    /// Queries running at once. Queries run on their own threads, so that however
+    /// many arrive, ingest keeps its share of the machine.
+    pub max_queries: usize,
 }
 
 #[derive(Debug, Error)]
@@ -42,6 +55,10 @@ pub enum ConfigError {
     NatsUrl { url: String, why: String },
     #[error("replicas: must be 1 to 5 (got {0})")]
     Replicas(usize),
+    #[error("max queries: must be 1 to 1024 (got {0})")]
+    MaxQueries(usize),
+    #[error("query timeout: must be 1 ms to 1 minute (got {0:?})")]
+    QueryTimeout(Duration),
 }
 
 impl Config {
@@ -56,6 +73,9 @@ impl Config {
             rebuild: false,
             nats_creds: None,
             unpin: Vec::new(),
+            synonyms: None,
+            query_timeout: DEFAULT_QUERY_TIMEOUT,
+            max_queries: DEFAULT_MAX_QUERIES,
         }
     }
 
@@ -66,6 +86,12 @@ impl Config {
             .map_err(|e| ConfigError::NatsUrl { url: kith_proto::nats::redact(&self.nats_url), why: e.to_string() })?;
         if !(1..=5).contains(&self.replicas) {
             return Err(ConfigError::Replicas(self.replicas));
+        }
+        if !(1..=1024).contains(&self.max_queries) {
+            return Err(ConfigError::MaxQueries(self.max_queries));
+        }
+        if !(Duration::from_millis(1)..=Duration::from_secs(60)).contains(&self.query_timeout) {
+            return Err(ConfigError::QueryTimeout(self.query_timeout));
         }
         Ok(())
     }
@@ -100,6 +126,10 @@ mod tests {
         assert!(c.validate().unwrap_err().to_string().starts_with("name: "));
         let c = Config { replicas: 0, ..config() };
         assert!(c.validate().unwrap_err().to_string().starts_with("replicas: "));
+        let c = Config { max_queries: 0, ..config() };
+        assert!(c.validate().unwrap_err().to_string().starts_with("max queries: "));
+        let c = Config { query_timeout: Duration::ZERO, ..config() };
+        assert!(c.validate().unwrap_err().to_string().starts_with("query timeout: "));
         let c = Config { nats_url: "nats://host:notaport".into(), ..config() };
         assert!(c.validate().unwrap_err().to_string().starts_with("nats url "));
     }

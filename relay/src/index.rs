@@ -11,12 +11,15 @@
 //! first" means "most recently created first", and a page token (the key of the last
 //! entity of a page) means the same thing at every relay of the region.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::hash::Hash;
+use std::ops::Bound;
 use ulid::Ulid;
 
 use kith_proto::domain::{OpportunityKind, Sector};
+
+use crate::text::stem;
 
 /// An entity's place in the newest-first order of one index.
 ///
@@ -57,13 +60,6 @@ impl DocKey {
     }
 }
 
-/// The lowercase words of `text`: split on anything that is not a letter or a digit.
-/// Queries and indexed text go through the same function, so a query word matches an
-/// indexed word exactly when they are equal.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase())
-}
-
 /// A search term. Text words and area words are kept apart so that "Leeds" in a
 /// description does not match an area filter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -78,10 +74,28 @@ pub enum Term {
     Sector(Sector),
     /// The publishing hub, by its number in the view.
     Hub(u32),
-    /// A word of the title, description or skills.
-    Word(Box<str>),
-    /// A word of the area.
+    /// A folded word of one of the text fields.
+    Text(Field, Box<str>),
+    /// A folded word of the area, or the letters of a postcode district in it
+    /// (`ls` for `LS6`), so that a filter by postcode area finds every district.
     Area(Box<str>),
+}
+
+/// The text fields of a listing, in the order they rank: a word found in the title
+/// ranks above the same word found only in the description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// An opportunity's title, a safe house's name.
+    Title = 0,
+    Skills = 1,
+    Description = 2,
+    /// What describes a listing without being its text: its area, kind, sector, or
+    /// who a house is for. "gardening leeds" finds a garden job in Leeds.
+    Meta = 3,
+}
+
+impl Field {
+    pub const ALL: [Field; 4] = [Field::Title, Field::Skills, Field::Description, Field::Meta];
 }
 
 /// Posting sets are cut into chunks of at most this many keys: an insert or a
@@ -263,13 +277,44 @@ impl Cursor<'_> {
     }
 }
 
+/// A union of posting sets, walked as one set: each seek moves every member down
+/// and answers the largest key found. A query word widened to its stem, synonyms,
+/// typos and fields is one union.
+pub struct UnionCursor<'a> {
+    members: Vec<Cursor<'a>>,
+    /// The sum of the members' sizes: a bound on the union's, to order the join.
+    len: usize,
+}
+
+impl<'a> UnionCursor<'a> {
+    pub fn new(lists: &[&'a Postings]) -> UnionCursor<'a> {
+        UnionCursor { members: lists.iter().map(|l| l.cursor()).collect(), len: lists.iter().map(|l| l.len()).sum() }
+    }
+
+    /// Moves to the largest key of the union that is at most `k`.
+    pub fn seek(&mut self, k: u64) -> Option<u64> {
+        // One member needs no comparing: the common case of a plain filter term.
+        if let [only] = self.members.as_mut_slice() {
+            return only.seek(k);
+        }
+        self.members.iter_mut().filter_map(|c| c.seek(k)).max()
+    }
+}
+
 /// Calls `visit` with every key that is in all of `lists`, largest first, starting
 /// below `before` (exclusive) when given, until `visit` returns false.
+pub fn intersect_desc(lists: &[&Postings], before: Option<u64>, visit: impl FnMut(u64) -> bool) {
+    let unions: Vec<Vec<&Postings>> = lists.iter().map(|l| vec![*l]).collect();
+    intersect_unions_desc(&unions, before, visit)
+}
+
+/// Calls `visit` with every key that is in each of `unions` (in at least one set of
+/// every union), largest first, below `before` when given, until `visit` returns false.
 ///
-/// A leapfrog join: the smallest set proposes a candidate, each other set seeks to
-/// it; a set that lands lower proposes the new candidate. Every seek moves down.
-pub fn intersect_desc(lists: &[&Postings], before: Option<u64>, mut visit: impl FnMut(u64) -> bool) {
-    if lists.is_empty() || lists.iter().any(|l| l.is_empty()) {
+/// A leapfrog join: the smallest union proposes a candidate, each other seeks to it;
+/// one that lands lower proposes the new candidate. Every seek moves down.
+pub fn intersect_unions_desc(unions: &[Vec<&Postings>], before: Option<u64>, mut visit: impl FnMut(u64) -> bool) {
+    if unions.is_empty() || unions.iter().any(|u| u.iter().all(|l| l.is_empty())) {
         return;
     }
     let mut target = match before {
@@ -277,9 +322,8 @@ pub fn intersect_desc(lists: &[&Postings], before: Option<u64>, mut visit: impl 
         Some(b) => b - 1,
         None => u64::MAX,
     };
-    let mut sorted: Vec<&Postings> = lists.to_vec();
-    sorted.sort_by_key(|l| l.len());
-    let mut cursors: Vec<Cursor<'_>> = sorted.iter().map(|l| l.cursor()).collect();
+    let mut cursors: Vec<UnionCursor<'_>> = unions.iter().map(|u| UnionCursor::new(u)).collect();
+    cursors.sort_by_key(|c| c.len);
     loop {
         let Some(mut candidate) = cursors[0].seek(target) else { return };
         let mut i = 1;
@@ -300,41 +344,122 @@ pub fn intersect_desc(lists: &[&Postings], before: Option<u64>, mut visit: impl 
     }
 }
 
-/// Terms → posting sets, for one family of entities.
+/// Terms → posting sets, for one family of entities, and the family's dictionary:
+/// every word its text fields hold, by stem and in order, for widening a query word.
 #[derive(Default)]
 pub struct Index {
     terms: HashMap<Term, Postings>,
+    /// Text words apart, so that one lookup by `&str` finds a word in every field.
+    text: HashMap<Box<str>, Vec<(Field, Postings)>>,
+    /// The same words in order: for prefixes, and for typos (same first letter).
+    sorted: BTreeSet<Box<str>>,
+    /// Stem → the words with that stem.
+    stems: HashMap<Box<str>, Vec<Box<str>>>,
 }
 
 impl fmt::Debug for Index {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Index").field("terms", &self.terms.len()).finish()
+        f.debug_struct("Index").field("terms", &self.terms.len()).field("words", &self.text.len()).finish()
     }
 }
 
 impl Index {
     pub fn add(&mut self, term: Term, key: DocKey) {
-        self.terms.entry(term).or_default().insert(key.0);
+        let Term::Text(field, word) = term else {
+            self.terms.entry(term).or_default().insert(key.0);
+            return;
+        };
+        let fields = match self.text.get_mut(&*word) {
+            Some(fields) => fields,
+            None => {
+                self.sorted.insert(word.clone());
+                self.stems.entry(stem(&word).into()).or_default().push(word.clone());
+                self.text.entry(word).or_default()
+            }
+        };
+        match fields.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, list)) => {
+                list.insert(key.0);
+            }
+            None => {
+                let mut list = Postings::default();
+                list.insert(key.0);
+                fields.push((field, list));
+            }
+        }
     }
 
     /// Removes `key` from `term`'s set, and the term itself once nothing has it, so
     /// that words of withdrawn listings do not linger.
     pub fn remove(&mut self, term: &Term, key: DocKey) {
-        if let Some(list) = self.terms.get_mut(term) {
-            list.remove(key.0);
-            if list.is_empty() {
-                self.terms.remove(term);
+        let Term::Text(field, word) = term else {
+            if let Some(list) = self.terms.get_mut(term) {
+                list.remove(key.0);
+                if list.is_empty() {
+                    self.terms.remove(term);
+                }
+            }
+            return;
+        };
+        let Some(fields) = self.text.get_mut(&**word) else { return };
+        let Some(i) = fields.iter().position(|(f, _)| f == field) else { return };
+        fields[i].1.remove(key.0);
+        if !fields[i].1.is_empty() {
+            return;
+        }
+        fields.swap_remove(i);
+        if !fields.is_empty() {
+            return;
+        }
+        self.text.remove(&**word);
+        self.sorted.remove(&**word);
+        let s = stem(word);
+        if let Some(same) = self.stems.get_mut(s.as_ref()) {
+            same.retain(|w| w != word);
+            if same.is_empty() {
+                self.stems.remove(s.as_ref());
             }
         }
     }
 
     pub fn get(&self, term: &Term) -> Option<&Postings> {
-        self.terms.get(term)
+        match term {
+            Term::Text(field, word) => self.text_postings(word, *field),
+            _ => self.terms.get(term),
+        }
+    }
+
+    /// The entities that have `word` in `field`.
+    pub fn text_postings(&self, word: &str, field: Field) -> Option<&Postings> {
+        self.text.get(word)?.iter().find(|(f, _)| *f == field).map(|(_, list)| list)
+    }
+
+    /// How many (entity, field) pairs hold `word`: how common it is.
+    pub fn frequency(&self, word: &str) -> usize {
+        self.text.get(word).map_or(0, |fields| fields.iter().map(|(_, l)| l.len()).sum())
+    }
+
+    /// The words whose stem is `stem`.
+    pub fn words_with_stem(&self, stem: &str) -> &[Box<str>] {
+        self.stems.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// The words that start with `prefix`, in order.
+    pub fn words_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.sorted
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .map(|w| &**w)
+            .take_while(move |w| w.starts_with(prefix))
+    }
+
+    /// How many distinct words the text fields hold.
+    pub fn word_count(&self) -> usize {
+        self.text.len()
     }
 
     /// How many entities have `term`.
     pub fn count(&self, term: &Term) -> usize {
-        self.terms.get(term).map_or(0, Postings::len)
+        self.get(term).map_or(0, Postings::len)
     }
 
     /// The keys that have every one of `terms`, largest first, below `before`; calls
@@ -342,7 +467,7 @@ impl Index {
     pub fn search(&self, terms: &[Term], before: Option<DocKey>, mut visit: impl FnMut(DocKey) -> bool) {
         let mut lists = Vec::with_capacity(terms.len());
         for term in terms {
-            match self.terms.get(term) {
+            match self.get(term) {
                 Some(list) => lists.push(list),
                 None => return,
             }
@@ -377,13 +502,6 @@ mod tests {
     fn lcg(seed: &mut u64) -> u64 {
         *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         *seed >> 33
-    }
-
-    #[test]
-    fn words_are_lowercase_alphanumeric_runs() {
-        let w: Vec<String> = words("Peer-led GARDENING, Leeds LS6; café & 2 plots!").collect();
-        assert_eq!(w, ["peer", "led", "gardening", "leeds", "ls6", "café", "2", "plots"]);
-        assert_eq!(words("  -- ").count(), 0);
     }
 
     #[test]
@@ -495,7 +613,7 @@ mod tests {
     #[test]
     fn index_forgets_terms_nothing_has() {
         let mut index = Index::default();
-        let word = Term::Word("garden".into());
+        let word = Term::Text(Field::Title, "garden".into());
         index.add(word.clone(), DocKey(1));
         index.add(word.clone(), DocKey(2));
         index.add(Term::Remote, DocKey(2));
@@ -509,13 +627,63 @@ mod tests {
         index.remove(&word, DocKey(2));
         assert!(index.get(&word).is_none());
         assert_eq!(index.count(&Term::Remote), 1);
+        assert_eq!(index.word_count(), 0);
+        assert!(index.words_with_stem("garden").is_empty());
+        assert_eq!(index.words_with_prefix("gar").count(), 0);
         // An unknown term matches nothing rather than everything.
         let mut any = false;
-        index.search(&[Term::Word("nothing".into())], None, |_| {
+        index.search(&[Term::Text(Field::Title, "nothing".into())], None, |_| {
             any = true;
             true
         });
         assert!(!any);
+    }
+
+    #[test]
+    fn the_dictionary_follows_the_words_held() {
+        let mut index = Index::default();
+        for (field, word, key) in [
+            (Field::Title, "gardening", 1),
+            (Field::Description, "gardening", 2),
+            (Field::Description, "gardener", 3),
+            (Field::Title, "garage", 4),
+            (Field::Title, "guard", 5),
+        ] {
+            index.add(Term::Text(field, word.into()), DocKey(key));
+        }
+        let mut same: Vec<&str> = index.words_with_stem("garden").iter().map(|w| &**w).collect();
+        same.sort();
+        assert_eq!(same, ["gardener", "gardening"]);
+        assert_eq!(index.words_with_prefix("gard").collect::<Vec<_>>(), ["gardener", "gardening"]);
+        assert_eq!(index.frequency("gardening"), 2);
+        // A word leaves the dictionary only when no field holds it any more.
+        index.remove(&Term::Text(Field::Title, "gardening".into()), DocKey(1));
+        assert_eq!(index.frequency("gardening"), 1);
+        index.remove(&Term::Text(Field::Description, "gardening".into()), DocKey(2));
+        assert_eq!(index.words_with_prefix("gard").collect::<Vec<_>>(), ["gardener"]);
+        assert_eq!(index.words_with_stem("garden").len(), 1);
+        assert_eq!(index.word_count(), 3);
+    }
+
+    #[test]
+    fn unions_join_like_a_naive_union_and_intersection() {
+        let mut seed = 5;
+        for round in 0..30 {
+            let models: Vec<Vec<BTreeSet<u64>>> = (0..1 + round % 3)
+                .map(|_| (0..1 + round % 4).map(|_| (0..2_000).filter(|_| lcg(&mut seed) % 7 == 0).collect()).collect())
+                .collect();
+            let lists: Vec<Vec<Postings>> =
+                models.iter().map(|u| u.iter().map(|m| set(m.iter().copied())).collect()).collect();
+            let unions: Vec<Vec<&Postings>> = lists.iter().map(|u| u.iter().collect()).collect();
+            let flat: Vec<BTreeSet<u64>> = models.iter().map(|u| u.iter().flatten().copied().collect()).collect();
+            let want: Vec<u64> = flat[0].iter().rev().filter(|k| flat.iter().all(|m| m.contains(k))).copied().collect();
+            let mut got = vec![];
+            intersect_unions_desc(&unions, None, |k| {
+                got.push(k);
+                true
+            });
+            assert_eq!(got, want, "round {round}");
+        }
     }
 
     #[test]

@@ -44,7 +44,7 @@ use kith_proto::time::CivilDate;
 use crate::Shared;
 use crate::config::Config;
 use crate::store::{Store, StoreError};
-use crate::view::Outcome;
+use crate::view::{MAX_CLOCK_AHEAD_MS, Outcome};
 
 /// Messages applied per flush. Large enough that a replay of a big region is not
 /// bound by fsyncs, small enough that a batch is applied well within the ack wait.
@@ -393,6 +393,10 @@ impl Ingest {
     }
 
     fn apply(&self, subject: &str, opened: &Opened) -> Result<Verdict, IngestError> {
+        if let Some(field) = crate::view::future_dated(opened, kith_proto::time::now_ms()) {
+            let why = format!("{field}: more than {} s ahead of this relay's clock", MAX_CLOCK_AHEAD_MS / 1000);
+            return Ok(self.reject(subject, "future-dated", &why));
+        }
         let outcome = self.shared.view_mut().apply(opened);
         match outcome {
             Outcome::Applied(record) => {

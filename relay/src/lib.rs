@@ -60,7 +60,10 @@ pub mod index;
 pub mod ingest;
 pub mod query;
 pub mod referrals;
+pub mod search;
 pub mod store;
+pub mod synonyms;
+pub mod text;
 pub mod view;
 
 use std::future::Future;
@@ -86,6 +89,8 @@ use view::View;
 pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(#[from] config::ConfigError),
+    #[error("synonyms: {0}")]
+    Synonyms(#[from] synonyms::SynonymError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -147,6 +152,11 @@ fn load_view(store: &Store) -> Result<View, StoreError> {
 /// serve; NATS being unreachable is not an error (ingest keeps retrying).
 pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
     config.validate()?;
+    // A bad synonyms file stops the relay before it changes anything.
+    let synonyms = match &config.synonyms {
+        Some(path) => synonyms::Synonyms::with_file(path)?,
+        None => synonyms::Synonyms::builtin(),
+    };
     let store = Store::open(&config.dir)?;
     let stream = kith_proto::subject::stream_name(&config.region);
     if config.rebuild {
@@ -165,10 +175,11 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
             warn!(%hub, "--unpin: forgot the hub and its key; its next profile is trusted on first use");
         }
     }
-    let view = {
+    let mut view = {
         let store = store.clone();
         tokio::task::spawn_blocking(move || load_view(&store)).await??
     };
+    view.set_synonyms(synonyms);
     let counts = view.counts();
     info!(
         hubs = counts.hubs,
@@ -181,7 +192,8 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut ingest = tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone()).run(stop_rx.clone()));
-    let mut server = tokio::spawn(serve(listener, shared, config.region.clone(), stop_rx));
+    let limits = query::Limits::new(config.max_queries, config.query_timeout);
+    let mut server = tokio::spawn(serve(listener, shared, config.region.clone(), limits, stop_rx));
 
     // Whichever ends first decides the outcome; the others are then stopped and awaited.
     tokio::pin!(shutdown);
@@ -212,6 +224,7 @@ async fn serve(
     listener: TcpListener,
     shared: Shared,
     region: kith_proto::Slug,
+    limits: query::Limits,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), Error> {
     let addr = listener.local_addr().ok();
@@ -234,7 +247,7 @@ async fn serve(
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(RegionServer::new(query::RegionService::new(shared, region)))
+        .add_service(RegionServer::new(query::RegionService::new(shared, region, limits)))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             let _ = stop.wait_for(|s| *s).await;
         })

@@ -57,6 +57,19 @@ struct Args {
     /// Drop the stored view and rebuild it from the region's stream.
     #[arg(long, env = "KITH_RELAY_REBUILD")]
     rebuild: bool,
+
+    /// The region's own synonyms (one group of words per line, comma-separated),
+    /// added to the built-in list.
+    #[arg(long, env = "KITH_RELAY_SYNONYMS", value_name = "FILE")]
+    synonyms: Option<PathBuf>,
+
+    /// How long one query may run before it is stopped (e.g. 2s, 500ms).
+    #[arg(long, env = "KITH_RELAY_QUERY_TIMEOUT", value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    query_timeout: std::time::Duration,
+
+    /// How many queries run at once; more wait for a turn within their timeout.
+    #[arg(long, env = "KITH_RELAY_MAX_QUERIES", value_name = "N", default_value_t = config::DEFAULT_MAX_QUERIES)]
+    max_queries: usize,
 }
 
 fn parse_region(value: &str) -> Result<Slug, String> {
@@ -97,6 +110,9 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         rebuild: args.rebuild,
         nats_creds: args.nats_creds,
         unpin: args.unpin,
+        synonyms: args.synonyms,
+        query_timeout: args.query_timeout,
+        max_queries: args.max_queries,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -4,6 +4,9 @@
 //! field and what is allowed), read the view, answer. Time-dependent answers (closed
 //! opportunities, stale availability) use the clock at the moment of the query.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status};
 
 use kith_proto::Slug;
@@ -14,20 +17,67 @@ use kith_proto::v1::{self, region_server::Region};
 use kith_proto::validate::ValidationError;
 
 use crate::Shared;
-use crate::index::{DocKey, words};
 use crate::ingest::Counters;
 use crate::referrals::ReferralStats;
-use crate::view::{Counts, OpportunityQuery, Page, SafeHouseQuery};
+use crate::search::{MAX_QUERY_WORDS, Position, Sort, TextQuery, TimedOut};
+use crate::view::{Counts, OpportunityQuery, Page, SafeHouseQuery, View, area_words};
+
+/// How many searches run at once, and how long each may take from its arrival.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    permits: Arc<Semaphore>,
+    max: usize,
+    timeout: Duration,
+}
+
+impl Limits {
+    pub fn new(max: usize, timeout: Duration) -> Limits {
+        Limits { permits: Arc::new(Semaphore::new(max)), max, timeout }
+    }
+}
 
 /// The `kith.v1.Region` service over the shared view.
 pub struct RegionService {
     shared: Shared,
     region: Slug,
+    limits: Limits,
 }
 
 impl RegionService {
-    pub(crate) fn new(shared: Shared, region: Slug) -> RegionService {
-        RegionService { shared, region }
+    pub(crate) fn new(shared: Shared, region: Slug, limits: Limits) -> RegionService {
+        RegionService { shared, region, limits }
+    }
+
+    /// Runs a search on the view: on a blocking thread, so that searches never hold
+    /// the runtime's threads from ingest; once one of the limited turns is free; and
+    /// stopped at the deadline, counted from the request's arrival.
+    async fn search<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&View, Instant) -> Result<T, TimedOut> + Send + 'static,
+    ) -> Result<T, Status> {
+        let Limits { permits, max, timeout } = self.limits.clone();
+        let deadline = Instant::now() + timeout;
+        let permit = match tokio::time::timeout_at(deadline.into(), permits.acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => return Err(Status::unavailable("the relay is stopping")),
+            Err(_) => {
+                return Err(Status::resource_exhausted(format!(
+                    "the relay is busy: {max} searches were running and none finished within {timeout:?}; try again"
+                )));
+            }
+        };
+        let shared = self.shared.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f(&shared.view(), deadline)
+        })
+        .await
+        .map_err(|e| Status::internal(format!("the search failed: {e}")))?;
+        result.map_err(|TimedOut| {
+            Status::deadline_exceeded(format!(
+                "the search ran for longer than {timeout:?} and was stopped; narrow it with a filter or a more precise word"
+            ))
+        })
     }
 }
 
@@ -44,23 +94,29 @@ fn hub_filter(value: &str) -> Result<Option<Slug>, Status> {
     optional(value, |v| Slug::parse("hub", v.trim()))
 }
 
-fn page_token(value: &str) -> Result<Option<DocKey>, Status> {
-    optional(value, |v| {
-        DocKey::from_token(v.trim()).ok_or_else(|| {
-            ValidationError::new("page_token", format!("must be a next_page_token from a previous page (got {v:?})"))
-        })
-    })
+fn page_token(value: &str, ranked: bool) -> Result<Option<Position>, Status> {
+    optional(value, |v| Position::from_token(v, ranked).map_err(|why| ValidationError::new("page_token", why)))
 }
 
-fn next_token(page_next: Option<DocKey>) -> String {
-    page_next.map(DocKey::token).unwrap_or_default()
+fn next_token(page_next: Option<Position>, ranked: bool) -> String {
+    page_next.map(|p| p.token(ranked)).unwrap_or_default()
+}
+
+fn text_query(value: &str) -> Result<TextQuery, Status> {
+    TextQuery::parse(value)
+        .map_err(|n| invalid(ValidationError::new("query", format!("at most {MAX_QUERY_WORDS} words (got {n})"))))
+}
+
+fn sort(value: &str) -> Result<Sort, Status> {
+    Sort::parse("sort", value).map_err(invalid)
 }
 
 /// A search request as a view query.
 pub fn opportunity_query(r: &v1::SearchOpportunitiesRequest) -> Result<OpportunityQuery, Status> {
-    Ok(OpportunityQuery {
-        words: words(&r.query).collect(),
-        area: words(&r.area).collect(),
+    let mut q = OpportunityQuery {
+        text: text_query(&r.query)?,
+        sort: sort(&r.sort)?,
+        area: area_words(&r.area),
         kind: optional(&r.kind, |v| OpportunityKind::parse("kind", v))?,
         sector: optional(&r.sector, |v| Sector::parse("sector", v))?,
         remote_only: r.remote_only,
@@ -68,20 +124,28 @@ pub fn opportunity_query(r: &v1::SearchOpportunitiesRequest) -> Result<Opportuni
         include_closed: r.include_closed,
         hub: hub_filter(&r.hub)?,
         page_size: r.page_size as usize,
-        after: page_token(&r.page_token)?,
-    })
+        after: None,
+        deadline: None,
+    };
+    q.after = page_token(&r.page_token, q.ranked())?;
+    Ok(q)
 }
 
 /// A safe-house request as a view query.
 pub fn safe_house_query(r: &v1::ListSafeHousesRequest) -> Result<SafeHouseQuery, Status> {
-    Ok(SafeHouseQuery {
+    let mut q = SafeHouseQuery {
+        text: text_query(&r.query)?,
+        sort: sort(&r.sort)?,
         for_tag: optional(&r.for_tag, |v| ForTag::parse("for_tag", v))?,
-        area: words(&r.area).collect(),
+        area: area_words(&r.area),
         available_now: r.available_now,
         hub: hub_filter(&r.hub)?,
         page_size: r.page_size as usize,
-        after: page_token(&r.page_token)?,
-    })
+        after: None,
+        deadline: None,
+    };
+    q.after = page_token(&r.page_token, q.ranked())?;
+    Ok(q)
 }
 
 /// The stats reply: ingest's counters, the view's counts and its referral counts.
@@ -113,18 +177,30 @@ impl Region for RegionService {
         &self,
         request: Request<v1::SearchOpportunitiesRequest>,
     ) -> Result<Response<v1::OpportunityPage>, Status> {
-        let q = opportunity_query(request.get_ref())?;
-        let Page { items, next } = self.shared.view().search_opportunities(&q, CivilDate::today());
-        Ok(Response::new(v1::OpportunityPage { items, next_page_token: next_token(next) }))
+        let mut q = opportunity_query(request.get_ref())?;
+        let ranked = q.ranked();
+        let Page { items, next } = self
+            .search(move |view, deadline| {
+                q.deadline = Some(deadline);
+                view.search_opportunities(&q, CivilDate::today())
+            })
+            .await?;
+        Ok(Response::new(v1::OpportunityPage { items, next_page_token: next_token(next, ranked) }))
     }
 
     async fn list_safe_houses(
         &self,
         request: Request<v1::ListSafeHousesRequest>,
     ) -> Result<Response<v1::SafeHousePage>, Status> {
-        let q = safe_house_query(request.get_ref())?;
-        let Page { items, next } = self.shared.view().list_safe_houses(&q, now_ms());
-        Ok(Response::new(v1::SafeHousePage { items, next_page_token: next_token(next) }))
+        let mut q = safe_house_query(request.get_ref())?;
+        let ranked = q.ranked();
+        let Page { items, next } = self
+            .search(move |view, deadline| {
+                q.deadline = Some(deadline);
+                view.list_safe_houses(&q, now_ms())
+            })
+            .await?;
+        Ok(Response::new(v1::SafeHousePage { items, next_page_token: next_token(next, ranked) }))
     }
 
     async fn list_hubs(&self, _request: Request<v1::ListHubsRequest>) -> Result<Response<v1::HubList>, Status> {
@@ -166,6 +242,7 @@ impl Region for RegionService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::DocKey;
 
     fn check_invalid(result: Result<impl std::fmt::Debug, Status>, field: &str, mentions: &str) {
         let status = result.unwrap_err();
@@ -185,6 +262,17 @@ mod tests {
         check_invalid(search(|r| r.sector = "space".into()), "sector", "ordinary, mental-health");
         check_invalid(search(|r| r.hub = "Not A Slug".into()), "hub", "a-z");
         check_invalid(search(|r| r.page_token = "garbage".into()), "page_token", "previous page");
+        check_invalid(search(|r| r.sort = "best".into()), "sort", "relevance, newest");
+        check_invalid(search(|r| r.query = "a b c d e f g h i j k l m n o p q".into()), "query", "at most 16 words");
+        // A newest-first token is refused by a ranked search, not misread.
+        check_invalid(
+            search(|r| {
+                r.query = "garden".into();
+                r.page_token = "0000000000000001".into()
+            }),
+            "page_token",
+            "another order",
+        );
         let houses = |f: fn(&mut v1::ListSafeHousesRequest)| {
             let mut r = v1::ListSafeHousesRequest::default();
             f(&mut r);
@@ -230,16 +318,17 @@ mod tests {
             area: "LS6".into(),
             hub: "garden".into(),
             page_size: 7,
-            page_token: DocKey(42).token(),
+            page_token: Position { tier: 3, key: DocKey(42) }.token(true),
             ..Default::default()
         };
         let q = opportunity_query(&r).unwrap();
-        assert_eq!(q.words, ["peer", "support", "leeds"]);
+        assert_eq!(q.text.words, ["peer", "support", "leeds"]);
+        assert!(q.ranked());
         assert_eq!(q.area, ["ls6"]);
         assert_eq!(q.kind, Some(OpportunityKind::Training));
         assert_eq!(q.sector, None);
         assert_eq!(q.hub.unwrap().as_str(), "garden");
-        assert_eq!((q.page_size, q.after), (7, Some(DocKey(42))));
+        assert_eq!((q.page_size, q.after), (7, Some(Position { tier: 3, key: DocKey(42) })));
         let s = safe_house_query(&v1::ListSafeHousesRequest { for_tag: "women".into(), ..Default::default() }).unwrap();
         assert_eq!(s.for_tag, Some(ForTag::Women));
     }

@@ -36,11 +36,34 @@ pub enum Command {
     },
 }
 
+/// The order of search results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    /// Best match first, ties newest first (newest first without --query).
+    Relevance,
+    /// Newest first.
+    Newest,
+}
+
+impl SortArg {
+    fn slug(sort: Option<SortArg>) -> String {
+        match sort {
+            None => String::new(),
+            Some(SortArg::Relevance) => "relevance".into(),
+            Some(SortArg::Newest) => "newest".into(),
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct OpportunitiesArgs {
-    /// Words that must all appear in the title, description or skills.
+    /// What to look for. Every word must match the title, skills, description, area
+    /// or kind; stems, synonyms, typos and a word still being typed match too.
     #[arg(long, short)]
     query: Option<String>,
+    /// Order of results: relevance (default with --query) or newest.
+    #[arg(long, value_enum)]
+    sort: Option<SortArg>,
     /// Only this kind: paid-job, training, volunteering, peer-teaching,
     /// paid-involvement, apprenticeship, social-enterprise.
     #[arg(long)]
@@ -48,7 +71,8 @@ pub struct OpportunitiesArgs {
     /// Only this sector: ordinary or mental-health.
     #[arg(long)]
     sector: Option<String>,
-    /// Words that must all appear in the area, e.g. Leeds or LS6.
+    /// Words that must all appear in the area, e.g. Leeds or LS6; a postcode area
+    /// (LS) finds every district in it (LS6, LS10).
     #[arg(long)]
     area: Option<String>,
     /// Only work that can be done from home.
@@ -73,11 +97,18 @@ pub struct OpportunitiesArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct SafehousesArgs {
+    /// What to look for in the name, description, area or who the house is for.
+    #[arg(long, short)]
+    query: Option<String>,
+    /// Order of results: relevance (default with --query) or newest.
+    #[arg(long, value_enum)]
+    sort: Option<SortArg>,
     /// Only houses for this group (houses for anyone are included): women, men,
     /// trans-nonbinary, lgbtq, black-minority-ethnic, young-adults.
     #[arg(long = "for", value_name = "TAG")]
     for_tag: Option<String>,
-    /// Words that must all appear in the area.
+    /// Words that must all appear in the area; a postcode area (BD) finds every
+    /// district in it.
     #[arg(long)]
     area: Option<String>,
     /// Only houses with a bed free now (availability that is not stale).
@@ -177,6 +208,7 @@ fn search_request(a: OpportunitiesArgs) -> anyhow::Result<v1::SearchOpportunitie
         hub: a.hub.unwrap_or_default(),
         page_size: limit(a.limit)?,
         page_token: a.page_token.unwrap_or_default(),
+        sort: SortArg::slug(a.sort),
     })
 }
 
@@ -191,6 +223,8 @@ fn safehouses_request(a: SafehousesArgs) -> anyhow::Result<v1::ListSafeHousesReq
         hub: a.hub.unwrap_or_default(),
         page_size: limit(a.limit)?,
         page_token: a.page_token.unwrap_or_default(),
+        query: a.query.unwrap_or_default(),
+        sort: SortArg::slug(a.sort),
     })
 }
 
@@ -294,6 +328,16 @@ mod tests {
         assert_eq!(r.kind, "paid-job");
         assert!(r.remote_only && r.paid_only && !r.include_closed);
         assert_eq!(r.page_size, 10);
+        assert_eq!(r.sort, "", "the relay decides the default order");
+        let Command::Opportunities(a) = parse(&["opportunities", "-q", "bike", "--sort", "newest"]) else { panic!() };
+        assert_eq!(search_request(a).unwrap().sort, "newest");
+        let Command::Safehouses(a) = parse(&["safehouses", "--query", "quiet", "--sort", "relevance"]) else {
+            panic!()
+        };
+        let r = safehouses_request(a).unwrap();
+        assert_eq!((r.query.as_str(), r.sort.as_str()), ("quiet", "relevance"));
+        let e = Cli::try_parse_from(["region", "opportunities", "--sort", "best"]).unwrap_err().to_string();
+        assert!(e.contains("invalid value 'best' for '--sort"), "{e}");
     }
 
     #[test]

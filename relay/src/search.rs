@@ -1,0 +1,479 @@
+//! Search: a person's words, widened to what they mean, walked through a family's
+//! [`Index`] in order of relevance.
+//!
+//! # Matching
+//!
+//! Every word of a query (stop words aside, [`TextQuery::parse`]) must match, in
+//! some text field. A word matches, in three classes:
+//!
+//! 0. **exactly**, after folding (`Café` = `cafe`);
+//! 1. **near**: a word with the same stem (`gardener` → `gardening`), a synonym
+//!    ([`Synonyms`]) or a word with the same stem as a synonym (`bicycle` → `bikes`),
+//!    or, for the last word of a query still being typed, a word it begins (`gard`
+//!    → `garden`);
+//! 2. **with typos**: a word of the region within [`typos_allowed`] edits, its first
+//!    letter right (Meilisearch's rule, where a wrong first letter costs two).
+//!
+//! Widening is planned once per query against the words the family holds
+//! ([`plan`]), so its cost follows the dictionary's size near the word, not the
+//! region's size; prefixes and typos are capped at the most common candidates.
+//!
+//! # Ranking
+//!
+//! Results come in tiers, best first: by the worst class any word needed, then by the
+//! last field any word needed (all in the title, then title and skills, then the
+//! description, then the area, kind and sector); within a tier, newest first. A tier
+//! is a join of unions walked newest first with early stop, minus the better tiers
+//! (a membership check), so a page costs what it returns, as before ranking.
+//! Page positions carry their tier, so paging is stable and needs no state.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use kith_proto::validate::ValidationError;
+
+use crate::index::{DocKey, Field, Index, Postings, Term, intersect_unions_desc};
+use crate::synonyms::Synonyms;
+use crate::text::{MAX_FUZZY_LEN, is_stop_word, stem, typos_allowed, within_edits, words};
+
+/// The classes of a match: exact, near (stem, synonym, prefix), with typos.
+pub const CLASSES: usize = 3;
+/// One tier per (class, field).
+pub const TIERS: u8 = (CLASSES * Field::ALL.len()) as u8;
+/// The most words a query may have.
+pub const MAX_QUERY_WORDS: usize = 16;
+/// The most words a prefix or a typo widens a query word to: the most common ones.
+pub const MAX_PREFIX_WORDS: usize = 64;
+pub const MAX_TYPO_WORDS: usize = 32;
+
+/// The order of results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first, ties newest first. Without query words, newest first.
+    #[default]
+    Relevance,
+    /// Newest first, whatever the match.
+    Newest,
+}
+
+impl Sort {
+    /// Parses `relevance` or `newest`; empty means relevance.
+    pub fn parse(field: &str, value: &str) -> Result<Sort, ValidationError> {
+        match value.trim() {
+            "" | "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            other => {
+                Err(ValidationError::new(field, format!("unknown value {other:?}; expected one of: relevance, newest")))
+            }
+        }
+    }
+}
+
+/// What a person typed, as words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextQuery {
+    /// Folded, stop words left out (unless nothing else is left).
+    pub words: Vec<String>,
+    /// The last word may still be being typed: it also matches as a prefix.
+    pub prefix_last: bool,
+}
+
+impl TextQuery {
+    /// Analyses a query. Err with the number of words when there are too many.
+    pub fn parse(text: &str) -> Result<TextQuery, usize> {
+        let all: Vec<String> = words(text).collect();
+        if all.len() > MAX_QUERY_WORDS {
+            return Err(all.len());
+        }
+        let kept: Vec<String> = all.iter().filter(|w| !is_stop_word(w)).cloned().collect();
+        let last_kept = all.last().is_some_and(|w| !is_stop_word(w));
+        // Search as you type: the last word is still being typed unless a space or
+        // a mark follows it (or it was left out).
+        let prefix_last = text.chars().last().is_some_and(char::is_alphanumeric) && (last_kept || kept.is_empty());
+        let words = if kept.is_empty() { all } else { kept };
+        Ok(TextQuery { words, prefix_last })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// One query word and the words it matches, by class.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WordPlan {
+    pub word: String,
+    pub classes: [Vec<Box<str>>; CLASSES],
+}
+
+/// Widens each query word against the words `index` holds.
+pub fn plan(q: &TextQuery, index: &Index, synonyms: &Synonyms) -> Vec<WordPlan> {
+    q.words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| plan_word(w, q.prefix_last && i + 1 == q.words.len(), index, synonyms))
+        .collect()
+}
+
+fn plan_word(word: &str, prefix: bool, index: &Index, synonyms: &Synonyms) -> WordPlan {
+    let mut seen: HashSet<Box<str>> = HashSet::from([Box::from(word)]);
+    let mut near: Vec<Box<str>> = Vec::new();
+    let mut take = |w: &str, near: &mut Vec<Box<str>>| {
+        if seen.insert(w.into()) {
+            near.push(w.into());
+        }
+    };
+    for w in index.words_with_stem(&stem(word)) {
+        take(w, &mut near);
+    }
+    for syn in synonyms.of(word) {
+        take(syn, &mut near);
+        for w in index.words_with_stem(&stem(syn)) {
+            take(w, &mut near);
+        }
+    }
+    let known: HashSet<Box<str>> = near.iter().cloned().chain([Box::from(word)]).collect();
+    if prefix {
+        let mut completions: Vec<&str> = index.words_with_prefix(word).filter(|w| !known.contains(*w)).collect();
+        most_common(&mut completions, index, MAX_PREFIX_WORDS);
+        near.extend(completions.into_iter().map(Box::from));
+    }
+    let known: HashSet<&str> = known.iter().map(|w| &**w).chain(near.iter().map(|w| &**w)).collect();
+    let mut typos: Vec<&str> = Vec::new();
+    let k = typos_allowed(word);
+    let q: Vec<char> = word.chars().collect();
+    if k > 0 && q.len() <= MAX_FUZZY_LEN {
+        let first = &word[..q[0].len_utf8()];
+        for cand in index.words_with_prefix(first) {
+            if !known.contains(cand) && near_enough(&q, cand, k) {
+                typos.push(cand);
+            }
+        }
+        most_common(&mut typos, index, MAX_TYPO_WORDS);
+    }
+    let typos = typos.into_iter().map(Box::from).collect();
+    WordPlan { word: word.to_owned(), classes: [vec![word.into()], near, typos] }
+}
+
+/// Keeps the `n` most common of `words` (ties in word order).
+fn most_common(words: &mut Vec<&str>, index: &Index, n: usize) {
+    if words.len() > n {
+        words.sort_by_cached_key(|w| std::cmp::Reverse(index.frequency(w)));
+        words.truncate(n);
+    }
+}
+
+fn near_enough(q: &[char], cand: &str, k: usize) -> bool {
+    let mut buf = ['\0'; MAX_FUZZY_LEN + 2];
+    let mut n = 0;
+    for c in cand.chars() {
+        if n == buf.len() {
+            return false;
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    within_edits(q, &buf[..n], k)
+}
+
+/// Where a page ended: the tier and the key of its last entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub tier: u8,
+    pub key: DocKey,
+}
+
+impl Position {
+    /// The page token. Ranked tokens carry the tier (`r` + two digits + the key);
+    /// newest-first ones are the key alone, as before ranking existed.
+    pub fn token(self, ranked: bool) -> String {
+        if ranked { format!("r{:02}{}", self.tier, self.key.token()) } else { self.key.token() }
+    }
+
+    /// Reads a token made by [`Position::token`] for the same kind of order.
+    pub fn from_token(token: &str, ranked: bool) -> Result<Position, String> {
+        let token = token.trim();
+        let parsed = match (token.strip_prefix('r'), token.len()) {
+            (Some(rest), 19) => rest[..2]
+                .parse::<u8>()
+                .ok()
+                .filter(|&t| t < TIERS)
+                .zip(DocKey::from_token(&rest[2..]))
+                .map(|(tier, key)| (true, Position { tier, key })),
+            (None, 16) => DocKey::from_token(token).map(|key| (false, Position { tier: 0, key })),
+            _ => None,
+        };
+        match parsed {
+            Some((r, p)) if r == ranked => Ok(p),
+            Some(_) => Err(format!(
+                "is from a search in another order (sort or query changed); start again without a page token (got {token:?})"
+            )),
+            None => Err(format!("must be a next_page_token from a previous page (got {token:?})")),
+        }
+    }
+}
+
+/// A query ran past its deadline and was stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimedOut;
+
+/// How many candidates a walk looks at between two looks at the clock.
+const CLOCK_EVERY: u32 = 1024;
+
+/// What to walk: filter terms that must all hold, and the query's words.
+pub struct Walk<'a> {
+    pub index: &'a Index,
+    pub filters: &'a [Term],
+    pub words: &'a [WordPlan],
+    /// Ranked by relevance; otherwise newest first among everything that matches.
+    pub ranked: bool,
+    /// Stop with [`TimedOut`] after this instant.
+    pub deadline: Option<Instant>,
+}
+
+impl Walk<'_> {
+    /// Calls `visit(tier, key)` with matching entities, best first, starting after
+    /// `after`, until it returns false or the deadline passes.
+    pub fn run(&self, after: Option<Position>, mut visit: impl FnMut(u8, DocKey) -> bool) -> Result<(), TimedOut> {
+        let mut looked = 0u32;
+        let mut timed_out = false;
+        // Called for every candidate: false stops the walk when time is up.
+        let mut in_time = || {
+            looked = looked.wrapping_add(1);
+            if looked.is_multiple_of(CLOCK_EVERY) && self.deadline.is_some_and(|d| Instant::now() > d) {
+                timed_out = true;
+            }
+            !timed_out
+        };
+        let mut filter_lists: Vec<Vec<&Postings>> = Vec::with_capacity(self.filters.len() + 1);
+        for term in self.filters {
+            match self.index.get(term) {
+                Some(list) => filter_lists.push(vec![list]),
+                None => return Ok(()),
+            }
+        }
+        if self.words.is_empty() || !self.ranked {
+            if filter_lists.is_empty() && self.words.is_empty() {
+                match self.index.get(&Term::All) {
+                    Some(list) => filter_lists.push(vec![list]),
+                    None => return Ok(()),
+                }
+            }
+            let mut unions = filter_lists;
+            for w in self.words {
+                match self.word_lists(w, CLASSES - 1, Field::Meta) {
+                    Some(lists) => unions.push(lists),
+                    None => return Ok(()),
+                }
+            }
+            intersect_unions_desc(&unions, after.map(|p| p.key.0), |k| in_time() && visit(0, DocKey(k)));
+            return if timed_out { Err(TimedOut) } else { Ok(()) };
+        }
+        let start = after.map_or(0, |p| p.tier);
+        for tier in start..TIERS {
+            let class = usize::from(tier) / Field::ALL.len();
+            let field = Field::ALL[usize::from(tier) % Field::ALL.len()];
+            if class > 0 && self.words.iter().all(|w| w.classes[class].is_empty()) {
+                // Nothing new at this class: every entity it has, a better tier had.
+                continue;
+            }
+            let mut unions = filter_lists.clone();
+            let mut adds_field = false;
+            let mut empty = false;
+            for w in self.words {
+                match self.word_lists(w, class, field) {
+                    Some(lists) => {
+                        adds_field |=
+                            w.classes[..=class].iter().flatten().any(|v| self.index.text_postings(v, field).is_some());
+                        unions.push(lists);
+                    }
+                    None => empty = true,
+                }
+            }
+            if empty || (field != Field::Title && !adds_field) {
+                continue;
+            }
+            let before = after.filter(|p| p.tier == tier).map(|p| p.key.0);
+            let mut go_on = true;
+            intersect_unions_desc(&unions, before, |k| {
+                if !in_time() {
+                    go_on = false;
+                    return false;
+                }
+                let better = (class > 0 && self.all_words_in(k, class - 1, Field::Meta))
+                    || (field != Field::Title && self.all_words_in(k, class, Field::ALL[field as usize - 1]));
+                if better {
+                    return true;
+                }
+                go_on = visit(tier, DocKey(k));
+                go_on
+            });
+            if !go_on {
+                break;
+            }
+        }
+        if timed_out { Err(TimedOut) } else { Ok(()) }
+    }
+
+    /// The sets where `w` matches at `class` or better, in `field` or a better one;
+    /// None when there are none.
+    fn word_lists(&self, w: &WordPlan, class: usize, field: Field) -> Option<Vec<&Postings>> {
+        let lists: Vec<&Postings> = w.classes[..=class]
+            .iter()
+            .flatten()
+            .flat_map(|v| Field::ALL[..=field as usize].iter().filter_map(move |&f| self.index.text_postings(v, f)))
+            .collect();
+        (!lists.is_empty()).then_some(lists)
+    }
+
+    /// Whether every query word matches entity `k` at `class` or better, in `field`
+    /// or a better one.
+    fn all_words_in(&self, k: u64, class: usize, field: Field) -> bool {
+        self.words.iter().all(|w| {
+            w.classes[..=class].iter().flatten().any(|v| {
+                Field::ALL[..=field as usize]
+                    .iter()
+                    .any(|&f| self.index.text_postings(v, f).is_some_and(|l| l.contains(k)))
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(docs: &[(u64, Field, &str)]) -> Index {
+        let mut index = Index::default();
+        for &(key, field, text) in docs {
+            index.add(Term::All, DocKey(key));
+            for w in words(text) {
+                index.add(Term::Text(field, w.into()), DocKey(key));
+            }
+        }
+        index
+    }
+
+    fn run(index: &Index, query: &str, ranked: bool) -> Vec<(u8, u64)> {
+        let q = TextQuery::parse(query).unwrap();
+        let plans = plan(&q, index, &Synonyms::builtin());
+        let mut out = vec![];
+        Walk { index, filters: &[], words: &plans, ranked, deadline: None }
+            .run(None, |t, k| {
+                out.push((t, k.0));
+                true
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn queries_drop_stop_words_and_know_when_a_word_is_being_typed() {
+        let q = TextQuery::parse("Gardening jobs in Leeds").unwrap();
+        assert_eq!(q.words, ["gardening", "jobs", "leeds"]);
+        assert!(q.prefix_last);
+        assert!(!TextQuery::parse("gardening ").unwrap().prefix_last);
+        assert!(!TextQuery::parse("jobs in").unwrap().prefix_last, "a dropped stop word is not a prefix");
+        assert_eq!(TextQuery::parse("the who").unwrap().words, ["the", "who"], "only stop words: keep them");
+        assert_eq!(TextQuery::parse(&"word ".repeat(17)), Err(17));
+    }
+
+    #[test]
+    fn widening_by_class() {
+        let idx = index(&[
+            (1, Field::Title, "Gardener"),
+            (2, Field::Description, "gardening gardens garage guard"),
+            (3, Field::Title, "Bike mechanic"),
+        ]);
+        let p = plan(&TextQuery::parse("gardner").unwrap(), &idx, &Synonyms::builtin());
+        assert_eq!(p[0].classes[2], [Box::from("gardener")]);
+        let p = plan(&TextQuery::parse("gardener ").unwrap(), &idx, &Synonyms::builtin());
+        let near: Vec<&str> = p[0].classes[1].iter().map(|w| &**w).collect();
+        assert!(near.contains(&"gardening") && near.contains(&"gardens"), "{near:?}");
+        assert!(!near.contains(&"gardener"), "the word itself is exact, not near");
+        let p = plan(&TextQuery::parse("bicycles").unwrap(), &idx, &Synonyms::builtin());
+        assert!(p[0].classes[1].contains(&Box::from("bike")), "{p:?}");
+        let p = plan(&TextQuery::parse("ga").unwrap(), &idx, &Synonyms::builtin());
+        assert_eq!(p[0].classes[1].len(), 4, "{p:?}");
+    }
+
+    #[test]
+    fn tiers_rank_exact_then_near_then_typos_then_by_field_then_newest() {
+        let idx = index(&[
+            (1, Field::Title, "Gardener"),
+            (2, Field::Description, "a gardener needed"),
+            (3, Field::Title, "Gardening club"),
+            (4, Field::Title, "Garden"),
+            (5, Field::Title, "Gardner"),
+            (6, Field::Skills, "gardener"),
+            (7, Field::Title, "Gardener wanted"),
+        ]);
+        let got = run(&idx, "gardener ", true);
+        let keys: Vec<u64> = got.iter().map(|&(_, k)| k).collect();
+        assert_eq!(keys, [7, 1, 6, 2, 4, 3, 5], "{got:?}");
+        // Newest first, same matches.
+        let keys: Vec<u64> = run(&idx, "gardener ", false).iter().map(|&(_, k)| k).collect();
+        assert_eq!(keys, [7, 6, 5, 4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn every_word_must_match_somewhere() {
+        let idx = index(&[(1, Field::Title, "Cafe assistant"), (2, Field::Meta, "leeds"), (2, Field::Title, "Café")]);
+        assert_eq!(run(&idx, "café leeds", true), [(3, 2)]);
+        assert!(run(&idx, "cafe astronaut", true).is_empty());
+    }
+
+    #[test]
+    fn paging_resumes_inside_a_tier() {
+        let docs: Vec<(u64, Field, &str)> =
+            (1..=10).map(|k| (k, if k % 2 == 0 { Field::Title } else { Field::Description }, "bike")).collect();
+        let idx = index(&docs);
+        let all = run(&idx, "bike ", true);
+        assert_eq!(all.iter().map(|&(_, k)| k).collect::<Vec<_>>(), [10, 8, 6, 4, 2, 9, 7, 5, 3, 1]);
+        let plans = plan(&TextQuery::parse("bike ").unwrap(), &idx, &Synonyms::builtin());
+        for cut in 0..all.len() - 1 {
+            let after = Position { tier: all[cut].0, key: DocKey(all[cut].1) };
+            let after = Position::from_token(&after.token(true), true).unwrap();
+            let mut rest = vec![];
+            Walk { index: &idx, filters: &[], words: &plans, ranked: true, deadline: None }
+                .run(Some(after), |t, k| {
+                    rest.push((t, k.0));
+                    true
+                })
+                .unwrap();
+            assert_eq!(rest, all[cut + 1..], "after {cut}");
+        }
+    }
+
+    #[test]
+    fn a_walk_past_its_deadline_stops() {
+        let docs: Vec<(u64, Field, &str)> = (1..=5_000).map(|k| (k, Field::Title, "bike")).collect();
+        let idx = index(&docs);
+        let plans = plan(&TextQuery::parse("bike").unwrap(), &idx, &Synonyms::builtin());
+        let past = Some(Instant::now() - std::time::Duration::from_millis(1));
+        for ranked in [true, false] {
+            let mut seen = 0;
+            let walk = Walk { index: &idx, filters: &[], words: &plans, ranked, deadline: past };
+            assert_eq!(
+                walk.run(None, |_, _| {
+                    seen += 1;
+                    true
+                }),
+                Err(TimedOut)
+            );
+            assert!(seen < CLOCK_EVERY as usize, "{seen}");
+        }
+    }
+
+    #[test]
+    fn tokens_belong_to_their_order() {
+        let p = Position { tier: 7, key: DocKey(42) };
+        assert_eq!(Position::from_token(&p.token(true), true), Ok(p));
+        assert!(Position::from_token(&p.token(true), false).unwrap_err().contains("another order"));
+        assert!(Position::from_token(&p.token(false), true).unwrap_err().contains("another order"));
+        assert!(Position::from_token("r99000000000000002a", true).unwrap_err().contains("previous page"));
+        assert!(Position::from_token("garbage", true).unwrap_err().contains("previous page"));
+        assert_eq!(Sort::parse("sort", "").unwrap(), Sort::Relevance);
+        assert!(Sort::parse("sort", "best").unwrap_err().to_string().contains("relevance, newest"));
+    }
+}
