@@ -231,7 +231,7 @@ fn main() {
             signing_key: key,
             box_key: [0; 32],
         };
-        let record = HubRecord { signing_key: key, profile, seq: 1, at_ms: now };
+        let record = HubRecord { profile, seq: 1, at_ms: now };
         view.restore(Record::Hub { hub: hub.clone(), record }).unwrap();
     }
     let two_years_ms = 2 * 365 * 86_400_000;

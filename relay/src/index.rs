@@ -670,7 +670,11 @@ mod tests {
         let mut seed = 5;
         for round in 0..30 {
             let models: Vec<Vec<BTreeSet<u64>>> = (0..1 + round % 3)
-                .map(|_| (0..1 + round % 4).map(|_| (0..2_000).filter(|_| lcg(&mut seed) % 7 == 0).collect()).collect())
+                .map(|_| {
+                    (0..1 + round % 4)
+                        .map(|_| (0..2_000).filter(|_| lcg(&mut seed).is_multiple_of(7)).collect())
+                        .collect()
+                })
                 .collect();
             let lists: Vec<Vec<Postings>> =
                 models.iter().map(|u| u.iter().map(|m| set(m.iter().copied())).collect()).collect();

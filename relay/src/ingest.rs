@@ -43,7 +43,8 @@ use kith_proto::time::CivilDate;
 
 use crate::Shared;
 use crate::config::Config;
-use crate::store::{Store, StoreError};
+use crate::pins::Pins;
+use crate::store::{Record, Store, StoreError};
 use crate::view::{MAX_CLOCK_AHEAD_MS, Outcome};
 
 /// Messages applied per flush. Large enough that a replay of a big region is not
@@ -148,11 +149,13 @@ pub(crate) struct Ingest {
     config: Config,
     store: Store,
     shared: Shared,
+    /// The hubs' keys: ingest is the only verifier, and their only owner.
+    pins: std::sync::Mutex<Pins>,
 }
 
 impl Ingest {
-    pub(crate) fn new(config: Config, store: Store, shared: Shared) -> Ingest {
-        Ingest { config, store, shared }
+    pub(crate) fn new(config: Config, store: Store, shared: Shared, pins: Pins) -> Ingest {
+        Ingest { config, store, shared, pins: std::sync::Mutex::new(pins) }
     }
 
     /// Runs until `stop` turns true (finishing the batch in hand) or the store fails.
@@ -381,7 +384,7 @@ impl Ingest {
         // profile of yet: fetch it (or restore the hub under its pin) before applying.
         let author = &opened.envelope.hub;
         if !matches!(opened.event, kith_proto::event::Event::Profile(_))
-            && self.shared.view().pinned_key(author).is_none()
+            && !self.shared.view().knows_hub(author)
             && !unpinned.contains_key(author)
         {
             let pin = self.pin_from_stream(stream, author).await?;
@@ -400,7 +403,7 @@ impl Ingest {
         let outcome = self.shared.view_mut().apply(opened);
         match outcome {
             Outcome::Applied(record) => {
-                self.store.put(&record)?;
+                self.commit(&record)?;
                 self.shared.counters().applied += 1;
                 debug!(%subject, seq = opened.envelope.hub_seq, event = opened.event.name(), "applied");
                 Ok(Verdict::Done)
@@ -429,21 +432,35 @@ impl Ingest {
     /// A hub with a key kept from before a rebuild but no usable profile in the stream
     /// comes back under that key; a hub never pinned stays unknown.
     fn restore_pinned(&self, hub: &Slug) -> Result<Pin, IngestError> {
-        let Some(key) = self.store.pin(hub)?.and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok()) else {
+        let Some(key) = self.pinned(hub)? else {
             return Ok(Pin::NoProfile);
         };
         let record = self.shared.view_mut().restore_pinned(hub, key);
-        self.store.put(&record)?;
+        self.commit(&record)?;
         info!(%hub, "restored the hub under the key pinned before the rebuild");
         Ok(Pin::Pinned(key))
     }
 
-    /// The key pinned for `hub`: in the view, or kept in the store from before a rebuild.
-    fn pinned(&self, hub: &Slug) -> Result<Option<ed25519_dalek::VerifyingKey>, IngestError> {
-        if let Some(key) = self.shared.view().pinned_key(hub) {
-            return Ok(Some(key));
+    /// The key pinned for `hub`, from its profile or from before a rebuild.
+    fn pinned(&self, hub: &Slug) -> Result<Option<VerifyingKey>, IngestError> {
+        Ok(self.pins().get(hub))
+    }
+
+    fn pins(&self) -> std::sync::MutexGuard<'_, Pins> {
+        self.pins.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes what the view applied, and pins the key of an applied profile: the
+    /// profile verified under the pin (or, on first use, under its own key), and
+    /// carries the key that signs from now on (the same, or a rotation's new key).
+    fn commit(&self, record: &Record) -> Result<(), IngestError> {
+        self.store.put(record)?;
+        if let Record::Hub { hub, record } = record
+            && let Ok(key) = VerifyingKey::from_bytes(&record.profile.signing_key)
+        {
+            self.pins().pin(hub, key)?;
         }
-        Ok(self.store.pin(hub)?.and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok()))
+        Ok(())
     }
 
     /// Fetches `hub`'s latest profile from the stream, verifies it on first use,
@@ -471,14 +488,18 @@ impl Ingest {
         let outcome = self.shared.view_mut().apply(&opened);
         match outcome {
             Outcome::Applied(record) => {
-                self.store.put(&record)?;
+                self.commit(&record)?;
                 self.shared.counters().applied += 1;
                 info!(%subject, "pinned the hub's key from its latest profile in the stream");
             }
             Outcome::Invalid(e) => warn!(%subject, detail = %e, "the hub's latest profile is invalid"),
             Outcome::Ignored | Outcome::UnknownHub => {}
         }
-        Ok(self.shared.view().pinned_key(hub).map_or(Pin::NoProfile, Pin::Pinned))
+        let known = self.shared.view().knows_hub(hub);
+        Ok(match self.pinned(hub)? {
+            Some(key) if known => Pin::Pinned(key),
+            _ => Pin::NoProfile,
+        })
     }
 }
 

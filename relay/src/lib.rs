@@ -9,8 +9,11 @@
 //! - [`config`]: the relay's [`Config`].
 //! - [`ingest`]: the durable consumer; verification, key pinning, batches flushed
 //!   before they are acknowledged.
-//! - [`view`]: the regional view in memory: hubs, opportunities, safe houses, and
-//!   their queries. Its only writer is ingest.
+//! - [`view`]: the regional view in memory: hubs, and one file per family of
+//!   listings with its query. Its only writer is ingest.
+//! - [`pins`]: the hubs' pinned keys, owned by ingest.
+//! - [`search`], [`text`], [`synonyms`]: how a query's words are analysed,
+//!   widened and ranked.
 //! - [`referrals`]: the view's referrals, metadata only, and their counts by status
 //!   and per receiving hub.
 //! - [`index`]: the inverted indexes and the newest-first intersection that keep a
@@ -58,6 +61,7 @@
 pub mod config;
 pub mod index;
 pub mod ingest;
+pub mod pins;
 pub mod query;
 pub mod referrals;
 pub mod search;
@@ -191,7 +195,9 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
     let shared = Shared::new(view);
 
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut ingest = tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone()).run(stop_rx.clone()));
+    let pins = pins::Pins::load(&store)?;
+    let mut ingest =
+        tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone(), pins).run(stop_rx.clone()));
     let limits = query::Limits::new(config.max_queries, config.query_timeout);
     let mut server = tokio::spawn(serve(listener, shared, config.region.clone(), limits, stop_rx));
 

@@ -10,17 +10,20 @@ use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status};
 
 use kith_proto::Slug;
-use kith_proto::convert::parse_id;
-use kith_proto::domain::{ForTag, OpportunityKind, Sector};
+use kith_proto::convert::{opportunity_to_v1, parse_id, safehouse_to_v1};
+use kith_proto::domain::{ForTag, Opportunity, OpportunityKind, SafeHouse, Sector};
+use kith_proto::keys::hex;
 use kith_proto::time::{CivilDate, now_ms};
 use kith_proto::v1::{self, region_server::Region};
 use kith_proto::validate::ValidationError;
+use ulid::Ulid;
 
 use crate::Shared;
 use crate::ingest::Counters;
 use crate::referrals::ReferralStats;
 use crate::search::{MAX_QUERY_WORDS, Position, Sort, TextQuery, TimedOut};
-use crate::view::{Counts, OpportunityQuery, Page, SafeHouseQuery, View, area_words};
+use crate::view::family::Hit;
+use crate::view::{Ambiguous, Counts, HubSummary, OpportunityQuery, Page, SafeHouseQuery, View, area_words};
 
 /// How many searches run at once, and how long each may take from its arrival.
 #[derive(Clone, Debug)]
@@ -148,6 +151,55 @@ pub fn safe_house_query(r: &v1::ListSafeHousesRequest) -> Result<SafeHouseQuery,
     Ok(q)
 }
 
+/// A lookup's id and, when given, hub.
+fn get_request(r: &v1::GetRequest) -> Result<(Ulid, Option<Slug>), Status> {
+    Ok((parse_id("id", &r.id).map_err(invalid)?, hub_filter(&r.hub)?))
+}
+
+/// Several hubs publish a listing under this id: the lookup must say whose.
+fn ambiguous(id: Ulid, Ambiguous(hubs): Ambiguous) -> Status {
+    let hubs: Vec<&str> = hubs.iter().map(Slug::as_str).collect();
+    Status::failed_precondition(format!(
+        "hub: listing {id} is published by several hubs ({}); name the hub to look it up",
+        hubs.join(", ")
+    ))
+}
+
+impl RegionService {
+    fn not_found(&self, what: &str, id: Ulid, hub: Option<Slug>) -> Status {
+        let whose = hub.map(|h| format!(" of hub {h}")).unwrap_or_default();
+        Status::not_found(format!(
+            "no {what} {id}{whose} in region {}: it was withdrawn, or has not reached this relay",
+            self.region
+        ))
+    }
+}
+
+/// An opportunity as the API shows it.
+pub fn opportunity_v1(hit: &Hit<Opportunity>) -> v1::Opportunity {
+    opportunity_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
+}
+
+/// A safe house as the API shows it at `now_ms`: stale availability as unknown.
+pub fn safe_house_v1(hit: &Hit<SafeHouse>, now_ms: i64) -> v1::SafeHouse {
+    safehouse_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms, false, now_ms)
+}
+
+/// A hub as the API shows it.
+pub fn hub_v1(h: &HubSummary) -> v1::Hub {
+    v1::Hub {
+        id: h.hub.to_string(),
+        name: h.profile.name.clone(),
+        description: h.profile.description.clone(),
+        contact: h.profile.contact.clone(),
+        helpline_hours: h.profile.helpline_hours.clone(),
+        last_seen_ms: h.last_seen_ms,
+        opportunities: h.opportunities as u64,
+        safe_houses: h.safe_houses as u64,
+        signing_key: hex(&h.profile.signing_key),
+    }
+}
+
 /// The stats reply: ingest's counters, the view's counts and its referral counts.
 pub fn stats(c: &Counters, counts: Counts, referrals: ReferralStats) -> v1::Stats {
     v1::Stats {
@@ -185,6 +237,7 @@ impl Region for RegionService {
                 view.search_opportunities(&q, CivilDate::today())
             })
             .await?;
+        let items = items.iter().map(opportunity_v1).collect();
         Ok(Response::new(v1::OpportunityPage { items, next_page_token: next_token(next, ranked) }))
     }
 
@@ -194,38 +247,37 @@ impl Region for RegionService {
     ) -> Result<Response<v1::SafeHousePage>, Status> {
         let mut q = safe_house_query(request.get_ref())?;
         let ranked = q.ranked();
+        let now = now_ms();
         let Page { items, next } = self
             .search(move |view, deadline| {
                 q.deadline = Some(deadline);
-                view.list_safe_houses(&q, now_ms())
+                view.list_safe_houses(&q, now)
             })
             .await?;
+        let items = items.iter().map(|h| safe_house_v1(h, now)).collect();
         Ok(Response::new(v1::SafeHousePage { items, next_page_token: next_token(next, ranked) }))
     }
 
     async fn list_hubs(&self, _request: Request<v1::ListHubsRequest>) -> Result<Response<v1::HubList>, Status> {
-        Ok(Response::new(v1::HubList { items: self.shared.view().hubs() }))
+        let hubs = self.shared.view().hubs();
+        Ok(Response::new(v1::HubList { items: hubs.iter().map(hub_v1).collect() }))
     }
 
     async fn get_opportunity(&self, request: Request<v1::GetRequest>) -> Result<Response<v1::Opportunity>, Status> {
-        let id = parse_id("id", &request.get_ref().id).map_err(invalid)?;
-        match self.shared.view().opportunity(id) {
-            Some(o) => Ok(Response::new(o)),
-            None => Err(Status::not_found(format!(
-                "no opportunity {id} in region {}: it was withdrawn, or has not reached this relay",
-                self.region
-            ))),
+        let (id, hub) = get_request(request.get_ref())?;
+        let found = self.shared.view().opportunity(id, hub.as_ref()).map_err(|a| ambiguous(id, a))?;
+        match found {
+            Some(hit) => Ok(Response::new(opportunity_v1(&hit))),
+            None => Err(self.not_found("opportunity", id, hub)),
         }
     }
 
     async fn get_safe_house(&self, request: Request<v1::GetRequest>) -> Result<Response<v1::SafeHouse>, Status> {
-        let id = parse_id("id", &request.get_ref().id).map_err(invalid)?;
-        match self.shared.view().safe_house(id, now_ms()) {
-            Some(s) => Ok(Response::new(s)),
-            None => Err(Status::not_found(format!(
-                "no safe house {id} in region {}: it was withdrawn, or has not reached this relay",
-                self.region
-            ))),
+        let (id, hub) = get_request(request.get_ref())?;
+        let found = self.shared.view().safe_house(id, hub.as_ref()).map_err(|a| ambiguous(id, a))?;
+        match found {
+            Some(hit) => Ok(Response::new(safe_house_v1(&hit, now_ms()))),
+            None => Err(self.not_found("safe house", id, hub)),
         }
     }
 

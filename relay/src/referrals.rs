@@ -19,7 +19,6 @@ use kith_proto::referral::{ReferralSide, ReferralStatus, Role, Step, fold};
 use kith_proto::validate::ValidationError;
 
 use crate::store::{Record, ReferralRecord, SideRecord, TargetKind};
-use crate::view::Outcome;
 
 /// The most steps one side may carry. A side has at most three legal ones; the
 /// bound keeps a hub from making the relay hold or fold arbitrarily long lists.
@@ -99,13 +98,14 @@ impl Referrals {
 
     /// Applies the side `author` published at hub sequence `seq`, unless the view has
     /// this or a newer state of that side. Returns the referral's whole record to
-    /// persist; the side's sealed notes are not part of it.
-    pub fn apply(&mut self, author: &Slug, seq: u64, side: &ReferralSide) -> Outcome {
+    /// persist (None when the side changes nothing); the side's sealed notes are not
+    /// part of it.
+    pub fn apply(&mut self, author: &Slug, seq: u64, side: &ReferralSide) -> Result<Option<Record>, ValidationError> {
         if side.other == *author {
-            return Outcome::Invalid(ValidationError::new("other", "a hub cannot refer a person to itself"));
+            return Err(ValidationError::new("other", "a hub cannot refer a person to itself"));
         }
         if side.steps.len() > MAX_STEPS {
-            return Outcome::Invalid(ValidationError::new(
+            return Err(ValidationError::new(
                 "steps",
                 format!("at most {MAX_STEPS} per side (got {})", side.steps.len()),
             ));
@@ -121,7 +121,7 @@ impl Referrals {
             Role::Receiver => r.receiver.as_ref().map(|s| s.seq),
         };
         if current.and_then(slot).is_some_and(|s| s >= seq) {
-            return Outcome::Ignored;
+            return Ok(None);
         }
         let mut record = current.cloned().unwrap_or_default();
         let new = SideRecord {
@@ -135,12 +135,7 @@ impl Referrals {
             Role::Receiver => record.receiver = Some(new),
         }
         self.put(side.id, sender.clone(), receiver.clone(), record.clone());
-        Outcome::Applied(Box::new(Record::Referral {
-            id: side.id,
-            sender: sender.clone(),
-            receiver: receiver.clone(),
-            record,
-        }))
+        Ok(Some(Record::Referral { id: side.id, sender: sender.clone(), receiver: receiver.clone(), record }))
     }
 
     /// Puts back a record read from the store.
@@ -222,9 +217,9 @@ mod tests {
         id
     }
 
-    fn applied(outcome: Outcome) -> Record {
+    fn applied(outcome: Result<Option<Record>, ValidationError>) -> Record {
         match outcome {
-            Outcome::Applied(r) => *r,
+            Ok(Some(r)) => r,
             other => panic!("expected applied, got {other:?}"),
         }
     }
@@ -250,8 +245,8 @@ mod tests {
         assert_eq!(r.len(), 1, "the receiver's side joins the sender's");
         assert_eq!(status_counts(&r), [("accepted", 1)]);
         // Redelivery of either side, or an older one, changes nothing.
-        assert!(matches!(r.apply(&slug("rainbow"), 9, &answer), Outcome::Ignored));
-        assert!(matches!(r.apply(&slug("garden"), 3, &sent), Outcome::Ignored));
+        assert!(matches!(r.apply(&slug("rainbow"), 9, &answer), Ok(None)));
+        assert!(matches!(r.apply(&slug("garden"), 3, &sent), Ok(None)));
         // The sender withdraws: a newer side replaces its older one.
         let withdrawn = side(id, Role::Sender, "rainbow", &[(Sent, 1_000), (Withdrawn, 70_000)]);
         applied(r.apply(&slug("garden"), 5, &withdrawn));
@@ -284,13 +279,12 @@ mod tests {
     #[test]
     fn sides_that_cannot_be_a_referral_are_invalid() {
         let mut r = Referrals::default();
-        let Outcome::Invalid(e) = r.apply(&slug("garden"), 1, &side(Ulid::new(), Role::Sender, "garden", &[])) else {
+        let Err(e) = r.apply(&slug("garden"), 1, &side(Ulid::new(), Role::Sender, "garden", &[])) else {
             panic!("a referral to oneself must be refused")
         };
         assert_eq!(e.field, "other");
         let many: Vec<_> = (0..=MAX_STEPS as i64).map(|i| (Sent, i)).collect();
-        let Outcome::Invalid(e) = r.apply(&slug("garden"), 1, &side(Ulid::new(), Role::Sender, "rainbow", &many))
-        else {
+        let Err(e) = r.apply(&slug("garden"), 1, &side(Ulid::new(), Role::Sender, "rainbow", &many)) else {
             panic!("too many steps must be refused")
         };
         assert_eq!(e.field, "steps");

@@ -14,7 +14,8 @@
 //! meta           "format"   -> [FORMAT]
 //!                "consumer" -> "<stream>/<consumer>" once that durable consumer was
 //!                              (re)created from the start for this store
-//! hubs           <hub>                -> HubRecord   (pinned key, profile, seq, at)
+//! hubs           <hub>                -> HubRecord   (profile, seq, at)
+//! pins           <hub>                -> ed25519 key (32 B), kept across a clear
 //! opportunities  <ulid 16 B><hub>     -> EntityRecord<Opportunity>
 //! safehouses     <ulid 16 B><hub>     -> EntityRecord<SafeHouse>
 //! referrals      <ulid 16 B><sender>.<receiver> -> ReferralRecord (metadata only)
@@ -47,7 +48,8 @@ pub const STORE_DIR: &str = "store";
 ///
 /// 2: referrals (a store of layout 1 was filled by a relay that skipped them, so it
 /// is rebuilt to pick them up from the stream).
-pub const FORMAT: u8 = 2;
+/// 3: hub records no longer carry the pinned key (the pins tree alone does).
+pub const FORMAT: u8 = 3;
 
 /// sled's page cache. The relay reads the store once at start and keeps the view in
 /// memory, so a large cache would only hold a second copy of it.
@@ -67,11 +69,9 @@ pub enum StoreError {
     Corrupt { tree: &'static str, why: String },
 }
 
-/// A hub as the relay knows it: the key pinned for it and its latest profile.
+/// A hub as the relay knows it: its latest profile.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HubRecord {
-    /// The ed25519 key every envelope of this hub must be signed with.
-    pub signing_key: [u8; 32],
     pub profile: HubProfile,
     /// Hub sequence and hub clock of the profile: the sequence orders updates, the
     /// clock is the hub's "last seen".
@@ -302,9 +302,22 @@ impl Store {
         Ok(())
     }
 
-    /// The key pinned for `hub`, kept across rebuilds.
-    pub fn pin(&self, hub: &Slug) -> Result<Option<[u8; 32]>, StoreError> {
-        Ok(self.pins.get(hub.as_str())?.and_then(|v| v.as_ref().try_into().ok()))
+    /// Every pinned key, kept across rebuilds ([`crate::pins`]).
+    pub fn pins(&self) -> impl Iterator<Item = Result<(Slug, [u8; 32]), StoreError>> + '_ {
+        self.pins.iter().map(|kv| {
+            let (k, v) = kv?;
+            let corrupt = |why: &str| StoreError::Corrupt { tree: "pins", why: why.to_owned() };
+            let hub = std::str::from_utf8(&k).ok().and_then(|h| Slug::parse("hub", h).ok());
+            let hub = hub.ok_or_else(|| corrupt("bad hub id"))?;
+            let key: [u8; 32] = v.as_ref().try_into().map_err(|_| corrupt("a key is 32 bytes"))?;
+            Ok((hub, key))
+        })
+    }
+
+    /// Pins `key` for `hub`, unflushed.
+    pub fn put_pin(&self, hub: &Slug, key: &[u8; 32]) -> Result<(), StoreError> {
+        self.pins.insert(hub.as_str(), key)?;
+        Ok(())
     }
 
     /// Forgets `hub` entirely, its pinned key included: for a hub that lost its keys
@@ -340,7 +353,6 @@ impl Store {
         match record {
             Record::Hub { hub, record } => {
                 self.hubs.insert(hub.as_str(), encode(record)?)?;
-                self.pins.insert(hub.as_str(), &record.signing_key)?;
             }
             Record::Opportunity { hub, id, record } => {
                 self.opportunities.insert(entity_key(*id, hub), encode(record)?)?;
@@ -415,10 +427,7 @@ mod tests {
     async fn records_survive_a_reopen_and_clear_forgets_them() {
         let dir = tempfile::tempdir().unwrap();
         let id = Ulid::new();
-        let hub = Record::Hub {
-            hub: slug("garden"),
-            record: HubRecord { signing_key: [1; 32], profile: profile(), seq: 3, at_ms: 10 },
-        };
+        let hub = Record::Hub { hub: slug("garden"), record: HubRecord { profile: profile(), seq: 3, at_ms: 10 } };
         let tomb =
             Record::Opportunity { hub: slug("garden"), id, record: EntityRecord { seq: 4, at_ms: 11, item: None } };
         {

@@ -53,9 +53,7 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         signing_key: key,
         box_key: [0; 32],
     };
-    store
-        .put(&Record::Hub { hub: slug("bikes"), record: HubRecord { signing_key: key, profile, seq: 1, at_ms: 7 } })
-        .unwrap();
+    store.put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
     let o = opportunity("Bike mechanic trainee");
     let record = EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) };
     store.put(&Record::Opportunity { hub: slug("bikes"), id: o.id, record }).unwrap();
@@ -101,7 +99,8 @@ async fn serves_its_stored_view_while_nats_is_down() {
     let hubs = client.list_hubs(v1::ListHubsRequest {}).await.unwrap().into_inner().items;
     assert_eq!((hubs[0].id.as_str(), hubs[0].opportunities, hubs[0].last_seen_ms), ("bikes", 1, 7));
 
-    let got = client.get_opportunity(v1::GetRequest { id: o.id.to_string() }).await.unwrap().into_inner();
+    let got =
+        client.get_opportunity(v1::GetRequest { id: o.id.to_string(), hub: String::new() }).await.unwrap().into_inner();
     assert_eq!(got.title, "Bike mechanic trainee");
 
     let stats = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
@@ -173,9 +172,9 @@ async fn bad_requests_get_errors_that_name_the_field() {
         Code::InvalidArgument,
         "for_tag: unknown value \"cats\"; expected one of: women",
     );
-    let r = v1::GetRequest { id: "123".into() };
+    let r = v1::GetRequest { id: "123".into(), hub: String::new() };
     check(client.get_safe_house(r).await, Code::InvalidArgument, "id: must be a 26-character ULID");
-    let r = v1::GetRequest { id: Ulid::new().to_string() };
+    let r = v1::GetRequest { id: Ulid::new().to_string(), hub: String::new() };
     check(client.get_opportunity(r).await, Code::NotFound, "no opportunity ");
 
     relay.shutdown().await.unwrap();

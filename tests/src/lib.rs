@@ -14,6 +14,8 @@
 //! - [`sample`]: sample listings written through the CLI or the admin API.
 //! - [`referral`]: referrals sent and answered through the CLI, and each hub's side
 //!   of a referral as the region's stream holds it.
+//! - [`relevance`]: the search relevance test set (listings, queries, what must
+//!   come first), run against a relay's view; its recall@10 and MRR.
 //! - [`files`]: looking for bytes in every file under a directory (where personal
 //!   data is written, and where it must never be).
 //! - [`wait`]: [`wait_until`] and [`wait_for`], which poll a condition until a
@@ -35,6 +37,7 @@ pub mod process;
 pub mod referral;
 pub mod region;
 pub mod relay;
+pub mod relevance;
 pub mod sample;
 pub mod wait;
 

@@ -19,8 +19,10 @@ async fn wait_for_opportunities(region: &Region, ids: &[String]) {
     let mut relay = region.relay.client().await;
     for id in ids {
         let what = format!("the relay serves opportunity {id}");
-        wait_until(&what, DEFAULT_TIMEOUT, async || relay.get_opportunity(GetRequest { id: id.clone() }).await.is_ok())
-            .await;
+        wait_until(&what, DEFAULT_TIMEOUT, async || {
+            relay.get_opportunity(GetRequest { id: id.clone(), hub: String::new() }).await.is_ok()
+        })
+        .await;
     }
 }
 
@@ -51,7 +53,7 @@ async fn answered_writes_survive_hub_kill_9_and_reach_the_region() {
     wait_for_opportunities(&region, &ids).await;
     let mut relay = region.relay.client().await;
     wait_until("the relay serves the safe house", DEFAULT_TIMEOUT, async || {
-        relay.get_safe_house(GetRequest { id: house.id.clone() }).await.is_ok()
+        relay.get_safe_house(GetRequest { id: house.id.clone(), hub: String::new() }).await.is_ok()
     })
     .await;
 }
@@ -244,9 +246,15 @@ async fn assert_same_view(relay: &Relay, expected: &[Vec<Value>], withdrawn: &[S
     })
     .await;
     let mut client = relay.client().await;
-    let status = client.get_opportunity(GetRequest { id: withdrawn[0].clone() }).await.expect_err("withdrawn");
+    let status = client
+        .get_opportunity(GetRequest { id: withdrawn[0].clone(), hub: String::new() })
+        .await
+        .expect_err("withdrawn");
     assert_eq!(status.code(), tonic::Code::NotFound);
-    let status = client.get_safe_house(GetRequest { id: withdrawn[1].clone() }).await.expect_err("withdrawn");
+    let status = client
+        .get_safe_house(GetRequest { id: withdrawn[1].clone(), hub: String::new() })
+        .await
+        .expect_err("withdrawn");
     assert_eq!(status.code(), tonic::Code::NotFound);
 }
 
@@ -344,7 +352,10 @@ async fn assert_rebuilt_from_stream(region: &mut Region, before: &[Vec<Value>], 
     })
     .await;
     let mut client = region.relay.client().await;
-    assert!(client.get_opportunity(GetRequest { id: withdrawn[0].clone() }).await.is_err(), "withdrawn stays gone");
+    assert!(
+        client.get_opportunity(GetRequest { id: withdrawn[0].clone(), hub: String::new() }).await.is_err(),
+        "withdrawn stays gone"
+    );
 }
 
 #[tokio::test]

@@ -165,7 +165,7 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
 
     let mut relay = region.relay.client().await;
     wait_for("the genuine envelope is applied", DEFAULT_TIMEOUT, async || {
-        relay.get_opportunity(GetRequest { id: genuine_id.to_string() }).await
+        relay.get_opportunity(GetRequest { id: genuine_id.to_string(), hub: String::new() }).await
     })
     .await;
     let mut expected: BTreeMap<String, u64> = BTreeMap::new();
@@ -183,7 +183,8 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
     // Never applied: no forged listing, no ghost hub, the pinned key and profile intact.
     for Forgery { what, id, .. } in &forgeries {
         if let Some(id) = id {
-            let status = relay.get_opportunity(GetRequest { id: id.to_string() }).await.expect_err(what);
+            let status =
+                relay.get_opportunity(GetRequest { id: id.to_string(), hub: String::new() }).await.expect_err(what);
             assert_eq!(status.code(), tonic::Code::NotFound, "{what}: {status:?}");
         }
     }
@@ -206,7 +207,7 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
     // The hub itself still gets through.
     let later = add_opportunity(&garden, "Written after the forgeries", &[]).await;
     wait_for("the hub's own next write is applied", DEFAULT_TIMEOUT, async || {
-        relay.get_opportunity(GetRequest { id: later.id.clone() }).await
+        relay.get_opportunity(GetRequest { id: later.id.clone(), hub: String::new() }).await
     })
     .await;
 }

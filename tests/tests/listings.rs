@@ -45,7 +45,7 @@ async fn opportunity_added_updated_and_withdrawn_on_a_hub_is_seen_so_at_the_regi
     .await;
     let answered = started.elapsed();
     assert!(added.seq > 0);
-    let request = || GetRequest { id: added.id.clone() };
+    let request = || GetRequest { id: added.id.clone(), hub: String::new() };
     // Polled every millisecond rather than with `wait_until`'s growing pauses, so that
     // the time printed is the latency and not the polling.
     let visible = within("the relay has the new opportunity", DEFAULT_TIMEOUT, async {
@@ -192,7 +192,8 @@ async fn safe_house_added_updated_and_withdrawn_on_a_hub_is_seen_so_at_the_regio
     .await;
     assert!(region.safehouses(&["--available"]).await.is_empty());
     let mut relay = region.relay.client().await;
-    let status = relay.get_safe_house(GetRequest { id: house.id.clone() }).await.expect_err("withdrawn");
+    let status =
+        relay.get_safe_house(GetRequest { id: house.id.clone(), hub: String::new() }).await.expect_err("withdrawn");
     assert_eq!(status.code(), tonic::Code::NotFound, "{status:?}");
     assert_eq!(ids(&region.safehouses(&[]).await), vec![anyone.id]);
 }

@@ -28,11 +28,17 @@ pub enum Command {
     Opportunity {
         /// The opportunity's id.
         id: String,
+        /// The hub that published it: needed only when several hubs use the id.
+        #[arg(long, value_name = "HUB")]
+        hub: Option<String>,
     },
     /// Show every field of one safe house.
     Safehouse {
         /// The safe house's id.
         id: String,
+        /// The hub that published it: needed only when several hubs use the id.
+        #[arg(long, value_name = "HUB")]
+        hub: Option<String>,
     },
 }
 
@@ -160,16 +166,16 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let stats = region.client.get_stats(StatsRequest {}).await.map_err(|s| region.error(s))?.into_inner();
             output::either(globals.json, &StatsJson::from(&stats), || render_stats(&stats))
         }
-        Command::Opportunity { id } => {
-            let id = kith_proto::convert::parse_id("id", &id)?.to_string();
+        Command::Opportunity { id, hub } => {
+            let request = get_request(&id, hub)?;
             let mut region = connect::region(&globals.relay).await?;
-            let o = region.client.get_opportunity(GetRequest { id }).await.map_err(|s| region.error(s))?.into_inner();
+            let o = region.client.get_opportunity(request).await.map_err(|s| region.error(s))?.into_inner();
             output::either(globals.json, &OpportunityJson::from(&o), || listing::opportunity_detail(&o))
         }
-        Command::Safehouse { id } => {
-            let id = kith_proto::convert::parse_id("id", &id)?.to_string();
+        Command::Safehouse { id, hub } => {
+            let request = get_request(&id, hub)?;
             let mut region = connect::region(&globals.relay).await?;
-            let s = region.client.get_safe_house(GetRequest { id }).await.map_err(|s| region.error(s))?.into_inner();
+            let s = region.client.get_safe_house(request).await.map_err(|s| region.error(s))?.into_inner();
             output::either(globals.json, &SafeHouseJson::from(&s), || listing::safehouse_detail(&s, output::now_ms()))
         }
     }
@@ -181,6 +187,16 @@ fn next_page(token: &str) -> anyhow::Result<()> {
         eprintln!("more results: repeat with --page-token {token}");
     }
     Ok(())
+}
+
+/// A lookup by id, checked here first: the id must be a ULID, the hub a hub id.
+fn get_request(id: &str, hub: Option<String>) -> Result<GetRequest, ValidationError> {
+    let id = kith_proto::convert::parse_id("id", id)?.to_string();
+    let hub = match hub {
+        Some(h) => kith_proto::Slug::parse("hub", h.trim())?.to_string(),
+        None => String::new(),
+    };
+    Ok(GetRequest { id, hub })
 }
 
 fn limit(n: Option<u32>) -> Result<u32, ValidationError> {

@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
         answered.push(started.elapsed());
         let deadline = started + Duration::from_secs(30);
         loop {
-            if relay.get_opportunity(GetRequest { id: id.clone() }).await.is_ok() {
+            if relay.get_opportunity(GetRequest { id: id.clone(), hub: String::new() }).await.is_ok() {
                 visible.push(started.elapsed());
                 break;
             }

@@ -1,42 +1,47 @@
-//! The regional view: every hub's pinned key and profile, every live opportunity and
-//! safe house, the indexes the query API answers from, and the metadata of every
-//! referral ([`crate::referrals`]).
+//! The regional view: every hub's profile, every live listing of every family, the
+//! indexes the query API answers from, and the metadata of every referral.
 //!
-//! The view is plain in-memory state. [`crate::ingest`] is its only writer: it hands
-//! each verified event to [`View::apply`], which decides (per-entity sequence) and
-//! returns the [`Record`] to persist; [`crate::query`] only reads. At start the view
-//! is rebuilt from the store's records with [`View::restore`].
+//! # Layout
+//!
+//! - this file: [`View`], the hubs, and [`View::apply`], which hands each verified
+//!   event to its family and returns the [`Record`] to persist;
+//! - [`family`]: what every family of listings shares (entities, tombstones, index,
+//!   lookups, pages) and the [`Listing`](family::Listing) trait a family implements;
+//! - [`opportunities`], [`safehouses`]: one file per family, with its query;
+//! - [`crate::referrals`]: referrals as metadata.
+//!
+//! The view is plain in-memory state. [`crate::ingest`] is its only writer; queries
+//! ([`crate::query`]) only read, and render what they read for gRPC themselves. At
+//! start the view is rebuilt from the store's records with [`View::restore`]. Keys
+//! are not the view's business: [`crate::pins`] owns them.
 //!
 //! Nothing time-dependent is stored: whether a safe house's availability is stale and
-//! whether an opportunity has closed are decided when a query runs. The `Open` index
-//! term is kept true to the current day by [`View::set_today`], and every query still
-//! checks the closing date of what it returns, so a late sweep cannot show a closed
-//! opportunity.
+//! whether an opportunity has closed are decided when a query runs.
+
+pub mod family;
+pub mod opportunities;
+pub mod safehouses;
 
 use ed25519_dalek::VerifyingKey;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::Instant;
+use std::collections::HashMap;
 use ulid::Ulid;
 
 use kith_proto::Slug;
-use kith_proto::convert::{opportunity_to_v1, safehouse_to_v1};
-use kith_proto::domain::{ForTag, HubProfile, Opportunity, OpportunityKind, OpportunityStatus, SafeHouse, Sector};
+use kith_proto::domain::{HubProfile, Opportunity, OpportunityStatus, SafeHouse};
 use kith_proto::envelope::Opened;
 use kith_proto::event::Event;
-use kith_proto::keys::hex;
 use kith_proto::time::CivilDate;
-use kith_proto::v1;
 use kith_proto::validate::ValidationError;
 
-use crate::index::{DocKey, Field, Index, Term};
+use crate::index::Term;
 use crate::referrals::{ReferralStats, Referrals};
-use crate::search::{Position, Sort, TextQuery, TimedOut, Walk, plan};
+use crate::search::TimedOut;
 use crate::store::{EntityRecord, HubRecord, Record, StoreError};
 use crate::synonyms::Synonyms;
-use crate::text::{is_stop_word, postcode_area, words};
-
-/// A hub's number in the view: index terms and entity keys carry it instead of the slug.
-pub type HubId = u32;
+pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, area_words};
+use family::{Family, Hit, HubId, Listing};
+pub use opportunities::{Opportunities, OpportunityListing, OpportunityQuery};
+pub use safehouses::{SafeHouseListing, SafeHouseQuery};
 
 /// What became of an event handed to [`View::apply`].
 #[derive(Debug)]
@@ -59,12 +64,16 @@ pub const MAX_CLOCK_AHEAD_MS: i64 = 5 * 60 * 1000;
 
 /// Why an event is refused as dated in the future (more than
 /// [`MAX_CLOCK_AHEAD_MS`] ahead of `now_ms`), naming the field; None when it is not.
+/// An entity's id counts too: its time orders "newest first".
 pub fn future_dated(opened: &Opened, now_ms: i64) -> Option<&'static str> {
     let limit = now_ms.saturating_add(MAX_CLOCK_AHEAD_MS);
+    let id_time = |id: &Ulid| i64::try_from(id.timestamp_ms()).unwrap_or(i64::MAX);
     if opened.envelope.at_ms > limit {
         return Some("at");
     }
     match &opened.event {
+        Event::OpportunityPublished(o) if id_time(&o.id) > limit => Some("id"),
+        Event::SafeHousePublished(s) if id_time(&s.id) > limit => Some("id"),
         Event::SafeHousePublished(s) if s.availability.is_some_and(|a| a.updated_at_ms > limit) => {
             Some("availability.updated_at")
         }
@@ -72,76 +81,6 @@ pub fn future_dated(opened: &Opened, now_ms: i64) -> Option<&'static str> {
         Event::Referral(side) if side.steps.iter().any(|s| s.at_ms > limit) => Some("steps.at"),
         _ => None,
     }
-}
-
-/// The largest page a query returns, and the page size when none is asked for.
-pub const MAX_PAGE_SIZE: usize = 500;
-pub const DEFAULT_PAGE_SIZE: usize = 50;
-
-/// A search over opportunities. Every given filter must hold.
-#[derive(Clone, Debug, Default)]
-pub struct OpportunityQuery {
-    /// Words that must all match, in any text field ([`crate::search`]).
-    pub text: TextQuery,
-    pub sort: Sort,
-    /// Folded words that must all be in the area ([`area_words`]).
-    pub area: Vec<String>,
-    pub kind: Option<OpportunityKind>,
-    pub sector: Option<Sector>,
-    pub remote_only: bool,
-    pub paid_only: bool,
-    /// Also filled ones and ones past their closing date.
-    pub include_closed: bool,
-    pub hub: Option<Slug>,
-    pub page_size: usize,
-    /// Continue after this position (from a page token).
-    pub after: Option<Position>,
-    /// Give up after this instant.
-    pub deadline: Option<Instant>,
-}
-
-impl OpportunityQuery {
-    /// Whether results come by relevance (and page tokens carry a tier).
-    pub fn ranked(&self) -> bool {
-        self.sort == Sort::Relevance && !self.text.is_empty()
-    }
-}
-
-/// A listing of safe houses. Every given filter must hold.
-#[derive(Clone, Debug, Default)]
-pub struct SafeHouseQuery {
-    /// Words that must all match the name, description, area or who it is for.
-    pub text: TextQuery,
-    pub sort: Sort,
-    /// Houses for this group, and houses for anyone.
-    pub for_tag: Option<ForTag>,
-    pub area: Vec<String>,
-    /// Only houses with a bed free according to availability that is not stale.
-    pub available_now: bool,
-    pub hub: Option<Slug>,
-    pub page_size: usize,
-    pub after: Option<Position>,
-    pub deadline: Option<Instant>,
-}
-
-impl SafeHouseQuery {
-    /// Whether results come by relevance (and page tokens carry a tier).
-    pub fn ranked(&self) -> bool {
-        self.sort == Sort::Relevance && !self.text.is_empty()
-    }
-}
-
-/// The folded words of an area filter, as area terms are indexed.
-pub fn area_words(area: &str) -> Vec<String> {
-    words(area).collect()
-}
-
-/// One page of results, best or newest first.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// Where the next page starts; None on the last page.
-    pub next: Option<Position>,
 }
 
 /// Entity counts, for stats.
@@ -154,228 +93,27 @@ pub struct Counts {
     pub referrals: usize,
 }
 
+/// An id that several hubs use: a lookup must name the hub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ambiguous(pub Vec<Slug>);
+
+/// A hub as the view lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HubSummary {
+    pub hub: Slug,
+    pub profile: HubProfile,
+    /// The hub's clock at its latest profile: its heartbeat.
+    pub last_seen_ms: i64,
+    pub opportunities: usize,
+    pub safe_houses: usize,
+}
+
 struct HubState {
     slug: Slug,
-    /// The key every envelope of this hub must verify with.
-    key: VerifyingKey,
     profile: HubProfile,
     seq: u64,
     /// The hub's clock at its latest profile: its heartbeat, shown as last seen.
     at_ms: i64,
-}
-
-/// An opportunity as the view keeps it: what filters and ordering need, and the
-/// rest as postcard bytes, decoded only for the entities a page returns. At a
-/// million opportunities this halves the memory of keeping them decoded.
-struct OpportunityDoc {
-    hub: HubId,
-    seq: u64,
-    at_ms: i64,
-    closes_on: Option<CivilDate>,
-    body: Box<[u8]>,
-}
-
-impl OpportunityDoc {
-    fn new(hub: HubId, seq: u64, at_ms: i64, o: &Opportunity) -> OpportunityDoc {
-        let body = postcard::to_stdvec(o).expect("an opportunity always encodes").into_boxed_slice();
-        OpportunityDoc { hub, seq, at_ms, closes_on: o.closes_on, body }
-    }
-
-    fn opportunity(&self) -> Opportunity {
-        // The bytes were encoded by `new` from a value of the same type.
-        postcard::from_bytes(&self.body).expect("the view decodes what it encoded")
-    }
-}
-
-struct SafeHouseDoc {
-    hub: HubId,
-    seq: u64,
-    at_ms: i64,
-    house: SafeHouse,
-}
-
-trait Doc {
-    fn seq(&self) -> u64;
-    /// The index terms of the entity on `today`. The same inputs always give the
-    /// same terms, so that removing an entity removes exactly what adding it added.
-    fn terms(&self, today: CivilDate) -> Vec<Term>;
-}
-
-/// The terms of the words of `texts` in `field`, each once. Titles and skills keep
-/// stop words (an exact title can be asked for); longer texts leave them out.
-fn text_terms(field: Field, texts: &[&str], terms: &mut Vec<Term>) {
-    let keep_all = matches!(field, Field::Title | Field::Skills);
-    let mut all: Vec<String> = texts.iter().flat_map(|t| words(t)).filter(|w| keep_all || !is_stop_word(w)).collect();
-    all.sort_unstable();
-    all.dedup();
-    terms.extend(all.into_iter().map(|w| Term::Text(field, w.into_boxed_str())));
-}
-
-/// The area terms of an area: its words, and the letters of any postcode district
-/// in it, so that `LS` finds `Leeds LS6` and `LS10`.
-fn area_terms(area: &str, terms: &mut Vec<Term>) {
-    let mut all = Vec::new();
-    for w in words(area) {
-        if let Some(letters) = postcode_area(&w) {
-            all.push(letters.to_owned());
-        }
-        all.push(w);
-    }
-    all.sort_unstable();
-    all.dedup();
-    terms.extend(all.into_iter().map(|w| Term::Area(w.into_boxed_str())));
-}
-
-fn opportunity_terms(o: &Opportunity, hub: HubId, today: CivilDate) -> Vec<Term> {
-    let mut terms = vec![Term::All, Term::Kind(o.kind), Term::Sector(o.sector), Term::Hub(hub)];
-    if o.remote {
-        terms.push(Term::Remote);
-    }
-    if o.pay.is_paid() {
-        terms.push(Term::Paid);
-    }
-    if o.is_open_on(today) {
-        terms.push(Term::Open);
-    }
-    text_terms(Field::Title, &[&o.title], &mut terms);
-    let skills: Vec<&str> = o.skills.iter().map(String::as_str).collect();
-    text_terms(Field::Skills, &skills, &mut terms);
-    text_terms(Field::Description, &[&o.description], &mut terms);
-    text_terms(Field::Meta, &[&o.area, o.kind.as_str(), o.sector.as_str()], &mut terms);
-    area_terms(&o.area, &mut terms);
-    terms
-}
-
-impl Doc for OpportunityDoc {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-    fn terms(&self, today: CivilDate) -> Vec<Term> {
-        opportunity_terms(&self.opportunity(), self.hub, today)
-    }
-}
-
-impl Doc for SafeHouseDoc {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-    fn terms(&self, _today: CivilDate) -> Vec<Term> {
-        let house = &self.house;
-        let mut terms = vec![Term::All, Term::Hub(self.hub)];
-        text_terms(Field::Title, &[&house.name], &mut terms);
-        text_terms(Field::Description, &[&house.description], &mut terms);
-        let mut meta: Vec<&str> = vec![&house.area];
-        meta.extend(house.for_tags.iter().map(|t| t.as_str()));
-        text_terms(Field::Meta, &meta, &mut terms);
-        area_terms(&house.area, &mut terms);
-        terms
-    }
-}
-
-/// Where an entity stands: live under a key, or withdrawn at a sequence.
-#[derive(Clone, Copy, Debug)]
-enum Slot {
-    Live(DocKey),
-    Gone { seq: u64 },
-}
-
-/// One family of entities (opportunities or safe houses) and its index.
-struct Family<D> {
-    docs: HashMap<DocKey, D>,
-    /// By (id, hub): ids are chosen by hubs, so two hubs could use the same one; the
-    /// pair is the identity. Tombstones stay here so that an older event cannot
-    /// bring back a withdrawn entity.
-    slots: BTreeMap<(Ulid, HubId), Slot>,
-    index: Index,
-}
-
-impl<D> Default for Family<D> {
-    fn default() -> Self {
-        Family { docs: HashMap::new(), slots: BTreeMap::new(), index: Index::default() }
-    }
-}
-
-impl<D: Doc> Family<D> {
-    /// The sequence of the latest state the view has of this entity.
-    fn seq(&self, id: Ulid, hub: HubId) -> Option<u64> {
-        match self.slots.get(&(id, hub))? {
-            Slot::Live(key) => Some(self.docs[key].seq()),
-            Slot::Gone { seq } => Some(*seq),
-        }
-    }
-
-    /// Replaces the entity's state by `doc`, or by a tombstone at `seq`. Returns the
-    /// previous live doc with its key, and the key of the new one.
-    fn set(
-        &mut self,
-        id: Ulid,
-        hub: HubId,
-        seq: u64,
-        doc: Option<D>,
-        today: CivilDate,
-    ) -> (Option<(DocKey, D)>, Option<DocKey>) {
-        let old = match self.slots.get(&(id, hub)) {
-            Some(Slot::Live(key)) => {
-                let key = *key;
-                let old = self.docs.remove(&key).expect("a live slot has its doc");
-                for term in old.terms(today) {
-                    self.index.remove(&term, key);
-                }
-                Some((key, old))
-            }
-            _ => None,
-        };
-        let Some(doc) = doc else {
-            self.slots.insert((id, hub), Slot::Gone { seq });
-            return (old, None);
-        };
-        let key = match &old {
-            Some((key, _)) => *key,
-            None => DocKey::probe(id, |k| self.docs.contains_key(&k)),
-        };
-        for term in doc.terms(today) {
-            self.index.add(term, key);
-        }
-        self.docs.insert(key, doc);
-        self.slots.insert((id, hub), Slot::Live(key));
-        (old, Some(key))
-    }
-
-    /// The live docs with this id, whichever hub published them.
-    fn by_id(&self, id: Ulid) -> impl Iterator<Item = &D> {
-        self.slots.range((id, 0)..=(id, HubId::MAX)).filter_map(|(_, slot)| match slot {
-            Slot::Live(key) => self.docs.get(key),
-            Slot::Gone { .. } => None,
-        })
-    }
-
-    /// Walks the entities that have all `filters` and match `text`, best (or
-    /// newest) first after `after`, and keeps those `keep` accepts, up to one more
-    /// than a page: the extra one only says that there is a next page.
-    fn page(
-        &self,
-        filters: &[Term],
-        text: &TextQuery,
-        ranked: bool,
-        synonyms: &Synonyms,
-        page: (usize, Option<Position>, Option<Instant>),
-        keep: impl Fn(&D) -> bool,
-    ) -> Result<(Vec<&D>, Option<Position>), TimedOut> {
-        let (page_size, after, deadline) = page;
-        let words = plan(text, &self.index, synonyms);
-        let walk = Walk { index: &self.index, filters, words: &words, ranked, deadline };
-        let mut hits: Vec<(Position, &D)> = Vec::with_capacity(page_size + 1);
-        walk.run(after, |tier, key| {
-            let doc = &self.docs[&key];
-            if keep(doc) {
-                hits.push((Position { tier, key }, doc));
-            }
-            hits.len() <= page_size
-        })?;
-        let next = (hits.len() > page_size).then(|| hits[page_size - 1].0);
-        hits.truncate(page_size);
-        Ok((hits.into_iter().map(|(_, d)| d).collect(), next))
-    }
 }
 
 /// The regional view.
@@ -384,11 +122,8 @@ pub struct View {
     today: CivilDate,
     hubs: Vec<HubState>,
     hub_ids: HashMap<Slug, HubId>,
-    opportunities: Family<OpportunityDoc>,
-    safe_houses: Family<SafeHouseDoc>,
-    /// Opportunities that have the `Open` term and a closing date: the sweep in
-    /// [`View::set_today`] takes the term away from those that closed.
-    closing: BTreeSet<(CivilDate, DocKey)>,
+    opportunities: Opportunities,
+    safe_houses: Family<SafeHouseListing>,
     referrals: Referrals,
     /// The region's synonyms, for widening query words.
     synonyms: Synonyms,
@@ -400,13 +135,6 @@ impl std::fmt::Debug for View {
     }
 }
 
-fn page_size(asked: usize) -> usize {
-    match asked {
-        0 => DEFAULT_PAGE_SIZE,
-        n => n.min(MAX_PAGE_SIZE),
-    }
-}
-
 impl View {
     /// An empty view, with the `Open` term computed for `today`.
     pub fn new(today: CivilDate) -> View {
@@ -414,9 +142,8 @@ impl View {
             today,
             hubs: Vec::new(),
             hub_ids: HashMap::new(),
-            opportunities: Family::default(),
+            opportunities: Opportunities::default(),
             safe_houses: Family::default(),
-            closing: BTreeSet::new(),
             referrals: Referrals::default(),
             synonyms: Synonyms::builtin(),
         }
@@ -428,16 +155,16 @@ impl View {
         self.synonyms = synonyms;
     }
 
-    /// The key pinned for `hub`, if its profile has been seen.
-    pub fn pinned_key(&self, hub: &Slug) -> Option<VerifyingKey> {
-        self.hub_ids.get(hub).map(|&h| self.hubs[h as usize].key)
+    /// Whether the view has a profile of `hub`.
+    pub fn knows_hub(&self, hub: &Slug) -> bool {
+        self.hub_ids.contains_key(hub)
     }
 
     pub fn counts(&self) -> Counts {
         Counts {
             hubs: self.hubs.len(),
-            opportunities: self.opportunities.docs.len(),
-            safe_houses: self.safe_houses.docs.len(),
+            opportunities: self.opportunities.family.len(),
+            safe_houses: self.safe_houses.len(),
             referrals: self.referrals.len(),
         }
     }
@@ -455,8 +182,8 @@ impl View {
             signing_key: key.to_bytes(),
             box_key: [0; 32],
         };
-        let record = HubRecord { signing_key: key.to_bytes(), profile, seq: 0, at_ms: 0 };
-        self.put_hub(hub, key, &record);
+        let record = HubRecord { profile, seq: 0, at_ms: 0 };
+        self.put_hub(hub, &record);
         Record::Hub { hub: hub.clone(), record }
     }
 
@@ -465,78 +192,70 @@ impl View {
     pub fn apply(&mut self, opened: &Opened) -> Outcome {
         let env = &opened.envelope;
         let (hub, seq, at_ms) = (&env.hub, env.hub_seq, env.at_ms);
+        let known = self.hub_ids.get(hub).copied();
         match &opened.event {
             // One hub's side of a referral: its metadata is kept, its sealed notes are not.
             Event::Referral(side) => {
-                if !self.hub_ids.contains_key(hub) {
+                if known.is_none() {
                     return Outcome::UnknownHub;
                 }
-                self.referrals.apply(hub, seq, side)
+                match self.referrals.apply(hub, seq, side) {
+                    Ok(Some(record)) => Outcome::Applied(Box::new(record)),
+                    Ok(None) => Outcome::Ignored,
+                    Err(e) => Outcome::Invalid(e),
+                }
             }
             Event::Profile(profile) => {
                 let profile = match profile.clone().validate() {
                     Ok(p) => p,
                     Err(e) => return Outcome::Invalid(e),
                 };
-                if self.hub_ids.get(hub).is_some_and(|&h| self.hubs[h as usize].seq >= seq) {
+                if known.is_some_and(|h| self.hubs[h as usize].seq >= seq) {
                     return Outcome::Ignored;
                 }
-                // A profile signed by the pinned key that carries another key rotates
-                // it; otherwise the signer is (or, on first sight, becomes) the pin.
-                let key = opened.rotated_key().unwrap_or(opened.signer);
-                let record = HubRecord { signing_key: key.to_bytes(), profile, seq, at_ms };
-                self.put_hub(hub, key, &record);
+                let record = HubRecord { profile, seq, at_ms };
+                self.put_hub(hub, &record);
                 Outcome::Applied(Box::new(Record::Hub { hub: hub.clone(), record }))
             }
             Event::OpportunityPublished(o) => {
-                let Some(&h) = self.hub_ids.get(hub) else { return Outcome::UnknownHub };
+                let Some(h) = known else { return Outcome::UnknownHub };
                 let o = match o.clone().validate() {
                     Ok(o) => o,
                     Err(e) => return Outcome::Invalid(e),
                 };
-                if self.opportunities.seq(o.id, h).is_some_and(|s| s >= seq) {
-                    return Outcome::Ignored;
-                }
-                let id = o.id;
                 // The relay does not show withdrawn opportunities at all.
+                let id = o.id;
                 let item = (o.status != OpportunityStatus::Withdrawn).then_some(o);
-                let record = EntityRecord { seq, at_ms, item };
-                self.put_opportunity(h, id, &record);
-                Outcome::Applied(Box::new(Record::Opportunity { hub: hub.clone(), id, record }))
+                self.change::<OpportunityListing>(hub, h, id, EntityRecord { seq, at_ms, item })
             }
             Event::OpportunityWithdrawn { id } => {
-                let Some(&h) = self.hub_ids.get(hub) else { return Outcome::UnknownHub };
-                if self.opportunities.seq(*id, h).is_some_and(|s| s >= seq) {
-                    return Outcome::Ignored;
-                }
-                let record = EntityRecord { seq, at_ms, item: None };
-                self.put_opportunity(h, *id, &record);
-                Outcome::Applied(Box::new(Record::Opportunity { hub: hub.clone(), id: *id, record }))
+                let Some(h) = known else { return Outcome::UnknownHub };
+                self.change::<OpportunityListing>(hub, h, *id, EntityRecord { seq, at_ms, item: None })
             }
             Event::SafeHousePublished(s) => {
-                let Some(&h) = self.hub_ids.get(hub) else { return Outcome::UnknownHub };
+                let Some(h) = known else { return Outcome::UnknownHub };
                 let s = match s.clone().validate() {
                     Ok(s) => s,
                     Err(e) => return Outcome::Invalid(e),
                 };
-                if self.safe_houses.seq(s.id, h).is_some_and(|x| x >= seq) {
-                    return Outcome::Ignored;
-                }
                 let id = s.id;
-                let record = EntityRecord { seq, at_ms, item: Some(s) };
-                self.put_safe_house(h, id, &record);
-                Outcome::Applied(Box::new(Record::SafeHouse { hub: hub.clone(), id, record }))
+                self.change::<SafeHouseListing>(hub, h, id, EntityRecord { seq, at_ms, item: Some(s) })
             }
             Event::SafeHouseWithdrawn { id } => {
-                let Some(&h) = self.hub_ids.get(hub) else { return Outcome::UnknownHub };
-                if self.safe_houses.seq(*id, h).is_some_and(|x| x >= seq) {
-                    return Outcome::Ignored;
-                }
-                let record = EntityRecord { seq, at_ms, item: None };
-                self.put_safe_house(h, *id, &record);
-                Outcome::Applied(Box::new(Record::SafeHouse { hub: hub.clone(), id: *id, record }))
+                let Some(h) = known else { return Outcome::UnknownHub };
+                self.change::<SafeHouseListing>(hub, h, *id, EntityRecord { seq, at_ms, item: None })
             }
         }
+    }
+
+    /// Puts a change of one entity in its family, unless the view has the same or a
+    /// newer state of it.
+    fn change<L: Member>(&mut self, hub: &Slug, h: HubId, id: Ulid, record: EntityRecord<L::Item>) -> Outcome {
+        if L::family(self).seq(id, h).is_some_and(|s| s >= record.seq) {
+            return Outcome::Ignored;
+        }
+        L::put(self, h, id, &record);
+        Outcome::Applied(Box::new(L::record(hub.clone(), id, record)))
     }
 
     /// Puts back a record read from the store. Hubs come before their entities.
@@ -546,18 +265,14 @@ impl View {
             why: format!("an entity of hub {hub:?}, which has no record"),
         };
         match record {
-            Record::Hub { hub, record } => {
-                let key = VerifyingKey::from_bytes(&record.signing_key)
-                    .map_err(|e| StoreError::Corrupt { tree: "hubs", why: format!("{hub}: bad key: {e}") })?;
-                self.put_hub(&hub, key, &record);
-            }
+            Record::Hub { hub, record } => self.put_hub(&hub, &record),
             Record::Opportunity { hub, id, record } => {
                 let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("opportunities", &hub))?;
-                self.put_opportunity(h, id, &record);
+                OpportunityListing::put(self, h, id, &record);
             }
             Record::SafeHouse { hub, id, record } => {
                 let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("safehouses", &hub))?;
-                self.put_safe_house(h, id, &record);
+                SafeHouseListing::put(self, h, id, &record);
             }
             // Referrals name hubs by id, not by their number in the view: the other
             // hub of a referral may not have been seen.
@@ -566,9 +281,9 @@ impl View {
         Ok(())
     }
 
-    fn put_hub(&mut self, hub: &Slug, key: VerifyingKey, record: &HubRecord) {
+    fn put_hub(&mut self, hub: &Slug, record: &HubRecord) {
         let state =
-            HubState { slug: hub.clone(), key, profile: record.profile.clone(), seq: record.seq, at_ms: record.at_ms };
+            HubState { slug: hub.clone(), profile: record.profile.clone(), seq: record.seq, at_ms: record.at_ms };
         match self.hub_ids.get(hub) {
             Some(&h) => self.hubs[h as usize] = state,
             None => {
@@ -578,27 +293,6 @@ impl View {
         }
     }
 
-    fn put_opportunity(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) {
-        let doc = record.item.as_ref().map(|o| OpportunityDoc::new(hub, record.seq, record.at_ms, o));
-        let (old, new) = self.opportunities.set(id, hub, record.seq, doc, self.today);
-        if let Some((key, old)) = old
-            && let Some(c) = old.closes_on
-        {
-            self.closing.remove(&(c, key));
-        }
-        if let (Some(key), Some(o)) = (new, &record.item)
-            && let Some(c) = o.closes_on
-            && o.is_open_on(self.today)
-        {
-            self.closing.insert((c, key));
-        }
-    }
-
-    fn put_safe_house(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) {
-        let doc = record.item.clone().map(|house| SafeHouseDoc { hub, seq: record.seq, at_ms: record.at_ms, house });
-        self.safe_houses.set(id, hub, record.seq, doc, self.today);
-    }
-
     /// Moves the view to a new day: opportunities that closed before it lose the
     /// `Open` term. Called by ingest on a timer; a day in the past changes nothing.
     pub fn set_today(&mut self, today: CivilDate) {
@@ -606,18 +300,18 @@ impl View {
             return;
         }
         self.today = today;
-        let still_open = self.closing.split_off(&(today, DocKey(0)));
-        let closed = std::mem::replace(&mut self.closing, still_open);
-        for (_, key) in closed {
-            self.opportunities.index.remove(&Term::Open, key);
-        }
+        self.opportunities.sweep(today);
     }
 
-    fn hub_slug(&self, h: HubId) -> &str {
-        self.hubs[h as usize].slug.as_str()
+    fn hub_slug(&self, h: HubId) -> &Slug {
+        &self.hubs[h as usize].slug
     }
 
-    /// The terms for a hub filter; None when the hub is unknown (nothing matches).
+    fn hit<K, T>(&self, doc: &family::Doc<K>, item: T) -> Hit<T> {
+        Hit { hub: self.hub_slug(doc.hub).clone(), seq: doc.seq, at_ms: doc.at_ms, item }
+    }
+
+    /// The term for a hub filter; Err when the hub is unknown (nothing matches).
     fn hub_term(&self, hub: &Option<Slug>) -> Result<Option<Term>, ()> {
         match hub {
             None => Ok(None),
@@ -625,74 +319,57 @@ impl View {
         }
     }
 
-    fn opportunity_v1(&self, doc: &OpportunityDoc) -> v1::Opportunity {
-        opportunity_to_v1(&doc.opportunity(), self.hub_slug(doc.hub), doc.seq, doc.at_ms)
-    }
-
-    fn safe_house_v1(&self, doc: &SafeHouseDoc, now_ms: i64) -> v1::SafeHouse {
-        safehouse_to_v1(&doc.house, self.hub_slug(doc.hub), doc.seq, doc.at_ms, false, now_ms)
-    }
-
-    /// Opportunities matching `q`, newest first. `today` decides which have closed.
+    /// Opportunities matching `q`, best or newest first. `today` decides which have closed.
     pub fn search_opportunities(
         &self,
         q: &OpportunityQuery,
         today: CivilDate,
-    ) -> Result<Page<v1::Opportunity>, TimedOut> {
+    ) -> Result<Page<Hit<Opportunity>>, TimedOut> {
         let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        let mut terms: Vec<Term> = hub.into_iter().collect();
-        terms.extend(q.area.iter().map(|w| Term::Area(w.as_str().into())));
-        terms.extend(q.kind.map(Term::Kind));
-        terms.extend(q.sector.map(Term::Sector));
-        if q.remote_only {
-            terms.push(Term::Remote);
-        }
-        if q.paid_only {
-            terms.push(Term::Paid);
-        }
-        if !q.include_closed {
-            terms.push(Term::Open);
-        }
-        let size = page_size(q.page_size);
-        let (docs, next) = self.opportunities.page(
-            &terms,
-            &q.text,
-            q.ranked(),
-            &self.synonyms,
-            (size, q.after, q.deadline),
-            |doc| q.include_closed || doc.closes_on.is_none_or(|c| c >= today),
-        )?;
-        Ok(Page { items: docs.into_iter().map(|d| self.opportunity_v1(d)).collect(), next })
+        let Page { items: docs, next } = self.opportunities.search(q, hub, today, &self.synonyms)?;
+        let items = docs.into_iter().map(|d| self.hit(d, OpportunityListing::item(&d.kept))).collect();
+        Ok(Page { items, next })
     }
 
-    /// Safe houses matching `q`, newest first. `now_ms` decides which availability
-    /// reports are stale.
-    ///
-    /// Safe houses number in the thousands, not millions: the `for` tag and the
-    /// availability are checked on the houses the hub and area terms leave.
-    pub fn list_safe_houses(&self, q: &SafeHouseQuery, now_ms: i64) -> Result<Page<v1::SafeHouse>, TimedOut> {
+    /// Safe houses matching `q`, best or newest first. `now_ms` decides which
+    /// availability reports are stale.
+    pub fn list_safe_houses(&self, q: &SafeHouseQuery, now_ms: i64) -> Result<Page<Hit<SafeHouse>>, TimedOut> {
         let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        let mut terms: Vec<Term> = hub.into_iter().collect();
-        terms.extend(q.area.iter().map(|w| Term::Area(w.as_str().into())));
-        let size = page_size(q.page_size);
-        let (docs, next) =
-            self.safe_houses.page(&terms, &q.text, q.ranked(), &self.synonyms, (size, q.after, q.deadline), |doc| {
-                let house = &doc.house;
-                q.for_tag.is_none_or(|t| house.is_for(t))
-                    && (!q.available_now
-                        || house.availability.and_then(|a| a.beds_free_at(now_ms)).is_some_and(|n| n > 0))
-            })?;
-        Ok(Page { items: docs.into_iter().map(|d| self.safe_house_v1(d, now_ms)).collect(), next })
+        let Page { items: docs, next } = safehouses::search(&self.safe_houses, q, hub, now_ms, &self.synonyms)?;
+        let items = docs.into_iter().map(|d| self.hit(d, d.kept.clone())).collect();
+        Ok(Page { items, next })
     }
 
-    /// The opportunity with this id, open or not.
-    pub fn opportunity(&self, id: Ulid) -> Option<v1::Opportunity> {
-        self.opportunities.by_id(id).next().map(|d| self.opportunity_v1(d))
+    /// The live entities of a family with this id, of `hub` when given. Several hubs
+    /// may use one id (ids are theirs to choose): without a hub, an id used by more
+    /// than one is [`Ambiguous`], so that no hub's listing can stand in for another's.
+    fn lookup<'a, L: Listing + 'a>(
+        &'a self,
+        family: &'a Family<L>,
+        id: Ulid,
+        hub: Option<&Slug>,
+    ) -> Result<Option<&'a family::Doc<L::Kept>>, Ambiguous> {
+        let mut found = family.by_id(id).filter(|d| hub.is_none_or(|h| self.hub_slug(d.hub) == h));
+        let first = found.next();
+        let rest: Vec<&family::Doc<L::Kept>> = found.collect();
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let mut hubs: Vec<Slug> = first.into_iter().chain(rest).map(|d| self.hub_slug(d.hub).clone()).collect();
+        hubs.sort();
+        Err(Ambiguous(hubs))
     }
 
-    /// The safe house with this id, its availability as seen at `now_ms`.
-    pub fn safe_house(&self, id: Ulid, now_ms: i64) -> Option<v1::SafeHouse> {
-        self.safe_houses.by_id(id).next().map(|d| self.safe_house_v1(d, now_ms))
+    /// The opportunity with this id (of `hub`, when given), open or not.
+    pub fn opportunity(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<Opportunity>>, Ambiguous> {
+        let doc = self.lookup(&self.opportunities.family, id, hub)?;
+        Ok(doc.map(|d| self.hit(d, OpportunityListing::item(&d.kept))))
+    }
+
+    /// The safe house with this id (of `hub`, when given).
+    pub fn safe_house(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<SafeHouse>>, Ambiguous> {
+        let doc = self.lookup(&self.safe_houses, id, hub)?;
+        Ok(doc.map(|d| self.hit(d, d.kept.clone())))
     }
 
     /// The region's referral counts: by status, and per receiving hub.
@@ -701,33 +378,67 @@ impl View {
     }
 
     /// Every hub, by id, with its counts of live listings.
-    pub fn hubs(&self) -> Vec<v1::Hub> {
-        let mut hubs: Vec<v1::Hub> = self
+    pub fn hubs(&self) -> Vec<HubSummary> {
+        let mut hubs: Vec<HubSummary> = self
             .hubs
             .iter()
             .enumerate()
-            .map(|(h, s)| v1::Hub {
-                id: s.slug.to_string(),
-                name: s.profile.name.clone(),
-                description: s.profile.description.clone(),
-                contact: s.profile.contact.clone(),
-                helpline_hours: s.profile.helpline_hours.clone(),
+            .map(|(h, s)| HubSummary {
+                hub: s.slug.clone(),
+                profile: s.profile.clone(),
                 last_seen_ms: s.at_ms,
-                opportunities: self.opportunities.index.count(&Term::Hub(h as HubId)) as u64,
-                safe_houses: self.safe_houses.index.count(&Term::Hub(h as HubId)) as u64,
-                signing_key: hex(s.key.as_bytes()),
+                opportunities: self.opportunities.family.index.count(&Term::Hub(h as HubId)),
+                safe_houses: self.safe_houses.index.count(&Term::Hub(h as HubId)),
             })
             .collect();
-        hubs.sort_by(|a, b| a.id.cmp(&b.id));
+        hubs.sort_by(|a, b| a.hub.cmp(&b.hub));
         hubs
+    }
+}
+
+/// How [`View::apply`] and [`View::restore`] reach a family and its store records:
+/// one impl per family.
+trait Member: Listing {
+    fn family(view: &View) -> &Family<Self>
+    where
+        Self: Sized;
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Self::Item>);
+    fn record(hub: Slug, id: Ulid, record: EntityRecord<Self::Item>) -> Record;
+}
+
+impl Member for OpportunityListing {
+    fn family(view: &View) -> &Family<Self> {
+        &view.opportunities.family
+    }
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) {
+        view.opportunities.put(hub, id, record, view.today);
+    }
+    fn record(hub: Slug, id: Ulid, record: EntityRecord<Opportunity>) -> Record {
+        Record::Opportunity { hub, id, record }
+    }
+}
+
+impl Member for SafeHouseListing {
+    fn family(view: &View) -> &Family<Self> {
+        &view.safe_houses
+    }
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) {
+        view.safe_houses.put(hub, id, record, view.today);
+    }
+    fn record(hub: Slug, id: Ulid, record: EntityRecord<SafeHouse>) -> Record {
+        Record::SafeHouse { hub, id, record }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::family::page_size;
     use super::*;
+    use crate::query::safe_house_v1;
+    use crate::search::{Position, TextQuery};
+    use crate::text::words;
     use ed25519_dalek::SigningKey;
-    use kith_proto::domain::{Availability, Pay, PayPer};
+    use kith_proto::domain::{Availability, ForTag, OpportunityKind, Pay, PayPer, Sector};
     use kith_proto::envelope::{open, seal};
     use kith_proto::referral::{ReferralSide, ReferralStatus, Role, Step};
 
@@ -828,7 +539,7 @@ mod tests {
     }
 
     fn search(view: &View, q: OpportunityQuery) -> Vec<String> {
-        view.search_opportunities(&q, today()).unwrap().items.into_iter().map(|o| o.title).collect()
+        view.search_opportunities(&q, today()).unwrap().items.into_iter().map(|o| o.item.title).collect()
     }
 
     fn words_of(s: &str) -> Vec<String> {
@@ -843,18 +554,18 @@ mod tests {
     fn first_profile_pins_and_counts_show_per_hub() {
         let mut hub = Hub::new("garden", 1);
         let mut view = view_with(&mut hub);
-        assert_eq!(view.pinned_key(&hub.slug), Some(hub.key.verifying_key()));
+        assert!(view.knows_hub(&hub.slug));
         applied(&mut view, hub.opened(Event::OpportunityPublished(opportunity("Gardener"))));
         applied(&mut view, hub.opened(Event::SafeHousePublished(house("Rest", &[], None))));
         let hubs = view.hubs();
         assert_eq!(hubs.len(), 1);
         assert_eq!((hubs[0].opportunities, hubs[0].safe_houses), (1, 1));
         assert_eq!(hubs[0].last_seen_ms, 1_001);
-        assert_eq!(hubs[0].signing_key, hex(hub.key.verifying_key().as_bytes()));
+        assert_eq!(hubs[0].profile.signing_key, hub.key.verifying_key().to_bytes());
     }
 
     #[test]
-    fn rotation_repins_and_older_profiles_are_ignored() {
+    fn a_rotation_is_kept_and_older_profiles_are_ignored() {
         let mut hub = Hub::new("garden", 1);
         let mut view = view_with(&mut hub);
         let new_key = SigningKey::from_bytes(&[2; 32]);
@@ -862,7 +573,7 @@ mod tests {
         p.signing_key = new_key.verifying_key().to_bytes();
         // Signed by the old (pinned) key, carrying the new one.
         applied(&mut view, hub.opened(Event::Profile(p)));
-        assert_eq!(view.pinned_key(&hub.slug), Some(new_key.verifying_key()));
+        assert_eq!(view.hubs()[0].profile.signing_key, new_key.verifying_key().to_bytes());
         let stale = hub.opened_at(1, hub.profile());
         assert!(matches!(view.apply(&stale), Outcome::Ignored));
     }
@@ -888,7 +599,7 @@ mod tests {
         // Redelivery of either is harmless.
         assert!(matches!(view.apply(&second), Outcome::Ignored));
         assert!(matches!(view.apply(&first), Outcome::Ignored));
-        assert_eq!(view.opportunity(o.id).unwrap().title, "Head gardener");
+        assert_eq!(view.opportunity(o.id, None).unwrap().unwrap().item.title, "Head gardener");
         // The old title's words are gone from the index, the new ones are there.
         assert_eq!(search(&view, OpportunityQuery { text: text_of("head"), ..Default::default() }).len(), 1);
         o.title = "Plot helper".into();
@@ -905,24 +616,24 @@ mod tests {
         applied(&mut view, publish.clone());
         let record = applied(&mut view, hub.opened(Event::OpportunityWithdrawn { id: o.id }));
         assert!(matches!(record, Record::Opportunity { record: EntityRecord { item: None, .. }, .. }));
-        assert!(view.opportunity(o.id).is_none());
+        assert!(view.opportunity(o.id, None).unwrap().is_none());
         assert_eq!(view.counts().opportunities, 0);
         assert!(search(&view, OpportunityQuery { text: text_of("gardener"), ..Default::default() }).is_empty());
         // A redelivered older publish does not bring it back.
         assert!(matches!(view.apply(&publish), Outcome::Ignored));
-        assert!(view.opportunity(o.id).is_none());
+        assert!(view.opportunity(o.id, None).unwrap().is_none());
         // Nor does a publish with status withdrawn show anything.
         let mut w = opportunity("Withdrawn one");
         w.status = OpportunityStatus::Withdrawn;
         applied(&mut view, hub.opened(Event::OpportunityPublished(w.clone())));
-        assert!(view.opportunity(w.id).is_none());
+        assert!(view.opportunity(w.id, None).unwrap().is_none());
         assert_eq!(view.hubs()[0].opportunities, 0);
     }
 
     #[test]
     fn events_dated_in_the_future_are_named() {
         let mut hub = Hub::new("garden", 1);
-        let now = 1_795_694_400_000;
+        let now = kith_proto::time::now_ms();
         let mut at = |ahead: i64, event: Event| {
             let mut opened = hub.opened(event);
             opened.envelope.at_ms = now + ahead;
@@ -934,6 +645,10 @@ mod tests {
         // A year past 9999, and the largest time there is.
         assert_eq!(future_dated(&at(253_402_300_800_000 - now, o.clone()), now), Some("at"));
         assert_eq!(future_dated(&at(i64::MAX - now, o), i64::MAX - 1), None);
+        // An id whose time is ahead would sort first for ever.
+        let mut ahead = opportunity("Always first");
+        ahead.id = Ulid::from_parts((now + 3_600_000) as u64, 1);
+        assert_eq!(future_dated(&at(0, Event::OpportunityPublished(ahead)), now), Some("id"));
         let late = Availability { beds_free: 1, updated_at_ms: now + 3_600_000, valid_until_ms: now + 7_200_000 };
         let house = Event::SafeHousePublished(house("Rest", &[], Some(late)));
         assert_eq!(future_dated(&at(0, house), now), Some("availability.updated_at"));
@@ -1041,10 +756,10 @@ mod tests {
         assert!(view.search_opportunities(&OpportunityQuery::default(), tomorrow).unwrap().items.is_empty());
         // ...and after the sweep the index agrees.
         view.set_today(tomorrow);
-        assert_eq!(view.opportunities.index.count(&Term::Open), 0);
-        assert!(view.closing.is_empty());
+        assert_eq!(view.opportunities.family.index.count(&Term::Open), 0);
+        assert!(view.opportunities.closing.is_empty());
         // Getting one by id shows it whatever its status.
-        assert_eq!(view.opportunity(filled.id).unwrap().status, "filled");
+        assert_eq!(view.opportunity(filled.id, None).unwrap().unwrap().item.status, OpportunityStatus::Filled);
     }
 
     #[test]
@@ -1065,7 +780,7 @@ mod tests {
             let q = OpportunityQuery { page_size: 5, after, ..Default::default() };
             let page = view.search_opportunities(&q, today()).unwrap();
             assert!(page.items.len() <= 5);
-            seen.extend(page.items.into_iter().map(|o| o.id));
+            seen.extend(page.items.into_iter().map(|o| o.item.id.to_string()));
             match page.next {
                 Some(k) => after = Some(Position::from_token(&k.token(false), false).unwrap()),
                 None => break,
@@ -1092,7 +807,7 @@ mod tests {
         assert_eq!(view.counts().opportunities, 2);
         // b withdrawing its copy leaves a's.
         applied(&mut view, b.opened(Event::OpportunityWithdrawn { id: o.id }));
-        assert_eq!(view.opportunity(o.id).unwrap().hub, "garden");
+        assert_eq!(view.opportunity(o.id, None).unwrap().unwrap().hub.as_str(), "garden");
     }
 
     #[test]
@@ -1114,7 +829,7 @@ mod tests {
         }
         let check = |q: SafeHouseQuery, want: &[&str]| {
             let mut got: Vec<String> =
-                view.list_safe_houses(&q, now).unwrap().items.into_iter().map(|h| h.name).collect();
+                view.list_safe_houses(&q, now).unwrap().items.into_iter().map(|h| h.item.name).collect();
             got.sort();
             let mut want: Vec<&str> = want.to_vec();
             want.sort();
@@ -1136,17 +851,18 @@ mod tests {
             &["Women's house", "Anyone's house"],
         );
         // Stale availability is reported as unknown, never as the old number.
-        let anyone = view.safe_house(houses[1].id, now).unwrap();
+        let seen = |id, at| view.safe_house(id, None).unwrap().map(|h| safe_house_v1(&h, at));
+        let anyone = seen(houses[1].id, now).unwrap();
         let a = anyone.availability.unwrap();
         assert_eq!((a.beds_free, a.stale), (None, true));
-        let women = view.safe_house(houses[0].id, now).unwrap();
+        let women = seen(houses[0].id, now).unwrap();
         assert_eq!(women.availability.unwrap().beds_free, Some(2));
         // The same house, later: now stale too.
-        let later = view.safe_house(houses[0].id, now + 5_000).unwrap();
+        let later = seen(houses[0].id, now + 5_000).unwrap();
         assert_eq!(later.availability.unwrap().beds_free, None);
         // Withdrawn: gone.
         applied(&mut view, hub.opened(Event::SafeHouseWithdrawn { id: houses[0].id }));
-        assert!(view.safe_house(houses[0].id, now).is_none());
+        assert!(view.safe_house(houses[0].id, None).unwrap().is_none());
         assert_eq!(view.counts().safe_houses, 2);
     }
 
@@ -1230,7 +946,7 @@ mod tests {
         );
         assert_eq!(restored.hubs(), view.hubs());
         assert_eq!(restored.counts(), view.counts());
-        assert_eq!(restored.closing, view.closing);
+        assert_eq!(restored.opportunities.closing, view.opportunities.closing);
         // The tombstone came back too: an older publish stays ignored.
         let old = hub.opened_at(3, Event::OpportunityPublished(withdrawn));
         assert!(matches!(restored.apply(&old), Outcome::Ignored));

@@ -1,0 +1,227 @@
+//! One family of listings in the view (opportunities, safe houses, …): its live
+//! entities, the tombstones of withdrawn ones, and its index.
+//!
+//! What differs between families — how an entity is kept in memory and which
+//! index terms it has — is the [`Listing`] trait; everything else (sequence
+//! checks, replacing an entity's terms, lookups, walking a page) is here, once.
+//! A new family is one file with a `Listing` and its query.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+use ulid::Ulid;
+
+use kith_proto::Slug;
+use kith_proto::time::CivilDate;
+
+use crate::index::{DocKey, Field, Index, Term};
+use crate::search::{Position, TextQuery, TimedOut, Walk, plan};
+use crate::store::EntityRecord;
+use crate::synonyms::Synonyms;
+use crate::text::{is_stop_word, postcode_area, words};
+
+/// A hub's number in the view: index terms and entity keys carry it instead of the slug.
+pub type HubId = u32;
+
+/// The largest page a query returns, and the page size when none is asked for.
+pub const MAX_PAGE_SIZE: usize = 500;
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+
+/// The page size to use for what was asked: 0 means the default.
+pub fn page_size(asked: usize) -> usize {
+    match asked {
+        0 => DEFAULT_PAGE_SIZE,
+        n => n.min(MAX_PAGE_SIZE),
+    }
+}
+
+/// A listing found by a query or a lookup, with its hub and the state it is at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit<T> {
+    pub hub: Slug,
+    /// The hub sequence of the change that produced this state.
+    pub seq: u64,
+    /// The hub's clock at that change.
+    pub at_ms: i64,
+    pub item: T,
+}
+
+/// One page of results, best or newest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Where the next page starts; None on the last page.
+    pub next: Option<Position>,
+}
+
+/// The terms of the words of `texts` in `field`, each once. Titles and skills keep
+/// stop words (an exact title can be asked for); longer texts leave them out.
+pub fn text_terms(field: Field, texts: &[&str], terms: &mut Vec<Term>) {
+    let keep_all = matches!(field, Field::Title | Field::Skills);
+    let mut all: Vec<String> = texts.iter().flat_map(|t| words(t)).filter(|w| keep_all || !is_stop_word(w)).collect();
+    all.sort_unstable();
+    all.dedup();
+    terms.extend(all.into_iter().map(|w| Term::Text(field, w.into_boxed_str())));
+}
+
+/// The area terms of an area: its words, and the letters of any postcode district
+/// in it, so that `LS` finds `Leeds LS6` and `LS10`.
+pub fn area_terms(area: &str, terms: &mut Vec<Term>) {
+    let mut all = Vec::new();
+    for w in words(area) {
+        if let Some(letters) = postcode_area(&w) {
+            all.push(letters.to_owned());
+        }
+        all.push(w);
+    }
+    all.sort_unstable();
+    all.dedup();
+    terms.extend(all.into_iter().map(|w| Term::Area(w.into_boxed_str())));
+}
+
+/// The folded words of an area filter, as area terms are indexed.
+pub fn area_words(area: &str) -> Vec<String> {
+    words(area).collect()
+}
+
+/// What makes a family of listings.
+pub trait Listing {
+    /// The domain value a hub publishes.
+    type Item: Clone;
+    /// How the view keeps one in memory.
+    type Kept;
+    fn keep(item: &Self::Item) -> Self::Kept;
+    fn item(kept: &Self::Kept) -> Self::Item;
+    /// The index terms of an entity on `today`. The same inputs always give the same
+    /// terms, so that removing an entity removes exactly what adding it added.
+    fn terms(item: &Self::Item, hub: HubId, today: CivilDate) -> Vec<Term>;
+}
+
+/// A live entity as the view keeps it.
+pub struct Doc<K> {
+    pub hub: HubId,
+    pub seq: u64,
+    pub at_ms: i64,
+    pub kept: K,
+}
+
+/// Where an entity stands: live under a key, or withdrawn at a sequence.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Live(DocKey),
+    Gone { seq: u64 },
+}
+
+/// What a change did to a family, for the family's own bookkeeping.
+pub struct Change<K> {
+    /// The live entity replaced or withdrawn, with its key.
+    pub old: Option<(DocKey, Doc<K>)>,
+    /// The key of the new live entity.
+    pub new: Option<DocKey>,
+}
+
+/// A search of one family: the filter terms that must all hold and the words.
+pub struct Search<'a> {
+    pub filters: &'a [Term],
+    pub text: &'a TextQuery,
+    pub ranked: bool,
+    pub synonyms: &'a Synonyms,
+    pub page_size: usize,
+    pub after: Option<Position>,
+    pub deadline: Option<Instant>,
+}
+
+pub struct Family<L: Listing> {
+    docs: HashMap<DocKey, Doc<L::Kept>>,
+    /// By (id, hub): ids are chosen by hubs, so two hubs could use the same one; the
+    /// pair is the identity. Tombstones stay here so that an older event cannot
+    /// bring back a withdrawn entity.
+    slots: BTreeMap<(Ulid, HubId), Slot>,
+    pub(crate) index: Index,
+}
+
+impl<L: Listing> Default for Family<L> {
+    fn default() -> Self {
+        Family { docs: HashMap::new(), slots: BTreeMap::new(), index: Index::default() }
+    }
+}
+
+impl<L: Listing> Family<L> {
+    /// How many live entities.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The sequence of the latest state the view has of this entity.
+    pub fn seq(&self, id: Ulid, hub: HubId) -> Option<u64> {
+        match self.slots.get(&(id, hub))? {
+            Slot::Live(key) => Some(self.docs[key].seq),
+            Slot::Gone { seq } => Some(*seq),
+        }
+    }
+
+    /// Whether the entity is live.
+    pub fn is_live(&self, id: Ulid, hub: HubId) -> bool {
+        matches!(self.slots.get(&(id, hub)), Some(Slot::Live(_)))
+    }
+
+    /// Replaces the entity's state by `record` (a tombstone when it has no item).
+    pub fn put(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<L::Item>, today: CivilDate) -> Change<L::Kept> {
+        let old = match self.slots.get(&(id, hub)) {
+            Some(Slot::Live(key)) => {
+                let key = *key;
+                let old = self.docs.remove(&key).expect("a live slot has its doc");
+                for term in L::terms(&L::item(&old.kept), old.hub, today) {
+                    self.index.remove(&term, key);
+                }
+                Some((key, old))
+            }
+            _ => None,
+        };
+        let Some(item) = &record.item else {
+            self.slots.insert((id, hub), Slot::Gone { seq: record.seq });
+            return Change { old, new: None };
+        };
+        let key = match &old {
+            Some((key, _)) => *key,
+            None => DocKey::probe(id, |k| self.docs.contains_key(&k)),
+        };
+        for term in L::terms(item, hub, today) {
+            self.index.add(term, key);
+        }
+        self.docs.insert(key, Doc { hub, seq: record.seq, at_ms: record.at_ms, kept: L::keep(item) });
+        self.slots.insert((id, hub), Slot::Live(key));
+        Change { old, new: Some(key) }
+    }
+
+    /// The live entities with this id, whichever hub published them.
+    pub fn by_id(&self, id: Ulid) -> impl Iterator<Item = &Doc<L::Kept>> {
+        self.slots.range((id, 0)..=(id, HubId::MAX)).filter_map(|(_, slot)| match slot {
+            Slot::Live(key) => self.docs.get(key),
+            Slot::Gone { .. } => None,
+        })
+    }
+
+    /// Walks the entities that have all filters and match the words, best (or
+    /// newest) first after `after`, and keeps those `keep` accepts, up to one more
+    /// than a page: the extra one only says that there is a next page.
+    pub fn page(&self, s: &Search<'_>, keep: impl Fn(&Doc<L::Kept>) -> bool) -> Result<Page<&Doc<L::Kept>>, TimedOut> {
+        let words = plan(s.text, &self.index, s.synonyms);
+        let walk =
+            Walk { index: &self.index, filters: s.filters, words: &words, ranked: s.ranked, deadline: s.deadline };
+        let mut hits: Vec<(Position, &Doc<L::Kept>)> = Vec::with_capacity(s.page_size + 1);
+        walk.run(s.after, |tier, key| {
+            let doc = &self.docs[&key];
+            if keep(doc) {
+                hits.push((Position { tier, key }, doc));
+            }
+            hits.len() <= s.page_size
+        })?;
+        let next = (hits.len() > s.page_size).then(|| hits[s.page_size - 1].0);
+        hits.truncate(s.page_size);
+        Ok(Page { items: hits.into_iter().map(|(_, d)| d).collect(), next })
+    }
+}
