@@ -136,6 +136,10 @@ pub struct HubJson {
     pub opportunities: u64,
     pub safe_houses: u64,
     pub signing_key: String,
+    /// The quotas the hub has used up at the relay: more of the same is refused.
+    pub over_quota: Vec<String>,
+    /// Events refused for its quotas since the relay started.
+    pub refused_over_quota: u64,
 }
 
 impl From<&v1::Hub> for HubJson {
@@ -150,6 +154,8 @@ impl From<&v1::Hub> for HubJson {
             opportunities: h.opportunities,
             safe_houses: h.safe_houses,
             signing_key: h.signing_key.clone(),
+            over_quota: h.over_quota.clone(),
+            refused_over_quota: h.refused_over_quota,
         }
     }
 }
@@ -285,18 +291,36 @@ pub fn safehouse_table(items: &[v1::SafeHouse], scope: Scope) -> Table {
 }
 
 pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
-    let mut t = Table::new(&["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "LAST SEEN", "CONTACT"]);
+    let quotas = items.iter().any(|h| !h.over_quota.is_empty() || h.refused_over_quota > 0);
+    let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "LAST SEEN", "CONTACT"];
+    if quotas {
+        head.push("OVER QUOTA");
+    }
+    let mut t = Table::new(&head);
     for h in items {
-        t.row(vec![
+        let mut row = vec![
             h.id.clone(),
             h.name.clone(),
             h.opportunities.to_string(),
             h.safe_houses.to_string(),
             output::ago(h.last_seen_ms, now_ms),
             h.contact.clone(),
-        ]);
+        ];
+        if quotas {
+            row.push(quota_text(h));
+        }
+        t.row(row);
     }
     t
+}
+
+/// The quotas a hub has used up, and how many of its events were refused: `-` for none.
+fn quota_text(h: &v1::Hub) -> String {
+    match (h.over_quota.is_empty(), h.refused_over_quota) {
+        (true, 0) => "-".to_owned(),
+        (true, n) => format!("{n} refused"),
+        (false, n) => format!("{} ({n} refused)", h.over_quota.join(", ")),
+    }
 }
 
 /// Every field of one opportunity, for `show`.

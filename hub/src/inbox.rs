@@ -77,8 +77,7 @@ async fn consume(
 ) -> Result<(), InboxError> {
     let me = store.identity().hub.clone();
     let region = store.identity().region.clone();
-    let stream = js
-        .get_or_create_stream(kith_proto::stream::region_stream(&region, 1))
+    let (stream, _) = kith_proto::stream::ensure(js, &region, 1, kith_proto::stream::DEFAULT_MAX_BYTES)
         .await
         .map_err(|e| InboxError::Nats(e.to_string()))?;
     let name = kith_proto::permissions::inbox_consumer(&me);

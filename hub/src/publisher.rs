@@ -72,8 +72,8 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
     let mut backoff = Backoff::new(config.max_backoff);
     loop {
         // Make sure the stream exists (it may not yet, or may have been re-created).
-        let ensured = js.get_or_create_stream(kith_proto::stream::region_stream(&region, 1)).await;
-        if let Ok(stream) = &ensured {
+        let ensured = kith_proto::stream::ensure(&js, &region, 1, kith_proto::stream::DEFAULT_MAX_BYTES).await;
+        if let Ok((stream, _)) = &ensured {
             // A stream created anew has lost everything the hub published before:
             // publish it all again, from the store.
             let created = format!("{:?}", stream.cached_info().created);

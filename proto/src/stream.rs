@@ -9,24 +9,73 @@ use async_nats::jetstream::stream::{Config, DiscardPolicy, RetentionPolicy, Stor
 use std::time::Duration;
 
 use crate::Slug;
+use crate::envelope::MAX_ENVELOPE_BYTES;
 use crate::subject::{region_wildcard, stream_name};
 
 /// How long JetStream remembers a `Nats-Msg-Id` to drop a re-published duplicate.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 
+/// The region stream's size limit unless a relay is told otherwise: far more than a
+/// region's current state needs (a million listings take about 1 GiB), small
+/// enough that one hub publishing without end cannot fill the server's disk.
+pub const DEFAULT_MAX_BYTES: i64 = 8 * 1024 * 1024 * 1024;
+
 /// The stream configuration of `region`, with `replicas` copies (1 on a single
-/// server, 3 on a region's cluster).
-pub fn region_stream(region: &Slug, replicas: usize) -> Config {
+/// server, 3 on a region's cluster) and at most `max_bytes`.
+///
+/// At the limit JetStream refuses new messages rather than dropping old ones
+/// (`DiscardPolicy::New`): an old message is an entity's current state, which a
+/// rebuild needs, while a refused one stays in its hub's outbox. The per-subject
+/// limit still replaces an entity's previous message. A message larger than an
+/// envelope can be is refused by the server itself.
+pub fn region_stream(region: &Slug, replicas: usize, max_bytes: i64) -> Config {
     Config {
         name: stream_name(region),
         subjects: vec![region_wildcard(region)],
         storage: StorageType::File,
         retention: RetentionPolicy::Limits,
-        discard: DiscardPolicy::Old,
+        discard: DiscardPolicy::New,
+        max_bytes,
+        max_message_size: MAX_ENVELOPE_BYTES as i32 + 1024,
         max_messages_per_subject: 1,
         duplicate_window: DUPLICATE_WINDOW,
         num_replicas: replicas.max(1),
         description: Some(format!("Kith region {region}: current state of every hub's listings")),
         ..Default::default()
+    }
+}
+
+/// The smallest size limit [`ensure`] falls back to.
+pub const MIN_MAX_BYTES: i64 = 64 * 1024 * 1024;
+
+/// Gets the region's stream, or creates it with at most `max_bytes`.
+///
+/// A server with less storage than the limit refuses the stream (JetStream error
+/// 10047, "insufficient storage resources"); the limit is then halved until the
+/// server takes it, down to [`MIN_MAX_BYTES`], so that a small server still gets a
+/// bounded stream rather than none. Returns the stream and the limit it was
+/// created with (the existing stream's own, when it already existed).
+pub async fn ensure(
+    js: &async_nats::jetstream::Context,
+    region: &Slug,
+    replicas: usize,
+    max_bytes: i64,
+) -> Result<(async_nats::jetstream::stream::Stream, i64), async_nats::jetstream::context::CreateStreamError> {
+    use async_nats::jetstream::{ErrorCode, context::CreateStreamErrorKind};
+    let mut limit = max_bytes;
+    loop {
+        match js.get_or_create_stream(region_stream(region, replicas, limit)).await {
+            Err(e)
+                if matches!(e.kind(), CreateStreamErrorKind::JetStream(j) if j.error_code() == ErrorCode::STORAGE_RESOURCES_EXCEEDED)
+                    && limit / 2 >= MIN_MAX_BYTES =>
+            {
+                limit /= 2;
+            }
+            Err(e) => return Err(e),
+            Ok(stream) => {
+                let limit = stream.cached_info().config.max_bytes;
+                return Ok((stream, limit));
+            }
+        }
     }
 }

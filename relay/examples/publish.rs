@@ -106,7 +106,9 @@ async fn main() -> anyhow::Result<()> {
     let key = sample_key(hub.as_str());
 
     let js = jetstream::new(async_nats::connect(url.as_str()).await?);
-    js.get_or_create_stream(region_stream(&region, 1)).await.map_err(|e| anyhow::anyhow!("stream: {e}"))?;
+    js.get_or_create_stream(region_stream(&region, 1, kith_proto::stream::DEFAULT_MAX_BYTES))
+        .await
+        .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
 
     let mut seq = now_ms() as u64;
     let mut next = |event: &Event| -> anyhow::Result<Sealed> {

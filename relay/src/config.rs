@@ -7,6 +7,8 @@ use thiserror::Error;
 
 use kith_proto::Slug;
 
+use crate::view::Quota;
+
 /// Where the query API listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7500";
 /// The durable consumer's name unless told otherwise.
@@ -45,6 +47,10 @@ pub struct Config {
     /// Queries running at once. Queries run on their own threads, so that however
     /// many arrive, ingest keeps its share of the machine.
     pub max_queries: usize,
+    /// What each hub may hold in the view.
+    pub quota: Quota,
+    /// The region stream's size limit, when the relay creates it.
+    pub stream_max_bytes: i64,
 }
 
 #[derive(Debug, Error)]
@@ -76,6 +82,8 @@ impl Config {
             synonyms: None,
             query_timeout: DEFAULT_QUERY_TIMEOUT,
             max_queries: DEFAULT_MAX_QUERIES,
+            quota: Quota::default(),
+            stream_max_bytes: kith_proto::stream::DEFAULT_MAX_BYTES,
         }
     }
 

@@ -37,7 +37,6 @@ use tracing::{debug, info, warn};
 
 use kith_proto::Slug;
 use kith_proto::envelope::{self, EnvelopeError, Opened};
-use kith_proto::stream::region_stream;
 use kith_proto::subject::{Entity, Subject, stream_name};
 use kith_proto::time::CivilDate;
 
@@ -248,8 +247,17 @@ impl Ingest {
     /// store that was not filled from this consumer, the consumer starts over.
     async fn open_consumer(&self, js: &jetstream::Context) -> Result<(Stream, PullConsumer), SetupError> {
         let region = &self.config.region;
-        let stream =
-            js.get_or_create_stream(region_stream(region, self.config.replicas)).await.map_err(SetupError::nats)?;
+        let (stream, max_bytes) =
+            kith_proto::stream::ensure(js, region, self.config.replicas, self.config.stream_max_bytes)
+                .await
+                .map_err(SetupError::nats)?;
+        if max_bytes > 0 && max_bytes < self.config.stream_max_bytes {
+            warn!(
+                max_bytes,
+                asked = self.config.stream_max_bytes,
+                "the region's stream is limited to what the server can store"
+            );
+        }
         let name = &self.config.name;
         let marker = format!("{}/{}", stream_name(region), name);
         if self.store.consumer()?.as_deref() == Some(marker.as_str()) {
@@ -420,6 +428,10 @@ impl Ingest {
                 let e = EnvelopeError::UnknownHub { hub: opened.envelope.hub.to_string() };
                 Ok(self.reject(subject, e.reason(), &e))
             }
+            Outcome::OverQuota(quota) => {
+                let why = format!("hub {} has used up its {quota} quota", opened.envelope.hub);
+                Ok(self.reject(subject, "over-quota", &why))
+            }
         }
     }
 
@@ -493,7 +505,7 @@ impl Ingest {
                 info!(%subject, "pinned the hub's key from its latest profile in the stream");
             }
             Outcome::Invalid(e) => warn!(%subject, detail = %e, "the hub's latest profile is invalid"),
-            Outcome::Ignored | Outcome::UnknownHub => {}
+            Outcome::Ignored | Outcome::UnknownHub | Outcome::OverQuota(_) => {}
         }
         let known = self.shared.view().knows_hub(hub);
         Ok(match self.pinned(hub)? {

@@ -184,6 +184,7 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
         tokio::task::spawn_blocking(move || load_view(&store)).await??
     };
     view.set_synonyms(synonyms);
+    view.set_quota(config.quota);
     let counts = view.counts();
     info!(
         hubs = counts.hubs,

@@ -11,6 +11,7 @@ use tracing_subscriber::EnvFilter;
 
 use kith_proto::Slug;
 use kith_relay::config::{self, Config};
+use kith_relay::view::Quota;
 
 /// The Kith regional relay: verifies what the region's hubs publish and answers
 /// region queries.
@@ -67,6 +68,28 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_QUERY_TIMEOUT", value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
     query_timeout: std::time::Duration,
 
+    /// Live listings one hub may have in the view; more are refused and counted.
+    #[arg(long, env = "KITH_RELAY_QUOTA_ENTITIES", value_name = "N", default_value_t = Quota::default().entities)]
+    quota_entities: u64,
+
+    /// Withdrawn listings one hub may have the view remember.
+    #[arg(long, env = "KITH_RELAY_QUOTA_TOMBSTONES", value_name = "N", default_value_t = Quota::default().tombstones)]
+    quota_tombstones: u64,
+
+    /// Referral sides one hub may have published.
+    #[arg(long, env = "KITH_RELAY_QUOTA_REFERRALS", value_name = "N", default_value_t = Quota::default().referral_sides)]
+    quota_referrals: u64,
+
+    /// Encoded bytes of one hub's live listings.
+    #[arg(long, env = "KITH_RELAY_QUOTA_BYTES", value_name = "BYTES", default_value_t = Quota::default().bytes)]
+    quota_bytes: u64,
+
+    /// Size limit of the region's stream, if the relay is the one that creates it.
+    /// Past it JetStream refuses new messages (hubs keep them in their outboxes);
+    /// nothing already in the stream is dropped.
+    #[arg(long, env = "KITH_RELAY_STREAM_MAX_BYTES", value_name = "BYTES", default_value_t = kith_proto::stream::DEFAULT_MAX_BYTES)]
+    stream_max_bytes: i64,
+
     /// How many queries run at once; more wait for a turn within their timeout.
     #[arg(long, env = "KITH_RELAY_MAX_QUERIES", value_name = "N", default_value_t = config::DEFAULT_MAX_QUERIES)]
     max_queries: usize,
@@ -113,6 +136,13 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         synonyms: args.synonyms,
         query_timeout: args.query_timeout,
         max_queries: args.max_queries,
+        quota: Quota {
+            entities: args.quota_entities,
+            tombstones: args.quota_tombstones,
+            referral_sides: args.quota_referrals,
+            bytes: args.quota_bytes,
+        },
+        stream_max_bytes: args.stream_max_bytes,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

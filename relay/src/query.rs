@@ -197,6 +197,10 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
         opportunities: h.opportunities as u64,
         safe_houses: h.safe_houses as u64,
         signing_key: hex(&h.profile.signing_key),
+        over_quota: h.over_quota.iter().map(|q| q.to_string()).collect(),
+        refused_over_quota: h.usage.refused,
+        tombstones: h.usage.tombstones,
+        bytes: h.usage.bytes,
     }
 }
 

@@ -138,6 +138,18 @@ impl Referrals {
         Ok(Some(Record::Referral { id: side.id, sender: sender.clone(), receiver: receiver.clone(), record }))
     }
 
+    /// Whether `author` has published this side of this referral before.
+    pub fn has_side(&self, author: &Slug, side: &ReferralSide) -> bool {
+        let key = match side.role {
+            Role::Sender => (side.id, author.clone(), side.other.clone()),
+            Role::Receiver => (side.id, side.other.clone(), author.clone()),
+        };
+        self.entries.get(&key).is_some_and(|e| match side.role {
+            Role::Sender => e.record.sender.is_some(),
+            Role::Receiver => e.record.receiver.is_some(),
+        })
+    }
+
     /// Puts back a record read from the store.
     pub fn put(&mut self, id: Ulid, sender: Slug, receiver: Slug, record: ReferralRecord) {
         let summary = Summary::of(&record);

@@ -82,8 +82,27 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    run(args, true).await
+}
+
+/// Runs `kith ARGS` as a person would, for the tables it prints.
+pub async fn kith_plain<I, S>(args: I) -> CliOutput
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run(args, false).await
+}
+
+async fn run<I, S>(args: I, json: bool) -> CliOutput
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let mut args: Vec<String> = args.into_iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
-    args.push("--json".into());
+    if json {
+        args.push("--json".into());
+    }
     let mut cmd = tokio::process::Command::new(bins::bin("kith"));
     cmd.args(&args)
         .env_remove("KITH_HUB_DIR")

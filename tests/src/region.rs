@@ -23,8 +23,13 @@ pub struct Region {
 impl Region {
     /// Starts a NATS server and a relay of [`REGION`].
     pub async fn start() -> Region {
+        Region::start_with(&[]).await
+    }
+
+    /// Same, with more flags for the relay.
+    pub async fn start_with(relay_flags: &[&str]) -> Region {
         let nats = NatsServer::spawn().await;
-        let relay = Relay::start(REGION, &nats.url()).await;
+        let relay = Relay::start_with(REGION, &nats.url(), None, relay_flags).await;
         Region { name: REGION.into(), relay, nats }
     }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use tonic::transport::{Channel, Endpoint};
 
-use crate::cli::{CliOutput, kith};
+use crate::cli::{CliOutput, kith, kith_plain};
 use crate::hub::log_filter;
 use crate::process::Daemon;
 use crate::{bins, ports};
@@ -25,6 +25,8 @@ pub struct Relay {
     nats_url: String,
     /// `--name`, when the test gives one.
     name: Option<String>,
+    /// More flags, at every start.
+    extra: Vec<OsString>,
     /// Holds the relay directory `relay/` and the daemon's log `relay.log`.
     root: TempDir,
     port: u16,
@@ -38,6 +40,11 @@ impl Relay {
 
     /// Same, with `--name NAME` (the relay's durable consumer).
     pub async fn start_named(region: &str, nats_url: &str, name: Option<&str>) -> Relay {
+        Relay::start_with(region, nats_url, name, &[]).await
+    }
+
+    /// Same, with more flags (`--quota-entities 3`, …) at every start.
+    pub async fn start_with(region: &str, nats_url: &str, name: Option<&str>, extra: &[&str]) -> Relay {
         let root = tempfile::Builder::new().prefix("kith-relay-").tempdir().expect("temp dir");
         let daemon = Daemon::new(
             format!("relay {}", name.unwrap_or(region)),
@@ -48,6 +55,7 @@ impl Relay {
             region: region.into(),
             nats_url: nats_url.into(),
             name: name.map(Into::into),
+            extra: extra.iter().map(Into::into).collect(),
             root,
             port: ports::free_port(),
             daemon,
@@ -94,6 +102,20 @@ impl Relay {
         let mut all: Vec<OsString> = vec!["--relay".into(), self.url().into()];
         all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
         kith(all).await
+    }
+
+    /// Runs `kith --relay URL ARGS` without `--json`, and returns the table it
+    /// printed (it must succeed).
+    pub async fn kith_table<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut all: Vec<OsString> = vec!["--relay".into(), self.url().into()];
+        all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        let out = kith_plain(all).await;
+        assert!(out.success(), "expected success: {out:?}");
+        out.stdout
     }
 
     pub fn kill9(&mut self) {
@@ -144,6 +166,7 @@ impl Relay {
         if rebuild {
             args.push("--rebuild".into());
         }
+        args.extend(self.extra.iter().cloned());
         self.daemon.spawn(&args, &[("RUST_LOG", log_filter())]);
         let deadline = Instant::now() + START_TIMEOUT;
         loop {

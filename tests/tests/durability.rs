@@ -83,7 +83,7 @@ async fn writes_accepted_while_nats_is_down_are_all_delivered_once_when_it_retur
     // The region's stream as hubs create it, except that it keeps every message
     // rather than the last per subject: a duplicate publication stays visible.
     let slug = kith_proto::Slug::parse("region", REGION).unwrap();
-    let mut audit = region_stream(&slug, 1);
+    let mut audit = region_stream(&slug, 1, kith_proto::stream::DEFAULT_MAX_BYTES);
     audit.max_messages_per_subject = -1;
     nats.jetstream().await.create_stream(audit).await.expect("create the audit stream");
     let relay = Relay::start(REGION, &nats.url()).await;

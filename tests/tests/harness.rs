@@ -14,7 +14,7 @@ async fn nats_server_restarts_on_the_same_port_keeping_its_stream() {
     assert_ne!(port, 4222, "the test server must never be the machine's own NATS");
     let region = Slug::parse("region", "harness").unwrap();
     let js = nats.jetstream().await;
-    js.create_stream(region_stream(&region, 1)).await.expect("create stream");
+    js.create_stream(region_stream(&region, 1, kith_proto::stream::DEFAULT_MAX_BYTES)).await.expect("create stream");
     for i in 0..3 {
         js.publish(format!("kith.harness.hub.opportunity.{i}"), Bytes::from(format!("m{i}")))
             .await

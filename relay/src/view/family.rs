@@ -86,7 +86,7 @@ pub fn area_words(area: &str) -> Vec<String> {
 /// What makes a family of listings.
 pub trait Listing {
     /// The domain value a hub publishes.
-    type Item: Clone;
+    type Item: Clone + serde::Serialize;
     /// How the view keeps one in memory.
     type Kept;
     fn keep(item: &Self::Item) -> Self::Kept;
@@ -94,6 +94,11 @@ pub trait Listing {
     /// The index terms of an entity on `today`. The same inputs always give the same
     /// terms, so that removing an entity removes exactly what adding it added.
     fn terms(item: &Self::Item, hub: HubId, today: CivilDate) -> Vec<Term>;
+
+    /// The size an entity counts for against its hub's byte quota: its encoding.
+    fn size(item: &Self::Item) -> usize {
+        postcard::to_stdvec(item).map_or(usize::MAX, |v| v.len())
+    }
 }
 
 /// A live entity as the view keeps it.
@@ -101,6 +106,8 @@ pub struct Doc<K> {
     pub hub: HubId,
     pub seq: u64,
     pub at_ms: i64,
+    /// [`Listing::size`], for the hub's byte quota.
+    pub size: u32,
     pub kept: K,
 }
 
@@ -117,6 +124,16 @@ pub struct Change<K> {
     pub old: Option<(DocKey, Doc<K>)>,
     /// The key of the new live entity.
     pub new: Option<DocKey>,
+    /// What it did to its hub's usage.
+    pub delta: Delta,
+}
+
+/// A change in one hub's usage of the view, counted against its quotas.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub live: i64,
+    pub tombstones: i64,
+    pub bytes: i64,
 }
 
 /// A search of one family: the filter terms that must all hold and the words.
@@ -163,13 +180,30 @@ impl<L: Listing> Family<L> {
         }
     }
 
-    /// Whether the entity is live.
-    pub fn is_live(&self, id: Ulid, hub: HubId) -> bool {
-        matches!(self.slots.get(&(id, hub)), Some(Slot::Live(_)))
+    /// What putting `record` would do to its hub's usage.
+    pub fn delta(&self, hub: HubId, id: Ulid, record: &EntityRecord<L::Item>) -> Delta {
+        let mut d = Delta::default();
+        match self.slots.get(&(id, hub)) {
+            Some(Slot::Live(key)) => {
+                d.live -= 1;
+                d.bytes -= i64::from(self.docs[key].size);
+            }
+            Some(Slot::Gone { .. }) => d.tombstones -= 1,
+            None => {}
+        }
+        match &record.item {
+            Some(item) => {
+                d.live += 1;
+                d.bytes += L::size(item) as i64;
+            }
+            None => d.tombstones += 1,
+        }
+        d
     }
 
     /// Replaces the entity's state by `record` (a tombstone when it has no item).
     pub fn put(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<L::Item>, today: CivilDate) -> Change<L::Kept> {
+        let delta = self.delta(hub, id, record);
         let old = match self.slots.get(&(id, hub)) {
             Some(Slot::Live(key)) => {
                 let key = *key;
@@ -183,7 +217,7 @@ impl<L: Listing> Family<L> {
         };
         let Some(item) = &record.item else {
             self.slots.insert((id, hub), Slot::Gone { seq: record.seq });
-            return Change { old, new: None };
+            return Change { old, new: None, delta };
         };
         let key = match &old {
             Some((key, _)) => *key,
@@ -192,9 +226,10 @@ impl<L: Listing> Family<L> {
         for term in L::terms(item, hub, today) {
             self.index.add(term, key);
         }
-        self.docs.insert(key, Doc { hub, seq: record.seq, at_ms: record.at_ms, kept: L::keep(item) });
+        let size = u32::try_from(L::size(item)).unwrap_or(u32::MAX);
+        self.docs.insert(key, Doc { hub, seq: record.seq, at_ms: record.at_ms, size, kept: L::keep(item) });
         self.slots.insert((id, hub), Slot::Live(key));
-        Change { old, new: Some(key) }
+        Change { old, new: Some(key), delta }
     }
 
     /// The live entities with this id, whichever hub published them.

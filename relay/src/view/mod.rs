@@ -39,7 +39,7 @@ use crate::search::TimedOut;
 use crate::store::{EntityRecord, HubRecord, Record, StoreError};
 use crate::synonyms::Synonyms;
 pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, area_words};
-use family::{Family, Hit, HubId, Listing};
+use family::{Delta, Family, Hit, HubId, Listing};
 pub use opportunities::{Opportunities, OpportunityListing, OpportunityQuery};
 pub use safehouses::{SafeHouseListing, SafeHouseQuery};
 
@@ -55,6 +55,85 @@ pub enum Outcome {
     Invalid(ValidationError),
     /// About a hub the view has no profile of.
     UnknownHub,
+    /// The hub has used up this quota ([`Quota`]); the event is refused.
+    OverQuota(&'static str),
+}
+
+/// What one hub may hold in the view, so that one hub cannot degrade the region
+/// for everyone: a region sizes these in its relay's configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quota {
+    /// Live listings, all families together.
+    pub entities: u64,
+    /// Withdrawn listings remembered (so that an old event cannot bring one back).
+    /// A new listing is refused while a hub is at this limit, so a hub that
+    /// publishes and withdraws without end cannot grow it.
+    pub tombstones: u64,
+    /// Referral sides the hub has published.
+    pub referral_sides: u64,
+    /// Encoded size of its live listings.
+    pub bytes: u64,
+}
+
+impl Default for Quota {
+    /// Room for the largest groups seen many times over.
+    fn default() -> Quota {
+        Quota { entities: 20_000, tombstones: 100_000, referral_sides: 100_000, bytes: 64 * 1024 * 1024 }
+    }
+}
+
+/// What one hub holds in the view, against its [`Quota`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub entities: u64,
+    pub tombstones: u64,
+    pub referral_sides: u64,
+    pub bytes: u64,
+    /// Events refused since the relay started because a quota was used up.
+    pub refused: u64,
+}
+
+impl Usage {
+    fn add(&mut self, d: Delta) {
+        let add = |v: &mut u64, by: i64| *v = v.saturating_add_signed(by);
+        add(&mut self.entities, d.live);
+        add(&mut self.tombstones, d.tombstones);
+        add(&mut self.bytes, d.bytes);
+    }
+
+    /// The quotas this usage has reached, by name.
+    pub fn full(&self, q: &Quota) -> Vec<&'static str> {
+        let mut full = Vec::new();
+        for (name, used, limit) in [
+            ("entities", self.entities, q.entities),
+            ("tombstones", self.tombstones, q.tombstones),
+            ("referral-sides", self.referral_sides, q.referral_sides),
+            ("bytes", self.bytes, q.bytes),
+        ] {
+            if used >= limit {
+                full.push(name);
+            }
+        }
+        full
+    }
+
+    /// Which quota a change would break, if any. Shrinking is always allowed: a
+    /// hub over a limit can still withdraw and update downwards.
+    fn refuses(&self, d: Delta, new_entity: bool, q: &Quota) -> Option<&'static str> {
+        if d.live > 0 && self.entities.saturating_add_signed(d.live) > q.entities {
+            return Some("entities");
+        }
+        if d.bytes > 0 && self.bytes.saturating_add_signed(d.bytes) > q.bytes {
+            return Some("bytes");
+        }
+        // A tombstone for an id never seen, or a new listing while the hub's
+        // tombstones are full: either would let tombstones grow without end.
+        let new_tombstone = d.tombstones > 0 && d.live == 0;
+        if (new_entity || new_tombstone) && self.tombstones >= q.tombstones {
+            return Some("tombstones");
+        }
+        None
+    }
 }
 
 /// How far ahead of the relay's clock a hub's clock may be. An event or an
@@ -106,6 +185,9 @@ pub struct HubSummary {
     pub last_seen_ms: i64,
     pub opportunities: usize,
     pub safe_houses: usize,
+    pub usage: Usage,
+    /// The quotas the hub has used up: more of the same is refused.
+    pub over_quota: Vec<&'static str>,
 }
 
 struct HubState {
@@ -114,6 +196,7 @@ struct HubState {
     seq: u64,
     /// The hub's clock at its latest profile: its heartbeat, shown as last seen.
     at_ms: i64,
+    usage: Usage,
 }
 
 /// The regional view.
@@ -127,6 +210,7 @@ pub struct View {
     referrals: Referrals,
     /// The region's synonyms, for widening query words.
     synonyms: Synonyms,
+    quota: Quota,
 }
 
 impl std::fmt::Debug for View {
@@ -146,7 +230,14 @@ impl View {
             safe_houses: Family::default(),
             referrals: Referrals::default(),
             synonyms: Synonyms::builtin(),
+            quota: Quota::default(),
         }
+    }
+
+    /// Sets what each hub may hold. What the view already holds stays; only new
+    /// growth is checked.
+    pub fn set_quota(&mut self, quota: Quota) {
+        self.quota = quota;
     }
 
     /// Replaces the synonyms queries are widened with (the built-in list and the
@@ -196,11 +287,20 @@ impl View {
         match &opened.event {
             // One hub's side of a referral: its metadata is kept, its sealed notes are not.
             Event::Referral(side) => {
-                if known.is_none() {
-                    return Outcome::UnknownHub;
+                let Some(h) = known else { return Outcome::UnknownHub };
+                let new_side = !self.referrals.has_side(hub, side);
+                let usage = &mut self.hubs[h as usize].usage;
+                if new_side && usage.referral_sides >= self.quota.referral_sides {
+                    usage.refused += 1;
+                    return Outcome::OverQuota("referral-sides");
                 }
                 match self.referrals.apply(hub, seq, side) {
-                    Ok(Some(record)) => Outcome::Applied(Box::new(record)),
+                    Ok(Some(record)) => {
+                        if new_side {
+                            self.hubs[h as usize].usage.referral_sides += 1;
+                        }
+                        Outcome::Applied(Box::new(record))
+                    }
                     Ok(None) => Outcome::Ignored,
                     Err(e) => Outcome::Invalid(e),
                 }
@@ -251,11 +351,25 @@ impl View {
     /// Puts a change of one entity in its family, unless the view has the same or a
     /// newer state of it.
     fn change<L: Member>(&mut self, hub: &Slug, h: HubId, id: Ulid, record: EntityRecord<L::Item>) -> Outcome {
-        if L::family(self).seq(id, h).is_some_and(|s| s >= record.seq) {
+        let family = L::family(self);
+        let seen = family.seq(id, h);
+        if seen.is_some_and(|s| s >= record.seq) {
             return Outcome::Ignored;
         }
-        L::put(self, h, id, &record);
+        let delta = family.delta(h, id, &record);
+        let usage = &mut self.hubs[h as usize].usage;
+        if let Some(quota) = usage.refuses(delta, seen.is_none() && record.item.is_some(), &self.quota) {
+            usage.refused += 1;
+            return Outcome::OverQuota(quota);
+        }
+        self.put_entity::<L>(h, id, &record);
         Outcome::Applied(Box::new(L::record(hub.clone(), id, record)))
+    }
+
+    /// Puts an entity in its family and counts it against its hub.
+    fn put_entity<L: Member>(&mut self, h: HubId, id: Ulid, record: &EntityRecord<L::Item>) {
+        let delta = L::put(self, h, id, record);
+        self.hubs[h as usize].usage.add(delta);
     }
 
     /// Puts back a record read from the store. Hubs come before their entities.
@@ -268,22 +382,30 @@ impl View {
             Record::Hub { hub, record } => self.put_hub(&hub, &record),
             Record::Opportunity { hub, id, record } => {
                 let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("opportunities", &hub))?;
-                OpportunityListing::put(self, h, id, &record);
+                self.put_entity::<OpportunityListing>(h, id, &record);
             }
             Record::SafeHouse { hub, id, record } => {
                 let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("safehouses", &hub))?;
-                SafeHouseListing::put(self, h, id, &record);
+                self.put_entity::<SafeHouseListing>(h, id, &record);
             }
             // Referrals name hubs by id, not by their number in the view: the other
             // hub of a referral may not have been seen.
-            Record::Referral { id, sender, receiver, record } => self.referrals.put(id, sender, receiver, record),
+            Record::Referral { id, sender, receiver, record } => {
+                for (author, side) in [(&sender, record.sender.is_some()), (&receiver, record.receiver.is_some())] {
+                    if side && let Some(&h) = self.hub_ids.get(author) {
+                        self.hubs[h as usize].usage.referral_sides += 1;
+                    }
+                }
+                self.referrals.put(id, sender, receiver, record)
+            }
         }
         Ok(())
     }
 
     fn put_hub(&mut self, hub: &Slug, record: &HubRecord) {
-        let state =
-            HubState { slug: hub.clone(), profile: record.profile.clone(), seq: record.seq, at_ms: record.at_ms };
+        let usage = self.hub_ids.get(hub).map(|&h| self.hubs[h as usize].usage).unwrap_or_default();
+        let (profile, seq, at_ms) = (record.profile.clone(), record.seq, record.at_ms);
+        let state = HubState { slug: hub.clone(), profile, seq, at_ms, usage };
         match self.hub_ids.get(hub) {
             Some(&h) => self.hubs[h as usize] = state,
             None => {
@@ -389,6 +511,8 @@ impl View {
                 last_seen_ms: s.at_ms,
                 opportunities: self.opportunities.family.index.count(&Term::Hub(h as HubId)),
                 safe_houses: self.safe_houses.index.count(&Term::Hub(h as HubId)),
+                usage: s.usage,
+                over_quota: s.usage.full(&self.quota),
             })
             .collect();
         hubs.sort_by(|a, b| a.hub.cmp(&b.hub));
@@ -402,7 +526,7 @@ trait Member: Listing {
     fn family(view: &View) -> &Family<Self>
     where
         Self: Sized;
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Self::Item>);
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Self::Item>) -> Delta;
     fn record(hub: Slug, id: Ulid, record: EntityRecord<Self::Item>) -> Record;
 }
 
@@ -410,8 +534,8 @@ impl Member for OpportunityListing {
     fn family(view: &View) -> &Family<Self> {
         &view.opportunities.family
     }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) {
-        view.opportunities.put(hub, id, record, view.today);
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) -> Delta {
+        view.opportunities.put(hub, id, record, view.today)
     }
     fn record(hub: Slug, id: Ulid, record: EntityRecord<Opportunity>) -> Record {
         Record::Opportunity { hub, id, record }
@@ -422,8 +546,8 @@ impl Member for SafeHouseListing {
     fn family(view: &View) -> &Family<Self> {
         &view.safe_houses
     }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) {
-        view.safe_houses.put(hub, id, record, view.today);
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) -> Delta {
+        view.safe_houses.put(hub, id, record, view.today).delta
     }
     fn record(hub: Slug, id: Ulid, record: EntityRecord<SafeHouse>) -> Record {
         Record::SafeHouse { hub, id, record }
@@ -654,6 +778,64 @@ mod tests {
         assert_eq!(future_dated(&at(0, house), now), Some("availability.updated_at"));
         let side = referral_side(Ulid::new(), Role::Sender, "rainbow", &[(ReferralStatus::Sent, now + 3_600_000)]);
         assert_eq!(future_dated(&at(0, side), now), Some("steps.at"));
+    }
+
+    #[test]
+    fn quotas_refuse_growth_but_never_shrinking() {
+        let mut hub = Hub::new("garden", 1);
+        let mut view = View::new(today());
+        let mut records = vec![applied(&mut view, hub.opened(hub.profile()))];
+        macro_rules! ok {
+            ($event:expr) => {
+                records.push(applied(&mut view, hub.opened($event)))
+            };
+        }
+        view.set_quota(Quota { entities: 2, tombstones: 2, referral_sides: 1, bytes: 1_000_000 });
+        let (a, b, c) = (opportunity("A"), opportunity("B"), opportunity("C"));
+        ok!(Event::OpportunityPublished(a.clone()));
+        ok!(Event::OpportunityPublished(b.clone()));
+        let refused = view.apply(&hub.opened(Event::OpportunityPublished(c.clone())));
+        assert!(matches!(refused, Outcome::OverQuota("entities")), "{refused:?}");
+        // Updating one it has is not growth.
+        let mut a2 = a.clone();
+        a2.title = "A, renamed".into();
+        ok!(Event::OpportunityPublished(a2));
+        let h = &view.hubs()[0];
+        assert_eq!((h.usage.entities, h.usage.refused, h.over_quota.clone()), (2, 1, vec!["entities"]));
+        // Withdrawing is always allowed, and makes room.
+        ok!(Event::OpportunityWithdrawn { id: a.id });
+        ok!(Event::OpportunityPublished(c.clone()));
+        // Tombstones for ids never seen are refused once full...
+        ok!(Event::OpportunityWithdrawn { id: Ulid::new() });
+        let refused = view.apply(&hub.opened(Event::OpportunityWithdrawn { id: Ulid::new() }));
+        assert!(matches!(refused, Outcome::OverQuota("tombstones")), "{refused:?}");
+        // ...and so are new listings, so that publishing and withdrawing cannot grow them.
+        ok!(Event::OpportunityWithdrawn { id: b.id });
+        let refused = view.apply(&hub.opened(Event::OpportunityPublished(opportunity("D"))));
+        assert!(matches!(refused, Outcome::OverQuota("tombstones")), "{refused:?}");
+        // Referral sides; the same side again, updated, is not a new one.
+        let mut rainbow = Hub::new("rainbow", 2);
+        records.push(applied(&mut view, rainbow.opened(rainbow.profile())));
+        let side = |id| referral_side(id, Role::Sender, "rainbow", &[(ReferralStatus::Sent, 1_000)]);
+        let first = Ulid::new();
+        ok!(side(first));
+        // (Not kept as a record: the store would keep only the later of the two.)
+        applied(&mut view, hub.opened(side(first)));
+        assert!(matches!(view.apply(&hub.opened(side(Ulid::new()))), Outcome::OverQuota("referral-sides")));
+        // A listing too big for the bytes left.
+        view.set_quota(Quota { entities: 10, tombstones: 10, referral_sides: 1, bytes: 400 });
+        let mut big = opportunity("Big");
+        big.description = "x".repeat(500);
+        assert!(matches!(view.apply(&hub.opened(Event::OpportunityPublished(big))), Outcome::OverQuota("bytes")));
+        let usage = view.hubs()[0].usage;
+        assert_eq!((usage.entities, usage.tombstones, usage.referral_sides), (1, 3, 1), "{usage:?}");
+        // Usage is counted the same when the view is rebuilt from its records.
+        let mut restored = View::new(today());
+        let (hubs, others): (Vec<_>, Vec<_>) = records.into_iter().partition(|r| matches!(r, Record::Hub { .. }));
+        for r in hubs.into_iter().chain(others) {
+            restored.restore(r).unwrap();
+        }
+        assert_eq!(restored.hubs()[0].usage, Usage { refused: 0, ..usage });
     }
 
     #[test]

@@ -13,7 +13,7 @@ use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
 use kith_proto::time::CivilDate;
 use ulid::Ulid;
 
-use super::family::{Doc, Family, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::family::{Delta, Doc, Family, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
 use crate::index::{DocKey, Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
 use crate::store::EntityRecord;
@@ -104,7 +104,7 @@ pub struct Opportunities {
 }
 
 impl Opportunities {
-    pub fn put(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>, today: CivilDate) {
+    pub fn put(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>, today: CivilDate) -> Delta {
         let change = self.family.put(hub, id, record, today);
         if let Some((key, old)) = change.old
             && let Some(c) = old.kept.closes_on
@@ -117,6 +117,7 @@ impl Opportunities {
         {
             self.closing.insert((c, key));
         }
+        change.delta
     }
 
     /// Opportunities that closed before `today` lose the `Open` term.

@@ -1,0 +1,236 @@
+//! One hub with a valid NATS user and its own key must not be able to degrade the
+//! region for everyone. Each test here performs an attack against real processes:
+//! a hub publishing signed envelopes of its own making straight to NATS (as a
+//! hostile hub with its own key could), or a flood of queries.
+
+use bytes::Bytes;
+use kith_proto::Slug;
+use kith_proto::domain::{Availability, SafeHouse};
+use kith_proto::envelope::seal;
+use kith_proto::event::Event;
+use kith_proto::time::now_ms;
+use kith_proto::v1::{self, GetRequest};
+use kith_tests::hub::Hub;
+use kith_tests::sample::{add_opportunity, opportunity};
+use kith_tests::{DEFAULT_TIMEOUT, Region, find, wait_for, wait_until};
+use ulid::Ulid;
+
+fn slug(s: &str) -> Slug {
+    Slug::parse("slug", s).unwrap()
+}
+
+/// Publishes envelopes signed with `hub`'s own key straight to the region's
+/// stream, as a hub that runs its own code could, with sequence numbers above
+/// anything the hub's store has used.
+struct Publisher<'a> {
+    region: &'a Region,
+    hub: &'a Hub,
+    seq: u64,
+}
+
+impl<'a> Publisher<'a> {
+    fn new(region: &'a Region, hub: &'a Hub) -> Self {
+        Publisher { region, hub, seq: 1_000_000 }
+    }
+
+    async fn publish_at(&mut self, at_ms: i64, event: &Event) {
+        self.seq += 1;
+        let sealed = seal(&self.region.slug(), &slug(&self.hub.id), self.seq, at_ms, event, &self.hub.signing_key())
+            .expect("seal");
+        let js = self.region.nats.jetstream().await;
+        js.publish(sealed.subject.to_string(), Bytes::from(sealed.bytes)).await.unwrap().await.unwrap();
+    }
+
+    async fn publish(&mut self, event: &Event) {
+        self.publish_at(now_ms(), event).await;
+    }
+}
+
+async fn rejected(region: &Region, reason: &str) -> u64 {
+    region.relay.stats().await.rejected.get(reason).copied().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn events_dated_in_the_future_are_rejected_counted_and_never_shown() {
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    let mut hostile = Publisher::new(&region, &garden);
+    let now = now_ms();
+    const HOUR: i64 = 3_600_000;
+
+    // An envelope dated an hour ahead, and one past the year 9999 (which a
+    // formatter cannot print at all).
+    let ahead = opportunity(Ulid::new(), "Dated an hour ahead");
+    hostile.publish_at(now + HOUR, &Event::OpportunityPublished(ahead.clone())).await;
+    let far = opportunity(Ulid::new(), "Dated past the year 9999");
+    hostile.publish_at(253_402_300_800_000, &Event::OpportunityPublished(far.clone())).await;
+    // An id dated a year ahead: it would sort first, newest, for a year.
+    let first_forever = opportunity(Ulid::from_parts((now + 365 * 24 * HOUR) as u64, 7), "Always first");
+    hostile.publish(&Event::OpportunityPublished(first_forever.clone())).await;
+    // Availability reported as updated tomorrow: it would never look stale.
+    let house = SafeHouse {
+        id: Ulid::new(),
+        name: "Always fresh house".into(),
+        area: "Leeds".into(),
+        for_tags: vec![],
+        beds_total: 4,
+        wheelchair_access: false,
+        self_referral: true,
+        longest_stay_nights: None,
+        phone: "0113 496 0000".into(),
+        description: String::new(),
+        availability: Some(Availability { beds_free: 4, updated_at_ms: now + 24 * HOUR, valid_until_ms: now + HOUR }),
+    };
+    hostile.publish(&Event::SafeHousePublished(house.clone())).await;
+    // Then a genuine one: once it is applied, the relay has been through the others.
+    let genuine = opportunity(Ulid::new(), "Dated now");
+    hostile.publish(&Event::OpportunityPublished(genuine.clone())).await;
+
+    let mut relay = region.relay.client().await;
+    wait_for("the genuine envelope is applied", DEFAULT_TIMEOUT, async || {
+        relay.get_opportunity(GetRequest { id: genuine.id.to_string(), hub: String::new() }).await
+    })
+    .await;
+    wait_until("four events are refused as future-dated", DEFAULT_TIMEOUT, async || {
+        rejected(&region, "future-dated").await == 4
+    })
+    .await;
+    for id in [ahead.id, far.id, first_forever.id] {
+        let status = relay.get_opportunity(GetRequest { id: id.to_string(), hub: String::new() }).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::NotFound, "{id}: {status:?}");
+    }
+    assert!(relay.get_safe_house(GetRequest { id: house.id.to_string(), hub: String::new() }).await.is_err());
+    // Every reader still works, and the newest listing is the genuine one.
+    let listed = region.opportunities(&["--sort", "newest"]).await;
+    assert_eq!(listed[0]["id"], genuine.id.to_string().as_str(), "{listed:?}");
+    let hubs = region.relay.kith(["region", "hubs"]).await;
+    assert_eq!(hubs.code, Some(0), "{}", hubs.stderr);
+    let table = region.relay.kith_table(["region", "hubs"]).await;
+    assert!(table.contains("peer-garden"), "{table}");
+}
+
+#[tokio::test]
+async fn a_hub_over_its_quota_is_refused_counted_and_shown_as_over_quota() {
+    let region = Region::start_with(&["--quota-entities", "3"]).await;
+    let garden = region.hub("peer-garden").await;
+    let other = region.hub("crisis-house").await;
+    let mut hostile = Publisher::new(&region, &garden);
+    let ids: Vec<Ulid> = (0..6).map(|_| Ulid::new()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        hostile.publish(&Event::OpportunityPublished(opportunity(*id, &format!("Flood {i}")))).await;
+    }
+    wait_until("three are applied and three refused as over quota", DEFAULT_TIMEOUT, async || {
+        rejected(&region, "over-quota").await == 3
+    })
+    .await;
+    let mine = region.opportunities(&["--hub", "peer-garden"]).await;
+    assert_eq!(mine.len(), 3, "{mine:?}");
+    let hubs = region.relay.kith(["region", "hubs"]).await.array();
+    let garden_row = find(&hubs, "peer-garden").unwrap();
+    assert_eq!(garden_row["over_quota"], serde_json::json!(["entities"]), "{garden_row}");
+    assert_eq!(garden_row["refused_over_quota"], 3);
+    assert_eq!(find(&hubs, "crisis-house").unwrap()["over_quota"], serde_json::json!([]));
+    let table = region.relay.kith_table(["region", "hubs"]).await;
+    assert!(table.contains("OVER QUOTA") && table.contains("entities (3 refused)"), "{table}");
+
+    // The other hub is not held back by it.
+    let theirs = add_opportunity(&other, "Crisis house cook", &[]).await;
+    let mut relay = region.relay.client().await;
+    wait_for("the other hub's listing is applied", DEFAULT_TIMEOUT, async || {
+        relay.get_opportunity(GetRequest { id: theirs.id.clone(), hub: String::new() }).await
+    })
+    .await;
+    // Withdrawing makes room again.
+    let shown: Vec<Ulid> = mine.iter().map(|o| Ulid::from_string(o["id"].as_str().unwrap()).unwrap()).collect();
+    hostile.publish(&Event::OpportunityWithdrawn { id: shown[0] }).await;
+    let refused_id = *ids.iter().find(|id| !shown.contains(id)).unwrap();
+    hostile.publish(&Event::OpportunityPublished(opportunity(refused_id, "Now there is room"))).await;
+    wait_for("the listing is applied once there is room", DEFAULT_TIMEOUT, async || {
+        relay.get_opportunity(GetRequest { id: refused_id.to_string(), hub: String::new() }).await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hub_copying_another_hubs_id_cannot_take_its_place() {
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    let copycat = region.hub("copycat").await;
+    let genuine = add_opportunity(&garden, "Allotment gardener", &[]).await;
+    let id = Ulid::from_string(&genuine.id).unwrap();
+    let mut relay = region.relay.client().await;
+    let get = |hub: &str| GetRequest { id: genuine.id.clone(), hub: hub.into() };
+    wait_for("the genuine listing is applied", DEFAULT_TIMEOUT, async || relay.get_opportunity(get("")).await).await;
+
+    // The copycat publishes its own listing under the same id.
+    let mut copying = Publisher::new(&region, &copycat);
+    copying.publish(&Event::OpportunityPublished(opportunity(id, "Allotment gardener (copy)"))).await;
+    wait_until("both are in the region", DEFAULT_TIMEOUT, async || region.opportunities(&[]).await.len() == 2).await;
+
+    // A lookup by id alone is refused, naming both hubs; naming the hub finds each.
+    let status = relay.get_opportunity(get("")).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}");
+    assert!(status.message().contains("copycat, peer-garden"), "{}", status.message());
+    let found = relay.get_opportunity(get("peer-garden")).await.unwrap().into_inner();
+    assert_eq!((found.hub.as_str(), found.title.as_str()), ("peer-garden", "Allotment gardener"));
+    let copy = relay.get_opportunity(get("copycat")).await.unwrap().into_inner();
+    assert_eq!(copy.title, "Allotment gardener (copy)");
+    let out = region.relay.kith(["region", "opportunity", &genuine.id]).await;
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("name the hub"), "{}", out.stderr);
+    let out = region.relay.kith(["region", "opportunity", &genuine.id, "--hub", "peer-garden"]).await;
+    assert_eq!(out.ok()["title"], "Allotment gardener");
+    // The copycat withdrawing "its" copy leaves the genuine one alone.
+    copying.publish(&Event::OpportunityWithdrawn { id }).await;
+    wait_until("the copy is gone", DEFAULT_TIMEOUT, async || region.opportunities(&[]).await.len() == 1).await;
+    assert_eq!(relay.get_opportunity(get("")).await.unwrap().into_inner().hub, "peer-garden");
+}
+
+#[tokio::test]
+async fn a_query_storm_does_not_starve_ingest() {
+    // Two searches at a time: the rest wait their turn, or are told the relay is busy.
+    let region = Region::start_with(&["--max-queries", "2", "--query-timeout", "500ms"]).await;
+    let garden = region.hub("peer-garden").await;
+    for i in 0..20 {
+        add_opportunity(&garden, &format!("Gardening volunteer {i}"), &["--description", "Grow food in Leeds"]).await;
+    }
+    let url = region.relay.url();
+    let storm_until = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    let mut storm = tokio::task::JoinSet::new();
+    for _ in 0..32 {
+        let url = url.clone();
+        storm.spawn(async move {
+            let mut client = kith_tests::relay::region_client(&url).await.unwrap();
+            let (mut ok, mut busy) = (0u64, 0u64);
+            while std::time::Instant::now() < storm_until {
+                let request =
+                    v1::SearchOpportunitiesRequest { query: "g".into(), page_size: 500, ..Default::default() };
+                match client.search_opportunities(request).await {
+                    Ok(_) => ok += 1,
+                    Err(s) if matches!(s.code(), tonic::Code::ResourceExhausted | tonic::Code::DeadlineExceeded) => {
+                        busy += 1
+                    }
+                    Err(s) => panic!("a search failed otherwise than busy: {s:?}"),
+                }
+            }
+            (ok, busy)
+        });
+    }
+    // Meanwhile the hub keeps writing, and every write reaches the relay.
+    let mut relay = region.relay.client().await;
+    for i in 0..10 {
+        let written = add_opportunity(&garden, &format!("Written during the storm {i}"), &[]).await;
+        wait_for("a write during the storm is applied", DEFAULT_TIMEOUT, async || {
+            relay.get_opportunity(GetRequest { id: written.id.clone(), hub: String::new() }).await
+        })
+        .await;
+    }
+    let (mut ok, mut busy) = (0, 0);
+    while let Some(r) = storm.join_next().await {
+        let (o, b) = r.unwrap();
+        ok += o;
+        busy += b;
+    }
+    eprintln!("during the storm: {ok} searches answered, {busy} told the relay was busy");
+    assert!(ok > 0, "no search was answered during the storm");
+}
