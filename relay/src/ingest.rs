@@ -36,7 +36,8 @@ use tokio::sync::watch;
 use tracing::{debug, info, warn};
 
 use kith_proto::Slug;
-use kith_proto::envelope::{self, EnvelopeError, Opened};
+use kith_proto::envelope::{self, Decoded, EnvelopeError, Opened};
+use kith_proto::event::Event;
 use kith_proto::subject::{Entity, Subject, stream_name};
 use kith_proto::time::CivilDate;
 
@@ -309,15 +310,10 @@ impl Ingest {
             let mut done = Vec::with_capacity(batch.len());
             let mut broken = None;
             let mut unpinned = HashMap::new();
+            let mut messages = Vec::with_capacity(batch.len());
             for item in batch {
                 match item {
-                    Ok(message) => {
-                        if std::mem::take(&mut waiting) {
-                            info!("receiving from NATS again");
-                        }
-                        let verdict = self.handle(stream, &message, &mut unpinned).await?;
-                        done.push((message, verdict));
-                    }
+                    Ok(message) => messages.push(message),
                     Err(e) => {
                         use async_nats::jetstream::consumer::pull::MessagesErrorKind as K;
                         match e.kind() {
@@ -331,6 +327,14 @@ impl Ingest {
                         }
                     }
                 }
+            }
+            if !messages.is_empty() && std::mem::take(&mut waiting) {
+                info!("receiving from NATS again");
+            }
+            let verified = self.verify_ahead(&messages).await;
+            for (message, ahead) in messages.into_iter().zip(verified) {
+                let verdict = self.handle(stream, &message, ahead, &mut unpinned).await?;
+                done.push((message, verdict));
             }
             if !done.is_empty() {
                 self.store.flush().await?;
@@ -356,8 +360,41 @@ impl Ingest {
         &self,
         stream: &Stream,
         message: &jetstream::Message,
+        ahead: Option<(Decoded, VerifyingKey)>,
         unpinned: &mut HashMap<Slug, Pin>,
     ) -> Result<Verdict, IngestError> {
+        let subject = message.subject.as_str();
+        let opened = match ahead {
+            // Verified ahead under the key that is still the hub's pin: nothing to redo.
+            Some((decoded, key)) if self.pinned(decoded.hub())? == Some(key) => decoded.verified_by(key),
+            _ => match self.open(stream, message, unpinned).await? {
+                Ok(opened) => opened,
+                Err(verdict) => return Ok(verdict),
+            },
+        };
+        // Verified with a key kept from before a rebuild, for a hub this view has no
+        // profile of yet: fetch it (or restore the hub under its pin) before applying.
+        let author = &opened.envelope.hub;
+        if !matches!(opened.event, kith_proto::event::Event::Profile(_))
+            && !self.shared.view().knows_hub(author)
+            && !unpinned.contains_key(author)
+        {
+            let pin = self.pin_from_stream(stream, author).await?;
+            if !matches!(pin, Pin::Pinned(_)) {
+                unpinned.insert(author.clone(), pin);
+            }
+        }
+        self.apply(subject, &opened)
+    }
+
+    /// Decodes and verifies one message with its hub's pin, fetching the hub's
+    /// profile from the stream when it has none; the verdict when it is refused.
+    async fn open(
+        &self,
+        stream: &Stream,
+        message: &jetstream::Message,
+        unpinned: &mut HashMap<Slug, Pin>,
+    ) -> Result<Result<Opened, Verdict>, IngestError> {
         let subject = message.subject.as_str();
         let hub = Subject::parse(subject).ok().map(|s| s.hub);
         let pinned = match &hub {
@@ -374,33 +411,59 @@ impl Ingest {
                 match pin {
                     Pin::Pinned(key) => match envelope::open(&message.payload, subject, Some(&key)) {
                         Ok(opened) => opened,
-                        Err(e) => return Ok(self.reject(subject, e.reason(), &e)),
+                        Err(e) => return Ok(Err(self.reject(subject, e.reason(), &e))),
                     },
                     Pin::NoProfile | Pin::Unavailable => {
                         unpinned.insert(hub.clone(), pin);
                         if matches!(pin, Pin::Unavailable) {
-                            return Ok(Verdict::Later);
+                            return Ok(Err(Verdict::Later));
                         }
                         let e = EnvelopeError::UnknownHub { hub: hub.to_string() };
-                        return Ok(self.reject(subject, e.reason(), &e));
+                        return Ok(Err(self.reject(subject, e.reason(), &e)));
                     }
                 }
             }
-            (Err(e), _) => return Ok(self.reject(subject, e.reason(), &e)),
+            (Err(e), _) => return Ok(Err(self.reject(subject, e.reason(), &e))),
         };
-        // Verified with a key kept from before a rebuild, for a hub this view has no
-        // profile of yet: fetch it (or restore the hub under its pin) before applying.
-        let author = &opened.envelope.hub;
-        if !matches!(opened.event, kith_proto::event::Event::Profile(_))
-            && !self.shared.view().knows_hub(author)
-            && !unpinned.contains_key(author)
+        Ok(Ok(opened))
+    }
+
+    /// Decodes a batch and checks its signatures together, on blocking threads (all
+    /// cores), before the messages are handled one by one: signature checks are most
+    /// of ingest's work. Only events of hubs with a pin are checked ahead, not
+    /// profiles (a profile can move the pin); whatever is not verified here, or was
+    /// verified under a key that is no longer the pin when its turn comes, goes
+    /// through the full check in [`Ingest::handle`].
+    async fn verify_ahead(&self, messages: &[jetstream::Message]) -> Vec<Option<(Decoded, VerifyingKey)>> {
+        let mut ahead: Vec<Option<(Decoded, VerifyingKey)>> = Vec::with_capacity(messages.len());
         {
-            let pin = self.pin_from_stream(stream, author).await?;
-            if !matches!(pin, Pin::Pinned(_)) {
-                unpinned.insert(author.clone(), pin);
+            let pins = self.pins();
+            for message in messages {
+                let decoded = envelope::decode(&message.payload, message.subject.as_str()).ok();
+                let candidate = decoded
+                    .filter(|d| !matches!(d.event(), Event::Profile(_)))
+                    .and_then(|d| pins.get(d.hub()).map(|key| (d, key)));
+                ahead.push(candidate);
             }
         }
-        self.apply(subject, &opened)
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let per_thread = ahead.len().div_ceil(threads).max(VERIFY_CHUNK);
+        let mut parts = Vec::new();
+        while !ahead.is_empty() {
+            let rest = ahead.split_off(per_thread.min(ahead.len()));
+            parts.push(tokio::task::spawn_blocking(move || verify_part(ahead)));
+            ahead = rest;
+        }
+        let mut verified = Vec::with_capacity(messages.len());
+        for part in parts {
+            match part.await {
+                Ok(part) => verified.extend(part),
+                // A panic in a signature check: leave the rest to the full check.
+                Err(_) => verified.resize_with(verified.len() + per_thread, || None),
+            }
+        }
+        verified.resize_with(messages.len(), || None);
+        verified
     }
 
     fn apply(&self, subject: &str, opened: &Opened) -> Result<Verdict, IngestError> {
@@ -513,6 +576,24 @@ impl Ingest {
             _ => Pin::NoProfile,
         })
     }
+}
+
+/// Signatures checked together in one batch verification.
+const VERIFY_CHUNK: usize = 64;
+
+/// Checks the signatures of one part of a batch, in chunks verified together; a
+/// chunk that fails is checked one by one, and the envelopes that do not verify
+/// are left out (None) for the full check to report.
+fn verify_part(part: Vec<Option<(Decoded, VerifyingKey)>>) -> Vec<Option<(Decoded, VerifyingKey)>> {
+    let mut out = Vec::with_capacity(part.len());
+    let mut part = part.into_iter().peekable();
+    while part.peek().is_some() {
+        let chunk: Vec<Option<(Decoded, VerifyingKey)>> = part.by_ref().take(VERIFY_CHUNK).collect();
+        let items: Vec<(&Decoded, &VerifyingKey)> = chunk.iter().flatten().map(|(d, k)| (d, k)).collect();
+        let all_good = items.is_empty() || envelope::verify_batch(&items);
+        out.extend(chunk.into_iter().map(|c| c.filter(|(d, k)| all_good || d.is_signed_by(k))));
+    }
+    out
 }
 
 /// What fetching a hub's profile from the stream gave.
