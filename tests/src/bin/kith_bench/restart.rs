@@ -1,0 +1,73 @@
+//! `kith-bench restart`: how soon a `kith-relay` process whose store already holds
+//! the region answers its first search, against building the same view from the
+//! stream.
+//!
+//! The stream is filled with the region's signed events. Baseline: a `kith-relay`
+//! process started on an empty directory, timed from spawning it until `GetStats`
+//! says it has applied every event (a rebuild, which also fills its store). It is
+//! then stopped (SIGTERM: it flushes its store), and Kith's figure is the time from
+//! spawning `kith-relay` again on that directory to its first answered
+//! `SearchOpportunities` with results: open the store, load the view, listen. That
+//! restart is done `--runs` times; the median is reported.
+
+use clap::Args;
+use std::time::Duration;
+
+use kith_proto::time::now_ms;
+use kith_tests::NatsServer;
+
+use crate::common::{self, Better, Figure, RelayProcess, Section};
+use crate::data::Region;
+
+#[derive(Debug, Args, Clone)]
+pub struct RestartArgs {
+    /// Opportunities in the relay's store.
+    #[arg(long, default_value_t = 100_000)]
+    pub opportunities: usize,
+    /// Hubs that published them.
+    #[arg(long, default_value_t = 100)]
+    pub hubs: usize,
+    /// Restarts timed; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+}
+
+pub async fn run(args: &RestartArgs) -> anyhow::Result<Section> {
+    anyhow::ensure!(args.hubs > 0 && args.opportunities > 0 && args.runs > 0, "sizes must be above 0");
+    let nats = NatsServer::spawn().await;
+    let data = Region::generate(13, args.opportunities, args.hubs, now_ms());
+    eprintln!("restart: filling the stream with {} opportunities of {} hubs", args.opportunities, args.hubs);
+    let total = crate::rebuild::fill_stream(&nats, &data).await?;
+    drop(data);
+    let timeout = Duration::from_secs(120) + Duration::from_millis(total);
+
+    let root = tempfile::Builder::new().prefix("kith-bench-restart-").tempdir()?;
+    let mut relay = RelayProcess::new(&nats.url(), &root.path().join("relay"), root.path().join("relay.log"))?;
+    eprintln!("restart: kith-relay rebuilding its view from the stream");
+    let started = relay.start();
+    let done = common::wait_applied(&relay.url(), total, timeout).await?;
+    let rebuild_secs = (done - started).as_secs_f64();
+    relay.stop().await;
+
+    let mut times = Vec::new();
+    for run in 0..args.runs {
+        let started = relay.start();
+        let answered = relay.first_search(timeout).await?;
+        times.push((answered - started).as_secs_f64());
+        eprintln!("restart: run {}: first answer after {:.3} s", run + 1, times[run]);
+        relay.stop().await;
+    }
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    Ok(Section {
+        command: "restart",
+        setup: format!("{} opportunities of {} hubs in the store; kith-relay process", args.opportunities, args.hubs),
+        baseline: "the same kith-relay building the same view from the stream (spawn → all events applied)".into(),
+        figures: vec![
+            Figure::new("spawn → first answered search", "s", Better::Lower, median, Some(rebuild_secs))
+                .goal("kith < 2 s at 1M"),
+        ],
+        notes: vec![format!("restarts: {}", times.iter().map(|t| format!("{t:.3} s")).collect::<Vec<_>>().join(", "))],
+    })
+}
