@@ -9,8 +9,8 @@
 //! 0. **exactly**, after folding (`Café` = `cafe`);
 //! 1. **near**: a word with the same stem (`gardener` → `gardening`), a synonym
 //!    ([`Synonyms`]) or a word with the same stem as a synonym (`bicycle` → `bikes`),
-//!    or, for the last word of a query still being typed, a word it begins (`gard`
-//!    → `garden`);
+//!    or, for the last word of a query still being typed (two letters or more), a
+//!    word it begins (`gard` → `garden`);
 //! 2. **with typos**: a word of the region within [`typos_allowed`] edits, its first
 //!    letter right (Meilisearch's rule, where a wrong first letter costs two).
 //!
@@ -133,7 +133,9 @@ fn plan_word(word: &str, prefix: bool, index: &Index, synonyms: &Synonyms) -> Wo
         }
     }
     let known: HashSet<Box<str>> = near.iter().cloned().chain([Box::from(word)]).collect();
-    if prefix {
+    // One letter says too little to widen by: from the second, a word being typed
+    // matches the words it begins.
+    if prefix && word.chars().nth(1).is_some() {
         let mut completions: Vec<&str> = index.words_with_prefix(word).filter(|w| !known.contains(*w)).collect();
         most_common(&mut completions, index, MAX_PREFIX_WORDS);
         near.extend(completions.into_iter().map(Box::from));
@@ -144,7 +146,12 @@ fn plan_word(word: &str, prefix: bool, index: &Index, synonyms: &Synonyms) -> Wo
     let q: Vec<char> = word.chars().collect();
     if k > 0 && q.len() <= MAX_FUZZY_LEN {
         let first = &word[..q[0].len_utf8()];
+        let ascii = word.is_ascii();
         for cand in index.words_with_prefix(first) {
+            // Most of the dictionary is ruled out by length alone, before any table.
+            if ascii && cand.is_ascii() && cand.len().abs_diff(word.len()) > k {
+                continue;
+            }
             if !known.contains(cand) && near_enough(&q, cand, k) {
                 typos.push(cand);
             }
@@ -395,6 +402,8 @@ mod tests {
         assert!(p[0].classes[1].contains(&Box::from("bike")), "{p:?}");
         let p = plan(&TextQuery::parse("ga").unwrap(), &idx, &Synonyms::builtin());
         assert_eq!(p[0].classes[1].len(), 4, "{p:?}");
+        let p = plan(&TextQuery::parse("g").unwrap(), &idx, &Synonyms::builtin());
+        assert!(p[0].classes[1].is_empty(), "one letter is not widened: {p:?}");
     }
 
     #[test]
