@@ -11,7 +11,10 @@
 //! first" means "most recently created first", and a page token (the key of the last
 //! entity of a page) means the same thing at every relay of the region.
 
-use std::collections::{BTreeSet, HashMap};
+// A seeded hash (foldhash's, as hashbrown's default): fast on short words, and a
+// hub cannot choose words that collide, as it could with an unseeded one.
+use foldhash::HashMap;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::hash::Hash;
 use std::ops::Bound;

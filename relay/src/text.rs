@@ -33,6 +33,10 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// base letter and an accent are spelt out as their usual Latin letters.
 pub fn fold(word: &str) -> String {
     if word.is_ascii() {
+        // The usual case: one allocation of exactly the word's length.
+        if !word.contains('\'') {
+            return word.to_ascii_lowercase();
+        }
         return word.chars().filter(|&c| c != '\'').map(|c| c.to_ascii_lowercase()).collect();
     }
     let mut out = String::with_capacity(word.len());
@@ -71,7 +75,8 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    // Every stop word is short: most words are ruled out without a comparison.
+    word.len() <= 5 && STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// How many typos a query word of this many characters may have: none under five
@@ -219,6 +224,7 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_lookup() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5));
         assert!(is_stop_word("in") && !is_stop_word("work"));
     }
 }

@@ -6,7 +6,8 @@
 //! checks, replacing an entity's terms, lookups, walking a page) is here, once.
 //! A new family is one file with a `Listing` and its query.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::time::Instant;
 use ulid::Ulid;
 
@@ -158,7 +159,7 @@ pub struct Family<L: Listing> {
 
 impl<L: Listing> Default for Family<L> {
     fn default() -> Self {
-        Family { docs: HashMap::new(), slots: BTreeMap::new(), index: Index::default() }
+        Family { docs: HashMap::default(), slots: BTreeMap::new(), index: Index::default() }
     }
 }
 
