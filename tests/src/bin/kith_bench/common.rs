@@ -43,7 +43,13 @@ pub struct Figure {
 }
 
 impl Figure {
-    pub fn new(name: impl Into<String>, unit: &'static str, better: Better, kith: f64, baseline: Option<f64>) -> Figure {
+    pub fn new(
+        name: impl Into<String>,
+        unit: &'static str,
+        better: Better,
+        kith: f64,
+        baseline: Option<f64>,
+    ) -> Figure {
         let ratio = baseline.filter(|b| *b != 0.0).map(|b| kith / b);
         Figure { name: name.into(), unit, better, kith, baseline, ratio, tantivy: None, goal: String::new() }
     }
@@ -88,6 +94,13 @@ fn value(v: f64, unit: &str) -> String {
     }
 }
 
+/// A ratio with three significant digits, however small (PostgreSQL's latencies can
+/// be thousands of times Kith's).
+fn ratio(r: f64) -> String {
+    let decimals = if r > 0.0 && r < 1.0 { (2.0 - r.log10().floor()) as usize } else { 3 };
+    format!("{r:.decimals$}")
+}
+
 /// Prints a section as a readable table.
 pub fn print_table(s: &Section) {
     println!("== kith-bench {}: {}", s.command, s.setup);
@@ -107,7 +120,7 @@ pub fn print_table(s: &Section) {
             name,
             value(f.kith, f.unit),
             f.baseline.map_or("-".into(), |b| value(b, f.unit)),
-            f.ratio.map_or("-".into(), |r| format!("{r:.3}")),
+            f.ratio.map_or("-".into(), ratio),
         );
         if has_tantivy {
             line.push_str(&format!(" {:>12}", f.tantivy.map_or("-".into(), |t| value(t, f.unit))));
@@ -208,7 +221,11 @@ pub async fn raw_consumer(stream: &Stream, name: &str) -> anyhow::Result<jetstre
 
 /// Receives and acks (each, one by one) until `count` messages have been taken;
 /// returns when the last one was acked.
-pub async fn drain(consumer: &jetstream::consumer::PullConsumer, count: u64, timeout: Duration) -> anyhow::Result<Instant> {
+pub async fn drain(
+    consumer: &jetstream::consumer::PullConsumer,
+    count: u64,
+    timeout: Duration,
+) -> anyhow::Result<Instant> {
     let mut messages = consumer.stream().max_messages_per_batch(256).messages().await.context("pull")?;
     let deadline = Instant::now() + timeout;
     let mut seen = 0u64;
@@ -276,7 +293,8 @@ pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/kith_bench";
 /// Connects to the benchmark's database, creating it first if it is missing.
 /// Errors are one line naming the server and how to point elsewhere.
 pub async fn pg_connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
-    let config = tokio_postgres::Config::from_str(url).with_context(|| format!("--pg {url:?} is not a PostgreSQL URL"))?;
+    let config =
+        tokio_postgres::Config::from_str(url).with_context(|| format!("--pg {url:?} is not a PostgreSQL URL"))?;
     let host = config
         .get_hosts()
         .first()
@@ -297,7 +315,9 @@ pub async fn pg_connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
     admin.dbname("postgres");
     let (client, conn) = tokio::time::timeout(Duration::from_secs(5), admin.connect(tokio_postgres::NoTls))
         .await
-        .map_err(|_| anyhow::anyhow!("{where_} is unreachable: no answer within 5 s; set KITH_BENCH_PG to another URL"))?
+        .map_err(|_| {
+            anyhow::anyhow!("{where_} is unreachable: no answer within 5 s; set KITH_BENCH_PG to another URL")
+        })?
         .map_err(unreachable)?;
     tokio::spawn(conn);
     let exists = client.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&dbname]).await?.is_some();
@@ -331,9 +351,11 @@ fn one_line(e: &tokio_postgres::Error) -> String {
 
 /// Peak and current resident memory of process `pid`, in MiB (VmHWM, VmRSS).
 pub fn memory_of(pid: u32) -> anyhow::Result<(f64, f64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).with_context(|| format!("read /proc/{pid}/status"))?;
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).with_context(|| format!("read /proc/{pid}/status"))?;
     let field = |name: &str| -> anyhow::Result<f64> {
-        let line = status.lines().find(|l| l.starts_with(name)).with_context(|| format!("no {name} in /proc/{pid}/status"))?;
+        let line =
+            status.lines().find(|l| l.starts_with(name)).with_context(|| format!("no {name} in /proc/{pid}/status"))?;
         let kb: f64 = line.split_whitespace().nth(1).context("no value")?.parse()?;
         Ok(kb / 1024.0)
     };
@@ -391,7 +413,10 @@ impl RelayProcess {
         let request = kith_proto::v1::SearchOpportunitiesRequest { query: "support".into(), ..Default::default() };
         loop {
             if !self.daemon.is_running() {
-                bail!("kith-relay exited while starting; its log:\n{}", kith_tests::process::tail(self.daemon.log_path(), 20));
+                bail!(
+                    "kith-relay exited while starting; its log:\n{}",
+                    kith_tests::process::tail(self.daemon.log_path(), 20)
+                );
             }
             if let Ok(mut client) = relay_client(&self.url()).await
                 && let Ok(page) = client.search_opportunities(request.clone()).await
@@ -428,10 +453,40 @@ pub fn seal_region(region_slug: &Slug, data: &crate::data::Region, now: i64) -> 
         let profile = Event::Profile(crate::data::hub_profile(i));
         out.push(message(kith_proto::envelope::seal(region_slug, hub, 1, now, &profile, &keys[i])?));
     }
-    for l in &data.listings {
-        seqs[l.hub] += 1;
-        let event = Event::OpportunityPublished(l.item.clone());
-        out.push(message(kith_proto::envelope::seal(region_slug, &data.hubs[l.hub], seqs[l.hub], now, &event, &keys[l.hub])?));
+    // Sequence numbers in each hub's order, then the signatures on every core.
+    let numbered: Vec<(u64, &crate::data::Listing)> = data
+        .listings
+        .iter()
+        .map(|l| {
+            seqs[l.hub] += 1;
+            (seqs[l.hub], l)
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = numbered.len().div_ceil(threads).max(1);
+    let sealed: Vec<anyhow::Result<Vec<Message>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = numbered
+            .chunks(chunk)
+            .map(|part| {
+                let keys = &keys;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(seq, l)| {
+                            let event = Event::OpportunityPublished(l.item.clone());
+                            let hub = &data.hubs[l.hub];
+                            Ok(message(kith_proto::envelope::seal(region_slug, hub, *seq, now, &event, &keys[l.hub])?))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a sealing thread panicked"))))
+            .collect()
+    });
+    for part in sealed {
+        out.extend(part?);
     }
     Ok(out)
 }

@@ -77,8 +77,10 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
         r??;
     }
     let filled = started.elapsed();
-    let envelope_bytes: usize =
-        stores.iter().map(|s| s.outbox_after(0, 1_000).map(|e| e.iter().map(|(_, e)| e.bytes.len()).sum::<usize>()).unwrap_or(0)).sum();
+    let envelope_bytes: usize = stores
+        .iter()
+        .map(|s| s.outbox_after(0, 1_000).map(|e| e.iter().map(|(_, e)| e.bytes.len()).sum::<usize>()).unwrap_or(0))
+        .sum();
     let sampled: usize = stores.iter().map(|s| s.outbox_after(0, 1_000).map(|e| e.len()).unwrap_or(0)).sum();
 
     // Kith: hubs' publishers → relay.
@@ -125,7 +127,9 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
     let messages = common::seal_region(&raw_region, &data, now)?;
     let consumer = common::raw_consumer(&stream, "raw").await?;
     let mut per_hub: Vec<Vec<Message>> = (0..args.hubs).map(|_| Vec::new()).collect();
-    let hub_of = |subject: &str| subject.split('.').nth(2).and_then(|h| h.strip_prefix("hub-")).and_then(|n| n.parse::<usize>().ok());
+    let hub_of = |subject: &str| {
+        subject.split('.').nth(2).and_then(|h| h.strip_prefix("hub-")).and_then(|n| n.parse::<usize>().ok())
+    };
     for m in messages {
         let h = hub_of(&m.subject).context("a sealed subject names its hub")?;
         per_hub[h].push(m);

@@ -133,14 +133,31 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
         Command::Memory(a) => done(memory::run(&a).await?),
         Command::All { pg } => {
             // Each step says which one failed; the ones before are kept.
-            done(ingest::run(&ingest::IngestArgs { hubs: 10, events: 20_000, window: 256 }).await.map_err(|e| e.context("ingest"))?);
-            done(rebuild::run(&rebuild::RebuildArgs { events: 50_000, hubs: 10 }).await.map_err(|e| e.context("rebuild"))?);
-            done(restart::run(&restart::RestartArgs { opportunities: 100_000, hubs: 100, runs: 3 }).await.map_err(|e| e.context("restart"))?);
-            let query = query::QueryArgs { opportunities: 100_000, hubs: 100, queries: 10_000, pg: pg.clone(), seed: 2026 };
+            done(
+                ingest::run(&ingest::IngestArgs { hubs: 10, events: 20_000, window: 256 })
+                    .await
+                    .map_err(|e| e.context("ingest"))?,
+            );
+            done(
+                rebuild::run(&rebuild::RebuildArgs { events: 50_000, hubs: 10 })
+                    .await
+                    .map_err(|e| e.context("rebuild"))?,
+            );
+            done(
+                restart::run(&restart::RestartArgs { opportunities: 100_000, hubs: 100, runs: 3 })
+                    .await
+                    .map_err(|e| e.context("restart"))?,
+            );
+            let query =
+                query::QueryArgs { opportunities: 100_000, hubs: 100, queries: 10_000, pg: pg.clone(), seed: 2026 };
             done(query::run(&query).await.map_err(|e| e.context("query"))?);
             let fresh = freshness::FreshnessArgs { rate: 1000, seconds: 10, sample_every: 20 };
             done(freshness::run(&fresh).await.map_err(|e| e.context("freshness"))?);
-            done(memory::run(&memory::MemoryArgs { opportunities: 100_000, hubs: 100, pg }).await.map_err(|e| e.context("memory"))?);
+            done(
+                memory::run(&memory::MemoryArgs { opportunities: 100_000, hubs: 100, pg })
+                    .await
+                    .map_err(|e| e.context("memory"))?,
+            );
         }
     }
     Ok(sections)

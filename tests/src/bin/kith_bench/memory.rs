@@ -62,7 +62,8 @@ pub async fn run(args: &MemoryArgs) -> anyhow::Result<Section> {
             raw_bytes += 16 + hub.as_str().len() + postcard::to_stdvec(&record)?.len();
             store.put(&Record::Opportunity { hub, id: l.item.id, record })?;
         }
-        let consumer = format!("{}/{}", kith_proto::subject::stream_name(&common::region()), kith_relay::config::DEFAULT_NAME);
+        let consumer =
+            format!("{}/{}", kith_proto::subject::stream_name(&common::region()), kith_relay::config::DEFAULT_NAME);
         store.set_consumer(&consumer)?;
         store.flush().await?;
     }
@@ -84,7 +85,8 @@ pub async fn run(args: &MemoryArgs) -> anyhow::Result<Section> {
     eprintln!("memory: loading PostgreSQL");
     let table = "bench_memory";
     pg::create_table(&client, table).await?;
-    let rows = data.listings.iter().map(|l| crate::query::opportunity_row(data.hubs[l.hub].as_str(), &l.item, l.created_ms));
+    let rows =
+        data.listings.iter().map(|l| crate::query::opportunity_row(data.hubs[l.hub].as_str(), &l.item, l.created_ms));
     pg::copy_rows(&client, table, rows).await?;
     pg::create_indexes(&client, table).await?;
     let (heap, indexes, total) = pg::sizes(&client, table).await?;

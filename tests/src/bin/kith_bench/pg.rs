@@ -164,9 +164,8 @@ pub async fn copy_rows<'a>(client: &Client, table: &str, rows: impl Iterator<Ite
     let mut buf = String::with_capacity(1 << 20);
     for r in rows {
         let words = format!("{} {}", r.title, r.skills);
-        for (i, field) in [r.id.as_str(), r.hub, r.family, r.title, &r.skills, &words, r.description, r.area]
-            .iter()
-            .enumerate()
+        for (i, field) in
+            [r.id.as_str(), r.hub, r.family, r.title, &r.skills, &words, r.description, r.area].iter().enumerate()
         {
             if i > 0 {
                 buf.push('\t');
@@ -247,7 +246,8 @@ impl<'a> Searcher<'a> {
     /// The ids of the first page of results, best first.
     pub async fn search(&mut self, s: &Search) -> anyhow::Result<Vec<String>> {
         let text = s.text.trim().to_owned();
-        let area: Vec<String> = s.area.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        let area: Vec<String> =
+            s.area.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
         let mut filters = vec!["open AND (closes_on IS NULL OR closes_on >= current_date)".to_owned()];
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
         if !text.is_empty() {

@@ -20,7 +20,7 @@ use kith_relay::store::{EntityRecord, HubRecord, Record};
 use kith_relay::view::View;
 use kith_tests::relevance::{self, Family, TestSet, data_dir, evaluate, search_view};
 
-use crate::common::{Better, Figure, Section, pg_connect, percentiles};
+use crate::common::{Better, Figure, Section, percentiles, pg_connect};
 use crate::data::{self, Query, Region, Shape};
 use crate::pg::{self, Row, Search};
 
@@ -87,7 +87,8 @@ fn region_rows(region: &Region) -> impl Iterator<Item = Row<'_>> {
 /// The test set's listings as rows.
 fn relevance_rows(set: &TestSet) -> Vec<Row<'_>> {
     let created = |o: ulid::Ulid| o.timestamp_ms() as i64;
-    let mut rows: Vec<Row<'_>> = set.opportunities.iter().map(|(_, o)| opportunity_row("relevance", o, created(o.id))).collect();
+    let mut rows: Vec<Row<'_>> =
+        set.opportunities.iter().map(|(_, o)| opportunity_row("relevance", o, created(o.id))).collect();
     for (_, s) in &set.safe_houses {
         rows.push(Row {
             id: s.id.to_string(),
@@ -168,7 +169,8 @@ impl Timings {
 
 fn time_kith(view: &View, queries: &[Query], today: CivilDate) -> anyhow::Result<Timings> {
     let run = |q: &Query| -> anyhow::Result<usize> {
-        let query = kith_relay::query::opportunity_query(&q.request()).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
+        let query =
+            kith_relay::query::opportunity_query(&q.request()).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
         let page = view.search_opportunities(&query, today).map_err(|_| anyhow::anyhow!("timed out"))?;
         Ok(page.items.len())
     };
@@ -284,14 +286,23 @@ pub async fn run(args: &QueryArgs) -> anyhow::Result<Section> {
     eprintln!("query: timing {} queries on PostgreSQL", queries.len());
     let mut searcher = pg::Searcher::new(&client, table);
     let pg_t = time_pg(&mut searcher, &queries).await?;
-    notes.push(format!("postgres: {} of {} queries fell back to the trigram search", searcher.fallbacks, queries.len()));
+    notes.push(format!(
+        "postgres: {} of {} queries fell back to the trigram search",
+        searcher.fallbacks,
+        queries.len()
+    ));
 
     #[cfg(feature = "tantivy")]
     let tantivy: Option<Timings> = {
         eprintln!("query: indexing and timing tantivy");
         let started = Instant::now();
         let engine = crate::tantivy_engine::Engine::build(region_rows(&region))?;
-        notes.push(format!("tantivy {}: {} documents indexed in RAM in {:.1?}", crate::tantivy_engine::VERSION, region.listings.len(), started.elapsed()));
+        notes.push(format!(
+            "tantivy {}: {} documents indexed in RAM in {:.1?}",
+            crate::tantivy_engine::VERSION,
+            region.listings.len(),
+            started.elapsed()
+        ));
         Some(time_tantivy(&engine, &queries)?)
     };
     #[cfg(not(feature = "tantivy"))]
@@ -308,7 +319,8 @@ pub async fn run(args: &QueryArgs) -> anyhow::Result<Section> {
         let p = pg_t.percentiles(shape);
         let t = tantivy.as_ref().map(|t| t.percentiles(shape));
         for (i, name) in ["p50", "p99", "p99.9"].iter().enumerate() {
-            let mut f = Figure::new(format!("{label} {name}"), "ms", Better::Lower, k[i], Some(p[i])).tantivy(t.map(|t| t[i]));
+            let mut f =
+                Figure::new(format!("{label} {name}"), "ms", Better::Lower, k[i], Some(p[i])).tantivy(t.map(|t| t[i]));
             if *name == "p99" && shape.is_none() {
                 f = f.goal("kith p99 < 10 ms at 1M; ratio ≤ 0.1");
             }

@@ -27,9 +27,7 @@ use anyhow::Context;
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, Order, TantivyDocument, Term};
 
@@ -72,7 +70,8 @@ pub struct Engine {
 }
 
 fn days(date: &str) -> i64 {
-    let d: kith_proto::time::CivilDate = date.parse().unwrap_or(kith_proto::time::CivilDate { year: 2200, month: 1, day: 1 });
+    let d: kith_proto::time::CivilDate =
+        date.parse().unwrap_or(kith_proto::time::CivilDate { year: 2200, month: 1, day: 1 });
     days_of(d)
 }
 
