@@ -12,7 +12,10 @@
 //!    or, for the last word of a query still being typed (two letters or more), a
 //!    word it begins (`gard` → `garden`);
 //! 2. **with typos**: a word of the region within [`typos_allowed`] edits, its first
-//!    letter right (Meilisearch's rule, where a wrong first letter costs two).
+//!    letter right (Meilisearch's rule, where a wrong first letter costs two);
+//! 3. **corrected**: within those edits of a word of the synonym lists (a vocabulary
+//!    of the field), then widened by stem and synonyms: "gardner" finds "gardening"
+//!    in a region where nobody wrote "gardener".
 //!
 //! Widening is planned once per query against the words the family holds
 //! ([`plan`]), so its cost follows the dictionary's size near the word, not the
@@ -36,8 +39,9 @@ use crate::index::{DocKey, Field, Index, Postings, Term, intersect_unions_desc};
 use crate::synonyms::Synonyms;
 use crate::text::{MAX_FUZZY_LEN, is_stop_word, stem, typos_allowed, within_edits, words};
 
-/// The classes of a match: exact, near (stem, synonym, prefix), with typos.
-pub const CLASSES: usize = 3;
+/// The classes of a match: exact, near (stem, synonym, prefix), with typos, and
+/// corrected against the synonym lists' vocabulary then widened.
+pub const CLASSES: usize = 4;
 /// One tier per (class, field).
 pub const TIERS: u8 = (CLASSES * Field::ALL.len()) as u8;
 /// The most words a query may have.
@@ -142,6 +146,7 @@ fn plan_word(word: &str, prefix: bool, index: &Index, synonyms: &Synonyms) -> Wo
     }
     let known: HashSet<&str> = known.iter().map(|w| &**w).chain(near.iter().map(|w| &**w)).collect();
     let mut typos: Vec<&str> = Vec::new();
+    let mut corrected: Vec<&str> = Vec::new();
     let k = typos_allowed(word);
     let q: Vec<char> = word.chars().collect();
     if k > 0 && q.len() <= MAX_FUZZY_LEN {
@@ -156,10 +161,26 @@ fn plan_word(word: &str, prefix: bool, index: &Index, synonyms: &Synonyms) -> Wo
                 typos.push(cand);
             }
         }
+        // A misspelling of a word the region holds only in other forms: corrected
+        // against the synonym lists' vocabulary, then widened by stem and synonyms.
+        for cand in synonyms.words_with_prefix(first) {
+            if ascii && cand.is_ascii() && cand.len().abs_diff(word.len()) > k {
+                continue;
+            }
+            if !known.contains(cand) && near_enough(&q, cand, k) {
+                let widened = std::iter::once(cand).chain(synonyms.of(cand));
+                for w in widened.flat_map(|w| index.words_with_stem(&stem(w))) {
+                    if !known.contains(&**w) && !typos.contains(&&**w) && !corrected.contains(&&**w) {
+                        corrected.push(w);
+                    }
+                }
+            }
+        }
         most_common(&mut typos, index, MAX_TYPO_WORDS);
+        most_common(&mut corrected, index, MAX_TYPO_WORDS);
     }
-    let typos = typos.into_iter().map(Box::from).collect();
-    WordPlan { word: word.to_owned(), classes: [vec![word.into()], near, typos] }
+    let boxed = |words: Vec<&str>| words.into_iter().map(Box::from).collect();
+    WordPlan { word: word.to_owned(), classes: [vec![word.into()], near, boxed(typos), boxed(corrected)] }
 }
 
 /// Keeps the `n` most common of `words` (ties in word order).
@@ -402,6 +423,12 @@ mod tests {
         assert!(p[0].classes[1].contains(&Box::from("bike")), "{p:?}");
         let p = plan(&TextQuery::parse("ga").unwrap(), &idx, &Synonyms::builtin());
         assert_eq!(p[0].classes[1].len(), 4, "{p:?}");
+        // A misspelling of a word the region holds only in other forms is corrected
+        // against the synonym lists' words, then widened by stem.
+        let only_other_forms = index(&[(1, Field::Title, "Market garden"), (2, Field::Skills, "gardening")]);
+        let p = plan(&TextQuery::parse("gardner").unwrap(), &only_other_forms, &Synonyms::builtin());
+        let corrected: Vec<&str> = p[0].classes[3].iter().map(|w| &**w).collect();
+        assert!(corrected.contains(&"garden") && corrected.contains(&"gardening"), "{p:?}");
         let p = plan(&TextQuery::parse("g").unwrap(), &idx, &Synonyms::builtin());
         assert!(p[0].classes[1].is_empty(), "one letter is not widened: {p:?}");
     }

@@ -9,7 +9,8 @@
 //!
 //! Words are matched by their stem, so "bikes" finds what "bicycle" finds.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
 use std::path::Path;
 use thiserror::Error;
 
@@ -33,6 +34,10 @@ pub struct Synonyms {
     groups: Vec<Vec<Box<str>>>,
     /// Stem → the group holding a word with that stem.
     by_stem: HashMap<Box<str>, usize>,
+    /// Every word of every group, in order: a vocabulary of the field that a
+    /// misspelt query word is corrected against when the region's listings hold
+    /// only other forms of the word ("gardner" → "gardener" → "gardening").
+    vocabulary: BTreeSet<Box<str>>,
 }
 
 impl Synonyms {
@@ -101,6 +106,7 @@ impl Synonyms {
         for w in group {
             let s: Box<str> = stem(&w).into();
             self.by_stem.insert(s, t);
+            self.vocabulary.insert(w.clone().into_boxed_str());
             if !self.groups[t].iter().any(|x| **x == *w) {
                 self.groups[t].push(w.into_boxed_str());
             }
@@ -122,6 +128,14 @@ impl Synonyms {
     pub fn of<'a>(&'a self, word: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let group = self.by_stem.get(stem(word).as_ref()).map(|&g| self.groups[g].as_slice()).unwrap_or_default();
         group.iter().map(|w| &**w).filter(move |w| *w != word)
+    }
+
+    /// The words of the lists that start with `prefix`, in order.
+    pub fn words_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.vocabulary
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .map(|w| &**w)
+            .take_while(move |w| w.starts_with(prefix))
     }
 
     /// How many groups there are.
