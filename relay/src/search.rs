@@ -71,6 +71,12 @@ impl Sort {
             }
         }
     }
+
+    /// Whether results of `text` in this order come by relevance (and page tokens
+    /// carry a tier): only when there are words to rank by.
+    pub fn ranks(self, text: &TextQuery) -> bool {
+        self == Sort::Relevance && !text.is_empty()
+    }
 }
 
 /// What a person typed, as words.

@@ -44,7 +44,7 @@ pub struct OpportunityQuery {
 impl OpportunityQuery {
     /// Whether results come by relevance (and page tokens carry a tier).
     pub fn ranked(&self) -> bool {
-        self.sort == Sort::Relevance && !self.text.is_empty()
+        self.sort.ranks(&self.text)
     }
 }
 

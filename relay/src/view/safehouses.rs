@@ -35,7 +35,7 @@ pub struct SafeHouseQuery {
 impl SafeHouseQuery {
     /// Whether results come by relevance (and page tokens carry a tier).
     pub fn ranked(&self) -> bool {
-        self.sort == Sort::Relevance && !self.text.is_empty()
+        self.sort.ranks(&self.text)
     }
 }
 
