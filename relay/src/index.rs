@@ -14,6 +14,8 @@
 // A seeded hash (foldhash's, as hashbrown's default): fast on short words, and a
 // hub cannot choose words that collide, as it could with an unseeded one.
 use foldhash::HashMap;
+use serde::de::{SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::hash::Hash;
@@ -31,7 +33,7 @@ use crate::text::stem;
 /// accident or by one hub copying another's id on purpose; the second one then gets
 /// the nearest free key below (see [`DocKey::probe`]), so keys stay unique and the
 /// order stays by time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DocKey(pub u64);
 
 impl DocKey {
@@ -65,7 +67,7 @@ impl DocKey {
 
 /// A search term. Text words and area words are kept apart so that "Leeds" in a
 /// description does not match an area filter.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Term {
     /// Every entity: walked when a query has no other term.
     All,
@@ -86,7 +88,7 @@ pub enum Term {
 
 /// The text fields of a listing, in the order they rank: a word found in the title
 /// ranks above the same word found only in the description.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Field {
     /// An opportunity's title, a safe house's name.
     Title = 0,
@@ -146,29 +148,36 @@ impl Postings {
         self.lasts.partition_point(|&last| last < k).min(self.chunks.len() - 1)
     }
 
-    /// Adds `k`; false when it was already there.
-    pub fn insert(&mut self, k: u64) -> bool {
-        let Some(&greatest) = self.lasts.last() else {
-            self.chunks.push(vec![k]);
-            self.lasts.push(k);
-            self.len = 1;
-            return true;
-        };
-        if k > greatest {
-            // Appending, the common case: new entities are the newest, and the store
-            // loads in key order. A full last chunk is left full.
-            let last = self.chunks.len() - 1;
-            if self.chunks[last].len() >= CHUNK {
+    /// Adds `k`, which is greater than every key of the set. A full last chunk is
+    /// left full.
+    fn push_greatest(&mut self, k: u64) {
+        debug_assert!(self.lasts.last().is_none_or(|&g| g < k));
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => {
+                let n = chunk.len();
+                chunk_insert(chunk, n, k);
+                *self.lasts.last_mut().expect("a chunk has its last key") = k;
+            }
+            _ => {
                 let mut chunk = Vec::with_capacity(4);
                 chunk.push(k);
                 self.chunks.push(chunk);
                 self.lasts.push(k);
-            } else {
-                let n = self.chunks[last].len();
-                chunk_insert(&mut self.chunks[last], n, k);
-                self.lasts[last] = k;
             }
-            self.len += 1;
+        }
+        self.len += 1;
+    }
+
+    /// Adds `k`; false when it was already there.
+    pub fn insert(&mut self, k: u64) -> bool {
+        let Some(&greatest) = self.lasts.last() else {
+            self.push_greatest(k);
+            return true;
+        };
+        if k > greatest {
+            // Appending, the common case: new entities are the newest, and the store
+            // loads in key order.
+            self.push_greatest(k);
             return true;
         }
         let ci = self.chunk_for(k);
@@ -224,6 +233,46 @@ impl Postings {
     /// All keys, largest first.
     pub fn iter_desc(&self) -> impl Iterator<Item = u64> + '_ {
         self.chunks.iter().rev().flat_map(|c| c.iter().rev().copied())
+    }
+}
+
+/// A set is written as its keys in ascending order, each as the difference from the
+/// one before: sorted keys are close, so the differences are short varints.
+impl Serialize for Postings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.len))?;
+        let mut previous = 0u64;
+        for &k in self.chunks.iter().flatten() {
+            seq.serialize_element(&(k - previous))?;
+            previous = k;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Postings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Postings, D::Error> {
+        struct Gaps;
+        impl<'de> Visitor<'de> for Gaps {
+            type Value = Postings;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("ascending keys as gaps")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Postings, A::Error> {
+                let mut list = Postings::default();
+                let mut key = 0u64;
+                while let Some(gap) = seq.next_element::<u64>()? {
+                    key = match key.checked_add(gap) {
+                        Some(k) if gap > 0 || list.is_empty() => k,
+                        _ => return Err(serde::de::Error::custom("posting keys are not strictly ascending")),
+                    };
+                    list.push_greatest(key);
+                }
+                Ok(list)
+            }
+        }
+        deserializer.deserialize_seq(Gaps)
     }
 }
 
@@ -363,6 +412,27 @@ pub struct Index {
 impl fmt::Debug for Index {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Index").field("terms", &self.terms.len()).field("words", &self.text.len()).finish()
+    }
+}
+
+/// An index is written as its posting sets; the dictionary's orders (words sorted,
+/// by stem) are rebuilt from the words when it is read.
+impl Serialize for Index {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (&self.terms, &self.text).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Index {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Index, D::Error> {
+        type Parts = (HashMap<Term, Postings>, HashMap<Box<str>, Vec<(Field, Postings)>>);
+        let (terms, text) = Parts::deserialize(deserializer)?;
+        let mut stems: HashMap<Box<str>, Vec<Box<str>>> = HashMap::default();
+        for word in text.keys() {
+            stems.entry(stem(word).into()).or_default().push(word.clone());
+        }
+        let sorted = text.keys().cloned().collect();
+        Ok(Index { terms, text, sorted, stems })
     }
 }
 
@@ -531,6 +601,24 @@ mod tests {
         for k in 0..5_000 {
             assert_eq!(p.contains(k), model.contains(&k));
         }
+    }
+
+    #[test]
+    fn postings_are_written_as_gaps_and_read_back_in_full_chunks() {
+        let mut seed = 3;
+        let keys: Vec<u64> = (0..3_000).map(|i| (1 << 57) + i * 1_000 + lcg(&mut seed) % 1_000).collect();
+        let mut shuffled = set(keys.iter().rev().copied());
+        shuffled.remove(keys[10]);
+        let bytes = postcard::to_stdvec(&shuffled).unwrap();
+        // Gaps of under 2^11 take 2 bytes where a whole key would take 9.
+        assert!(bytes.len() < 3 * keys.len(), "{} bytes", bytes.len());
+        let read: Postings = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(read.iter_desc().collect::<Vec<_>>(), shuffled.iter_desc().collect::<Vec<_>>());
+        assert_eq!(read.len(), keys.len() - 1);
+        assert!(read.chunks.iter().rev().skip(1).all(|c| c.len() == CHUNK));
+        // A repeated key (a gap of 0 after the first) is refused.
+        let twice = postcard::to_stdvec(&vec![5u64, 0]).unwrap();
+        assert!(postcard::from_bytes::<Postings>(&twice).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! hubs compute, so the relay's counts agree with what the hubs show. The fold is
 //! done when a side changes, not at every query: [`Referrals::stats`] only adds up.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ulid::Ulid;
 
@@ -26,7 +27,7 @@ pub const MAX_STEPS: usize = 32;
 
 /// What the fold of a referral's steps says, kept beside the record so that stats
 /// never fold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Summary {
     /// None until the sender's `sent` step has been seen.
     status: Option<ReferralStatus>,
@@ -52,6 +53,7 @@ impl Summary {
     }
 }
 
+#[derive(Serialize, Deserialize)]
 struct Entry {
     record: ReferralRecord,
     summary: Summary,
@@ -59,7 +61,7 @@ struct Entry {
 
 /// Every referral the relay has seen, by (id, sender, receiver): hubs choose the
 /// ids, so only the triple is sure to name one referral.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Referrals {
     entries: BTreeMap<(Ulid, Slug, Slug), Entry>,
 }

@@ -14,6 +14,9 @@
 //! meta           "format"   -> [FORMAT]
 //!                "consumer" -> "<stream>/<consumer>" once that durable consumer was
 //!                              (re)created from the start for this store
+//!                "snapshot" -> 16 B: the view.snapshot file that holds exactly what
+//!                              this store holds (written at a clean stop, taken
+//!                              away when the relay starts; see crate::snapshot)
 //! hubs           <hub>                -> HubRecord   (profile, seq, at)
 //! pins           <hub>                -> ed25519 key (32 B), kept across a clear
 //! opportunities  <ulid 16 B><hub>     -> EntityRecord<Opportunity>
@@ -346,6 +349,23 @@ impl Store {
     pub fn set_consumer(&self, consumer: &str) -> Result<(), StoreError> {
         self.meta.insert("consumer", consumer.as_bytes())?;
         Ok(())
+    }
+
+    /// Records, durably, that the snapshot written as `nonce` holds exactly what
+    /// the store holds ([`crate::snapshot`]).
+    pub fn set_snapshot(&self, nonce: Ulid) -> Result<(), StoreError> {
+        self.meta.insert("snapshot", &nonce.to_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Takes away, durably, the mark of a snapshot that holds what the store holds,
+    /// and returns it. From then on the store may change, so a relay that crashes
+    /// later loads its records instead.
+    pub fn take_snapshot(&self) -> Result<Option<Ulid>, StoreError> {
+        let Some(v) = self.meta.remove("snapshot")? else { return Ok(None) };
+        self.db.flush()?;
+        Ok(<[u8; 16]>::try_from(v.as_ref()).ok().map(Ulid::from_bytes))
     }
 
     /// Writes one record, unflushed.

@@ -222,3 +222,63 @@ async fn a_view_of_another_region_is_dropped() {
     assert_eq!((stats.hubs, stats.opportunities), (0, 0));
     relay.shutdown().await.unwrap();
 }
+
+async fn titles(client: &mut RegionClient<tonic::transport::Channel>) -> Vec<String> {
+    let request = v1::SearchOpportunitiesRequest { include_closed: true, ..Default::default() };
+    let page = client.search_opportunities(request).await.unwrap().into_inner();
+    let mut titles: Vec<String> = page.items.into_iter().map(|o| o.title).collect();
+    titles.sort();
+    titles
+}
+
+/// Adds an opportunity to the store behind the relay's back, without touching the
+/// snapshot mark: it shows which of the two a start read.
+async fn add_behind_the_relays_back(dir: &std::path::Path, title: &str) {
+    let store = Store::open(dir).unwrap();
+    let o = opportunity(title);
+    let record = EntityRecord { seq: 9, at_ms: 9, item: Some(o.clone()) };
+    store.put(&Record::Opportunity { hub: slug("bikes"), id: o.id, record }).unwrap();
+    store.flush().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_clean_stop_leaves_a_snapshot_that_only_the_next_start_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join(kith_relay::snapshot::FILE);
+    stored_view(dir.path()).await;
+    let (relay, _) = start(dir.path()).await;
+    assert!(!snapshot.exists(), "no snapshot while the relay runs");
+    relay.shutdown().await.unwrap();
+    assert!(snapshot.exists(), "a clean stop writes one");
+
+    // The next start reads the snapshot, not the records, and deletes it.
+    add_behind_the_relays_back(dir.path(), "Added to the store").await;
+    let (relay, mut client) = start(dir.path()).await;
+    assert_eq!(titles(&mut client).await, ["Bike mechanic trainee"]);
+    assert!(!snapshot.exists());
+    relay.shutdown().await.unwrap();
+
+    // A start after a crash finds no mark (it was taken when the relay started) and
+    // reads the records.
+    Store::open(dir.path()).unwrap().take_snapshot().unwrap();
+    let (relay, mut client) = start(dir.path()).await;
+    assert_eq!(titles(&mut client).await, ["Added to the store", "Bike mechanic trainee"]);
+    relay.shutdown().await.unwrap();
+
+    // A damaged snapshot is not read either.
+    add_behind_the_relays_back(dir.path(), "Added again").await;
+    let mut bytes = std::fs::read(&snapshot).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&snapshot, bytes).unwrap();
+    let (relay, mut client) = start(dir.path()).await;
+    assert_eq!(titles(&mut client).await, ["Added again", "Added to the store", "Bike mechanic trainee"]);
+    relay.shutdown().await.unwrap();
+
+    // Nor is one after --rebuild.
+    let config = Config { rebuild: true, ..Config::new(slug("wy"), NO_NATS, dir.path()) };
+    let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut client = RegionClient::connect(relay.url()).await.unwrap();
+    assert_eq!(titles(&mut client).await, Vec::<String>::new());
+    relay.shutdown().await.unwrap();
+}

@@ -7,6 +7,7 @@
 //! A new family is one file with a `Listing` and its query.
 
 use foldhash::HashMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::time::Instant;
 use ulid::Ulid;
@@ -103,6 +104,7 @@ pub trait Listing {
 }
 
 /// A live entity as the view keeps it.
+#[derive(Serialize, Deserialize)]
 pub struct Doc<K> {
     pub hub: HubId,
     pub seq: u64,
@@ -113,7 +115,7 @@ pub struct Doc<K> {
 }
 
 /// Where an entity stands: live under a key, or withdrawn at a sequence.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 enum Slot {
     Live(DocKey),
     Gone { seq: u64 },
@@ -233,6 +235,22 @@ impl<L: Listing> Family<L> {
         Change { old, new: Some(key), delta }
     }
 
+    /// Checks what a family read from a [`crate::snapshot`] says of itself: every
+    /// live slot has its entity, and every entity its slot.
+    fn consistent(&self) -> bool {
+        let live = self.slots.values().filter(|s| matches!(s, Slot::Live(_))).count();
+        live == self.docs.len()
+            && self.slots.values().all(|s| match s {
+                Slot::Live(key) => self.docs.contains_key(key),
+                Slot::Gone { .. } => true,
+            })
+    }
+
+    /// Whether every entity's hub number is below `hubs`.
+    pub(crate) fn hubs_below(&self, hubs: usize) -> bool {
+        self.docs.values().all(|d| (d.hub as usize) < hubs) && self.slots.keys().all(|(_, h)| (*h as usize) < hubs)
+    }
+
     /// The live entities with this id, whichever hub published them.
     pub fn by_id(&self, id: Ulid) -> impl Iterator<Item = &Doc<L::Kept>> {
         self.slots.range((id, 0)..=(id, HubId::MAX)).filter_map(|(_, slot)| match slot {
@@ -259,5 +277,29 @@ impl<L: Listing> Family<L> {
         let next = (hits.len() > s.page_size).then(|| hits[s.page_size - 1].0);
         hits.truncate(s.page_size);
         Ok(Page { items: hits.into_iter().map(|(_, d)| d).collect(), next })
+    }
+}
+
+impl<L: Listing> Serialize for Family<L>
+where
+    L::Kept: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (&self.docs, &self.slots, &self.index).serialize(serializer)
+    }
+}
+
+impl<'de, L: Listing> Deserialize<'de> for Family<L>
+where
+    L::Kept: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Family<L>, D::Error> {
+        type Parts<K> = (HashMap<DocKey, Doc<K>>, BTreeMap<(Ulid, HubId), Slot>, Index);
+        let (docs, slots, index) = Parts::<L::Kept>::deserialize(deserializer)?;
+        let family = Family { docs, slots, index };
+        if !family.consistent() {
+            return Err(serde::de::Error::custom("a family's entities and slots disagree"));
+        }
+        Ok(family)
     }
 }

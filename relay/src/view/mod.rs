@@ -23,6 +23,7 @@ pub mod opportunities;
 pub mod safehouses;
 
 use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ulid::Ulid;
 
@@ -83,13 +84,14 @@ impl Default for Quota {
 }
 
 /// What one hub holds in the view, against its [`Quota`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
     pub entities: u64,
     pub tombstones: u64,
     pub referral_sides: u64,
     pub bytes: u64,
     /// Events refused since the relay started because a quota was used up.
+    #[serde(skip)]
     pub refused: u64,
 }
 
@@ -190,6 +192,7 @@ pub struct HubSummary {
     pub over_quota: Vec<&'static str>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct HubState {
     slug: Slug,
     profile: HubProfile,
@@ -219,7 +222,65 @@ impl std::fmt::Debug for View {
     }
 }
 
+/// What a [`crate::snapshot`] of the view holds: everything ingest built, nothing
+/// the configuration gives (synonyms, quotas).
+#[derive(Serialize)]
+struct ImageRef<'a> {
+    today: CivilDate,
+    hubs: &'a [HubState],
+    opportunities: &'a Opportunities,
+    safe_houses: &'a Family<SafeHouseListing>,
+    referrals: &'a Referrals,
+}
+
+#[derive(Deserialize)]
+struct Image {
+    today: CivilDate,
+    hubs: Vec<HubState>,
+    opportunities: Opportunities,
+    safe_houses: Family<SafeHouseListing>,
+    referrals: Referrals,
+}
+
 impl View {
+    /// Writes the view as a [`crate::snapshot`] holds it.
+    pub fn write_image(&self, out: impl std::io::Write) -> Result<(), postcard::Error> {
+        let image = ImageRef {
+            today: self.today,
+            hubs: &self.hubs,
+            opportunities: &self.opportunities,
+            safe_houses: &self.safe_houses,
+            referrals: &self.referrals,
+        };
+        postcard::to_io(&image, out).map(|_| ())
+    }
+
+    /// Reads a view written by [`View::write_image`], with the default synonyms and
+    /// quotas; Err names what does not hold together.
+    pub fn read_image(bytes: &[u8]) -> Result<View, String> {
+        let image: Image = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
+        let mut hub_ids = HashMap::with_capacity(image.hubs.len());
+        for (h, state) in image.hubs.iter().enumerate() {
+            if hub_ids.insert(state.slug.clone(), h as HubId).is_some() {
+                return Err(format!("hub {} is listed twice", state.slug));
+            }
+        }
+        let hubs = image.hubs.len();
+        if !image.opportunities.family.hubs_below(hubs) || !image.safe_houses.hubs_below(hubs) {
+            return Err("a listing names a hub the view does not have".into());
+        }
+        Ok(View {
+            today: image.today,
+            hubs: image.hubs,
+            hub_ids,
+            opportunities: image.opportunities,
+            safe_houses: image.safe_houses,
+            referrals: image.referrals,
+            synonyms: Synonyms::builtin(),
+            quota: Quota::default(),
+        })
+    }
+
     /// An empty view, with the `Open` term computed for `today`.
     pub fn new(today: CivilDate) -> View {
         View {
@@ -1132,5 +1193,60 @@ mod tests {
         // The tombstone came back too: an older publish stays ignored.
         let old = hub.opened_at(3, Event::OpportunityPublished(withdrawn));
         assert!(matches!(restored.apply(&old), Outcome::Ignored));
+    }
+
+    #[test]
+    fn a_view_read_back_from_its_image_answers_and_changes_the_same() {
+        let mut garden = Hub::new("garden", 1);
+        let mut rainbow = Hub::new("rainbow", 2);
+        let mut view = view_with(&mut garden);
+        applied(&mut view, rainbow.opened(rainbow.profile()));
+        let mut closing = opportunity("Closes soon");
+        closing.closes_on = Some("2026-11-27".parse().unwrap());
+        let withdrawn = opportunity("Withdrawn");
+        let gardener = opportunity("Gardener");
+        for event in [
+            Event::OpportunityPublished(gardener.clone()),
+            Event::OpportunityPublished(closing),
+            Event::OpportunityPublished(withdrawn.clone()),
+            Event::OpportunityWithdrawn { id: withdrawn.id },
+            Event::SafeHousePublished(house("Rest", &[ForTag::Women], None)),
+        ] {
+            applied(&mut view, garden.opened(event));
+        }
+        let id = Ulid::new();
+        applied(&mut view, garden.opened(referral_side(id, Role::Sender, "rainbow", &[(ReferralStatus::Sent, 1_000)])));
+        applied(
+            &mut view,
+            rainbow.opened(referral_side(id, Role::Receiver, "garden", &[(ReferralStatus::Accepted, 4_000)])),
+        );
+        applied(&mut view, rainbow.opened(Event::OpportunityPublished(opportunity("Cafe assistant"))));
+
+        let mut image = Vec::new();
+        view.write_image(&mut image).unwrap();
+        let mut read = View::read_image(&image).unwrap();
+        for q in ["", "gardening", "gardner", "cafe", "caf"] {
+            let q = OpportunityQuery { text: text_of(q), include_closed: true, ..Default::default() };
+            assert_eq!(read.search_opportunities(&q, today()), view.search_opportunities(&q, today()), "{q:?}");
+        }
+        assert_eq!(
+            read.list_safe_houses(&SafeHouseQuery::default(), 0),
+            view.list_safe_houses(&SafeHouseQuery::default(), 0)
+        );
+        assert_eq!((read.hubs(), read.counts()), (view.hubs(), view.counts()));
+        assert_eq!(read.referral_stats(), view.referral_stats());
+        assert_eq!(read.opportunities.closing, view.opportunities.closing);
+
+        // It goes on as the original would: the tombstone holds, a day passes, updates apply.
+        let old = garden.opened_at(4, Event::OpportunityPublished(withdrawn));
+        assert!(matches!(read.apply(&old), Outcome::Ignored));
+        read.set_today("2026-11-28".parse().unwrap());
+        assert_eq!(search(&read, OpportunityQuery::default()), ["Cafe assistant", "Gardener"]);
+        let renamed = Opportunity { title: "Head gardener".into(), ..gardener };
+        applied(&mut read, garden.opened(Event::OpportunityPublished(renamed)));
+        assert_eq!(search(&read, OpportunityQuery { text: text_of("head"), ..Default::default() }), ["Head gardener"]);
+
+        // A damaged image is refused, never half read.
+        assert!(View::read_image(&image[..image.len() / 2]).is_err());
     }
 }

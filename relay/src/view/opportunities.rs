@@ -5,6 +5,7 @@
 //! query still checks the closing date of what it returns, so a late sweep cannot
 //! show a closed opportunity.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::time::Instant;
 
@@ -54,8 +55,10 @@ pub struct OpportunityListing;
 /// An opportunity as the view keeps it: what filters need, and the rest as postcard
 /// bytes, decoded only for the entities a page returns. At a million opportunities
 /// this halves the memory of keeping them decoded.
+#[derive(Serialize, Deserialize)]
 pub struct KeptOpportunity {
     closes_on: Option<CivilDate>,
+    #[serde(with = "serde_bytes")]
     body: Box<[u8]>,
 }
 
@@ -95,7 +98,7 @@ impl Listing for OpportunityListing {
 }
 
 /// Every live opportunity, and the closing dates still to sweep.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Opportunities {
     pub(crate) family: Family<OpportunityListing>,
     /// Opportunities that have the `Open` term and a closing date: the sweep in
