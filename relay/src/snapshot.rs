@@ -14,18 +14,23 @@
 //!
 //! ```text
 //! "KITHVIEW"  version u32 LE  nonce 16 B  build: len u8 + version and source fingerprint
-//! body: postcard of the view (crate::view::View::write_image)
-//! body length u64 LE  crc32 of the body u32 LE
+//! sections, one after the other: postcard (crate::view::View::write_section)
+//! for each section: length u64 LE, crc32 u32 LE      then: number of sections u32 LE
 //! ```
+//!
+//! The sections are read back on two threads, each read and checked on its own, so
+//! that a million listings load in about a second and the whole file is never in
+//! memory at once.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use ulid::Ulid;
 
 use crate::store::{Store, StoreError};
-use crate::view::View;
+use crate::view::{IMAGE_SECTIONS, View};
 
 /// The snapshot inside the relay's directory.
 pub const FILE: &str = "view.snapshot";
@@ -34,7 +39,7 @@ const MAGIC: &[u8; 8] = b"KITHVIEW";
 
 /// The layout of the view in a snapshot. A snapshot of another version (or of
 /// another build of the relay) is not read.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The build of the relay: its version and a fingerprint of the sources that lay
 /// out the view (`build.rs`), so that a snapshot is read only by the build that
@@ -58,7 +63,7 @@ pub fn path(dir: &Path) -> PathBuf {
 }
 
 /// Counts and checksums the bytes that pass through it.
-struct Crc<W> {
+struct Crc<W: Write> {
     inner: W,
     hasher: crc32fast::Hasher,
     len: u64,
@@ -98,11 +103,17 @@ pub fn save(view: &View, dir: &Path, store: &Store) -> Result<(), SnapshotError>
     let file = File::create(&tmp).map_err(io)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     out.write_all(&header(nonce)).map_err(io)?;
-    let mut body = Crc { inner: out, hasher: crc32fast::Hasher::new(), len: 0 };
-    view.write_image(&mut body).map_err(|source| SnapshotError::Encode { path: tmp.clone(), source })?;
-    let Crc { inner: mut out, hasher, len } = body;
-    out.write_all(&len.to_le_bytes()).map_err(io)?;
-    out.write_all(&hasher.finalize().to_le_bytes()).map_err(io)?;
+    let mut contents = Vec::with_capacity(IMAGE_SECTIONS);
+    for section in 0..IMAGE_SECTIONS {
+        let mut body = Crc { inner: &mut out, hasher: crc32fast::Hasher::new(), len: 0 };
+        view.write_section(section, &mut body).map_err(|source| SnapshotError::Encode { path: tmp.clone(), source })?;
+        contents.push((body.len, body.hasher.finalize()));
+    }
+    for (len, crc) in contents {
+        out.write_all(&len.to_le_bytes()).map_err(io)?;
+        out.write_all(&crc.to_le_bytes()).map_err(io)?;
+    }
+    out.write_all(&(IMAGE_SECTIONS as u32).to_le_bytes()).map_err(io)?;
     let file = out.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     drop(file);
@@ -113,31 +124,60 @@ pub fn save(view: &View, dir: &Path, store: &Store) -> Result<(), SnapshotError>
     Ok(())
 }
 
+/// Bytes at `offset` of `file`.
+fn read_at(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let len = usize::try_from(len).map_err(|_| std::io::Error::other("a section larger than memory"))?;
+    let mut bytes = vec![0; len];
+    file.read_exact_at(&mut bytes, offset)?;
+    Ok(bytes)
+}
+
 /// Reads the snapshot written as `nonce`.
 pub fn load(dir: &Path, nonce: Ulid) -> Result<View, SnapshotError> {
     let path = path(dir);
-    let bytes = std::fs::read(&path).map_err(|source| SnapshotError::Io { path: path.clone(), source })?;
+    let io = |source| SnapshotError::Io { path: path.clone(), source };
     let unusable = |why: String| SnapshotError::Unusable { path: path.clone(), why };
+    let file = File::open(&path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     let head = header(nonce);
-    if bytes.len() < head.len() + 12 {
+    let footer = 12 * IMAGE_SECTIONS as u64 + 4;
+    if size < head.len() as u64 + footer {
         return Err(unusable("too short".into()));
     }
-    if bytes[..8] != head[..8] {
+    let found = read_at(&file, 0, head.len() as u64).map_err(io)?;
+    if found[..8] != head[..8] {
         return Err(unusable("not a view snapshot".into()));
     }
-    if bytes[8..12] != head[8..12] || bytes[28..head.len()] != head[28..] {
+    if found[8..12] != head[8..12] || found[28..] != head[28..] {
         return Err(unusable("written by another build of the relay".into()));
     }
-    if bytes[12..28] != head[12..28] {
+    if found[12..28] != head[12..28] {
         return Err(unusable("not the snapshot the store was left with".into()));
     }
-    let (body, trailer) = bytes[head.len()..].split_at(bytes.len() - head.len() - 12);
-    let len = u64::from_le_bytes(trailer[..8].try_into().expect("8 bytes"));
-    let crc = u32::from_le_bytes(trailer[8..].try_into().expect("4 bytes"));
-    if len != body.len() as u64 || crc32fast::hash(body) != crc {
-        return Err(unusable("damaged (length or checksum)".into()));
+    let table = read_at(&file, size - footer, footer).map_err(io)?;
+    if table[table.len() - 4..] != (IMAGE_SECTIONS as u32).to_le_bytes() {
+        return Err(unusable("damaged (its table of sections)".into()));
     }
-    View::read_image(body).map_err(unusable)
+    let mut sections = Vec::with_capacity(IMAGE_SECTIONS);
+    let mut offset = head.len() as u64;
+    for entry in table[..table.len() - 4].chunks_exact(12) {
+        let len = u64::from_le_bytes(entry[..8].try_into().expect("8 bytes"));
+        let crc = u32::from_le_bytes(entry[8..].try_into().expect("4 bytes"));
+        sections.push((offset, len, crc));
+        offset = offset.checked_add(len).ok_or_else(|| unusable("damaged (section lengths)".into()))?;
+    }
+    if offset != size - footer {
+        return Err(unusable("damaged (section lengths)".into()));
+    }
+    let section = |i: usize| {
+        let (offset, len, crc) = sections[i];
+        let bytes = read_at(&file, offset, len).map_err(|e| e.to_string())?;
+        if crc32fast::hash(&bytes) != crc {
+            return Err(format!("damaged (checksum of section {i})"));
+        }
+        Ok(bytes)
+    };
+    View::read_image(section).map_err(unusable)
 }
 
 /// Deletes the snapshot file, if there is one: once the relay runs, the store

@@ -280,6 +280,61 @@ impl<L: Listing> Family<L> {
     }
 }
 
+/// How many parts [`Family::write_part`] writes: entities, slots, index.
+pub const PARTS: usize = 3;
+
+impl<L: Listing> Family<L>
+where
+    L::Kept: Serialize + serde::de::DeserializeOwned + Send,
+{
+    /// Writes one part of the family: its entities, its slots or its index. A large
+    /// family is written in parts so that it can be read back on two threads.
+    pub fn write_part(&self, part: usize, out: impl std::io::Write) -> Result<(), postcard::Error> {
+        match part {
+            0 => postcard::to_io(&Pairs(self.docs.iter()), out),
+            1 => postcard::to_io(&Pairs(self.slots.iter()), out),
+            _ => postcard::to_io(&self.index, out),
+        }
+        .map(|_| ())
+    }
+
+    /// Reads a family written by [`Family::write_part`]: the index on a thread of
+    /// `scope`, the rest on this one. `part` gives the bytes of one part.
+    pub fn read_parts<'scope, 'env, F>(
+        part: &'env F,
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+    ) -> Result<Family<L>, String>
+    where
+        F: Fn(usize) -> Result<Vec<u8>, String> + Sync,
+    {
+        let decode = |e: postcard::Error| e.to_string();
+        let index = scope.spawn(move || part(2).and_then(|b| postcard::from_bytes::<Index>(&b).map_err(decode)));
+        let docs: Vec<(DocKey, Doc<L::Kept>)> = postcard::from_bytes(&part(0)?).map_err(decode)?;
+        let mut map = HashMap::with_capacity_and_hasher(docs.len(), Default::default());
+        map.extend(docs);
+        let slots: Vec<((Ulid, HubId), Slot)> = postcard::from_bytes(&part(1)?).map_err(decode)?;
+        // Collected from a sorted list, a B-tree is built in one pass.
+        let slots = slots.into_iter().collect();
+        let index = index.join().map_err(|_| "the index could not be read".to_owned())??;
+        let family = Family { docs: map, slots, index };
+        if !family.consistent() {
+            return Err("a family's entities and slots disagree".into());
+        }
+        Ok(family)
+    }
+}
+
+/// A map's pairs written as a sequence of its length, read back as a `Vec` of pairs.
+struct Pairs<I>(I);
+
+impl<'a, K: Serialize + 'a, V: Serialize + 'a, I: ExactSizeIterator<Item = (&'a K, &'a V)> + Clone> Serialize
+    for Pairs<I>
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
+}
+
 impl<L: Listing> Serialize for Family<L>
 where
     L::Kept: Serialize,

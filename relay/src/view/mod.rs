@@ -222,13 +222,18 @@ impl std::fmt::Debug for View {
     }
 }
 
-/// What a [`crate::snapshot`] of the view holds: everything ingest built, nothing
-/// the configuration gives (synonyms, quotas).
+/// How many sections a view's image has ([`View::write_section`]). They are
+/// written one after the other and read back apart, on two threads.
+pub const IMAGE_SECTIONS: usize = 1 + family::PARTS;
+
+/// The first section of a view's image: everything but the opportunities' entities,
+/// slots and index, which are the rest. Nothing the configuration gives (synonyms,
+/// quotas) is in it.
 #[derive(Serialize)]
 struct ImageRef<'a> {
     today: CivilDate,
     hubs: &'a [HubState],
-    opportunities: &'a Opportunities,
+    closing: Vec<(CivilDate, crate::index::DocKey)>,
     safe_houses: &'a Family<SafeHouseListing>,
     referrals: &'a Referrals,
 }
@@ -237,28 +242,38 @@ struct ImageRef<'a> {
 struct Image {
     today: CivilDate,
     hubs: Vec<HubState>,
-    opportunities: Opportunities,
+    closing: Vec<(CivilDate, crate::index::DocKey)>,
     safe_houses: Family<SafeHouseListing>,
     referrals: Referrals,
 }
 
 impl View {
-    /// Writes the view as a [`crate::snapshot`] holds it.
-    pub fn write_image(&self, out: impl std::io::Write) -> Result<(), postcard::Error> {
+    /// Writes one section of the view as a [`crate::snapshot`] holds it.
+    pub fn write_section(&self, section: usize, out: impl std::io::Write) -> Result<(), postcard::Error> {
+        if section > 0 {
+            return self.opportunities.family.write_part(section - 1, out);
+        }
         let image = ImageRef {
             today: self.today,
             hubs: &self.hubs,
-            opportunities: &self.opportunities,
+            closing: self.opportunities.closing.iter().copied().collect(),
             safe_houses: &self.safe_houses,
             referrals: &self.referrals,
         };
         postcard::to_io(&image, out).map(|_| ())
     }
 
-    /// Reads a view written by [`View::write_image`], with the default synonyms and
-    /// quotas; Err names what does not hold together.
-    pub fn read_image(bytes: &[u8]) -> Result<View, String> {
-        let image: Image = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
+    /// Reads a view written by [`View::write_section`], with the default synonyms
+    /// and quotas. `section` gives the bytes of one section; it is called from two
+    /// threads. Err names what does not hold together.
+    pub fn read_image(section: impl Fn(usize) -> Result<Vec<u8>, String> + Sync) -> Result<View, String> {
+        let part = |p: usize| section(1 + p);
+        let (image, opportunities) = std::thread::scope(|scope| {
+            let opportunities = Family::<OpportunityListing>::read_parts(&part, scope);
+            let image = section(0).and_then(|b| postcard::from_bytes::<Image>(&b).map_err(|e| e.to_string()));
+            (image, opportunities)
+        });
+        let (image, family) = (image?, opportunities?);
         let mut hub_ids = HashMap::with_capacity(image.hubs.len());
         for (h, state) in image.hubs.iter().enumerate() {
             if hub_ids.insert(state.slug.clone(), h as HubId).is_some() {
@@ -266,14 +281,15 @@ impl View {
             }
         }
         let hubs = image.hubs.len();
-        if !image.opportunities.family.hubs_below(hubs) || !image.safe_houses.hubs_below(hubs) {
+        if !family.hubs_below(hubs) || !image.safe_houses.hubs_below(hubs) {
             return Err("a listing names a hub the view does not have".into());
         }
+        let opportunities = Opportunities { family, closing: image.closing.into_iter().collect() };
         Ok(View {
             today: image.today,
             hubs: image.hubs,
             hub_ids,
-            opportunities: image.opportunities,
+            opportunities,
             safe_houses: image.safe_houses,
             referrals: image.referrals,
             synonyms: Synonyms::builtin(),
@@ -1222,9 +1238,14 @@ mod tests {
         );
         applied(&mut view, rainbow.opened(Event::OpportunityPublished(opportunity("Cafe assistant"))));
 
-        let mut image = Vec::new();
-        view.write_image(&mut image).unwrap();
-        let mut read = View::read_image(&image).unwrap();
+        let sections: Vec<Vec<u8>> = (0..IMAGE_SECTIONS)
+            .map(|i| {
+                let mut bytes = Vec::new();
+                view.write_section(i, &mut bytes).unwrap();
+                bytes
+            })
+            .collect();
+        let mut read = View::read_image(|i| Ok(sections[i].clone())).unwrap();
         for q in ["", "gardening", "gardner", "cafe", "caf"] {
             let q = OpportunityQuery { text: text_of(q), include_closed: true, ..Default::default() };
             assert_eq!(read.search_opportunities(&q, today()), view.search_opportunities(&q, today()), "{q:?}");
@@ -1247,6 +1268,12 @@ mod tests {
         assert_eq!(search(&read, OpportunityQuery { text: text_of("head"), ..Default::default() }), ["Head gardener"]);
 
         // A damaged image is refused, never half read.
-        assert!(View::read_image(&image[..image.len() / 2]).is_err());
+        for damaged in 0..IMAGE_SECTIONS {
+            let cut = |i: usize| {
+                Ok(if i == damaged { sections[i][..sections[i].len() / 2].to_vec() } else { sections[i].clone() })
+            };
+            assert!(View::read_image(cut).is_err(), "section {damaged}");
+        }
+        assert!(View::read_image(|i| if i == 2 { Err("gone".into()) } else { Ok(sections[i].clone()) }).is_err());
     }
 }

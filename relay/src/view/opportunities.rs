@@ -98,7 +98,7 @@ impl Listing for OpportunityListing {
 }
 
 /// Every live opportunity, and the closing dates still to sweep.
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Default)]
 pub struct Opportunities {
     pub(crate) family: Family<OpportunityListing>,
     /// Opportunities that have the `Open` term and a closing date: the sweep in
