@@ -195,7 +195,9 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
         Some(path) => synonyms::Synonyms::with_file(path)?,
         None => synonyms::Synonyms::builtin(),
     };
+    let opening = std::time::Instant::now();
     let store = Store::open(&config.dir)?;
+    info!(ms = opening.elapsed().as_millis() as u64, "store opened");
     // Taken before anything below changes the store; kept only if nothing does.
     let mut marker = store.take_snapshot()?;
     let stream = kith_proto::subject::stream_name(&config.region);

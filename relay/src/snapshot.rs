@@ -19,8 +19,8 @@
 //! ```
 //!
 //! The sections are read back on two threads, each read and checked on its own, so
-//! that a million listings load in about a second and the whole file is never in
-//! memory at once.
+//! that a million listings load in about a second; listings come in blocks of 65,536,
+//! so the file is never in memory whole.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -30,7 +30,7 @@ use thiserror::Error;
 use ulid::Ulid;
 
 use crate::store::{Store, StoreError};
-use crate::view::{IMAGE_SECTIONS, View};
+use crate::view::View;
 
 /// The snapshot inside the relay's directory.
 pub const FILE: &str = "view.snapshot";
@@ -39,7 +39,7 @@ const MAGIC: &[u8; 8] = b"KITHVIEW";
 
 /// The layout of the view in a snapshot. A snapshot of another version (or of
 /// another build of the relay) is not read.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The build of the relay: its version and a fingerprint of the sources that lay
 /// out the view (`build.rs`), so that a snapshot is read only by the build that
@@ -103,8 +103,9 @@ pub fn save(view: &View, dir: &Path, store: &Store) -> Result<(), SnapshotError>
     let file = File::create(&tmp).map_err(io)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     out.write_all(&header(nonce)).map_err(io)?;
-    let mut contents = Vec::with_capacity(IMAGE_SECTIONS);
-    for section in 0..IMAGE_SECTIONS {
+    let count = view.sections();
+    let mut contents = Vec::with_capacity(count);
+    for section in 0..count {
         let mut body = Crc { inner: &mut out, hasher: crc32fast::Hasher::new(), len: 0 };
         view.write_section(section, &mut body).map_err(|source| SnapshotError::Encode { path: tmp.clone(), source })?;
         contents.push((body.len, body.hasher.finalize()));
@@ -113,7 +114,7 @@ pub fn save(view: &View, dir: &Path, store: &Store) -> Result<(), SnapshotError>
         out.write_all(&len.to_le_bytes()).map_err(io)?;
         out.write_all(&crc.to_le_bytes()).map_err(io)?;
     }
-    out.write_all(&(IMAGE_SECTIONS as u32).to_le_bytes()).map_err(io)?;
+    out.write_all(&(count as u32).to_le_bytes()).map_err(io)?;
     let file = out.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     drop(file);
@@ -140,8 +141,7 @@ pub fn load(dir: &Path, nonce: Ulid) -> Result<View, SnapshotError> {
     let file = File::open(&path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     let head = header(nonce);
-    let footer = 12 * IMAGE_SECTIONS as u64 + 4;
-    if size < head.len() as u64 + footer {
+    if size < head.len() as u64 + 4 {
         return Err(unusable("too short".into()));
     }
     let found = read_at(&file, 0, head.len() as u64).map_err(io)?;
@@ -154,13 +154,16 @@ pub fn load(dir: &Path, nonce: Ulid) -> Result<View, SnapshotError> {
     if found[12..28] != head[12..28] {
         return Err(unusable("not the snapshot the store was left with".into()));
     }
-    let table = read_at(&file, size - footer, footer).map_err(io)?;
-    if table[table.len() - 4..] != (IMAGE_SECTIONS as u32).to_le_bytes() {
+    let count = read_at(&file, size - 4, 4).map_err(io)?;
+    let count = u64::from(u32::from_le_bytes(count[..].try_into().expect("4 bytes")));
+    let footer = 12 * count + 4;
+    if size < head.len() as u64 + footer {
         return Err(unusable("damaged (its table of sections)".into()));
     }
-    let mut sections = Vec::with_capacity(IMAGE_SECTIONS);
+    let table = read_at(&file, size - footer, footer - 4).map_err(io)?;
+    let mut sections = Vec::with_capacity(count as usize);
     let mut offset = head.len() as u64;
-    for entry in table[..table.len() - 4].chunks_exact(12) {
+    for entry in table.chunks_exact(12) {
         let len = u64::from_le_bytes(entry[..8].try_into().expect("8 bytes"));
         let crc = u32::from_le_bytes(entry[8..].try_into().expect("4 bytes"));
         sections.push((offset, len, crc));
@@ -177,7 +180,7 @@ pub fn load(dir: &Path, nonce: Ulid) -> Result<View, SnapshotError> {
         }
         Ok(bytes)
     };
-    View::read_image(section).map_err(unusable)
+    View::read_image(section, sections.len()).map_err(unusable)
 }
 
 /// Deletes the snapshot file, if there is one: once the relay runs, the store

@@ -280,43 +280,77 @@ impl<L: Listing> Family<L> {
     }
 }
 
-/// How many parts [`Family::write_part`] writes: entities, slots, index.
-pub const PARTS: usize = 3;
+/// Entities per block of a family's image: each block is read into memory on its
+/// own, so reading a large family never holds all of its bytes at once.
+const BLOCK: usize = 1 << 16;
 
 impl<L: Listing> Family<L>
 where
     L::Kept: Serialize + serde::de::DeserializeOwned + Send,
 {
-    /// Writes one part of the family: its entities, its slots or its index. A large
-    /// family is written in parts so that it can be read back on two threads.
+    /// How many parts [`Family::write_part`] writes: the slots, the index, then the
+    /// entities in blocks.
+    pub fn parts(&self) -> usize {
+        2 + self.docs.len().div_ceil(BLOCK)
+    }
+
+    /// Writes one part of the family. A large family is written in parts so that it
+    /// can be read back on two threads, a block at a time.
     pub fn write_part(&self, part: usize, out: impl std::io::Write) -> Result<(), postcard::Error> {
         match part {
-            0 => postcard::to_io(&Pairs(self.docs.iter()), out),
-            1 => postcard::to_io(&Pairs(self.slots.iter()), out),
-            _ => postcard::to_io(&self.index, out),
+            0 => postcard::to_io(&Pairs(self.slots.iter()), out),
+            1 => postcard::to_io(&self.index, out),
+            block => {
+                let docs = self.docs.iter().skip((block - 2) * BLOCK).take(BLOCK);
+                postcard::to_io(&Pairs(docs), out)
+            }
         }
         .map(|_| ())
     }
 
-    /// Reads a family written by [`Family::write_part`]: the index on a thread of
-    /// `scope`, the rest on this one. `part` gives the bytes of one part.
+    /// Reads a family written in `parts` parts by [`Family::write_part`]: the slots
+    /// and the index on a thread of `scope`, the entities on this one. `part` gives
+    /// the bytes of one part.
     pub fn read_parts<'scope, 'env, F>(
         part: &'env F,
+        parts: usize,
         scope: &'scope std::thread::Scope<'scope, 'env>,
     ) -> Result<Family<L>, String>
     where
         F: Fn(usize) -> Result<Vec<u8>, String> + Sync,
+        L: 'scope,
     {
-        let decode = |e: postcard::Error| e.to_string();
-        let index = scope.spawn(move || part(2).and_then(|b| postcard::from_bytes::<Index>(&b).map_err(decode)));
-        let docs: Vec<(DocKey, Doc<L::Kept>)> = postcard::from_bytes(&part(0)?).map_err(decode)?;
-        let mut map = HashMap::with_capacity_and_hasher(docs.len(), Default::default());
-        map.extend(docs);
-        let slots: Vec<((Ulid, HubId), Slot)> = postcard::from_bytes(&part(1)?).map_err(decode)?;
-        // Collected from a sorted list, a B-tree is built in one pass.
-        let slots = slots.into_iter().collect();
-        let index = index.join().map_err(|_| "the index could not be read".to_owned())??;
-        let family = Family { docs: map, slots, index };
+        type Block<K> = Vec<(DocKey, Doc<K>)>;
+        // Blocks of entities go to whichever thread is free: this one from the
+        // start, the other once it has read the slots and the index.
+        let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(2));
+        let take_blocks = move |next: &std::sync::atomic::AtomicUsize| -> Result<Vec<Block<L::Kept>>, String> {
+            let mut blocks = Vec::new();
+            loop {
+                let block = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if block >= parts {
+                    return Ok(blocks);
+                }
+                blocks.push(postcard::from_bytes(&part(block)?).map_err(|e| e.to_string())?);
+            }
+        };
+        let helper = {
+            let next = next.clone();
+            scope.spawn(move || {
+                let decode = |e: postcard::Error| e.to_string();
+                let slots: Vec<((Ulid, HubId), Slot)> = postcard::from_bytes(&part(0)?).map_err(decode)?;
+                // Collected from a sorted list, a B-tree is built in one pass.
+                let slots: BTreeMap<_, _> = slots.into_iter().collect();
+                let index = part(1).and_then(|b| postcard::from_bytes::<Index>(&b).map_err(decode))?;
+                Ok::<_, String>((slots, index, take_blocks(&next)?))
+            })
+        };
+        let mine = take_blocks(&next);
+        let (slots, index, theirs) = helper.join().map_err(|_| "the index could not be read".to_owned())??;
+        let blocks: Vec<Block<L::Kept>> = mine?.into_iter().chain(theirs).collect();
+        let mut docs = HashMap::with_capacity_and_hasher(blocks.iter().map(Vec::len).sum(), Default::default());
+        docs.extend(blocks.into_iter().flatten());
+        let family = Family { docs, slots, index };
         if !family.consistent() {
             return Err("a family's entities and slots disagree".into());
         }

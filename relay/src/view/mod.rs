@@ -222,10 +222,6 @@ impl std::fmt::Debug for View {
     }
 }
 
-/// How many sections a view's image has ([`View::write_section`]). They are
-/// written one after the other and read back apart, on two threads.
-pub const IMAGE_SECTIONS: usize = 1 + family::PARTS;
-
 /// The first section of a view's image: everything but the opportunities' entities,
 /// slots and index, which are the rest. Nothing the configuration gives (synonyms,
 /// quotas) is in it.
@@ -248,6 +244,12 @@ struct Image {
 }
 
 impl View {
+    /// How many sections the view's image has ([`View::write_section`]). They are
+    /// written one after the other and read back apart, on two threads.
+    pub fn sections(&self) -> usize {
+        1 + self.opportunities.family.parts()
+    }
+
     /// Writes one section of the view as a [`crate::snapshot`] holds it.
     pub fn write_section(&self, section: usize, out: impl std::io::Write) -> Result<(), postcard::Error> {
         if section > 0 {
@@ -263,13 +265,19 @@ impl View {
         postcard::to_io(&image, out).map(|_| ())
     }
 
-    /// Reads a view written by [`View::write_section`], with the default synonyms
-    /// and quotas. `section` gives the bytes of one section; it is called from two
-    /// threads. Err names what does not hold together.
-    pub fn read_image(section: impl Fn(usize) -> Result<Vec<u8>, String> + Sync) -> Result<View, String> {
+    /// Reads a view written in `sections` sections by [`View::write_section`], with
+    /// the default synonyms and quotas. `section` gives the bytes of one section; it
+    /// is called from two threads. Err names what does not hold together.
+    pub fn read_image(
+        section: impl Fn(usize) -> Result<Vec<u8>, String> + Sync,
+        sections: usize,
+    ) -> Result<View, String> {
+        if sections < 3 {
+            return Err(format!("{sections} sections; a view has at least 3"));
+        }
         let part = |p: usize| section(1 + p);
         let (image, opportunities) = std::thread::scope(|scope| {
-            let opportunities = Family::<OpportunityListing>::read_parts(&part, scope);
+            let opportunities = Family::<OpportunityListing>::read_parts(&part, sections - 1, scope);
             let image = section(0).and_then(|b| postcard::from_bytes::<Image>(&b).map_err(|e| e.to_string()));
             (image, opportunities)
         });
@@ -1238,14 +1246,14 @@ mod tests {
         );
         applied(&mut view, rainbow.opened(Event::OpportunityPublished(opportunity("Cafe assistant"))));
 
-        let sections: Vec<Vec<u8>> = (0..IMAGE_SECTIONS)
+        let sections: Vec<Vec<u8>> = (0..view.sections())
             .map(|i| {
                 let mut bytes = Vec::new();
                 view.write_section(i, &mut bytes).unwrap();
                 bytes
             })
             .collect();
-        let mut read = View::read_image(|i| Ok(sections[i].clone())).unwrap();
+        let mut read = View::read_image(|i| Ok(sections[i].clone()), sections.len()).unwrap();
         for q in ["", "gardening", "gardner", "cafe", "caf"] {
             let q = OpportunityQuery { text: text_of(q), include_closed: true, ..Default::default() };
             assert_eq!(read.search_opportunities(&q, today()), view.search_opportunities(&q, today()), "{q:?}");
@@ -1268,12 +1276,15 @@ mod tests {
         assert_eq!(search(&read, OpportunityQuery { text: text_of("head"), ..Default::default() }), ["Head gardener"]);
 
         // A damaged image is refused, never half read.
-        for damaged in 0..IMAGE_SECTIONS {
+        for damaged in 0..sections.len() {
             let cut = |i: usize| {
                 Ok(if i == damaged { sections[i][..sections[i].len() / 2].to_vec() } else { sections[i].clone() })
             };
-            assert!(View::read_image(cut).is_err(), "section {damaged}");
+            assert!(View::read_image(cut, sections.len()).is_err(), "section {damaged}");
         }
-        assert!(View::read_image(|i| if i == 2 { Err("gone".into()) } else { Ok(sections[i].clone()) }).is_err());
+        let gone = |i: usize| if i == 2 { Err("gone".into()) } else { Ok(sections[i].clone()) };
+        assert!(View::read_image(gone, sections.len()).is_err());
+        // A section left out is noticed too: the entities and their slots disagree.
+        assert!(View::read_image(|i| Ok(sections[i].clone()), sections.len() - 1).is_err());
     }
 }

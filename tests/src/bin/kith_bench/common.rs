@@ -369,13 +369,21 @@ pub struct RelayProcess {
     pub port: u16,
     nats_url: String,
     dir: PathBuf,
+    /// `RUST_LOG` for the process: `warn` unless a benchmark reads its log.
+    pub log_filter: &'static str,
 }
 
 impl RelayProcess {
     /// Does not start it: see [`RelayProcess::start`].
     pub fn new(nats_url: &str, dir: &std::path::Path, log: PathBuf) -> anyhow::Result<RelayProcess> {
         let daemon = kith_tests::process::Daemon::new("kith-relay", binary("kith-relay")?, log);
-        Ok(RelayProcess { daemon, port: kith_tests::free_port(), nats_url: nats_url.to_owned(), dir: dir.to_owned() })
+        Ok(RelayProcess {
+            daemon,
+            port: kith_tests::free_port(),
+            nats_url: nats_url.to_owned(),
+            dir: dir.to_owned(),
+            log_filter: "warn",
+        })
     }
 
     pub fn url(&self) -> String {
@@ -396,7 +404,7 @@ impl RelayProcess {
         ];
         let big = (u64::MAX / 4).to_string();
         let envs = [
-            ("RUST_LOG", "warn".to_owned()),
+            ("RUST_LOG", self.log_filter.to_owned()),
             ("KITH_RELAY_QUOTA_ENTITIES", big.clone()),
             ("KITH_RELAY_QUOTA_TOMBSTONES", big.clone()),
             ("KITH_RELAY_QUOTA_BYTES", big),

@@ -44,7 +44,10 @@ pub async fn run(args: &RestartArgs) -> anyhow::Result<Section> {
     let timeout = Duration::from_secs(120) + Duration::from_millis(total);
 
     let root = tempfile::Builder::new().prefix("kith-bench-restart-").tempdir()?;
-    let mut relay = RelayProcess::new(&nats.url(), &root.path().join("relay"), root.path().join("relay.log"))?;
+    let log = root.path().join("relay.log");
+    let mut relay = RelayProcess::new(&nats.url(), &root.path().join("relay"), log.clone())?;
+    // The relay logs how long it took to open its store and read its view.
+    relay.log_filter = "warn,kith_relay=info";
     eprintln!("restart: kith-relay rebuilding its view from the stream");
     let started = relay.start();
     let done = common::wait_applied(&relay.url(), total, timeout).await?;
@@ -52,10 +55,14 @@ pub async fn run(args: &RestartArgs) -> anyhow::Result<Section> {
     relay.stop().await;
 
     let mut times = Vec::new();
+    let mut peaks = Vec::new();
     for run in 0..args.runs {
         let started = relay.start();
         let answered = relay.first_search(timeout).await?;
         times.push((answered - started).as_secs_f64());
+        if let Some(pid) = relay.daemon.pid() {
+            peaks.push(common::memory_of(pid)?);
+        }
         eprintln!("restart: run {}: first answer after {:.3} s", run + 1, times[run]);
         relay.stop().await;
     }
@@ -81,6 +88,34 @@ pub async fn run(args: &RestartArgs) -> anyhow::Result<Section> {
                 .goal("kith < 2 s at 1M"),
             Figure::new("the same after kill -9 (no snapshot)", "s", Better::Lower, after_crash, Some(rebuild_secs)),
         ],
-        notes: vec![format!("restarts: {}", times.iter().map(|t| format!("{t:.3} s")).collect::<Vec<_>>().join(", "))],
+        notes: vec![
+            format!("restarts: {}", times.iter().map(|t| format!("{t:.3} s")).collect::<Vec<_>>().join(", ")),
+            format!("the relay's log, each start: {}", startup_lines(&log).join("; ")),
+            format!(
+                "peak / current RSS after each restart: {}",
+                peaks.iter().map(|(hwm, rss)| format!("{hwm:.0} / {rss:.0} MiB")).collect::<Vec<_>>().join(", ")
+            ),
+        ],
     })
+}
+
+/// What the relay logged about opening its store and reading its view, one entry
+/// per start: `store 120 ms, snapshot 850 ms`.
+fn startup_lines(log: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let field = |line: &str, name: &str| {
+        line.split_whitespace().find_map(|w| w.strip_prefix(name)).map(|v| v.trim_matches('"').to_owned())
+    };
+    let mut starts = Vec::new();
+    let mut store = None;
+    for line in text.lines() {
+        if line.contains("store opened") {
+            store = field(line, "ms=");
+        } else if line.contains("view read") {
+            let from = field(line, "from=").unwrap_or_default();
+            let ms = field(line, "ms=").unwrap_or_default();
+            starts.push(format!("store {} ms, {from} {ms} ms", store.take().unwrap_or_default()));
+        }
+    }
+    starts
 }
