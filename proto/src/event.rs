@@ -8,6 +8,7 @@ use ulid::Ulid;
 
 use crate::domain::{HubProfile, Opportunity, SafeHouse};
 use crate::referral::ReferralSide;
+use crate::service::Service;
 use crate::subject::Entity;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,6 +25,10 @@ pub enum Event {
     SafeHouseWithdrawn { id: Ulid },
     /// One hub's side of a referral to or from another hub.
     Referral(ReferralSide),
+    /// A service was created or changed (the whole current value).
+    ServicePublished(Service),
+    /// A service was withdrawn: the relay forgets it.
+    ServiceWithdrawn { id: Ulid },
 }
 
 impl Event {
@@ -36,6 +41,8 @@ impl Event {
             Event::SafeHousePublished(s) => Entity::SafeHouse(s.id),
             Event::SafeHouseWithdrawn { id } => Entity::SafeHouse(*id),
             Event::Referral(r) => Entity::Referral { to: r.other.clone(), id: r.id },
+            Event::ServicePublished(s) => Entity::Service(s.id),
+            Event::ServiceWithdrawn { id } => Entity::Service(*id),
         }
     }
 
@@ -48,6 +55,8 @@ impl Event {
             Event::SafeHousePublished(_) => "safehouse-published",
             Event::SafeHouseWithdrawn { .. } => "safehouse-withdrawn",
             Event::Referral(_) => "referral",
+            Event::ServicePublished(_) => "service-published",
+            Event::ServiceWithdrawn { .. } => "service-withdrawn",
         }
     }
 }

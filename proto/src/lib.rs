@@ -27,6 +27,7 @@ pub mod keys;
 pub mod nats;
 pub mod permissions;
 pub mod referral;
+pub mod service;
 pub mod slug;
 pub mod stream;
 pub mod subject;

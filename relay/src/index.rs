@@ -23,6 +23,7 @@ use std::ops::Bound;
 use ulid::Ulid;
 
 use kith_proto::domain::{OpportunityKind, Sector};
+use kith_proto::service::Category;
 
 use crate::text::stem;
 
@@ -84,6 +85,12 @@ pub enum Term {
     /// A folded word of the area, or the letters of a postcode district in it
     /// (`ls` for `LS6`), so that a filter by postcode area finds every district.
     Area(Box<str>),
+    /// A service in this category.
+    Category(Category),
+    /// A service that costs nothing.
+    Free,
+    /// A service whose status is active.
+    Active,
 }
 
 /// The text fields of a listing, in the order they rank: a word found in the title

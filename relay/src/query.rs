@@ -352,7 +352,7 @@ mod tests {
         });
         let mut counters = Counters { applied: 9, ..Default::default() };
         counters.rejected.insert("bad-signature".into(), 1);
-        let counts = Counts { hubs: 2, opportunities: 0, safe_houses: 1, referrals: 3 };
+        let counts = Counts { hubs: 2, opportunities: 0, safe_houses: 1, services: 0, referrals: 3 };
         let s = stats(&counters, counts, referrals);
         assert_eq!((s.applied, s.hubs, s.safe_houses), (9, 2, 1));
         assert_eq!(s.rejected.get("bad-signature"), Some(&1));

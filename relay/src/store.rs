@@ -21,6 +21,7 @@
 //! pins           <hub>                -> ed25519 key (32 B), kept across a clear
 //! opportunities  <ulid 16 B><hub>     -> EntityRecord<Opportunity>
 //! safehouses     <ulid 16 B><hub>     -> EntityRecord<SafeHouse>
+//! services       <ulid 16 B><hub>     -> EntityRecord<Service>
 //! referrals      <ulid 16 B><sender>.<receiver> -> ReferralRecord (metadata only)
 //! ```
 //!
@@ -42,6 +43,7 @@ use ulid::Ulid;
 use kith_proto::Slug;
 use kith_proto::domain::{HubProfile, Opportunity, SafeHouse};
 use kith_proto::referral::Step;
+use kith_proto::service::Service;
 
 /// The sled database inside the relay's directory.
 pub const STORE_DIR: &str = "store";
@@ -158,6 +160,11 @@ pub enum Record {
         id: Ulid,
         record: EntityRecord<SafeHouse>,
     },
+    Service {
+        hub: Slug,
+        id: Ulid,
+        record: EntityRecord<Service>,
+    },
     /// Keyed by id and both hubs: ids are chosen by hubs, so only the triple is sure
     /// to name one referral.
     Referral {
@@ -176,6 +183,7 @@ pub struct Store {
     hubs: sled::Tree,
     opportunities: sled::Tree,
     safehouses: sled::Tree,
+    services: sled::Tree,
     referrals: sled::Tree,
     /// hub → pinned ed25519 key. Survives [`Store::clear`]: a rebuild replays the
     /// stream, and must not trust on first use again whatever profile it holds now.
@@ -271,6 +279,7 @@ impl Store {
             hubs: db.open_tree("hubs")?,
             opportunities: db.open_tree("opportunities")?,
             safehouses: db.open_tree("safehouses")?,
+            services: db.open_tree("services")?,
             referrals: db.open_tree("referrals")?,
             pins: db.open_tree("pins")?,
             db,
@@ -298,6 +307,7 @@ impl Store {
         self.hubs.clear()?;
         self.opportunities.clear()?;
         self.safehouses.clear()?;
+        self.services.clear()?;
         self.referrals.clear()?;
         self.meta.clear()?;
         self.meta.insert("format", &[FORMAT])?;
@@ -380,6 +390,9 @@ impl Store {
             Record::SafeHouse { hub, id, record } => {
                 self.safehouses.insert(entity_key(*id, hub), encode(record)?)?;
             }
+            Record::Service { hub, id, record } => {
+                self.services.insert(entity_key(*id, hub), encode(record)?)?;
+            }
             Record::Referral { id, sender, receiver, record } => {
                 self.referrals.insert(referral_key(*id, sender, receiver), encode(record)?)?;
             }
@@ -414,12 +427,17 @@ impl Store {
             let (id, hub) = split_entity_key("safehouses", &k)?;
             Ok(Record::SafeHouse { hub, id, record: decode("safehouses", &v)? })
         });
+        let services = self.services.iter().map(|kv| {
+            let (k, v) = kv?;
+            let (id, hub) = split_entity_key("services", &k)?;
+            Ok(Record::Service { hub, id, record: decode("services", &v)? })
+        });
         let referrals = self.referrals.iter().map(|kv| {
             let (k, v) = kv?;
             let (id, sender, receiver) = split_referral_key(&k)?;
             Ok(Record::Referral { id, sender, receiver, record: decode("referrals", &v)? })
         });
-        hubs.chain(opportunities).chain(safehouses).chain(referrals)
+        hubs.chain(opportunities).chain(safehouses).chain(services).chain(referrals)
     }
 }
 

@@ -21,6 +21,7 @@
 pub mod family;
 pub mod opportunities;
 pub mod safehouses;
+pub mod services;
 
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,7 @@ use kith_proto::Slug;
 use kith_proto::domain::{HubProfile, Opportunity, OpportunityStatus, SafeHouse};
 use kith_proto::envelope::Opened;
 use kith_proto::event::Event;
+use kith_proto::service::Service;
 use kith_proto::time::CivilDate;
 use kith_proto::validate::ValidationError;
 
@@ -43,6 +45,7 @@ pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, area_words};
 use family::{Delta, Family, Hit, HubId, Listing};
 pub use opportunities::{Opportunities, OpportunityListing, OpportunityQuery};
 pub use safehouses::{SafeHouseListing, SafeHouseQuery};
+pub use services::{ServiceListing, ServiceQuery};
 
 /// What became of an event handed to [`View::apply`].
 #[derive(Debug)]
@@ -155,6 +158,7 @@ pub fn future_dated(opened: &Opened, now_ms: i64) -> Option<&'static str> {
     match &opened.event {
         Event::OpportunityPublished(o) if id_time(&o.id) > limit => Some("id"),
         Event::SafeHousePublished(s) if id_time(&s.id) > limit => Some("id"),
+        Event::ServicePublished(s) if id_time(&s.id) > limit => Some("id"),
         Event::SafeHousePublished(s) if s.availability.is_some_and(|a| a.updated_at_ms > limit) => {
             Some("availability.updated_at")
         }
@@ -170,6 +174,7 @@ pub struct Counts {
     pub hubs: usize,
     pub opportunities: usize,
     pub safe_houses: usize,
+    pub services: usize,
     /// Referrals seen, whether or not both sides have arrived.
     pub referrals: usize,
 }
@@ -210,6 +215,7 @@ pub struct View {
     hub_ids: HashMap<Slug, HubId>,
     opportunities: Opportunities,
     safe_houses: Family<SafeHouseListing>,
+    services: Family<ServiceListing>,
     referrals: Referrals,
     /// The region's synonyms, for widening query words.
     synonyms: Synonyms,
@@ -231,6 +237,7 @@ struct ImageRef<'a> {
     hubs: &'a [HubState],
     closing: Vec<(CivilDate, crate::index::DocKey)>,
     safe_houses: &'a Family<SafeHouseListing>,
+    services: &'a Family<ServiceListing>,
     referrals: &'a Referrals,
 }
 
@@ -240,6 +247,7 @@ struct Image {
     hubs: Vec<HubState>,
     closing: Vec<(CivilDate, crate::index::DocKey)>,
     safe_houses: Family<SafeHouseListing>,
+    services: Family<ServiceListing>,
     referrals: Referrals,
 }
 
@@ -260,6 +268,7 @@ impl View {
             hubs: &self.hubs,
             closing: self.opportunities.closing.iter().copied().collect(),
             safe_houses: &self.safe_houses,
+            services: &self.services,
             referrals: &self.referrals,
         };
         postcard::to_io(&image, out).map(|_| ())
@@ -289,7 +298,7 @@ impl View {
             }
         }
         let hubs = image.hubs.len();
-        if !family.hubs_below(hubs) || !image.safe_houses.hubs_below(hubs) {
+        if !family.hubs_below(hubs) || !image.safe_houses.hubs_below(hubs) || !image.services.hubs_below(hubs) {
             return Err("a listing names a hub the view does not have".into());
         }
         let opportunities = Opportunities { family, closing: image.closing.into_iter().collect() };
@@ -299,6 +308,7 @@ impl View {
             hub_ids,
             opportunities,
             safe_houses: image.safe_houses,
+            services: image.services,
             referrals: image.referrals,
             synonyms: Synonyms::builtin(),
             quota: Quota::default(),
@@ -313,6 +323,7 @@ impl View {
             hub_ids: HashMap::new(),
             opportunities: Opportunities::default(),
             safe_houses: Family::default(),
+            services: Family::default(),
             referrals: Referrals::default(),
             synonyms: Synonyms::builtin(),
             quota: Quota::default(),
@@ -341,6 +352,7 @@ impl View {
             hubs: self.hubs.len(),
             opportunities: self.opportunities.family.len(),
             safe_houses: self.safe_houses.len(),
+            services: self.services.len(),
             referrals: self.referrals.len(),
         }
     }
@@ -430,6 +442,19 @@ impl View {
                 let Some(h) = known else { return Outcome::UnknownHub };
                 self.change::<SafeHouseListing>(hub, h, *id, EntityRecord { seq, at_ms, item: None })
             }
+            Event::ServicePublished(s) => {
+                let Some(h) = known else { return Outcome::UnknownHub };
+                let s = match s.clone().validate() {
+                    Ok(s) => s,
+                    Err(e) => return Outcome::Invalid(e),
+                };
+                let id = s.id;
+                self.change::<ServiceListing>(hub, h, id, EntityRecord { seq, at_ms, item: Some(s) })
+            }
+            Event::ServiceWithdrawn { id } => {
+                let Some(h) = known else { return Outcome::UnknownHub };
+                self.change::<ServiceListing>(hub, h, *id, EntityRecord { seq, at_ms, item: None })
+            }
         }
     }
 
@@ -472,6 +497,10 @@ impl View {
             Record::SafeHouse { hub, id, record } => {
                 let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("safehouses", &hub))?;
                 self.put_entity::<SafeHouseListing>(h, id, &record);
+            }
+            Record::Service { hub, id, record } => {
+                let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("services", &hub))?;
+                self.put_entity::<ServiceListing>(h, id, &record);
             }
             // Referrals name hubs by id, not by their number in the view: the other
             // hub of a referral may not have been seen.
@@ -547,6 +576,14 @@ impl View {
         Ok(Page { items, next })
     }
 
+    /// Services matching `q`, best or newest first.
+    pub fn search_services(&self, q: &ServiceQuery) -> Result<Page<Hit<Service>>, TimedOut> {
+        let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
+        let Page { items: docs, next } = services::search(&self.services, q, hub, &self.synonyms)?;
+        let items = docs.into_iter().map(|d| self.hit(d, d.kept.clone())).collect();
+        Ok(Page { items, next })
+    }
+
     /// The live entities of a family with this id, of `hub` when given. Several hubs
     /// may use one id (ids are theirs to choose): without a hub, an id used by more
     /// than one is [`Ambiguous`], so that no hub's listing can stand in for another's.
@@ -571,6 +608,12 @@ impl View {
     pub fn opportunity(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<Opportunity>>, Ambiguous> {
         let doc = self.lookup(&self.opportunities.family, id, hub)?;
         Ok(doc.map(|d| self.hit(d, OpportunityListing::item(&d.kept))))
+    }
+
+    /// The service with this id (of `hub`, when given).
+    pub fn service(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<Service>>, Ambiguous> {
+        let doc = self.lookup(&self.services, id, hub)?;
+        Ok(doc.map(|d| self.hit(d, d.kept.clone())))
     }
 
     /// The safe house with this id (of `hub`, when given).
@@ -636,6 +679,18 @@ impl Member for SafeHouseListing {
     }
     fn record(hub: Slug, id: Ulid, record: EntityRecord<SafeHouse>) -> Record {
         Record::SafeHouse { hub, id, record }
+    }
+}
+
+impl Member for ServiceListing {
+    fn family(view: &View) -> &Family<Self> {
+        &view.services
+    }
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Service>) -> Delta {
+        view.services.put(hub, id, record, view.today).delta
+    }
+    fn record(hub: Slug, id: Ulid, record: EntityRecord<Service>) -> Record {
+        Record::Service { hub, id, record }
     }
 }
 
@@ -1286,5 +1341,91 @@ mod tests {
         assert!(View::read_image(gone, sections.len()).is_err());
         // A section left out is noticed too: the entities and their slots disagree.
         assert!(View::read_image(|i| Ok(sections[i].clone()), sections.len() - 1).is_err());
+    }
+
+    fn service(name: &str, categories: &[kith_proto::service::Category], town: &str) -> Service {
+        use kith_proto::service::{ClockTime, Place, Schedule, ServiceStatus, Weekday};
+        Service {
+            id: Ulid::new(),
+            name: name.into(),
+            description: String::new(),
+            status: ServiceStatus::Active,
+            sector: Sector::Ordinary,
+            categories: categories.to_vec(),
+            eligibility: String::new(),
+            min_age: None,
+            max_age: None,
+            free: true,
+            fees: String::new(),
+            languages: vec![],
+            accessibility: vec![],
+            application_process: String::new(),
+            self_referral: true,
+            phones: vec![],
+            email: String::new(),
+            website: String::new(),
+            schedules: vec![Schedule {
+                days: vec![Weekday::Monday, Weekday::Tuesday],
+                hours: Some((ClockTime(9 * 60), ClockTime(17 * 60))),
+                by_appointment: false,
+                note: String::new(),
+            }],
+            places: vec![Place::Address {
+                street: "1 Market Street".into(),
+                town: town.into(),
+                postcode: "LS1 6DT".into(),
+            }],
+            assured_on: None,
+            provider: String::new(),
+        }
+    }
+
+    #[test]
+    fn services_are_searched_by_words_category_area_cost_and_opening_hours() {
+        use kith_proto::service::{Category, ClockTime, ServiceStatus, Weekday};
+        let mut hub = Hub::new("garden", 1);
+        let mut view = view_with(&mut hub);
+        let advice = service("Welfare rights drop-in", &[Category::BenefitsAndMoney], "Leeds");
+        let mut food = service("Community pantry", &[Category::Food], "Bradford");
+        food.free = false;
+        food.fees = "£3 a bag".into();
+        let mut closed = service("Job club", &[Category::EmploymentSupport], "Leeds");
+        closed.status = ServiceStatus::TemporarilyClosed;
+        for s in [&advice, &food, &closed] {
+            applied(&mut view, hub.opened(Event::ServicePublished(s.clone())));
+        }
+        // Sorted: ids made in the same millisecond have no order of creation.
+        let names = |q: ServiceQuery| -> Vec<String> {
+            let mut names: Vec<String> =
+                view.search_services(&q).unwrap().items.into_iter().map(|h| h.item.name).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names(ServiceQuery::default()), ["Community pantry", "Welfare rights drop-in"]);
+        assert_eq!(
+            names(ServiceQuery { text: text_of("benefit advice"), ..Default::default() }),
+            ["Welfare rights drop-in"]
+        );
+        assert_eq!(names(ServiceQuery { category: Some(Category::Food), ..Default::default() }), ["Community pantry"]);
+        assert_eq!(
+            names(ServiceQuery { area: words_of("LS"), ..Default::default() }),
+            ["Community pantry", "Welfare rights drop-in"]
+        );
+        assert_eq!(names(ServiceQuery { area: words_of("Leeds"), ..Default::default() }), ["Welfare rights drop-in"]);
+        assert_eq!(names(ServiceQuery { free_only: true, ..Default::default() }), ["Welfare rights drop-in"]);
+        let open = |day, minutes| ServiceQuery { open_at: Some((day, ClockTime(minutes))), ..Default::default() };
+        assert_eq!(names(open(Weekday::Monday, 10 * 60)).len(), 2);
+        assert!(names(open(Weekday::Monday, 18 * 60)).is_empty());
+        assert!(names(open(Weekday::Sunday, 10 * 60)).is_empty());
+        assert_eq!(names(ServiceQuery { include_inactive: true, ..Default::default() }).len(), 3);
+        assert_eq!(view.service(advice.id, None).unwrap().unwrap().item.name, "Welfare rights drop-in");
+        assert_eq!(view.counts().services, 3);
+        // A service with no category breaks the domain's limits.
+        let mut bad = service("Nothing", &[], "Leeds");
+        bad.categories.clear();
+        assert!(matches!(view.apply(&hub.opened(Event::ServicePublished(bad))), Outcome::Invalid(_)));
+        applied(&mut view, hub.opened(Event::ServiceWithdrawn { id: advice.id }));
+        assert!(view.service(advice.id, None).unwrap().is_none());
+        assert_eq!(view.hubs()[0].usage.entities, 2);
     }
 }

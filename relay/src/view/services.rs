@@ -1,0 +1,116 @@
+//! Services in the view: how they are kept and indexed, and their search.
+//!
+//! Services number in the tens of thousands at most, so they are kept decoded.
+//! Whether a service is open now is decided when a query runs, from its schedules
+//! and the region's local day and time, which the query carries.
+
+use std::time::Instant;
+
+use kith_proto::Slug;
+use kith_proto::domain::Sector;
+use kith_proto::service::{Category, ClockTime, Service, ServiceStatus, Weekday};
+use kith_proto::time::CivilDate;
+
+use super::family::{Doc, Family, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use crate::index::{Field, Term};
+use crate::search::{Position, Sort, TextQuery, TimedOut};
+use crate::synonyms::Synonyms;
+
+/// A search over services. Every given filter must hold.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceQuery {
+    /// Words that must all match the name, categories, description or area.
+    pub text: TextQuery,
+    pub sort: Sort,
+    pub category: Option<Category>,
+    pub sector: Option<Sector>,
+    /// Folded words that must all be in one of the service's places.
+    pub area: Vec<String>,
+    pub free_only: bool,
+    /// Only services open at this local day and time.
+    pub open_at: Option<(Weekday, ClockTime)>,
+    /// Also inactive, defunct and temporarily closed ones.
+    pub include_inactive: bool,
+    pub hub: Option<Slug>,
+    pub page_size: usize,
+    pub after: Option<Position>,
+    pub deadline: Option<Instant>,
+}
+
+impl ServiceQuery {
+    /// Whether results come by relevance (and page tokens carry a tier).
+    pub fn ranked(&self) -> bool {
+        self.sort.ranks(&self.text)
+    }
+}
+
+/// The service family.
+pub struct ServiceListing;
+
+impl Listing for ServiceListing {
+    type Item = Service;
+    type Kept = Service;
+
+    fn keep(service: &Service) -> Service {
+        service.clone()
+    }
+
+    fn item(kept: &Service) -> Service {
+        kept.clone()
+    }
+
+    fn terms(s: &Service, hub: HubId, _today: CivilDate) -> Vec<Term> {
+        let mut terms = vec![Term::All, Term::Hub(hub), Term::Sector(s.sector)];
+        terms.extend(s.categories.iter().map(|&c| Term::Category(c)));
+        if s.free {
+            terms.push(Term::Free);
+        }
+        if s.status == ServiceStatus::Active {
+            terms.push(Term::Active);
+        }
+        if s.is_virtual() {
+            terms.push(Term::Remote);
+        }
+        text_terms(Field::Title, &[&s.name], &mut terms);
+        let categories: Vec<&str> = s.categories.iter().map(|c| c.label()).collect();
+        text_terms(Field::Skills, &categories, &mut terms);
+        text_terms(Field::Description, &[&s.description, &s.eligibility, &s.application_process], &mut terms);
+        let areas: Vec<String> = s.places.iter().filter_map(|p| p.area_text()).collect();
+        let mut meta: Vec<&str> = areas.iter().map(String::as_str).collect();
+        meta.extend([s.sector.as_str(), s.provider.as_str()]);
+        meta.extend(s.languages.iter().map(String::as_str));
+        text_terms(Field::Meta, &meta, &mut terms);
+        // Every place's area words at once, so that each term is there once.
+        area_terms(&areas.join(" "), &mut terms);
+        terms
+    }
+}
+
+/// The services matching `q`.
+pub fn search<'a>(
+    family: &'a Family<ServiceListing>,
+    q: &ServiceQuery,
+    hub: Option<Term>,
+    synonyms: &Synonyms,
+) -> Result<Page<&'a Doc<Service>>, TimedOut> {
+    let mut filters: Vec<Term> = hub.into_iter().collect();
+    filters.extend(q.area.iter().map(|w| Term::Area(w.as_str().into())));
+    filters.extend(q.category.map(Term::Category));
+    filters.extend(q.sector.map(Term::Sector));
+    if q.free_only {
+        filters.push(Term::Free);
+    }
+    if !q.include_inactive {
+        filters.push(Term::Active);
+    }
+    let search = Search {
+        filters: &filters,
+        text: &q.text,
+        ranked: q.ranked(),
+        synonyms,
+        page_size: page_size(q.page_size),
+        after: q.after,
+        deadline: q.deadline,
+    };
+    family.page(&search, |doc| q.open_at.is_none_or(|(day, time)| doc.kept.is_open(day, time)))
+}
