@@ -12,6 +12,7 @@ use ulid::Ulid;
 use kith_proto::convert::{self, parse_id};
 use kith_proto::domain::{Opportunity, SafeHouse};
 use kith_proto::keys::hex;
+use kith_proto::service::Service;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use kith_proto::Slug;
@@ -209,6 +210,10 @@ impl AdminService {
         convert::safehouse_to_v1(&r.item, self.hub(), r.seq, r.updated_at_ms, r.withdrawn, kith_proto::time::now_ms())
     }
 
+    fn service(&self, r: &Record<Service>) -> v1::Service {
+        v1::Service { withdrawn: r.withdrawn, ..convert::service_to_v1(&r.item, self.hub(), r.seq, r.updated_at_ms) }
+    }
+
     fn get<T: Listing>(&self, id: &str) -> Result<Record<T>, Status> {
         let id = id_arg(id)?;
         self.store
@@ -282,6 +287,40 @@ impl HubAdmin for AdminService {
         let items =
             self.list::<Opportunity>(req.get_ref().include_withdrawn)?.iter().map(|r| self.opportunity(r)).collect();
         Ok(Response::new(v1::OpportunityList { items }))
+    }
+
+    async fn add_service(&self, req: Request<v1::ServiceFields>) -> Result<Response<v1::WriteReply>, Status> {
+        let id = Ulid::new();
+        let s = convert::service_from_fields(id, req.get_ref()).map_err(invalid)?;
+        let seq = self.store.create(s).await.map_err(to_status)?;
+        Ok(reply(id, seq))
+    }
+
+    async fn update_service(&self, req: Request<v1::UpdateServiceRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        let req = req.into_inner();
+        let id = id_arg(&req.id)?;
+        let fields = req.fields.ok_or_else(|| Status::invalid_argument("fields: give the service's fields"))?;
+        let if_seq = (req.if_seq != 0).then_some(req.if_seq);
+        let seq = self
+            .store
+            .update_if::<Service>(id, if_seq, |_| convert::service_from_fields(id, &fields))
+            .await
+            .map_err(to_status)?;
+        Ok(reply(id, seq))
+    }
+
+    async fn withdraw_service(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        self.withdraw::<Service>(&req.get_ref().id).await
+    }
+
+    async fn get_service(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::Service>, Status> {
+        let r = self.get::<Service>(&req.get_ref().id)?;
+        Ok(Response::new(self.service(&r)))
+    }
+
+    async fn list_services(&self, req: Request<v1::ListRequest>) -> Result<Response<v1::ServiceList>, Status> {
+        let items = self.list::<Service>(req.get_ref().include_withdrawn)?.iter().map(|r| self.service(r)).collect();
+        Ok(Response::new(v1::ServiceList { items }))
     }
 
     async fn add_safe_house(&self, req: Request<v1::SafeHouseFields>) -> Result<Response<v1::WriteReply>, Status> {

@@ -2,7 +2,7 @@
 //!
 //! The trees:
 //!
-//! - `opportunities`, `safehouses`: id → [`Record`] of the listing (postcard).
+//! - `opportunities`, `safehouses`, `services`: id → [`Record`] of the listing (postcard).
 //! - `referrals`: id → [`ReferralRecord`], both sides of a referral as this hub
 //!   knows them, the person's details in plaintext (this is one of the two hubs).
 //! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
@@ -33,6 +33,7 @@ use kith_proto::Slug;
 use kith_proto::domain::{HubProfile, Opportunity, OpportunityStatus, SafeHouse};
 use kith_proto::envelope::{self, EnvelopeError};
 use kith_proto::event::Event;
+use kith_proto::service::Service;
 use kith_proto::validate::ValidationError;
 
 use crate::referral::ReferralRecord;
@@ -149,11 +150,26 @@ impl Listing for SafeHouse {
     }
 }
 
+impl Listing for Service {
+    const FAMILY: &'static str = "service";
+    fn id(&self) -> Ulid {
+        self.id
+    }
+    const TREE: ListingTree = ListingTree::Services;
+    fn published(&self) -> Event {
+        Event::ServicePublished(self.clone())
+    }
+    fn withdrawal(id: Ulid) -> Event {
+        Event::ServiceWithdrawn { id }
+    }
+}
+
 /// The trees that hold listings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListingTree {
     Opportunities,
     SafeHouses,
+    Services,
 }
 
 /// Who the hub is: what every envelope is signed and addressed as.
@@ -172,6 +188,7 @@ pub struct Store {
 struct Inner {
     opportunities: Tree,
     safehouses: Tree,
+    services: Tree,
     referrals: Tree,
     peers: Tree,
     outbox: Tree,
@@ -210,6 +227,7 @@ impl Store {
         let inner = Inner {
             opportunities: db.open_tree("opportunities")?,
             safehouses: db.open_tree("safehouses")?,
+            services: db.open_tree("services")?,
             referrals: db.open_tree("referrals")?,
             peers: db.open_tree("peers")?,
             outbox: db.open_tree("outbox")?,
@@ -247,6 +265,7 @@ impl Store {
         match T::TREE {
             ListingTree::Opportunities => &self.inner.opportunities,
             ListingTree::SafeHouses => &self.inner.safehouses,
+            ListingTree::Services => &self.inner.services,
         }
     }
 
@@ -277,11 +296,31 @@ impl Store {
         id: Ulid,
         change: impl Fn(T) -> Result<T, ValidationError>,
     ) -> Result<u64, StoreError> {
+        self.update_if(id, None, change).await
+    }
+
+    /// Like [`Store::update`], but refused when `if_seq` is given and the listing is
+    /// no longer at that sequence number: someone else changed it since it was read.
+    pub async fn update_if<T: Listing>(
+        &self,
+        id: Ulid,
+        if_seq: Option<u64>,
+        change: impl Fn(T) -> Result<T, ValidationError>,
+    ) -> Result<u64, StoreError> {
         let key = id.to_bytes();
         let seq = self.write(|tx, seq, now| {
             let record: Record<T> = tx.get_listing(&key, id)?;
             if record.withdrawn {
                 return Err(abort(StoreError::Withdrawn { family: T::FAMILY, id }));
+            }
+            if let Some(expected) = if_seq
+                && record.seq != expected
+            {
+                return Err(abort(StoreError::Refused(format!(
+                    "{} {id} was changed since it was read (now at sequence {}, not {expected}); read it again",
+                    T::FAMILY,
+                    record.seq
+                ))));
             }
             let item = change(record.item).map_err(|e| abort(e.into()))?;
             let record = Record { item, seq, updated_at_ms: now, withdrawn: false };
@@ -372,6 +411,7 @@ impl Store {
         }
         queued += self.republish_listings::<Opportunity>()?;
         queued += self.republish_listings::<SafeHouse>()?;
+        queued += self.republish_listings::<Service>()?;
         for record in self.referrals()? {
             if record.mine.is_empty() {
                 continue;
@@ -536,13 +576,14 @@ impl Store {
         let inner = &self.inner;
         let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let now = kith_proto::time::now_ms();
-        let trees = (&inner.opportunities, &inner.safehouses, &inner.referrals, &inner.outbox, &inner.meta);
-        let result = trees.transaction(|(opportunities, safehouses, referrals, outbox, meta)| {
+        let trees =
+            (&inner.opportunities, &inner.safehouses, &inner.services, &inner.referrals, &inner.outbox, &inner.meta);
+        let result = trees.transaction(|(opportunities, safehouses, services, referrals, outbox, meta)| {
             let seq = match meta.get(META_SEQ)? {
                 Some(v) => seq_of(&v).map_err(abort)? + 1,
                 None => 1,
             };
-            let tx = Tx { opportunities, safehouses, referrals, meta };
+            let tx = Tx { opportunities, safehouses, services, referrals, meta };
             let Some(event) = body(&tx, seq, now)? else { return Ok(None) };
             let id = &inner.identity;
             let sealed =
@@ -584,6 +625,7 @@ impl Store {
 struct Tx<'a> {
     opportunities: &'a TransactionalTree,
     safehouses: &'a TransactionalTree,
+    services: &'a TransactionalTree,
     referrals: &'a TransactionalTree,
     meta: &'a TransactionalTree,
 }
@@ -593,6 +635,7 @@ impl Tx<'_> {
         match T::TREE {
             ListingTree::Opportunities => self.opportunities,
             ListingTree::SafeHouses => self.safehouses,
+            ListingTree::Services => self.services,
         }
     }
 

@@ -337,3 +337,201 @@ mod tests {
         assert_eq!(capped.availability.unwrap().beds_free, 1);
     }
 }
+
+/// Services: between `v1::ServiceFields` / `v1::Service` and [`Service`].
+mod services {
+    use super::*;
+    use crate::service::{Category, ClockTime, Place, Schedule, Service, ServiceStatus, Weekday, limits};
+
+    fn age(field: &str, value: Option<i64>) -> Result<Option<u8>, ValidationError> {
+        value.map(|v| validate::range(field, v, 0, limits::MAX_AGE).map(|v| v as u8)).transpose()
+    }
+
+    fn schedule_from_v1(i: usize, s: &v1::Schedule) -> Result<Schedule, ValidationError> {
+        let field = format!("schedules[{i}]");
+        let days = s.days.iter().map(|d| Weekday::read(&format!("{field}.days"), d)).collect::<Result<_, _>>()?;
+        let hours = match (s.opens.trim().is_empty(), s.closes.trim().is_empty()) {
+            (true, true) => None,
+            (false, false) => Some((
+                ClockTime::parse(&format!("{field}.opens"), &s.opens)?,
+                ClockTime::parse(&format!("{field}.closes"), &s.closes)?,
+            )),
+            _ => return Err(ValidationError::new(field, "give both opens and closes, or neither")),
+        };
+        Ok(Schedule { days, hours, by_appointment: s.by_appointment, note: s.note.clone() })
+    }
+
+    fn place_from_v1(i: usize, p: &v1::Place) -> Result<Place, ValidationError> {
+        match &p.r#where {
+            Some(v1::place::Where::Address(a)) => {
+                Ok(Place::Address { street: a.street.clone(), town: a.town.clone(), postcode: a.postcode.clone() })
+            }
+            Some(v1::place::Where::Area(a)) => Ok(Place::Area(a.clone())),
+            Some(v1::place::Where::Online(_)) => Ok(Place::Virtual),
+            None => Err(ValidationError::new(format!("places[{i}]"), "give an address, an area or online")),
+        }
+    }
+
+    /// A service from what an operator gave; validated as a whole.
+    pub fn service_from_fields(id: Ulid, f: &v1::ServiceFields) -> Result<Service, ValidationError> {
+        let status = if f.status.trim().is_empty() {
+            ServiceStatus::Active
+        } else {
+            ServiceStatus::from_hsds("status", &f.status)?
+        };
+        let categories = f
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Category::parse(&format!("categories[{i}]"), c))
+            .collect::<Result<_, _>>()?;
+        Service {
+            id,
+            name: f.name.clone(),
+            description: f.description.clone(),
+            status,
+            sector: Sector::parse("sector", &f.sector)?,
+            categories,
+            eligibility: f.eligibility.clone(),
+            min_age: age("min_age", f.min_age)?,
+            max_age: age("max_age", f.max_age)?,
+            free: f.free,
+            fees: f.fees.clone(),
+            languages: f.languages.clone(),
+            accessibility: f.accessibility.clone(),
+            application_process: f.application_process.clone(),
+            self_referral: f.self_referral,
+            phones: f.phones.clone(),
+            email: f.email.clone(),
+            website: f.website.clone(),
+            schedules: f.schedules.iter().enumerate().map(|(i, s)| schedule_from_v1(i, s)).collect::<Result<_, _>>()?,
+            places: f.places.iter().enumerate().map(|(i, p)| place_from_v1(i, p)).collect::<Result<_, _>>()?,
+            assured_on: if f.assured_on.trim().is_empty() {
+                None
+            } else {
+                Some(CivilDate::parse("assured_on", &f.assured_on)?)
+            },
+            provider: f.provider.clone(),
+        }
+        .validate()
+    }
+
+    fn schedule_to_v1(s: &Schedule) -> v1::Schedule {
+        let (opens, closes) = s.hours.map_or((String::new(), String::new()), |(o, c)| (o.to_string(), c.to_string()));
+        v1::Schedule {
+            days: s.days.iter().map(|d| d.as_str().to_owned()).collect(),
+            opens,
+            closes,
+            by_appointment: s.by_appointment,
+            note: s.note.clone(),
+        }
+    }
+
+    fn place_to_v1(p: &Place) -> v1::Place {
+        let r#where = match p {
+            Place::Address { street, town, postcode } => v1::place::Where::Address(v1::Address {
+                street: street.clone(),
+                town: town.clone(),
+                postcode: postcode.clone(),
+            }),
+            Place::Area(a) => v1::place::Where::Area(a.clone()),
+            Place::Virtual => v1::place::Where::Online(true),
+        };
+        v1::Place { r#where: Some(r#where) }
+    }
+
+    /// The fields that give back `s` through [`service_from_fields`].
+    pub fn service_fields(s: &Service) -> v1::ServiceFields {
+        v1::ServiceFields {
+            name: s.name.clone(),
+            description: s.description.clone(),
+            status: s.status.as_str().to_owned(),
+            sector: s.sector.as_str().to_owned(),
+            categories: s.categories.iter().map(|c| c.as_str().to_owned()).collect(),
+            eligibility: s.eligibility.clone(),
+            min_age: s.min_age.map(i64::from),
+            max_age: s.max_age.map(i64::from),
+            free: s.free,
+            fees: s.fees.clone(),
+            languages: s.languages.clone(),
+            accessibility: s.accessibility.clone(),
+            application_process: s.application_process.clone(),
+            self_referral: s.self_referral,
+            phones: s.phones.clone(),
+            email: s.email.clone(),
+            website: s.website.clone(),
+            schedules: s.schedules.iter().map(schedule_to_v1).collect(),
+            places: s.places.iter().map(place_to_v1).collect(),
+            assured_on: s.assured_on.map(|d| d.to_string()).unwrap_or_default(),
+            provider: s.provider.clone(),
+        }
+    }
+
+    /// A service as the APIs show it; the flags that depend on where it is shown
+    /// (withdrawn at a hub; unconfirmed, open now at a relay) are left false.
+    pub fn service_to_v1(s: &Service, hub: &str, seq: u64, updated_at_ms: i64) -> v1::Service {
+        let f = service_fields(s);
+        v1::Service {
+            id: s.id.to_string(),
+            hub: hub.to_owned(),
+            name: f.name,
+            description: f.description,
+            status: f.status,
+            sector: f.sector,
+            categories: f.categories,
+            eligibility: f.eligibility,
+            min_age: s.min_age.map(u32::from),
+            max_age: s.max_age.map(u32::from),
+            free: f.free,
+            fees: f.fees,
+            languages: f.languages,
+            accessibility: f.accessibility,
+            application_process: f.application_process,
+            self_referral: f.self_referral,
+            phones: f.phones,
+            email: f.email,
+            website: f.website,
+            schedules: f.schedules,
+            places: f.places,
+            assured_on: f.assured_on,
+            provider: f.provider,
+            seq,
+            updated_at_ms,
+            withdrawn: false,
+            unconfirmed: false,
+            open_now: false,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn fields_round_trip_and_bad_ones_are_named() {
+            let s = crate::service::tests::service().validate().unwrap();
+            let f = service_fields(&s);
+            assert_eq!(service_from_fields(s.id, &f).unwrap(), s);
+            let v = service_to_v1(&s, "garden", 4, 9);
+            assert_eq!((v.hub.as_str(), v.seq, v.places.len()), ("garden", 4, 1));
+
+            let mut bad = f.clone();
+            bad.categories.push("astrology".into());
+            assert_eq!(service_from_fields(s.id, &bad).unwrap_err().field, "categories[2]");
+            let mut bad = f.clone();
+            bad.schedules[0].closes.clear();
+            assert_eq!(service_from_fields(s.id, &bad).unwrap_err().field, "schedules[0]");
+            let mut bad = f.clone();
+            bad.schedules[0].days.push("someday".into());
+            assert_eq!(service_from_fields(s.id, &bad).unwrap_err().field, "schedules[0].days");
+            let mut bad = f.clone();
+            bad.min_age = Some(-1);
+            assert_eq!(service_from_fields(s.id, &bad).unwrap_err().field, "min_age");
+            let mut bad = f;
+            bad.places.push(v1::Place { r#where: None });
+            assert_eq!(service_from_fields(s.id, &bad).unwrap_err().field, "places[1]");
+        }
+    }
+}
+
+pub use services::{service_fields, service_from_fields, service_to_v1};

@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use kith_proto::Slug;
 
+use crate::clock::RegionClock;
 use crate::view::Quota;
 
 /// Where the query API listens unless told otherwise.
@@ -51,6 +52,8 @@ pub struct Config {
     pub quota: Quota,
     /// The region stream's size limit, when the relay creates it.
     pub stream_max_bytes: i64,
+    /// The region's local time, and how long a service's entry holds unconfirmed.
+    pub clock: RegionClock,
 }
 
 #[derive(Debug, Error)]
@@ -84,6 +87,7 @@ impl Config {
             max_queries: DEFAULT_MAX_QUERIES,
             quota: Quota::default(),
             stream_max_bytes: kith_proto::stream::DEFAULT_MAX_BYTES,
+            clock: RegionClock::default(),
         }
     }
 

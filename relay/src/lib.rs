@@ -6,7 +6,8 @@
 //!
 //! # Layout
 //!
-//! - [`config`]: the relay's [`Config`].
+//! - [`config`]: the relay's [`Config`]; [`clock`]: the region's local time, for
+//!   services' opening hours.
 //! - [`ingest`]: the durable consumer; verification, key pinning, batches flushed
 //!   before they are acknowledged.
 //! - [`view`]: the regional view in memory: hubs, and one file per family of
@@ -63,6 +64,7 @@
 //! # }
 //! ```
 
+pub mod clock;
 pub mod config;
 pub mod index;
 pub mod ingest;
@@ -242,7 +244,8 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
     let mut ingest =
         tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone(), pins).run(stop_rx.clone()));
     let limits = query::Limits::new(config.max_queries, config.query_timeout);
-    let mut server = tokio::spawn(serve(listener, shared, config.region.clone(), limits, stop_rx));
+    let service = query::RegionService::new(shared, config.region.clone(), limits, config.clock.clone());
+    let mut server = tokio::spawn(serve(listener, service, stop_rx));
 
     // Whichever ends first decides the outcome; the others are then stopped and awaited.
     tokio::pin!(shutdown);
@@ -281,9 +284,7 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
 /// Serves the query API, health and reflection until `stop` turns true.
 async fn serve(
     listener: TcpListener,
-    shared: Shared,
-    region: kith_proto::Slug,
-    limits: query::Limits,
+    service: query::RegionService,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), Error> {
     let addr = listener.local_addr().ok();
@@ -306,7 +307,7 @@ async fn serve(
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(RegionServer::new(query::RegionService::new(shared, region, limits)))
+        .add_service(RegionServer::new(service))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
             let _ = stop.wait_for(|s| *s).await;
         })

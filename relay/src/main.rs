@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 use kith_proto::Slug;
+use kith_relay::clock::{self, RegionClock};
 use kith_relay::config::{self, Config};
 use kith_relay::view::Quota;
 
@@ -93,6 +94,15 @@ struct Args {
     /// How many queries run at once; more wait for a turn within their timeout.
     #[arg(long, env = "KITH_RELAY_MAX_QUERIES", value_name = "N", default_value_t = config::DEFAULT_MAX_QUERIES)]
     max_queries: usize,
+
+    /// The region's time zone (IANA name): services' opening hours are in it.
+    #[arg(long, env = "KITH_RELAY_TIME_ZONE", value_name = "ZONE", default_value = clock::DEFAULT_TIME_ZONE)]
+    time_zone: String,
+
+    /// A service whose hub has not confirmed it for longer than this is shown as
+    /// "not confirmed since <date>" (e.g. 365days, 6months).
+    #[arg(long, env = "KITH_RELAY_CONFIRM_WITHIN", value_name = "DURATION", default_value = "365days", value_parser = humantime::parse_duration)]
+    confirm_within: std::time::Duration,
 }
 
 fn parse_region(value: &str) -> Result<Slug, String> {
@@ -143,6 +153,8 @@ async fn relay(args: Args) -> anyhow::Result<()> {
             bytes: args.quota_bytes,
         },
         stream_max_bytes: args.stream_max_bytes,
+        clock: RegionClock::new(&args.time_zone, args.confirm_within)
+            .map_err(|why| anyhow::anyhow!("--time-zone: {why}"))?,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

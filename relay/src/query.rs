@@ -10,20 +10,24 @@ use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status};
 
 use kith_proto::Slug;
-use kith_proto::convert::{opportunity_to_v1, parse_id, safehouse_to_v1};
+use kith_proto::convert::{opportunity_to_v1, parse_id, safehouse_to_v1, service_to_v1};
 use kith_proto::domain::{ForTag, Opportunity, OpportunityKind, SafeHouse, Sector};
 use kith_proto::keys::hex;
+use kith_proto::service::{Category, Service};
 use kith_proto::time::{CivilDate, now_ms};
 use kith_proto::v1::{self, region_server::Region};
 use kith_proto::validate::ValidationError;
 use ulid::Ulid;
 
 use crate::Shared;
+use crate::clock::{LocalNow, RegionClock};
 use crate::ingest::Counters;
 use crate::referrals::ReferralStats;
 use crate::search::{MAX_QUERY_WORDS, Position, Sort, TextQuery, TimedOut};
 use crate::view::family::Hit;
-use crate::view::{Ambiguous, Counts, HubSummary, OpportunityQuery, Page, SafeHouseQuery, View, area_words};
+use crate::view::{
+    Ambiguous, Counts, HubSummary, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, View, area_words,
+};
 
 /// How many searches run at once, and how long each may take from its arrival.
 #[derive(Clone, Debug)]
@@ -44,11 +48,12 @@ pub struct RegionService {
     shared: Shared,
     region: Slug,
     limits: Limits,
+    clock: RegionClock,
 }
 
 impl RegionService {
-    pub(crate) fn new(shared: Shared, region: Slug, limits: Limits) -> RegionService {
-        RegionService { shared, region, limits }
+    pub(crate) fn new(shared: Shared, region: Slug, limits: Limits, clock: RegionClock) -> RegionService {
+        RegionService { shared, region, limits, clock }
     }
 
     /// Runs a search on the view: on a blocking thread, so that searches never hold
@@ -151,6 +156,27 @@ pub fn safe_house_query(r: &v1::ListSafeHousesRequest) -> Result<SafeHouseQuery,
     Ok(q)
 }
 
+/// A service request as a view query; `now` is the region's local time, for
+/// `open_now`.
+pub fn service_query(r: &v1::SearchServicesRequest, now: LocalNow) -> Result<ServiceQuery, Status> {
+    let mut q = ServiceQuery {
+        text: text_query(&r.query)?,
+        sort: sort(&r.sort)?,
+        category: optional(&r.category, |v| Category::parse("category", v))?,
+        sector: optional(&r.sector, |v| Sector::parse("sector", v))?,
+        area: area_words(&r.area),
+        free_only: r.free_only,
+        open_at: r.open_now.then_some((now.day, now.time)),
+        include_inactive: r.include_inactive,
+        hub: hub_filter(&r.hub)?,
+        page_size: r.page_size as usize,
+        after: None,
+        deadline: None,
+    };
+    q.after = page_token(&r.page_token, q.ranked())?;
+    Ok(q)
+}
+
 /// A lookup's id and, when given, hub.
 fn get_request(r: &v1::GetRequest) -> Result<(Ulid, Option<Slug>), Status> {
     Ok((parse_id("id", &r.id).map_err(invalid)?, hub_filter(&r.hub)?))
@@ -185,6 +211,16 @@ pub fn safe_house_v1(hit: &Hit<SafeHouse>, now_ms: i64) -> v1::SafeHouse {
     safehouse_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms, false, now_ms)
 }
 
+/// A service as the API shows it at `now`: open now by its schedules, and whether
+/// its hub has confirmed it since `confirmed_since`.
+pub fn service_v1(hit: &Hit<Service>, now: LocalNow, confirmed_since: CivilDate) -> v1::Service {
+    v1::Service {
+        open_now: hit.item.is_open(now.day, now.time),
+        unconfirmed: hit.item.unconfirmed_since(confirmed_since),
+        ..service_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
+    }
+}
+
 /// A hub as the API shows it.
 pub fn hub_v1(h: &HubSummary) -> v1::Hub {
     v1::Hub {
@@ -201,6 +237,7 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
         refused_over_quota: h.usage.refused,
         tombstones: h.usage.tombstones,
         bytes: h.usage.bytes,
+        services: h.services as u64,
     }
 }
 
@@ -213,6 +250,7 @@ pub fn stats(c: &Counters, counts: Counts, referrals: ReferralStats) -> v1::Stat
         hubs: counts.hubs as u64,
         opportunities: counts.opportunities as u64,
         safe_houses: counts.safe_houses as u64,
+        services: counts.services as u64,
         referrals_by_status: referrals.by_status.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect(),
         referral_hubs: referrals
             .hubs
@@ -282,6 +320,37 @@ impl Region for RegionService {
         match found {
             Some(hit) => Ok(Response::new(safe_house_v1(&hit, now_ms()))),
             None => Err(self.not_found("safe house", id, hub)),
+        }
+    }
+
+    async fn search_services(
+        &self,
+        request: Request<v1::SearchServicesRequest>,
+    ) -> Result<Response<v1::ServicePage>, Status> {
+        let now_ms = now_ms();
+        let now = self.clock.local(now_ms);
+        let mut q = service_query(request.get_ref(), now)?;
+        let ranked = q.ranked();
+        let Page { items, next } = self
+            .search(move |view, deadline| {
+                q.deadline = Some(deadline);
+                view.search_services(&q)
+            })
+            .await?;
+        let since = self.clock.confirmed_since(now_ms);
+        let items = items.iter().map(|h| service_v1(h, now, since)).collect();
+        Ok(Response::new(v1::ServicePage { items, next_page_token: next_token(next, ranked) }))
+    }
+
+    async fn get_service(&self, request: Request<v1::GetRequest>) -> Result<Response<v1::Service>, Status> {
+        let (id, hub) = get_request(request.get_ref())?;
+        let found = self.shared.view().service(id, hub.as_ref()).map_err(|a| ambiguous(id, a))?;
+        let now_ms = now_ms();
+        match found {
+            Some(hit) => {
+                Ok(Response::new(service_v1(&hit, self.clock.local(now_ms), self.clock.confirmed_since(now_ms))))
+            }
+            None => Err(self.not_found("service", id, hub)),
         }
     }
 

@@ -192,6 +192,7 @@ pub struct HubSummary {
     pub last_seen_ms: i64,
     pub opportunities: usize,
     pub safe_houses: usize,
+    pub services: usize,
     pub usage: Usage,
     /// The quotas the hub has used up: more of the same is refused.
     pub over_quota: Vec<&'static str>,
@@ -639,6 +640,7 @@ impl View {
                 last_seen_ms: s.at_ms,
                 opportunities: self.opportunities.family.index.count(&Term::Hub(h as HubId)),
                 safe_houses: self.safe_houses.index.count(&Term::Hub(h as HubId)),
+                services: self.services.index.count(&Term::Hub(h as HubId)),
                 usage: s.usage,
                 over_quota: s.usage.full(&self.quota),
             })
