@@ -135,6 +135,7 @@ pub struct HubJson {
     pub last_seen: Option<String>,
     pub opportunities: u64,
     pub safe_houses: u64,
+    pub services: u64,
     pub signing_key: String,
     /// The quotas the hub has used up at the relay: more of the same is refused.
     pub over_quota: Vec<String>,
@@ -153,6 +154,7 @@ impl From<&v1::Hub> for HubJson {
             last_seen: output::instant(h.last_seen_ms),
             opportunities: h.opportunities,
             safe_houses: h.safe_houses,
+            services: h.services,
             signing_key: h.signing_key.clone(),
             over_quota: h.over_quota.clone(),
             refused_over_quota: h.refused_over_quota,
@@ -169,6 +171,7 @@ pub struct StatsJson {
     pub hubs: u64,
     pub opportunities: u64,
     pub safe_houses: u64,
+    pub services: u64,
     /// Referrals in the region by current status (the relay sees metadata only).
     pub referrals_by_status: BTreeMap<String, u64>,
     /// Per receiving hub, by hub id.
@@ -195,6 +198,7 @@ impl From<&v1::Stats> for StatsJson {
             hubs: s.hubs,
             opportunities: s.opportunities,
             safe_houses: s.safe_houses,
+            services: s.services,
             referrals_by_status: s.referrals_by_status.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             referral_hubs: s
                 .referral_hubs
@@ -292,7 +296,7 @@ pub fn safehouse_table(items: &[v1::SafeHouse], scope: Scope) -> Table {
 
 pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
     let quotas = items.iter().any(|h| !h.over_quota.is_empty() || h.refused_over_quota > 0);
-    let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "LAST SEEN", "CONTACT"];
+    let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "SERVICES", "LAST SEEN", "CONTACT"];
     if quotas {
         head.push("OVER QUOTA");
     }
@@ -303,6 +307,7 @@ pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
             h.name.clone(),
             h.opportunities.to_string(),
             h.safe_houses.to_string(),
+            h.services.to_string(),
             output::ago(h.last_seen_ms, now_ms),
             h.contact.clone(),
         ];

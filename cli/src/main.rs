@@ -6,17 +6,19 @@
 //! - `main.rs` (this file): the global flags, parsing, and turning any failure into
 //!   one line on stderr with exit code 1.
 //! - [`cmd`]: one module per command family (`init`, `status`, `opportunity`,
-//!   `safehouse`, `referral`, `region`); each checks its input locally, calls one
+//!   `safehouse`, `service`, `referral`, `region`); each checks its input locally, calls one
 //!   API and prints.
 //! - [`connect`]: finding and reaching the hub's admin API and the relay, and the
 //!   error messages for when they cannot be reached or refuse a call.
-//! - [`listing`]: the JSON shapes and table rows of opportunities, safe houses, hubs.
+//! - [`listing`]: the JSON shapes and table rows of opportunities, safe houses, hubs;
+//!   [`services`]: the same for services.
 //! - [`output`]: tables, key/value blocks and JSON on stdout.
 
 mod cmd;
 mod connect;
 mod listing;
 mod output;
+mod services;
 
 use clap::Parser;
 use clap::error::ErrorKind;

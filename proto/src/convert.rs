@@ -467,6 +467,35 @@ mod services {
         }
     }
 
+    /// The service a `v1::Service` shows, checked as a whole (what a client reads
+    /// back from a hub or a relay, to show or to change it).
+    pub fn service_from_v1(s: &v1::Service) -> Result<Service, ValidationError> {
+        let fields = v1::ServiceFields {
+            name: s.name.clone(),
+            description: s.description.clone(),
+            status: s.status.clone(),
+            sector: s.sector.clone(),
+            categories: s.categories.clone(),
+            eligibility: s.eligibility.clone(),
+            min_age: s.min_age.map(i64::from),
+            max_age: s.max_age.map(i64::from),
+            free: s.free,
+            fees: s.fees.clone(),
+            languages: s.languages.clone(),
+            accessibility: s.accessibility.clone(),
+            application_process: s.application_process.clone(),
+            self_referral: s.self_referral,
+            phones: s.phones.clone(),
+            email: s.email.clone(),
+            website: s.website.clone(),
+            schedules: s.schedules.clone(),
+            places: s.places.clone(),
+            assured_on: s.assured_on.clone(),
+            provider: s.provider.clone(),
+        };
+        service_from_fields(parse_id("id", &s.id)?, &fields)
+    }
+
     /// A service as the APIs show it; the flags that depend on where it is shown
     /// (withdrawn at a hub; unconfirmed, open now at a relay) are left false.
     pub fn service_to_v1(s: &Service, hub: &str, seq: u64, updated_at_ms: i64) -> v1::Service {
@@ -514,6 +543,7 @@ mod services {
             assert_eq!(service_from_fields(s.id, &f).unwrap(), s);
             let v = service_to_v1(&s, "garden", 4, 9);
             assert_eq!((v.hub.as_str(), v.seq, v.places.len()), ("garden", 4, 1));
+            assert_eq!(service_from_v1(&v).unwrap(), s);
 
             let mut bad = f.clone();
             bad.categories.push("astrology".into());
@@ -534,4 +564,4 @@ mod services {
     }
 }
 
-pub use services::{service_fields, service_from_fields, service_to_v1};
+pub use services::{service_fields, service_from_fields, service_from_v1, service_to_v1};

@@ -206,6 +206,65 @@ impl Schedule {
     }
 }
 
+impl Schedule {
+    /// Reads a schedule as [`Schedule`]'s `Display` writes it, so that what an
+    /// operator types is what they are shown: `mon-fri 09:00-17:00`,
+    /// `tuesday, thursday 10:00–14:00; by appointment; closed on bank holidays`,
+    /// `wed by appointment`, `by appointment`. Checked with [`Schedule::validate`].
+    pub fn parse(field: &str, text: &str) -> Result<Schedule, ValidationError> {
+        let bad = |why: String| ValidationError::new(field, why);
+        let mut parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
+        let first = parts.next().ok_or_else(|| bad("give days and hours, e.g. mon-fri 09:00-17:00".into()))?;
+        let mut schedule = Schedule { days: Vec::new(), hours: None, by_appointment: false, note: String::new() };
+        let lower = first.to_lowercase();
+        let (days, rest) = match lower.find(|c: char| c.is_ascii_digit()) {
+            Some(i) => (&first[..i], Some(&first[i..])),
+            None => match lower.find("by appointment") {
+                Some(i) => {
+                    schedule.by_appointment = true;
+                    (&first[..i], None)
+                }
+                None => return Err(bad(format!("no hours in {first:?}; e.g. mon-fri 09:00-17:00, or by appointment"))),
+            },
+        };
+        schedule.days = parse_days(field, days)?;
+        if let Some(times) = rest {
+            let (opens, closes) = times
+                .split_once(['-', '–'])
+                .ok_or_else(|| bad(format!("hours must be HH:MM-HH:MM (got {times:?})")))?;
+            schedule.hours = Some((ClockTime::parse(field, opens)?, ClockTime::parse(field, closes)?));
+        }
+        let mut notes = Vec::new();
+        for part in parts {
+            if part.eq_ignore_ascii_case("by appointment") {
+                schedule.by_appointment = true;
+            } else {
+                notes.push(part);
+            }
+        }
+        schedule.note = notes.join("; ");
+        schedule.validate(field)
+    }
+}
+
+/// Days as `mon-fri`, `monday–friday`, `tue, thu` or `MO,WE`; empty for none.
+fn parse_days(field: &str, text: &str) -> Result<Vec<Weekday>, ValidationError> {
+    let mut days = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        match item.split_once(['-', '–']) {
+            Some((from, to)) => {
+                let (from, to) = (Weekday::read(field, from)? as u8, Weekday::read(field, to)? as u8);
+                if from > to {
+                    return Err(ValidationError::new(field, format!("{item:?} runs backwards; weeks start on monday")));
+                }
+                days.extend((from..=to).map(Weekday::from_index));
+            }
+            None => days.push(Weekday::read(field, item)?),
+        }
+    }
+    Ok(days)
+}
+
 impl fmt::Display for Schedule {
     /// `monday–friday 09:00–17:00`, `tuesday, thursday 10:00–14:00; by appointment`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -265,6 +324,27 @@ impl Place {
             Place::Area(a) => Some(a.clone()),
             Place::Virtual => None,
         }
+    }
+}
+
+impl Place {
+    /// Reads an address as [`Place`]'s `Display` writes it: `1 Market Street, Leeds
+    /// LS1 6DT` (the street, a comma, the town and a full postcode).
+    pub fn parse_address(field: &str, text: &str) -> Result<Place, ValidationError> {
+        let bad = || {
+            ValidationError::new(
+                field,
+                format!("an address is the street, a comma, the town and the postcode, e.g. \"1 Market Street, Leeds LS1 6DT\" (got {text:?})"),
+            )
+        };
+        let (street, rest) = text.rsplit_once(',').ok_or_else(bad)?;
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        if words.len() < 3 {
+            return Err(bad());
+        }
+        let (town, postcode) = words.split_at(words.len() - 2);
+        Place::Address { street: street.trim().to_owned(), town: town.join(" "), postcode: postcode.join(" ") }
+            .validate(field)
     }
 }
 
@@ -569,6 +649,30 @@ pub(crate) mod tests {
         assert_eq!(ServiceStatus::from_hsds("s", "temporarily closed").unwrap(), ServiceStatus::TemporarilyClosed);
         assert_eq!(ServiceStatus::TemporarilyClosed.hsds(), "temporarily closed");
         assert_eq!(full_postcode("p", "sw1a2aa").unwrap(), "SW1A 2AA");
+    }
+
+    #[test]
+    fn schedules_and_addresses_read_back_what_they_print() {
+        for text in [
+            "monday–friday 09:00–17:00",
+            "tuesday, thursday 10:00–14:00; by appointment; closed on bank holidays",
+            "wednesday by appointment",
+            "by appointment",
+        ] {
+            assert_eq!(Schedule::parse("hours", text).unwrap().to_string(), text);
+        }
+        let s = Schedule::parse("hours", "Mon-Wed,SA 9:30-13:00").unwrap();
+        assert_eq!(s.days, [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Saturday]);
+        assert_eq!(s.hours, Some((ClockTime(570), ClockTime(780))));
+        for bad in ["", "mon-fri", "fri-mon 09:00-10:00", "mon 17:00-09:00", "someday 09:00-10:00", "mon 9-5"] {
+            assert_eq!(Schedule::parse("hours", bad).unwrap_err().field, "hours", "{bad}");
+        }
+        let a = Place::parse_address("address", "1 Market Street, Hebden Bridge hx7 8aa").unwrap();
+        assert_eq!(a.to_string(), "1 Market Street, Hebden Bridge HX7 8AA");
+        assert_eq!(Place::parse_address("address", &a.to_string()).unwrap(), a);
+        for bad in ["1 Market Street Leeds LS1 6DT", "1 Market Street, LS1 6DT", "1 Market Street, Leeds LS1"] {
+            assert!(Place::parse_address("address", bad).unwrap_err().field.starts_with("address"), "{bad}");
+        }
     }
 
     #[test]

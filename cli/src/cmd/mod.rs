@@ -18,6 +18,7 @@ pub mod referral;
 pub mod region;
 pub mod republish;
 pub mod safehouse;
+pub mod service;
 pub mod status;
 
 /// What every command may need from the global flags.
@@ -46,6 +47,9 @@ pub enum Command {
     /// Manage this hub's safe houses and their availability.
     #[command(subcommand, alias = "safe-house")]
     Safehouse(safehouse::Command),
+    /// Manage this hub's directory of services: opening hours, places, contacts.
+    #[command(subcommand)]
+    Service(service::Command),
     /// Refer a person to another hub, with their consent, and follow the referral.
     #[command(subcommand)]
     Referral(referral::Command),
@@ -65,6 +69,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Status => status::run(globals).await,
         Command::Opportunity(c) => opportunity::run(globals, c).await,
         Command::Safehouse(c) => safehouse::run(globals, c).await,
+        Command::Service(c) => service::run(globals, c).await,
         Command::Referral(c) => referral::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
         Command::NatsUser(c) => nats_user::run(globals, c),

@@ -7,9 +7,11 @@ use std::time::Duration;
 use super::Globals;
 use crate::connect;
 use crate::listing::{self, HubJson, OpportunityJson, SafeHouseJson, Scope, StatsJson};
+use crate::services::{self, ServiceJson};
 use crate::output::{self, Fields, Table};
 use kith_proto::domain::{ForTag, OpportunityKind, Sector};
 use kith_proto::referral::ReferralStatus;
+use kith_proto::service::Category;
 use kith_proto::v1::{self, GetRequest, ListHubsRequest, StatsRequest};
 use kith_proto::validate::{self, ValidationError};
 
@@ -29,6 +31,17 @@ pub enum Command {
         /// The opportunity's id.
         id: String,
         /// The hub that published it: needed only when several hubs use the id.
+        #[arg(long, value_name = "HUB")]
+        hub: Option<String>,
+    },
+    /// Search the region's directory of services: employment support, benefits
+    /// advice, food, peer support…
+    Services(ServicesArgs),
+    /// Show every field of one service, with its hours and whether it is open now.
+    Service {
+        /// The service's id.
+        id: String,
+        /// The hub that lists it: needed only when several hubs use the id.
         #[arg(long, value_name = "HUB")]
         hub: Option<String>,
     },
@@ -131,6 +144,48 @@ pub struct SafehousesArgs {
     page_token: Option<String>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ServicesArgs {
+    /// What to look for in the name, categories, description, who it is for,
+    /// places, provider or languages.
+    #[arg(long, short)]
+    query: Option<String>,
+    /// Order of results: relevance (default with --query) or newest.
+    #[arg(long, value_enum)]
+    sort: Option<SortArg>,
+    /// Only this category: employment-support, benefits-and-money, housing,
+    /// training-and-education, peer-support, crisis, arts-and-leisure, health,
+    /// legal-and-advocacy, food, family-and-carers, digital-inclusion,
+    /// drugs-and-alcohol, community-and-social, transport.
+    #[arg(long)]
+    category: Option<String>,
+    /// Only this sector: ordinary (for anyone) or mental-health.
+    #[arg(long)]
+    sector: Option<String>,
+    /// Words that must all appear in one of its places; a postcode area (LS) finds
+    /// every district in it.
+    #[arg(long)]
+    area: Option<String>,
+    /// Only services that cost nothing.
+    #[arg(long)]
+    free: bool,
+    /// Only services open now, by their hours in the region's time.
+    #[arg(long)]
+    open_now: bool,
+    /// Include inactive, defunct and temporarily closed services.
+    #[arg(long)]
+    include_inactive: bool,
+    /// Only this hub's.
+    #[arg(long, value_name = "HUB")]
+    hub: Option<String>,
+    /// At most this many (default 50, at most 500).
+    #[arg(long, value_name = "N")]
+    limit: Option<u32>,
+    /// Continue from where a previous page ended.
+    #[arg(long, value_name = "TOKEN")]
+    page_token: Option<String>,
+}
+
 pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Opportunities(args) => {
@@ -152,6 +207,22 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                 listing::safehouse_table(&page.items, Scope::Region).render("no safe houses match")
             })?;
             next_page(&page.next_page_token)
+        }
+        Command::Services(args) => {
+            let request = services_request(args)?;
+            let mut region = connect::region(&globals.relay).await?;
+            let page = region.client.search_services(request).await.map_err(|s| region.error(s))?.into_inner();
+            let json: Vec<ServiceJson> = page.items.iter().map(ServiceJson::from).collect();
+            output::either(globals.json, &json, || {
+                services::service_table(&page.items, Scope::Region).render("no services match")
+            })?;
+            next_page(&page.next_page_token)
+        }
+        Command::Service { id, hub } => {
+            let request = get_request(&id, hub)?;
+            let mut region = connect::region(&globals.relay).await?;
+            let s = region.client.get_service(request).await.map_err(|s| region.error(s))?.into_inner();
+            output::either(globals.json, &ServiceJson::from(&s), || services::service_detail(&s, Scope::Region))
         }
         Command::Hubs => {
             let mut region = connect::region(&globals.relay).await?;
@@ -244,11 +315,34 @@ fn safehouses_request(a: SafehousesArgs) -> anyhow::Result<v1::ListSafeHousesReq
     })
 }
 
+fn services_request(a: ServicesArgs) -> anyhow::Result<v1::SearchServicesRequest> {
+    if let Some(c) = &a.category {
+        Category::parse("category", c)?;
+    }
+    if let Some(s) = &a.sector {
+        Sector::parse("sector", s)?;
+    }
+    Ok(v1::SearchServicesRequest {
+        query: a.query.unwrap_or_default(),
+        category: a.category.map(|c| c.trim().to_owned()).unwrap_or_default(),
+        sector: a.sector.map(|s| s.trim().to_owned()).unwrap_or_default(),
+        area: a.area.unwrap_or_default(),
+        free_only: a.free,
+        open_now: a.open_now,
+        include_inactive: a.include_inactive,
+        hub: a.hub.unwrap_or_default(),
+        page_size: limit(a.limit)?,
+        page_token: a.page_token.unwrap_or_default(),
+        sort: SortArg::slug(a.sort),
+    })
+}
+
 fn render_stats(s: &v1::Stats) -> String {
     let mut f = Fields::new();
     f.add("hubs", s.hubs.to_string())
         .add("opportunities", s.opportunities.to_string())
         .add("safe houses", s.safe_houses.to_string())
+        .add("services", s.services.to_string())
         .add("events applied", s.applied.to_string())
         .add("events ignored", format!("{} (already seen: redelivery is harmless)", s.ignored));
     let total: u64 = s.rejected.values().sum();

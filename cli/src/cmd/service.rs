@@ -1,0 +1,453 @@
+//! `kith service …`: a hub's directory of services — ordinary ones (employment
+//! support, benefits advice, food, arts) as much as mental-health ones — with their
+//! opening hours, places and contacts.
+
+use clap::Subcommand;
+use std::path::PathBuf;
+use ulid::Ulid;
+
+use super::{Globals, print_write, text_or_file, toggle};
+use crate::connect;
+use crate::listing::Scope;
+use crate::output;
+use crate::services::{self, ServiceJson};
+use kith_proto::convert;
+use kith_proto::domain::{self, Sector};
+use kith_proto::service::{Category, Place, Schedule, Service, ServiceStatus};
+use kith_proto::time::CivilDate;
+use kith_proto::v1::{self, IdRequest, ListRequest};
+use kith_proto::validate::{self, ValidationError};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List a new service (confirmed today unless --confirmed says otherwise).
+    Add(FieldArgs),
+    /// List this hub's services.
+    List {
+        /// Include withdrawn services.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show every field of one service.
+    Show {
+        /// The service's id.
+        id: String,
+    },
+    /// Change some fields of a service; the others stay as they are. A list given
+    /// (--phone, --hours, --category, places…) replaces the whole list.
+    Update(UpdateArgs),
+    /// Withdraw a service: the region forgets it.
+    Withdraw {
+        /// The service's id.
+        id: String,
+    },
+}
+
+/// The fields of a service, for `add` and `update`.
+#[derive(Debug, Default, clap::Args)]
+pub struct FieldArgs {
+    /// The service's name as people know it.
+    #[arg(long)]
+    name: Option<String>,
+    /// What it offers (at most 4000 characters).
+    #[arg(long, conflicts_with = "description_file")]
+    description: Option<String>,
+    /// Read the description from this file ("-" for stdin).
+    #[arg(long, value_name = "FILE")]
+    description_file: Option<PathBuf>,
+    /// active (the default), inactive, defunct or temporarily-closed.
+    #[arg(long)]
+    status: Option<String>,
+    /// ordinary (for anyone: the default) or mental-health.
+    #[arg(long)]
+    sector: Option<String>,
+    /// What it is, repeat for several (1 to 8): employment-support,
+    /// benefits-and-money, housing, training-and-education, peer-support, crisis,
+    /// arts-and-leisure, health, legal-and-advocacy, food, family-and-carers,
+    /// digital-inclusion, drugs-and-alcohol, community-and-social, transport.
+    #[arg(long = "category", value_name = "CATEGORY")]
+    categories: Vec<String>,
+    /// Who it is for, in words.
+    #[arg(long)]
+    eligibility: Option<String>,
+    /// The youngest age it takes.
+    #[arg(long, value_name = "YEARS", allow_negative_numbers = true)]
+    min_age: Option<i64>,
+    /// The oldest age it takes.
+    #[arg(long, value_name = "YEARS", allow_negative_numbers = true)]
+    max_age: Option<i64>,
+    /// It costs nothing.
+    #[arg(long)]
+    free: bool,
+    /// What it costs (it is then not free), e.g. "£3 a session, free on benefits".
+    #[arg(long, conflicts_with = "free")]
+    fees: Option<String>,
+    /// A language it is offered in besides English; repeat for several.
+    #[arg(long = "language", value_name = "LANGUAGE")]
+    languages: Vec<String>,
+    /// An access feature, e.g. "step-free access", "hearing loop"; repeat for several.
+    #[arg(long = "accessibility", value_name = "TEXT")]
+    accessibility: Vec<String>,
+    /// How to get it, e.g. "drop in", "ring to book", "a GP refers you".
+    #[arg(long, value_name = "TEXT")]
+    how_to_access: Option<String>,
+    /// People can refer themselves.
+    #[arg(long)]
+    self_referral: bool,
+    /// People cannot refer themselves.
+    #[arg(long, conflicts_with = "self_referral")]
+    no_self_referral: bool,
+    /// A phone number; repeat for several (at most 5).
+    #[arg(long = "phone", value_name = "NUMBER")]
+    phones: Vec<String>,
+    #[arg(long)]
+    email: Option<String>,
+    /// A web address starting https://.
+    #[arg(long)]
+    website: Option<String>,
+    /// Opening hours in the region's time: "mon-fri 09:00-17:00", "tue,thu
+    /// 10:00-14:00; closed on bank holidays", "wed by appointment"; repeat for several.
+    #[arg(long = "hours", value_name = "HOURS")]
+    hours: Vec<String>,
+    /// A public address it can be visited at: "1 Market Street, Leeds LS1 6DT"
+    /// (never a home); repeat for several.
+    #[arg(long = "address", value_name = "ADDRESS")]
+    addresses: Vec<String>,
+    /// An area it serves, when it has no address to give: a town or postcode district.
+    #[arg(long = "area", value_name = "AREA")]
+    areas: Vec<String>,
+    /// It is online or by phone.
+    #[arg(long)]
+    online: bool,
+    /// When the hub last confirmed the entry: YYYY-MM-DD or "today".
+    #[arg(long, value_name = "DATE")]
+    confirmed: Option<String>,
+    /// Who runs it, when not this hub.
+    #[arg(long)]
+    provider: Option<String>,
+}
+
+/// A field `update` can empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Clearable {
+    Description,
+    Eligibility,
+    MinAge,
+    MaxAge,
+    Fees,
+    Languages,
+    Accessibility,
+    HowToAccess,
+    Phones,
+    Email,
+    Website,
+    Hours,
+    Places,
+    Provider,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    /// The service's id.
+    id: String,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// Empty these fields; repeat for several.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    clear: Vec<Clearable>,
+}
+
+pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Add(args) => {
+            let service = new_service(args)?;
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let reply = admin
+                .client
+                .add_service(convert::service_fields(&service))
+                .await
+                .map_err(|s| admin.error(s))?
+                .into_inner();
+            print_write(globals, "added service", &reply)
+        }
+        Command::Update(args) => {
+            let id = convert::parse_id("id", &args.id)?.to_string();
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let current = admin.client.get_service(IdRequest { id: id.clone() }).await.map_err(|s| admin.error(s))?;
+            let current = current.into_inner();
+            let changed = changed_service(convert::service_from_v1(&current)?, args)?;
+            // Refused if someone changed it since it was read, rather than undoing their change.
+            let request = v1::UpdateServiceRequest {
+                id,
+                fields: Some(convert::service_fields(&changed)),
+                if_seq: current.seq,
+            };
+            let reply = admin.client.update_service(request).await.map_err(|s| admin.error(s))?.into_inner();
+            print_write(globals, "updated service", &reply)
+        }
+        Command::Withdraw { id } => {
+            let id = convert::parse_id("id", &id)?.to_string();
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let reply = admin.client.withdraw_service(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
+            print_write(globals, "withdrew service", &reply)
+        }
+        Command::Show { id } => {
+            let id = convert::parse_id("id", &id)?.to_string();
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let s = admin.client.get_service(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
+            output::either(globals.json, &ServiceJson::from(&s), || services::service_detail(&s, Scope::Hub))
+        }
+        Command::List { all } => {
+            let mut admin = connect::admin(globals.hub_dir()).await?;
+            let list = admin
+                .client
+                .list_services(ListRequest { include_withdrawn: all })
+                .await
+                .map_err(|s| admin.error(s))?
+                .into_inner();
+            let json: Vec<ServiceJson> = list.items.iter().map(ServiceJson::from).collect();
+            output::either(globals.json, &json, || {
+                services::service_table(&list.items, Scope::Hub)
+                    .render(if all { "no services yet" } else { "no services (withdrawn ones are listed with --all)" })
+            })
+        }
+    }
+}
+
+/// A new service from `add`'s flags, checked here as the hub would check it.
+fn new_service(args: FieldArgs) -> anyhow::Result<Service> {
+    let blank = Service {
+        id: Ulid::nil(),
+        name: String::new(),
+        description: String::new(),
+        status: ServiceStatus::Active,
+        sector: Sector::Ordinary,
+        categories: Vec::new(),
+        eligibility: String::new(),
+        min_age: None,
+        max_age: None,
+        free: false,
+        fees: String::new(),
+        languages: Vec::new(),
+        accessibility: Vec::new(),
+        application_process: String::new(),
+        self_referral: false,
+        phones: Vec::new(),
+        email: String::new(),
+        website: String::new(),
+        schedules: Vec::new(),
+        places: Vec::new(),
+        // Listing a service is confirming it.
+        assured_on: Some(CivilDate::today()),
+        provider: String::new(),
+    };
+    Ok(apply(blank, args)?.validate()?)
+}
+
+/// `current` with `update`'s flags applied and its `--clear` fields emptied.
+fn changed_service(current: Service, args: UpdateArgs) -> anyhow::Result<Service> {
+    let before = current.clone();
+    let mut s = apply(current, args.fields)?;
+    for field in args.clear {
+        match field {
+            Clearable::Description => s.description.clear(),
+            Clearable::Eligibility => s.eligibility.clear(),
+            Clearable::MinAge => s.min_age = None,
+            Clearable::MaxAge => s.max_age = None,
+            Clearable::Fees => s.fees.clear(),
+            Clearable::Languages => s.languages.clear(),
+            Clearable::Accessibility => s.accessibility.clear(),
+            Clearable::HowToAccess => s.application_process.clear(),
+            Clearable::Phones => s.phones.clear(),
+            Clearable::Email => s.email.clear(),
+            Clearable::Website => s.website.clear(),
+            Clearable::Hours => s.schedules.clear(),
+            Clearable::Places => s.places.clear(),
+            Clearable::Provider => s.provider.clear(),
+        }
+    }
+    if s == before {
+        anyhow::bail!("nothing to change: give the fields to update, e.g. --hours \"mon-fri 09:00-17:00\" or --phone P");
+    }
+    Ok(s.validate()?)
+}
+
+fn age(field: &str, value: Option<i64>) -> Result<Option<Option<u8>>, ValidationError> {
+    value
+        .map(|v| validate::range(field, v, 0, kith_proto::service::limits::MAX_AGE).map(|v| Some(v as u8)))
+        .transpose()
+}
+
+/// Applies the flags given to `s`; what is not given stays.
+fn apply(mut s: Service, a: FieldArgs) -> anyhow::Result<Service> {
+    if let Some(v) = a.name {
+        s.name = v;
+    }
+    if let Some(v) = text_or_file(a.description, a.description_file.as_deref())? {
+        s.description = v;
+    }
+    if let Some(v) = a.status {
+        s.status = ServiceStatus::from_hsds("status", &v)?;
+    }
+    if let Some(v) = a.sector {
+        s.sector = Sector::parse("sector", &v)?;
+    }
+    if !a.categories.is_empty() {
+        s.categories = a
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Category::parse(&format!("category[{i}]"), c))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(v) = a.eligibility {
+        s.eligibility = v;
+    }
+    if let Some(v) = age("min_age", a.min_age)? {
+        s.min_age = v;
+    }
+    if let Some(v) = age("max_age", a.max_age)? {
+        s.max_age = v;
+    }
+    if a.free {
+        s.free = true;
+        s.fees.clear();
+    }
+    if let Some(v) = a.fees {
+        s.free = false;
+        s.fees = v;
+    }
+    if !a.languages.is_empty() {
+        s.languages = a.languages;
+    }
+    if !a.accessibility.is_empty() {
+        s.accessibility = a.accessibility;
+    }
+    if let Some(v) = a.how_to_access {
+        s.application_process = v;
+    }
+    if let Some(v) = toggle(a.self_referral, a.no_self_referral) {
+        s.self_referral = v;
+    }
+    if !a.phones.is_empty() {
+        s.phones = a.phones;
+    }
+    if let Some(v) = a.email {
+        s.email = v;
+    }
+    if let Some(v) = a.website {
+        s.website = v;
+    }
+    if !a.hours.is_empty() {
+        s.schedules = a
+            .hours
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Schedule::parse(&format!("hours[{i}]"), h))
+            .collect::<Result<_, _>>()?;
+    }
+    if !a.addresses.is_empty() || !a.areas.is_empty() || a.online {
+        let mut places = Vec::new();
+        for (i, text) in a.addresses.iter().enumerate() {
+            places.push(Place::parse_address(&format!("address[{i}]"), text)?);
+        }
+        for (i, area) in a.areas.iter().enumerate() {
+            places.push(Place::Area(domain::area(&format!("area[{i}]"), area)?));
+        }
+        if a.online {
+            places.push(Place::Virtual);
+        }
+        s.places = places;
+    }
+    if let Some(v) = a.confirmed {
+        s.assured_on = Some(match v.trim() {
+            "today" => CivilDate::today(),
+            date => CivilDate::parse("confirmed", date)?,
+        });
+    }
+    if let Some(v) = a.provider {
+        s.provider = v;
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("service").chain(args.iter().copied())).map(|c| c.command)
+    }
+
+    fn add(extra: &[&str]) -> anyhow::Result<Service> {
+        let mut args = vec!["add", "--name", "Welfare rights drop-in", "--category", "benefits-and-money"];
+        args.extend(extra);
+        let Command::Add(a) = parse(&args).unwrap() else { panic!("not add") };
+        new_service(a)
+    }
+
+    #[test]
+    fn add_reads_every_kind_of_field() {
+        let s = add(&[
+            "--hours",
+            "mon-fri 09:00-17:00",
+            "--hours",
+            "sat by appointment",
+            "--address",
+            "1 Market Street, Leeds ls1 6dt",
+            "--online",
+            "--phone",
+            "0113 496 0000",
+            "--free",
+            "--min-age",
+            "16",
+            "--language",
+            "Urdu",
+        ])
+        .unwrap();
+        assert_eq!(s.schedules.len(), 2);
+        assert_eq!(s.places.len(), 2);
+        assert_eq!(s.places[0].to_string(), "1 Market Street, Leeds LS1 6DT");
+        assert!(s.free && s.min_age == Some(16));
+        assert_eq!(s.sector, Sector::Ordinary);
+        assert_eq!(s.assured_on, Some(CivilDate::today()));
+    }
+
+    #[test]
+    fn bad_flags_name_the_field() {
+        let field = |extra: &[&str]| add(extra).unwrap_err().to_string().split(':').next().unwrap().to_owned();
+        assert_eq!(field(&["--category", "astrology"]), "category[1]");
+        assert_eq!(field(&["--hours", "mon-fri 9-5"]), "hours[0]");
+        assert_eq!(field(&["--address", "Leeds"]), "address[0]");
+        assert_eq!(field(&["--area", "1 Acacia Avenue LS6 1AB"]), "area[0]");
+        assert_eq!(field(&["--min-age", "-3"]), "min_age");
+        assert_eq!(field(&["--website", "example.org"]), "website");
+        assert_eq!(field(&["--confirmed", "last week"]), "confirmed");
+        let Command::Add(a) = parse(&["add", "--name", "No category"]).unwrap() else { panic!() };
+        assert!(new_service(a).unwrap_err().to_string().starts_with("categories:"));
+        assert!(parse(&["add", "--free", "--fees", "£3"]).is_err(), "free and fees conflict");
+    }
+
+    #[test]
+    fn update_changes_only_what_is_given() {
+        let current = add(&["--phone", "0113 496 0000", "--hours", "mon 09:00-12:00"]).unwrap();
+        let update = |args: &[&str]| {
+            let mut all = vec!["update", "01JDQ4Z7M3V5X8K2N6P9R1S3T5"];
+            all.extend(args);
+            let Command::Update(u) = parse(&all).unwrap() else { panic!("not update") };
+            changed_service(current.clone(), u)
+        };
+        let s = update(&["--fees", "£2", "--clear", "hours"]).unwrap();
+        assert_eq!((s.free, s.fees.as_str(), s.schedules.len()), (false, "£2", 0));
+        assert_eq!(s.phones, current.phones);
+        assert!(update(&[]).unwrap_err().to_string().starts_with("nothing to change"));
+        assert!(update(&["--name", ""]).unwrap_err().to_string().starts_with("name:"));
+    }
+}
