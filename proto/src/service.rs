@@ -334,7 +334,9 @@ impl Place {
         let bad = || {
             ValidationError::new(
                 field,
-                format!("an address is the street, a comma, the town and the postcode, e.g. \"1 Market Street, Leeds LS1 6DT\" (got {text:?})"),
+                format!(
+                    "an address is the street, a comma, the town and the postcode, e.g. \"1 Market Street, Leeds LS1 6DT\" (got {text:?})"
+                ),
             )
         };
         let (street, rest) = text.rsplit_once(',').ok_or_else(bad)?;

@@ -70,6 +70,13 @@ impl Region {
         self.relay.kith(all).await.array()
     }
 
+    /// `kith region services ARGS`.
+    pub async fn services(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = vec!["region", "services"];
+        all.extend(args);
+        self.relay.kith(all).await.array()
+    }
+
     /// The region's JetStream stream, `KITH_<REGION>`, on this test's server.
     pub async fn stream(&self) -> Stream {
         let name = kith_proto::subject::stream_name(&self.slug());

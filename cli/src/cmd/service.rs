@@ -177,11 +177,8 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let current = current.into_inner();
             let changed = changed_service(convert::service_from_v1(&current)?, args)?;
             // Refused if someone changed it since it was read, rather than undoing their change.
-            let request = v1::UpdateServiceRequest {
-                id,
-                fields: Some(convert::service_fields(&changed)),
-                if_seq: current.seq,
-            };
+            let request =
+                v1::UpdateServiceRequest { id, fields: Some(convert::service_fields(&changed)), if_seq: current.seq };
             let reply = admin.client.update_service(request).await.map_err(|s| admin.error(s))?.into_inner();
             print_write(globals, "updated service", &reply)
         }
@@ -207,8 +204,11 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                 .into_inner();
             let json: Vec<ServiceJson> = list.items.iter().map(ServiceJson::from).collect();
             output::either(globals.json, &json, || {
-                services::service_table(&list.items, Scope::Hub)
-                    .render(if all { "no services yet" } else { "no services (withdrawn ones are listed with --all)" })
+                services::service_table(&list.items, Scope::Hub).render(if all {
+                    "no services yet"
+                } else {
+                    "no services (withdrawn ones are listed with --all)"
+                })
             })
         }
     }
@@ -267,15 +267,15 @@ fn changed_service(current: Service, args: UpdateArgs) -> anyhow::Result<Service
         }
     }
     if s == before {
-        anyhow::bail!("nothing to change: give the fields to update, e.g. --hours \"mon-fri 09:00-17:00\" or --phone P");
+        anyhow::bail!(
+            "nothing to change: give the fields to update, e.g. --hours \"mon-fri 09:00-17:00\" or --phone P"
+        );
     }
     Ok(s.validate()?)
 }
 
 fn age(field: &str, value: Option<i64>) -> Result<Option<Option<u8>>, ValidationError> {
-    value
-        .map(|v| validate::range(field, v, 0, kith_proto::service::limits::MAX_AGE).map(|v| Some(v as u8)))
-        .transpose()
+    value.map(|v| validate::range(field, v, 0, kith_proto::service::limits::MAX_AGE).map(|v| Some(v as u8))).transpose()
 }
 
 /// Applies the flags given to `s`; what is not given stays.
