@@ -12,6 +12,8 @@ use crate::view::Quota;
 
 /// Where the query API listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7500";
+/// Where the HTTP API (HSDS) listens unless told otherwise.
+pub const DEFAULT_HTTP_LISTEN: &str = "127.0.0.1:8080";
 /// The durable consumer's name unless told otherwise.
 pub const DEFAULT_NAME: &str = "relay";
 /// How long one query may run before it is stopped.

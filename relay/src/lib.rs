@@ -66,6 +66,8 @@
 
 pub mod clock;
 pub mod config;
+pub mod hsds;
+pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod pins;
@@ -115,6 +117,8 @@ pub enum Error {
     Serve(#[from] tonic::transport::Error),
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error("HTTP server: {0}")]
+    Http(String),
     #[error("a relay task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
 }
@@ -187,10 +191,29 @@ fn load_records(store: &Store) -> Result<View, StoreError> {
     }
 }
 
-/// Runs the relay until `shutdown` resolves: ingest from NATS, and the query API on
-/// `listener`. Returns early with an error if the store fails or the server cannot
-/// serve; NATS being unreachable is not an error (ingest keeps retrying).
-pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+/// Where the relay answers: the gRPC query API, and the HTTP one (HSDS) when given.
+#[derive(Debug)]
+pub struct Listeners {
+    pub grpc: TcpListener,
+    pub http: Option<TcpListener>,
+}
+
+impl From<TcpListener> for Listeners {
+    fn from(grpc: TcpListener) -> Listeners {
+        Listeners { grpc, http: None }
+    }
+}
+
+/// Runs the relay until `shutdown` resolves: ingest from NATS, the gRPC query API
+/// and, when given its listener, the HTTP API ([`http`]). Returns early with an
+/// error if the store fails or a server cannot serve; NATS being unreachable is not
+/// an error (ingest keeps retrying).
+pub async fn run(
+    config: Config,
+    listeners: impl Into<Listeners>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    let Listeners { grpc: listener, http: http_listener } = listeners.into();
     config.validate()?;
     // A bad synonyms file stops the relay before it changes anything.
     let synonyms = match &config.synonyms {
@@ -244,16 +267,42 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
     let mut ingest =
         tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone(), pins).run(stop_rx.clone()));
     let limits = query::Limits::new(config.max_queries, config.query_timeout);
+    let mut http = match http_listener {
+        None => None,
+        Some(listener) => {
+            let state = http::HttpState::new(shared.clone(), config.region.clone(), limits.clone());
+            let mut stop = stop_rx.clone();
+            let addr = listener.local_addr().ok();
+            info!(addr = ?addr, "HTTP API listening");
+            Some(tokio::spawn(async move {
+                axum::serve(listener, http::router(state))
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.wait_for(|s| *s).await;
+                    })
+                    .await
+                    .map_err(|source| Error::Http(source.to_string()))
+            }))
+        }
+    };
     let service = query::RegionService::new(shared, config.region.clone(), limits, config.clock.clone());
     let mut server = tokio::spawn(serve(listener, service, stop_rx));
 
     // Whichever ends first decides the outcome; the others are then stopped and awaited.
     tokio::pin!(shutdown);
-    let (mut ingest_done, mut server_done) = (None, None);
-    tokio::select! {
-        _ = &mut shutdown => info!("shutting down"),
-        r = &mut ingest => ingest_done = Some(r),
-        r = &mut server => server_done = Some(r),
+    let (mut ingest_done, mut server_done, mut http_done) = (None, None, None);
+    {
+        let http_ended = async {
+            match http.as_mut() {
+                Some(task) => task.await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = &mut shutdown => info!("shutting down"),
+            r = &mut ingest => ingest_done = Some(r),
+            r = &mut server => server_done = Some(r),
+            r = http_ended => http_done = Some(r),
+        }
     }
     let _ = stop_tx.send(true);
     let ingest_result = match ingest_done {
@@ -267,6 +316,14 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Ou
     store.flush().await?;
     ingest_result??;
     server_result??;
+    let http_result = match (http_done, http) {
+        (Some(r), _) => Some(r),
+        (None, Some(task)) => Some(task.await),
+        (None, None) => None,
+    };
+    if let Some(r) = http_result {
+        r??;
+    }
     // Ingest has stopped cleanly and the store is flushed: the view holds exactly
     // what the store holds, so the next start can read it instead.
     let dir = config.dir.clone();
@@ -319,6 +376,7 @@ async fn serve(
 /// (port 0 for any free port), stopped with [`Relay::shutdown`].
 pub struct Relay {
     addr: SocketAddr,
+    http_addr: Option<SocketAddr>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), Error>>,
 }
@@ -330,16 +388,38 @@ impl std::fmt::Debug for Relay {
 }
 
 impl Relay {
-    /// Binds `listen` and runs the relay in a task.
+    /// Binds `listen` and runs the relay in a task, without its HTTP API.
     pub async fn start(config: Config, listen: SocketAddr) -> Result<Relay, Error> {
+        Relay::start_with_http(config, listen, None).await
+    }
+
+    /// Binds `listen` for gRPC and `http` (when given) for the HTTP API, and runs
+    /// the relay in a task.
+    pub async fn start_with_http(config: Config, listen: SocketAddr, http: Option<SocketAddr>) -> Result<Relay, Error> {
         config.validate()?;
-        let listener = TcpListener::bind(listen).await.map_err(|source| Error::Listen { addr: listen, source })?;
-        let addr = listener.local_addr().map_err(|source| Error::Listen { addr: listen, source })?;
+        let bind = |addr: SocketAddr| async move {
+            let listener = TcpListener::bind(addr).await.map_err(|source| Error::Listen { addr, source })?;
+            let bound = listener.local_addr().map_err(|source| Error::Listen { addr, source })?;
+            Ok::<_, Error>((listener, bound))
+        };
+        let (grpc, addr) = bind(listen).await?;
+        let (http, http_addr) = match http {
+            Some(a) => {
+                let (l, bound) = bind(a).await?;
+                (Some(l), Some(bound))
+            }
+            None => (None, None),
+        };
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(run(config, listener, async move {
+        let task = tokio::spawn(run(config, Listeners { grpc, http }, async move {
             let _ = stopped.await;
         }));
-        Ok(Relay { addr, stop: Some(stop), task })
+        Ok(Relay { addr, http_addr, stop: Some(stop), task })
+    }
+
+    /// The HTTP API's URL, when it was started: `http://127.0.0.1:PORT`.
+    pub fn http_url(&self) -> Option<String> {
+        self.http_addr.map(|a| format!("http://{a}"))
     }
 
     /// The address the query API listens on.

@@ -43,6 +43,10 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_LISTEN", value_name = "ADDR", default_value = config::DEFAULT_LISTEN)]
     listen: SocketAddr,
 
+    /// Address of the HTTP API (the region as Open Referral HSDS 3 JSON), or "off".
+    #[arg(long, env = "KITH_RELAY_HTTP_LISTEN", value_name = "ADDR", default_value = config::DEFAULT_HTTP_LISTEN, value_parser = parse_http_listen)]
+    http_listen: HttpListen,
+
     /// The relay's directory; its store lives in DIR/store.
     #[arg(long, env = "KITH_RELAY_DIR", value_name = "DIR")]
     dir: PathBuf,
@@ -105,6 +109,23 @@ struct Args {
     confirm_within: std::time::Duration,
 }
 
+/// `--http-listen`: an address, or off.
+#[derive(Clone, Debug)]
+enum HttpListen {
+    Off,
+    At(SocketAddr),
+}
+
+fn parse_http_listen(value: &str) -> Result<HttpListen, String> {
+    match value.trim() {
+        "off" => Ok(HttpListen::Off),
+        v => v
+            .parse()
+            .map(HttpListen::At)
+            .map_err(|_| format!("must be an address such as 127.0.0.1:8080, or off (got {v:?})")),
+    }
+}
+
 fn parse_region(value: &str) -> Result<Slug, String> {
     Slug::parse("region", value).map_err(|e| e.problem)
 }
@@ -156,10 +177,19 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         clock: RegionClock::new(&args.time_zone, args.confirm_within)
             .map_err(|why| anyhow::anyhow!("--time-zone: {why}"))?,
     };
-    let listener = tokio::net::TcpListener::bind(args.listen)
+    let grpc = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    kith_relay::run(config, listener, shutdown_signal()).await.context("relay failed")?;
+    let http = match args.http_listen {
+        HttpListen::Off => None,
+        HttpListen::At(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} (--http-listen)"))?,
+        ),
+    };
+    let listeners = kith_relay::Listeners { grpc, http };
+    kith_relay::run(config, listeners, shutdown_signal()).await.context("relay failed")?;
     Ok(())
 }
 

@@ -56,14 +56,24 @@ impl RegionService {
         RegionService { shared, region, limits, clock }
     }
 
-    /// Runs a search on the view: on a blocking thread, so that searches never hold
-    /// the runtime's threads from ingest; once one of the limited turns is free; and
-    /// stopped at the deadline, counted from the request's arrival.
     async fn search<T: Send + 'static>(
         &self,
         f: impl FnOnce(&View, Instant) -> Result<T, TimedOut> + Send + 'static,
     ) -> Result<T, Status> {
-        let Limits { permits, max, timeout } = self.limits.clone();
+        self.limits.run(&self.shared, f).await
+    }
+}
+
+impl Limits {
+    /// Runs a search on the view: on a blocking thread, so that searches never hold
+    /// the runtime's threads from ingest; once one of the limited turns is free; and
+    /// stopped at the deadline, counted from the request's arrival.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        shared: &Shared,
+        f: impl FnOnce(&View, Instant) -> Result<T, TimedOut> + Send + 'static,
+    ) -> Result<T, Status> {
+        let Limits { permits, max, timeout } = self.clone();
         let deadline = Instant::now() + timeout;
         let permit = match tokio::time::timeout_at(deadline.into(), permits.acquire_owned()).await {
             Ok(Ok(permit)) => permit,
@@ -74,7 +84,7 @@ impl RegionService {
                 )));
             }
         };
-        let shared = self.shared.clone();
+        let shared = shared.clone();
         let result = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             f(&shared.view(), deadline)

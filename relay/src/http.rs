@@ -1,0 +1,425 @@
+//! The relay's HTTP listener (`--http-listen`): the region as Open Referral HSDS 3
+//! JSON, public and read-only, beside the gRPC API in the same process.
+//!
+//! `GET /` says which HSDS version and profile this is and where its OpenAPI
+//! description is (`/openapi.json`), as the ORUK validator expects; `/services`,
+//! `/organizations`, `/service_at_locations`, `/taxonomies`, `/taxonomy_terms` are
+//! paginated (`page`, `per_page`), each with its `/{id}`. Every answer allows any
+//! origin (CORS `*`) and sets no cookie. Reads of the view go through the same
+//! limits as gRPC searches ([`crate::query::Limits`]), so the web cannot starve ingest.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Instant;
+
+use kith_proto::Slug;
+use kith_proto::service::Category;
+use kith_proto::time::now_ms;
+
+use crate::Shared;
+use crate::hsds;
+use crate::query::Limits;
+use crate::search::{TextQuery, TimedOut};
+use crate::view::family::Hit;
+use crate::view::{Page, SafeHouseQuery, ServiceQuery, View};
+
+/// The OpenAPI description served at `/openapi.json` (`relay/hsds/README.md`).
+const OPENAPI: &str = include_str!("../hsds/openapi.json");
+
+/// Items per page unless `per_page` says otherwise, and the most it may say.
+pub const DEFAULT_PER_PAGE: usize = 50;
+pub const MAX_PER_PAGE: usize = 500;
+
+#[derive(Clone)]
+pub struct HttpState {
+    shared: Shared,
+    region: Slug,
+    limits: Limits,
+}
+
+impl HttpState {
+    pub(crate) fn new(shared: Shared, region: Slug, limits: Limits) -> HttpState {
+        HttpState { shared, region, limits }
+    }
+}
+
+/// The HSDS routes.
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/", get(root))
+        .route("/openapi.json", get(openapi))
+        .route("/services", get(services))
+        .route("/services/{id}", get(service))
+        .route("/organizations", get(organizations))
+        .route("/organizations/{id}", get(organization))
+        .route("/service_at_locations", get(service_at_locations))
+        .route("/service_at_locations/{id}", get(service_at_location))
+        .route("/taxonomies", get(taxonomies))
+        .route("/taxonomies/{id}", get(taxonomy))
+        .route("/taxonomy_terms", get(taxonomy_terms))
+        .route("/taxonomy_terms/{id}", get(taxonomy_term))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such page: see /openapi.json for what this API serves") })
+        .layer(axum::middleware::map_response(headers))
+        .with_state(Arc::new(state))
+}
+
+/// Open to every origin, never sniffed, no referrer sent on.
+async fn headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// A JSON error naming what is wrong.
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+type Answer = Result<Response, Response>;
+
+fn bad(message: impl Into<String>) -> Response {
+    error(StatusCode::BAD_REQUEST, message)
+}
+
+async fn root(headers: HeaderMap) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    Json(json!({
+        "version": hsds::VERSION,
+        "profile": hsds::PROFILE,
+        "openapi_url": format!("http://{host}/openapi.json"),
+    }))
+    .into_response()
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// What the list endpoints take. Unknown parameters are ignored; a known one with a
+/// bad value is a 400 naming it.
+#[derive(Debug, Default)]
+struct ListParams {
+    page: usize,
+    per_page: usize,
+    search: TextQuery,
+    taxonomy_term_id: Option<String>,
+    taxonomy_id: Option<String>,
+    organization_id: Option<String>,
+    modified_after_ms: Option<i64>,
+}
+
+fn list_params(pairs: &[(String, String)]) -> Result<ListParams, Response> {
+    let mut p = ListParams { page: 1, per_page: DEFAULT_PER_PAGE, ..Default::default() };
+    let number = |name: &str, v: &str, max: usize| -> Result<usize, Response> {
+        match v.trim().parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(bad(format!("{name}: must be a whole number from 1 to {max} (got {v:?})"))),
+        }
+    };
+    for (k, v) in pairs {
+        match k.as_str() {
+            "page" => p.page = number("page", v, 1_000_000)?,
+            "per_page" => p.per_page = number("per_page", v, MAX_PER_PAGE)?,
+            "search" => {
+                p.search = TextQuery::parse(v)
+                    .map_err(|n| bad(format!("search: at most {} words (got {n})", crate::search::MAX_QUERY_WORDS)))?
+            }
+            "taxonomy_term_id" if !v.is_empty() => p.taxonomy_term_id = Some(v.clone()),
+            "taxonomy_id" if !v.is_empty() => p.taxonomy_id = Some(v.clone()),
+            "organization_id" if !v.is_empty() => p.organization_id = Some(v.clone()),
+            "modified_after" if !v.is_empty() => {
+                let t: jiff::Timestamp = v
+                    .parse()
+                    .or_else(|_| {
+                        v.parse::<jiff::civil::DateTime>()
+                            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
+                            .map(|z| z.timestamp())
+                    })
+                    .map_err(|_| {
+                        bad(format!("modified_after: must be a date-time such as 2026-11-01T00:00:00Z (got {v:?})"))
+                    })?;
+                p.modified_after_ms = Some(t.as_millisecond());
+            }
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+/// One page of `items`, in HSDS's page shape.
+fn page(items: Vec<Value>, p: &ListParams) -> Response {
+    let total = items.len();
+    let total_pages = total.div_ceil(p.per_page).max(1);
+    let contents: Vec<Value> = items.into_iter().skip((p.page - 1) * p.per_page).take(p.per_page).collect();
+    Json(json!({
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": p.page,
+        "size": contents.len(),
+        "first_page": p.page == 1,
+        "last_page": p.page >= total_pages,
+        "empty": total == 0,
+        "contents": contents,
+    }))
+    .into_response()
+}
+
+/// A service or a safe house of the region, as HSDS sees both.
+struct Entry {
+    id: String,
+    organization_id: String,
+    full: Value,
+    at_ms: i64,
+}
+
+/// Every page of a search, walked within the deadline.
+fn all_pages<T>(
+    mut next: impl FnMut(Option<crate::search::Position>) -> Result<Page<T>, TimedOut>,
+) -> Result<Vec<T>, TimedOut> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let Page { items, next: more } = next(after)?;
+        out.extend(items);
+        match more {
+            Some(p) => after = Some(p),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// Which of the region's services and safe houses a list (or a lookup) covers.
+#[derive(Clone, Debug, Default)]
+struct Selection {
+    text: TextQuery,
+    category: Option<Category>,
+    /// Only safe houses (the safe-house term), or no safe houses (another term).
+    safe_houses: Option<bool>,
+}
+
+fn entries(
+    view: &View,
+    region: &Slug,
+    clock_now_ms: i64,
+    s: &Selection,
+    deadline: Instant,
+) -> Result<Vec<Entry>, TimedOut> {
+    let mut out = Vec::new();
+    if s.safe_houses != Some(true) {
+        let services: Vec<Hit<kith_proto::service::Service>> = all_pages(|after| {
+            let q = ServiceQuery {
+                text: s.text.clone(),
+                category: s.category,
+                include_inactive: true,
+                page_size: crate::view::MAX_PAGE_SIZE,
+                after,
+                deadline: Some(deadline),
+                ..Default::default()
+            };
+            view.search_services(&q)
+        })?;
+        for h in services {
+            out.push(Entry {
+                id: hsds::service_id(&h.hub, h.item.id),
+                organization_id: hsds::organization_id(region, &h.hub),
+                full: hsds::service(region, &h.hub, h.item.id, &h.item, h.at_ms),
+                at_ms: h.at_ms,
+            });
+        }
+    }
+    let houses_wanted = s.safe_houses != Some(false) && s.category.is_none_or(|c| c == Category::Crisis);
+    if houses_wanted {
+        let houses = all_pages(|after| {
+            let q = SafeHouseQuery {
+                text: s.text.clone(),
+                page_size: crate::view::MAX_PAGE_SIZE,
+                after,
+                deadline: Some(deadline),
+                ..Default::default()
+            };
+            view.list_safe_houses(&q, clock_now_ms)
+        })?;
+        for h in houses {
+            let free = h.item.availability.and_then(|a| a.beds_free_at(clock_now_ms));
+            out.push(Entry {
+                id: hsds::safe_house_id(&h.hub, h.item.id),
+                organization_id: hsds::organization_id(region, &h.hub),
+                full: hsds::safe_house(region, &h.hub, h.item.id, &h.item, free, h.at_ms),
+                at_ms: h.at_ms,
+            });
+        }
+    }
+    Ok(out)
+}
+
+impl HttpState {
+    /// Reads the view under the query limits; a busy or slow read is a 503.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&View, &Slug, Instant) -> Result<T, TimedOut> + Send + 'static,
+    ) -> Result<T, Response> {
+        let region = self.region.clone();
+        self.limits
+            .run(&self.shared, move |view, deadline| f(view, &region, deadline))
+            .await
+            .map_err(|status| error(StatusCode::SERVICE_UNAVAILABLE, status.message().to_owned()))
+    }
+
+    /// The region's services and safe houses that `p` selects, in the view's order.
+    async fn selected(&self, p: &ListParams) -> Result<Vec<Entry>, Response> {
+        let mut selection = Selection { text: p.search.clone(), ..Default::default() };
+        if let Some(t) = &p.taxonomy_id
+            && *t != hsds::taxonomy_id()
+        {
+            return Ok(Vec::new());
+        }
+        if let Some(term) = &p.taxonomy_term_id {
+            if *term == hsds::safe_house_term_id() {
+                selection.safe_houses = Some(true);
+            } else {
+                match Category::ALL.iter().find(|&&c| hsds::taxonomy_term_id(c) == *term) {
+                    Some(&c) => selection.category = Some(c),
+                    None => return Ok(Vec::new()),
+                }
+            }
+        }
+        let now = now_ms();
+        let mut all = self.read(move |view, region, deadline| entries(view, region, now, &selection, deadline)).await?;
+        if let Some(org) = &p.organization_id {
+            all.retain(|e| e.organization_id == *org);
+        }
+        if let Some(after) = p.modified_after_ms {
+            all.retain(|e| e.at_ms > after);
+        }
+        Ok(all)
+    }
+
+    async fn find(&self, id: &str) -> Result<Entry, Response> {
+        let all = self.selected(&ListParams { page: 1, per_page: 1, ..Default::default() }).await?;
+        all.into_iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no service {id} in region {}", self.region)))
+    }
+}
+
+type St = State<Arc<HttpState>>;
+
+async fn services(State(st): St, Query(q): Query<Vec<(String, String)>>) -> Answer {
+    let p = list_params(&q)?;
+    let items = st.selected(&p).await?.into_iter().map(|e| hsds::service_summary(&e.full)).collect();
+    Ok(page(items, &p))
+}
+
+async fn service(State(st): St, Path(id): Path<String>) -> Answer {
+    Ok(Json(st.find(&id).await?.full).into_response())
+}
+
+async fn organizations(State(st): St, Query(q): Query<Vec<(String, String)>>) -> Answer {
+    let p = list_params(&q)?;
+    let orgs = st.organizations(&p.search).await?;
+    Ok(page(orgs, &p))
+}
+
+async fn organization(State(st): St, Path(id): Path<String>) -> Answer {
+    let orgs = st.organizations(&TextQuery::default()).await?;
+    let mut org = orgs
+        .into_iter()
+        .find(|o| o["id"] == id.as_str())
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no organization {id} in region {}", st.region)))?;
+    let all =
+        st.selected(&ListParams { page: 1, per_page: 1, organization_id: Some(id), ..Default::default() }).await?;
+    let services: Vec<Value> = all.iter().map(|e| hsds::service_summary(&e.full)).collect();
+    if !services.is_empty() {
+        org["services"] = json!(services);
+    }
+    Ok(Json(org).into_response())
+}
+
+impl HttpState {
+    /// Every hub as an organization; `search` matches words of its name, id or
+    /// description (folded as listings' words are).
+    async fn organizations(&self, search: &TextQuery) -> Result<Vec<Value>, Response> {
+        let words = &search.words;
+        let hubs = self.read(|view, _, _| Ok(view.hubs())).await?;
+        Ok(hubs
+            .iter()
+            .filter(|h| {
+                let text = format!("{} {} {}", h.profile.name, h.hub, h.profile.description);
+                let have: Vec<String> = crate::text::words(&text).collect();
+                words.iter().all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+            })
+            .map(|h| {
+                hsds::organization(&self.region, &h.hub, &h.profile.name, &h.profile.description, &h.profile.contact)
+            })
+            .collect())
+    }
+}
+
+async fn service_at_locations(State(st): St, Query(q): Query<Vec<(String, String)>>) -> Answer {
+    let p = list_params(&q)?;
+    let items: Vec<Value> = st
+        .selected(&p)
+        .await?
+        .iter()
+        .flat_map(|e| e.full["service_at_locations"].as_array().cloned().unwrap_or_default())
+        .map(|sal| hsds::service_summary(&sal))
+        .collect();
+    Ok(page(items, &p))
+}
+
+async fn service_at_location(State(st): St, Path(id): Path<String>) -> Answer {
+    let all = st.selected(&ListParams { page: 1, per_page: 1, ..Default::default() }).await?;
+    for e in all {
+        for sal in e.full["service_at_locations"].as_array().into_iter().flatten() {
+            if sal["id"] == id.as_str() {
+                let mut sal = sal.clone();
+                sal["service"] = hsds::service_summary(&e.full);
+                return Ok(Json(sal).into_response());
+            }
+        }
+    }
+    Err(error(StatusCode::NOT_FOUND, format!("no service_at_location {id} in region {}", st.region)))
+}
+
+async fn taxonomies(Query(q): Query<Vec<(String, String)>>) -> Answer {
+    let p = list_params(&q)?;
+    Ok(page(vec![hsds::taxonomy()], &p))
+}
+
+async fn taxonomy(Path(id): Path<String>) -> Answer {
+    let t = hsds::taxonomy();
+    if t["id"] == id.as_str() {
+        Ok(Json(t).into_response())
+    } else {
+        Err(error(StatusCode::NOT_FOUND, format!("no taxonomy {id}")))
+    }
+}
+
+async fn taxonomy_terms(Query(q): Query<Vec<(String, String)>>) -> Answer {
+    let p = list_params(&q)?;
+    let mut terms = hsds::taxonomy_terms();
+    if let Some(t) = &p.taxonomy_id {
+        terms.retain(|term| term["taxonomy_id"] == t.as_str());
+    }
+    let words = &p.search.words;
+    terms.retain(|term| {
+        let have: Vec<String> = crate::text::words(term["name"].as_str().unwrap_or_default()).collect();
+        words.iter().all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+    });
+    Ok(page(terms, &p))
+}
+
+async fn taxonomy_term(Path(id): Path<String>) -> Answer {
+    hsds::taxonomy_terms()
+        .into_iter()
+        .find(|t| t["id"] == id.as_str())
+        .map(|t| Json(t).into_response())
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no taxonomy term {id}")))
+}
