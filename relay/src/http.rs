@@ -77,14 +77,26 @@ async fn headers(mut response: Response) -> Response {
     response
 }
 
-/// A JSON error naming what is wrong.
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+/// An error answered as JSON naming what is wrong.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    message: String,
 }
 
-type Answer = Result<Response, Response>;
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
 
-fn bad(message: impl Into<String>) -> Response {
+fn error(status: StatusCode, message: impl Into<String>) -> ApiError {
+    ApiError { status, message: message.into() }
+}
+
+type Answer = Result<Response, ApiError>;
+
+fn bad(message: impl Into<String>) -> ApiError {
     error(StatusCode::BAD_REQUEST, message)
 }
 
@@ -115,9 +127,9 @@ struct ListParams {
     modified_after_ms: Option<i64>,
 }
 
-fn list_params(pairs: &[(String, String)]) -> Result<ListParams, Response> {
+fn list_params(pairs: &[(String, String)]) -> Result<ListParams, ApiError> {
     let mut p = ListParams { page: 1, per_page: DEFAULT_PER_PAGE, ..Default::default() };
-    let number = |name: &str, v: &str, max: usize| -> Result<usize, Response> {
+    let number = |name: &str, v: &str, max: usize| -> Result<usize, ApiError> {
         match v.trim().parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(bad(format!("{name}: must be a whole number from 1 to {max} (got {v:?})"))),
@@ -264,7 +276,7 @@ impl HttpState {
     async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&View, &Slug, Instant) -> Result<T, TimedOut> + Send + 'static,
-    ) -> Result<T, Response> {
+    ) -> Result<T, ApiError> {
         let region = self.region.clone();
         self.limits
             .run(&self.shared, move |view, deadline| f(view, &region, deadline))
@@ -273,7 +285,7 @@ impl HttpState {
     }
 
     /// The region's services and safe houses that `p` selects, in the view's order.
-    async fn selected(&self, p: &ListParams) -> Result<Vec<Entry>, Response> {
+    async fn selected(&self, p: &ListParams) -> Result<Vec<Entry>, ApiError> {
         let mut selection = Selection { text: p.search.clone(), ..Default::default() };
         if let Some(t) = &p.taxonomy_id
             && *t != hsds::taxonomy_id()
@@ -301,7 +313,7 @@ impl HttpState {
         Ok(all)
     }
 
-    async fn find(&self, id: &str) -> Result<Entry, Response> {
+    async fn find(&self, id: &str) -> Result<Entry, ApiError> {
         let all = self.selected(&ListParams { page: 1, per_page: 1, ..Default::default() }).await?;
         all.into_iter()
             .find(|e| e.id == id)
@@ -345,7 +357,7 @@ async fn organization(State(st): St, Path(id): Path<String>) -> Answer {
 impl HttpState {
     /// Every hub as an organization; `search` matches words of its name, id or
     /// description (folded as listings' words are).
-    async fn organizations(&self, search: &TextQuery) -> Result<Vec<Value>, Response> {
+    async fn organizations(&self, search: &TextQuery) -> Result<Vec<Value>, ApiError> {
         let words = &search.words;
         let hubs = self.read(|view, _, _| Ok(view.hubs())).await?;
         Ok(hubs
