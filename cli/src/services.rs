@@ -151,12 +151,13 @@ fn categories_text(s: &v1::Service) -> String {
     output::list(&labels)
 }
 
-/// "not confirmed since 2025-11-02", "confirmed 2026-11-01", or "never confirmed".
+/// When the hub last confirmed the entry: `2026-11-01`, `never`, or `not confirmed
+/// since 2025-11-02` when that is longer ago than the region allows.
 fn confirmed_text(s: &v1::Service) -> String {
     match (s.assured_on.is_empty(), s.unconfirmed) {
-        (true, _) => "never confirmed".into(),
+        (true, _) => "never".into(),
         (false, true) => format!("not confirmed since {}", s.assured_on),
-        (false, false) => format!("confirmed {}", s.assured_on),
+        (false, false) => s.assured_on.clone(),
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Relay {
     /// Holds the relay directory `relay/` and the daemon's log `relay.log`.
     root: TempDir,
     port: u16,
+    /// The HTTP API's port (HSDS).
+    http_port: u16,
 }
 
 impl Relay {
@@ -58,6 +60,7 @@ impl Relay {
             extra: extra.iter().map(Into::into).collect(),
             root,
             port: ports::free_port(),
+            http_port: ports::free_port(),
             daemon,
         };
         relay.start_daemon(false).await;
@@ -81,6 +84,11 @@ impl Relay {
     /// `http://127.0.0.1:<port>`, for `kith --relay` and gRPC clients.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `http://127.0.0.1:<port>` of the relay's HTTP API (HSDS).
+    pub fn http_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.http_port)
     }
 
     /// A region query client of this relay.
@@ -157,6 +165,8 @@ impl Relay {
             self.nats_url.clone().into(),
             "--listen".into(),
             format!("127.0.0.1:{}", self.port).into(),
+            "--http-listen".into(),
+            format!("127.0.0.1:{}", self.http_port).into(),
             "--dir".into(),
             self.dir().into(),
         ];

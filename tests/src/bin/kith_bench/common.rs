@@ -401,6 +401,9 @@ impl RelayProcess {
             format!("127.0.0.1:{}", self.port).into(),
             "--dir".into(),
             self.dir.clone().into(),
+            // Benchmarks ask over gRPC only.
+            "--http-listen".into(),
+            "off".into(),
         ];
         let big = (u64::MAX / 4).to_string();
         let envs = [
