@@ -23,6 +23,7 @@ pub mod convert;
 pub mod domain;
 pub mod envelope;
 pub mod event;
+pub mod hsds;
 pub mod keys;
 pub mod nats;
 pub mod permissions;

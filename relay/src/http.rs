@@ -17,19 +17,15 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Instant;
 
-use kith_proto::Slug;
 use kith_proto::service::Category;
 use kith_proto::time::now_ms;
+use kith_proto::{Slug, hsds};
 
 use crate::Shared;
-use crate::hsds;
 use crate::query::Limits;
 use crate::search::{TextQuery, TimedOut};
 use crate::view::family::Hit;
 use crate::view::{Page, SafeHouseQuery, ServiceQuery, View};
-
-/// The OpenAPI description served at `/openapi.json` (`relay/hsds/README.md`).
-const OPENAPI: &str = include_str!("../hsds/openapi.json");
 
 /// Items per page unless `per_page` says otherwise, and the most it may say.
 pub const DEFAULT_PER_PAGE: usize = 50;
@@ -111,7 +107,7 @@ async fn root(headers: HeaderMap) -> Response {
 }
 
 async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+    ([(header::CONTENT_TYPE, "application/json")], hsds::OPENAPI).into_response()
 }
 
 /// What the list endpoints take. Unknown parameters are ignored; a known one with a

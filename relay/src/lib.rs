@@ -66,7 +66,6 @@
 
 pub mod clock;
 pub mod config;
-pub mod hsds;
 pub mod http;
 pub mod index;
 pub mod ingest;

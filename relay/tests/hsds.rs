@@ -8,9 +8,10 @@ use ulid::Ulid;
 
 use kith_proto::Slug;
 use kith_proto::domain::{Availability, ForTag, HubProfile, SafeHouse, Sector};
+use kith_proto::hsds;
 use kith_proto::service::{Category, ClockTime, Place, Schedule, Service, ServiceStatus, Weekday};
 use kith_relay::store::{EntityRecord, HubRecord, Record, Store};
-use kith_relay::{Config, Relay, hsds};
+use kith_relay::{Config, Relay};
 
 const NO_NATS: &str = "nats://127.0.0.1:1";
 

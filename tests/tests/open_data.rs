@@ -145,7 +145,7 @@ async fn the_hsds_api_validates_against_open_referrals_schemas() {
 /// schemas, and `GET /service_at_locations/{id}` answering a service_at_location (the
 /// spec points it at service.json, a known bug of HSDS 3.0).
 fn local_openapi(hsds: &Path, into: &Path) -> PathBuf {
-    let served = std::fs::read_to_string(workspace().join("relay/hsds/openapi.json")).expect("relay/hsds/openapi.json");
+    let served = std::fs::read_to_string(workspace().join("proto/hsds/openapi.json")).expect("proto/hsds/openapi.json");
     let remote = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/";
     let local = format!("file://{}/schema/", hsds.canonicalize().expect("HSDS dir").display());
     let mut spec: serde_json::Value = serde_json::from_str(&served.replace(remote, &local)).expect("OpenAPI JSON");

@@ -14,9 +14,9 @@ use serde_json::{Map, Value, json};
 use ulid::Ulid;
 use uuid::Uuid;
 
-use kith_proto::Slug;
-use kith_proto::domain::{ForTag, SafeHouse};
-use kith_proto::service::{Category, Place, Service, ServiceStatus, Weekday};
+use crate::Slug;
+use crate::domain::{ForTag, SafeHouse};
+use crate::service::{Category, Place, Service, ServiceStatus, Weekday};
 
 /// The namespace of Kith's HSDS ids.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6b69_7468_2d68_7364_732d_6964_732d_7633);
@@ -25,6 +25,13 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6b69_7468_2d68_7364_732d_6964_732d_763
 pub const VERSION: &str = "3.0";
 /// The UK profile the API follows.
 pub const PROFILE: &str = "https://openreferraluk.org";
+
+/// The OpenAPI description a relay serves at `/openapi.json` (`proto/hsds/README.md`).
+pub const OPENAPI: &str = include_str!("../hsds/openapi.json");
+
+/// HSDS 3's tabular data package: the tables and columns of an export, with their
+/// types and foreign keys (`proto/hsds/README.md`).
+pub const DATAPACKAGE: &str = include_str!("../hsds/datapackage.json");
 
 fn id(kind: &str, parts: &[&str]) -> String {
     Uuid::new_v5(&NAMESPACE, format!("{kind}:{}", parts.join(":")).as_bytes()).to_string()
