@@ -153,6 +153,54 @@ pub fn opportunity_to_v1(o: &Opportunity, hub: &str, seq: u64, updated_at_ms: i6
     }
 }
 
+/// The opportunity a `v1::Opportunity` shows, checked as a whole.
+pub fn opportunity_from_v1(o: &v1::Opportunity) -> Result<Opportunity, ValidationError> {
+    Opportunity {
+        id: parse_id("id", &o.id)?,
+        title: o.title.clone(),
+        kind: OpportunityKind::parse("kind", &o.kind)?,
+        sector: Sector::parse("sector", &o.sector)?,
+        description: o.description.clone(),
+        area: o.area.clone(),
+        remote: o.remote,
+        hours_per_week: o.hours_per_week,
+        pay: pay_from_v1(o.pay.as_ref())?,
+        expenses_paid: o.expenses_paid,
+        skills: o.skills.clone(),
+        support: o.support.clone(),
+        lived_experience_required: o.lived_experience_required,
+        how_to_apply: o.how_to_apply.clone(),
+        closes_on: closes_on(&o.closes_on)?,
+        status: OpportunityStatus::parse("status", &o.status)?,
+    }
+    .validate()
+}
+
+/// The safe house a `v1::SafeHouse` shows, and its beds free now (None when its
+/// availability is unknown or stale).
+pub fn safehouse_from_v1(s: &v1::SafeHouse) -> Result<(SafeHouse, Option<u16>), ValidationError> {
+    let free =
+        s.availability.as_ref().and_then(|a| a.beds_free).map(|n| beds("beds_free", i64::from(n))).transpose()?;
+    let house = SafeHouse {
+        id: parse_id("id", &s.id)?,
+        name: s.name.clone(),
+        area: s.area.clone(),
+        for_tags: for_tags(&s.for_tags)?,
+        beds_total: beds("beds_total", i64::from(s.beds_total))?,
+        wheelchair_access: s.wheelchair_access,
+        self_referral: s.self_referral,
+        longest_stay_nights: s.longest_stay_nights.map(|n| nights(i64::from(n))).transpose()?,
+        phone: s.phone.clone(),
+        description: s.description.clone(),
+        availability: s.availability.as_ref().map(|a| Availability {
+            beds_free: free.unwrap_or(0),
+            updated_at_ms: a.updated_at_ms,
+            valid_until_ms: a.valid_until_ms,
+        }),
+    };
+    Ok((house, free))
+}
+
 /// A new safe house from what an operator gave, without availability.
 pub fn safehouse_from_fields(id: Ulid, f: &v1::SafeHouseFields) -> Result<SafeHouse, ValidationError> {
     SafeHouse {

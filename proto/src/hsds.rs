@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::Slug;
 use crate::domain::{ForTag, SafeHouse};
-use crate::service::{Category, Place, Service, ServiceStatus, Weekday};
+use crate::service::{Category, ClockTime, Place, Service, ServiceStatus, Weekday};
 
 /// The namespace of Kith's HSDS ids.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6b69_7468_2d68_7364_732d_6964_732d_7633);
@@ -148,6 +148,12 @@ fn phone(owner: &str, number: &str) -> Value {
     object(vec![("id", json!(id("phone", &[owner, number]))), ("number", json!(number))])
 }
 
+/// A local time of day as HSDS and its data package type it: `HH:MM:SS`; a
+/// closing time of 24:00 is the last second of the day.
+fn time(t: ClockTime) -> String {
+    if t >= ClockTime::END_OF_DAY { "23:59:59".to_owned() } else { format!("{t}:00") }
+}
+
 fn byday(days: &[Weekday]) -> String {
     days.iter().map(|d| d.ical()).collect::<Vec<_>>().join(",")
 }
@@ -206,7 +212,7 @@ pub fn service(region: &Slug, hub: &Slug, ulid: Ulid, s: &Service, at_ms: i64) -
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let (opens, closes) = h.hours.map_or((None, None), |(o, c)| (Some(o.to_string()), Some(c.to_string())));
+            let (opens, closes) = h.hours.map_or((None, None), |(o, c)| (Some(time(o)), Some(time(c))));
             object(vec![
                 ("id", json!(id("schedule", &[&sid, &i.to_string()]))),
                 ("service_id", json!(sid)),

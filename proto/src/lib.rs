@@ -24,6 +24,7 @@ pub mod domain;
 pub mod envelope;
 pub mod event;
 pub mod hsds;
+pub mod jobposting;
 pub mod keys;
 pub mod nats;
 pub mod permissions;

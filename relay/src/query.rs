@@ -312,7 +312,7 @@ impl Region for RegionService {
 
     async fn list_hubs(&self, _request: Request<v1::ListHubsRequest>) -> Result<Response<v1::HubList>, Status> {
         let hubs = self.shared.view().hubs();
-        Ok(Response::new(v1::HubList { items: hubs.iter().map(hub_v1).collect() }))
+        Ok(Response::new(v1::HubList { items: hubs.iter().map(hub_v1).collect(), region: self.region.to_string() }))
     }
 
     async fn get_opportunity(&self, request: Request<v1::GetRequest>) -> Result<Response<v1::Opportunity>, Status> {

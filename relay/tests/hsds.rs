@@ -158,7 +158,7 @@ async fn the_region_is_served_as_hsds() {
     assert_eq!(full["name"], "Welfare rights drop-in");
     assert_eq!(full["organization_id"], hsds::organization_id(&slug("wy"), &slug("garden")));
     assert_eq!(full["schedules"][0]["byday"], "MO,TU");
-    assert_eq!(full["schedules"][0]["opens_at"], "09:00");
+    assert_eq!(full["schedules"][0]["opens_at"], "09:00:00");
     assert_eq!(full["service_at_locations"][0]["location"]["addresses"][0]["postal_code"], "LS1 6DT");
     assert_eq!(full["service_areas"][0]["name"], "Bradford");
     assert_eq!(full["fees_description"], "Free");

@@ -36,85 +36,37 @@ fn python(module: &str) -> Option<Command> {
     Some(cmd)
 }
 
+/// What the hub lists: three services (one with every kind of field), a safe house
+/// and two opportunities.
+#[rustfmt::skip]
+const LISTINGS: &[&[&str]] = &[
+    &["service", "add", "--name", "Welfare rights drop-in", "--category", "benefits-and-money",
+      "--description", "Help with Universal Credit and appeals", "--free", "--hours", "mon-fri 10:00-16:00",
+      "--hours", "sat by appointment", "--address", "12 Chapeltown Road, Leeds LS7 3AP", "--online",
+      "--phone", "0113 496 0110", "--email", "advice@example.org", "--website", "https://example.org/advice",
+      "--language", "Urdu", "--min-age", "16", "--max-age", "99"],
+    &["service", "add", "--name", "Community pantry", "--category", "food", "--fees", "£3 a bag",
+      "--area", "Leeds LS6"],
+    &["service", "add", "--name", "Peer group", "--sector", "mental-health", "--category", "peer-support",
+      "--free", "--area", "Leeds"],
+    &["safehouse", "add", "--name", "Rainbow House", "--area", "Leeds LS6", "--beds", "4", "--for", "lgbtq",
+      "--phone", "0113 496 0303"],
+    &["opportunity", "add", "--title", "Market garden assistant", "--kind", "paid-job", "--sector", "ordinary",
+      "--area", "Leeds LS6", "--pay-pence", "1221", "--pay-per", "hour", "--hours-per-week", "16",
+      "--skill", "gardening", "--closes", "2099-01-31", "--how-to-apply", "Ring Sam on 0113 496 0101"],
+    &["opportunity", "add", "--title", "Remote bookkeeping", "--kind", "volunteering", "--sector", "ordinary",
+      "--area", "Leeds", "--remote"],
+];
+
 async fn listed_region() -> Region {
     let region = Region::start().await;
     let hub = region.hub("peer-garden").await;
-    for args in [
-        &[
-            "service",
-            "add",
-            "--name",
-            "Welfare rights drop-in",
-            "--category",
-            "benefits-and-money",
-            "--description",
-            "Help with Universal Credit and appeals",
-            "--free",
-            "--hours",
-            "mon-fri 10:00-16:00",
-            "--hours",
-            "sat by appointment",
-            "--address",
-            "12 Chapeltown Road, Leeds LS7 3AP",
-            "--online",
-            "--phone",
-            "0113 496 0110",
-            "--email",
-            "advice@example.org",
-            "--website",
-            "https://example.org/advice",
-            "--language",
-            "Urdu",
-            "--min-age",
-            "16",
-            "--max-age",
-            "99",
-        ][..],
-        &[
-            "service",
-            "add",
-            "--name",
-            "Community pantry",
-            "--category",
-            "food",
-            "--fees",
-            "£3 a bag",
-            "--area",
-            "Leeds LS6",
-        ],
-        &[
-            "service",
-            "add",
-            "--name",
-            "Peer group",
-            "--sector",
-            "mental-health",
-            "--category",
-            "peer-support",
-            "--free",
-            "--area",
-            "Leeds",
-        ],
-        &[
-            "safehouse",
-            "add",
-            "--name",
-            "Rainbow House",
-            "--area",
-            "Leeds LS6",
-            "--beds",
-            "4",
-            "--for",
-            "lgbtq",
-            "--phone",
-            "0113 496 0303",
-        ],
-    ] {
-        hub.kith(args).await.ok();
+    for args in LISTINGS {
+        hub.kith(*args).await.ok();
     }
     wait_until("the relay has the listings", DEFAULT_TIMEOUT, async || {
         let stats = region.relay.stats().await;
-        stats.services == 3 && stats.safe_houses == 1
+        stats.services == 3 && stats.safe_houses == 1 && stats.opportunities == 2
     })
     .await;
     region
@@ -182,4 +134,77 @@ async fn the_hsds_api_passes_schemathesis() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "schemathesis found problems:\n{stdout}");
+}
+
+#[tokio::test]
+async fn the_export_is_a_valid_hsds_data_package_and_job_postings() {
+    let region = listed_region().await;
+    let out = tempfile::tempdir().unwrap();
+    let hsds_dir = out.path().join("hsds");
+    let hsds_out = hsds_dir.to_str().unwrap();
+    let written = region.relay.kith(["region", "export", "--format", "hsds", "--out", hsds_out]).await.ok();
+    assert_eq!(written["counts"]["service"], 4, "{written}");
+    assert_eq!(written["counts"]["organization"], 1, "{written}");
+    assert_eq!(written["counts"]["taxonomy_term"], 16, "{written}");
+    let services = std::fs::read_to_string(hsds_dir.join("services.csv")).unwrap();
+    assert!(services.starts_with("id,organization_id,program_id,name,"), "{services}");
+    assert!(services.contains("Welfare rights drop-in") && services.contains("Rainbow House"), "{services}");
+    let addresses = std::fs::read_to_string(hsds_dir.join("addresses.csv")).unwrap();
+    assert!(
+        addresses.contains("LS7 3AP") && !addresses.contains("LS6"),
+        "a safe house never has an address: {addresses}"
+    );
+    let bad = region.relay.kith(["region", "export", "--format", "pdf", "--out", hsds_out]).await.failure();
+    assert!(bad.contains("--format"), "{bad}");
+
+    match python("frictionless") {
+        Some(mut python) => {
+            let out = python
+                .args(["-m", "frictionless", "validate", "--json"])
+                .arg(hsds_dir.join("datapackage.json"))
+                .output()
+                .expect("run frictionless");
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("frictionless said: {e}\n{}", String::from_utf8_lossy(&out.stderr)));
+            let errors: Vec<String> = report["tasks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|t| t["errors"].as_array().cloned().unwrap_or_default())
+                .map(|e| format!("{}: {}", e["type"], e["message"]))
+                .collect();
+            assert!(report["valid"] == true, "frictionless found {} problems:\n{}", errors.len(), errors.join("\n"));
+        }
+        None => eprintln!("SKIPPED frictionless validate: not installed in target/py (tests/run installs it)"),
+    }
+
+    let jobs_dir = out.path().join("jobs");
+    let jobs_out = jobs_dir.to_str().unwrap();
+    let written = region.relay.kith(["region", "export", "--format", "jobposting", "--out", jobs_out]).await.ok();
+    assert_eq!(written["counts"]["JobPosting"], 2, "{written}");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(jobs_dir.join("jobpostings.jsonld")).unwrap()).unwrap();
+    assert_eq!(doc["@context"], "https://schema.org");
+    let graph = doc["@graph"].as_array().unwrap();
+    let garden = graph.iter().find(|p| p["title"] == "Market garden assistant").expect("the garden job");
+    for key in [
+        "description",
+        "datePosted",
+        "validThrough",
+        "hiringOrganization",
+        "jobLocation",
+        "employmentType",
+        "baseSalary",
+        "workHours",
+        "skills",
+        "directApply",
+        "applicationContact",
+    ] {
+        assert!(garden.get(key).is_some(), "no {key} in {garden}");
+    }
+    assert_eq!(garden["@type"], "JobPosting");
+    assert_eq!(garden["baseSalary"]["value"]["unitText"], "HOUR");
+    assert_eq!(garden["validThrough"], "2099-01-31T23:59:59Z");
+    let remote = graph.iter().find(|p| p["title"] == "Remote bookkeeping").expect("the remote one");
+    assert_eq!(remote["jobLocationType"], "TELECOMMUTE");
 }

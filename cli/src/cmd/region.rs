@@ -45,6 +45,16 @@ pub enum Command {
         #[arg(long, value_name = "HUB")]
         hub: Option<String>,
     },
+    /// Write the region as open data: an HSDS 3 data package (CSV tables and
+    /// datapackage.json), or the open opportunities as schema.org JobPosting JSON-LD.
+    Export {
+        /// hsds (Open Referral, for directory tools) or jobposting (for job boards).
+        #[arg(long, value_enum)]
+        format: super::export::Format,
+        /// The directory to write into (created if missing; files in it are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+    },
     /// Show every field of one safe house.
     Safehouse {
         /// The safe house's id.
@@ -223,6 +233,14 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let mut region = connect::region(&globals.relay).await?;
             let s = region.client.get_service(request).await.map_err(|s| region.error(s))?.into_inner();
             output::either(globals.json, &ServiceJson::from(&s), || services::service_detail(&s, Scope::Region))
+        }
+        Command::Export { format, out } => {
+            let written = super::export::run(&globals.relay, format, &out).await?;
+            output::either(globals.json, &written, || {
+                let counts: Vec<String> =
+                    written.counts.iter().filter(|(_, n)| **n > 0).map(|(t, n)| format!("{n} {t}")).collect();
+                format!("wrote {} files to {}: {}", written.files.len(), written.dir, counts.join(", "))
+            })
         }
         Command::Hubs => {
             let mut region = connect::region(&globals.relay).await?;
