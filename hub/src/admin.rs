@@ -21,7 +21,7 @@ use kith_proto::referral::{self, Consent, Contact, Person, ReferralStatus, Role,
 use crate::peers::{self, PeerError};
 use crate::publisher::PublisherState;
 use crate::referral::ReferralRecord;
-use crate::store::{Listing, PeerKeys, Record, ReferralChange, Store, StoreError};
+use crate::store::{ImportOutcome, Listing, PeerKeys, Record, ReferralChange, Store, StoreError};
 
 /// The admin service of one hub.
 pub struct AdminService {
@@ -307,6 +307,31 @@ impl HubAdmin for AdminService {
             .await
             .map_err(to_status)?;
         Ok(reply(id, seq))
+    }
+
+    async fn import_service(
+        &self,
+        req: Request<v1::ImportServiceRequest>,
+    ) -> Result<Response<v1::ImportReply>, Status> {
+        let req = req.into_inner();
+        let source = req.source_id.trim();
+        if source.is_empty() || source.len() > 200 {
+            return Err(Status::invalid_argument(
+                "source_id: give the service's id in its directory (1 to 200 characters)",
+            ));
+        }
+        let fields = req.fields.ok_or_else(|| Status::invalid_argument("fields: give the service's fields"))?;
+        let imported = self
+            .store
+            .import::<Service>(source, |id| convert::service_from_fields(id, &fields), req.dry_run)
+            .await
+            .map_err(to_status)?;
+        let outcome = match imported.outcome {
+            ImportOutcome::Created => "created",
+            ImportOutcome::Updated => "updated",
+            ImportOutcome::Unchanged => "unchanged",
+        };
+        Ok(Response::new(v1::ImportReply { id: imported.id.to_string(), seq: imported.seq, outcome: outcome.into() }))
     }
 
     async fn withdraw_service(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {

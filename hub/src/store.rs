@@ -3,6 +3,7 @@
 //! The trees:
 //!
 //! - `opportunities`, `safehouses`, `services`: id → [`Record`] of the listing (postcard).
+//!   `meta` also maps `source:<family>:<id>` to the listing imported from that id.
 //! - `referrals`: id → [`ReferralRecord`], both sides of a referral as this hub
 //!   knows them, the person's details in plaintext (this is one of the two hubs).
 //! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
@@ -45,6 +46,8 @@ const META_PENDING_PROFILE: &[u8] = b"pending_profile";
 const META_PROFILE: &[u8] = b"profile";
 /// The creation time of the region's stream as last seen, to notice a new stream.
 const META_STREAM: &[u8] = b"stream_created";
+/// `source:<family>:<id in another system>` → the listing imported from it.
+const META_SOURCE: &str = "source:";
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -210,6 +213,24 @@ struct Inner {
     durable: Arc<AtomicU64>,
 }
 
+/// What an import did to one listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+    /// The listing was already exactly this: nothing was published.
+    Unchanged,
+}
+
+/// The listing an import wrote (or would write), and its sequence number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub id: Ulid,
+    /// 0 on a dry run.
+    pub seq: u64,
+    pub outcome: ImportOutcome,
+}
+
 /// Sequence numbers of the outbox, for `kith status`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OutboxStatus {
@@ -328,6 +349,68 @@ impl Store {
             Ok(record.item.published())
         })?;
         self.flushed(seq).await
+    }
+
+    /// Creates or updates the listing imported from `source` (an id in another
+    /// system, e.g. an HSDS service id): the first import of a source creates a
+    /// listing and remembers its id, later ones update that listing, and one that
+    /// changes nothing publishes nothing. `make` builds the listing under its id.
+    /// With `dry_run` nothing is written; the answer says what would happen.
+    pub async fn import<T: Listing + PartialEq>(
+        &self,
+        source: &str,
+        make: impl Fn(Ulid) -> Result<T, ValidationError>,
+        dry_run: bool,
+    ) -> Result<Imported, StoreError> {
+        let source_key = format!("{META_SOURCE}{}:{source}", T::FAMILY).into_bytes();
+        if dry_run {
+            let known = self.inner.meta.get(&source_key)?.map(|v| ulid_of(&v)).transpose()?;
+            let id = known.unwrap_or_else(Ulid::new);
+            let item = make(id)?;
+            let current = match known {
+                Some(id) => self.get::<T>(id)?,
+                None => None,
+            };
+            let outcome = match current {
+                None => ImportOutcome::Created,
+                Some(r) if r.item == item && !r.withdrawn => ImportOutcome::Unchanged,
+                Some(_) => ImportOutcome::Updated,
+            };
+            return Ok(Imported { id, seq: 0, outcome });
+        }
+        let fresh = Ulid::new();
+        let outcome = std::sync::Mutex::new(ImportOutcome::Unchanged);
+        let id = std::sync::Mutex::new(fresh);
+        let seq = self.write_maybe(|tx, seq, now| {
+            let known = tx.meta.get(&source_key)?.map(|v| ulid_of(&v)).transpose().map_err(abort)?;
+            let listing_id = known.unwrap_or(fresh);
+            *id.lock().unwrap_or_else(|p| p.into_inner()) = listing_id;
+            let item = make(listing_id).map_err(|e| abort(e.into()))?;
+            let key = listing_id.to_bytes();
+            let current: Option<Record<T>> =
+                tx.listing::<T>().get(key)?.map(|b| decode(&b)).transpose().map_err(abort)?;
+            let result = match &current {
+                None => ImportOutcome::Created,
+                Some(r) if r.item == item && !r.withdrawn => ImportOutcome::Unchanged,
+                Some(_) => ImportOutcome::Updated,
+            };
+            *outcome.lock().unwrap_or_else(|p| p.into_inner()) = result;
+            if result == ImportOutcome::Unchanged {
+                return Ok(None);
+            }
+            if known.is_none() {
+                tx.meta.insert(source_key.as_slice(), &listing_id.to_bytes())?;
+            }
+            let record = Record { item, seq, updated_at_ms: now, withdrawn: false };
+            tx.listing::<T>().insert(&key, encode(&record))?;
+            Ok(Some(record.item.published()))
+        })?;
+        let seq = match seq {
+            Some(seq) => self.flushed(seq).await?,
+            None => self.get::<T>(*id.lock().unwrap_or_else(|p| p.into_inner()))?.map_or(0, |r| r.seq),
+        };
+        let id = *id.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(Imported { id, seq, outcome: outcome.into_inner().unwrap_or_else(|p| p.into_inner()) })
     }
 
     /// Withdraws a listing: the hub keeps it, marked withdrawn, and publishes a
@@ -696,6 +779,12 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+fn ulid_of(bytes: &[u8]) -> Result<Ulid, StoreError> {
+    let arr: [u8; 16] =
+        bytes.try_into().map_err(|_| StoreError::Corrupt("an imported listing's id is not 16 bytes".into()))?;
+    Ok(Ulid::from_bytes(arr))
+}
+
 fn seq_of(bytes: &[u8]) -> Result<u64, StoreError> {
     let arr: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt("sequence number is not 8 bytes".into()))?;
     Ok(u64::from_be_bytes(arr))
@@ -772,6 +861,34 @@ mod tests {
         store.published(1).unwrap();
         let s = store.outbox_status().unwrap();
         assert_eq!(s, OutboxStatus { pending: 1, last_written_seq: 2, last_published_seq: 1 });
+    }
+
+    #[tokio::test]
+    async fn importing_a_source_again_updates_it_and_an_unchanged_one_publishes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), identity()).unwrap();
+        let named = |name: &'static str| {
+            move |id: Ulid| -> Result<Opportunity, ValidationError> { Ok(Opportunity { id, ..opportunity(name) }) }
+        };
+        let dry = store.import("hsds-1", named("Cafe shifts"), true).await.unwrap();
+        assert_eq!((dry.outcome, dry.seq), (ImportOutcome::Created, 0));
+        assert!(store.list::<Opportunity>().unwrap().is_empty(), "a dry run writes nothing");
+
+        let first = store.import("hsds-1", named("Cafe shifts"), false).await.unwrap();
+        assert_eq!(first.outcome, ImportOutcome::Created);
+        let again = store.import("hsds-1", named("Cafe shifts"), false).await.unwrap();
+        assert_eq!((again.outcome, again.id, again.seq), (ImportOutcome::Unchanged, first.id, first.seq));
+        let changed = store.import("hsds-1", named("Cafe shifts (weekends)"), false).await.unwrap();
+        assert_eq!((changed.outcome, changed.id), (ImportOutcome::Updated, first.id));
+        assert!(changed.seq > first.seq);
+        let other = store.import("hsds-2", named("Cafe shifts"), false).await.unwrap();
+        assert_ne!(other.id, first.id);
+        assert_eq!(store.list::<Opportunity>().unwrap().len(), 2);
+        assert_eq!(store.outbox_status().unwrap().last_written_seq, changed.seq.max(other.seq));
+        // A bad listing changes nothing.
+        let bad = |_: Ulid| -> Result<Opportunity, ValidationError> { Err(ValidationError::new("name", "empty")) };
+        assert!(matches!(store.import("hsds-3", bad, false).await, Err(StoreError::Invalid(_))));
+        assert_eq!(store.list::<Opportunity>().unwrap().len(), 2);
     }
 
     #[tokio::test]
