@@ -16,6 +16,7 @@
 
 mod cmd;
 mod connect;
+mod import;
 mod listing;
 mod output;
 mod services;

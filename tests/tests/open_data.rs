@@ -208,3 +208,51 @@ async fn the_export_is_a_valid_hsds_data_package_and_job_postings() {
     let remote = graph.iter().find(|p| p["title"] == "Remote bookkeeping").expect("the remote one");
     assert_eq!(remote["jobLocationType"], "TELECOMMUTE");
 }
+
+#[tokio::test]
+async fn hsds_files_import_and_a_second_import_updates_rather_than_duplicates() {
+    let Some(hsds) = hsds_dir() else {
+        eprintln!("SKIPPED: needs the HSDS examples (../shared/hsds or KITH_HSDS_DIR)");
+        return;
+    };
+    let region = Region::start().await;
+    let hub = region.hub("peer-garden").await;
+    let examples = hsds.join("examples");
+
+    // The spec's CSV example: its four broken foreign keys are reported, not fatal.
+    let csv = examples.join("csv");
+    let dry = hub.kith(["service", "import", csv.to_str().unwrap(), "--dry-run"]).await.ok();
+    assert_eq!((dry["created"].clone(), dry["dry_run"].clone()), (1.into(), true.into()), "{dry}");
+    assert!(hub.kith(["service", "list"]).await.array().is_empty(), "a dry run writes nothing");
+    let first = hub.kith(["service", "import", csv.to_str().unwrap()]).await.ok();
+    assert_eq!(first["created"], 1, "{first}");
+    let problems = first["problems"].as_array().unwrap();
+    let broken_keys: Vec<&serde_json::Value> =
+        problems.iter().filter(|p| p["reason"].as_str().unwrap_or_default().contains("does not have")).collect();
+    assert_eq!(broken_keys.len(), 4, "{problems:#?}");
+    for p in problems {
+        assert!(p["at"].as_str().unwrap().contains(".csv:"), "every problem names a file and line: {p}");
+    }
+    // The first row under the header is line 2.
+    assert!(problems.iter().any(|p| p["at"] == "locations.csv:2" && p["field"] == "organization_id"), "{problems:#?}");
+    let again = hub.kith(["service", "import", csv.to_str().unwrap()]).await.ok();
+    assert_eq!((again["created"].clone(), again["unchanged"].clone()), (0.into(), 1.into()), "{again}");
+
+    // The JSON examples: a full service (the same id as the CSV's: an update), and
+    // a page of the API.
+    let full = hub.kith(["service", "import", examples.join("service_full.json").to_str().unwrap()]).await.ok();
+    assert_eq!(full["created"], 0, "the same HSDS id is the same service: {full}");
+    let list = hub.kith(["service", "import", examples.join("service_list.json").to_str().unwrap()]).await.ok();
+    assert!(list["problems"].as_array().is_some(), "{list}");
+    let services = hub.kith(["service", "list"]).await.array();
+    assert_eq!(services.len(), 1, "{services:#?}");
+    assert_eq!(services[0]["name"], "Community Counselling");
+    assert!(services[0]["categories"].as_array().unwrap().contains(&"health".into()), "{}", services[0]);
+
+    // A file that is not HSDS is one clear error and changes nothing.
+    let not_json = region.relay.root().join("not.json");
+    std::fs::write(&not_json, "id,name\n").unwrap();
+    let err = hub.kith(["service", "import", not_json.to_str().unwrap()]).await.failure();
+    assert!(err.contains("not JSON"), "{err}");
+    assert_eq!(hub.kith(["service", "list"]).await.array().len(), 1);
+}

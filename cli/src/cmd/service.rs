@@ -8,6 +8,7 @@ use ulid::Ulid;
 
 use super::{Globals, print_write, text_or_file, toggle};
 use crate::connect;
+use crate::import;
 use crate::listing::Scope;
 use crate::output;
 use crate::services::{self, ServiceJson};
@@ -41,6 +42,25 @@ pub enum Command {
         /// The service's id.
         id: String,
     },
+    /// Import services from Open Referral HSDS 3: a JSON file (a service, a list, or
+    /// a page of an HSDS API) or a data package (a directory of CSV files with its
+    /// datapackage.json). Importing the same file again updates, never duplicates.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The JSON file, the data package's directory, or its datapackage.json.
+    path: PathBuf,
+    /// Check and report what would happen; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The category of services whose taxonomy terms and words match none of Kith's.
+    #[arg(long, value_name = "CATEGORY")]
+    default_category: Option<String>,
+    /// The sector of every imported service: ordinary (the default) or mental-health.
+    #[arg(long)]
+    sector: Option<String>,
 }
 
 /// The fields of a service, for `add` and `update`.
@@ -194,6 +214,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let s = admin.client.get_service(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
             output::either(globals.json, &ServiceJson::from(&s), || services::service_detail(&s, Scope::Hub))
         }
+        Command::Import(args) => import(globals, args).await,
         Command::List { all } => {
             let mut admin = connect::admin(globals.hub_dir()).await?;
             let list = admin
@@ -212,6 +233,78 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             })
         }
     }
+}
+
+/// What an import did, for `--json` and the summary.
+#[derive(Debug, Default, serde::Serialize)]
+struct ImportSummary {
+    dry_run: bool,
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    /// Services the hub refused (its reasons are among the problems).
+    refused: usize,
+    problems: Vec<import::Problem>,
+}
+
+async fn import(globals: &Globals, args: ImportArgs) -> anyhow::Result<()> {
+    let defaults = import::Defaults {
+        category: args.default_category.as_deref().map(|c| Category::parse("default_category", c)).transpose()?,
+        sector: args.sector.as_deref().map(|s| Sector::parse("sector", s)).transpose()?,
+    };
+    let (candidates, mut problems) = import::read(&args.path, &defaults)?;
+    let mut admin = connect::admin(globals.hub_dir()).await?;
+    let bar = progress(candidates.len() as u64);
+    let mut summary = ImportSummary { dry_run: args.dry_run, ..Default::default() };
+    for c in candidates {
+        bar.set_message(c.name.clone());
+        let request =
+            v1::ImportServiceRequest { source_id: c.source_id.clone(), fields: Some(c.fields), dry_run: args.dry_run };
+        match admin.client.import_service(request).await {
+            Ok(reply) => match reply.into_inner().outcome.as_str() {
+                "created" => summary.created += 1,
+                "updated" => summary.updated += 1,
+                _ => summary.unchanged += 1,
+            },
+            // The hub refuses one service; the others still go.
+            Err(status) if status.code() == tonic::Code::InvalidArgument => {
+                summary.refused += 1;
+                let (field, reason) = status.message().split_once(": ").unwrap_or(("", status.message()));
+                problems.push(import::Problem { at: c.at, field: field.into(), reason: reason.into() });
+            }
+            Err(status) => return Err(admin.error(status)),
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    summary.problems = problems;
+    output::either(globals.json, &summary, || {
+        let verb = if summary.dry_run { "would import" } else { "imported" };
+        let mut text = format!(
+            "{verb}: {} created, {} updated, {} unchanged, {} refused; {} problems",
+            summary.created,
+            summary.updated,
+            summary.unchanged,
+            summary.refused,
+            summary.problems.len()
+        );
+        if !summary.problems.is_empty() {
+            text.push_str(&format!("\n\n{}", import::report(&summary.problems)));
+        }
+        text
+    })
+}
+
+/// A progress bar on a terminal; nothing when stderr is not one (scripts, logs).
+fn progress(len: u64) -> indicatif::ProgressBar {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} services  {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// A new service from `add`'s flags, checked here as the hub would check it.
