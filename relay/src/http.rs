@@ -44,10 +44,18 @@ impl HttpState {
     }
 }
 
-/// The HSDS routes.
+/// The HSDS routes, with `/` answering HSDS's JSON, and the headers every answer
+/// carries. The relay serves [`crate::board::router`], which adds the board.
 pub fn router(state: HttpState) -> Router {
     Router::new()
         .route("/", get(root))
+        .merge(router_with(Arc::new(state)))
+        .layer(axum::middleware::map_response(headers))
+}
+
+/// The HSDS routes but `/`.
+pub(crate) fn router_with(state: Arc<HttpState>) -> Router {
+    Router::new()
         .route("/openapi.json", get(openapi))
         .route("/services", get(services))
         .route("/services/{id}", get(service))
@@ -60,12 +68,11 @@ pub fn router(state: HttpState) -> Router {
         .route("/taxonomy_terms", get(taxonomy_terms))
         .route("/taxonomy_terms/{id}", get(taxonomy_term))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such page: see /openapi.json for what this API serves") })
-        .layer(axum::middleware::map_response(headers))
-        .with_state(Arc::new(state))
+        .with_state(state)
 }
 
 /// Open to every origin, never sniffed, no referrer sent on.
-async fn headers(mut response: Response) -> Response {
+pub(crate) async fn headers(mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -96,7 +103,7 @@ fn bad(message: impl Into<String>) -> ApiError {
     error(StatusCode::BAD_REQUEST, message)
 }
 
-async fn root(headers: HeaderMap) -> Response {
+pub(crate) async fn root(headers: HeaderMap) -> Response {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     Json(json!({
         "version": hsds::VERSION,

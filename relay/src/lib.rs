@@ -64,6 +64,7 @@
 //! # }
 //! ```
 
+pub mod board;
 pub mod clock;
 pub mod config;
 pub mod http;
@@ -270,11 +271,17 @@ pub async fn run(
         None => None,
         Some(listener) => {
             let state = http::HttpState::new(shared.clone(), config.region.clone(), limits.clone());
+            let board = board::Board {
+                shared: shared.clone(),
+                region: config.region.clone(),
+                limits: limits.clone(),
+                clock: config.clock.clone(),
+            };
             let mut stop = stop_rx.clone();
             let addr = listener.local_addr().ok();
             info!(addr = ?addr, "HTTP API listening");
             Some(tokio::spawn(async move {
-                axum::serve(listener, http::router(state))
+                axum::serve(listener, board::router(board, state))
                     .with_graceful_shutdown(async move {
                         let _ = stop.wait_for(|s| *s).await;
                     })

@@ -1,0 +1,220 @@
+//! The board: the region on the web for the people it is for — server-rendered HTML
+//! (maud: compiled templates, escaped by default) on the relay's HTTP listener.
+//! Read-only, no personal data, no cookies, no requests to anywhere else; every page
+//! works with JavaScript off.
+//!
+//! - [`search`]: `/` and `/search` — opportunities and services, with filters;
+//! - [`listing`]: one page per opportunity, service and safe house (stable URLs);
+//! - [`places`]: safe houses now (`/safe-houses`) and the hubs (`/hubs`).
+//!
+//! Pages are built from the view under the same [`crate::query::Limits`] as gRPC, so
+//! the board cannot starve ingest.
+
+pub mod listing;
+pub mod places;
+pub mod search;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use kith_proto::Slug;
+use kith_proto::domain::{Pay, PayPer};
+use kith_proto::time::CivilDate;
+
+use crate::clock::RegionClock;
+use crate::query::Limits;
+use crate::search::TimedOut;
+use crate::view::{HubSummary, View};
+use crate::{Shared, http::HttpState};
+
+const CSS: &str = include_str!("../../board/board.css");
+
+/// What the board's pages need.
+#[derive(Clone)]
+pub struct Board {
+    pub(crate) shared: Shared,
+    pub(crate) region: Slug,
+    pub(crate) limits: Limits,
+    pub(crate) clock: RegionClock,
+}
+
+type St = axum::extract::State<Arc<Board>>;
+
+/// The board's routes. `/` is shared with the HSDS API: a browser (asking for HTML)
+/// gets the board, a directory tool gets HSDS's JSON.
+pub fn router(board: Board, hsds: HttpState) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|state: St, headers: axum::http::HeaderMap, query| async move {
+                if wants_html(&headers) { search::page(state, query).await } else { crate::http::root(headers).await }
+            }),
+        )
+        .route("/search", get(search::page))
+        .route("/opportunity/{hub}/{id}", get(listing::opportunity))
+        .route("/service/{hub}/{id}", get(listing::service))
+        .route("/safe-house/{hub}/{id}", get(listing::safe_house))
+        .route("/safe-houses", get(places::safe_houses))
+        .route("/hubs", get(places::hubs))
+        .route("/assets/board.css", get(css))
+        .with_state(Arc::new(board))
+        .merge(crate::http::router_with(Arc::new(hsds)))
+        .layer(axum::middleware::map_response(crate::http::headers))
+}
+
+/// Whether a request is a browser's (or anyone's) asking for HTML first.
+fn wants_html(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+        .into_response()
+}
+
+/// No inline script or style, nothing from anywhere else.
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// A page: the shell around `body`, with its security headers.
+pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — Kith " (board.region) }
+                link rel="stylesheet" href="/assets/board.css";
+            }
+            body {
+                a.skip href="#main" { "Skip to main content" }
+                header.site {
+                    a.name href="/" { "Kith " (board.region) }
+                    nav aria-label="Board" {
+                        ul {
+                            li { a href="/search" { "Work, training and services" } }
+                            li { a href="/safe-houses" { "Safe houses now" } }
+                            li { a href="/hubs" { "Hubs" } }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" { (body) }
+                footer.site {
+                    p { "Listed by the user-led groups of " (board.region) ". Nothing here is personal data; no cookies are set." }
+                }
+            }
+        }
+    };
+    let mut response = (status, markup).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A page saying what went wrong, in words.
+pub fn problem(board: &Board, status: StatusCode, title: &str, detail: &str) -> Response {
+    page(board, title, status, html! { h1 { (title) } p { (detail) } p { a href="/" { "Back to the search" } } })
+}
+
+impl Board {
+    /// Reads the view under the query limits; a busy or slow read is a 503 page.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&View, std::time::Instant) -> Result<T, TimedOut> + Send + 'static,
+    ) -> Result<T, Response> {
+        self.limits
+            .run(&self.shared, f)
+            .await
+            .map_err(|status| problem(self, StatusCode::SERVICE_UNAVAILABLE, "The board is busy", status.message()))
+    }
+
+    /// Every hub by id, for names and phone numbers.
+    pub(crate) async fn hubs(&self) -> Result<HashMap<Slug, HubSummary>, Response> {
+        let hubs = self.read(|view, _| Ok(view.hubs())).await?;
+        Ok(hubs.into_iter().map(|h| (h.hub.clone(), h)).collect())
+    }
+}
+
+/// Pay as people say it: `£12.21 an hour`, `£50 a session`, `Unpaid, expenses paid`.
+pub fn pay_text(pay: Pay, expenses_paid: bool) -> String {
+    let expenses = if expenses_paid { ", expenses paid" } else { "" };
+    match pay {
+        Pay::Unpaid => format!("Unpaid{expenses}"),
+        Pay::Paid { pence, per } => {
+            let amount = if pence % 100 == 0 {
+                format!("£{}", pence / 100)
+            } else {
+                format!("£{}.{:02}", pence / 100, pence % 100)
+            };
+            let per = match per {
+                PayPer::Hour => "an hour",
+                PayPer::Session => "a session",
+                PayPer::Day => "a day",
+            };
+            format!("{amount} {per}{expenses}")
+        }
+    }
+}
+
+/// `16 hours a week`, `7.5 hours a week`.
+pub fn hours_text(hours: f32) -> String {
+    let h = if hours.fract() == 0.0 { format!("{hours:.0}") } else { format!("{hours}") };
+    format!("{h} hour{} a week", if h == "1" { "" } else { "s" })
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `31 January 2027`.
+pub fn date_text(d: CivilDate) -> String {
+    format!("{} {} {}", d.day, MONTHS[usize::from(d.month.clamp(1, 12)) - 1], d.year)
+}
+
+/// How long ago, in words: `12 minutes ago`, `3 hours ago`, `2 days ago`.
+pub fn ago_text(then_ms: i64, now_ms: i64) -> String {
+    let mins = (now_ms - then_ms).max(0) / 60_000;
+    let (n, unit) = match mins {
+        0 => return "just now".into(),
+        1..=59 => (mins, "minute"),
+        60..=2879 => (mins / 60, "hour"),
+        _ => (mins / 1440, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_hours_and_dates_are_said_plainly() {
+        assert_eq!(pay_text(Pay::Paid { pence: 1221, per: PayPer::Hour }, false), "£12.21 an hour");
+        assert_eq!(pay_text(Pay::Paid { pence: 5000, per: PayPer::Session }, true), "£50 a session, expenses paid");
+        assert_eq!(pay_text(Pay::Unpaid, true), "Unpaid, expenses paid");
+        assert_eq!(hours_text(16.0), "16 hours a week");
+        assert_eq!(hours_text(7.5), "7.5 hours a week");
+        assert_eq!(date_text("2027-01-31".parse().unwrap()), "31 January 2027");
+        assert_eq!(ago_text(0, 12 * 60_000), "12 minutes ago");
+        assert_eq!(ago_text(0, 60 * 60_000), "1 hour ago");
+        assert_eq!(ago_text(0, 30_000), "just now");
+    }
+}

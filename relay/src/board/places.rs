@@ -1,0 +1,143 @@
+//! `/safe-houses`: each house's beds free now and how old that figure is, "unknown —
+//! call to check" once stale; and `/hubs`: who the groups are and how to reach them.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use std::sync::Arc;
+
+use kith_proto::domain::{ForTag, SafeHouse};
+use kith_proto::time::now_ms;
+
+use super::{Board, ago_text, page};
+use crate::view::{MAX_PAGE_SIZE, SafeHouseQuery, area_words};
+
+pub fn for_label(t: ForTag) -> &'static str {
+    match t {
+        ForTag::Women => "women",
+        ForTag::Men => "men",
+        ForTag::TransNonbinary => "trans and non-binary people",
+        ForTag::Lgbtq => "LGBTQ+ people",
+        ForTag::BlackMinorityEthnic => "Black and minority ethnic people",
+        ForTag::YoungAdults => "young adults",
+    }
+}
+
+pub fn for_text(tags: &[ForTag]) -> String {
+    if tags.is_empty() { "anyone".into() } else { tags.iter().map(|t| for_label(*t)).collect::<Vec<_>>().join(", ") }
+}
+
+/// Beds free now, with how old the figure is; never a stale number.
+pub fn beds_now(house: &SafeHouse, now_ms: i64) -> Markup {
+    match house.availability {
+        Some(a) => match a.beds_free_at(now_ms) {
+            Some(0) => html! { "None free" " (updated " (ago_text(a.updated_at_ms, now_ms)) ")" },
+            Some(n) => html! { span.good { (n) " free" } " (updated " (ago_text(a.updated_at_ms, now_ms)) ")" },
+            None => html! { span.warn { "Unknown — call to check" } },
+        },
+        None => html! { span.warn { "Unknown — call to check" } },
+    }
+}
+
+pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let mut for_tag = None;
+    let mut area = String::new();
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "for" => for_tag = ForTag::parse("for", v).ok(),
+            "area" => area = v.chars().take(64).collect(),
+            _ => {}
+        }
+    }
+    let now = now_ms();
+    let a = area.clone();
+    let found = board
+        .read(move |view, deadline| {
+            let q = SafeHouseQuery {
+                for_tag,
+                area: area_words(&a),
+                page_size: MAX_PAGE_SIZE,
+                deadline: Some(deadline),
+                ..Default::default()
+            };
+            Ok(view.list_safe_houses(&q, now)?.items)
+        })
+        .await;
+    let houses = match found {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let hubs = match board.hubs().await {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let body = html! {
+        h1 { "Safe houses now" }
+        form.search method="get" action="/safe-houses" {
+            div.field {
+                label for="for" { "Who for" }
+                select #for name="for" {
+                    option value="" { "Anyone" }
+                    @for t in ForTag::ALL { option value=(t.as_str()) selected[for_tag == Some(*t)] { "Houses for " (for_label(*t)) } }
+                }
+            }
+            div.field {
+                label for="area" { "Where?" }
+                input #area type="text" name="area" value=(area);
+            }
+            button type="submit" { "Show houses" }
+        }
+        @if houses.is_empty() { p { "No safe houses match." } }
+        @else {
+            table {
+                caption.meta { "Beds free as each house last reported them. A figure that is too old is shown as unknown." }
+                thead { tr { th scope="col" { "House" } th scope="col" { "Beds free now" } th scope="col" { "For" } th scope="col" { "Area" } th scope="col" { "Phone" } } }
+                tbody {
+                    @for h in &houses {
+                        tr {
+                            td { a href={ "/safe-house/" (h.hub) "/" (h.item.id) } { (h.item.name) } }
+                            td { (beds_now(&h.item, now)) }
+                            td { (for_text(&h.item.for_tags)) }
+                            td { (h.item.area) }
+                            td.contact {
+                                @if h.item.phone.is_empty() {
+                                    (hubs.get(&h.hub).map(|x| x.profile.contact.as_str()).unwrap_or_default())
+                                } @else { (h.item.phone) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page(&board, "Safe houses now", StatusCode::OK, body)
+}
+
+pub async fn hubs(State(board): State<Arc<Board>>) -> Response {
+    let hubs = match board.read(|view, _| Ok(view.hubs())).await {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let now = now_ms();
+    let body = html! {
+        h1 { "The hubs of " (board.region) }
+        p { "User-led groups: peer groups, co-ops, crisis and safe-house collectives." }
+        @if hubs.is_empty() { p { "No hub has been seen yet." } }
+        ol.results {
+            @for h in &hubs {
+                li {
+                    h2 { (h.profile.name) }
+                    @if !h.profile.description.is_empty() { p { (h.profile.description) } }
+                    ul.facts {
+                        @if !h.profile.contact.is_empty() { li.contact { "Contact: " (h.profile.contact) } }
+                        @if !h.profile.helpline_hours.is_empty() { li { strong { "Helpline: " } (h.profile.helpline_hours) } }
+                        li { (h.opportunities) " opportunities, " (h.services) " services, " (h.safe_houses) " safe houses" }
+                        li.meta { "Last seen " (ago_text(h.last_seen_ms, now)) }
+                    }
+                }
+            }
+        }
+    };
+    page(&board, "Hubs", StatusCode::OK, body)
+}

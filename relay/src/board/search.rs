@@ -1,0 +1,287 @@
+//! `/` and `/search`: what is open to this person, near here — work, training,
+//! volunteering and paid involvement, and services — from one form.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use std::sync::Arc;
+
+use kith_proto::Slug;
+use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
+use kith_proto::service::{Category, Service};
+use kith_proto::time::{CivilDate, now_ms};
+
+use super::{Board, date_text, hours_text, pay_text, problem};
+use crate::search::TextQuery;
+use crate::view::family::Hit;
+use crate::view::{HubSummary, OpportunityQuery, ServiceQuery, area_words};
+
+/// Results of each kind on one page.
+const PER_KIND: usize = 20;
+
+/// The form's fields, as given.
+#[derive(Clone, Debug, Default)]
+pub struct Form {
+    pub q: String,
+    pub area: String,
+    /// `work`, `services` or empty for both.
+    pub what: String,
+    pub kind: Option<OpportunityKind>,
+    pub category: Option<Category>,
+    pub ordinary: bool,
+    pub paid: bool,
+    pub remote: bool,
+    pub open_now: bool,
+    pub free: bool,
+}
+
+impl Form {
+    fn read(pairs: &[(String, String)]) -> Form {
+        let mut f = Form::default();
+        for (k, v) in pairs {
+            let on = !v.is_empty();
+            match k.as_str() {
+                "q" => f.q = v.chars().take(200).collect(),
+                "area" => f.area = v.chars().take(64).collect(),
+                "what" if v == "work" || v == "services" => f.what = v.clone(),
+                "kind" => f.kind = OpportunityKind::parse("kind", v).ok(),
+                "category" => f.category = Category::parse("category", v).ok(),
+                "ordinary" => f.ordinary = on,
+                "paid" => f.paid = on,
+                "remote" => f.remote = on,
+                "open" => f.open_now = on,
+                "free" => f.free = on,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn asked(&self) -> bool {
+        !self.q.is_empty()
+            || !self.area.is_empty()
+            || self.kind.is_some()
+            || self.category.is_some()
+            || !self.what.is_empty()
+    }
+}
+
+pub fn kind_label(k: OpportunityKind) -> &'static str {
+    match k {
+        OpportunityKind::PaidJob => "Paid job",
+        OpportunityKind::Training => "Training",
+        OpportunityKind::Volunteering => "Volunteering",
+        OpportunityKind::PeerTeaching => "Peer teaching",
+        OpportunityKind::PaidInvolvement => "Paid involvement",
+        OpportunityKind::Apprenticeship => "Apprenticeship",
+        OpportunityKind::SocialEnterprise => "Social enterprise",
+    }
+}
+
+pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let form = Form::read(&pairs);
+    let text = match TextQuery::parse(&form.q) {
+        Ok(t) => t,
+        Err(n) => {
+            return problem(
+                &board,
+                StatusCode::BAD_REQUEST,
+                "Too many words",
+                &format!("Use at most 16 words (you gave {n})."),
+            );
+        }
+    };
+    let now = now_ms();
+    let local = board.clock.local(now);
+    let confirmed_since = board.clock.confirmed_since(now);
+    let (want_work, want_services) = (form.what != "services", form.what != "work");
+    let f = form.clone();
+    let found = board
+        .read(move |view, deadline| {
+            let work = if want_work {
+                let q = OpportunityQuery {
+                    text: text.clone(),
+                    area: area_words(&f.area),
+                    kind: f.kind,
+                    sector: f.ordinary.then_some(Sector::Ordinary),
+                    remote_only: f.remote,
+                    paid_only: f.paid,
+                    page_size: PER_KIND,
+                    deadline: Some(deadline),
+                    ..Default::default()
+                };
+                view.search_opportunities(&q, local.date)?.items
+            } else {
+                Vec::new()
+            };
+            let services = if want_services && !f.paid && !f.remote {
+                let q = ServiceQuery {
+                    text,
+                    area: area_words(&f.area),
+                    category: f.category,
+                    sector: f.ordinary.then_some(Sector::Ordinary),
+                    free_only: f.free,
+                    open_at: f.open_now.then_some((local.day, local.time)),
+                    page_size: PER_KIND,
+                    deadline: Some(deadline),
+                    ..Default::default()
+                };
+                view.search_services(&q)?.items
+            } else {
+                Vec::new()
+            };
+            Ok((work, services))
+        })
+        .await;
+    let (work, services) = match found {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let hubs = match board.hubs().await {
+        Ok(h) => h,
+        Err(response) => return response,
+    };
+    let body = html! {
+        h1 { "What is open to you, near here" }
+        (search_form(&form))
+        @if form.asked() || !work.is_empty() || !services.is_empty() {
+            @if want_work {
+                h2 id="work" { "Work, training and volunteering (" (work.len()) (if work.len() == PER_KIND { "+" } else { "" }) ")" }
+                @if work.is_empty() { p { "Nothing matches. Try fewer words, or another area." } }
+                ol.results { @for hit in &work { (opportunity_item(hit, hubs.get(&hit.hub), local.date)) } }
+            }
+            @if want_services {
+                h2 id="services" { "Services (" (services.len()) (if services.len() == PER_KIND { "+" } else { "" }) ")" }
+                @if services.is_empty() { p { "No services match. Try fewer words, or another area." } }
+                ol.results {
+                    @for hit in &services { (service_item(hit, hubs.get(&hit.hub), local, confirmed_since)) }
+                }
+            }
+        }
+    };
+    super::page(&board, "Search", StatusCode::OK, body)
+}
+
+fn checkbox(name: &str, label: &str, on: bool) -> Markup {
+    html! { label { input type="checkbox" name=(name) value="1" checked[on]; (label) } }
+}
+
+fn search_form(f: &Form) -> Markup {
+    html! {
+        form.search method="get" action="/search" role="search" {
+            div.field {
+                label for="q" { "What are you looking for?" }
+                p.hint id="q-hint" { "For example: gardening, café work, benefits advice, a peer group" }
+                input #q type="search" name="q" value=(f.q) aria-describedby="q-hint" autocomplete="off";
+            }
+            div.field {
+                label for="area" { "Where?" }
+                p.hint id="area-hint" { "A town, or the start of a postcode such as LS or LS6" }
+                input #area type="text" name="area" value=(f.area) aria-describedby="area-hint";
+            }
+            div.field {
+                label for="what" { "Looking for" }
+                select #what name="what" {
+                    option value="" selected[f.what.is_empty()] { "Work, training and services" }
+                    option value="work" selected[f.what == "work"] { "Work, training and volunteering only" }
+                    option value="services" selected[f.what == "services"] { "Services only" }
+                }
+            }
+            div.field {
+                label for="kind" { "Kind of work" }
+                select #kind name="kind" {
+                    option value="" { "Any" }
+                    @for k in OpportunityKind::ALL {
+                        option value=(k.as_str()) selected[f.kind == Some(*k)] { (kind_label(*k)) }
+                    }
+                }
+            }
+            div.field {
+                label for="category" { "Kind of service" }
+                select #category name="category" {
+                    option value="" { "Any" }
+                    @for c in Category::ALL {
+                        option value=(c.as_str()) selected[f.category == Some(*c)] { (c.label()) }
+                    }
+                }
+            }
+            fieldset.checks {
+                legend { "Only" }
+                (checkbox("ordinary", "Ordinary jobs and services (not only mental-health ones)", f.ordinary))
+                (checkbox("paid", "Paid work", f.paid))
+                (checkbox("remote", "Work from home", f.remote))
+                (checkbox("open", "Services open now", f.open_now))
+                (checkbox("free", "Free services", f.free))
+            }
+            button type="submit" { "Search" }
+        }
+    }
+}
+
+/// A hub's name and how to reach it, for the foot of a result.
+fn hub_line(hub: &Slug, info: Option<&HubSummary>) -> Markup {
+    let name = info.map_or(hub.as_str(), |h| h.profile.name.as_str());
+    let contact = info.map(|h| h.profile.contact.as_str()).unwrap_or_default();
+    html! { p.contact { (name) @if !contact.is_empty() { " — " (contact) } } }
+}
+
+pub fn opportunity_item(hit: &Hit<Opportunity>, hub: Option<&HubSummary>, today: CivilDate) -> Markup {
+    let o = &hit.item;
+    let place = if o.remote { format!("{} or from home", o.area) } else { o.area.clone() };
+    html! {
+        li {
+            h3 { a href={ "/opportunity/" (hit.hub) "/" (o.id) } { (o.title) } }
+            p.meta { (kind_label(o.kind)) " · " (place) @if o.sector == Sector::MentalHealth { " · in mental-health services" } }
+            ul.facts {
+                li { strong { "Pay: " } (pay_text(o.pay, o.expenses_paid)) }
+                @if let Some(h) = o.hours_per_week { li { strong { "Hours: " } (hours_text(h)) } }
+                @if let Some(c) = o.closes_on {
+                    li { strong { "Closes: " } (date_text(c)) @if c == today { " (today)" } }
+                }
+                @if !o.support.is_empty() { li { strong { "Support: " } (o.support.join(", ")) } }
+                @if !o.how_to_apply.is_empty() { li { strong { "How to apply: " } (o.how_to_apply) } }
+            }
+            (hub_line(&hit.hub, hub))
+        }
+    }
+}
+
+pub fn service_item(
+    hit: &Hit<Service>,
+    hub: Option<&HubSummary>,
+    now: crate::clock::LocalNow,
+    confirmed_since: CivilDate,
+) -> Markup {
+    let s = &hit.item;
+    let places: Vec<String> = s.places.iter().map(ToString::to_string).collect();
+    let categories: Vec<&str> = s.categories.iter().map(|c| c.label()).collect();
+    let cost = if s.free {
+        "Free".to_owned()
+    } else if s.fees.is_empty() {
+        "Ask about cost".into()
+    } else {
+        s.fees.clone()
+    };
+    html! {
+        li {
+            h3 { a href={ "/service/" (hit.hub) "/" (s.id) } { (s.name) } }
+            p.meta { (categories.join(", ")) @if !places.is_empty() { " · " (places.join("; ")) } }
+            ul.facts {
+                @if !s.phones.is_empty() { li.contact { "Phone: " (s.phones.join(", ")) } }
+                li {
+                    @if s.is_open(now.day, now.time) { span.good { "Open now" } } @else { strong { "Hours: " } }
+                    @if !s.schedules.is_empty() {
+                        " " (s.schedules.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+                    } @else { " ask" }
+                }
+                li { strong { "Cost: " } (cost) }
+                @if !s.application_process.is_empty() { li { strong { "How to get it: " } (s.application_process) } }
+                @if s.unconfirmed_since(confirmed_since) {
+                    li.warn { @if let Some(d) = s.assured_on { "Not confirmed since " (date_text(d)) } @else { "Never confirmed" } " — call to check" }
+                }
+            }
+            (hub_line(&hit.hub, hub))
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The board, in process from a stored view: pages answer with what people need,
+//! with their security headers, no cookies, small enough for a slow shared PC.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use ulid::Ulid;
+
+use kith_proto::Slug;
+use kith_proto::domain::{
+    Availability, ForTag, HubProfile, Opportunity, OpportunityKind, OpportunityStatus, Pay, PayPer, SafeHouse, Sector,
+};
+use kith_relay::store::{EntityRecord, HubRecord, Record, Store};
+use kith_relay::{Config, Relay};
+
+fn slug(s: &str) -> Slug {
+    Slug::parse("t", s).unwrap()
+}
+
+async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
+    let store = Store::open(dir).unwrap();
+    let profile = HubProfile {
+        name: "Leeds Peer Garden".into(),
+        description: "A peer-run garden co-op".into(),
+        contact: "0113 496 0101".into(),
+        helpline_hours: "Mon–Fri 10–4".into(),
+        signing_key: [1; 32],
+        box_key: [0; 32],
+    };
+    store.put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
+    let o = Opportunity {
+        id: Ulid::new(),
+        title: "Market garden assistant <b>".into(),
+        kind: OpportunityKind::PaidJob,
+        sector: Sector::Ordinary,
+        description: "Grow vegetables with the co-op".into(),
+        area: "Leeds LS6".into(),
+        remote: false,
+        hours_per_week: Some(16.0),
+        pay: Pay::Paid { pence: 1221, per: PayPer::Hour },
+        expenses_paid: false,
+        skills: vec!["gardening".into()],
+        support: vec!["job coach".into()],
+        lived_experience_required: false,
+        how_to_apply: "Ring Sam".into(),
+        closes_on: Some("2099-01-31".parse().unwrap()),
+        status: OpportunityStatus::Open,
+    };
+    store
+        .put(&Record::Opportunity {
+            hub: slug("garden"),
+            id: o.id,
+            record: EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) },
+        })
+        .unwrap();
+    let house = SafeHouse {
+        id: Ulid::new(),
+        name: "Rainbow House".into(),
+        area: "Leeds".into(),
+        for_tags: vec![ForTag::Lgbtq],
+        beds_total: 4,
+        wheelchair_access: true,
+        self_referral: true,
+        longest_stay_nights: Some(7),
+        phone: "0113 496 0303".into(),
+        description: String::new(),
+        // Reported long ago: stale.
+        availability: Some(Availability { beds_free: 2, updated_at_ms: 1, valid_until_ms: 2 }),
+    };
+    store
+        .put(&Record::SafeHouse {
+            hub: slug("garden"),
+            id: house.id,
+            record: EntityRecord { seq: 3, at_ms: 9, item: Some(house.clone()) },
+        })
+        .unwrap();
+    store.flush().await.unwrap();
+    (o, house)
+}
+
+/// `GET path` asking for HTML: status, headers (lower-case names), body.
+async fn get(base: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn the_board_answers_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, house) = stored(dir.path()).await;
+    let config = Config::new(slug("wy"), "nats://127.0.0.1:1", dir.path());
+    let relay = Relay::start_with_http(config, "127.0.0.1:0".parse().unwrap(), Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    let base = relay.http_url().unwrap();
+
+    let (status, headers, home) = get(&base, "/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains(r#"<html lang="en-GB">"#) && home.contains("Skip to main content"), "{home}");
+    let csp = header(&headers, "content-security-policy").expect("a CSP");
+    assert!(!csp.contains("unsafe-inline") && csp.contains("default-src 'none'"), "{csp}");
+    assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"));
+    assert!(header(&headers, "referrer-policy").is_some());
+    assert!(header(&headers, "set-cookie").is_none());
+    assert!(home.len() < 50_000, "a page under 50 KB: {} bytes", home.len());
+
+    let (_, _, found) = get(&base, "/search?q=gardener&area=LS").await;
+    assert!(found.contains("Market garden assistant &lt;b&gt;"), "titles are escaped: {found}");
+    assert!(found.contains("£12.21 an hour") && found.contains("16 hours a week"), "{found}");
+    assert!(found.contains("31 January 2099") && found.contains("0113 496 0101"), "{found}");
+    let (_, _, none) = get(&base, "/search?q=gardener&area=BD").await;
+    assert!(none.contains("Nothing matches"), "{none}");
+
+    let (status, _, page) = get(&base, &format!("/opportunity/garden/{}", o.id)).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"<script type="application/ld+json">"#) && page.contains(r#""@type":"JobPosting""#),
+        "{page}"
+    );
+    assert!(!page.contains("<b>\""), "no markup gets through the JSON-LD: {page}");
+
+    let (_, _, houses) = get(&base, "/safe-houses").await;
+    assert!(houses.contains("Rainbow House") && houses.contains("Unknown — call to check"), "{houses}");
+    assert!(!houses.contains("2 free"), "a stale figure is never shown: {houses}");
+    let (status, _, one) = get(&base, &format!("/safe-house/garden/{}", house.id)).await;
+    assert_eq!(status, 200);
+    assert!(one.contains("The address is given on the phone"), "{one}");
+
+    let (_, _, hubs) = get(&base, "/hubs").await;
+    assert!(hubs.contains("Leeds Peer Garden") && hubs.contains("Mon–Fri 10–4"), "{hubs}");
+
+    assert_eq!(get(&base, &format!("/opportunity/garden/{}", Ulid::new())).await.0, 404);
+    assert_eq!(get(&base, "/opportunity/garden/not-an-id").await.0, 404);
+    let (status, headers, css) = get(&base, "/assets/board.css").await;
+    assert_eq!((status, header(&headers, "content-type")), (200, Some("text/css; charset=utf-8")));
+    assert!(css.contains("prefers-reduced-motion"));
+    relay.shutdown().await.unwrap();
+}
