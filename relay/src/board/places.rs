@@ -97,10 +97,10 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
                     @for h in &houses {
                         tr {
                             td { a href={ "/safe-house/" (h.hub) "/" (h.item.id) } { (h.item.name) } }
-                            td { (beds_now(&h.item, now)) }
-                            td { (for_text(&h.item.for_tags)) }
-                            td { (h.item.area) }
-                            td.contact {
+                            td data-label="Beds free now" { (beds_now(&h.item, now)) }
+                            td data-label="For" { (for_text(&h.item.for_tags)) }
+                            td data-label="Area" { (h.item.area) }
+                            td.contact data-label="Phone" {
                                 @if h.item.phone.is_empty() {
                                     (hubs.get(&h.hub).map(|x| x.profile.contact.as_str()).unwrap_or_default())
                                 } @else { (h.item.phone) }
