@@ -331,6 +331,7 @@ impl Ingest {
             if !messages.is_empty() && std::mem::take(&mut waiting) {
                 info!("receiving from NATS again");
             }
+            let applied_before = self.shared.counters().applied;
             let verified = self.verify_ahead(&messages).await;
             for (message, ahead) in messages.into_iter().zip(verified) {
                 let verdict = self.handle(stream, &message, ahead, &mut unpinned).await?;
@@ -338,6 +339,10 @@ impl Ingest {
             }
             if !done.is_empty() {
                 self.store.flush().await?;
+                // Live pages hear of it once the batch is on disk.
+                if self.shared.counters().applied != applied_before {
+                    self.shared.changed();
+                }
                 for (message, verdict) in done {
                     if let Err(e) = message.ack_with(verdict.ack_kind()).await {
                         // Not acknowledged: JetStream delivers it again, and the

@@ -128,11 +128,13 @@ pub enum Error {
 pub(crate) struct Shared {
     view: Arc<RwLock<View>>,
     counters: Arc<Mutex<Counters>>,
+    /// Bumped after each batch that changed the view, for the board's live pages.
+    changes: Arc<watch::Sender<u64>>,
 }
 
 impl Shared {
     fn new(view: View) -> Shared {
-        Shared { view: Arc::new(RwLock::new(view)), counters: Arc::default() }
+        Shared { view: Arc::new(RwLock::new(view)), counters: Arc::default(), changes: Arc::new(watch::Sender::new(0)) }
     }
 
     // A panic while holding a lock leaves the view as consistent as each single
@@ -143,6 +145,16 @@ impl Shared {
 
     pub(crate) fn view_mut(&self) -> RwLockWriteGuard<'_, View> {
         self.view.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Says that the view changed (after a batch is on disk).
+    pub(crate) fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Wakes whenever the view has changed since.
+    pub(crate) fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     pub(crate) fn counters(&self) -> MutexGuard<'_, Counters> {
@@ -271,12 +283,7 @@ pub async fn run(
         None => None,
         Some(listener) => {
             let state = http::HttpState::new(shared.clone(), config.region.clone(), limits.clone());
-            let board = board::Board {
-                shared: shared.clone(),
-                region: config.region.clone(),
-                limits: limits.clone(),
-                clock: config.clock.clone(),
-            };
+            let board = board::Board::new(shared.clone(), config.region.clone(), limits.clone(), config.clock.clone());
             let mut stop = stop_rx.clone();
             let addr = listener.local_addr().ok();
             info!(addr = ?addr, "HTTP API listening");

@@ -33,6 +33,11 @@ use crate::view::{HubSummary, View};
 use crate::{Shared, http::HttpState};
 
 const CSS: &str = include_str!("../../board/board.css");
+const JS: &str = include_str!("../../board/board.js");
+
+/// Live pages open at once (each holds one server-sent event stream); more are
+/// answered 503 and still work, without live updates.
+pub const MAX_LIVE: usize = 256;
 
 /// What the board's pages need.
 #[derive(Clone)]
@@ -41,6 +46,13 @@ pub struct Board {
     pub(crate) region: Slug,
     pub(crate) limits: Limits,
     pub(crate) clock: RegionClock,
+    pub(crate) live: Arc<tokio::sync::Semaphore>,
+}
+
+impl Board {
+    pub(crate) fn new(shared: Shared, region: Slug, limits: Limits, clock: RegionClock) -> Board {
+        Board { shared, region, limits, clock, live: Arc::new(tokio::sync::Semaphore::new(MAX_LIVE)) }
+    }
 }
 
 type St = axum::extract::State<Arc<Board>>;
@@ -62,6 +74,8 @@ pub fn router(board: Board, hsds: HttpState) -> Router {
         .route("/safe-houses", get(places::safe_houses))
         .route("/hubs", get(places::hubs))
         .route("/assets/board.css", get(css))
+        .route("/assets/board.js", get(js))
+        .route("/live", get(live))
         .with_state(Arc::new(board))
         .merge(crate::http::router_with(Arc::new(hsds)))
         .layer(axum::middleware::map_response(crate::http::headers))
@@ -75,6 +89,33 @@ fn wants_html(headers: &axum::http::HeaderMap) -> bool {
 async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
         .into_response()
+}
+
+async fn js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS)
+        .into_response()
+}
+
+/// Server-sent events: a `change` event after each batch that changed the view
+/// (changes that come while one is still being sent are folded into it), and a
+/// comment every 15 s to keep proxies from closing the stream.
+async fn live(axum::extract::State(board): St) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use tokio_stream::StreamExt;
+    let Ok(permit) = board.live.clone().try_acquire_owned() else {
+        return problem(
+            &board,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many live pages",
+            "Reload the page to see what changed.",
+        );
+    };
+    let changes = tokio_stream::wrappers::WatchStream::from_changes(board.shared.subscribe());
+    let events = changes.map(move |_| {
+        let _held = &permit;
+        Ok::<_, std::convert::Infallible>(Event::default().event("change").data("view"))
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))).into_response()
 }
 
 /// No inline script or style, nothing from anywhere else.
@@ -91,6 +132,7 @@ pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Res
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — Kith " (board.region) }
                 link rel="stylesheet" href="/assets/board.css";
+                script src="/assets/board.js" defer {}
             }
             body {
                 a.skip href="#main" { "Skip to main content" }

@@ -88,6 +88,7 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
             }
             button type="submit" { "Show houses" }
         }
+        div #live data-live="/live" aria-live="polite" {
         @if houses.is_empty() { p { "No safe houses match." } }
         @else {
             table {
@@ -110,6 +111,8 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
                 }
             }
         }
+        }
+        p.meta { "This list updates by itself when a house reports its beds." }
     };
     page(&board, "Safe houses now", StatusCode::OK, body)
 }
