@@ -144,6 +144,29 @@ async fn the_board_answers_people() {
     let (_, _, hubs) = get(&base, "/hubs").await;
     assert!(hubs.contains("Leeds Peer Garden") && hubs.contains("Mon–Fri 10–4"), "{hubs}");
 
+    // The helpline: one answer, the number first, each line short enough to read out.
+    let (_, _, help) = get(&base, "/helpline?area=Leeds&want=safe&for=lgbtq").await;
+    assert!(
+        help.contains(
+            r#"<strong class="contact">0113 496 0303</strong> — Rainbow House (Leeds): beds unknown, call to check"#
+        ),
+        "{help}"
+    );
+    let (_, _, work) = get(&base, "/helpline?area=LS6&want=work").await;
+    assert!(work.contains("0113 496 0101</strong> — Market garden assistant"), "{work}");
+    let (_, _, form) = get(&base, "/helpline").await;
+    assert!(form.contains("What do they want?") && !form.contains("Open now"), "{form}");
+
+    // The ward screen moves on by itself, keeping its area.
+    let (_, _, screen) = get(&base, "/screen?area=Leeds&slide=0").await;
+    assert!(
+        screen.contains(r#"<meta http-equiv="refresh" content="20; url=/screen?slide=1&amp;area=Leeds">"#),
+        "{screen}"
+    );
+    assert!(screen.contains("Safe houses") && screen.contains("Rainbow House"), "{screen}");
+    let (_, _, last) = get(&base, "/screen?slide=3").await;
+    assert!(last.contains("url=/screen?slide=0"), "{last}");
+
     assert_eq!(get(&base, &format!("/opportunity/garden/{}", Ulid::new())).await.0, 404);
     assert_eq!(get(&base, "/opportunity/garden/not-an-id").await.0, 404);
     let (status, headers, css) = get(&base, "/assets/board.css").await;

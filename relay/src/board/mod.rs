@@ -12,6 +12,7 @@
 
 pub mod listing;
 pub mod places;
+pub mod screens;
 pub mod search;
 
 use axum::Router;
@@ -73,6 +74,8 @@ pub fn router(board: Board, hsds: HttpState) -> Router {
         .route("/safe-house/{hub}/{id}", get(listing::safe_house))
         .route("/safe-houses", get(places::safe_houses))
         .route("/hubs", get(places::hubs))
+        .route("/helpline", get(screens::helpline))
+        .route("/screen", get(screens::screen))
         .route("/assets/board.css", get(css))
         .route("/assets/board.js", get(js))
         .route("/live", get(live))
@@ -124,12 +127,22 @@ const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-
 
 /// A page: the shell around `body`, with its security headers.
 pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Response {
+    shell(board, title, status, body, None)
+}
+
+/// A page that moves on to `next` after `secs` seconds by itself (no script needed).
+pub fn page_with_refresh(board: &Board, title: &str, body: Markup, secs: u32, next: &str) -> Response {
+    shell(board, title, StatusCode::OK, body, Some(format!("{secs}; url={next}")))
+}
+
+fn shell(board: &Board, title: &str, status: StatusCode, body: Markup, refresh: Option<String>) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="en-GB" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(r) = &refresh { meta http-equiv="refresh" content=(r); }
                 title { (title) " — Kith " (board.region) }
                 link rel="stylesheet" href="/assets/board.css";
                 script src="/assets/board.js" defer {}
@@ -143,6 +156,7 @@ pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Res
                             li { a href="/search" { "Work, training and services" } }
                             li { a href="/safe-houses" { "Safe houses now" } }
                             li { a href="/hubs" { "Hubs" } }
+                            li { a href="/helpline" { "Helpline" } }
                         }
                     }
                 }

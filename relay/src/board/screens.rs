@@ -1,0 +1,257 @@
+//! For people helping someone else: the helpline screen (`/helpline`), one form and
+//! one short answer to read out over the phone, printable on one page; and the ward
+//! or day-centre screen (`/screen?area=…`), large type, nothing to type, moving by
+//! itself through what is open nearby.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use std::sync::Arc;
+
+use kith_proto::domain::{ForTag, OpportunityKind};
+use kith_proto::time::now_ms;
+
+use super::places::{for_label, for_text};
+use super::search::kind_label;
+use super::{Board, page};
+use crate::view::{OpportunityQuery, SafeHouseQuery, ServiceQuery, area_words};
+
+/// What a caller wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Want {
+    Work,
+    Training,
+    SafePlace,
+    Service,
+}
+
+impl Want {
+    const ALL: [(Want, &'static str, &'static str); 4] = [
+        (Want::SafePlace, "safe", "A safe place tonight"),
+        (Want::Service, "service", "A service (advice, food, support…)"),
+        (Want::Work, "work", "Work or volunteering"),
+        (Want::Training, "training", "Training or learning"),
+    ];
+
+    fn kinds(self) -> &'static [OpportunityKind] {
+        match self {
+            Want::Work => &[
+                OpportunityKind::PaidJob,
+                OpportunityKind::Volunteering,
+                OpportunityKind::PaidInvolvement,
+                OpportunityKind::SocialEnterprise,
+            ],
+            Want::Training => {
+                &[OpportunityKind::Training, OpportunityKind::Apprenticeship, OpportunityKind::PeerTeaching]
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// One line to read out: how to call first, then what it is.
+struct Line {
+    phone: String,
+    text: String,
+}
+
+/// What is open for `want`, near `area`, for `who`: short lines, phone numbers first.
+async fn answer(
+    board: &Board,
+    want: Want,
+    area: &str,
+    who: Option<ForTag>,
+    limit: usize,
+) -> Result<Vec<Line>, Response> {
+    let area = area_words(area);
+    let now = now_ms();
+    let local = board.clock.local(now);
+    let hubs = board.hubs().await?;
+    let lines = board
+        .read(move |view, deadline| {
+            let mut lines = Vec::new();
+            match want {
+                Want::SafePlace => {
+                    let q = SafeHouseQuery {
+                        for_tag: who,
+                        area,
+                        page_size: limit,
+                        deadline: Some(deadline),
+                        ..Default::default()
+                    };
+                    let mut houses = view.list_safe_houses(&q, now)?.items;
+                    // Beds free first, then unknown, then full.
+                    houses.sort_by_key(|h| match h.item.availability.and_then(|a| a.beds_free_at(now)) {
+                        Some(0) => 2,
+                        Some(_) => 0,
+                        None => 1,
+                    });
+                    for h in houses {
+                        let beds = match h.item.availability.and_then(|a| a.beds_free_at(now)) {
+                            Some(0) => "no beds free now".to_owned(),
+                            Some(n) => format!("{n} bed{} free now", if n == 1 { "" } else { "s" }),
+                            None => "beds unknown, call to check".to_owned(),
+                        };
+                        lines.push(Line {
+                            phone: h.item.phone.clone(),
+                            text: format!(
+                                "{} ({}): {beds}; for {}",
+                                h.item.name,
+                                h.item.area,
+                                for_text(&h.item.for_tags)
+                            ),
+                        });
+                    }
+                }
+                Want::Service => {
+                    let mut q = ServiceQuery { area, page_size: limit, deadline: Some(deadline), ..Default::default() };
+                    q.open_at = Some((local.day, local.time));
+                    let mut found = view.search_services(&q)?.items;
+                    let open_now = found.len();
+                    if found.len() < limit {
+                        q.open_at = None;
+                        q.page_size = limit;
+                        let more = view.search_services(&q)?.items;
+                        found.extend(more.into_iter().filter(|h| !h.item.is_open(local.day, local.time)));
+                        found.truncate(limit);
+                    }
+                    for (i, h) in found.into_iter().enumerate() {
+                        let when = if i < open_now { "open now" } else { "not open now" };
+                        let cats: Vec<&str> = h.item.categories.iter().map(|c| c.label()).collect();
+                        lines.push(Line {
+                            phone: h.item.phones.first().cloned().unwrap_or_default(),
+                            text: format!("{}: {}; {when}", h.item.name, cats.join(", ")),
+                        });
+                    }
+                }
+                Want::Work | Want::Training => {
+                    for &kind in want.kinds() {
+                        let q = OpportunityQuery {
+                            area: area.clone(),
+                            kind: Some(kind),
+                            page_size: limit,
+                            deadline: Some(deadline),
+                            ..Default::default()
+                        };
+                        for h in view.search_opportunities(&q, local.date)?.items {
+                            let pay = super::pay_text(h.item.pay, h.item.expenses_paid);
+                            // Opportunities are reached through their hub.
+                            let phone = hubs.get(&h.hub).map(|x| x.profile.contact.clone()).unwrap_or_default();
+                            lines.push(Line {
+                                phone,
+                                text: format!("{} ({}, {}): {pay}", h.item.title, kind_label(kind), h.item.area),
+                            });
+                        }
+                    }
+                    lines.truncate(limit);
+                }
+            }
+            Ok(lines)
+        })
+        .await?;
+    Ok(lines)
+}
+
+fn params(pairs: &[(String, String)]) -> (Option<Want>, String, Option<ForTag>) {
+    let (mut want, mut area, mut who) = (None, String::new(), None);
+    for (k, v) in pairs {
+        match k.as_str() {
+            "want" => want = Want::ALL.iter().find(|(_, slug, _)| slug == v).map(|(w, _, _)| *w),
+            "area" => area = v.chars().take(64).collect(),
+            "for" => who = ForTag::parse("for", v).ok(),
+            _ => {}
+        }
+    }
+    (want, area, who)
+}
+
+pub async fn helpline(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let (want, area, who) = params(&pairs);
+    let lines = match want {
+        Some(w) => match answer(&board, w, &area, who, 10).await {
+            Ok(lines) => Some(lines),
+            Err(r) => return r,
+        },
+        None => None,
+    };
+    let body = html! {
+        h1 { "Helpline" }
+        form.search method="get" action="/helpline" {
+            div.field {
+                label for="area" { "Where is the caller?" }
+                p.hint id="area-hint" { "A town, or the start of a postcode" }
+                input #area type="text" name="area" value=(area) aria-describedby="area-hint";
+            }
+            fieldset.checks {
+                legend { "What do they want?" }
+                @for (w, slug, label) in Want::ALL {
+                    label { input type="radio" name="want" value=(slug) checked[want == Some(w)] required; (label) }
+                }
+            }
+            div.field {
+                label for="for" { "Who for" }
+                select #for name="for" {
+                    option value="" { "Anyone" }
+                    @for t in ForTag::ALL { option value=(t.as_str()) selected[who == Some(*t)] { (for_label(*t)) } }
+                }
+            }
+            button type="submit" { "Find what is open" }
+        }
+        @if let Some(lines) = &lines {
+            h2 { "Open now" @if !area.is_empty() { " near " (area) } }
+            @if lines.is_empty() { p { "Nothing found. Try a wider area, or leave the area empty." } }
+            ol.answer { @for l in lines { li { @if !l.phone.is_empty() { strong.contact { (l.phone) } " — " } (l.text) } } }
+            p.meta { "Checked " (board.clock.local(now_ms()).time) ". Read the numbers out first; this page prints on one sheet." }
+        }
+    };
+    page(&board, "Helpline", StatusCode::OK, body)
+}
+
+/// The screen's slides, in turn.
+const SLIDES: [(Want, &str); 4] = [
+    (Want::SafePlace, "Safe houses"),
+    (Want::Service, "Services near here"),
+    (Want::Work, "Work and volunteering"),
+    (Want::Training, "Training and learning"),
+];
+
+/// Seconds each slide stays.
+pub const SLIDE_SECS: u32 = 20;
+
+pub async fn screen(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let (_, area, who) = params(&pairs);
+    let slide =
+        pairs.iter().find(|(k, _)| k == "slide").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0) % SLIDES.len();
+    let (want, title) = SLIDES[slide];
+    let lines = match answer(&board, want, &area, who, 6).await {
+        Ok(lines) => lines,
+        Err(r) => return r,
+    };
+    let mut next = format!("/screen?slide={}", (slide + 1) % SLIDES.len());
+    for (k, v) in [("area", area.as_str()), ("for", who.map_or("", |t| t.as_str()))] {
+        if !v.is_empty() {
+            next.push_str(&format!("&{k}={}", urlencode(v)));
+        }
+    }
+    let body: Markup = html! {
+        div.screen {
+            h1 { (title) @if !area.is_empty() { " — " (area) } }
+            @if lines.is_empty() { p { "Nothing listed here just now. Ask a member of staff." } }
+            ul.answer { @for l in &lines { li { (l.text) @if !l.phone.is_empty() { br; strong.contact { "Call " (l.phone) } } } } }
+            p.meta { "Changes every " (SLIDE_SECS) " seconds. " (slide + 1) " of " (SLIDES.len()) "." }
+        }
+    };
+    super::page_with_refresh(&board, title, body, SLIDE_SECS, &next)
+}
+
+/// A query value made safe for a URL.
+fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
