@@ -202,6 +202,19 @@ impl Opportunity {
         Ok(self)
     }
 
+    /// What it pays in a week, in pence, where that can be known: 0 when unpaid,
+    /// hourly pay × hours a week when both are given; None otherwise (pay per
+    /// session or day, or no hours).
+    pub fn weekly_pence(&self) -> Option<u64> {
+        match self.pay {
+            Pay::Unpaid => Some(0),
+            Pay::Paid { pence, per: PayPer::Hour } => {
+                self.hours_per_week.map(|h| (f64::from(pence) * f64::from(h)).round() as u64)
+            }
+            Pay::Paid { .. } => None,
+        }
+    }
+
     /// Open to applications on `today`: open, and not past its closing date.
     pub fn is_open_on(&self, today: CivilDate) -> bool {
         self.status == OpportunityStatus::Open && self.closes_on.is_none_or(|c| c >= today)

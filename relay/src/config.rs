@@ -8,6 +8,33 @@ use thiserror::Error;
 use kith_proto::Slug;
 
 use crate::clock::RegionClock;
+
+/// What a region says about money, for people on benefits and for paid involvement.
+/// The board marks opportunities against these and links to the advice; it gives
+/// no advice itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Money {
+    /// The most a person may earn in a week without it touching their benefits
+    /// (e.g. the Permitted Work limit), in pence.
+    pub weekly_limit_pence: Option<u64>,
+    /// The least paid involvement should pay an hour, in pence.
+    pub fair_rate_pence: Option<u32>,
+    /// Who to ask about benefits and work: a name and a number or an address.
+    pub benefits_advice: String,
+}
+
+/// Reads an amount of money in pounds: `195.50`, `£195.50`, `195`.
+pub fn parse_pounds(value: &str) -> Result<u64, String> {
+    let bad = || format!("must be an amount in pounds such as 195.50 (got {value:?})");
+    let v = value.trim().trim_start_matches('£');
+    let (whole, pence) = v.split_once('.').unwrap_or((v, "0"));
+    if whole.is_empty() || pence.len() > 2 || !whole.bytes().chain(pence.bytes()).all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let pence: u64 = format!("{pence:0<2}").parse().map_err(|_| bad())?;
+    let whole: u64 = whole.parse().map_err(|_| bad())?;
+    whole.checked_mul(100).and_then(|p| p.checked_add(pence)).filter(|&p| p <= 100_000_000).ok_or_else(bad)
+}
 use crate::view::Quota;
 
 /// Where the query API listens unless told otherwise.
@@ -56,6 +83,8 @@ pub struct Config {
     pub stream_max_bytes: i64,
     /// The region's local time, and how long a service's entry holds unconfirmed.
     pub clock: RegionClock,
+    /// The region's earnings limit, fair rate and benefits advice.
+    pub money: Money,
 }
 
 #[derive(Debug, Error)]
@@ -90,6 +119,7 @@ impl Config {
             quota: Quota::default(),
             stream_max_bytes: kith_proto::stream::DEFAULT_MAX_BYTES,
             clock: RegionClock::default(),
+            money: Money::default(),
         }
     }
 
@@ -129,6 +159,16 @@ mod tests {
 
     fn config() -> Config {
         Config::new(Slug::parse("region", "wy").unwrap(), "nats://127.0.0.1:4222", "/tmp/x")
+    }
+
+    #[test]
+    fn pounds_read_as_people_write_them() {
+        assert_eq!(parse_pounds("195.50"), Ok(19_550));
+        assert_eq!(parse_pounds("£195.5"), Ok(19_550));
+        assert_eq!(parse_pounds("25"), Ok(2_500));
+        for bad in ["", "£", "12.345", "-5", "ten", "1e3"] {
+            assert!(parse_pounds(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

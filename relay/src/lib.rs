@@ -283,7 +283,13 @@ pub async fn run(
         None => None,
         Some(listener) => {
             let state = http::HttpState::new(shared.clone(), config.region.clone(), limits.clone());
-            let board = board::Board::new(shared.clone(), config.region.clone(), limits.clone(), config.clock.clone());
+            let board = board::Board::new(
+                shared.clone(),
+                config.region.clone(),
+                limits.clone(),
+                config.clock.clone(),
+                config.money.clone(),
+            );
             let mut stop = stop_rx.clone();
             let addr = listener.local_addr().ok();
             info!(addr = ?addr, "HTTP API listening");
@@ -297,7 +303,8 @@ pub async fn run(
             }))
         }
     };
-    let service = query::RegionService::new(shared, config.region.clone(), limits, config.clock.clone());
+    let service =
+        query::RegionService::new(shared, config.region.clone(), limits, config.clock.clone(), config.money.clone());
     let mut server = tokio::spawn(serve(listener, service, stop_rx));
 
     // Whichever ends first decides the outcome; the others are then stopped and awaited.

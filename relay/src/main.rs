@@ -99,6 +99,21 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_MAX_QUERIES", value_name = "N", default_value_t = config::DEFAULT_MAX_QUERIES)]
     max_queries: usize,
 
+    /// The weekly earnings limit people on benefits may earn within (e.g. the
+    /// Permitted Work limit), in pounds: the board marks work that fits and can
+    /// show only that.
+    #[arg(long, env = "KITH_RELAY_EARNINGS_LIMIT", value_name = "POUNDS", value_parser = config::parse_pounds)]
+    earnings_limit: Option<u64>,
+
+    /// The least paid involvement should pay an hour, in pounds: offers below it are marked.
+    #[arg(long, env = "KITH_RELAY_FAIR_RATE", value_name = "POUNDS", value_parser = config::parse_pounds)]
+    fair_rate: Option<u64>,
+
+    /// Who to ask about benefits and work, shown beside the earnings limit (a name
+    /// and a phone number or web address).
+    #[arg(long, env = "KITH_RELAY_BENEFITS_ADVICE", value_name = "TEXT", default_value = "")]
+    benefits_advice: String,
+
     /// The region's time zone (IANA name): services' opening hours are in it.
     #[arg(long, env = "KITH_RELAY_TIME_ZONE", value_name = "ZONE", default_value = clock::DEFAULT_TIME_ZONE)]
     time_zone: String,
@@ -176,6 +191,15 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         stream_max_bytes: args.stream_max_bytes,
         clock: RegionClock::new(&args.time_zone, args.confirm_within)
             .map_err(|why| anyhow::anyhow!("--time-zone: {why}"))?,
+        money: config::Money {
+            weekly_limit_pence: args.earnings_limit,
+            fair_rate_pence: args
+                .fair_rate
+                .map(u32::try_from)
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("--fair-rate: too large"))?,
+            benefits_advice: args.benefits_advice,
+        },
     };
     let grpc = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -49,11 +49,18 @@ pub struct RegionService {
     region: Slug,
     limits: Limits,
     clock: RegionClock,
+    money: crate::config::Money,
 }
 
 impl RegionService {
-    pub(crate) fn new(shared: Shared, region: Slug, limits: Limits, clock: RegionClock) -> RegionService {
-        RegionService { shared, region, limits, clock }
+    pub(crate) fn new(
+        shared: Shared,
+        region: Slug,
+        limits: Limits,
+        clock: RegionClock,
+        money: crate::config::Money,
+    ) -> RegionService {
+        RegionService { shared, region, limits, clock, money }
     }
 
     async fn search<T: Send + 'static>(
@@ -140,6 +147,7 @@ pub fn opportunity_query(r: &v1::SearchOpportunitiesRequest) -> Result<Opportuni
         remote_only: r.remote_only,
         paid_only: r.paid_only,
         include_closed: r.include_closed,
+        max_weekly_pence: None,
         hub: hub_filter(&r.hub)?,
         page_size: r.page_size as usize,
         after: None,
@@ -282,6 +290,14 @@ impl Region for RegionService {
         request: Request<v1::SearchOpportunitiesRequest>,
     ) -> Result<Response<v1::OpportunityPage>, Status> {
         let mut q = opportunity_query(request.get_ref())?;
+        if request.get_ref().within_earnings_limit {
+            q.max_weekly_pence = Some(self.money.weekly_limit_pence.ok_or_else(|| {
+                Status::failed_precondition(format!(
+                    "within_earnings_limit: region {} sets no weekly earnings limit (kith-relay --earnings-limit)",
+                    self.region
+                ))
+            })?);
+        }
         let ranked = q.ranked();
         let Page { items, next } = self
             .search(move |view, deadline| {

@@ -176,6 +176,10 @@ async fn bad_requests_get_errors_that_name_the_field() {
     check(client.get_safe_house(r).await, Code::InvalidArgument, "id: must be a 26-character ULID");
     let r = v1::GetRequest { id: Ulid::new().to_string(), hub: String::new() };
     check(client.get_opportunity(r).await, Code::NotFound, "no opportunity ");
+    let r = v1::SearchOpportunitiesRequest { within_earnings_limit: true, ..Default::default() };
+    check(client.search_opportunities(r).await, Code::FailedPrecondition, "within_earnings_limit: region wy sets no");
+    let r = v1::SearchServicesRequest { category: "astrology".into(), ..Default::default() };
+    check(client.search_services(r).await, Code::InvalidArgument, "category: unknown value \"astrology\"");
 
     relay.shutdown().await.unwrap();
 }

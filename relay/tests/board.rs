@@ -103,7 +103,12 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 async fn the_board_answers_people() {
     let dir = tempfile::tempdir().unwrap();
     let (o, house) = stored(dir.path()).await;
-    let config = Config::new(slug("wy"), "nats://127.0.0.1:1", dir.path());
+    let money = kith_relay::config::Money {
+        weekly_limit_pence: Some(20_000),
+        fair_rate_pence: Some(2_500),
+        benefits_advice: "Welfare rights line 0113 496 0999".into(),
+    };
+    let config = Config { money, ..Config::new(slug("wy"), "nats://127.0.0.1:1", dir.path()) };
     let relay = Relay::start_with_http(config, "127.0.0.1:0".parse().unwrap(), Some("127.0.0.1:0".parse().unwrap()))
         .await
         .unwrap();
@@ -123,6 +128,11 @@ async fn the_board_answers_people() {
     assert!(found.contains("Market garden assistant &lt;b&gt;"), "titles are escaped: {found}");
     assert!(found.contains("£12.21 an hour") && found.contains("16 hours a week"), "{found}");
     assert!(found.contains("31 January 2099") && found.contains("0113 496 0101"), "{found}");
+    // Money said plainly: £12.21 × 16 hours is within a £200 limit, with who to ask.
+    assert!(found.contains("Within the £200 a week earnings limit (£195.36 a week)"), "{found}");
+    assert!(found.contains("Welfare rights line 0113 496 0999"), "{found}");
+    let (_, _, within) = get(&base, "/search?q=gardener&limit=1").await;
+    assert!(within.contains("Market garden assistant"), "{within}");
     let (_, _, none) = get(&base, "/search?q=gardener&area=BD").await;
     assert!(none.contains("Nothing matches"), "{none}");
 

@@ -110,6 +110,10 @@ pub struct OpportunitiesArgs {
     /// Only paid work.
     #[arg(long)]
     paid: bool,
+    /// Only work whose pay × hours a week is within the region's weekly earnings
+    /// limit (as its relay is configured: e.g. the Permitted Work limit).
+    #[arg(long)]
+    within_earnings_limit: bool,
     /// Include filled and closed opportunities.
     #[arg(long)]
     include_closed: bool,
@@ -314,6 +318,7 @@ fn search_request(a: OpportunitiesArgs) -> anyhow::Result<v1::SearchOpportunitie
         page_size: limit(a.limit)?,
         page_token: a.page_token.unwrap_or_default(),
         sort: SortArg::slug(a.sort),
+        within_earnings_limit: a.within_earnings_limit,
     })
 }
 

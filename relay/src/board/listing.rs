@@ -69,7 +69,7 @@ pub async fn opportunity(State(board): State<Arc<Board>>, Path((hub, id)): Path<
         h1 { (o.title) }
         p.meta { (kind_label(o.kind)) " · " (o.area) @if o.remote { " or from home" } }
         dl.details {
-            (row("Pay", html! { (pay_text(o.pay, o.expenses_paid)) }))
+            (row("Pay", html! { (pay_text(o.pay, o.expenses_paid)) ul.facts { (super::search::money_marks(o, &board.money)) } }))
             @if let Some(hours) = o.hours_per_week { (row("Hours", html! { (hours_text(hours)) })) }
             @if let Some(c) = o.closes_on { (row("Closes", html! { (date_text(c)) })) }
             @if !o.skills.is_empty() { (row("Skills", html! { (o.skills.join(", ")) })) }

@@ -47,12 +47,28 @@ pub struct Board {
     pub(crate) region: Slug,
     pub(crate) limits: Limits,
     pub(crate) clock: RegionClock,
+    pub(crate) money: crate::config::Money,
     pub(crate) live: Arc<tokio::sync::Semaphore>,
 }
 
 impl Board {
-    pub(crate) fn new(shared: Shared, region: Slug, limits: Limits, clock: RegionClock) -> Board {
-        Board { shared, region, limits, clock, live: Arc::new(tokio::sync::Semaphore::new(MAX_LIVE)) }
+    pub(crate) fn new(
+        shared: Shared,
+        region: Slug,
+        limits: Limits,
+        clock: RegionClock,
+        money: crate::config::Money,
+    ) -> Board {
+        Board { shared, region, limits, clock, money, live: Arc::new(tokio::sync::Semaphore::new(MAX_LIVE)) }
+    }
+}
+
+/// An amount of money in pence, as people say it: `£195.50`, `£25`.
+pub fn pounds(pence: u64) -> String {
+    if pence.is_multiple_of(100) {
+        format!("£{}", pence / 100)
+    } else {
+        format!("£{}.{:02}", pence / 100, pence % 100)
     }
 }
 
@@ -204,11 +220,7 @@ pub fn pay_text(pay: Pay, expenses_paid: bool) -> String {
     match pay {
         Pay::Unpaid => format!("Unpaid{expenses}"),
         Pay::Paid { pence, per } => {
-            let amount = if pence % 100 == 0 {
-                format!("£{}", pence / 100)
-            } else {
-                format!("£{}.{:02}", pence / 100, pence % 100)
-            };
+            let amount = pounds(u64::from(pence));
             let per = match per {
                 PayPer::Hour => "an hour",
                 PayPer::Session => "a session",

@@ -34,6 +34,8 @@ pub struct Form {
     pub remote: bool,
     pub open_now: bool,
     pub free: bool,
+    /// Only work within the region's weekly earnings limit.
+    pub within_limit: bool,
 }
 
 impl Form {
@@ -52,6 +54,7 @@ impl Form {
                 "remote" => f.remote = on,
                 "open" => f.open_now = on,
                 "free" => f.free = on,
+                "limit" => f.within_limit = on,
                 _ => {}
             }
         }
@@ -97,6 +100,7 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
     let confirmed_since = board.clock.confirmed_since(now);
     let (want_work, want_services) = (form.what != "services", form.what != "work");
     let f = form.clone();
+    let max_weekly = board.money.weekly_limit_pence.filter(|_| form.within_limit);
     let found = board
         .read(move |view, deadline| {
             let work = if want_work {
@@ -107,6 +111,7 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
                     sector: f.ordinary.then_some(Sector::Ordinary),
                     remote_only: f.remote,
                     paid_only: f.paid,
+                    max_weekly_pence: max_weekly,
                     page_size: PER_KIND,
                     deadline: Some(deadline),
                     ..Default::default()
@@ -144,12 +149,18 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
     };
     let body = html! {
         h1 { "What is open to you, near here" }
-        (search_form(&form))
+        (search_form(&form, &board.money))
         @if form.asked() || !work.is_empty() || !services.is_empty() {
             @if want_work {
                 h2 id="work" { "Work, training and volunteering (" (work.len()) (if work.len() == PER_KIND { "+" } else { "" }) ")" }
+                @if let Some(limit) = board.money.weekly_limit_pence {
+                    p.meta {
+                        "Work is marked against the weekly earnings limit of " (super::pounds(limit)) "."
+                        @if !board.money.benefits_advice.is_empty() { " Ask about benefits and work: " (board.money.benefits_advice) "." }
+                    }
+                }
                 @if work.is_empty() { p { "Nothing matches. Try fewer words, or another area." } }
-                ol.results { @for hit in &work { (opportunity_item(hit, hubs.get(&hit.hub), local.date)) } }
+                ol.results { @for hit in &work { (opportunity_item(hit, hubs.get(&hit.hub), local.date, &board.money)) } }
             }
             @if want_services {
                 h2 id="services" { "Services (" (services.len()) (if services.len() == PER_KIND { "+" } else { "" }) ")" }
@@ -167,7 +178,7 @@ fn checkbox(name: &str, label: &str, on: bool) -> Markup {
     html! { label { input type="checkbox" name=(name) value="1" checked[on]; (label) } }
 }
 
-fn search_form(f: &Form) -> Markup {
+fn search_form(f: &Form, money: &crate::config::Money) -> Markup {
     html! {
         form.search method="get" action="/search" role="search" {
             div.field {
@@ -213,6 +224,9 @@ fn search_form(f: &Form) -> Markup {
                 (checkbox("remote", "Work from home", f.remote))
                 (checkbox("open", "Services open now", f.open_now))
                 (checkbox("free", "Free services", f.free))
+                @if let Some(limit) = money.weekly_limit_pence {
+                    (checkbox("limit", &format!("Work within the earnings limit ({} a week)", super::pounds(limit)), f.within_limit))
+                }
             }
             button type="submit" { "Search" }
         }
@@ -226,7 +240,35 @@ fn hub_line(hub: &Slug, info: Option<&HubSummary>) -> Markup {
     html! { p.contact { (name) @if !contact.is_empty() { " — " (contact) } } }
 }
 
-pub fn opportunity_item(hit: &Hit<Opportunity>, hub: Option<&HubSummary>, today: CivilDate) -> Markup {
+/// How an opportunity's pay stands against the region's earnings limit and fair
+/// rate, when the region sets them and the pay says enough.
+pub fn money_marks(o: &Opportunity, money: &crate::config::Money) -> Markup {
+    use kith_proto::domain::{Pay, PayPer};
+    let limit = money.weekly_limit_pence.zip(o.weekly_pence()).filter(|_| o.pay.is_paid());
+    let below_fair = match (o.kind, o.pay, money.fair_rate_pence) {
+        (OpportunityKind::PaidInvolvement, Pay::Paid { pence, per: PayPer::Hour }, Some(fair)) if pence < fair => {
+            Some(fair)
+        }
+        _ => None,
+    };
+    html! {
+        @if let Some((limit, weekly)) = limit {
+            @if weekly <= limit {
+                li.good { "Within the " (super::pounds(limit)) " a week earnings limit (" (super::pounds(weekly)) " a week)" }
+            } @else {
+                li.warn { "Over the " (super::pounds(limit)) " a week earnings limit (" (super::pounds(weekly)) " a week)" }
+            }
+        }
+        @if let Some(fair) = below_fair { li.warn { "Pays less than the fair rate of " (super::pounds(u64::from(fair))) " an hour" } }
+    }
+}
+
+pub fn opportunity_item(
+    hit: &Hit<Opportunity>,
+    hub: Option<&HubSummary>,
+    today: CivilDate,
+    money: &crate::config::Money,
+) -> Markup {
     let o = &hit.item;
     let place = if o.remote { format!("{} or from home", o.area) } else { o.area.clone() };
     html! {
@@ -235,6 +277,7 @@ pub fn opportunity_item(hit: &Hit<Opportunity>, hub: Option<&HubSummary>, today:
             p.meta { (kind_label(o.kind)) " · " (place) @if o.sector == Sector::MentalHealth { " · in mental-health services" } }
             ul.facts {
                 li { strong { "Pay: " } (pay_text(o.pay, o.expenses_paid)) }
+                (money_marks(o, money))
                 @if let Some(h) = o.hours_per_week { li { strong { "Hours: " } (hours_text(h)) } }
                 @if let Some(c) = o.closes_on {
                     li { strong { "Closes: " } (date_text(c)) @if c == today { " (today)" } }

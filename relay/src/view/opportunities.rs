@@ -34,6 +34,9 @@ pub struct OpportunityQuery {
     pub paid_only: bool,
     /// Also filled ones and ones past their closing date.
     pub include_closed: bool,
+    /// Only those whose weekly pay is known and at most this (pence): within an
+    /// earnings limit such as the Permitted Work limit.
+    pub max_weekly_pence: Option<u64>,
     pub hub: Option<Slug>,
     pub page_size: usize,
     /// Continue after this position (from a page token).
@@ -58,6 +61,8 @@ pub struct OpportunityListing;
 #[derive(Serialize, Deserialize)]
 pub struct KeptOpportunity {
     closes_on: Option<CivilDate>,
+    /// [`Opportunity::weekly_pence`], for the earnings-limit filter.
+    weekly_pence: Option<u64>,
     #[serde(with = "serde_bytes")]
     body: Box<[u8]>,
 }
@@ -68,7 +73,7 @@ impl Listing for OpportunityListing {
 
     fn keep(o: &Opportunity) -> KeptOpportunity {
         let body = postcard::to_stdvec(o).expect("an opportunity always encodes").into_boxed_slice();
-        KeptOpportunity { closes_on: o.closes_on, body }
+        KeptOpportunity { closes_on: o.closes_on, weekly_pence: o.weekly_pence(), body }
     }
 
     fn item(kept: &KeptOpportunity) -> Opportunity {
@@ -163,6 +168,9 @@ impl Opportunities {
             after: q.after,
             deadline: q.deadline,
         };
-        self.family.page(&search, |doc| q.include_closed || doc.kept.closes_on.is_none_or(|c| c >= today))
+        self.family.page(&search, |doc| {
+            (q.include_closed || doc.kept.closes_on.is_none_or(|c| c >= today))
+                && q.max_weekly_pence.is_none_or(|max| doc.kept.weekly_pence.is_some_and(|w| w <= max))
+        })
     }
 }
