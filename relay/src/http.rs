@@ -44,16 +44,8 @@ impl HttpState {
     }
 }
 
-/// The HSDS routes, with `/` answering HSDS's JSON, and the headers every answer
-/// carries. The relay serves [`crate::board::router`], which adds the board.
-pub fn router(state: HttpState) -> Router {
-    Router::new()
-        .route("/", get(root))
-        .merge(router_with(Arc::new(state)))
-        .layer(axum::middleware::map_response(headers))
-}
-
-/// The HSDS routes but `/`.
+/// The HSDS routes but `/`, which [`crate::board::router`] shares with the board
+/// (HTML for a browser, [`root`] for a tool) and which adds [`headers`] to all.
 pub(crate) fn router_with(state: Arc<HttpState>) -> Router {
     Router::new()
         .route("/openapi.json", get(openapi))
