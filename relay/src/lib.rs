@@ -24,9 +24,11 @@
 //! - [`snapshot`]: the whole view written at a clean stop, so that the next start
 //!   reads it instead of re-indexing every record of the store.
 //! - [`query`]: the gRPC service over the view.
+//! - [`http`] and [`board`]: the HTTP listener — the region as HSDS 3 JSON, and the
+//!   board (search, listings, safe houses now, helpline and ward screens).
 //!
 //! [`run`] ties them together: it loads the view from the store, spawns ingest, serves
-//! gRPC (with health and reflection) on the listener it is given, and on shutdown
+//! gRPC (with health and reflection) and, when given a listener for it, HTTP, and on shutdown
 //! stops both and waits for them. [`Relay`] runs it in a task, for tests.
 //!
 //! # Running
