@@ -169,13 +169,13 @@ async fn the_board_answers_people() {
 
     // The ward screen moves on by itself, keeping its area.
     let (_, _, screen) = get(&base, "/screen?area=Leeds&slide=0").await;
-    assert!(
-        screen.contains(r#"<meta http-equiv="refresh" content="20; url=/screen?slide=1&amp;area=Leeds">"#),
-        "{screen}"
-    );
+    assert!(screen.contains(r#"data-next="/screen?slide=1&amp;area=Leeds" data-secs="20""#), "{screen}");
+    assert!(screen.contains(r#"href="/screen?slide=0&amp;area=Leeds&amp;pause=1">Pause"#), "{screen}");
     assert!(screen.contains("Safe houses") && screen.contains("Rainbow House"), "{screen}");
     let (_, _, last) = get(&base, "/screen?slide=3").await;
-    assert!(last.contains("url=/screen?slide=0"), "{last}");
+    assert!(last.contains(r#"data-next="/screen?slide=0""#), "{last}");
+    let (_, _, paused) = get(&base, "/screen?slide=1&pause=1").await;
+    assert!(!paused.contains("data-next") && paused.contains("Move on by itself"), "{paused}");
 
     assert_eq!(get(&base, &format!("/opportunity/garden/{}", Ulid::new())).await.0, 404);
     assert_eq!(get(&base, "/opportunity/garden/not-an-id").await.0, 404);

@@ -94,6 +94,8 @@ pub fn router(board: Board, hsds: HttpState) -> Router {
         .route("/screen", get(screens::screen))
         .route("/assets/board.css", get(css))
         .route("/assets/board.js", get(js))
+        // Browsers ask for it; there is none.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/live", get(live))
         .with_state(Arc::new(board))
         .merge(crate::http::router_with(Arc::new(hsds)))
@@ -143,22 +145,12 @@ const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-
 
 /// A page: the shell around `body`, with its security headers.
 pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Response {
-    shell(board, title, status, body, None)
-}
-
-/// A page that moves on to `next` after `secs` seconds by itself (no script needed).
-pub fn page_with_refresh(board: &Board, title: &str, body: Markup, secs: u32, next: &str) -> Response {
-    shell(board, title, StatusCode::OK, body, Some(format!("{secs}; url={next}")))
-}
-
-fn shell(board: &Board, title: &str, status: StatusCode, body: Markup, refresh: Option<String>) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="en-GB" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                @if let Some(r) = &refresh { meta http-equiv="refresh" content=(r); }
                 title { (title) " — Kith " (board.region) }
                 link rel="stylesheet" href="/assets/board.css";
                 script src="/assets/board.js" defer {}

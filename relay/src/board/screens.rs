@@ -221,6 +221,7 @@ pub const SLIDE_SECS: u32 = 20;
 
 pub async fn screen(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
     let (_, area, who) = params(&pairs);
+    let paused = pairs.iter().any(|(k, v)| k == "pause" && !v.is_empty());
     let slide =
         pairs.iter().find(|(k, _)| k == "slide").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0) % SLIDES.len();
     let (want, title) = SLIDES[slide];
@@ -234,15 +235,21 @@ pub async fn screen(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(St
             next.push_str(&format!("&{k}={}", urlencode(v)));
         }
     }
+    let this = next.replace(&format!("slide={}", (slide + 1) % SLIDES.len()), &format!("slide={slide}"));
     let body: Markup = html! {
-        div.screen {
+        div.screen data-next=[(!paused).then_some(next.as_str())] data-secs=(SLIDE_SECS) {
             h1 { (title) @if !area.is_empty() { " — " (area) } }
             @if lines.is_empty() { p { "Nothing listed here just now. Ask a member of staff." } }
             ul.answer { @for l in &lines { li { (l.text) @if !l.phone.is_empty() { br; strong.contact { "Call " (l.phone) } } } } }
-            p.meta { "Changes every " (SLIDE_SECS) " seconds. " (slide + 1) " of " (SLIDES.len()) "." }
+            p.meta {
+                (slide + 1) " of " (SLIDES.len()) ". "
+                @if paused { a href=(this.replace("&pause=1", "")) { "Move on by itself" } }
+                @else { "Changes every " (SLIDE_SECS) " seconds. " a href={ (this) "&pause=1" } { "Pause" } }
+                " · " a href=(next) { "Next" }
+            }
         }
     };
-    super::page_with_refresh(&board, title, body, SLIDE_SECS, &next)
+    page(&board, title, StatusCode::OK, body)
 }
 
 /// A query value made safe for a URL.

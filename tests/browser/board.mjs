@@ -1,0 +1,151 @@
+// The board in a real browser: Debian's chromium driven by playwright-core, every
+// page checked by axe-core with JavaScript on and off, the main pages photographed
+// at 1280 and 320 px, and what people do tried by keyboard alone.
+//
+//   node tests/browser/board.mjs BASE_URL OUT_DIR
+//
+// KITH_CHANGE_CMD (a JSON array: a command and its arguments) reports a safe house's
+// availability as 3 beds free; the test then expects an open /safe-houses page to
+// show it within 2 s without a reload. Prints one JSON line; exits 1 on a failure.
+
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+
+const [base, out] = process.argv.slice(2);
+mkdirSync(out, { recursive: true });
+const failures = [];
+const report = { pages: 0, axe_runs: 0, screenshots: 0, live_ms: null };
+const fail = (what) => failures.push(what);
+const started = Date.now();
+const step = (what) => process.stderr.write(`${Date.now() - started} ms: ${what}\n`);
+
+const browser = await chromium.launch({
+  executablePath: process.env.KITH_CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
+
+async function axe(page, what) {
+  step(`axe ${what}`);
+  const result = await new AxeBuilder({ page }).analyze();
+  report.axe_runs += 1;
+  for (const v of result.violations) {
+    fail(`${what}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+  }
+}
+
+const pages = [
+  ["search", "/search?q=garden&area=LS"],
+  ["home", "/"],
+  ["safe-houses", "/safe-houses"],
+  ["hubs", "/hubs"],
+  ["helpline", "/helpline?area=Leeds&want=safe"],
+  ["screen", "/screen?area=Leeds&slide=0"],
+];
+
+// Never hang a test run: two minutes is many times what this takes.
+setTimeout(() => {
+  console.log(JSON.stringify({ ...report, failures: [...failures, "timed out after 120 s"] }));
+  process.exit(1);
+}, 120000).unref();
+
+for (const js of [true, false]) {
+  // "JavaScript off" is the board without its script: axe itself needs a script
+  // engine, so the page's own script is refused rather than the engine turned off.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  if (!js) { await context.route("**/assets/board.js", (route) => route.abort()); }
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  const external = [];
+  page.on("request", (r) => { if (!r.url().startsWith(base)) { external.push(r.url()); } });
+  page.on("console", (m) => {
+    // The refused script of the "off" run is the point of it, not an error.
+    if (m.type() === "error" && js) { fail(`console error: ${m.text()}`); }
+  });
+  for (const [name, path] of pages) {
+    step(`${path} (js ${js})`);
+    const response = await page.goto(base + path);
+    report.pages += 1;
+    if (!response || response.status() !== 200) { fail(`${path}: status ${response && response.status()}`); }
+    await axe(page, `${path} (js ${js ? "on" : "off"})`);
+    if (js) {
+      await page.screenshot({ path: `${out}/${name}-1280.png`, fullPage: true });
+      await page.setViewportSize({ width: 320, height: 800 });
+      await page.screenshot({ path: `${out}/${name}-320.png`, fullPage: true });
+      report.screenshots += 2;
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      if (overflow) { fail(`${path}: scrolls sideways at 320 px`); }
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  }
+  // A listing page, reached from the search.
+  await page.goto(base + "/search?q=garden");
+  const first = page.locator("ol.results h3 a").first();
+  await first.click();
+  await axe(page, `a listing page (js ${js ? "on" : "off"})`);
+  if (!(await page.locator("h1").textContent())) { fail("the listing page has no heading"); }
+  if (external.length) { fail(`requests to elsewhere: ${external.join(", ")}`); }
+  await context.close();
+}
+
+// By keyboard alone: the skip link first, then the search, then a filter.
+{
+  const page = await browser.newPage();
+  await page.goto(base + "/");
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => document.activeElement.textContent.trim());
+  if (first !== "Skip to main content") { fail(`the first Tab lands on ${JSON.stringify(first)}, not the skip link`); }
+  await page.keyboard.press("Enter");
+  // Tab through the navigation to the search box, and type.
+  let guard = 0;
+  while ((await page.evaluate(() => document.activeElement.id)) !== "q" && guard++ < 20) { await page.keyboard.press("Tab"); }
+  await page.keyboard.type("garden");
+  await page.keyboard.press("Enter");
+  await page.waitForLoadState();
+  const all = await page.locator("#work + ol.results > li, #work ~ ol.results > li").count();
+  if (!(await page.content()).includes("Market garden assistant")) { fail("searching by keyboard for garden did not find the market garden job"); }
+  // "Paid work" by keyboard: Space on the checkbox, then submit.
+  await page.focus("input[name=paid]");
+  await page.keyboard.press("Space");
+  await page.focus("button[type=submit]");
+  await page.keyboard.press("Enter");
+  await page.waitForLoadState();
+  const paid = await page.locator("ol.results > li").count();
+  if (!(paid < all || all === 0)) { fail(`the paid filter did not narrow the results (${all} → ${paid})`); }
+  if ((await page.content()).includes("Allotment volunteer")) { fail("an unpaid opportunity survived the paid filter"); }
+  // The helpline answers a realistic call: where, what, submit.
+  await page.goto(base + "/helpline");
+  await page.focus("#area");
+  await page.keyboard.type("Leeds");
+  await page.focus("input[name=want][value=safe]");
+  await page.keyboard.press("Space");
+  await page.focus("button[type=submit]");
+  await page.keyboard.press("Enter");
+  await page.waitForLoadState();
+  const answer = await page.locator("ol.answer li").first().textContent().catch(() => "");
+  if (!/\d{4} \d{3} \d{4}/.test(answer || "")) { fail(`the helpline's first line has no phone number first: ${JSON.stringify(answer)}`); }
+  await page.close();
+}
+
+// Live: an open page shows a reported change within 2 s, without a reload.
+if (process.env.KITH_CHANGE_CMD) {
+  const page = await browser.newPage();
+  await page.goto(base + "/safe-houses");
+  await page.waitForTimeout(300);
+  const [cmd, ...args] = JSON.parse(process.env.KITH_CHANGE_CMD);
+  const started = Date.now();
+  execFileSync(cmd, args, { stdio: "ignore" });
+  try {
+    await page.waitForFunction(() => document.querySelector("[data-live]").textContent.includes("3 free"), null, { timeout: 2000 });
+    report.live_ms = Date.now() - started;
+  } catch {
+    fail("the change did not reach the open page within 2 s");
+  }
+  if ((await page.content()).includes("Unknown") === false) { fail("the stale house is not shown as unknown"); }
+  await page.close();
+}
+
+await browser.close();
+console.log(JSON.stringify({ ...report, failures }));
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,93 @@
+//! The board in a real browser (`tests/browser/board.mjs`): Debian's chromium driven
+//! by playwright-core, axe-core on every page with JavaScript on and off, keyboard
+//! only, a live change within 2 s, a stale house shown as unknown. Screenshots at
+//! 1280 and 320 px are written to `target/board-screenshots/` for people to look at.
+//!
+//! Needs `chromium` and the npm packages `tests/run` installs into
+//! `tests/browser/node_modules`; without them the test says so and is skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kith_tests::sample::{add_opportunity, add_safehouse, set_availability};
+use kith_tests::{DEFAULT_TIMEOUT, Region, bins, wait_until};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_owned()
+}
+
+#[tokio::test]
+async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
+    let chromium = std::env::var_os("KITH_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    let modules = workspace().join("tests/browser/node_modules/playwright-core");
+    if !chromium.exists() || !modules.exists() {
+        eprintln!(
+            "SKIPPED: needs chromium ({}) and tests/browser/node_modules (tests/run installs both)",
+            chromium.display()
+        );
+        return;
+    }
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    add_opportunity(
+        &garden,
+        "Market garden assistant",
+        &["--pay-pence", "1221", "--pay-per", "hour", "--hours-per-week", "16"],
+    )
+    .await;
+    add_opportunity(&garden, "Allotment volunteer", &["--kind", "volunteering"]).await;
+    garden
+        .kith([
+            "service",
+            "add",
+            "--name",
+            "Welfare rights drop-in",
+            "--category",
+            "benefits-and-money",
+            "--free",
+            "--area",
+            "Leeds",
+            "--phone",
+            "0113 496 0110",
+        ])
+        .await
+        .ok();
+    let houses = region.hub("safe-houses").await;
+    let stale = add_safehouse(&houses, "Quiet House", 3, &["--phone", "0113 496 0202"]).await;
+    set_availability(&houses, &stale.id, 1, "1s").await;
+    let live = add_safehouse(&houses, "Rainbow House", 5, &["--for", "lgbtq", "--phone", "0113 496 0303"]).await;
+    set_availability(&houses, &live.id, 1, "2h").await;
+    wait_until("the relay has everything", DEFAULT_TIMEOUT, async || {
+        let s = region.relay.stats().await;
+        s.opportunities == 2 && s.safe_houses == 2 && s.services == 1
+    })
+    .await;
+    // The quiet house's report has gone stale by now.
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+
+    let change = serde_json::json!([
+        bins::bin("kith"),
+        "--hub-dir",
+        houses.dir(),
+        "safehouse",
+        "availability",
+        live.id,
+        "--free",
+        "3",
+        "--valid-for",
+        "2h"
+    ]);
+    let shots = workspace().join("target/board-screenshots");
+    let out = Command::new("node")
+        .arg(workspace().join("tests/browser/board.mjs"))
+        .arg(region.relay.http_url())
+        .arg(&shots)
+        .env("KITH_CHANGE_CMD", change.to_string())
+        .env("KITH_CHROMIUM", &chromium)
+        .output()
+        .expect("run node tests/browser/board.mjs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("screenshots: {}", shots.display());
+    assert!(out.status.success(), "the board failed in the browser:\n{stdout}");
+}
