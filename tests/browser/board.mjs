@@ -101,18 +101,19 @@ for (const js of [true, false]) {
   let guard = 0;
   while ((await page.evaluate(() => document.activeElement.id)) !== "q" && guard++ < 20) { await page.keyboard.press("Tab"); }
   await page.keyboard.type("garden");
-  await page.keyboard.press("Enter");
-  await page.waitForLoadState();
-  const all = await page.locator("#work + ol.results > li, #work ~ ol.results > li").count();
+  // Pressing Enter submits the form: wait for the page it leads to, not the old one.
+  await Promise.all([page.waitForURL("**/search?**q=garden**"), page.keyboard.press("Enter")]);
   if (!(await page.content()).includes("Market garden assistant")) { fail("searching by keyboard for garden did not find the market garden job"); }
-  // "Paid work" by keyboard: Space on the checkbox, then submit.
+  // "Paid work" by keyboard narrows all the work listed: Space on the checkbox, then submit.
+  const work = () => page.locator("h2#work").locator("xpath=following-sibling::ol[1]/li").count();
+  await page.goto(base + "/search?what=work");
+  const all = await work();
   await page.focus("input[name=paid]");
   await page.keyboard.press("Space");
   await page.focus("button[type=submit]");
-  await page.keyboard.press("Enter");
-  await page.waitForLoadState();
-  const paid = await page.locator("ol.results > li").count();
-  if (!(paid < all || all === 0)) { fail(`the paid filter did not narrow the results (${all} → ${paid})`); }
+  await Promise.all([page.waitForURL("**paid=1**"), page.keyboard.press("Enter")]);
+  const paid = await work();
+  if (!(paid < all && paid > 0)) { fail(`the paid filter did not narrow the work listed (${all} → ${paid})`); }
   if ((await page.content()).includes("Allotment volunteer")) { fail("an unpaid opportunity survived the paid filter"); }
   // The helpline answers a realistic call: where, what, submit.
   await page.goto(base + "/helpline");
@@ -121,8 +122,7 @@ for (const js of [true, false]) {
   await page.focus("input[name=want][value=safe]");
   await page.keyboard.press("Space");
   await page.focus("button[type=submit]");
-  await page.keyboard.press("Enter");
-  await page.waitForLoadState();
+  await Promise.all([page.waitForURL("**want=safe**"), page.keyboard.press("Enter")]);
   const answer = await page.locator("ol.answer li").first().textContent().catch(() => "");
   if (!/\d{4} \d{3} \d{4}/.test(answer || "")) { fail(`the helpline's first line has no phone number first: ${JSON.stringify(answer)}`); }
   await page.close();

@@ -13,6 +13,11 @@ use kith_proto::time::now_ms;
 use super::{Board, ago_text, page};
 use crate::view::{MAX_PAGE_SIZE, SafeHouseQuery, area_words};
 
+/// `1 service`, `2 services`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn for_label(t: ForTag) -> &'static str {
     match t {
         ForTag::Women => "women",
@@ -135,7 +140,7 @@ pub async fn hubs(State(board): State<Arc<Board>>) -> Response {
                     ul.facts {
                         @if !h.profile.contact.is_empty() { li.contact { "Contact: " (h.profile.contact) } }
                         @if !h.profile.helpline_hours.is_empty() { li { strong { "Helpline: " } (h.profile.helpline_hours) } }
-                        li { (h.opportunities) " opportunities, " (h.services) " services, " (h.safe_houses) " safe houses" }
+                        li { (count(h.opportunities, "opportunity", "opportunities")) ", " (count(h.services, "service", "services")) ", " (count(h.safe_houses, "safe house", "safe houses")) }
                         li.meta { "Last seen " (ago_text(h.last_seen_ms, now)) }
                     }
                 }
