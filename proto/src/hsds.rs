@@ -15,8 +15,9 @@ use ulid::Ulid;
 use uuid::Uuid;
 
 use crate::Slug;
-use crate::domain::{ForTag, SafeHouse};
+use crate::domain::SafeHouse;
 use crate::service::{Category, ClockTime, Place, Service, ServiceStatus, Weekday};
+use crate::words::for_text;
 
 /// The namespace of Kith's HSDS ids.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6b69_7468_2d68_7364_732d_6964_732d_7633);
@@ -284,11 +285,7 @@ pub fn service(region: &Slug, hub: &Slug, ulid: Ulid, s: &Service, at_ms: i64) -
 /// `beds_free` is None when its availability is unknown or stale.
 pub fn safe_house(region: &Slug, hub: &Slug, ulid: Ulid, h: &SafeHouse, beds_free: Option<u16>, at_ms: i64) -> Value {
     let sid = safe_house_id(hub, ulid);
-    let who = if h.for_tags.is_empty() {
-        "Anyone".to_owned()
-    } else {
-        h.for_tags.iter().map(|t| for_label(*t)).collect::<Vec<_>>().join(", ")
-    };
+    let who = if h.for_tags.is_empty() { "Anyone".to_owned() } else { for_text(&h.for_tags) };
     let capacity = object(vec![
         ("id", json!(id("service_capacity", &[&sid]))),
         ("service_id", json!(sid)),
@@ -331,17 +328,6 @@ pub fn safe_house(region: &Slug, hub: &Slug, ulid: Ulid, h: &SafeHouse, beds_fre
         ),
         ("capacities", json!([capacity])),
     ])
-}
-
-fn for_label(t: ForTag) -> &'static str {
-    match t {
-        ForTag::Women => "women",
-        ForTag::Men => "men",
-        ForTag::TransNonbinary => "trans and non-binary people",
-        ForTag::Lgbtq => "LGBTQ+ people",
-        ForTag::BlackMinorityEthnic => "Black and minority ethnic people",
-        ForTag::YoungAdults => "young adults",
-    }
 }
 
 /// What a list shows of a service: only its one-to-one fields.

@@ -18,6 +18,7 @@
 //! - [`convert`]: between the gRPC messages and the domain types.
 //! - [`stream`]: the region's JetStream stream configuration.
 //! - [`time`]: clock and calendar helpers shared by hub, relay and CLI.
+//! - [`words`]: listings said plainly (pay, hours, dates, who for), for people.
 
 pub mod convert;
 pub mod domain;
@@ -35,6 +36,7 @@ pub mod stream;
 pub mod subject;
 pub mod time;
 pub mod validate;
+pub mod words;
 
 pub use slug::Slug;
 pub use validate::ValidationError;

@@ -42,6 +42,7 @@ const pages = [
   ["hubs", "/hubs"],
   ["helpline", "/helpline?area=Leeds&want=safe"],
   ["screen", "/screen?area=Leeds&slide=0"],
+  ["directory", "/directory"],
 ];
 
 // Never hang a test run: two minutes is many times what this takes.

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::output;
 use kith_proto::v1::WriteReply;
 
+pub mod directory;
 pub mod export;
 pub mod init;
 pub mod nats_user;

@@ -55,6 +55,10 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
     },
+    /// Write a printable directory of the region: a title page with the date, contents,
+    /// sections by kind and area, how to get in touch with each, an index of hubs. A
+    /// tagged PDF (for screen readers too), or one HTML page with --format html.
+    Directory(super::directory::Args),
     /// Show every field of one safe house.
     Safehouse {
         /// The safe house's id.
@@ -245,6 +249,10 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                     written.counts.iter().filter(|(_, n)| **n > 0).map(|(t, n)| format!("{n} {t}")).collect();
                 format!("wrote {} files to {}: {}", written.files.len(), written.dir, counts.join(", "))
             })
+        }
+        Command::Directory(args) => {
+            let written = super::directory::run(&globals.relay, args).await?;
+            output::either(globals.json, &written, || written.summary())
         }
         Command::Hubs => {
             let mut region = connect::region(&globals.relay).await?;

@@ -10,6 +10,7 @@
 //! Pages are built from the view under the same [`crate::query::Limits`] as gRPC, so
 //! the board cannot starve ingest.
 
+pub mod directory;
 pub mod listing;
 pub mod places;
 pub mod screens;
@@ -24,8 +25,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use kith_proto::Slug;
-use kith_proto::domain::{Pay, PayPer};
-use kith_proto::time::CivilDate;
+pub use kith_proto::words::{ago_text, date_text, hours_text, pay_text, pounds};
 
 use crate::clock::RegionClock;
 use crate::query::Limits;
@@ -49,6 +49,7 @@ pub struct Board {
     pub(crate) clock: RegionClock,
     pub(crate) money: crate::config::Money,
     pub(crate) live: Arc<tokio::sync::Semaphore>,
+    pub(crate) printer: Arc<directory::Printer>,
 }
 
 impl Board {
@@ -59,16 +60,15 @@ impl Board {
         clock: RegionClock,
         money: crate::config::Money,
     ) -> Board {
-        Board { shared, region, limits, clock, money, live: Arc::new(tokio::sync::Semaphore::new(MAX_LIVE)) }
-    }
-}
-
-/// An amount of money in pence, as people say it: `£195.50`, `£25`.
-pub fn pounds(pence: u64) -> String {
-    if pence.is_multiple_of(100) {
-        format!("£{}", pence / 100)
-    } else {
-        format!("£{}.{:02}", pence / 100, pence % 100)
+        Board {
+            shared,
+            region,
+            limits,
+            clock,
+            money,
+            live: Arc::new(tokio::sync::Semaphore::new(MAX_LIVE)),
+            printer: Arc::default(),
+        }
     }
 }
 
@@ -92,6 +92,8 @@ pub fn router(board: Board, hsds: HttpState) -> Router {
         .route("/hubs", get(places::hubs))
         .route("/helpline", get(screens::helpline))
         .route("/screen", get(screens::screen))
+        .route("/directory", get(directory::form))
+        .route("/directory.pdf", get(directory::pdf))
         .route("/assets/board.css", get(css))
         .route("/assets/board.js", get(js))
         // Browsers ask for it; there is none.
@@ -165,6 +167,7 @@ pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Res
                             li { a href="/safe-houses" { "Safe houses now" } }
                             li { a href="/hubs" { "Hubs" } }
                             li { a href="/helpline" { "Helpline" } }
+                            li { a href="/directory" { "Print a directory" } }
                         }
                     }
                 }
@@ -203,78 +206,5 @@ impl Board {
     pub(crate) async fn hubs(&self) -> Result<HashMap<Slug, HubSummary>, Response> {
         let hubs = self.read(|view, _| Ok(view.hubs())).await?;
         Ok(hubs.into_iter().map(|h| (h.hub.clone(), h)).collect())
-    }
-}
-
-/// Pay as people say it: `£12.21 an hour`, `£50 a session`, `Unpaid, expenses paid`.
-pub fn pay_text(pay: Pay, expenses_paid: bool) -> String {
-    let expenses = if expenses_paid { ", expenses paid" } else { "" };
-    match pay {
-        Pay::Unpaid => format!("Unpaid{expenses}"),
-        Pay::Paid { pence, per } => {
-            let amount = pounds(u64::from(pence));
-            let per = match per {
-                PayPer::Hour => "an hour",
-                PayPer::Session => "a session",
-                PayPer::Day => "a day",
-            };
-            format!("{amount} {per}{expenses}")
-        }
-    }
-}
-
-/// `16 hours a week`, `7.5 hours a week`.
-pub fn hours_text(hours: f32) -> String {
-    let h = if hours.fract() == 0.0 { format!("{hours:.0}") } else { format!("{hours}") };
-    format!("{h} hour{} a week", if h == "1" { "" } else { "s" })
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `31 January 2027`.
-pub fn date_text(d: CivilDate) -> String {
-    format!("{} {} {}", d.day, MONTHS[usize::from(d.month.clamp(1, 12)) - 1], d.year)
-}
-
-/// How long ago, in words: `12 minutes ago`, `3 hours ago`, `2 days ago`.
-pub fn ago_text(then_ms: i64, now_ms: i64) -> String {
-    let mins = (now_ms - then_ms).max(0) / 60_000;
-    let (n, unit) = match mins {
-        0 => return "just now".into(),
-        1..=59 => (mins, "minute"),
-        60..=2879 => (mins / 60, "hour"),
-        _ => (mins / 1440, "day"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_hours_and_dates_are_said_plainly() {
-        assert_eq!(pay_text(Pay::Paid { pence: 1221, per: PayPer::Hour }, false), "£12.21 an hour");
-        assert_eq!(pay_text(Pay::Paid { pence: 5000, per: PayPer::Session }, true), "£50 a session, expenses paid");
-        assert_eq!(pay_text(Pay::Unpaid, true), "Unpaid, expenses paid");
-        assert_eq!(hours_text(16.0), "16 hours a week");
-        assert_eq!(hours_text(7.5), "7.5 hours a week");
-        assert_eq!(date_text("2027-01-31".parse().unwrap()), "31 January 2027");
-        assert_eq!(ago_text(0, 12 * 60_000), "12 minutes ago");
-        assert_eq!(ago_text(0, 60 * 60_000), "1 hour ago");
-        assert_eq!(ago_text(0, 30_000), "just now");
     }
 }

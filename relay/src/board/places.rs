@@ -9,29 +9,10 @@ use std::sync::Arc;
 
 use kith_proto::domain::{ForTag, SafeHouse};
 use kith_proto::time::now_ms;
+pub use kith_proto::words::{count, for_label, for_text};
 
 use super::{Board, ago_text, page};
 use crate::view::{MAX_PAGE_SIZE, SafeHouseQuery, area_words};
-
-/// `1 service`, `2 services`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-pub fn for_label(t: ForTag) -> &'static str {
-    match t {
-        ForTag::Women => "women",
-        ForTag::Men => "men",
-        ForTag::TransNonbinary => "trans and non-binary people",
-        ForTag::Lgbtq => "LGBTQ+ people",
-        ForTag::BlackMinorityEthnic => "Black and minority ethnic people",
-        ForTag::YoungAdults => "young adults",
-    }
-}
-
-pub fn for_text(tags: &[ForTag]) -> String {
-    if tags.is_empty() { "anyone".into() } else { tags.iter().map(|t| for_label(*t)).collect::<Vec<_>>().join(", ") }
-}
 
 /// Beds free now, with how old the figure is; never a stale number.
 pub fn beds_now(house: &SafeHouse, now_ms: i64) -> Markup {

@@ -11,6 +11,7 @@ use kith_proto::Slug;
 use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
 use kith_proto::service::{Category, Service};
 use kith_proto::time::{CivilDate, now_ms};
+pub use kith_proto::words::kind_label;
 
 use super::{Board, date_text, hours_text, pay_text, problem};
 use crate::search::TextQuery;
@@ -67,18 +68,6 @@ impl Form {
             || self.kind.is_some()
             || self.category.is_some()
             || !self.what.is_empty()
-    }
-}
-
-pub fn kind_label(k: OpportunityKind) -> &'static str {
-    match k {
-        OpportunityKind::PaidJob => "Paid job",
-        OpportunityKind::Training => "Training",
-        OpportunityKind::Volunteering => "Volunteering",
-        OpportunityKind::PeerTeaching => "Peer teaching",
-        OpportunityKind::PaidInvolvement => "Paid involvement",
-        OpportunityKind::Apprenticeship => "Apprenticeship",
-        OpportunityKind::SocialEnterprise => "Social enterprise",
     }
 }
 
@@ -315,7 +304,7 @@ pub fn service_item(
                 li {
                     @if s.is_open(now.day, now.time) { span.good { "Open now" } } @else { strong { "Hours: " } }
                     @if !s.schedules.is_empty() {
-                        " " (s.schedules.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+                        " " (s.schedules.iter().map(kith_proto::words::schedule_text).collect::<Vec<_>>().join("; "))
                     } @else { " ask" }
                 }
                 li { strong { "Cost: " } (cost) }

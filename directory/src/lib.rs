@@ -1,0 +1,257 @@
+//! The printed directory: a region's listings as a document to print, post on a wall
+//! or hand over — a title page with the date printed, contents, sections by kind and
+//! by area, each entry with how to get in touch and when it was last confirmed, and
+//! an index of the hubs.
+//!
+//! One layout ([`Layout`], built from the listings by [`Layout::new`]) is written two
+//! ways: [`pdf`] typesets it with typst into a tagged PDF/UA-1 document with its fonts
+//! embedded (DejaVu Sans: no system fonts are needed or used), and [`html`] writes a
+//! single printable HTML page. The CLI (`kith region directory`) and the relay
+//! (`/directory.pdf`) both use this crate; the hub never compiles it.
+//!
+//! A directory says what the region knew when it was printed: beds free are printed
+//! only while fresh (otherwise "call to check"), and every entry says when its hub
+//! last confirmed it.
+
+mod html;
+mod layout;
+
+use std::sync::OnceLock;
+
+use typst::foundations::{Dict, IntoValue};
+use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
+
+pub use html::html;
+pub use layout::{Directory, Hub, Layout, Listed, Section};
+
+/// Why a directory could not be typeset.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the directory could not be typeset: {0}")]
+    Typeset(String),
+    #[error("the directory could not be written as a tagged PDF: {0}")]
+    Pdf(String),
+}
+
+/// How the directory is printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// 16 pt type in one column (the usual large-print size) instead of 10.5 pt in two.
+    pub large_print: bool,
+}
+
+const TEMPLATE: &str = include_str!("directory.typ");
+
+/// The typst engine with the template and the fonts, built once: parsing the fonts
+/// takes longer than typesetting a small directory.
+fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
+    static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        TypstEngine::builder()
+            .main_file(TEMPLATE)
+            .fonts([
+                dejavu::sans::regular(),
+                dejavu::sans::bold(),
+                dejavu::sans::oblique(),
+                dejavu::sans::bold_oblique(),
+            ])
+            .build()
+    })
+}
+
+/// The directory as a tagged PDF (PDF/UA-1), ready to print.
+pub fn pdf(layout: &Layout, options: Options) -> Result<Vec<u8>, Error> {
+    let data = serde_json::to_string(layout).expect("a layout always serialises");
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), data.into_value());
+    inputs.insert("large".into(), options.large_print.into_value());
+    let compiled = engine().compile_with_input::<_, typst_layout::PagedDocument>(inputs);
+    let document = compiled.output.map_err(|e| Error::Typeset(e.to_string()))?;
+    let standards =
+        typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1]).map_err(|e| Error::Pdf(format!("{e:?}")))?;
+    let options = typst_pdf::PdfOptions {
+        ident: typst::foundations::Smart::Custom(format!("kith-directory-{}", layout.region)),
+        creator: typst::foundations::Smart::Custom(Some("Kith".into())),
+        timestamp: None,
+        page_ranges: None,
+        standards,
+        tagged: true,
+        pretty: false,
+    };
+    typst_pdf::pdf(&document, &options).map_err(|diagnostics| {
+        Error::Pdf(diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kith_proto::Slug;
+    use kith_proto::domain::{Availability, ForTag, Opportunity, OpportunityKind, OpportunityStatus, Pay, PayPer};
+    use kith_proto::domain::{SafeHouse, Sector};
+    use kith_proto::service::{Category, Place, Service, ServiceStatus};
+    use std::collections::BTreeSet;
+
+    const NOW: i64 = 1_796_000_000_000;
+
+    fn hub() -> Slug {
+        "leeds-peer".parse().unwrap()
+    }
+
+    fn job(title: &str, kind: OpportunityKind, area: &str) -> Listed<Opportunity> {
+        Listed {
+            hub: hub(),
+            updated_at_ms: NOW - 86_400_000,
+            item: Opportunity {
+                id: ulid::Ulid::new(),
+                title: title.into(),
+                kind,
+                sector: Sector::Ordinary,
+                description: "Grow veg with the co-op".into(),
+                area: area.into(),
+                remote: false,
+                hours_per_week: Some(16.0),
+                pay: Pay::Paid { pence: 1221, per: PayPer::Hour },
+                expenses_paid: false,
+                skills: vec![],
+                support: vec!["job coach".into()],
+                lived_experience_required: false,
+                how_to_apply: "Ring Sam".into(),
+                closes_on: Some("2027-01-31".parse().unwrap()),
+                status: OpportunityStatus::Open,
+            },
+        }
+    }
+
+    fn house(name: &str, availability: Option<Availability>) -> Listed<SafeHouse> {
+        Listed {
+            hub: hub(),
+            updated_at_ms: NOW,
+            item: SafeHouse {
+                id: ulid::Ulid::new(),
+                name: name.into(),
+                area: "Leeds LS7".into(),
+                for_tags: vec![ForTag::Women],
+                beds_total: 4,
+                wheelchair_access: true,
+                self_referral: true,
+                longest_stay_nights: Some(7),
+                phone: "0113 496 0101".into(),
+                description: String::new(),
+                availability,
+            },
+        }
+    }
+
+    pub(crate) fn directory() -> Directory {
+        let fresh = Availability { beds_free: 2, updated_at_ms: NOW - 600_000, valid_until_ms: NOW + 3_600_000 };
+        let stale = Availability { beds_free: 3, updated_at_ms: NOW - 86_400_000, valid_until_ms: NOW - 1 };
+        Directory {
+            region: "west-yorkshire".into(),
+            printed_on: "2026-12-02".parse().unwrap(),
+            now_ms: NOW,
+            area: None,
+            sections: vec![],
+            board_url: Some("http://127.0.0.1:8080/".into()),
+            opportunities: vec![
+                job("Allotment gardener", OpportunityKind::PaidJob, "Leeds LS6"),
+                job("Peer trainer", OpportunityKind::PeerTeaching, "Bradford"),
+            ],
+            services: vec![Listed {
+                hub: hub(),
+                updated_at_ms: NOW,
+                item: Service {
+                    id: ulid::Ulid::new(),
+                    name: "Welfare rights drop-in".into(),
+                    description: "Help with Universal Credit.".into(),
+                    status: ServiceStatus::Active,
+                    sector: Sector::Ordinary,
+                    categories: vec![Category::BenefitsAndMoney],
+                    eligibility: String::new(),
+                    min_age: None,
+                    max_age: None,
+                    free: true,
+                    fees: String::new(),
+                    languages: vec![],
+                    accessibility: vec![],
+                    application_process: "Drop in".into(),
+                    self_referral: true,
+                    phones: vec!["0113 496 0000".into()],
+                    email: String::new(),
+                    website: String::new(),
+                    schedules: vec![],
+                    places: vec![Place::Address {
+                        street: "1 Market Street".into(),
+                        town: "Leeds".into(),
+                        postcode: "LS1 6DT".into(),
+                    }],
+                    assured_on: None,
+                    provider: String::new(),
+                },
+            }],
+            safe_houses: vec![house("Rose House", Some(fresh)), house("Ash House", Some(stale))],
+            hubs: vec![Hub {
+                id: hub(),
+                name: "Leeds Peer Co-op".into(),
+                description: "A user-led co-op".into(),
+                contact: "0113 496 0999".into(),
+                helpline_hours: "Mon–Fri 10:00–16:00".into(),
+            }],
+            truncated: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn sections_come_in_order_with_areas_and_stale_beds_said_as_call_to_check() {
+        let l = Layout::new(&directory());
+        let titles: Vec<&str> = l.sections.iter().map(|s| s.title).collect();
+        assert_eq!(
+            titles,
+            ["Safe houses", "Services", "Work", "Paid involvement", "Training and peer teaching", "Volunteering"]
+        );
+        let houses = &l.sections[0].areas[0].entries;
+        assert_eq!(houses[0].name, "Ash House", "sorted by name");
+        assert_eq!(houses[0].warn.as_deref(), Some("Beds free: call to check"));
+        assert!(!houses[0].facts.iter().any(|f| f.contains("3 of 4")), "a stale figure is never printed");
+        assert!(houses[1].facts.iter().any(|f| f.starts_with("2 of 4 beds free")), "{:?}", houses[1].facts);
+        let work = &l.sections[2].areas[0];
+        assert_eq!(work.name, "Leeds LS6");
+        assert!(work.entries[0].facts.contains(&"£12.21 an hour".to_owned()));
+        assert!(work.entries[0].contact.contains(&"0113 496 0999".to_owned()), "the hub's phone");
+        assert_eq!(l.sections[1].areas[0].name, "Leeds");
+        assert_eq!(l.printed, "Printed 2 December 2026");
+        assert_eq!(l.hubs[0].listings, "In this directory: 2 opportunities, 1 service, 2 safe houses");
+        assert_eq!(l.entries(), 5);
+    }
+
+    #[test]
+    fn kinds_asked_for_are_the_only_sections() {
+        let mut d = directory();
+        d.sections = vec!["training".parse().unwrap(), "safe-houses".parse().unwrap()];
+        d.area = Some("Leeds".into());
+        let l = Layout::new(&d);
+        let titles: Vec<&str> = l.sections.iter().map(|s| s.title).collect();
+        assert_eq!(titles, ["Safe houses", "Training and peer teaching"]);
+        assert_eq!(l.scope, "Listings in or near Leeds · Safe houses, Training and peer teaching");
+        let e = "astronauts".parse::<Section>().unwrap_err();
+        assert!(e.contains("safe-houses, services, work"), "{e}");
+    }
+
+    #[test]
+    fn the_pdf_is_tagged_and_the_html_says_the_same() {
+        let l = Layout::new(&directory());
+        let pdf = pdf(&l, Options::default()).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"/StructTreeRoot"), "tagged");
+        assert!(has(b"pdfuaid"), "declares PDF/UA");
+        let large = super::pdf(&l, Options { large_print: true }).unwrap();
+        assert!(large.len() > 1000);
+        let page = html(&l, Options::default());
+        for text in
+            ["Rose House", "Beds free: call to check", "£12.21 an hour", "Printed 2 December 2026", "Leeds Peer Co-op"]
+        {
+            assert!(page.contains(text), "{text} missing from the HTML");
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! `/directory`: a form to print the region's directory, and `/directory.pdf`: the
+//! directory itself, typeset by kith-directory from the view.
+//!
+//! Typesetting takes far longer than a page, so it is bounded twice over: one
+//! directory is typeset at a time (another request meanwhile is told to try again),
+//! and what was typeset is kept until the view changes or [`FRESH_FOR`] passes.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use kith_directory::{Directory, Hub, Layout, Listed, Options, Section};
+use kith_proto::time::now_ms;
+
+use super::{Board, page, problem};
+use crate::view::{MAX_PAGE_SIZE, OpportunityQuery, SafeHouseQuery, ServiceQuery, area_words};
+
+/// At most this many of each family are printed.
+pub const MAX_PER_FAMILY: usize = 2_000;
+/// How long a typeset directory is served again while the view has not changed
+/// (beds-free figures go stale with time alone).
+const FRESH_FOR: Duration = Duration::from_secs(300);
+/// Directories kept: one per recent set of choices.
+const KEPT: usize = 8;
+
+/// What a directory was asked for with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Asked {
+    area: String,
+    sections: Vec<Section>,
+    large_print: bool,
+    host: Option<String>,
+}
+
+/// One typesetting at a time, and what was typeset.
+pub struct Printer {
+    busy: tokio::sync::Semaphore,
+    kept: Mutex<Vec<(Asked, u64, Instant, bytes::Bytes)>>,
+}
+
+impl Default for Printer {
+    fn default() -> Printer {
+        Printer { busy: tokio::sync::Semaphore::new(1), kept: Mutex::new(Vec::new()) }
+    }
+}
+
+impl Printer {
+    fn get(&self, asked: &Asked, generation: u64) -> Option<bytes::Bytes> {
+        let kept = self.kept.lock().expect("printer lock");
+        kept.iter()
+            .find(|(a, g, at, _)| a == asked && *g == generation && at.elapsed() < FRESH_FOR)
+            .map(|(_, _, _, pdf)| pdf.clone())
+    }
+
+    fn keep(&self, asked: Asked, generation: u64, pdf: bytes::Bytes) {
+        let mut kept = self.kept.lock().expect("printer lock");
+        kept.retain(|(a, g, at, _)| a != &asked && *g == generation && at.elapsed() < FRESH_FOR);
+        if kept.len() >= KEPT {
+            kept.remove(0);
+        }
+        kept.push((asked, generation, Instant::now(), pdf));
+    }
+}
+
+/// Reads the form's choices; an unknown kind is named.
+fn asked(pairs: &[(String, String)], headers: &HeaderMap) -> Result<Asked, String> {
+    let mut a = Asked { area: String::new(), sections: vec![], large_print: false, host: board_host(headers) };
+    for (k, v) in pairs {
+        match k.as_str() {
+            "area" => a.area = v.trim().chars().take(64).collect(),
+            "kind" => {
+                for s in v.split(',').filter(|s| !s.trim().is_empty()) {
+                    a.sections.push(s.parse()?);
+                }
+            }
+            "large-print" => a.large_print = matches!(v.as_str(), "1" | "on" | "true" | "yes"),
+            _ => {}
+        }
+    }
+    a.sections = a.sections.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+    Ok(a)
+}
+
+/// The board's own address as the browser asked for it, printed on the title page;
+/// anything that does not look like a host name is left out.
+fn board_host(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let ok = !host.is_empty()
+        && host.len() <= 100
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| host.to_owned())
+}
+
+pub async fn form(State(board): State<Arc<Board>>) -> Response {
+    let body = html! {
+        h1 { "Print a directory" }
+        p { "A directory of " (board.region) " to print, post on a wall or hand over: what is listed, by kind and area, \
+             with how to get in touch and when each entry was last confirmed. It is a PDF that screen readers can read." }
+        form.search method="get" action="/directory.pdf" {
+            div.field {
+                label for="area" { "Where?" }
+                p.hint id="area-hint" { "A town, or the start of a postcode such as LS or LS6. Leave it empty for the whole region." }
+                input #area type="text" name="area" aria-describedby="area-hint";
+            }
+            fieldset.field {
+                legend { "What to include" }
+                p.hint { "Nothing ticked means everything." }
+                @for s in Section::ALL {
+                    label { input type="checkbox" name="kind" value=(s.as_str()); (s.title()) }
+                }
+            }
+            div.field {
+                label { input type="checkbox" name="large-print" value="1"; "Large print (16 point type)" }
+            }
+            button type="submit" { "Make the PDF" }
+        }
+        p.meta { "Making the PDF can take a few seconds." }
+    };
+    page(&board, "Print a directory", StatusCode::OK, body)
+}
+
+pub async fn pdf(
+    State(board): State<Arc<Board>>,
+    headers: HeaderMap,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let asked = match asked(&pairs, &headers) {
+        Ok(a) => a,
+        Err(e) => return problem(&board, StatusCode::BAD_REQUEST, "Unknown kind", &e),
+    };
+    let generation = *board.shared.subscribe().borrow();
+    if let Some(pdf) = board.printer.get(&asked, generation) {
+        return pdf_response(&board, pdf);
+    }
+    let Ok(_permit) = board.printer.busy.try_acquire() else {
+        let mut r = problem(
+            &board,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Another directory is being made",
+            "Try again in a minute.",
+        );
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return r;
+    };
+    // Another request may have typeset it while this one waited.
+    if let Some(pdf) = board.printer.get(&asked, generation) {
+        return pdf_response(&board, pdf);
+    }
+    let directory = match gather(&board, &asked).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let large_print = asked.large_print;
+    let typeset = tokio::task::spawn_blocking(move || {
+        let layout = Layout::new(&directory);
+        kith_directory::pdf(&layout, Options { large_print })
+    })
+    .await;
+    match typeset {
+        Ok(Ok(pdf)) => {
+            let pdf = bytes::Bytes::from(pdf);
+            board.printer.keep(asked, generation, pdf.clone());
+            pdf_response(&board, pdf)
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "the directory could not be typeset");
+            problem(&board, StatusCode::INTERNAL_SERVER_ERROR, "The directory could not be made", &e.to_string())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the directory typesetting task failed");
+            problem(&board, StatusCode::INTERNAL_SERVER_ERROR, "The directory could not be made", "Try again later.")
+        }
+    }
+}
+
+fn pdf_response(board: &Board, pdf: bytes::Bytes) -> Response {
+    let name = format!("inline; filename=\"kith-{}-directory.pdf\"", board.region);
+    let mut r = (StatusCode::OK, pdf).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    if let Ok(v) = HeaderValue::from_str(&name) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Everything the directory prints, read from the view under the query limits.
+async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
+    let sections = asked.sections.clone();
+    let w = move |s: Section| sections.is_empty() || sections.contains(&s);
+    let area = asked.area.clone();
+    let now = now_ms();
+    let today = board.clock.local(now).date;
+    let (opportunities, services, safe_houses, hubs, truncated) = board
+        .read(move |view, deadline| {
+            let work = [Section::Work, Section::Involvement, Section::Training, Section::Volunteering];
+            let mut truncated = BTreeSet::new();
+            let mut opportunities = Vec::new();
+            if work.iter().any(|s| w(*s)) {
+                let mut q = OpportunityQuery {
+                    area: area_words(&area),
+                    page_size: MAX_PAGE_SIZE,
+                    deadline: Some(deadline),
+                    ..Default::default()
+                };
+                loop {
+                    let page = view.search_opportunities(&q, today)?;
+                    opportunities.extend(page.items);
+                    match page.next {
+                        Some(_) if opportunities.len() >= MAX_PER_FAMILY => {
+                            truncated.extend(work.iter().filter(|s| w(**s)));
+                            break;
+                        }
+                        Some(next) => q.after = Some(next),
+                        None => break,
+                    }
+                }
+            }
+            let mut services = Vec::new();
+            if w(Section::Services) {
+                let mut q = ServiceQuery {
+                    area: area_words(&area),
+                    page_size: MAX_PAGE_SIZE,
+                    deadline: Some(deadline),
+                    ..Default::default()
+                };
+                loop {
+                    let page = view.search_services(&q)?;
+                    services.extend(page.items);
+                    match page.next {
+                        Some(_) if services.len() >= MAX_PER_FAMILY => {
+                            truncated.insert(Section::Services);
+                            break;
+                        }
+                        Some(next) => q.after = Some(next),
+                        None => break,
+                    }
+                }
+            }
+            let mut safe_houses = Vec::new();
+            if w(Section::SafeHouses) {
+                let mut q = SafeHouseQuery {
+                    area: area_words(&area),
+                    page_size: MAX_PAGE_SIZE,
+                    deadline: Some(deadline),
+                    ..Default::default()
+                };
+                loop {
+                    let page = view.list_safe_houses(&q, now)?;
+                    safe_houses.extend(page.items);
+                    match page.next {
+                        Some(_) if safe_houses.len() >= MAX_PER_FAMILY => {
+                            truncated.insert(Section::SafeHouses);
+                            break;
+                        }
+                        Some(next) => q.after = Some(next),
+                        None => break,
+                    }
+                }
+            }
+            Ok((opportunities, services, safe_houses, view.hubs(), truncated))
+        })
+        .await?;
+    Ok(Directory {
+        region: board.region.to_string(),
+        printed_on: today,
+        now_ms: now,
+        area: (!asked.area.is_empty()).then(|| asked.area.clone()),
+        sections: asked.sections.clone(),
+        board_url: asked.host.as_ref().map(|h| format!("http://{h}/")),
+        opportunities: opportunities
+            .into_iter()
+            .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
+            .collect(),
+        services: services
+            .into_iter()
+            .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
+            .collect(),
+        safe_houses: safe_houses
+            .into_iter()
+            .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
+            .collect(),
+        hubs: hubs
+            .into_iter()
+            .map(|h| Hub {
+                id: h.hub,
+                name: h.profile.name,
+                description: h.profile.description,
+                contact: h.profile.contact,
+                helpline_hours: h.profile.helpline_hours,
+            })
+            .collect(),
+        truncated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn choices_are_read_and_a_bad_kind_is_named() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("board.example:8080"));
+        let a = asked(
+            &pairs(&[("area", " Leeds "), ("kind", "work,safe-houses"), ("kind", "work"), ("large-print", "1")]),
+            &h,
+        )
+        .unwrap();
+        assert_eq!(a.area, "Leeds");
+        assert_eq!(a.sections, [Section::SafeHouses, Section::Work]);
+        assert!(a.large_print);
+        assert_eq!(a.host.as_deref(), Some("board.example:8080"));
+        let e = asked(&pairs(&[("kind", "rockets")]), &h).unwrap_err();
+        assert!(e.starts_with("unknown kind \"rockets\""), "{e}");
+        h.insert(header::HOST, HeaderValue::from_static("evil\"host"));
+        assert_eq!(asked(&[], &h).unwrap().host, None);
+    }
+
+    #[test]
+    fn a_kept_directory_is_served_only_while_the_view_is_unchanged() {
+        let p = Printer::default();
+        let a = Asked { area: String::new(), sections: vec![], large_print: false, host: None };
+        p.keep(a.clone(), 7, bytes::Bytes::from_static(b"%PDF"));
+        assert!(p.get(&a, 7).is_some());
+        assert!(p.get(&a, 8).is_none(), "the view changed");
+        let b = Asked { large_print: true, ..a.clone() };
+        assert!(p.get(&b, 7).is_none(), "other choices");
+        for i in 0..20 {
+            p.keep(Asked { area: i.to_string(), ..a.clone() }, 7, bytes::Bytes::new());
+        }
+        assert!(p.kept.lock().unwrap().len() <= KEPT);
+    }
+}
