@@ -85,6 +85,8 @@ pub struct Config {
     pub clock: RegionClock,
     /// The region's earnings limit, fair rate and benefits advice.
     pub money: Money,
+    /// Requests a second each client may make of the HTTP listener (None: no limit).
+    pub http_per_client: Option<std::num::NonZeroU32>,
 }
 
 #[derive(Debug, Error)]
@@ -120,6 +122,7 @@ impl Config {
             stream_max_bytes: kith_proto::stream::DEFAULT_MAX_BYTES,
             clock: RegionClock::default(),
             money: Money::default(),
+            http_per_client: std::num::NonZeroU32::new(crate::throttle::DEFAULT_PER_SECOND),
         }
     }
 

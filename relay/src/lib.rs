@@ -80,6 +80,7 @@ pub mod snapshot;
 pub mod store;
 pub mod synonyms;
 pub mod text;
+pub mod throttle;
 pub mod view;
 
 use std::future::Future;
@@ -295,8 +296,22 @@ pub async fn run(
             let mut stop = stop_rx.clone();
             let addr = listener.local_addr().ok();
             info!(addr = ?addr, "HTTP API listening");
+            let throttle = config.http_per_client.map(throttle::Throttle::new);
+            if let Some(t) = throttle.clone() {
+                let mut stop = stop_rx.clone();
+                tokio::spawn(async move {
+                    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+                    loop {
+                        tokio::select! {
+                            _ = every.tick() => t.forget_idle(),
+                            _ = stop.wait_for(|s| *s) => break,
+                        }
+                    }
+                });
+            }
+            let app = board::router(board, state, throttle);
             Some(tokio::spawn(async move {
-                axum::serve(listener, board::router(board, state))
+                axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                     .with_graceful_shutdown(async move {
                         let _ = stop.wait_for(|s| *s).await;
                     })

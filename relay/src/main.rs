@@ -47,6 +47,12 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_HTTP_LISTEN", value_name = "ADDR", default_value = config::DEFAULT_HTTP_LISTEN, value_parser = parse_http_listen)]
     http_listen: HttpListen,
 
+    /// Requests a second each client (an IP address; an IPv6 /64) may make of the
+    /// HTTP listener, in bursts of three seconds' worth; more are answered 429.
+    /// 0 turns the limit off.
+    #[arg(long, env = "KITH_RELAY_HTTP_RATE_PER_CLIENT", value_name = "N", default_value_t = kith_relay::throttle::DEFAULT_PER_SECOND)]
+    http_rate_per_client: u32,
+
     /// The relay's directory; its store lives in DIR/store.
     #[arg(long, env = "KITH_RELAY_DIR", value_name = "DIR")]
     dir: PathBuf,
@@ -189,6 +195,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
             bytes: args.quota_bytes,
         },
         stream_max_bytes: args.stream_max_bytes,
+        http_per_client: std::num::NonZeroU32::new(args.http_rate_per_client),
         clock: RegionClock::new(&args.time_zone, args.confirm_within)
             .map_err(|why| anyhow::anyhow!("--time-zone: {why}"))?,
         money: config::Money {

@@ -61,3 +61,38 @@ async fn an_availability_change_reaches_an_open_page_within_two_seconds() {
     assert!(shown < Duration::from_secs(2), "shown after {shown:?}");
     eprintln!("availability change: event after {heard:?}, on the page after {shown:?}");
 }
+
+/// One GET from `from` (a loopback address of the test's choosing): the status line
+/// and the head.
+async fn get_from(from: &str, base: &str, path: &str) -> String {
+    let addr: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+    let mut stream = socket.connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    raw.split("\r\n\r\n").next().unwrap().to_lowercase()
+}
+
+#[tokio::test]
+async fn one_client_asking_too_often_is_told_to_wait_and_nobody_else_is() {
+    let region = Region::start_with(&["--http-rate-per-client", "2"]).await;
+    let base = region.relay.http_url();
+    // A burst of three seconds' worth (6), then 429s.
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        statuses.push(get_from("127.0.0.1", &base, "/hubs").await);
+    }
+    let refused: Vec<&String> = statuses.iter().filter(|h| h.starts_with("http/1.1 429")).collect();
+    assert!(refused.len() >= 3, "{statuses:#?}");
+    assert!(refused[0].contains("retry-after: 1"), "{}", refused[0]);
+    assert!(statuses[0].starts_with("http/1.1 200"), "{}", statuses[0]);
+    // The style sheet is not counted, and another address has its own budget.
+    assert!(get_from("127.0.0.1", &base, "/assets/board.css").await.starts_with("http/1.1 200"));
+    assert!(get_from("127.0.0.2", &base, "/hubs").await.starts_with("http/1.1 200"));
+    // After a second the client may ask again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(get_from("127.0.0.1", &base, "/hubs").await.starts_with("http/1.1 200"));
+}

@@ -76,7 +76,7 @@ type St = axum::extract::State<Arc<Board>>;
 
 /// The board's routes. `/` is shared with the HSDS API: a browser (asking for HTML)
 /// gets the board, a directory tool gets HSDS's JSON.
-pub fn router(board: Board, hsds: HttpState) -> Router {
+pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::Throttle>) -> Router {
     Router::new()
         .route(
             "/",
@@ -101,6 +101,7 @@ pub fn router(board: Board, hsds: HttpState) -> Router {
         .route("/live", get(live))
         .with_state(Arc::new(board))
         .merge(crate::http::router_with(Arc::new(hsds)))
+        .layer(axum::middleware::from_fn_with_state(throttle, crate::throttle::limit))
         .layer(axum::middleware::map_response(crate::http::headers))
 }
 

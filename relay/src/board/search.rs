@@ -139,23 +139,26 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
     let body = html! {
         h1 { "What is open to you, near here" }
         (search_form(&form, &board.money))
-        @if form.asked() || !work.is_empty() || !services.is_empty() {
-            @if want_work {
-                h2 id="work" { "Work, training and volunteering (" (work.len()) (if work.len() == PER_KIND { "+" } else { "" }) ")" }
-                @if let Some(limit) = board.money.weekly_limit_pence {
-                    p.meta {
-                        "Work is marked against the weekly earnings limit of " (super::pounds(limit)) "."
-                        @if !board.money.benefits_advice.is_empty() { " Ask about benefits and work: " (board.money.benefits_advice) "." }
+        p #results-status .visually-hidden role="status" {}
+        div #results data-results {
+            @if form.asked() || !work.is_empty() || !services.is_empty() {
+                @if want_work {
+                    h2 id="work" { "Work, training and volunteering (" (work.len()) (if work.len() == PER_KIND { "+" } else { "" }) ")" }
+                    @if let Some(limit) = board.money.weekly_limit_pence {
+                        p.meta {
+                            "Work is marked against the weekly earnings limit of " (super::pounds(limit)) "."
+                            @if !board.money.benefits_advice.is_empty() { " Ask about benefits and work: " (board.money.benefits_advice) "." }
+                        }
                     }
+                    @if work.is_empty() { p { "Nothing matches. Try fewer words, or another area." } }
+                    ol.results { @for hit in &work { (opportunity_item(hit, hubs.get(&hit.hub), local.date, &board.money)) } }
                 }
-                @if work.is_empty() { p { "Nothing matches. Try fewer words, or another area." } }
-                ol.results { @for hit in &work { (opportunity_item(hit, hubs.get(&hit.hub), local.date, &board.money)) } }
-            }
-            @if want_services {
-                h2 id="services" { "Services (" (services.len()) (if services.len() == PER_KIND { "+" } else { "" }) ")" }
-                @if services.is_empty() { p { "No services match. Try fewer words, or another area." } }
-                ol.results {
-                    @for hit in &services { (service_item(hit, hubs.get(&hit.hub), local, confirmed_since)) }
+                @if want_services {
+                    h2 id="services" { "Services (" (services.len()) (if services.len() == PER_KIND { "+" } else { "" }) ")" }
+                    @if services.is_empty() { p { "No services match. Try fewer words, or another area." } }
+                    ol.results {
+                        @for hit in &services { (service_item(hit, hubs.get(&hit.hub), local, confirmed_since)) }
+                    }
                 }
             }
         }
