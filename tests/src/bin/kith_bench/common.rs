@@ -371,6 +371,9 @@ pub struct RelayProcess {
     dir: PathBuf,
     /// `RUST_LOG` for the process: `warn` unless a benchmark reads its log.
     pub log_filter: &'static str,
+    /// The board's port, for a benchmark of the board; none for the others, which
+    /// ask over gRPC only.
+    pub http_port: Option<u16>,
 }
 
 impl RelayProcess {
@@ -383,6 +386,7 @@ impl RelayProcess {
             nats_url: nats_url.to_owned(),
             dir: dir.to_owned(),
             log_filter: "warn",
+            http_port: None,
         })
     }
 
@@ -401,10 +405,18 @@ impl RelayProcess {
             format!("127.0.0.1:{}", self.port).into(),
             "--dir".into(),
             self.dir.clone().into(),
-            // Benchmarks ask over gRPC only.
-            "--http-listen".into(),
-            "off".into(),
         ];
+        let mut args = args;
+        match self.http_port {
+            Some(port) => args.extend([
+                "--http-listen".into(),
+                format!("127.0.0.1:{port}").into(),
+                // One benchmark client asks far more often than a person.
+                "--http-rate-per-client".into(),
+                "0".into(),
+            ]),
+            None => args.extend(["--http-listen".into(), "off".into()]),
+        }
         let big = (u64::MAX / 4).to_string();
         let envs = [
             ("RUST_LOG", self.log_filter.to_owned()),

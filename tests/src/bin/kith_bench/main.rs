@@ -16,10 +16,11 @@
 //! # Layout
 //!
 //! One file per subcommand: [`ingest`], [`rebuild`], [`restart`], [`query`],
-//! [`freshness`], [`memory`]; [`common`] has the figures and their printing, the
+//! [`freshness`], [`memory`], [`board`]; [`common`] has the figures and their printing, the
 //! processes and the raw JetStream pipeline; [`data`] the synthetic region and its
 //! queries; [`pg`] PostgreSQL's schema and SQL; `tantivy_engine` tantivy's.
 
+mod board;
 mod common;
 mod data;
 mod freshness;
@@ -62,6 +63,8 @@ enum Command {
     Freshness(freshness::FreshnessArgs),
     /// Peak memory of a relay process, against the data's size in PostgreSQL.
     Memory(memory::MemoryArgs),
+    /// Time to first byte of the board's pages, against the same searches over gRPC.
+    Board(board::BoardArgs),
     /// Every subcommand at modest sizes.
     All {
         /// PostgreSQL URL, for query and memory.
@@ -79,6 +82,7 @@ impl Command {
             Command::Query(_) => "query",
             Command::Freshness(_) => "freshness",
             Command::Memory(_) => "memory",
+            Command::Board(_) => "board",
             Command::All { .. } => "all",
         }
     }
@@ -131,6 +135,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
         Command::Query(a) => done(query::run(&a).await?),
         Command::Freshness(a) => done(freshness::run(&a).await?),
         Command::Memory(a) => done(memory::run(&a).await?),
+        Command::Board(a) => done(board::run(&a).await?),
         Command::All { pg } => {
             // Each step says which one failed; the ones before are kept.
             done(
@@ -157,6 +162,11 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
                 memory::run(&memory::MemoryArgs { opportunities: 100_000, hubs: 100, pg })
                     .await
                     .map_err(|e| e.context("memory"))?,
+            );
+            done(
+                board::run(&board::BoardArgs { opportunities: 100_000, hubs: 100, queries: 2_000, seed: 2026 })
+                    .await
+                    .map_err(|e| e.context("board"))?,
             );
         }
     }
