@@ -52,19 +52,25 @@ pub async fn connect_options(
     Ok((servers, options))
 }
 
-/// The URLs with any password replaced by `***`, for logs and status output.
+/// The URLs with any password or token replaced by `***`, for logs and status
+/// output: `nats://hub:***@a:4222`, and the same written without a scheme
+/// (`hub:***@a:4222`), which async-nats also accepts.
 pub fn redact(urls: &str) -> String {
     urls.split(',')
         .map(|u| {
             let u = u.trim();
-            match (u.find("://"), u.rfind('@')) {
-                (Some(scheme), Some(at)) if at > scheme => {
-                    let userinfo = &u[scheme + 3..at];
-                    let user = userinfo.split(':').next().unwrap_or("");
-                    let hidden = if userinfo.contains(':') { format!("{user}:***") } else { "***".to_owned() };
-                    format!("{}{hidden}{}", &u[..scheme + 3], &u[at..])
+            let start = u.find("://").map_or(0, |scheme| scheme + 3);
+            match u[start..].rfind('@') {
+                Some(at) => {
+                    let at = start + at;
+                    let userinfo = &u[start..at];
+                    let hidden = match userinfo.split_once(':') {
+                        Some((user, _)) => format!("{user}:***"),
+                        None => "***".to_owned(),
+                    };
+                    format!("{}{hidden}{}", &u[..start], &u[at..])
                 }
-                _ => u.to_owned(),
+                None => u.to_owned(),
             }
         })
         .collect::<Vec<_>>()
@@ -80,6 +86,10 @@ mod tests {
         assert_eq!(redact("nats://hub:s3cret@a:4222, nats://b:4222"), "nats://hub:***@a:4222,nats://b:4222");
         assert_eq!(redact("nats://tok3n@a:4222"), "nats://***@a:4222");
         assert_eq!(redact("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
+        // Without a scheme, as async-nats also takes them.
+        assert_eq!(redact("hub:s3cret@a:4222"), "hub:***@a:4222");
+        assert_eq!(redact("tok3n@a:4222,tls://u:p@w@b:4222"), "***@a:4222,tls://u:***@b:4222");
+        assert_eq!(redact("a:4222"), "a:4222");
     }
 
     #[test]

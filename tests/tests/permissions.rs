@@ -122,3 +122,32 @@ async fn hubs_work_under_their_nats_users_and_cannot_act_for_another_hub() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_password_in_the_nats_url_is_never_shown_with_or_without_a_scheme() {
+    let relay_user = nats_user(&["relay", "--region", REGION]).await;
+    let hub_user = nats_user(&["hub", "--region", REGION, "--hub", "peer-garden"]).await;
+    let conf = format!(
+        "authorization {{\n  users: [\n    {},\n    {}\n  ]\n}}\n",
+        relay_user["conf"].as_str().unwrap(),
+        hub_user["conf"].as_str().unwrap()
+    );
+    let nats = NatsServer::spawn_with_conf(Some(&conf)).await;
+    let port = nats.port();
+    let password = hub_user["password"].as_str().unwrap();
+    // Written as async-nats also takes it: no scheme.
+    let bare = format!("{}:{password}@127.0.0.1:{port}", hub_user["user"].as_str().unwrap());
+    let relay = Relay::start(REGION, &url(port, &relay_user)).await;
+    let garden = Hub::start(REGION, "peer-garden", &bare).await;
+    let job = add_opportunity(&garden, "Allotment helper", &[]).await;
+    wait_until("the relay shows the garden's opportunity", DEFAULT_TIMEOUT, async || {
+        relay.kith(["region", "opportunity", &job.id]).await.code == Some(0)
+    })
+    .await;
+    let status = garden.kith(["status"]).await.ok().to_string();
+    assert!(!status.contains(password), "kith status shows the password: {status}");
+    assert!(status.contains("***@127.0.0.1"), "{status}");
+    let log = std::fs::read_to_string(garden.log_path()).unwrap();
+    assert!(!log.contains(password), "the hub's log shows the password");
+    assert!(log.contains("***@127.0.0.1"), "the hub's log names the server it connected to");
+}
