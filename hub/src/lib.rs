@@ -58,6 +58,12 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error("cannot listen on {addr} for the admin API: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(
+        "the admin API may listen only on a loopback address (127.0.0.1 or ::1), not {addr}: it has no TLS, and \
+         its token would cross the network in the clear; reach a hub on another machine through an SSH tunnel \
+         (ssh -L 7400:127.0.0.1:7400 HOST)"
+    )]
+    AdminNotLoopback { addr: SocketAddr },
     #[error("admin API: {0}")]
     Transport(#[from] tonic::transport::Error),
     #[error("gRPC reflection: {0}")]
@@ -69,12 +75,20 @@ pub enum Error {
 /// Runs the hub until `shutdown` resolves, listening on the configured admin address.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
     let addr = config.file.admin_listen;
+    if !addr.ip().is_loopback() {
+        return Err(Error::AdminNotLoopback { addr });
+    }
     let listener = TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
     serve(config, listener, shutdown).await
 }
 
 /// Runs the hub with an admin listener bound by the caller (tests bind port 0).
 pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+    if let Ok(addr) = listener.local_addr()
+        && !addr.ip().is_loopback()
+    {
+        return Err(Error::AdminNotLoopback { addr });
+    }
     let file = &config.file;
     let hub_keys = HubKeys::load(&config.dir)?;
     let token = keys::read_admin_token(&config.dir)?;

@@ -317,3 +317,25 @@ async fn a_hub_serves_grpc_health_and_reflection_without_a_token() {
     assert!(names.iter().any(|n| n == "grpc.health.v1.Health"), "{names:?}");
     assert!(!names.iter().any(|n| n == "kith.v1.Region"), "a hub does not serve the region API: {names:?}");
 }
+
+#[tokio::test]
+async fn the_admin_api_refuses_to_listen_beyond_loopback_without_tls() {
+    let nats = NatsServer::spawn().await;
+    let hub = Hub::start(REGION, "peer-garden", &nats.url()).await;
+    let port = kith_tests::free_port();
+    for addr in [format!("0.0.0.0:{port}"), format!("[::]:{port}")] {
+        let out = std::process::Command::new(kith_tests::bins::bin("kith-hub"))
+            .arg("--dir")
+            .arg(hub.dir())
+            .args(["--admin-listen", &addr])
+            .env("KITH_HUB_DIR", hub.dir())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "kith-hub listened on {addr}: {stderr}");
+        assert!(stderr.contains("loopback") && stderr.contains(&addr), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // The running hub was not disturbed.
+    assert!(hub.status().await.nats_connected);
+}
