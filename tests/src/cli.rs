@@ -94,7 +94,24 @@ where
     run(args, false).await
 }
 
+/// Runs `kith ARGS --json` with `input` on its standard input.
+pub async fn kith_with_input<I, S>(args: I, input: &str) -> CliOutput
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run_with(args, true, Some(input)).await
+}
+
 async fn run<I, S>(args: I, json: bool) -> CliOutput
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run_with(args, json, None).await
+}
+
+async fn run_with<I, S>(args: I, json: bool, input: Option<&str>) -> CliOutput
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
@@ -107,11 +124,15 @@ where
     cmd.args(&args)
         .env_remove("KITH_HUB_DIR")
         .env_remove("KITH_RELAY")
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    let output = match tokio::time::timeout(CLI_TIMEOUT, cmd.output()).await {
+    let mut child = cmd.spawn().expect("run kith");
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        tokio::io::AsyncWriteExt::write_all(&mut stdin, input.as_bytes()).await.expect("write kith's input");
+    }
+    let output = match tokio::time::timeout(CLI_TIMEOUT, child.wait_with_output()).await {
         Ok(output) => output.expect("run kith"),
         Err(_) => panic!("kith {} did not finish within {CLI_TIMEOUT:?}", args.join(" ")),
     };

@@ -151,6 +151,17 @@ impl Hub {
         kith(all).await
     }
 
+    /// `kith --hub-dir DIR ARGS --json` with `input` on its standard input.
+    pub async fn kith_with_input<I, S>(&self, args: I, input: &str) -> CliOutput
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut all: Vec<OsString> = vec!["--hub-dir".into(), self.dir().into()];
+        all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        crate::cli::kith_with_input(all, input).await
+    }
+
     /// An admin client that sends the hub's token.
     pub async fn admin(&self) -> AdminClient {
         admin_client(&self.admin_url(), Authorization::bearer(&self.token)).await.expect("connect to hub admin API")

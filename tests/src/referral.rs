@@ -18,15 +18,42 @@ use crate::wait::{DEFAULT_TIMEOUT, wait_for};
 /// A consent statement as a duty worker records it.
 pub const CONSENT: &str = "verbal, 2026-11-26, recorded by duty worker, to share with the receiving hub";
 
-/// `kith referral send --to TO --name NAME --consent CONSENT EXTRA` at `from`, which
-/// must succeed; with `--no-contact` unless `extra` gives `--contact` or `--no-contact`.
-pub async fn send(from: &Hub, to: &Hub, name: &str, extra: &[&str]) -> Written {
-    let mut args = vec!["referral", "send", "--to", &to.id, "--name", name, "--consent", CONSENT];
-    if !extra.iter().any(|a| *a == "--contact" || *a == "--no-contact") {
-        args.push("--no-contact");
+/// A person file (`--person-file`) in `hub`'s temporary directory: `name`, the
+/// consent, and the person flags among `extra` (`--contact X`, `--no-contact`,
+/// `--needs X`, `--notes X`; `--no-contact` unless `--contact` is given). Returns the
+/// file and the rest of `extra` (the target flags).
+pub fn person_file(hub: &Hub, name: &str, extra: &[&str]) -> (std::path::PathBuf, Vec<String>) {
+    let mut person = serde_json::json!({ "name": name, "consent": CONSENT });
+    let mut rest = Vec::new();
+    let mut args = extra.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--no-contact" => person["no_contact"] = true.into(),
+            "--contact" | "--needs" | "--notes" => {
+                let value = args.next().expect("a value after the flag");
+                person[&arg[2..]] = (*value).into();
+            }
+            other => rest.push(other.to_owned()),
+        }
     }
-    args.extend(extra);
-    Written::from_json(&from.kith(&args).await.ok())
+    if person.get("contact").is_none() {
+        person["no_contact"] = true.into();
+    }
+    let path = hub.root().join(format!("person-{}.json", Ulid::new()));
+    std::fs::write(&path, person.to_string()).expect("write the person file");
+    (path, rest)
+}
+
+/// `kith referral send --to TO --person-file FILE EXTRA` at `from`, which must
+/// succeed: the person `name` with consent, as [`person_file`] writes them.
+pub async fn send(from: &Hub, to: &Hub, name: &str, extra: &[&str]) -> Written {
+    let (file, rest) = person_file(from, name, extra);
+    let mut args = vec!["referral".to_owned(), "send".into(), "--to".into(), to.id.clone(), "--person-file".into()];
+    args.push(file.display().to_string());
+    args.extend(rest);
+    let written = Written::from_json(&from.kith(&args).await.ok());
+    std::fs::remove_file(&file).ok();
+    written
 }
 
 /// A person as the admin gRPC API takes them, with consent given.

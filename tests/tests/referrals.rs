@@ -304,15 +304,26 @@ async fn illegal_steps_are_refused_with_a_clear_error_and_change_nothing() {
 async fn a_referral_without_consent_or_to_an_unknown_hub_is_refused_and_nothing_is_stored() {
     let region = Region::start().await;
     let (garden, rainbow) = tokio::join!(hub(&region, "peer-garden"), hub(&region, "rainbow-house"));
-    let to = ["referral", "send", "--to", "rainbow-house", "--name", "I. J.", "--no-contact"];
+    let file = garden.root().join("person.toml");
+    let f = file.to_str().unwrap();
+    let to = ["referral", "send", "--to", "rainbow-house", "--person-file", f];
 
     // The CLI: no consent, or an empty one.
+    std::fs::write(&file, "name = \"I. J.\"\nno_contact = true\n").unwrap();
     refused(&garden, &to, &["consent"]).await;
-    refused(&garden, &[&to[..], &["--consent", ""]].concat(), &["consent"]).await;
-    refused(&garden, &[&to[..], &["--consent", "   "]].concat(), &["consent"]).await;
+    std::fs::write(&file, "name = \"I. J.\"\nno_contact = true\nconsent = \"   \"\n").unwrap();
+    refused(&garden, &to, &["consent"]).await;
+    // A person file that is not one, or is not there: named, nothing sent.
+    std::fs::write(&file, "name = \"I. J.\"\nage = 40\n").unwrap();
+    refused(&garden, &to, &["person.toml", "age"]).await;
+    let missing = ["referral", "send", "--to", "rainbow-house", "--person-file", "/no/such/person.toml"];
+    refused(&garden, &missing, &["/no/such/person.toml"]).await;
+    // Without a file and without a terminal to ask on, the CLI says how to give them.
+    refused(&garden, &["referral", "send", "--to", "rainbow-house"], &["--person-file"]).await;
     // A hub whose keys this hub cannot know: it has never been seen in the region.
-    let nowhere = ["referral", "send", "--to", "nobody-here", "--name", "I. J.", "--no-contact", "--consent", CONSENT];
-    refused(&garden, &nowhere, &["nobody-here"]).await;
+    let consent = format!("name = \"I. J.\"\nno_contact = true\nconsent = \"{CONSENT}\"\n");
+    std::fs::write(&file, &consent).unwrap();
+    refused(&garden, &["referral", "send", "--to", "nobody-here", "--person-file", f], &["nobody-here"]).await;
 
     // The admin API: consent empty, or no person at all.
     let mut admin = garden.admin().await;
@@ -547,4 +558,44 @@ async fn erasing_a_referral_removes_the_person_at_both_hubs_and_keeps_the_anonym
     })
     .await;
     assert!(!side.steps.is_empty(), "{side:?}");
+}
+
+#[tokio::test]
+async fn the_persons_details_come_from_a_file_or_standard_input_never_the_command_line() {
+    let region = Region::start().await;
+    let (garden, rainbow) = tokio::join!(hub(&region, "peer-garden"), hub(&region, "rainbow-house"));
+    let person = serde_json::json!({
+        "name": "Stdin Canary",
+        "contact": "07700 900456",
+        "needs": "a bed tonight",
+        "consent": CONSENT,
+    });
+    let sent = garden
+        .kith_with_input(["referral", "send", "--to", "rainbow-house", "--person-file", "-"], &person.to_string())
+        .await
+        .ok();
+    let id = sent["id"].as_str().expect("the referral's id");
+    wait_for_status(&rainbow, id, "received").await;
+    let shown = show(&rainbow, id).await;
+    assert_eq!(shown["person"]["name"], "Stdin Canary", "{shown}");
+    assert_eq!(shown["person"]["contact"], "07700 900456", "{shown}");
+
+    // The old flags are gone: a name on the command line is refused before anything runs.
+    let before = garden.status().await.last_written_seq;
+    let e = garden
+        .kith([
+            "referral",
+            "send",
+            "--to",
+            "rainbow-house",
+            "--name",
+            "Flag Canary",
+            "--no-contact",
+            "--consent",
+            CONSENT,
+        ])
+        .await
+        .failure();
+    assert!(e.contains("unexpected argument '--name'"), "{e}");
+    assert_eq!(garden.status().await.last_written_seq, before);
 }

@@ -56,26 +56,13 @@ pub struct SendArgs {
     /// Refer to this opportunity of that hub.
     #[arg(long, value_name = "ID")]
     opportunity: Option<String>,
-    /// The person's name, or their initials.
-    #[arg(long)]
-    name: String,
-    /// How the receiving hub can contact the person.
-    #[arg(long, conflicts_with = "no_contact")]
-    contact: Option<String>,
-    /// The person does not want to be contacted by the receiving hub: this hub stays
-    /// the go-between.
-    #[arg(long)]
-    no_contact: bool,
-    /// What the person needs (at most 2000 characters).
-    #[arg(long)]
-    needs: Option<String>,
-    /// Anything else the receiving hub should know (at most 2000 characters).
-    #[arg(long)]
-    notes: Option<String>,
-    /// The consent the person gave: how, when, recorded by whom and to what, e.g.
-    /// "verbal, 2026-11-26, recorded by duty worker". No referral is sent without it.
-    #[arg(long)]
-    consent: String,
+    /// The person's details: a TOML or JSON file (`-` for standard input) with
+    /// `name`, `contact` (or `no_contact = true`), `needs`, `notes` and `consent` —
+    /// how, when, recorded by whom and to what. Without it, kith asks on the
+    /// terminal. Never given as flags: other users of the machine can read a
+    /// command line, and shells keep it in their history.
+    #[arg(long, value_name = "FILE|-")]
+    person_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,7 +100,8 @@ pub struct DeclineArgs {
 pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Send(args) => {
-            let request = send_request(args)?;
+            let person = read_person(&args)?;
+            let request = send_request(&args, person)?;
             let mut admin = connect::admin(globals.hub_dir()).await?;
             let reply = admin.client.send_referral(request).await.map_err(|s| admin.error(s))?.into_inner();
             print_write(globals, "sent referral", &reply)
@@ -158,10 +146,102 @@ async fn step(globals: &Globals, status: ReferralStatus, id: &str, reason: Optio
     print_write(globals, &format!("{status} referral"), &reply)
 }
 
+/// The person's details as a referral's sender writes them in a file or on
+/// standard input (`--person-file PATH|-`), TOML or JSON:
+///
+/// ```toml
+/// name = "A. Person"
+/// contact = "07700 900123"      # or: no_contact = true
+/// needs = "a quiet room for a few nights"
+/// notes = "prefers to be called in the afternoon"
+/// consent = "verbal, 2026-11-26, recorded by duty worker"
+/// ```
+#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFile {
+    pub name: String,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub no_contact: bool,
+    #[serde(default)]
+    pub needs: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub consent: String,
+}
+
+impl PersonFile {
+    /// Reads TOML, or JSON when the text starts with `{`; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> anyhow::Result<PersonFile> {
+        if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| anyhow::anyhow!("{source}: not the person's details as JSON: {e}"))
+        } else {
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{source}: not the person's details as TOML: {e}"))
+        }
+    }
+}
+
+/// The person's details from `--person-file`, or asked for on the terminal.
+fn read_person(a: &SendArgs) -> anyhow::Result<PersonFile> {
+    use std::io::{IsTerminal, Read};
+    match a.person_file.as_deref() {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
+            PersonFile::parse(&text, "standard input")
+        }
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            PersonFile::parse(&text, &path.display().to_string())
+        }
+        None if std::io::stdin().is_terminal() => {
+            ask_person(&mut std::io::stdin().lock(), &mut std::io::stderr(), a.to.trim())
+        }
+        None => Err(ValidationError::new(
+            "person",
+            "give the person's details with --person-file FILE (or - for standard input): they are never taken \
+             from the command line",
+        )
+        .into()),
+    }
+}
+
+/// Asks for the person's details one at a time, as on a form.
+fn ask_person(
+    input: &mut impl std::io::BufRead,
+    out: &mut impl std::io::Write,
+    to: &str,
+) -> anyhow::Result<PersonFile> {
+    let mut ask = |question: &str| -> anyhow::Result<String> {
+        write!(out, "{question} ")?;
+        out.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            anyhow::bail!("no answer to {question:?}: nothing was sent");
+        }
+        Ok(line.trim().to_owned())
+    };
+    let name = ask("The person's name, or their initials:")?;
+    let reachable = loop {
+        match ask(&format!("May {to} contact them? (yes or no):"))?.to_lowercase().as_str() {
+            "y" | "yes" => break true,
+            "n" | "no" => break false,
+            _ => {}
+        }
+    };
+    let contact = if reachable { Some(ask("How can they be contacted?")?) } else { None };
+    let needs = ask("What they need (optional):")?;
+    let notes = ask(&format!("Anything else {to} should know (optional):"))?;
+    let consent = ask("Their consent — how, when, recorded by whom and to what:")?;
+    Ok(PersonFile { name, contact, no_contact: !reachable, needs, notes, consent })
+}
+
 /// The send request, with the person's details checked as the hub checks them.
-fn send_request(a: SendArgs) -> anyhow::Result<SendReferralRequest> {
+fn send_request(a: &SendArgs, p: PersonFile) -> anyhow::Result<SendReferralRequest> {
     // Consent first: without it nothing else matters.
-    if a.consent.trim().is_empty() {
+    if p.consent.trim().is_empty() {
         return Err(ValidationError::new(
             "consent",
             "a referral is not sent without recorded consent: say how, when, by whom and to what",
@@ -169,23 +249,23 @@ fn send_request(a: SendArgs) -> anyhow::Result<SendReferralRequest> {
         .into());
     }
     let to = Slug::parse("to", a.to.trim())?;
-    let safe_house_id = a.safehouse.map(|id| parse_id("safehouse", &id)).transpose()?;
-    let opportunity_id = a.opportunity.map(|id| parse_id("opportunity", &id)).transpose()?;
-    let contact = match (a.contact, a.no_contact) {
+    let safe_house_id = a.safehouse.as_deref().map(|id| parse_id("safehouse", id)).transpose()?;
+    let opportunity_id = a.opportunity.as_deref().map(|id| parse_id("opportunity", id)).transpose()?;
+    let contact = match (p.contact, p.no_contact) {
         (Some(c), false) => Contact::Given(c),
         (None, true) => Contact::DoNotContact,
-        (None, false) => return Err(ValidationError::new("contact", "give --contact or --no-contact").into()),
+        (None, false) => return Err(ValidationError::new("contact", "give contact, or no_contact = true").into()),
         (Some(_), true) => {
-            return Err(ValidationError::new("contact", "give --contact or --no-contact, not both").into());
+            return Err(ValidationError::new("contact", "give contact or no_contact = true, not both").into());
         }
     };
     let person = Person {
-        name: a.name,
+        name: p.name,
         contact,
-        needs: a.needs.unwrap_or_default(),
-        notes: a.notes.unwrap_or_default(),
+        needs: p.needs,
+        notes: p.notes,
         // The hub records when consent was given to it.
-        consent: Consent { statement: a.consent, recorded_at_ms: 0 },
+        consent: Consent { statement: p.consent, recorded_at_ms: 0 },
     }
     .validate()?;
     let (contact, no_contact) = match person.contact {
@@ -420,71 +500,105 @@ mod tests {
     const ID: &str = "01JDQ4Z7M3V5X8K2N6P9R1S3T5";
     const CONSENT: &str = "verbal, 2026-11-26, recorded by duty worker";
 
-    fn send(extra: &[&str]) -> anyhow::Result<SendReferralRequest> {
-        let mut args = vec!["send", "--to", "rainbow-house", "--name", "A. Person", "--consent", CONSENT];
+    fn someone(contact: Option<&str>) -> PersonFile {
+        PersonFile {
+            name: "A. Person".into(),
+            no_contact: contact.is_none(),
+            contact: contact.map(Into::into),
+            consent: CONSENT.into(),
+            ..Default::default()
+        }
+    }
+
+    fn send(extra: &[&str], person: PersonFile) -> anyhow::Result<SendReferralRequest> {
+        let mut args = vec!["send", "--to", "rainbow-house"];
         args.extend(extra);
         let Command::Send(a) = parse(&args)? else { panic!("not send") };
-        send_request(a)
+        send_request(&a, person)
     }
 
     #[test]
-    fn send_flags_become_the_request() {
-        let r = send(&["--safehouse", ID, "--contact", " 07700 900123 ", "--needs", "a quiet room"]).unwrap();
+    fn the_target_and_the_person_become_the_request() {
+        let person = PersonFile { needs: "a quiet room".into(), ..someone(Some(" 07700 900123 ")) };
+        let r = send(&["--safehouse", ID], person).unwrap();
         assert_eq!(r.to_hub, "rainbow-house");
         assert_eq!((r.safe_house_id.as_str(), r.opportunity_id.as_str()), (ID, ""));
         let p = r.person.unwrap();
         assert_eq!((p.name.as_str(), p.contact.as_str(), p.no_contact), ("A. Person", "07700 900123", false));
         assert_eq!((p.needs.as_str(), p.notes.as_str(), p.consent.as_str()), ("a quiet room", "", CONSENT));
 
-        let r = send(&["--opportunity", ID, "--no-contact", "--notes", "call the duty worker"]).unwrap();
+        let person = PersonFile { notes: "call the duty worker".into(), ..someone(None) };
+        let r = send(&["--opportunity", ID], person).unwrap();
         assert_eq!((r.safe_house_id.as_str(), r.opportunity_id.as_str()), ("", ID));
         let p = r.person.unwrap();
         assert_eq!((p.contact.as_str(), p.no_contact, p.notes.as_str()), ("", true, "call the duty worker"));
 
         // Neither target: the hub in general.
-        let r = send(&["--no-contact"]).unwrap();
+        let r = send(&[], someone(None)).unwrap();
         assert_eq!((r.safe_house_id.as_str(), r.opportunity_id.as_str()), ("", ""));
     }
 
     #[test]
+    fn the_person_is_never_a_flag() {
+        for flag in ["--name", "--contact", "--needs", "--notes", "--consent", "--no-contact"] {
+            let e = parse(&["send", "--to", "rainbow-house", flag, "x"]).unwrap_err().to_string();
+            assert!(e.contains("unexpected argument"), "{flag}: {e}");
+        }
+    }
+
+    #[test]
+    fn person_files_are_toml_or_json_and_bad_ones_are_named() {
+        let toml = "name = \"A. Person\"\nno_contact = true\nconsent = \"verbal, today\"\n";
+        let p = PersonFile::parse(toml, "p.toml").unwrap();
+        assert_eq!((p.name.as_str(), p.no_contact, p.contact), ("A. Person", true, None));
+        let json = r#"{"name": "B", "contact": "07700 900123", "consent": "written"}"#;
+        assert_eq!(PersonFile::parse(json, "p.json").unwrap().contact.as_deref(), Some("07700 900123"));
+        let e = PersonFile::parse("name = \"A\"\nnick = \"x\"\n", "p.toml").unwrap_err().to_string();
+        assert!(e.starts_with("p.toml: not the person's details as TOML") && e.contains("nick"), "{e}");
+        let e = PersonFile::parse("{\"contact\": 1}", "standard input").unwrap_err().to_string();
+        assert!(e.starts_with("standard input: not the person's details as JSON"), "{e}");
+    }
+
+    #[test]
+    fn on_a_terminal_the_person_is_asked_for() {
+        let answers = "J. R.\nperhaps\nyes\n07700 900123\na bed tonight\n\nverbal, 2026-12-02, duty worker\n";
+        let mut out = Vec::new();
+        let p = ask_person(&mut answers.as_bytes(), &mut out, "rainbow-house").unwrap();
+        assert_eq!(p.name, "J. R.");
+        assert_eq!((p.contact.as_deref(), p.no_contact), (Some("07700 900123"), false));
+        assert_eq!((p.needs.as_str(), p.notes.as_str()), ("a bed tonight", ""));
+        let asked = String::from_utf8(out).unwrap();
+        assert_eq!(asked.matches("May rainbow-house contact them?").count(), 2, "asked again after 'perhaps'");
+        let e = ask_person(&mut "J. R.\n".as_bytes(), &mut Vec::new(), "x").unwrap_err().to_string();
+        assert!(e.starts_with("no answer to"), "{e}");
+    }
+
+    #[test]
     fn send_refuses_without_consent_or_a_contact_choice() {
-        let e = parse(&["send", "--to", "rainbow", "--name", "A", "--no-contact"]).unwrap_err();
-        assert!(e.to_string().contains("--consent <CONSENT>"), "{e}");
-        assert_eq!(send(&[]).unwrap_err().to_string(), "contact: give --contact or --no-contact");
-        assert!(send(&["--contact", "x", "--no-contact"]).is_err(), "clap refuses both");
-        assert!(send(&["--safehouse", ID, "--opportunity", ID, "--no-contact"]).is_err());
-        // A blank consent is refused before anything else is looked at.
-        let Command::Send(a) = parse(&["send", "--to", "Not A Hub", "--name", "A", "--consent", " "]).unwrap() else {
-            panic!()
-        };
-        assert!(send_request(a).unwrap_err().to_string().starts_with("consent: a referral is not sent without"));
-        let short = vec!["send", "--to", "rainbow", "--name", "A", "--no-contact", "--consent", "ok"];
-        let Command::Send(a) = parse(&short).unwrap() else { panic!() };
-        assert_eq!(send_request(a).unwrap_err().to_string(), "consent: must be 5 to 500 characters (got 2)");
+        let no_consent = PersonFile { consent: " ".into(), ..someone(None) };
+        assert!(send(&[], no_consent).unwrap_err().to_string().starts_with("consent: a referral is not sent without"));
+        let neither = PersonFile { no_contact: false, ..someone(None) };
+        assert_eq!(send(&[], neither).unwrap_err().to_string(), "contact: give contact, or no_contact = true");
+        let both = PersonFile { no_contact: true, ..someone(Some("x")) };
+        assert!(send(&[], both).is_err());
+        assert!(send(&["--safehouse", ID, "--opportunity", ID], someone(None)).is_err(), "clap refuses both");
+        let short = PersonFile { consent: "ok".into(), ..someone(None) };
+        assert_eq!(send(&[], short).unwrap_err().to_string(), "consent: must be 5 to 500 characters (got 2)");
     }
 
     #[test]
     fn send_checks_the_rest_locally() {
-        let check = |extra: &[&str], field: &str| {
-            let e = send(extra).unwrap_err().to_string();
+        let check = |extra: &[&str], person: PersonFile, field: &str| {
+            let e = send(extra, person).unwrap_err().to_string();
             assert!(e.starts_with(&format!("{field}: ")), "{extra:?}: {e}");
         };
-        check(&["--no-contact", "--safehouse", "house-1"], "safehouse");
-        check(&["--no-contact", "--opportunity", "x"], "opportunity");
-        check(&["--contact", ""], "contact");
-        check(&["--no-contact", "--needs", &"x".repeat(2001)], "needs");
-        let Command::Send(a) =
-            parse(&["send", "--to", "Rainbow House", "--name", "A", "--no-contact", "--consent", CONSENT]).unwrap()
-        else {
-            panic!()
-        };
-        assert!(send_request(a).unwrap_err().to_string().starts_with("to: "));
-        let Command::Send(a) =
-            parse(&["send", "--to", "r", "--name", " ", "--no-contact", "--consent", CONSENT]).unwrap()
-        else {
-            panic!()
-        };
-        assert_eq!(send_request(a).unwrap_err().to_string(), "name: must be 1 to 120 characters (got 0)");
+        check(&["--safehouse", "house-1"], someone(None), "safehouse");
+        check(&["--opportunity", "x"], someone(None), "opportunity");
+        check(&[], someone(Some("")), "contact");
+        check(&[], PersonFile { needs: "x".repeat(2001), ..someone(None) }, "needs");
+        check(&[], PersonFile { name: " ".into(), ..someone(None) }, "name");
+        let Command::Send(a) = parse(&["send", "--to", "Rainbow House"]).unwrap() else { panic!() };
+        assert!(send_request(&a, someone(None)).unwrap_err().to_string().starts_with("to: "));
     }
 
     #[test]
