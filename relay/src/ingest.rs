@@ -10,7 +10,10 @@
 //!   is a rotation.
 //! - The stream keeps one message per subject, so after compaction a hub's latest
 //!   profile can come *after* its listings. An event from a hub without a pinned key
-//!   makes ingest fetch that hub's profile from the stream, pin it, and retry.
+//!   makes ingest fetch that hub's profile from the stream, pin it, and retry. When
+//!   the stream holds no profile of the hub (it was lost, or purged), the event
+//!   waits for one — delivered again with growing delays, for about half an hour,
+//!   a bounded number at a time — since the hub's next heartbeat publishes it again.
 //! - Rejected events are counted by reason, logged (subject and reason, never the
 //!   payload), never applied, and terminated so they are not redelivered.
 //! - Referrals are verified like every other event; the view keeps their metadata
@@ -57,6 +60,21 @@ const DAY_TICK: Duration = Duration::from_secs(60);
 /// When a hub's profile cannot be fetched because NATS is unreachable, the event
 /// waits this long before it is delivered again.
 const RETRY_LATER: Duration = Duration::from_secs(2);
+/// An event of a hub whose profile is not (or no longer) in the stream waits for
+/// one: it is delivered again after 5 s, then 10, 20, 40 and every 60 s, for this
+/// many deliveries (about half an hour, many heartbeats of the hub), and only then
+/// refused as from an unknown hub.
+const PROFILE_WAITS: u64 = 32;
+/// Events waiting for their hub's profile at once; more are refused at once, so
+/// that waiting events can never hold up the consumer (`max_ack_pending`).
+const MAX_WAITING: usize = BATCH * 2;
+
+/// How long an event waiting for its hub's profile is held before its `delivered`th
+/// delivery's next one.
+fn profile_wait(delivered: u64) -> Duration {
+    Duration::from_secs((5u64 << delivered.saturating_sub(1).min(4)).min(60))
+}
+
 /// Idle heartbeat of the pull requests: a missing one means NATS is unreachable.
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
@@ -132,6 +150,9 @@ enum Verdict {
     Rejected,
     /// Could not be decided now (NATS trouble): deliver it again later.
     Later,
+    /// From a hub whose profile is not in the stream yet: deliver it again after
+    /// this long.
+    AwaitProfile(Duration),
 }
 
 impl Verdict {
@@ -140,6 +161,7 @@ impl Verdict {
             Verdict::Done => AckKind::Ack,
             Verdict::Rejected => AckKind::Term,
             Verdict::Later => AckKind::Nak(Some(RETRY_LATER)),
+            Verdict::AwaitProfile(wait) => AckKind::Nak(Some(*wait)),
         }
     }
 }
@@ -151,11 +173,13 @@ pub(crate) struct Ingest {
     shared: Shared,
     /// The hubs' keys: ingest is the only verifier, and their only owner.
     pins: std::sync::Mutex<Pins>,
+    /// Stream sequences of the events waiting for their hub's profile.
+    awaiting: std::sync::Mutex<std::collections::HashSet<u64>>,
 }
 
 impl Ingest {
     pub(crate) fn new(config: Config, store: Store, shared: Shared, pins: Pins) -> Ingest {
-        Ingest { config, store, shared, pins: std::sync::Mutex::new(pins) }
+        Ingest { config, store, shared, pins: std::sync::Mutex::new(pins), awaiting: Default::default() }
     }
 
     /// Runs until `stop` turns true (finishing the batch in hand) or the store fails.
@@ -335,6 +359,9 @@ impl Ingest {
             let verified = self.verify_ahead(&messages).await;
             for (message, ahead) in messages.into_iter().zip(verified) {
                 let verdict = self.handle(stream, &message, ahead, &mut unpinned).await?;
+                if !matches!(verdict, Verdict::AwaitProfile(_)) {
+                    self.no_longer_awaiting(&message);
+                }
                 done.push((message, verdict));
             }
             if !done.is_empty() {
@@ -423,6 +450,12 @@ impl Ingest {
                         if matches!(pin, Pin::Unavailable) {
                             return Ok(Err(Verdict::Later));
                         }
+                        // The profile may come: lost in a window of the stream, it
+                        // is published again with the hub's next heartbeat.
+                        if let Some(wait) = self.await_profile(message) {
+                            debug!(%subject, ?wait, "no profile of the hub in the stream yet; delivering it again later");
+                            return Ok(Err(Verdict::AwaitProfile(wait)));
+                        }
                         let e = EnvelopeError::UnknownHub { hub: hub.to_string() };
                         return Ok(Err(self.reject(subject, e.reason(), &e)));
                     }
@@ -500,6 +533,29 @@ impl Ingest {
                 let why = format!("hub {} has used up its {quota} quota", opened.envelope.hub);
                 Ok(self.reject(subject, "over-quota", &why))
             }
+        }
+    }
+
+    /// Whether `message` may wait for its hub's profile, and for how long: not after
+    /// [`PROFILE_WAITS`] deliveries, nor when [`MAX_WAITING`] others already wait.
+    fn await_profile(&self, message: &jetstream::Message) -> Option<Duration> {
+        let info = message.info().ok()?;
+        let (seq, delivered) = (info.stream_sequence, u64::try_from(info.delivered).unwrap_or(u64::MAX));
+        let mut awaiting = self.awaiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if delivered >= PROFILE_WAITS || (awaiting.len() >= MAX_WAITING && !awaiting.contains(&seq)) {
+            awaiting.remove(&seq);
+            return None;
+        }
+        awaiting.insert(seq);
+        Some(profile_wait(delivered))
+    }
+
+    fn no_longer_awaiting(&self, message: &jetstream::Message) {
+        let mut awaiting = self.awaiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !awaiting.is_empty()
+            && let Ok(info) = message.info()
+        {
+            awaiting.remove(&info.stream_sequence);
         }
     }
 
@@ -612,4 +668,15 @@ enum Pin {
 fn is_consumer_not_found(e: &async_nats::jetstream::stream::ConsumerError) -> bool {
     use async_nats::jetstream::{ErrorCode, stream::ConsumerErrorKind};
     matches!(e.kind(), ConsumerErrorKind::JetStream(j) if j.error_code() == ErrorCode::CONSUMER_NOT_FOUND)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn events_wait_longer_and_longer_for_a_profile() {
+        let waits: Vec<u64> = (1..=7).map(|d| super::profile_wait(d).as_secs()).collect();
+        assert_eq!(waits, [5, 10, 20, 40, 60, 60, 60]);
+        let total: u64 = (1..super::PROFILE_WAITS).map(|d| super::profile_wait(d).as_secs()).sum();
+        assert!((1500..=2100).contains(&total), "{total} s in all");
+    }
 }

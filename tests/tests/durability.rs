@@ -13,6 +13,7 @@ use kith_tests::sample::{
 use kith_tests::{DEFAULT_TIMEOUT, Hub, NatsServer, REGION, Region, Relay, find, wait_for, wait_until};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 /// Waits until the region serves every one of `ids` as an opportunity.
 async fn wait_for_opportunities(region: &Region, ids: &[String]) {
@@ -387,4 +388,43 @@ async fn kith_republish_repairs_a_stream_that_lost_messages() {
     assert!(out["events"].as_u64().is_some_and(|n| n >= 6), "profile, 3 opportunities, 2 safe houses: {out}");
     drained(&hub, written).await;
     assert_rebuilt_from_stream(&mut region, &before, &withdrawn).await;
+}
+
+#[tokio::test]
+async fn events_of_a_hub_whose_profile_the_stream_lost_wait_for_it_instead_of_vanishing() {
+    let nats = NatsServer::spawn().await;
+    let mut hub = Hub::start(REGION, "peer-garden", &nats.url()).await;
+    let job = add_opportunity(&hub, "Allotment helper", &[]).await;
+    wait_until("the hub has published everything", DEFAULT_TIMEOUT, async || {
+        let s = hub.status().await;
+        s.outbox_pending == 0 && s.last_published_seq == s.last_written_seq
+    })
+    .await;
+    hub.stop().await;
+    // A window of the stream is lost: the hub's profile is gone, its listing is not.
+    let js = nats.jetstream().await;
+    let name = kith_proto::subject::stream_name(&kith_proto::Slug::parse("region", REGION).unwrap());
+    let mut stream = js.get_stream(&name).await.unwrap();
+    let profile = format!("kith.{REGION}.peer-garden.profile");
+    let seq = stream.get_last_raw_message_by_subject(&profile).await.unwrap().sequence;
+    assert!(stream.delete_message(seq).await.unwrap());
+
+    // A relay meeting the listing first has no profile to pin the hub's key from.
+    let relay = Relay::start(REGION, &nats.url()).await;
+    let last = stream.info().await.unwrap().state.last_sequence;
+    wait_until("the relay has been given every message", DEFAULT_TIMEOUT, async || {
+        let consumer = stream.consumer_info("relay").await;
+        consumer.is_ok_and(|c| c.delivered.stream_sequence >= last)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(relay.stats().await.rejected.get("unknown-hub"), None, "the listing was refused for good");
+
+    // The hub comes back and publishes its profile: the listing waited for it.
+    hub.restart().await;
+    wait_until("the relay shows the listing once the profile is back", Duration::from_secs(30), async || {
+        relay.kith(["region", "opportunity", &job.id]).await.code == Some(0)
+    })
+    .await;
+    assert_eq!(relay.stats().await.rejected.get("unknown-hub"), None);
 }
