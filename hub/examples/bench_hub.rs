@@ -110,6 +110,7 @@ async fn bench_publish(nats_url: &str, total: usize, window: usize) {
         max_backoff: Duration::from_secs(1),
         client_name: "bench".into(),
         inbox_prefix: "_INBOX".into(),
+        stream_check: Duration::from_secs(30),
     };
     let start = Instant::now();
     let task = tokio::spawn(publisher::run(store.clone(), config, Arc::new(PublisherState::default()), stop_rx));

@@ -127,6 +127,8 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
                 max_backoff: config.max_backoff,
                 client_name: format!("kith-hub {}/{}", file.region, file.hub_id),
                 inbox_prefix: kith_proto::permissions::inbox_prefix(&file.hub_id),
+                // At each heartbeat, and at least every 30 s.
+                stream_check: config.heartbeat().min(std::time::Duration::from_secs(30)),
             },
             state.clone(),
             stop_rx.clone(),

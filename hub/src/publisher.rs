@@ -61,6 +61,9 @@ pub struct PublisherConfig {
     pub client_name: String,
     /// Where replies to this hub's requests go (`_INBOX_<hub>`).
     pub inbox_prefix: String,
+    /// How often an idle publisher looks whether the region's stream was created
+    /// again (a publish into a new stream succeeds without saying so).
+    pub stream_check: Duration,
 }
 
 /// Runs until `stop` turns true.
@@ -77,9 +80,9 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
             // A stream created anew has lost everything the hub published before:
             // publish it all again, from the store.
             let created = format!("{:?}", stream.cached_info().created);
-            match store.stream_changed(&created) {
+            match store.stream_changed(&created).await {
                 Ok(false) => {}
-                Ok(true) => match store.republish().await {
+                Ok(true) => match store.republish_to(&created).await {
                     Ok(n) => tracing::warn!(events = n, "the region's stream is new: republished everything"),
                     Err(e) => tracing::error!(error = %e, "cannot republish to the new stream"),
                 },
@@ -88,8 +91,10 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
         }
         let failure = match ensured {
             Err(e) => format!("cannot create or find stream {}: {e}", kith_proto::subject::stream_name(&region)),
-            Ok(_) => match drain(&store, &js, config.window, &state, &mut stop, &mut backoff).await {
+            Ok(_) => match drain(&store, &js, &config, &state, &mut stop, &mut backoff).await {
                 Drained::Stopped => break,
+                // Back to the top: the new stream is republished to at once.
+                Drained::NewStream => continue,
                 Drained::Failed(e) => e,
             },
         };
@@ -105,18 +110,30 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
 
 enum Drained {
     Stopped,
+    /// The region's stream was deleted and created again.
+    NewStream,
     Failed(String),
+}
+
+/// Whether the region's stream is no longer the one this hub last published to.
+async fn stream_is_new(store: &Store, js: &jetstream::Context) -> bool {
+    let name = kith_proto::subject::stream_name(&store.identity().region);
+    let Ok(mut stream) = js.get_stream(&name).await else { return false };
+    let Ok(info) = stream.info().await else { return false };
+    let created = format!("{:?}", info.created);
+    store.stream_changed(&created).await.unwrap_or(false)
 }
 
 /// Publishes the outbox until stopped or until something fails.
 async fn drain(
     store: &Store,
     js: &jetstream::Context,
-    window: usize,
+    config: &PublisherConfig,
     state: &PublisherState,
     stop: &mut watch::Receiver<bool>,
     backoff: &mut Backoff,
 ) -> Drained {
+    let window = config.window;
     let mut cursor = 0u64;
     let mut inflight = FuturesOrdered::new();
     loop {
@@ -142,6 +159,12 @@ async fn drain(
             tokio::select! {
                 _ = store.outbox_changed() => {}
                 _ = stop.changed() => {}
+                _ = tokio::time::sleep(config.stream_check) => {
+                    if stream_is_new(store, js).await {
+                        tracing::warn!("the region's stream was created again");
+                        return Drained::NewStream;
+                    }
+                }
             }
             continue;
         }

@@ -536,11 +536,29 @@ impl Store {
         Ok(queued)
     }
 
-    /// Records the region stream's creation time; true when a *different* stream was
-    /// seen before (the region's stream was deleted and created again).
-    pub fn stream_changed(&self, created: &str) -> Result<bool, StoreError> {
-        let before = self.inner.meta.insert(META_STREAM, created.as_bytes())?;
-        Ok(before.is_some_and(|b| b.as_ref() != created.as_bytes()))
+    /// Whether the region's stream, created at `created`, is the one this hub last
+    /// published to. The first stream a hub meets is recorded at once; a *different*
+    /// one (the stream was deleted and created again) is recorded only by
+    /// [`Store::republish_to`], once everything has been queued for it, so that a
+    /// republish a crash interrupted runs again after the restart.
+    pub async fn stream_changed(&self, created: &str) -> Result<bool, StoreError> {
+        match self.inner.meta.get(META_STREAM)? {
+            Some(before) => Ok(before.as_ref() != created.as_bytes()),
+            None => {
+                self.inner.meta.insert(META_STREAM, created.as_bytes())?;
+                self.flush().await?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Republishes everything (see [`Store::republish`]) for the stream created at
+    /// `created`, then records that stream as the one published to.
+    pub async fn republish_to(&self, created: &str) -> Result<u64, StoreError> {
+        let queued = self.republish().await?;
+        self.inner.meta.insert(META_STREAM, created.as_bytes())?;
+        self.flush().await?;
+        Ok(queued)
     }
 
     /// Changes the referral `id` in one transaction. `change` sees the record this hub
@@ -823,6 +841,29 @@ mod tests {
             closes_on: None,
             status: OpportunityStatus::Open,
         }
+    }
+
+    #[tokio::test]
+    async fn a_new_stream_is_recorded_only_once_everything_is_queued_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = identity().signing;
+        let ident = || Identity { signing: key.clone(), ..identity() };
+        {
+            let store = Store::open(dir.path(), ident()).unwrap();
+            store.create(opportunity("Seed sorting")).await.unwrap();
+            assert!(!store.stream_changed("first").await.unwrap(), "the first stream met is simply recorded");
+            assert!(!store.stream_changed("first").await.unwrap());
+            assert!(store.stream_changed("second").await.unwrap());
+            // The hub crashes before (or while) republishing: nothing records the new stream.
+            store.close().await.unwrap();
+        }
+        let store = Store::open(dir.path(), ident()).unwrap();
+        assert!(store.stream_changed("second").await.unwrap(), "after a restart the republish runs again");
+        let pending = store.outbox_status().unwrap().pending;
+        assert_eq!(store.republish_to("second").await.unwrap(), 1);
+        assert_eq!(store.outbox_status().unwrap().pending, pending + 1);
+        assert!(!store.stream_changed("second").await.unwrap(), "done once it is all queued");
+        store.close().await.unwrap();
     }
 
     #[tokio::test]

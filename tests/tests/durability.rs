@@ -376,6 +376,26 @@ async fn a_region_whose_stream_was_deleted_is_rebuilt_from_its_hubs() {
 }
 
 #[tokio::test]
+async fn a_connected_idle_hub_notices_its_stream_was_created_again_and_republishes() {
+    let region = Region::start().await;
+    let options = kith_tests::HubOptions { heartbeat_secs: Some(2), ..kith_tests::HubOptions::named("Garden") };
+    let hub = region.hub_with("peer-garden", options).await;
+    let job = add_opportunity(&hub, "Allotment helper", &[]).await;
+    drained(&hub, 0).await;
+    // Behind the hub's back, while it stays connected and has nothing to publish: the
+    // stream is deleted and created again, empty.
+    let js = region.nats.jetstream().await;
+    js.delete_stream(stream()).await.expect("delete the region's stream");
+    js.create_stream(region_stream(&region.slug(), 1, kith_proto::stream::DEFAULT_MAX_BYTES)).await.unwrap();
+    let subject = format!("kith.{REGION}.peer-garden.opportunity.{}", job.id);
+    wait_until("the hub republished its listing into the new stream", Duration::from_secs(20), async || {
+        let s = js.get_stream(stream()).await.unwrap();
+        s.get_last_raw_message_by_subject(&subject).await.is_ok()
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn kith_republish_repairs_a_stream_that_lost_messages() {
     let mut region = Region::start().await;
     let mut hub = region.hub("peer-garden").await;

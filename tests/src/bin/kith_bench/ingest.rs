@@ -99,6 +99,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
             max_backoff: Duration::from_secs(1),
             client_name: format!("kith-bench hub {i}"),
             inbox_prefix: "_INBOX".into(),
+            stream_check: Duration::from_secs(30),
         };
         publishers.push(tokio::spawn(publisher::run(
             store.clone(),
