@@ -117,7 +117,7 @@ impl AdminService {
     /// Another hub's pinned keys, learnt from the stream if need be.
     async fn peer(&self, hub: &Slug) -> Result<PeerKeys, Status> {
         let js = self.publisher.client().map(async_nats::jetstream::new);
-        peers::keys(&self.store, js.as_ref(), hub).await.map_err(|e| match e {
+        peers::current(&self.store, js.as_ref(), hub).await.map_err(|e| match e {
             PeerError::Unreachable { .. } => Status::unavailable(e.to_string()),
             PeerError::Store(e) => to_status(e),
             other => Status::failed_precondition(other.to_string()),
@@ -511,6 +511,32 @@ impl HubAdmin for AdminService {
             .map_err(to_status)?;
         tracing::info!(referral = %id, "personal details erased");
         Ok(reply(id, seq.unwrap_or(record.seq)))
+    }
+
+    async fn list_peers(&self, _: Request<v1::ListPeersRequest>) -> Result<Response<v1::PeerList>, Status> {
+        let items = self
+            .store
+            .peers()
+            .map_err(to_status)?
+            .into_iter()
+            .map(|(hub, keys)| v1::Peer {
+                hub: hub.to_string(),
+                signing_key: kith_proto::keys::hex(&keys.signing),
+                box_key: kith_proto::keys::hex(&keys.boxing),
+                profile_seq: keys.seq,
+            })
+            .collect();
+        Ok(Response::new(v1::PeerList { items }))
+    }
+
+    async fn unpin_peer(&self, req: Request<v1::UnpinPeerRequest>) -> Result<Response<v1::UnpinPeerReply>, Status> {
+        let hub =
+            Slug::parse("hub", req.into_inner().hub.trim()).map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let unpinned = self.store.unpin_peer(&hub).await.map_err(to_status)?;
+        if unpinned {
+            tracing::warn!(%hub, "unpinned another hub's keys on request");
+        }
+        Ok(Response::new(v1::UnpinPeerReply { unpinned }))
     }
 
     async fn republish(&self, _: Request<v1::RepublishRequest>) -> Result<Response<v1::RepublishReply>, Status> {

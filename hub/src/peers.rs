@@ -22,6 +22,12 @@ pub enum PeerError {
     BadProfile { hub: String, reason: &'static str },
     #[error("hub {hub:?} is not known to this hub yet, and NATS cannot be reached to learn its keys: {why}")]
     Unreachable { hub: String, why: String },
+    #[error(
+        "hub {hub:?} now signs with keys other than the ones this hub pinned for it, so what is sent to it \
+         could not be read: nothing was sent. If {hub} really set up new keys, check that with them, then run \
+         `kith peers unpin {hub}` and send again"
+    )]
+    Rekeyed { hub: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -42,6 +48,23 @@ pub async fn keys(store: &Store, js: Option<&jetstream::Context>, hub: &Slug) ->
         return Err(PeerError::Unreachable { hub: hub.to_string(), why: "not connected".into() });
     };
     learn(store, js, hub).await
+}
+
+/// The keys to seal to `hub` now: its latest profile in the stream, verified with
+/// the pinned key (a rotation it signed moves the pin). A profile the pin does not
+/// verify means the hub re-keyed without the old key: sealing to the old box key
+/// would send what it can no longer open, so that is an error here, at the sender.
+/// Without NATS the pinned keys are used (the event waits in the outbox).
+pub async fn current(store: &Store, js: Option<&jetstream::Context>, hub: &Slug) -> Result<PeerKeys, PeerError> {
+    let pinned = store.peer(hub)?;
+    let Some(js) = js else { return keys(store, None, hub).await };
+    match learn(store, js, hub).await {
+        Err(PeerError::BadProfile { reason: "key-not-pinned", .. }) if pinned.is_some() => {
+            Err(PeerError::Rekeyed { hub: hub.to_string() })
+        }
+        Err(PeerError::Unreachable { .. }) if pinned.is_some() => Ok(pinned.expect("checked")),
+        other => other,
+    }
 }
 
 /// Fetches `hub`'s latest profile from the stream, verifies it (with the pinned key

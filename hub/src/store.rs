@@ -607,6 +607,29 @@ impl Store {
         self.flush().await
     }
 
+    /// Every hub whose keys are pinned here.
+    pub fn peers(&self) -> Result<Vec<(Slug, PeerKeys)>, StoreError> {
+        self.inner
+            .peers
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                let hub =
+                    Slug::parse("hub", &String::from_utf8_lossy(&k)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok((hub, decode(&v)?))
+            })
+            .collect()
+    }
+
+    /// Forgets the keys pinned for `hub` (it set up new keys and the operator checked
+    /// that with it): the next referral learns them again from its profile. Whether
+    /// there were any.
+    pub async fn unpin_peer(&self, hub: &Slug) -> Result<bool, StoreError> {
+        let removed = self.inner.peers.remove(hub.as_str())?.is_some();
+        self.flush().await?;
+        Ok(removed)
+    }
+
     pub fn get<T: Listing>(&self, id: Ulid) -> Result<Option<Record<T>>, StoreError> {
         self.tree::<T>().get(id.to_bytes())?.map(|v| decode(&v)).transpose()
     }

@@ -599,3 +599,40 @@ async fn the_persons_details_come_from_a_file_or_standard_input_never_the_comman
     assert!(e.contains("unexpected argument '--name'"), "{e}");
     assert_eq!(garden.status().await.last_written_seq, before);
 }
+
+#[tokio::test]
+async fn a_peer_that_set_up_new_keys_is_a_clear_error_at_the_sender_until_it_is_unpinned() {
+    let region = Region::start().await;
+    let (garden, mut rainbow) = tokio::join!(hub(&region, "peer-garden"), hub(&region, "rainbow-house"));
+    let first = send(&garden, &rainbow, "A. B.", &[]).await;
+    wait_for_status(&rainbow, &first.id, "received").await;
+    let pinned = garden.kith(["peers", "list"]).await.array();
+    assert_eq!(pinned.len(), 1, "{pinned:?}");
+    assert_eq!(pinned[0]["hub"], "rainbow-house");
+    assert_eq!(pinned[0]["signing_key"], rainbow.signing_key_hex());
+
+    // The house loses its keys and is set up again under the same id: new keys,
+    // which the garden's pin does not verify.
+    rainbow.stop().await;
+    let rainbow = region.hub_with("rainbow-house", quiet("rainbow-house")).await;
+    let new_key = rainbow.signing_key_hex();
+    assert_ne!(pinned[0]["signing_key"], new_key.as_str());
+
+    // Sealing to the old box key would send what the house can no longer open.
+    let before = garden.status().await.last_written_seq;
+    let (file, _) = kith_tests::referral::person_file(&garden, "C. D.", &[]);
+    let f = file.to_str().unwrap();
+    let e = garden.kith(["referral", "send", "--to", "rainbow-house", "--person-file", f]).await.failure();
+    assert!(e.contains("other than the ones this hub pinned") && e.contains("kith peers unpin rainbow-house"), "{e}");
+    assert_eq!(garden.status().await.last_written_seq, before, "nothing was written");
+
+    // Checked with the house: unpin, and the next referral pins its new keys.
+    let out = garden.kith(["peers", "unpin", "rainbow-house"]).await.ok();
+    assert_eq!(out["unpinned"], true);
+    let second = send(&garden, &rainbow, "C. D.", &[]).await;
+    wait_for_status(&rainbow, &second.id, "received").await;
+    let pinned = garden.kith(["peers", "list"]).await.array();
+    assert_eq!(pinned[0]["signing_key"], new_key.as_str());
+    let e = garden.kith(["peers", "unpin", "Not A Hub"]).await.failure();
+    assert!(e.contains("hub: must use only"), "{e}");
+}

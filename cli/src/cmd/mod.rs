@@ -16,6 +16,7 @@ pub mod export;
 pub mod init;
 pub mod nats_user;
 pub mod opportunity;
+pub mod peers;
 pub mod referral;
 pub mod region;
 pub mod republish;
@@ -58,6 +59,9 @@ pub enum Command {
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand)]
     Region(region::Command),
+    /// The other hubs whose keys this hub has pinned; unpin one that set up new keys.
+    #[command(subcommand)]
+    Peers(peers::Command),
     /// Publish again everything this hub owns, to repair a region whose stream lost messages.
     Republish,
     /// Print the NATS user (with its permissions) a hub or a relay should have.
@@ -75,6 +79,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Referral(c) => referral::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
         Command::NatsUser(c) => nats_user::run(globals, c),
+        Command::Peers(c) => peers::run(globals, c).await,
         Command::Republish => republish::run(globals).await,
     }
 }
