@@ -31,7 +31,7 @@ use thiserror::Error;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::server::TcpIncoming;
 
 pub use config::Config;
 use kith_proto::domain::HubProfile;
@@ -170,7 +170,8 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(tonic::service::interceptor::InterceptedService::new(admin, admin::require_token(token)))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+        // Answers go out at once, not held back for the client's delayed ACK.
+        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
             let _ = server_stop.wait_for(|s| *s).await;
         });
     tasks.spawn(async move { ("admin server", server.await.map_err(Error::from)) });
