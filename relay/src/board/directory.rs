@@ -106,14 +106,14 @@ pub async fn form(State(board): State<Arc<Board>>) -> Response {
                 p.hint id="area-hint" { "A town, or the start of a postcode such as LS or LS6. Leave it empty for the whole region." }
                 input #area type="text" name="area" aria-describedby="area-hint";
             }
-            fieldset.field {
+            fieldset.field.checks {
                 legend { "What to include" }
                 p.hint { "Nothing ticked means everything." }
                 @for s in Section::ALL {
                     label { input type="checkbox" name="kind" value=(s.as_str()); (s.title()) }
                 }
             }
-            div.field {
+            div.field.checks {
                 label { input type="checkbox" name="large-print" value="1"; "Large print (16 point type)" }
             }
             button type="submit" { "Make the PDF" }
