@@ -73,21 +73,8 @@ fn render(pdf: &Path, name: &str) -> usize {
 /// The date the directory prints: today where it is printed, as people write it.
 fn printed_today() -> String {
     let d = jiff::Zoned::now().date();
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("Printed {} {} {}", d.day(), months[d.month() as usize - 1], d.year())
+    let today = kith_proto::time::CivilDate { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 };
+    format!("Printed {}", kith_proto::words::date_text(today))
 }
 
 async fn listings(region: &Region) -> (Hub, Hub) {

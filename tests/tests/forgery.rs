@@ -21,6 +21,9 @@ fn slug(s: &str) -> Slug {
 }
 
 /// One envelope published by hand, and the reason the relay must give for refusing it.
+/// The "reason" of a forgery that is not refused at once but waits, never applied.
+const WAITS: &str = "";
+
 struct Forgery {
     what: &'static str,
     subject: String,
@@ -130,7 +133,10 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
 
     let (id, event) = new_opportunity("From a hub nobody has seen");
     let sealed = seal(&r, &slug("ghost"), seq, at, &event, &stranger).unwrap();
-    forgeries.push(Forgery::new("an unknown hub", sealed.subject.to_string(), sealed.bytes, "unknown-hub", Some(id)));
+    // Not refused at once: its profile may yet come (lost from the stream, it is
+    // published again with the hub's next heartbeat), so it waits, never applied,
+    // and is refused as `unknown-hub` only after about half an hour.
+    forgeries.push(Forgery::new("an unknown hub", sealed.subject.to_string(), sealed.bytes, WAITS, Some(id)));
 
     let (id, event) = new_opportunity("From the future");
     let mut future = seal(&r, &garden_id, seq, at, &event, &garden_key).unwrap().envelope;
@@ -169,7 +175,7 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
     })
     .await;
     let mut expected: BTreeMap<String, u64> = BTreeMap::new();
-    for Forgery { reason, .. } in &forgeries {
+    for Forgery { reason, .. } in forgeries.iter().filter(|f| f.reason != WAITS) {
         *expected.entry(reason.to_string()).or_default() += 1;
     }
     let stats = wait_for("every forgery is counted by its reason", DEFAULT_TIMEOUT, async || {

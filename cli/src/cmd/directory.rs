@@ -109,27 +109,6 @@ fn write(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every page of a paged gRPC list, up to [`MAX_PER_FAMILY`] items; whether more
-/// were left.
-macro_rules! up_to_max {
-    ($region:expr, $call:ident, $request:expr) => {{
-        let mut items = Vec::new();
-        let mut request = $request;
-        loop {
-            let page = $region.client.$call(request.clone()).await.map_err(|s| $region.error(s))?.into_inner();
-            items.extend(page.items);
-            if page.next_page_token.is_empty() {
-                break (items, false);
-            }
-            if items.len() >= MAX_PER_FAMILY {
-                items.truncate(MAX_PER_FAMILY);
-                break (items, true);
-            }
-            request.page_token = page.next_page_token;
-        }
-    }};
-}
-
 async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
     let wanted = |s: Section| args.kind.is_empty() || args.kind.contains(&s);
     let area = args.area.clone().unwrap_or_default();
@@ -165,7 +144,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
             sort: "newest".into(),
             ..Default::default()
         };
-        let (items, more) = up_to_max!(region, search_opportunities, request);
+        let (items, more) = super::pages!(region, search_opportunities, request, MAX_PER_FAMILY);
         if more {
             d.truncated.extend(opportunity_sections.iter().filter(|s| wanted(**s)));
         }
@@ -181,7 +160,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
             sort: "newest".into(),
             ..Default::default()
         };
-        let (items, more) = up_to_max!(region, search_services, request);
+        let (items, more) = super::pages!(region, search_services, request, MAX_PER_FAMILY);
         if more {
             d.truncated.insert(Section::Services);
         }
@@ -192,7 +171,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
     }
     if wanted(Section::SafeHouses) {
         let request = v1::ListSafeHousesRequest { area, page_size: 500, sort: "newest".into(), ..Default::default() };
-        let (items, more) = up_to_max!(region, list_safe_houses, request);
+        let (items, more) = super::pages!(region, list_safe_houses, request, MAX_PER_FAMILY);
         if more {
             d.truncated.insert(Section::SafeHouses);
         }

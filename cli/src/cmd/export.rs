@@ -47,24 +47,8 @@ pub async fn export(region: &mut Region, format: Format, out: &Path) -> anyhow::
     }
 }
 
-/// Every page of a paged gRPC list.
-macro_rules! all_pages {
-    ($region:expr, $call:ident, $request:expr) => {{
-        let mut items = Vec::new();
-        let mut request = $request;
-        loop {
-            let page = $region.client.$call(request.clone()).await.map_err(|s| $region.error(s))?.into_inner();
-            items.extend(page.items);
-            if page.next_page_token.is_empty() {
-                break items;
-            }
-            request.page_token = page.next_page_token;
-        }
-    }};
-}
-
 async fn hsds_package(region: &mut Region, slug: &Slug, hubs: &[v1::Hub], out: &Path) -> anyhow::Result<Written> {
-    let services = all_pages!(
+    let services = super::pages!(
         region,
         search_services,
         v1::SearchServicesRequest {
@@ -73,12 +57,14 @@ async fn hsds_package(region: &mut Region, slug: &Slug, hubs: &[v1::Hub], out: &
             sort: "newest".into(),
             ..Default::default()
         }
-    );
-    let houses = all_pages!(
+    )
+    .0;
+    let houses = super::pages!(
         region,
         list_safe_houses,
         v1::ListSafeHousesRequest { page_size: 500, sort: "newest".into(), ..Default::default() }
-    );
+    )
+    .0;
 
     let mut tables = Tables::new()?;
     for h in hubs {
@@ -196,11 +182,12 @@ fn cell(value: Option<&Value>) -> String {
 }
 
 async fn job_postings(region: &mut Region, hubs: &[v1::Hub], out: &Path) -> anyhow::Result<Written> {
-    let opportunities = all_pages!(
+    let opportunities = super::pages!(
         region,
         search_opportunities,
         v1::SearchOpportunitiesRequest { page_size: 500, sort: "newest".into(), ..Default::default() }
-    );
+    )
+    .0;
     let by_hub: BTreeMap<&str, &v1::Hub> = hubs.iter().map(|h| (h.id.as_str(), h)).collect();
     let mut graph = Vec::new();
     for o in &opportunities {

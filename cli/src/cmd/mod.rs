@@ -11,6 +11,31 @@ use std::path::{Path, PathBuf};
 use crate::output;
 use kith_proto::v1::WriteReply;
 
+/// Every page of a paged gRPC list of the region, up to `$max` items (without it:
+/// all), and whether more were left.
+macro_rules! pages {
+    ($region:expr, $call:ident, $request:expr) => {
+        $crate::cmd::pages!($region, $call, $request, usize::MAX)
+    };
+    ($region:expr, $call:ident, $request:expr, $max:expr) => {{
+        let mut items = Vec::new();
+        let mut request = $request;
+        loop {
+            let page = $region.client.$call(request.clone()).await.map_err(|s| $region.error(s))?.into_inner();
+            items.extend(page.items);
+            if page.next_page_token.is_empty() {
+                break (items, false);
+            }
+            if items.len() >= $max {
+                items.truncate($max);
+                break (items, true);
+            }
+            request.page_token = page.next_page_token;
+        }
+    }};
+}
+pub(crate) use pages;
+
 pub mod directory;
 pub mod export;
 pub mod init;
