@@ -106,6 +106,7 @@ async fn bench_publish(nats_url: &str, total: usize, window: usize) {
     let config = PublisherConfig {
         nats_url: nats_url.to_owned(),
         nats_creds: None,
+        nats_ca: None,
         window,
         max_backoff: Duration::from_secs(1),
         client_name: "bench".into(),

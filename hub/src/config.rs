@@ -48,6 +48,11 @@ pub struct HubFile {
     /// A NATS `.creds` file for this hub's NATS user, where the region uses them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nats_creds: Option<PathBuf>,
+    /// The CA that signed the NATS server's certificate: the hub then talks TLS to
+    /// NATS and checks the server against it (so does a `tls://` URL, against the
+    /// system's roots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nats_ca: Option<PathBuf>,
 }
 
 fn default_nats_url() -> String {
@@ -189,6 +194,7 @@ mod tests {
             helpline_hours: String::new(),
             nats_url: DEFAULT_NATS_URL.into(),
             admin_listen: default_admin_listen(),
+            nats_ca: None,
             heartbeat_secs: 60,
             referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
             nats_creds: None,

@@ -123,6 +123,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
             PublisherConfig {
                 nats_url: file.nats_url.clone(),
                 nats_creds: file.nats_creds.clone(),
+                nats_ca: file.nats_ca.clone(),
                 window: config.publish_window,
                 max_backoff: config.max_backoff,
                 client_name: format!("kith-hub {}/{}", file.region, file.hub_id),

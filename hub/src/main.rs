@@ -22,6 +22,10 @@ struct Flags {
     /// NATS credentials file for this hub's user (overrides nats_creds in hub.toml).
     #[arg(long, env = "KITH_NATS_CREDS")]
     nats_creds: Option<PathBuf>,
+    /// The CA that signed the NATS server's certificate: TLS to NATS, the server
+    /// checked against it (overrides nats_ca in hub.toml).
+    #[arg(long, env = "KITH_NATS_CA")]
+    nats_ca: Option<PathBuf>,
     /// Address of the admin gRPC API (overrides admin_listen in hub.toml).
     #[arg(long, env = "KITH_ADMIN_LISTEN")]
     admin_listen: Option<SocketAddr>,
@@ -66,6 +70,9 @@ async fn hub() -> anyhow::Result<()> {
     }
     if let Some(creds) = flags.nats_creds {
         config.file.nats_creds = Some(creds);
+    }
+    if let Some(ca) = flags.nats_ca {
+        config.file.nats_ca = Some(ca);
     }
     if let Some(addr) = flags.admin_listen {
         config.file.admin_listen = addr;

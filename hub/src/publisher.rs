@@ -55,6 +55,8 @@ pub struct PublisherConfig {
     /// One URL, or several separated by commas (a cluster).
     pub nats_url: String,
     pub nats_creds: Option<std::path::PathBuf>,
+    /// The CA that signed the NATS server's certificate: TLS, checked against it.
+    pub nats_ca: Option<std::path::PathBuf>,
     pub window: usize,
     pub max_backoff: Duration,
     /// A name for the connection, shown by the NATS server's monitoring.
@@ -202,6 +204,7 @@ async fn connect(
         let (servers, options) = match kith_proto::nats::connect_options(
             &config.nats_url,
             config.nats_creds.as_deref(),
+            config.nats_ca.as_deref(),
             &config.client_name,
         )
         .await

@@ -1,6 +1,8 @@
 //! How Kith's daemons reach NATS: one or several server URLs (comma-separated, for a
 //! cluster), with credentials from the URL (`nats://user:pass@host:4222`) or from a
-//! `.creds` file (NATS decentralised auth, as generated for per-hub users).
+//! `.creds` file (NATS decentralised auth, as generated for per-hub users), over TLS
+//! when a URL says `tls://` or a CA file is given (the server's certificate is then
+//! checked against that CA).
 
 use async_nats::{ConnectOptions, ServerAddr};
 use std::path::{Path, PathBuf};
@@ -14,6 +16,8 @@ pub enum NatsConfigError {
     Url { url: String, why: String },
     #[error("NATS credentials file {path}: {source}")]
     Creds { path: PathBuf, source: std::io::Error },
+    #[error("NATS CA file {path}: {source}")]
+    Ca { path: PathBuf, source: std::io::Error },
 }
 
 /// Parses `nats://a:4222,nats://b:4222` into server addresses.
@@ -35,9 +39,15 @@ pub fn parse_servers(urls: &str) -> Result<Vec<ServerAddr>, NatsConfigError> {
 pub async fn connect_options(
     urls: &str,
     creds: Option<&Path>,
+    ca: Option<&Path>,
     name: &str,
 ) -> Result<(Vec<ServerAddr>, ConnectOptions), NatsConfigError> {
     let servers = parse_servers(urls)?;
+    // Read here, so that a missing CA file is one clear error rather than a failed
+    // handshake at every reconnect.
+    if let Some(path) = ca {
+        std::fs::metadata(path).map_err(|source| NatsConfigError::Ca { path: path.to_owned(), source })?;
+    }
     let mut options = match creds {
         Some(path) => ConnectOptions::with_credentials_file(path)
             .await
@@ -47,6 +57,12 @@ pub async fn connect_options(
     // async-nats does not send credentials written in the URL; pass them on.
     if let Some((user, pass)) = servers.iter().find_map(|s| Some((s.username()?, s.password()?))) {
         options = options.user_and_password(user.to_owned(), pass.to_owned());
+    }
+    if let Some(path) = ca {
+        options = options.add_root_certificates(path.to_owned()).require_tls(true);
+    }
+    if servers.iter().any(|s| s.tls_required()) {
+        options = options.require_tls(true);
     }
     let options = options.name(name).connection_timeout(Duration::from_secs(5)).max_reconnects(None);
     Ok((servers, options))

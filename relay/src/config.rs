@@ -66,6 +66,8 @@ pub struct Config {
     pub rebuild: bool,
     /// A NATS `.creds` file for the relay's NATS user, where the region uses them.
     pub nats_creds: Option<PathBuf>,
+    /// The CA that signed the NATS server's certificate: TLS, checked against it.
+    pub nats_ca: Option<PathBuf>,
     /// Hubs to forget, pinned key and all, before starting: hubs that lost their keys
     /// and were set up again.
     pub unpin: Vec<Slug>,
@@ -114,6 +116,7 @@ impl Config {
             replicas: 1,
             rebuild: false,
             nats_creds: None,
+            nats_ca: None,
             unpin: Vec::new(),
             synonyms: None,
             query_timeout: DEFAULT_QUERY_TIMEOUT,

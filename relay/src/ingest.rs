@@ -220,19 +220,25 @@ impl Ingest {
         let mut backoff = Backoff::new();
         let name = format!("kith-relay {} {}", self.config.region, self.config.name);
         loop {
-            let (servers, options) =
-                match kith_proto::nats::connect_options(url, self.config.nats_creds.as_deref(), &name).await {
-                    Ok(o) => o,
-                    Err(e) => {
-                        // An unreadable creds file: keep serving the stored view meanwhile.
-                        warn!(error = %e, "cannot connect to NATS");
-                        tokio::select! {
-                            _ = tokio::time::sleep(backoff.next()) => {}
-                            _ = stopped(stop) => return None,
-                        }
-                        continue;
+            let (servers, options) = match kith_proto::nats::connect_options(
+                url,
+                self.config.nats_creds.as_deref(),
+                self.config.nats_ca.as_deref(),
+                &name,
+            )
+            .await
+            {
+                Ok(o) => o,
+                Err(e) => {
+                    // An unreadable creds file: keep serving the stored view meanwhile.
+                    warn!(error = %e, "cannot connect to NATS");
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff.next()) => {}
+                        _ = stopped(stop) => return None,
                     }
-                };
+                    continue;
+                }
+            };
             let attempt = tokio::select! {
                 r = options.connect(servers) => r,
                 _ = stopped(stop) => return None,

@@ -39,6 +39,12 @@ struct Args {
     #[arg(long, env = "KITH_NATS_CREDS", value_name = "FILE")]
     nats_creds: Option<PathBuf>,
 
+    /// The CA that signed the NATS server's certificate: TLS to NATS, the server
+    /// checked against it. A `tls://` URL also means TLS (checked against the
+    /// system's roots).
+    #[arg(long, env = "KITH_RELAY_NATS_CA", value_name = "FILE")]
+    nats_ca: Option<PathBuf>,
+
     /// Address of the query gRPC API.
     #[arg(long, env = "KITH_RELAY_LISTEN", value_name = "ADDR", default_value = config::DEFAULT_LISTEN)]
     listen: SocketAddr,
@@ -184,6 +190,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         replicas: usize::from(args.replicas),
         rebuild: args.rebuild,
         nats_creds: args.nats_creds,
+        nats_ca: args.nats_ca,
         unpin: args.unpin,
         synonyms: args.synonyms,
         query_timeout: args.query_timeout,

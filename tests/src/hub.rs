@@ -36,11 +36,13 @@ pub struct HubOptions {
     /// waits for an answer before it expires a referral. `None` keeps the default
     /// (72 hours); tests of expiry set a few seconds.
     pub referral_expiry_secs: Option<u64>,
+    /// `nats_ca` in `hub.toml`: the CA of a NATS server that requires TLS.
+    pub nats_ca: Option<PathBuf>,
 }
 
 impl HubOptions {
     pub fn named(name: &str) -> HubOptions {
-        HubOptions { name: name.into(), heartbeat_secs: None, referral_expiry_secs: None }
+        HubOptions { name: name.into(), heartbeat_secs: None, referral_expiry_secs: None, nats_ca: None }
     }
 }
 
@@ -90,6 +92,9 @@ impl Hub {
         }
         if let Some(secs) = options.referral_expiry_secs {
             set_hub_toml(&dir, "referral_expiry_secs", toml::Value::Integer(secs as i64));
+        }
+        if let Some(ca) = &options.nats_ca {
+            set_hub_toml(&dir, "nats_ca", toml::Value::String(ca.display().to_string()));
         }
         let token = keys::read_admin_token(&dir).expect("kith init wrote an admin token");
         let daemon = Daemon::new(format!("hub {id}"), bins::bin("kith-hub"), root.path().join("hub.log"));

@@ -30,9 +30,14 @@ pub struct Args {
     /// The region's NATS server the hub publishes to.
     #[arg(long, value_name = "URL", default_value = config::DEFAULT_NATS_URL)]
     nats: String,
-    /// Where the hub's admin API listens; keep it on loopback unless you put TLS in front.
+    /// Where the hub's admin API listens: a loopback address (it has no TLS; reach it
+    /// from elsewhere through an SSH tunnel).
     #[arg(long, value_name = "ADDR", default_value = config::DEFAULT_ADMIN_LISTEN)]
     admin_listen: SocketAddr,
+    /// The CA that signed the NATS server's certificate: the hub talks TLS to NATS
+    /// and checks the server against it.
+    #[arg(long, value_name = "FILE")]
+    nats_ca: Option<std::path::PathBuf>,
     /// What the group does, shown in the region's list of hubs.
     #[arg(long, value_name = "TEXT", default_value = "")]
     description: String,
@@ -67,6 +72,12 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
     if args.nats.trim().is_empty() {
         return Err(anyhow!("nats: must be a NATS server URL such as nats://127.0.0.1:4222"));
     }
+    if !args.admin_listen.ip().is_loopback() {
+        return Err(anyhow!(
+            "admin_listen: must be a loopback address such as 127.0.0.1:7400 (got {}): the admin API has no TLS",
+            args.admin_listen
+        ));
+    }
     if args.heartbeat_secs == 0 {
         return Err(anyhow!("heartbeat_secs: must be at least 1"));
     }
@@ -82,6 +93,7 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
         heartbeat_secs: args.heartbeat_secs,
         referral_expiry_secs: config::DEFAULT_REFERRAL_EXPIRY_SECS,
         nats_creds: None,
+        nats_ca: args.nats_ca,
     };
     let outcome = config::init(&dir, &file)?;
     let created = Created {

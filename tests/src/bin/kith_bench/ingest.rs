@@ -95,6 +95,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
         let config = PublisherConfig {
             nats_url: nats.url(),
             nats_creds: None,
+            nats_ca: None,
             window: args.window,
             max_backoff: Duration::from_secs(1),
             client_name: format!("kith-bench hub {i}"),
