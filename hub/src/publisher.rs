@@ -138,9 +138,19 @@ async fn drain(
     let window = config.window;
     let mut cursor = 0u64;
     let mut inflight = FuturesOrdered::new();
+    // When to look next whether the stream was created again: on a clock of its
+    // own, so that a busy outbox (heartbeats included) never puts it off.
+    let mut next_check = tokio::time::Instant::now() + config.stream_check;
     loop {
         if *stop.borrow() {
             return Drained::Stopped;
+        }
+        if tokio::time::Instant::now() >= next_check {
+            next_check = tokio::time::Instant::now() + config.stream_check;
+            if stream_is_new(store, js).await {
+                tracing::warn!("the region's stream was created again");
+                return Drained::NewStream;
+            }
         }
         // Fill the window from the outbox.
         if inflight.len() < window {
@@ -161,12 +171,7 @@ async fn drain(
             tokio::select! {
                 _ = store.outbox_changed() => {}
                 _ = stop.changed() => {}
-                _ = tokio::time::sleep(config.stream_check) => {
-                    if stream_is_new(store, js).await {
-                        tracing::warn!("the region's stream was created again");
-                        return Drained::NewStream;
-                    }
-                }
+                _ = tokio::time::sleep_until(next_check) => {}
             }
             continue;
         }
