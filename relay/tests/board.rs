@@ -25,7 +25,16 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         signing_key: [1; 32],
         box_key: [0; 32],
     };
-    store.put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
+    store
+        .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile: profile.clone(), seq: 1, at_ms: 7 } })
+        .unwrap();
+    // More hubs than one page of /hubs holds.
+    for i in 0..60 {
+        let profile = HubProfile { name: format!("Hub {i:02}"), helpline_hours: String::new(), ..profile.clone() };
+        store
+            .put(&Record::Hub { hub: slug(&format!("hub-{i:02}")), record: HubRecord { profile, seq: 1, at_ms: 7 } })
+            .unwrap();
+    }
     let o = Opportunity {
         id: Ulid::new(),
         title: "Market garden assistant <b>".into(),
@@ -153,6 +162,14 @@ async fn the_board_answers_people() {
 
     let (_, _, hubs) = get(&base, "/hubs").await;
     assert!(hubs.contains("Leeds Peer Garden") && hubs.contains("Mon–Fri 10–4"), "{hubs}");
+    // 61 hubs: 50 on the first page, under 50 KB, and a link to the rest.
+    assert!(hubs.contains("Hubs 1 to 50 of 61") && hubs.contains(r#"href="/hubs?page=2""#), "{hubs}");
+    assert!(hubs.len() < 50_000, "{} bytes", hubs.len());
+    let (_, _, rest) = get(&base, "/hubs?page=2").await;
+    assert!(rest.contains("Hubs 51 to 61 of 61") && rest.contains(r#"href="/hubs?page=1""#), "{rest}");
+    assert!(!rest.contains("Leeds Peer Garden"), "{rest}");
+    let (status, _, beyond) = get(&base, "/hubs?page=99").await;
+    assert!(status == 200 && beyond.contains("Hubs 51 to 61 of 61"), "a page beyond the last is the last");
 
     // The helpline: one answer, the number first, each line short enough to read out.
     let (_, _, help) = get(&base, "/helpline?area=Leeds&want=safe&for=lgbtq").await;

@@ -103,18 +103,27 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
     page(&board, "Safe houses now", StatusCode::OK, body)
 }
 
-pub async fn hubs(State(board): State<Arc<Board>>) -> Response {
-    let hubs = match board.read(|view, _| Ok(view.hubs())).await {
+/// Hubs on one page of `/hubs`: a region of many hubs stays a page under 50 KB.
+pub const HUBS_PER_PAGE: usize = 50;
+
+pub async fn hubs(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let all = match board.read(|view, _| Ok(view.hubs())).await {
         Ok(h) => h,
         Err(r) => return r,
     };
+    let pages = all.len().div_ceil(HUBS_PER_PAGE).max(1);
+    let at =
+        pairs.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(1).clamp(1, pages);
+    let first = (at - 1) * HUBS_PER_PAGE;
+    let hubs = &all[first..all.len().min(first + HUBS_PER_PAGE)];
     let now = now_ms();
     let body = html! {
         h1 { "The hubs of " (board.region) }
         p { "User-led groups: peer groups, co-ops, crisis and safe-house collectives." }
         @if hubs.is_empty() { p { "No hub has been seen yet." } }
+        @if pages > 1 { p.meta { "Hubs " (first + 1) " to " (first + hubs.len()) " of " (all.len()) } }
         ol.results {
-            @for h in &hubs {
+            @for h in hubs {
                 li {
                     h2 { (h.profile.name) }
                     @if !h.profile.description.is_empty() { p { (h.profile.description) } }
@@ -125,6 +134,15 @@ pub async fn hubs(State(board): State<Arc<Board>>) -> Response {
                         li.meta { "Last seen " (ago_text(h.last_seen_ms, now)) }
                     }
                 }
+            }
+        }
+    };
+    let body = html! {
+        (body)
+        @if pages > 1 {
+            nav.pages aria-label="Pages of hubs" {
+                @if at > 1 { a href={ "/hubs?page=" (at - 1) } rel="prev" { "Previous page" } " " }
+                @if at < pages { a href={ "/hubs?page=" (at + 1) } rel="next" { "Next page" } }
             }
         }
     };
