@@ -17,7 +17,8 @@ use kith_directory::{Directory, Hub, Layout, Listed, Options, Section};
 use kith_proto::time::now_ms;
 
 use super::{Board, page, problem};
-use crate::view::{MAX_PAGE_SIZE, OpportunityQuery, SafeHouseQuery, ServiceQuery, area_words};
+use crate::search::{Position, TimedOut};
+use crate::view::{MAX_PAGE_SIZE, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, area_words};
 
 /// At most this many of each family are printed.
 pub const MAX_PER_FAMILY: usize = 2_000;
@@ -208,17 +209,12 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
                     deadline: Some(deadline),
                     ..Default::default()
                 };
-                loop {
-                    let page = view.search_opportunities(&q, today)?;
-                    opportunities.extend(page.items);
-                    match page.next {
-                        Some(_) if opportunities.len() >= MAX_PER_FAMILY => {
-                            truncated.extend(work.iter().filter(|s| w(**s)));
-                            break;
-                        }
-                        Some(next) => q.after = Some(next),
-                        None => break,
-                    }
+                let more = up_to_max(&mut opportunities, |after| {
+                    q.after = after;
+                    view.search_opportunities(&q, today)
+                })?;
+                if more {
+                    truncated.extend(work.iter().filter(|s| w(**s)));
                 }
             }
             let mut services = Vec::new();
@@ -229,17 +225,11 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
                     deadline: Some(deadline),
                     ..Default::default()
                 };
-                loop {
-                    let page = view.search_services(&q)?;
-                    services.extend(page.items);
-                    match page.next {
-                        Some(_) if services.len() >= MAX_PER_FAMILY => {
-                            truncated.insert(Section::Services);
-                            break;
-                        }
-                        Some(next) => q.after = Some(next),
-                        None => break,
-                    }
+                if up_to_max(&mut services, |after| {
+                    q.after = after;
+                    view.search_services(&q)
+                })? {
+                    truncated.insert(Section::Services);
                 }
             }
             let mut safe_houses = Vec::new();
@@ -250,17 +240,11 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
                     deadline: Some(deadline),
                     ..Default::default()
                 };
-                loop {
-                    let page = view.list_safe_houses(&q, now)?;
-                    safe_houses.extend(page.items);
-                    match page.next {
-                        Some(_) if safe_houses.len() >= MAX_PER_FAMILY => {
-                            truncated.insert(Section::SafeHouses);
-                            break;
-                        }
-                        Some(next) => q.after = Some(next),
-                        None => break,
-                    }
+                if up_to_max(&mut safe_houses, |after| {
+                    q.after = after;
+                    view.list_safe_houses(&q, now)
+                })? {
+                    truncated.insert(Section::SafeHouses);
                 }
             }
             Ok((opportunities, services, safe_houses, view.hubs(), truncated))
@@ -297,6 +281,24 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
             .collect(),
         truncated,
     })
+}
+
+/// Every page `next` gives (from the first, then after each page's last position)
+/// into `items`, up to [`MAX_PER_FAMILY`]; whether more were left.
+fn up_to_max<T>(
+    items: &mut Vec<T>,
+    mut next: impl FnMut(Option<Position>) -> Result<Page<T>, TimedOut>,
+) -> Result<bool, TimedOut> {
+    let mut after = None;
+    loop {
+        let page = next(after)?;
+        items.extend(page.items);
+        match page.next {
+            Some(_) if items.len() >= MAX_PER_FAMILY => return Ok(true),
+            Some(position) => after = Some(position),
+            None => return Ok(false),
+        }
+    }
 }
 
 #[cfg(test)]
