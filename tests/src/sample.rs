@@ -38,6 +38,14 @@ pub async fn add_opportunity(hub: &Hub, title: &str, extra: &[&str]) -> Written 
     Written::from_json(&hub.kith(&args).await.ok())
 }
 
+/// `kith service add --name NAME --category CATEGORY --free` with `extra` flags
+/// (a place, hours, a phone…).
+pub async fn add_service(hub: &Hub, name: &str, category: &str, extra: &[&str]) -> Written {
+    let mut args = vec!["service", "add", "--name", name, "--category", category, "--free"];
+    args.extend(extra);
+    Written::from_json(&hub.kith(&args).await.ok())
+}
+
 /// `kith safehouse add --name NAME --area Leeds --beds BEDS`, then `extra` flags.
 pub async fn add_safehouse(hub: &Hub, name: &str, beds: u32, extra: &[&str]) -> Written {
     let beds = beds.to_string();

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kith_tests::sample::{add_opportunity, add_safehouse, set_availability};
+use kith_tests::sample::{add_opportunity, add_safehouse, add_service, set_availability};
 use kith_tests::{DEFAULT_TIMEOUT, Region, bins, wait_until};
 
 fn workspace() -> PathBuf {
@@ -36,22 +36,13 @@ async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
     )
     .await;
     add_opportunity(&garden, "Allotment volunteer", &["--kind", "volunteering"]).await;
-    garden
-        .kith([
-            "service",
-            "add",
-            "--name",
-            "Welfare rights drop-in",
-            "--category",
-            "benefits-and-money",
-            "--free",
-            "--area",
-            "Leeds",
-            "--phone",
-            "0113 496 0110",
-        ])
-        .await
-        .ok();
+    add_service(
+        &garden,
+        "Welfare rights drop-in",
+        "benefits-and-money",
+        &["--area", "Leeds", "--phone", "0113 496 0110"],
+    )
+    .await;
     let houses = region.hub("safe-houses").await;
     let stale = add_safehouse(&houses, "Quiet House", 3, &["--phone", "0113 496 0202"]).await;
     set_availability(&houses, &stale.id, 1, "1s").await;

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kith_tests::sample::{add_opportunity, add_safehouse, set_availability};
+use kith_tests::sample::{add_opportunity, add_safehouse, add_service, set_availability};
 use kith_tests::{DEFAULT_TIMEOUT, Hub, Region, kith, wait_until};
 
 fn poppler() -> bool {
@@ -86,24 +86,14 @@ async fn listings(region: &Region) -> (Hub, Hub) {
     )
     .await;
     add_opportunity(&garden, "Bradford café volunteer", &["--kind", "volunteering", "--area", "Bradford"]).await;
-    garden
-        .kith([
-            "service",
-            "add",
-            "--name",
-            "Welfare rights drop-in",
-            "--category",
-            "benefits-and-money",
-            "--free",
-            "--address",
-            "12 Chapeltown Road, Leeds LS7 3AP",
-            "--hours",
-            "mon-fri 10:00-16:00",
-            "--phone",
-            "0113 496 0110",
-        ])
-        .await
-        .ok();
+    let at = ["--address", "12 Chapeltown Road, Leeds LS7 3AP", "--hours", "mon-fri 10:00-16:00"];
+    add_service(
+        &garden,
+        "Welfare rights drop-in",
+        "benefits-and-money",
+        &[&at[..], &["--phone", "0113 496 0110"]].concat(),
+    )
+    .await;
     let houses = region.hub("safe-houses").await;
     let stale = add_safehouse(&houses, "Quiet House", 3, &["--phone", "0113 496 0202"]).await;
     set_availability(&houses, &stale.id, 1, "1s").await;
