@@ -48,7 +48,12 @@ enum Dropped {
 
 /// Consumes this hub's referral inbox until `stop` turns true. Uses the publisher's
 /// connection once it has one.
-pub async fn run(store: Store, secret: Arc<SecretKey>, state: Arc<PublisherState>, mut stop: watch::Receiver<bool>) {
+pub async fn run(
+    store: Store,
+    secrets: Arc<Vec<SecretKey>>,
+    state: Arc<PublisherState>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut delay = Duration::from_millis(200);
     loop {
         if *stop.borrow() {
@@ -56,7 +61,7 @@ pub async fn run(store: Store, secret: Arc<SecretKey>, state: Arc<PublisherState
         }
         if let Some(client) = state.client() {
             let js = jetstream::new(client);
-            match consume(&store, &js, &secret, &mut stop).await {
+            match consume(&store, &js, &secrets, &mut stop).await {
                 Ok(()) => return,
                 Err(e) => tracing::warn!(error = %e, "referral inbox paused; will retry"),
             }
@@ -72,7 +77,7 @@ pub async fn run(store: Store, secret: Arc<SecretKey>, state: Arc<PublisherState
 async fn consume(
     store: &Store,
     js: &jetstream::Context,
-    secret: &SecretKey,
+    secrets: &[SecretKey],
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), InboxError> {
     let me = store.identity().hub.clone();
@@ -105,7 +110,7 @@ async fn consume(
             None => return Err(InboxError::Nats("the consumer's message stream ended".into())),
         };
         let subject = message.subject.to_string();
-        match take(store, js, secret, &subject, &message.payload).await? {
+        match take(store, js, secrets, &subject, &message.payload).await? {
             Ok(()) => {
                 message.ack().await.map_err(|e| InboxError::Nats(e.to_string()))?;
             }
@@ -132,7 +137,7 @@ async fn consume(
 async fn take(
     store: &Store,
     js: &jetstream::Context,
-    secret: &SecretKey,
+    secrets: &[SecretKey],
     subject: &str,
     payload: &[u8],
 ) -> Result<Result<(), Dropped>, InboxError> {
@@ -168,9 +173,10 @@ async fn take(
     };
     let notes = match &side.sealed {
         None => SideNotes::default(),
-        Some(sealed) => match open_notes(sealed, secret) {
-            Ok(n) => n,
-            Err(e) => return Ok(Err(Dropped::Other(e.to_string()))),
+        // Sealed to this hub's box key, or to one it had before a rotation.
+        Some(sealed) => match secrets.iter().find_map(|secret| open_notes(sealed, secret).ok()) {
+            Some(n) => n,
+            None => return Ok(Err(Dropped::Other(kith_proto::referral::SealError::Open.to_string()))),
         },
     };
     let seq = opened.envelope.hub_seq;

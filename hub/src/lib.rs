@@ -13,12 +13,14 @@
 //!   [`inbox`]: the durable consumer of referral messages addressed to this hub, and
 //!   the expiry of unanswered ones; [`peers`]: other hubs' keys, pinned from their
 //!   profiles on the stream.
+//! - [`offline`]: what an operator does to a stopped hub (changing its keys).
 //! - this file: [`run`], which wires them together, publishes the profile as a
 //!   heartbeat, and shuts everything down in order.
 
 pub mod admin;
 pub mod config;
 pub mod inbox;
+pub mod offline;
 pub mod peers;
 pub mod publisher;
 pub mod referral;
@@ -99,10 +101,11 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         helpline_hours: file.helpline_hours.clone(),
         signing_key: hub_keys.signing.verifying_key().to_bytes(),
         box_key: hub_keys.box_public(),
+        rotations: hub_keys.rotations.clone(),
     }
     .validate()
     .map_err(Error::Profile)?;
-    let box_secret = hub_keys.boxing;
+    let box_secrets = hub_keys.box_secrets();
     let identity = Identity { region: file.region.clone(), hub: file.hub_id.clone(), signing: hub_keys.signing };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
     // The profile goes first, so that a relay meeting this hub pins its key before
@@ -136,7 +139,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         ),
     ));
     tasks.spawn(named("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone())));
-    tasks.spawn(named("inbox", inbox::run(store.clone(), Arc::new(box_secret), state.clone(), stop_rx.clone())));
+    tasks.spawn(named("inbox", inbox::run(store.clone(), Arc::new(box_secrets), state.clone(), stop_rx.clone())));
     let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
     tasks.spawn(named("expiry", inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone())));
 

@@ -46,6 +46,9 @@ const META_PENDING_PROFILE: &[u8] = b"pending_profile";
 const META_PROFILE: &[u8] = b"profile";
 /// The creation time of the region's stream as last seen, to notice a new stream.
 const META_STREAM: &[u8] = b"stream_created";
+/// A [`META_STREAM`] value no stream has: the next stream seen is new, so
+/// everything is republished to it.
+const REPUBLISH_DUE: &[u8] = b"republish-due";
 /// `source:<family>:<id in another system>` → the listing imported from it.
 const META_SOURCE: &str = "source:";
 
@@ -65,6 +68,8 @@ pub enum StoreError {
     Envelope(#[from] EnvelopeError),
     #[error("store is shutting down")]
     Closed,
+    #[error("{path} is in use by another process: is the hub running? Stop it first")]
+    InUse { path: String },
     #[error("{0}")]
     Transition(#[from] kith_proto::referral::TransitionError),
     #[error("{0}")]
@@ -243,7 +248,12 @@ impl Store {
     /// Opens (or creates) the store at `path` and starts its flusher task, which ends
     /// when the last handle is dropped.
     pub fn open(path: &Path, identity: Identity) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(path).open()?;
+        let db = sled::Config::new().path(path).open().map_err(|e| match e {
+            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+                StoreError::InUse { path: path.display().to_string() }
+            }
+            other => StoreError::Sled(other),
+        })?;
         let (flush_tx, flush_rx) = mpsc::unbounded_channel();
         let inner = Inner {
             opportunities: db.open_tree("opportunities")?,
@@ -550,6 +560,16 @@ impl Store {
                 Ok(false)
             }
         }
+    }
+
+    /// After the hub's keys were replaced (the hub stopped): the next connection
+    /// republishes everything under the new key, and the next profile is queued
+    /// after whatever the old key signed and still waits in the outbox, so that a
+    /// relay moves its pin only once it has read those.
+    pub async fn keys_replaced(&self) -> Result<(), StoreError> {
+        self.inner.meta.remove(META_PENDING_PROFILE)?;
+        self.inner.meta.insert(META_STREAM, REPUBLISH_DUE)?;
+        self.flush().await
     }
 
     /// Republishes everything (see [`Store::republish`]) for the stream created at
@@ -981,6 +1001,7 @@ mod tests {
             helpline_hours: String::new(),
             signing_key: store.identity().signing.verifying_key().to_bytes(),
             box_key: [1; 32],
+            rotations: vec![],
         };
         for _ in 0..5 {
             store.publish_profile(profile.clone()).await.unwrap();

@@ -308,10 +308,19 @@ pub struct HubProfile {
     pub signing_key: [u8; 32],
     /// x25519 public key that referrals to this hub are sealed to.
     pub box_key: [u8; 32],
+    /// The hub's latest key rotations, oldest first, the last ending at
+    /// `signing_key` (empty for a hub that never rotated): see `crate::rotation`.
+    pub rotations: Vec<crate::rotation::KeyRotation>,
 }
 
 impl HubProfile {
     pub fn validate(mut self) -> Result<Self, ValidationError> {
+        if self.rotations.len() > crate::rotation::MAX_ROTATIONS {
+            return Err(ValidationError::new(
+                "rotations",
+                format!("at most {} rotations, not {}", crate::rotation::MAX_ROTATIONS, self.rotations.len()),
+            ));
+        }
         self.name = validate::line("name", &self.name, 1, limits::NAME)?;
         self.description = validate::text("description", &self.description, 0, limits::DESCRIPTION)?;
         self.contact = validate::line("contact", &self.contact, 0, limits::CONTACT)?;

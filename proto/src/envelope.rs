@@ -13,6 +13,7 @@ use thiserror::Error;
 use ulid::Ulid;
 
 use crate::event::Event;
+use crate::rotation;
 use crate::slug::Slug;
 use crate::subject::Subject;
 
@@ -66,7 +67,9 @@ pub enum EnvelopeError {
     BadSignature { hub: String },
     #[error("hub {hub:?} has no pinned key yet (its profile has not been seen)")]
     UnknownHub { hub: String },
-    #[error("profile of hub {hub:?} carries a key that is not its pinned key, and is not signed by the pinned key")]
+    #[error(
+        "profile of hub {hub:?} carries a key that is not its pinned key, and no rotation signed by the pinned key leads to it"
+    )]
     KeyNotPinned { hub: String },
     #[error("cannot encode envelope: {0}")]
     Encode(String),
@@ -130,25 +133,13 @@ pub struct Opened {
     pub signer: VerifyingKey,
 }
 
-impl Opened {
-    /// When this is a profile carrying a signing key other than the one that signed
-    /// it: a key rotation, signed by the old key.
-    pub fn rotated_key(&self) -> Option<VerifyingKey> {
-        match &self.event {
-            Event::Profile(p) if p.signing_key != self.signer.to_bytes() => {
-                VerifyingKey::from_bytes(&p.signing_key).ok()
-            }
-            _ => None,
-        }
-    }
-}
-
 /// Decodes and verifies an envelope received on `subject`.
 ///
 /// `pinned` is the key already pinned for the subject's hub. Without one, only a
 /// profile is accepted, verified with the key it carries itself (trust on first use).
 /// With one, the signature must verify with it; a profile that announces a new key
-/// is accepted only when signed by the pinned one (see [`Opened::rotated_key`]).
+/// is accepted only when signed by that new key and its rotations lead from the
+/// pinned key to it (`crate::rotation`).
 pub fn open(raw: &[u8], subject: &str, pinned: Option<&VerifyingKey>) -> Result<Opened, EnvelopeError> {
     decode(raw, subject)?.verify(pinned)
 }
@@ -212,16 +203,17 @@ impl Decoded {
     pub fn verify(self, pinned: Option<&VerifyingKey>) -> Result<Opened, EnvelopeError> {
         let hub = self.envelope.hub.to_string();
         let signer = match (pinned, &self.event) {
-            (Some(key), event) => {
-                if key.verify_strict(&self.message, &self.signature).is_err() {
-                    // Tell a profile signed by some other key apart from plain garbage.
-                    if let Event::Profile(p) = event
-                        && p.signing_key != key.to_bytes()
-                    {
-                        return Err(EnvelopeError::KeyNotPinned { hub });
-                    }
-                    return Err(EnvelopeError::BadSignature { hub });
-                }
+            (Some(key), Event::Profile(p)) if p.signing_key != key.to_bytes() => {
+                // A rotation: signed by the new key (its holder announces it), which
+                // the profile's chain shows the pinned key handed over to.
+                let new = VerifyingKey::from_bytes(&p.signing_key).ok().filter(|new| {
+                    new.verify_strict(&self.message, &self.signature).is_ok()
+                        && rotation::leads(&p.rotations, &self.envelope.region, &self.envelope.hub, key, new)
+                });
+                new.ok_or(EnvelopeError::KeyNotPinned { hub })?
+            }
+            (Some(key), _) => {
+                key.verify_strict(&self.message, &self.signature).map_err(|_| EnvelopeError::BadSignature { hub })?;
                 *key
             }
             (None, Event::Profile(p)) => {
@@ -294,6 +286,7 @@ pub fn forge(envelope: &Envelope, key: &SigningKey) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::domain::HubProfile;
+    use crate::rotation::KeyRotation;
     use rand::rngs::OsRng;
 
     fn slug(s: &str) -> Slug {
@@ -308,6 +301,7 @@ mod tests {
             helpline_hours: String::new(),
             signing_key: key.verifying_key().to_bytes(),
             box_key: [7; 32],
+            rotations: vec![],
         })
     }
 
@@ -322,7 +316,6 @@ mod tests {
         let opened = open(&sealed.bytes, &subject, None).unwrap();
         assert_eq!(opened.envelope, sealed.envelope);
         assert_eq!(opened.signer, key.verifying_key());
-        assert!(opened.rotated_key().is_none());
         // Later: verified with the pinned key.
         open(&sealed.bytes, &subject, Some(&key.verifying_key())).unwrap();
     }
@@ -393,11 +386,23 @@ mod tests {
     }
 
     #[test]
-    fn rotation_is_a_profile_signed_by_the_old_key() {
+    fn a_rotation_is_signed_by_the_new_key_and_chained_from_the_old() {
+        let (r, h) = (slug("wy"), slug("garden"));
         let old = SigningKey::generate(&mut OsRng);
         let new = SigningKey::generate(&mut OsRng);
-        let sealed = seal(&slug("wy"), &slug("garden"), 9, 5, &profile(&new), &old).unwrap();
-        let opened = open(&sealed.bytes, &sealed.subject.to_string(), Some(&old.verifying_key())).unwrap();
-        assert_eq!(opened.rotated_key(), Some(new.verifying_key()));
+        let rotated = |signer: &SigningKey, rotation: KeyRotation| {
+            let Event::Profile(mut p) = profile(&new) else { unreachable!() };
+            p.rotations = vec![rotation];
+            let sealed = seal(&r, &h, 9, 5, &Event::Profile(p), signer).unwrap();
+            open(&sealed.bytes, &sealed.subject.to_string(), Some(&old.verifying_key()))
+        };
+        let good = KeyRotation::sign(&r, &h, &old, &new.verifying_key(), [7; 32], 5);
+        assert_eq!(rotated(&new, good.clone()).unwrap().signer, new.verifying_key());
+        // Signed by the old key only (no proof the announcer holds the new one).
+        assert_eq!(rotated(&old, good).unwrap_err().reason(), "key-not-pinned");
+        // A chain not signed by the pinned key.
+        let thief = SigningKey::generate(&mut OsRng);
+        let forged = KeyRotation::sign(&r, &h, &thief, &new.verifying_key(), [7; 32], 5);
+        assert_eq!(rotated(&new, forged).unwrap_err().reason(), "key-not-pinned");
     }
 }

@@ -11,12 +11,25 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+use crate::Slug;
+use crate::rotation::{self, KeyRotation};
+
 /// Where the keys live inside a hub directory.
 pub const KEYS_DIR: &str = "keys";
 pub const SIGNING_KEY_FILE: &str = "signing.key";
 pub const BOX_KEY_FILE: &str = "box.key";
 /// The admin token file inside a hub directory.
 pub const ADMIN_TOKEN_FILE: &str = "admin.token";
+/// The hub's key rotations (`crate::rotation`), postcard, inside `keys/`.
+pub const ROTATIONS_FILE: &str = "rotations";
+/// Box secrets from before the latest rotations, 32 bytes each, newest first, inside
+/// `keys/`: referrals sealed to an old box key before the sender learnt the new one
+/// can still be opened.
+pub const PREVIOUS_BOX_FILE: &str = "box.previous";
+/// How many previous box secrets are kept.
+pub const MAX_PREVIOUS_BOX: usize = 4;
+/// New keys being put in place by a rotation (see [`HubKeys::replace`]).
+const NEXT_KEYS_DIR: &str = "keys.next";
 
 #[derive(Debug, Error)]
 pub enum KeyError {
@@ -36,6 +49,10 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
 pub struct HubKeys {
     pub signing: SigningKey,
     pub boxing: BoxSecret,
+    /// How the signing key came to be, newest last (empty before any rotation).
+    pub rotations: Vec<KeyRotation>,
+    /// Box secrets replaced by rotations, newest first.
+    pub previous_boxing: Vec<BoxSecret>,
 }
 
 impl std::fmt::Debug for HubKeys {
@@ -47,7 +64,66 @@ impl std::fmt::Debug for HubKeys {
 
 impl HubKeys {
     pub fn generate() -> Self {
-        HubKeys { signing: SigningKey::generate(&mut OsRng), boxing: BoxSecret::generate(&mut OsRng) }
+        HubKeys {
+            signing: SigningKey::generate(&mut OsRng),
+            boxing: BoxSecret::generate(&mut OsRng),
+            rotations: Vec::new(),
+            previous_boxing: Vec::new(),
+        }
+    }
+
+    /// New keys for hub `hub` of `region`, with a rotation from these signed by the
+    /// current signing key. The current box secret joins the previous ones.
+    pub fn rotate(&self, region: &Slug, hub: &Slug, at_ms: i64) -> HubKeys {
+        let next = HubKeys::generate();
+        let rotation =
+            KeyRotation::sign(region, hub, &self.signing, &next.signing.verifying_key(), next.box_public(), at_ms);
+        let mut previous_boxing = vec![self.boxing.clone()];
+        previous_boxing.extend(self.previous_boxing.iter().take(MAX_PREVIOUS_BOX - 1).cloned());
+        HubKeys { rotations: rotation::extend(self.rotations.clone(), rotation), previous_boxing, ..next }
+    }
+
+    /// Puts these keys in place of the ones in `hub_dir/keys/`, all at once: they
+    /// are written to `keys.next/` and synced, then the directories are swapped and
+    /// the old one removed (its signing key must not be usable again). A crash
+    /// between the two renames is finished by the next [`HubKeys::load`].
+    pub fn replace(&self, hub_dir: &Path) -> Result<(), KeyError> {
+        let next = hub_dir.join(NEXT_KEYS_DIR);
+        if next.exists() {
+            fs::remove_dir_all(&next).map_err(io(&next))?;
+        }
+        self.write_into(&next)?;
+        let current = hub_dir.join(KEYS_DIR);
+        let retired = hub_dir.join(format!("{KEYS_DIR}.retired"));
+        if retired.exists() {
+            fs::remove_dir_all(&retired).map_err(io(&retired))?;
+        }
+        fs::rename(&current, &retired).map_err(io(&current))?;
+        fs::rename(&next, &current).map_err(io(&next))?;
+        sync_dir(hub_dir)?;
+        fs::remove_dir_all(&retired).map_err(io(&retired))?;
+        Ok(())
+    }
+
+    fn write_into(&self, dir: &Path) -> Result<(), KeyError> {
+        create_private_dir(dir)?;
+        write_secret(&dir.join(SIGNING_KEY_FILE), &self.signing.to_bytes())?;
+        write_secret(&dir.join(BOX_KEY_FILE), &self.boxing.to_bytes())?;
+        if !self.rotations.is_empty() {
+            let bytes = postcard::to_stdvec(&self.rotations).expect("rotations encode");
+            write_secret(&dir.join(ROTATIONS_FILE), &bytes)?;
+        }
+        if !self.previous_boxing.is_empty() {
+            let bytes: Vec<u8> = self.previous_boxing.iter().flat_map(|k| k.to_bytes()).collect();
+            write_secret(&dir.join(PREVIOUS_BOX_FILE), &bytes)?;
+        }
+        sync_dir(dir)
+    }
+
+    /// Every box secret a referral to this hub may have been sealed to: the current
+    /// one first.
+    pub fn box_secrets(&self) -> Vec<BoxSecret> {
+        std::iter::once(self.boxing.clone()).chain(self.previous_boxing.iter().cloned()).collect()
     }
 
     /// The x25519 public key that referrals to this hub are sealed to.
@@ -57,19 +133,39 @@ impl HubKeys {
 
     /// Writes both keys under `hub_dir/keys/`, refusing to overwrite existing ones.
     pub fn save(&self, hub_dir: &Path) -> Result<(), KeyError> {
-        let dir = hub_dir.join(KEYS_DIR);
-        create_private_dir(&dir)?;
-        write_secret(&dir.join(SIGNING_KEY_FILE), &self.signing.to_bytes())?;
-        write_secret(&dir.join(BOX_KEY_FILE), &self.boxing.to_bytes())?;
-        Ok(())
+        self.write_into(&hub_dir.join(KEYS_DIR))
     }
 
     /// Reads the keys from `hub_dir/keys/`.
     pub fn load(hub_dir: &Path) -> Result<Self, KeyError> {
         let dir = hub_dir.join(KEYS_DIR);
+        let next = hub_dir.join(NEXT_KEYS_DIR);
+        if !dir.exists() && next.join(SIGNING_KEY_FILE).exists() {
+            // A rotation stopped between its two renames: its new keys were complete.
+            fs::rename(&next, &dir).map_err(io(&next))?;
+        }
         let signing = SigningKey::from_bytes(&read_secret32(&dir.join(SIGNING_KEY_FILE))?);
         let boxing = BoxSecret::from(read_secret32(&dir.join(BOX_KEY_FILE))?);
-        Ok(HubKeys { signing, boxing })
+        let rotations_path = dir.join(ROTATIONS_FILE);
+        let rotations = match read_optional(&rotations_path)? {
+            Some(bytes) => postcard::from_bytes(&bytes)
+                .map_err(|e| KeyError::Invalid { path: rotations_path.clone(), why: e.to_string() })?,
+            None => Vec::new(),
+        };
+        let previous_path = dir.join(PREVIOUS_BOX_FILE);
+        let previous_boxing = match read_optional(&previous_path)? {
+            Some(bytes) if bytes.len() % 32 == 0 => {
+                bytes.chunks(32).map(|c| BoxSecret::from(<[u8; 32]>::try_from(c).expect("32 bytes"))).collect()
+            }
+            Some(bytes) => {
+                return Err(KeyError::Invalid {
+                    path: previous_path,
+                    why: format!("expected 32-byte keys, found {} bytes", bytes.len()),
+                });
+            }
+            None => Vec::new(),
+        };
+        Ok(HubKeys { signing, boxing, rotations, previous_boxing })
     }
 }
 
@@ -131,6 +227,18 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
     Ok(())
 }
 
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, KeyError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    check_private(path)?;
+    fs::read(path).map(Some).map_err(io(path))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), KeyError> {
+    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+}
+
 fn read_secret32(path: &Path) -> Result<[u8; 32], KeyError> {
     check_private(path)?;
     let bytes = fs::read(path).map_err(io(path))?;
@@ -170,6 +278,25 @@ mod tests {
         assert_eq!(loaded.signing.to_bytes(), keys.signing.to_bytes());
         assert_eq!(loaded.box_public(), keys.box_public());
         assert!(matches!(keys.save(dir.path()), Err(KeyError::Exists { .. })));
+        // A rotation replaces them, keeping the chain and the old box secret.
+        let (r, h) = (Slug::parse("t", "wy").unwrap(), Slug::parse("t", "garden").unwrap());
+        let next = loaded.rotate(&r, &h, 5);
+        next.replace(dir.path()).unwrap();
+        let after = HubKeys::load(dir.path()).unwrap();
+        assert_eq!(after.signing.to_bytes(), next.signing.to_bytes());
+        assert!(rotation::leads(
+            &after.rotations,
+            &r,
+            &h,
+            &keys.signing.verifying_key(),
+            &after.signing.verifying_key()
+        ));
+        assert_eq!(after.box_secrets().len(), 2);
+        assert_eq!(after.box_secrets()[1].to_bytes(), keys.boxing.to_bytes());
+        assert!(!dir.path().join("keys.retired").exists() && !dir.path().join("keys.next").exists());
+        // Interrupted between the renames: the next load finishes it.
+        fs::rename(dir.path().join(KEYS_DIR), dir.path().join(NEXT_KEYS_DIR)).unwrap();
+        assert_eq!(HubKeys::load(dir.path()).unwrap().signing.to_bytes(), next.signing.to_bytes());
         let token = create_admin_token(dir.path()).unwrap();
         assert_eq!(read_admin_token(dir.path()).unwrap(), token);
         #[cfg(unix)]

@@ -122,6 +122,7 @@ async fn main() -> anyhow::Result<()> {
         helpline_hours: "Mon-Fri 10-4".into(),
         signing_key: key.verifying_key().to_bytes(),
         box_key: [0; 32],
+        rotations: vec![],
     });
     send(&js, next(&profile)?).await?;
     let mut first = None;

@@ -54,7 +54,8 @@ pub const STORE_DIR: &str = "store";
 /// 2: referrals (a store of layout 1 was filled by a relay that skipped them, so it
 /// is rebuilt to pick them up from the stream).
 /// 3: hub records no longer carry the pinned key (the pins tree alone does).
-pub const FORMAT: u8 = 3;
+/// 4: hub profiles carry their key rotations.
+pub const FORMAT: u8 = 4;
 
 /// sled's page cache. The relay reads the store once at start and keeps the view in
 /// memory, so a large cache would only hold a second copy of it.
@@ -458,6 +459,7 @@ mod tests {
             helpline_hours: String::new(),
             signing_key: [1; 32],
             box_key: [2; 32],
+            rotations: vec![],
         }
     }
 

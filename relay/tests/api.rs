@@ -52,6 +52,7 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         helpline_hours: String::new(),
         signing_key: key,
         box_key: [0; 32],
+        rotations: vec![],
     };
     store.put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
     let o = opportunity("Bike mechanic trainee");

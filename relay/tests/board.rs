@@ -24,6 +24,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         helpline_hours: "Mon–Fri 10–4".into(),
         signing_key: [1; 32],
         box_key: [0; 32],
+        rotations: vec![],
     };
     store
         .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile: profile.clone(), seq: 1, at_ms: 7 } })

@@ -64,6 +64,7 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         helpline_hours: String::new(),
         signing_key: [1; 32],
         box_key: [0; 32],
+        rotations: vec![],
     };
     store.put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
     let advice = service("Welfare rights drop-in", Category::BenefitsAndMoney);

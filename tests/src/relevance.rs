@@ -277,6 +277,7 @@ pub fn view(set: &TestSet) -> anyhow::Result<View> {
         helpline_hours: String::new(),
         signing_key: key.verifying_key().to_bytes(),
         box_key: [1; 32],
+        rotations: vec![],
     });
     let events = std::iter::once(profile)
         .chain(set.opportunities.iter().map(|(_, o)| Event::OpportunityPublished(o.clone())))

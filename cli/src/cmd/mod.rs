@@ -39,6 +39,7 @@ pub(crate) use pages;
 pub mod directory;
 pub mod export;
 pub mod init;
+pub mod keys;
 pub mod nats_user;
 pub mod opportunity;
 pub mod peers;
@@ -87,6 +88,9 @@ pub enum Command {
     /// The other hubs whose keys this hub has pinned; unpin one that set up new keys.
     #[command(subcommand)]
     Peers(peers::Command),
+    /// Change this hub's keys (the hub stopped): the old key vouches for the new ones.
+    #[command(subcommand)]
+    Keys(keys::Command),
     /// Publish again everything this hub owns, to repair a region whose stream lost messages.
     Republish,
     /// Print the NATS user (with its permissions) a hub or a relay should have.
@@ -106,6 +110,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::NatsUser(c) => nats_user::run(globals, c),
         Command::Peers(c) => peers::run(globals, c).await,
         Command::Republish => republish::run(globals).await,
+        Command::Keys(c) => keys::run(globals, c).await,
     }
 }
 

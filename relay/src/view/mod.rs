@@ -370,6 +370,7 @@ impl View {
             helpline_hours: String::new(),
             signing_key: key.to_bytes(),
             box_key: [0; 32],
+            rotations: vec![],
         };
         let record = HubRecord { profile, seq: 0, at_ms: 0 };
         self.put_hub(hub, &record);
@@ -748,6 +749,7 @@ mod tests {
                 helpline_hours: String::new(),
                 signing_key: self.key.verifying_key().to_bytes(),
                 box_key: [9; 32],
+                rotations: vec![],
             })
         }
     }

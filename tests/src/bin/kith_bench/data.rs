@@ -581,6 +581,7 @@ pub fn hub_profile(i: usize) -> HubProfile {
         helpline_hours: String::new(),
         signing_key: hub_key(i).verifying_key().to_bytes(),
         box_key: [0; 32],
+        rotations: vec![],
     }
 }
 
