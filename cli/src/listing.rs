@@ -141,6 +141,8 @@ pub struct HubJson {
     pub over_quota: Vec<String>,
     /// Events refused for its quotas since the relay started.
     pub refused_over_quota: u64,
+    /// The hub left the region (`kith withdraw-all`); `last_seen` is when.
+    pub left: bool,
 }
 
 impl From<&v1::Hub> for HubJson {
@@ -158,6 +160,7 @@ impl From<&v1::Hub> for HubJson {
             signing_key: h.signing_key.clone(),
             over_quota: h.over_quota.clone(),
             refused_over_quota: h.refused_over_quota,
+            left: h.left,
         }
     }
 }
@@ -308,7 +311,11 @@ pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
             h.opportunities.to_string(),
             h.safe_houses.to_string(),
             h.services.to_string(),
-            output::ago(h.last_seen_ms, now_ms),
+            if h.left {
+                format!("left {}", output::ago(h.last_seen_ms, now_ms))
+            } else {
+                output::ago(h.last_seen_ms, now_ms)
+            },
             h.contact.clone(),
         ];
         if quotas {

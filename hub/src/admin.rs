@@ -59,7 +59,7 @@ fn to_status(e: StoreError) -> Status {
         StoreError::Withdrawn { .. } => Status::failed_precondition(e.to_string()),
         StoreError::Invalid(v) => Status::invalid_argument(v.to_string()),
         StoreError::Closed => Status::unavailable(e.to_string()),
-        StoreError::Transition(_) | StoreError::Refused(_) | StoreError::Seal(_) => {
+        StoreError::Transition(_) | StoreError::Refused(_) | StoreError::Seal(_) | StoreError::Left => {
             Status::failed_precondition(e.to_string())
         }
         other => {
@@ -544,5 +544,12 @@ impl HubAdmin for AdminService {
         let last_seq = self.store.outbox_status().map_err(to_status)?.last_written_seq;
         tracing::info!(events, "republished everything on request");
         Ok(Response::new(v1::RepublishReply { events, last_seq }))
+    }
+
+    async fn withdraw_all(&self, _: Request<v1::WithdrawAllRequest>) -> Result<Response<v1::WithdrawAllReply>, Status> {
+        let withdrawn = self.store.withdraw_all().await.map_err(to_status)?;
+        let last_seq = self.store.outbox_status().map_err(to_status)?.last_written_seq;
+        tracing::info!(withdrawn, "the hub left the region: every listing withdrawn");
+        Ok(Response::new(v1::WithdrawAllReply { withdrawn, last_seq }))
     }
 }

@@ -149,6 +149,9 @@ async fn take(
         Ok(_) => return Ok(Err(Dropped::Other("not a referral addressed to this hub".into()))),
         Err(e) => return Ok(Err(Dropped::Other(e.to_string()))),
     };
+    if store.has_left()? {
+        return Ok(Err(Dropped::Other("this hub has left the region".into())));
+    }
     if &author == me {
         return Ok(Err(Dropped::Other("a referral message from this hub to itself".into())));
     }

@@ -102,6 +102,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         signing_key: hub_keys.signing.verifying_key().to_bytes(),
         box_key: hub_keys.box_public(),
         rotations: hub_keys.rotations.clone(),
+        left: false,
     }
     .validate()
     .map_err(Error::Profile)?;
@@ -110,7 +111,9 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
     // The profile goes first, so that a relay meeting this hub pins its key before
     // anything else arrives.
-    store.publish_profile(profile.clone()).await?;
+    if !store.has_left()? {
+        store.publish_profile(profile.clone()).await?;
+    }
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let state = Arc::new(PublisherState::default());
@@ -220,6 +223,10 @@ async fn heartbeat(store: Store, profile: HubProfile, every: std::time::Duration
     loop {
         tokio::select! {
             _ = ticks.tick() => {
+                // A hub that left the region has published its last profile.
+                if store.has_left().unwrap_or(false) {
+                    continue;
+                }
                 if let Err(e) = store.publish_profile(profile.clone()).await {
                     tracing::warn!(error = %e, "cannot queue heartbeat");
                 }

@@ -28,6 +28,8 @@ pub enum PeerError {
          `kith peers unpin {hub}` and send again"
     )]
     Rekeyed { hub: String },
+    #[error("hub {hub:?} has left the region: nothing can be sent to it")]
+    Left { hub: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -88,6 +90,9 @@ pub async fn learn(store: &Store, js: &jetstream::Context, hub: &Slug) -> Result
     let Event::Profile(profile) = &opened.event else {
         return Err(PeerError::BadProfile { hub: hub.to_string(), reason: "malformed" });
     };
+    if profile.left {
+        return Err(PeerError::Left { hub: hub.to_string() });
+    }
     if let Some(p) = pinned
         && p.seq >= opened.envelope.hub_seq
     {

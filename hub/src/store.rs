@@ -49,6 +49,8 @@ const META_STREAM: &[u8] = b"stream_created";
 /// A [`META_STREAM`] value no stream has: the next stream seen is new, so
 /// everything is republished to it.
 const REPUBLISH_DUE: &[u8] = b"republish-due";
+/// Set with the profile that says the hub left the region (`kith withdraw-all`).
+const META_LEFT: &[u8] = b"left";
 /// `source:<family>:<id in another system>` → the listing imported from it.
 const META_SOURCE: &str = "source:";
 
@@ -68,6 +70,11 @@ pub enum StoreError {
     Envelope(#[from] EnvelopeError),
     #[error("store is shutting down")]
     Closed,
+    #[error(
+        "this hub has left the region (kith withdraw-all): it publishes nothing more, only withdrawals and the \
+         steps of referrals already made"
+    )]
+    Left,
     #[error("{path} is in use by another process: is the hub running? Stop it first")]
     InUse { path: String },
     #[error("{0}")]
@@ -448,6 +455,9 @@ impl Store {
     /// up while NATS is down, and a new hub's first profile stays ahead of its first
     /// listings, so that whoever reads the stream learns the hub's key before them.
     pub async fn publish_profile(&self, profile: HubProfile) -> Result<u64, StoreError> {
+        if !profile.left && self.has_left()? {
+            return Err(StoreError::Left);
+        }
         self.inner.meta.insert(META_PROFILE, encode(&profile))?;
         if let Some(seq) = self.replace_pending_profile(&profile)? {
             return self.flushed(seq).await;
@@ -560,6 +570,53 @@ impl Store {
                 Ok(false)
             }
         }
+    }
+
+    /// Whether this hub has left the region ([`Store::withdraw_all`]).
+    pub fn has_left(&self) -> Result<bool, StoreError> {
+        Ok(self.inner.meta.contains_key(META_LEFT)?)
+    }
+
+    /// The hub leaves the region: every live listing is withdrawn (a tombstone each),
+    /// then a last profile says it left, with its contact details empty; from then on
+    /// the store refuses to publish anything else (see [`after_leaving`]). Running it
+    /// again finishes what a crash interrupted, and withdraws anything a write that
+    /// raced with it added. Returns how many listings were withdrawn.
+    pub async fn withdraw_all(&self) -> Result<u64, StoreError> {
+        let mut withdrawn = self.withdraw_family::<Opportunity>().await?;
+        withdrawn += self.withdraw_family::<SafeHouse>().await?;
+        withdrawn += self.withdraw_family::<Service>().await?;
+        if !self.has_left()? {
+            let before = self.inner.meta.get(META_PROFILE)?.map(|v| decode::<HubProfile>(&v)).transpose()?;
+            let Some(before) = before else {
+                return Err(StoreError::Refused(
+                    "this hub has never published its profile: start it once first".into(),
+                ));
+            };
+            let profile = HubProfile {
+                description: String::new(),
+                contact: String::new(),
+                helpline_hours: String::new(),
+                left: true,
+                ..before
+            };
+            // Queued after the tombstones, not in the place of a waiting heartbeat.
+            self.inner.meta.remove(META_PENDING_PROFILE)?;
+            self.publish_profile(profile).await?;
+            withdrawn += self.withdraw_family::<Opportunity>().await?;
+            withdrawn += self.withdraw_family::<SafeHouse>().await?;
+            withdrawn += self.withdraw_family::<Service>().await?;
+        }
+        Ok(withdrawn)
+    }
+
+    async fn withdraw_family<T: Listing>(&self) -> Result<u64, StoreError> {
+        let mut withdrawn = 0;
+        for record in self.list::<T>()?.into_iter().filter(|r| !r.withdrawn) {
+            self.withdraw::<T>(record.item.id()).await?;
+            withdrawn += 1;
+        }
+        Ok(withdrawn)
     }
 
     /// After the hub's keys were replaced (the hub stopped): the next connection
@@ -729,6 +786,12 @@ impl Store {
             };
             let tx = Tx { opportunities, safehouses, services, referrals, meta };
             let Some(event) = body(&tx, seq, now)? else { return Ok(None) };
+            if meta.get(META_LEFT)?.is_some() && !after_leaving(&event) {
+                return Err(abort(StoreError::Left));
+            }
+            if let Event::Profile(HubProfile { left: true, .. }) = &event {
+                meta.insert(META_LEFT, &[1])?;
+            }
             let id = &inner.identity;
             let sealed =
                 envelope::seal(&id.region, &id.hub, seq, now, &event, &id.signing).map_err(|e| abort(e.into()))?;
@@ -849,6 +912,19 @@ fn ulid_of(bytes: &[u8]) -> Result<Ulid, StoreError> {
 fn seq_of(bytes: &[u8]) -> Result<u64, StoreError> {
     let arr: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt("sequence number is not 8 bytes".into()))?;
     Ok(u64::from_be_bytes(arr))
+}
+
+/// What a hub that left the region may still publish: tombstones, the steps of its
+/// referrals, and profiles that say it left.
+fn after_leaving(event: &Event) -> bool {
+    match event {
+        Event::OpportunityWithdrawn { .. }
+        | Event::SafeHouseWithdrawn { .. }
+        | Event::ServiceWithdrawn { .. }
+        | Event::Referral(_) => true,
+        Event::Profile(p) => p.left,
+        Event::OpportunityPublished(_) | Event::SafeHousePublished(_) | Event::ServicePublished(_) => false,
+    }
 }
 
 #[cfg(test)]
@@ -1002,6 +1078,7 @@ mod tests {
             signing_key: store.identity().signing.verifying_key().to_bytes(),
             box_key: [1; 32],
             rotations: vec![],
+            left: false,
         };
         for _ in 0..5 {
             store.publish_profile(profile.clone()).await.unwrap();

@@ -311,6 +311,9 @@ pub struct HubProfile {
     /// The hub's latest key rotations, oldest first, the last ending at
     /// `signing_key` (empty for a hub that never rotated): see `crate::rotation`.
     pub rotations: Vec<crate::rotation::KeyRotation>,
+    /// The hub has left the region (`kith withdraw-all`): it has withdrawn every
+    /// listing and publishes nothing more; its contact details are left empty.
+    pub left: bool,
 }
 
 impl HubProfile {

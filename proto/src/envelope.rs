@@ -302,6 +302,7 @@ mod tests {
             signing_key: key.verifying_key().to_bytes(),
             box_key: [7; 32],
             rotations: vec![],
+            left: false,
         })
     }
 

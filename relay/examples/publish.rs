@@ -123,6 +123,7 @@ async fn main() -> anyhow::Result<()> {
         signing_key: key.verifying_key().to_bytes(),
         box_key: [0; 32],
         rotations: vec![],
+        left: false,
     });
     send(&js, next(&profile)?).await?;
     let mut first = None;

@@ -357,6 +357,8 @@ impl HttpState {
         let hubs = self.read(|view, _, _| Ok(view.hubs())).await?;
         Ok(hubs
             .iter()
+            // A hub that left the region is no longer an organization to go to.
+            .filter(|h| !h.profile.left)
             .filter(|h| {
                 let text = format!("{} {} {}", h.profile.name, h.hub, h.profile.description);
                 let have: Vec<String> = crate::text::words(&text).collect();

@@ -256,6 +256,7 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
         tombstones: h.usage.tombstones,
         bytes: h.usage.bytes,
         services: h.services as u64,
+        left: h.profile.left,
     }
 }
 

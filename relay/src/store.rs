@@ -460,6 +460,7 @@ mod tests {
             signing_key: [1; 32],
             box_key: [2; 32],
             rotations: vec![],
+            left: false,
         }
     }
 

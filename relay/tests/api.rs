@@ -53,6 +53,7 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         signing_key: key,
         box_key: [0; 32],
         rotations: vec![],
+        left: false,
     };
     store.put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
     let o = opportunity("Bike mechanic trainee");

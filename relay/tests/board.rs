@@ -25,6 +25,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         signing_key: [1; 32],
         box_key: [0; 32],
         rotations: vec![],
+        left: false,
     };
     store
         .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile: profile.clone(), seq: 1, at_ms: 7 } })

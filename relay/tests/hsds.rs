@@ -65,6 +65,7 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         signing_key: [1; 32],
         box_key: [0; 32],
         rotations: vec![],
+        left: false,
     };
     store.put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
     let advice = service("Welfare rights drop-in", Category::BenefitsAndMoney);

@@ -224,8 +224,8 @@ pub(crate) fn log_filter() -> String {
     std::env::var("KITH_TEST_LOG").unwrap_or_else(|_| "info,kith_hub=debug,kith_relay=debug".into())
 }
 
-/// Rewrites one key of `DIR/hub.toml`.
-fn set_hub_toml(dir: &Path, key: &str, value: toml::Value) {
+/// Sets `key` in the hub directory's `hub.toml` (the hub reads it when it starts).
+pub fn set_hub_toml(dir: &Path, key: &str, value: toml::Value) {
     let path = dir.join("hub.toml");
     let text = std::fs::read_to_string(&path).expect("read hub.toml");
     let mut table: toml::Table = text.parse().expect("hub.toml is TOML");

@@ -278,6 +278,7 @@ pub fn view(set: &TestSet) -> anyhow::Result<View> {
         signing_key: key.verifying_key().to_bytes(),
         box_key: [1; 32],
         rotations: vec![],
+        left: false,
     });
     let events = std::iter::once(profile)
         .chain(set.opportunities.iter().map(|(_, o)| Event::OpportunityPublished(o.clone())))

@@ -122,6 +122,7 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
         signing_key: stranger.verifying_key().to_bytes(),
         box_key: [9; 32],
         rotations: vec![],
+        left: false,
     });
     let sealed = seal(&r, &garden_id, seq, at, &profile, &stranger).unwrap();
     forgeries.push(Forgery::new(
@@ -242,6 +243,7 @@ async fn a_rebuilt_relay_keeps_its_pins_and_refuses_a_profile_forged_into_the_st
         signing_key: forger.verifying_key().to_bytes(),
         box_key: [9; 32],
         rotations: vec![],
+        left: false,
     });
     let sealed = seal(&region.slug(), &hub.slug(), 1_000_000, now_ms(), &profile, &forger).unwrap();
     let js = region.nats.jetstream().await;

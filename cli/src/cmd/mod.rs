@@ -49,6 +49,7 @@ pub mod republish;
 pub mod safehouse;
 pub mod service;
 pub mod status;
+pub mod withdraw_all;
 
 /// What every command may need from the global flags.
 #[derive(Debug, Clone)]
@@ -88,6 +89,8 @@ pub enum Command {
     /// The other hubs whose keys this hub has pinned; unpin one that set up new keys.
     #[command(subcommand)]
     Peers(peers::Command),
+    /// Leave the region: withdraw every listing of this hub, for good.
+    WithdrawAll(withdraw_all::Args),
     /// Change this hub's keys (the hub stopped): the old key vouches for the new ones.
     #[command(subcommand)]
     Keys(keys::Command),
@@ -111,6 +114,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Peers(c) => peers::run(globals, c).await,
         Command::Republish => republish::run(globals).await,
         Command::Keys(c) => keys::run(globals, c).await,
+        Command::WithdrawAll(a) => withdraw_all::run(globals, a).await,
     }
 }
 

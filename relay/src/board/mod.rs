@@ -205,7 +205,14 @@ impl Board {
 
     /// Every hub by id, for names and phone numbers.
     pub(crate) async fn hubs(&self) -> Result<HashMap<Slug, HubSummary>, Response> {
-        let hubs = self.read(|view, _| Ok(view.hubs())).await?;
+        let hubs = self.current_hubs().await?;
         Ok(hubs.into_iter().map(|h| (h.hub.clone(), h)).collect())
+    }
+
+    /// The hubs of the region, by id, without those that left it.
+    pub(crate) async fn current_hubs(&self) -> Result<Vec<HubSummary>, Response> {
+        let mut hubs = self.read(|view, _| Ok(view.hubs())).await?;
+        hubs.retain(|h| !h.profile.left);
+        Ok(hubs)
     }
 }

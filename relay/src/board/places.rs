@@ -107,7 +107,7 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
 pub const HUBS_PER_PAGE: usize = 50;
 
 pub async fn hubs(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
-    let all = match board.read(|view, _| Ok(view.hubs())).await {
+    let all = match board.current_hubs().await {
         Ok(h) => h,
         Err(r) => return r,
     };

@@ -371,6 +371,7 @@ impl View {
             signing_key: key.to_bytes(),
             box_key: [0; 32],
             rotations: vec![],
+            left: false,
         };
         let record = HubRecord { profile, seq: 0, at_ms: 0 };
         self.put_hub(hub, &record);
@@ -750,6 +751,7 @@ mod tests {
                 signing_key: self.key.verifying_key().to_bytes(),
                 box_key: [9; 32],
                 rotations: vec![],
+                left: false,
             })
         }
     }
@@ -839,8 +841,19 @@ mod tests {
         let new_key = SigningKey::from_bytes(&[2; 32]);
         let Event::Profile(mut p) = hub.profile() else { unreachable!() };
         p.signing_key = new_key.verifying_key().to_bytes();
-        // Signed by the old (pinned) key, carrying the new one.
-        applied(&mut view, hub.opened(Event::Profile(p)));
+        p.rotations = vec![kith_proto::rotation::KeyRotation::sign(
+            &slug("wy"),
+            &hub.slug,
+            &hub.key,
+            &new_key.verifying_key(),
+            [9; 32],
+            5,
+        )];
+        // Signed by the new key, the rotation by the old (pinned) one.
+        hub.seq += 1;
+        let sealed = seal(&slug("wy"), &hub.slug, hub.seq, 1_000, &Event::Profile(p), &new_key).unwrap();
+        let opened = open(&sealed.bytes, &sealed.subject.to_string(), Some(&hub.key.verifying_key())).unwrap();
+        applied(&mut view, opened);
         assert_eq!(view.hubs()[0].profile.signing_key, new_key.verifying_key().to_bytes());
         let stale = hub.opened_at(1, hub.profile());
         assert!(matches!(view.apply(&stale), Outcome::Ignored));

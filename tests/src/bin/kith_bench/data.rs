@@ -582,6 +582,7 @@ pub fn hub_profile(i: usize) -> HubProfile {
         signing_key: hub_key(i).verifying_key().to_bytes(),
         box_key: [0; 32],
         rotations: vec![],
+        left: false,
     }
 }
 
