@@ -112,6 +112,7 @@ async fn bench_publish(nats_url: &str, total: usize, window: usize) {
         client_name: "bench".into(),
         inbox_prefix: "_INBOX".into(),
         stream_check: Duration::from_secs(30),
+        own_keys: vec![store.identity().signing.verifying_key()],
     };
     let start = Instant::now();
     let task = tokio::spawn(publisher::run(store.clone(), config, Arc::new(PublisherState::default()), stop_rx));

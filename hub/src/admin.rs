@@ -23,6 +23,9 @@ use crate::publisher::PublisherState;
 use crate::referral::ReferralRecord;
 use crate::store::{ImportOutcome, Listing, PeerKeys, Record, ReferralChange, Store, StoreError};
 
+/// The size of the chunks a backup is sent in, well below gRPC's 4 MB default.
+const BACKUP_CHUNK: usize = 512 * 1024;
+
 /// The admin service of one hub.
 pub struct AdminService {
     pub store: Store,
@@ -237,6 +240,8 @@ impl AdminService {
 
 #[tonic::async_trait]
 impl HubAdmin for AdminService {
+    type BackupStream = tokio_stream::Iter<std::vec::IntoIter<Result<v1::BackupChunk, Status>>>;
+
     async fn status(&self, _: Request<v1::StatusRequest>) -> Result<Response<v1::StatusReply>, Status> {
         let s = self.store.outbox_status().map_err(to_status)?;
         let id = self.store.identity();
@@ -544,6 +549,18 @@ impl HubAdmin for AdminService {
         let last_seq = self.store.outbox_status().map_err(to_status)?.last_written_seq;
         tracing::info!(events, "republished everything on request");
         Ok(Response::new(v1::RepublishReply { events, last_seq }))
+    }
+
+    async fn backup(&self, _: Request<v1::BackupRequest>) -> Result<Response<Self::BackupStream>, Status> {
+        let store = self.store.clone();
+        let (dump, last_seq) = tokio::task::spawn_blocking(move || store.dump())
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?
+            .map_err(to_status)?;
+        tracing::info!(bytes = dump.len(), last_seq, "copied the store for a backup");
+        let chunks: Vec<Result<v1::BackupChunk, Status>> =
+            dump.chunks(BACKUP_CHUNK).map(|c| Ok(v1::BackupChunk { data: c.to_vec(), last_seq })).collect();
+        Ok(Response::new(tokio_stream::iter(chunks)))
     }
 
     async fn withdraw_all(&self, _: Request<v1::WithdrawAllRequest>) -> Result<Response<v1::WithdrawAllReply>, Status> {

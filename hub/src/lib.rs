@@ -8,6 +8,8 @@
 //!   answered, with flushes shared between concurrent writers.
 //! - [`publisher`]: drains the outbox to JetStream with a window of in-flight
 //!   publishes, deleting an entry only after its PubAck.
+//! - [`catchup`]: before publishing, the store caught up with what the region's
+//!   stream holds of this hub (after a restore from an older copy).
 //! - [`admin`]: the token-protected admin gRPC API the CLI calls.
 //! - [`referral`]: a referral as this hub keeps it, and its half of the lifecycle;
 //!   [`inbox`]: the durable consumer of referral messages addressed to this hub, and
@@ -18,6 +20,7 @@
 //!   heartbeat, and shuts everything down in order.
 
 pub mod admin;
+pub mod catchup;
 pub mod config;
 pub mod inbox;
 pub mod offline;
@@ -70,6 +73,8 @@ pub enum Error {
     Transport(#[from] tonic::transport::Error),
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error("{path}: {why}")]
+    Backup { path: std::path::PathBuf, why: String },
     #[error("the hub's {task} stopped unexpectedly: {why}")]
     TaskEnded { task: &'static str, why: String },
 }
@@ -107,6 +112,9 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     .validate()
     .map_err(Error::Profile)?;
     let box_secrets = hub_keys.box_secrets();
+    let own_keys: Vec<ed25519_dalek::VerifyingKey> = std::iter::once(hub_keys.signing.verifying_key())
+        .chain(hub_keys.rotations.iter().rev().filter_map(|r| ed25519_dalek::VerifyingKey::from_bytes(&r.from).ok()))
+        .collect();
     let identity = Identity { region: file.region.clone(), hub: file.hub_id.clone(), signing: hub_keys.signing };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
     // The profile goes first, so that a relay meeting this hub pins its key before
@@ -136,6 +144,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
                 inbox_prefix: kith_proto::permissions::inbox_prefix(&file.hub_id),
                 // At each heartbeat, and at least every 30 s.
                 stream_check: config.heartbeat().min(std::time::Duration::from_secs(30)),
+                own_keys,
             },
             state.clone(),
             stop_rx.clone(),

@@ -1,15 +1,24 @@
-//! What an operator does to a hub while it is stopped: changing its keys.
+//! What an operator does to a hub's directory outside the daemon: changing its keys
+//! (the hub stopped), writing a backup file, restoring one.
 //!
-//! These open the hub's store themselves, so they refuse to run while the hub does
-//! (sled locks the store: [`crate::store::StoreError::InUse`]).
+//! Those that open the hub's store themselves refuse to run while the hub does (sled
+//! locks the store: [`crate::store::StoreError::InUse`]).
+//!
+//! A backup file is [`BACKUP_MAGIC`] followed by a postcard [`Backup`]: the files of
+//! the hub's directory (`hub.toml`, the keys, the admin token) and a consistent copy
+//! of its store ([`Store::dump`]). It holds the hub's secret keys: it is written
+//! mode 0600 and must be kept like them.
 
-use std::path::Path;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
+use kith_proto::Slug;
 use kith_proto::keys::{self, HubKeys};
 
 use crate::Error;
 use crate::config::{self, HubFile};
-use crate::store::{Identity, Store};
+use crate::store::{self, Identity, Store};
 
 /// What [`rotate_keys`] did.
 #[derive(Clone, Debug)]
@@ -44,4 +53,141 @@ pub async fn rotate_keys(dir: &Path) -> Result<Rotated, Error> {
         new_key: keys::hex(new.signing.verifying_key().as_bytes()),
         rotations: new.rotations.len(),
     })
+}
+
+/// The first bytes of a backup file: what it is, and its layout's version.
+pub const BACKUP_MAGIC: &[u8; 8] = b"KITHBAK1";
+
+/// What a backup file holds.
+#[derive(Serialize, Deserialize)]
+pub struct Backup {
+    pub region: Slug,
+    pub hub: Slug,
+    pub taken_at_ms: i64,
+    /// The last hub sequence number in the copy of the store.
+    pub last_seq: u64,
+    /// Files of the hub's directory, by path inside it.
+    files: Vec<(String, Vec<u8>)>,
+    /// [`Store::dump`].
+    store: Vec<u8>,
+}
+
+/// The files of a hub's directory that a backup holds, besides the store; those
+/// that may be missing are `false`.
+const BACKED_UP: [(&str, bool); 6] = [
+    (config::HUB_FILE, true),
+    (keys::ADMIN_TOKEN_FILE, true),
+    ("keys/signing.key", true),
+    ("keys/box.key", true),
+    ("keys/rotations", false),
+    ("keys/box.previous", false),
+];
+
+/// Writes a backup of the hub in `dir` to `out` (beside it first, then renamed into
+/// place; mode 0600), from a copy of its store made by the running hub.
+pub fn write_backup(dir: &Path, store_dump: Vec<u8>, last_seq: u64, out: &Path) -> Result<Backup, Error> {
+    let file = HubFile::load(dir)?;
+    let mut files = Vec::new();
+    for (name, required) in BACKED_UP {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push((name.to_owned(), bytes)),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(backup_error(&path, e.to_string())),
+        }
+    }
+    let backup = Backup {
+        region: file.region,
+        hub: file.hub_id,
+        taken_at_ms: kith_proto::time::now_ms(),
+        last_seq,
+        files,
+        store: store_dump,
+    };
+    let mut bytes = BACKUP_MAGIC.to_vec();
+    bytes.extend(postcard::to_stdvec(&backup).map_err(|e| backup_error(out, e.to_string()))?);
+    let name = out.file_name().ok_or_else(|| backup_error(out, "not a file name".into()))?;
+    let partial = out.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&partial)
+        .and_then(|mut f| f.write_all(&bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&partial, out));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(backup_error(out, e.to_string()));
+    }
+    Ok(backup)
+}
+
+/// What [`restore`] made.
+#[derive(Clone, Debug)]
+pub struct Restored {
+    pub region: Slug,
+    pub hub: Slug,
+    pub taken_at_ms: i64,
+    pub last_seq: u64,
+}
+
+/// Makes a hub directory `dir` (which must not hold a hub) from the backup file
+/// `file`. When the hub starts, it reads back from the region's stream whatever it
+/// published after the backup was taken before it publishes anything
+/// ([`crate::catchup`]), so a restore never makes the region go backwards.
+pub fn restore(file: &Path, dir: &Path) -> Result<Restored, Error> {
+    let bytes = std::fs::read(file).map_err(|e| backup_error(file, e.to_string()))?;
+    let Some(body) = bytes.strip_prefix(BACKUP_MAGIC.as_slice()) else {
+        return Err(backup_error(file, "not a Kith hub backup (made by `kith backup`)".into()));
+    };
+    let backup: Backup = postcard::from_bytes(body)
+        .map_err(|e| backup_error(file, format!("damaged or cut short ({e}); nothing was restored")))?;
+    let toml = backup.files.iter().find(|(n, _)| n == config::HUB_FILE).map(|(_, b)| b);
+    let hub_file: HubFile = toml
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|t| toml::from_str(t).ok())
+        .ok_or_else(|| backup_error(file, format!("holds no readable {}", config::HUB_FILE)))?;
+    if hub_file.hub_id != backup.hub || hub_file.region != backup.region {
+        return Err(backup_error(file, "its hub.toml is of another hub than the backup".into()));
+    }
+    if let Some(unknown) = backup.files.iter().find(|(n, _)| !BACKED_UP.iter().any(|(b, _)| b == n)) {
+        return Err(backup_error(file, format!("holds an unexpected file {:?}", unknown.0)));
+    }
+    if dir.join(config::HUB_FILE).exists() {
+        return Err(config::ConfigError::AlreadyInitialised { path: dir.join(config::HUB_FILE) }.into());
+    }
+    let dir_error = |path: &Path, e: std::io::Error| backup_error(path, e.to_string());
+    std::fs::create_dir_all(dir.join(keys::KEYS_DIR)).map_err(|e| dir_error(dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let keys_dir = dir.join(keys::KEYS_DIR);
+        std::fs::set_permissions(&keys_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| dir_error(&keys_dir, e))?;
+    }
+    // The store first: a restore that fails there leaves no hub.toml behind, so it
+    // can be run again.
+    store::import_dump(&dir.join(config::STORE_DIR), &backup.store)?;
+    let mut ordered: Vec<&(String, Vec<u8>)> = backup.files.iter().collect();
+    // hub.toml last: its presence says the directory holds a whole hub.
+    ordered.sort_by_key(|(n, _)| n == config::HUB_FILE);
+    for (name, bytes) in ordered {
+        let path = dir.join(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if name != config::HUB_FILE {
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        }
+        options
+            .open(&path)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+            .map_err(|e| dir_error(&path, e))?;
+    }
+    Ok(Restored { region: backup.region, hub: backup.hub, taken_at_ms: backup.taken_at_ms, last_seq: backup.last_seq })
+}
+
+fn backup_error(path: &Path, why: String) -> Error {
+    Error::Backup { path: PathBuf::from(path), why }
 }

@@ -66,6 +66,9 @@ pub struct PublisherConfig {
     /// How often an idle publisher looks whether the region's stream was created
     /// again (a publish into a new stream succeeds without saying so).
     pub stream_check: Duration,
+    /// This hub's signing keys, the current one first, then those it rotated from:
+    /// what the stream holds signed by them is this hub's own.
+    pub own_keys: Vec<ed25519_dalek::VerifyingKey>,
 }
 
 /// Runs until `stop` turns true.
@@ -78,7 +81,13 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
     loop {
         // Make sure the stream exists (it may not yet, or may have been re-created).
         let ensured = kith_proto::stream::ensure(&js, &region, 1, kith_proto::stream::DEFAULT_MAX_BYTES).await;
-        if let Ok((stream, _)) = &ensured {
+        // Nothing goes out before the store is known not to be behind the stream
+        // (restored from an older copy): not even a republish.
+        let caught_up = match &ensured {
+            Ok((stream, _)) => crate::catchup::run(&store, stream, &config.own_keys).await.map(|_| ()),
+            Err(_) => Ok(()),
+        };
+        if let (Ok((stream, _)), Ok(())) = (&ensured, &caught_up) {
             // A stream created anew has lost everything the hub published before:
             // publish it all again, from the store.
             let created = format!("{:?}", stream.cached_info().created);
@@ -91,9 +100,10 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
                 Err(e) => tracing::error!(error = %e, "cannot record the stream's identity"),
             }
         }
-        let failure = match ensured {
-            Err(e) => format!("cannot create or find stream {}: {e}", kith_proto::subject::stream_name(&region)),
-            Ok(_) => match drain(&store, &js, &config, &state, &mut stop, &mut backoff).await {
+        let failure = match (ensured, caught_up) {
+            (Err(e), _) => format!("cannot create or find stream {}: {e}", kith_proto::subject::stream_name(&region)),
+            (Ok(_), Err(e)) => e,
+            (Ok(_), Ok(())) => match drain(&store, &js, &config, &state, &mut stop, &mut backoff).await {
                 Drained::Stopped => break,
                 // Back to the top: the new stream is republished to at once.
                 Drained::NewStream => continue,

@@ -39,6 +39,16 @@ use kith_proto::validate::ValidationError;
 
 use crate::referral::ReferralRecord;
 
+const OPPORTUNITIES: &str = "opportunities";
+const SAFEHOUSES: &str = "safehouses";
+const SERVICES: &str = "services";
+const REFERRALS: &str = "referrals";
+const PEERS: &str = "peers";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+/// Every tree of the store, as [`Store::dump`] writes them.
+const TREES: [&str; 7] = [OPPORTUNITIES, SAFEHOUSES, SERVICES, REFERRALS, PEERS, OUTBOX, META];
+
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
 const META_PENDING_PROFILE: &[u8] = b"pending_profile";
@@ -263,13 +273,13 @@ impl Store {
         })?;
         let (flush_tx, flush_rx) = mpsc::unbounded_channel();
         let inner = Inner {
-            opportunities: db.open_tree("opportunities")?,
-            safehouses: db.open_tree("safehouses")?,
-            services: db.open_tree("services")?,
-            referrals: db.open_tree("referrals")?,
-            peers: db.open_tree("peers")?,
-            outbox: db.open_tree("outbox")?,
-            meta: db.open_tree("meta")?,
+            opportunities: db.open_tree(OPPORTUNITIES)?,
+            safehouses: db.open_tree(SAFEHOUSES)?,
+            services: db.open_tree(SERVICES)?,
+            referrals: db.open_tree(REFERRALS)?,
+            peers: db.open_tree(PEERS)?,
+            outbox: db.open_tree(OUTBOX)?,
+            meta: db.open_tree(META)?,
             identity,
             write_lock: Mutex::new(()),
             flush_tx,
@@ -570,6 +580,114 @@ impl Store {
                 Ok(false)
             }
         }
+    }
+
+    /// Everything in the store, as [`import_dump`] takes it: written while writers
+    /// wait, so that it is one consistent state (for `kith backup`).
+    /// Returns it and the last sequence number it holds.
+    pub fn dump(&self) -> Result<(Vec<u8>, u64), StoreError> {
+        let inner = &self.inner;
+        let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let seq = inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).transpose()?.unwrap_or(0);
+        let mut trees = Vec::new();
+        for (name, tree) in self.named_trees() {
+            let pairs = tree.iter().map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec()))).collect::<Result<_, _>>()?;
+            trees.push(DumpedTree { name: name.to_owned(), pairs });
+        }
+        let dump = postcard::to_stdvec(&Dump { trees }).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok((dump, seq))
+    }
+
+    fn named_trees(&self) -> [(&'static str, &Tree); 7] {
+        let i = &self.inner;
+        [
+            (OPPORTUNITIES, &i.opportunities),
+            (SAFEHOUSES, &i.safehouses),
+            (SERVICES, &i.services),
+            (REFERRALS, &i.referrals),
+            (PEERS, &i.peers),
+            (OUTBOX, &i.outbox),
+            (META, &i.meta),
+        ]
+    }
+
+    /// Takes in what the region's stream shows this hub published beyond its store
+    /// (a hub restored from an older copy): `high` is the highest sequence number the
+    /// stream holds of this hub, `events` its latest event per entity with their
+    /// sequence numbers and times. Listings and referral steps newer than the
+    /// store's are adopted (a withdrawal the store does not know of withdraws it
+    /// here too), the outbox loses what the stream already has, and the next write
+    /// takes a number above `high`, so that nothing this hub publishes from now on
+    /// is older than what the region has. Nothing happens when the store is not
+    /// behind. Running it again after a crash does the same again.
+    pub async fn catch_up(&self, high: u64, events: Vec<(u64, i64, Event)>) -> Result<Option<CaughtUp>, StoreError> {
+        let inner = &self.inner;
+        let caught = {
+            let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+            let local = inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).transpose()?.unwrap_or(0);
+            if high <= local {
+                return Ok(None);
+            }
+            let mut caught = CaughtUp { from: local, to: high, ..CaughtUp::default() };
+            for (seq, at, event) in events {
+                let adopted = match event {
+                    Event::OpportunityPublished(o) => self.adopt(o.id, seq, at, Some(o))?,
+                    Event::OpportunityWithdrawn { id } => self.adopt::<Opportunity>(id, seq, at, None)?,
+                    Event::SafeHousePublished(h) => self.adopt(h.id, seq, at, Some(h))?,
+                    Event::SafeHouseWithdrawn { id } => self.adopt::<SafeHouse>(id, seq, at, None)?,
+                    Event::ServicePublished(v) => self.adopt(v.id, seq, at, Some(v))?,
+                    Event::ServiceWithdrawn { id } => self.adopt::<Service>(id, seq, at, None)?,
+                    Event::Referral(side) => {
+                        let Some(mut record) = self.referral(side.id)? else { continue };
+                        if record.seq >= seq || record.role != side.role || record.other != side.other {
+                            continue;
+                        }
+                        record.mine = side.steps;
+                        record.my_reasons.resize(record.mine.len(), String::new());
+                        record.seq = seq;
+                        record.updated_at_ms = at;
+                        inner.referrals.insert(side.id.to_bytes(), encode(&record))?;
+                        caught.referrals += 1;
+                        false
+                    }
+                    Event::Profile(p) => {
+                        if p.left {
+                            inner.meta.insert(META_LEFT, &[1])?;
+                        }
+                        false
+                    }
+                };
+                caught.listings += u64::from(adopted);
+            }
+            inner.meta.insert(META_SEQ, &high.to_be_bytes())?;
+            inner.meta.insert(META_PUBLISHED, &high.to_be_bytes())?;
+            for key in inner.outbox.range(..=high.to_be_bytes()).keys() {
+                inner.outbox.remove(key?)?;
+                caught.dropped += 1;
+            }
+            caught
+        };
+        self.flush().await?;
+        Ok(Some(caught))
+    }
+
+    /// Puts the stream's newer state of a listing in the store: the value (`Some`),
+    /// or its withdrawal (`None`, for a listing the store has). Whether it did.
+    fn adopt<T: Listing>(&self, id: Ulid, seq: u64, at: i64, item: Option<T>) -> Result<bool, StoreError> {
+        let current = self.get::<T>(id)?;
+        if current.as_ref().is_some_and(|r| r.seq >= seq) {
+            return Ok(false);
+        }
+        let record = match (item, current) {
+            (Some(item), _) => Record { item, seq, updated_at_ms: at, withdrawn: false },
+            (None, Some(mut r)) => {
+                r.item.mark_withdrawn();
+                Record { item: r.item, seq, updated_at_ms: at, withdrawn: true }
+            }
+            (None, None) => return Ok(false),
+        };
+        self.tree::<T>().insert(id.to_bytes(), encode(&record))?;
+        Ok(true)
     }
 
     /// Whether this hub has left the region ([`Store::withdraw_all`]).
@@ -912,6 +1030,57 @@ fn ulid_of(bytes: &[u8]) -> Result<Ulid, StoreError> {
 fn seq_of(bytes: &[u8]) -> Result<u64, StoreError> {
     let arr: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt("sequence number is not 8 bytes".into()))?;
     Ok(u64::from_be_bytes(arr))
+}
+
+/// The whole store as [`Store::dump`] writes it: each tree's keys and values.
+#[derive(Serialize, Deserialize)]
+struct Dump {
+    trees: Vec<DumpedTree>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DumpedTree {
+    name: String,
+    pairs: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Creates a store at `path` (which must not hold one) from a [`Store::dump`], and
+/// flushes it. Returns the last sequence number the dump had written.
+pub fn import_dump(path: &Path, dump: &[u8]) -> Result<u64, StoreError> {
+    let dump: Dump = decode(dump)?;
+    if let Some(t) = dump.trees.iter().find(|t| !TREES.contains(&t.name.as_str())) {
+        return Err(StoreError::Corrupt(format!("the copy holds a tree this hub does not know: {:?}", t.name)));
+    }
+    if path.exists() && std::fs::read_dir(path).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(StoreError::Refused(format!("{} already holds a store", path.display())));
+    }
+    let db = sled::Config::new().path(path).open()?;
+    let mut seq = 0;
+    for tree in dump.trees {
+        let t = db.open_tree(&tree.name)?;
+        for (k, v) in tree.pairs {
+            if tree.name == META && k == META_SEQ {
+                seq = seq_of(&v)?;
+            }
+            t.insert(k, v)?;
+        }
+    }
+    db.flush()?;
+    Ok(seq)
+}
+
+/// What [`Store::catch_up`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaughtUp {
+    /// The store's last sequence number before, and the stream's, now the store's.
+    pub from: u64,
+    pub to: u64,
+    /// Listings changed or withdrawn from the stream's newer state.
+    pub listings: u64,
+    /// Referrals whose steps were taken from the stream.
+    pub referrals: u64,
+    /// Outbox entries dropped because the stream already had them.
+    pub dropped: u64,
 }
 
 /// What a hub that left the region may still publish: tombstones, the steps of its

@@ -199,6 +199,11 @@ impl Decoded {
         &self.event
     }
 
+    /// The envelope as decoded (its signature not yet verified).
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
     /// Verifies the signature as [`open`] does.
     pub fn verify(self, pinned: Option<&VerifyingKey>) -> Result<Opened, EnvelopeError> {
         let hub = self.envelope.hub.to_string();

@@ -30,11 +30,18 @@ pub fn inbox_consumer(hub: &Slug) -> String {
     format!("inbox-{hub}")
 }
 
+/// The consumer through which a hub reads back its own events (after a restore
+/// from an older copy), filtered to its own subjects.
+pub fn recover_consumer(hub: &Slug) -> String {
+    format!("recover-{hub}")
+}
+
 /// A hub's permissions in `region`. The hub does not create the region's stream:
 /// its relay (or operator) does.
 pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
     let stream = stream_name(region);
     let consumer = inbox_consumer(hub);
+    let recover = recover_consumer(hub);
     Permissions {
         publish: vec![
             hub_wildcard(region, hub),
@@ -46,6 +53,10 @@ pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
             format!("$JS.API.CONSUMER.INFO.{stream}.{consumer}"),
             format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"),
             format!("$JS.ACK.{stream}.{consumer}.>"),
+            // Its own events read back, after a restore from an older copy.
+            format!("$JS.API.CONSUMER.CREATE.{stream}.{recover}.{}", hub_wildcard(region, hub)),
+            format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{recover}"),
+            format!("$JS.API.CONSUMER.DELETE.{stream}.{recover}"),
         ],
         subscribe: vec![format!("{}.>", inbox_prefix(hub))],
     }

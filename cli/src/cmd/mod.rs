@@ -36,6 +36,7 @@ macro_rules! pages {
 }
 pub(crate) use pages;
 
+pub mod backup;
 pub mod directory;
 pub mod export;
 pub mod init;
@@ -91,6 +92,10 @@ pub enum Command {
     Peers(peers::Command),
     /// Leave the region: withdraw every listing of this hub, for good.
     WithdrawAll(withdraw_all::Args),
+    /// Write a backup of this hub (it keeps running): its store, hub.toml, keys and token.
+    Backup(backup::BackupArgs),
+    /// Make a hub directory from a backup; the hub catches up with the region when it starts.
+    Restore(backup::RestoreArgs),
     /// Change this hub's keys (the hub stopped): the old key vouches for the new ones.
     #[command(subcommand)]
     Keys(keys::Command),
@@ -114,6 +119,8 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Peers(c) => peers::run(globals, c).await,
         Command::Republish => republish::run(globals).await,
         Command::Keys(c) => keys::run(globals, c).await,
+        Command::Backup(a) => backup::backup(globals, a).await,
+        Command::Restore(a) => backup::restore(globals, a),
         Command::WithdrawAll(a) => withdraw_all::run(globals, a).await,
     }
 }

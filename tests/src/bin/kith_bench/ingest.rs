@@ -101,6 +101,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
             client_name: format!("kith-bench hub {i}"),
             inbox_prefix: "_INBOX".into(),
             stream_check: Duration::from_secs(30),
+            own_keys: vec![store.identity().signing.verifying_key()],
         };
         publishers.push(tokio::spawn(publisher::run(
             store.clone(),
