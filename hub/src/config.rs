@@ -53,6 +53,14 @@ pub struct HubFile {
     /// system's roots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nats_ca: Option<PathBuf>,
+    /// The region's roster (`kith region roster`): other hubs' keys come from it
+    /// rather than from their first profile, and a hub not on it is neither sealed
+    /// to nor listened to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<PathBuf>,
+    /// The coordinator's public key (hex) the roster must be signed by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster_coordinator: Option<String>,
 }
 
 fn default_nats_url() -> String {
@@ -197,6 +205,8 @@ mod tests {
             nats_url: DEFAULT_NATS_URL.into(),
             admin_listen: default_admin_listen(),
             nats_ca: None,
+            roster: None,
+            roster_coordinator: None,
             heartbeat_secs: 60,
             referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
             nats_creds: None,

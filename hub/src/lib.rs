@@ -73,6 +73,8 @@ pub enum Error {
     Transport(#[from] tonic::transport::Error),
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error("{0}")]
+    Roster(String),
     #[error("{path}: {why}")]
     Backup { path: std::path::PathBuf, why: String },
     #[error("the hub's {task} stopped unexpectedly: {why}")]
@@ -116,7 +118,26 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         .chain(hub_keys.rotations.iter().rev().filter_map(|r| ed25519_dalek::VerifyingKey::from_bytes(&r.from).ok()))
         .collect();
     let identity = Identity { region: file.region.clone(), hub: file.hub_id.clone(), signing: hub_keys.signing };
+    let roster = match &file.roster {
+        Some(path) => {
+            let path = config.dir.join(path);
+            let coordinator = match &file.roster_coordinator {
+                Some(k) => Some(
+                    kith_proto::roster::key(k).map_err(|why| Error::Roster(format!("roster_coordinator: {why}")))?,
+                ),
+                None => None,
+            };
+            let roster = kith_proto::roster::Roster::load(&path, &file.region, coordinator.as_ref())
+                .map_err(|e| Error::Roster(e.to_string()))?;
+            tracing::info!(roster = %path.display(), version = roster.version, hubs = roster.hubs.len(), "the region's roster: other hubs' keys come from it");
+            Some(roster)
+        }
+        None => None,
+    };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
+    if let Some(roster) = roster {
+        store.set_roster(roster);
+    }
     // The profile goes first, so that a relay meeting this hub pins its key before
     // anything else arrives.
     if !store.has_left()? {

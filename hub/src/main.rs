@@ -26,6 +26,9 @@ struct Flags {
     /// checked against it (overrides nats_ca in hub.toml).
     #[arg(long, env = "KITH_NATS_CA")]
     nats_ca: Option<PathBuf>,
+    /// The region's roster, signed by its coordinator (overrides roster in hub.toml).
+    #[arg(long, env = "KITH_ROSTER")]
+    roster: Option<PathBuf>,
     /// Address of the admin gRPC API (overrides admin_listen in hub.toml).
     #[arg(long, env = "KITH_ADMIN_LISTEN")]
     admin_listen: Option<SocketAddr>,
@@ -73,6 +76,9 @@ async fn hub() -> anyhow::Result<()> {
     }
     if let Some(ca) = flags.nats_ca {
         config.file.nats_ca = Some(ca);
+    }
+    if let Some(roster) = flags.roster {
+        config.file.roster = Some(roster);
     }
     if let Some(addr) = flags.admin_listen {
         config.file.admin_listen = addr;

@@ -1,5 +1,6 @@
 //! Other hubs' keys: learnt from their profiles on the region's stream and pinned,
-//! as the relay does. A referral is sealed to the receiver's pinned x25519 key, and
+//! as the relay does — from the region's roster rather than on first use when the
+//! hub has one (and a hub off the roster is neither sealed to nor listened to). A referral is sealed to the receiver's pinned x25519 key, and
 //! a referral message is believed only if it verifies with its author's pinned
 //! ed25519 key.
 
@@ -28,6 +29,8 @@ pub enum PeerError {
          `kith peers unpin {hub}` and send again"
     )]
     Rekeyed { hub: String },
+    #[error("hub {hub:?} is not on the region's roster: nothing is sent to it or taken from it")]
+    NotOnRoster { hub: String },
     #[error("hub {hub:?} has left the region: nothing can be sent to it")]
     Left { hub: String },
     #[error(transparent)]
@@ -43,8 +46,17 @@ impl PeerKeys {
 /// The pinned keys of `hub`, learning them from the stream if they are not pinned
 /// yet (`js` is `None` while NATS is unreachable).
 pub async fn keys(store: &Store, js: Option<&jetstream::Context>, hub: &Slug) -> Result<PeerKeys, PeerError> {
+    if let Some(roster) = store.roster()
+        && roster.key(hub).is_none()
+    {
+        return Err(PeerError::NotOnRoster { hub: hub.to_string() });
+    }
     if let Some(keys) = store.peer(hub)? {
-        return Ok(keys);
+        match store.roster().and_then(|r| r.key(hub)) {
+            // Not the roster's key: checked against the stream each time.
+            Some(r) if keys.signing != r.to_bytes() => {}
+            _ => return Ok(keys),
+        }
     }
     let Some(js) = js else {
         return Err(PeerError::Unreachable { hub: hub.to_string(), why: "not connected".into() });
@@ -83,8 +95,21 @@ pub async fn learn(store: &Store, js: &jetstream::Context, hub: &Slug) -> Result
         }
         Err(e) => return Err(unreachable(e.to_string())),
     };
+    if let Some(roster) = store.roster()
+        && roster.key(hub).is_none()
+    {
+        return Err(PeerError::NotOnRoster { hub: hub.to_string() });
+    }
     let pinned = store.peer(hub)?;
+    // With a roster, its key takes the place of trust on first use: a pin that is
+    // neither the roster's key nor reached from it by the hub's rotations is not kept.
+    let roster_key = store.roster().and_then(|r| r.key(hub).copied());
     let pinned_key = pinned.as_ref().and_then(PeerKeys::verifying_key);
+    let pinned_key = match (pinned_key, roster_key) {
+        (Some(p), Some(r)) if p != r && !leads_from(&message, &subject, &r, &p) => Some(r),
+        (None, Some(r)) => Some(r),
+        (p, _) => p,
+    };
     let opened = envelope::open(&message.payload, &subject, pinned_key.as_ref())
         .map_err(|e| PeerError::BadProfile { hub: hub.to_string(), reason: e.reason() })?;
     let Event::Profile(profile) = &opened.event else {
@@ -94,6 +119,7 @@ pub async fn learn(store: &Store, js: &jetstream::Context, hub: &Slug) -> Result
         return Err(PeerError::Left { hub: hub.to_string() });
     }
     if let Some(p) = pinned
+        && Some(p.signing) == pinned_key.map(|k| k.to_bytes())
         && p.seq >= opened.envelope.hub_seq
     {
         return Ok(p);
@@ -102,4 +128,18 @@ pub async fn learn(store: &Store, js: &jetstream::Context, hub: &Slug) -> Result
     store.pin_peer(hub, &keys).await?;
     tracing::info!(%hub, "pinned the keys of another hub from its profile");
     Ok(keys)
+}
+
+/// Whether `profile` (this hub's latest profile message) carries rotations leading
+/// from `from` to `to`.
+fn leads_from(
+    profile: &async_nats::jetstream::message::StreamMessage,
+    subject: &str,
+    from: &VerifyingKey,
+    to: &VerifyingKey,
+) -> bool {
+    let Ok(decoded) = envelope::decode(&profile.payload, subject) else { return false };
+    let Event::Profile(p) = decoded.event() else { return false };
+    let env = decoded.envelope();
+    kith_proto::rotation::leads(&p.rotations, &env.region, &env.hub, from, to)
 }

@@ -229,6 +229,8 @@ struct Inner {
     outbox_notify: Notify,
     /// The flusher task, awaited by [`Store::close`].
     flusher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The region's roster, if the hub was given one ([`Store::set_roster`]).
+    roster: std::sync::OnceLock<kith_proto::roster::Roster>,
     /// The highest sequence number known to be on disk. The publisher sends nothing
     /// above it: an envelope in the stream whose write a crash then undid would be a
     /// ghost the hub cannot withdraw, and its sequence number would be reused.
@@ -286,6 +288,7 @@ impl Store {
             outbox_notify: Notify::new(),
             flusher: Mutex::new(None),
             durable: Arc::new(AtomicU64::new(0)),
+            roster: std::sync::OnceLock::new(),
         };
         // Whatever is on disk when the store opens is durable.
         let on_disk = inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).transpose()?.unwrap_or(0);
@@ -319,6 +322,16 @@ impl Store {
 
     pub fn identity(&self) -> &Identity {
         &self.inner.identity
+    }
+
+    /// Gives the hub the region's roster (once, at start).
+    pub fn set_roster(&self, roster: kith_proto::roster::Roster) {
+        let _ = self.inner.roster.set(roster);
+    }
+
+    /// The region's roster, if the hub has one: whom it trusts, and with which keys.
+    pub fn roster(&self) -> Option<&kith_proto::roster::Roster> {
+        self.inner.roster.get()
     }
 
     /// Resolves when a write may have added to the outbox.

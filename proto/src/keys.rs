@@ -169,6 +169,17 @@ impl HubKeys {
     }
 }
 
+/// The ed25519 key in `path` (32 bytes, mode 0600), made there if there is none yet
+/// (a region coordinator's key); whether it was made.
+pub fn signing_key_file(path: &Path) -> Result<(SigningKey, bool), KeyError> {
+    if path.exists() {
+        return Ok((SigningKey::from_bytes(&read_secret32(path)?), false));
+    }
+    let key = SigningKey::generate(&mut OsRng);
+    write_secret(path, &key.to_bytes())?;
+    Ok((key, true))
+}
+
 /// Creates a new random admin token (64 hex characters) in `hub_dir/admin.token`.
 pub fn create_admin_token(hub_dir: &Path) -> Result<String, KeyError> {
     let token = random_token();

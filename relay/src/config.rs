@@ -89,6 +89,13 @@ pub struct Config {
     pub money: Money,
     /// Requests a second each client may make of the HTTP listener (None: no limit).
     pub http_per_client: Option<std::num::NonZeroU32>,
+    /// The region's roster (`--roster`), its signature checked: hubs' keys come from
+    /// it rather than from their first profile, and a hub off it is not listened to.
+    /// `None`: trust on first use.
+    pub roster: Option<std::sync::Arc<kith_proto::roster::Roster>>,
+    /// Hubs not listened to (`--revoke`): their events are refused and counted, and
+    /// nothing of theirs stays in the view.
+    pub revoked: std::collections::BTreeSet<Slug>,
 }
 
 #[derive(Debug, Error)]
@@ -126,7 +133,26 @@ impl Config {
             clock: RegionClock::default(),
             money: Money::default(),
             http_per_client: std::num::NonZeroU32::new(crate::throttle::DEFAULT_PER_SECOND),
+            roster: None,
+            revoked: Default::default(),
         }
+    }
+
+    /// Why `hub` is not listened to (a reason for the counters), if it is not:
+    /// revoked, or off the region's roster.
+    pub fn excluded(&self, hub: &Slug) -> Option<&'static str> {
+        if self.revoked.contains(hub) {
+            return Some("revoked");
+        }
+        match &self.roster {
+            Some(roster) if roster.key(hub).is_none() => Some("not-on-roster"),
+            _ => None,
+        }
+    }
+
+    /// The key the roster gives `hub`: trusted where a first profile would be.
+    pub fn roster_key(&self, hub: &Slug) -> Option<ed25519_dalek::VerifyingKey> {
+        self.roster.as_ref().and_then(|r| r.key(hub).copied())
     }
 
     /// Checks what the relay would otherwise only discover once it talks to NATS.

@@ -6,8 +6,11 @@
 //! acknowledged: an acknowledged event is never lost by a `kill -9` of the relay.
 //!
 //! - Keys are pinned by trust on first use: a hub's first profile verifies with the
-//!   key it carries. A later profile signed by the pinned key that carries another key
-//!   is a rotation.
+//!   key it carries — or, with a region's roster, with the roster's key. A later
+//!   profile carrying another key is a rotation: signed by the new key, with
+//!   rotations that lead to it from the pinned one.
+//! - A hub revoked (`--revoke`) or off the roster is not listened to: its events
+//!   are refused before they are verified, counted as `revoked` or `not-on-roster`.
 //! - The stream keeps one message per subject, so after compaction a hub's latest
 //!   profile can come *after* its listings. An event from a hub without a pinned key
 //!   makes ingest fetch that hub's profile from the stream, pin it, and retry. When
@@ -402,6 +405,11 @@ impl Ingest {
         unpinned: &mut HashMap<Slug, Pin>,
     ) -> Result<Verdict, IngestError> {
         let subject = message.subject.as_str();
+        if let Some(hub) = Subject::parse(subject).ok().map(|s| s.hub)
+            && let Some(reason) = self.config.excluded(&hub)
+        {
+            return Ok(self.reject(subject, reason, &format!("hub {hub} is not listened to")));
+        }
         let opened = match ahead {
             // Verified ahead under the key that is still the hub's pin: nothing to redo.
             Some((decoded, key)) if self.pinned(decoded.hub())? == Some(key) => decoded.verified_by(key),
@@ -434,11 +442,14 @@ impl Ingest {
         unpinned: &mut HashMap<Slug, Pin>,
     ) -> Result<Result<Opened, Verdict>, IngestError> {
         let subject = message.subject.as_str();
-        let hub = Subject::parse(subject).ok().map(|s| s.hub);
-        let pinned = match &hub {
-            Some(h) => self.pinned(h)?,
+        let parsed = Subject::parse(subject).ok();
+        let pinned = match &parsed {
+            // A hub's first profile is checked against the roster's key, if any.
+            Some(s) if s.entity == Entity::Profile => self.pinned(&s.hub)?.or_else(|| self.config.roster_key(&s.hub)),
+            Some(s) => self.pinned(&s.hub)?,
             None => None,
         };
+        let hub = parsed.map(|s| s.hub);
         let opened = match (envelope::open(&message.payload, subject, pinned.as_ref()), hub) {
             (Ok(opened), _) => opened,
             (Err(EnvelopeError::UnknownHub { .. }), Some(hub)) => {
@@ -619,7 +630,8 @@ impl Ingest {
         };
         // A profile refused here is counted when the consumer delivers that message itself.
         // A key pinned before a rebuild still holds: no second first use.
-        let pinned = self.pinned(hub)?;
+        // With a roster, its key takes the place of the first use.
+        let pinned = self.pinned(hub)?.or_else(|| self.config.roster_key(hub));
         let opened = match envelope::open(&message.payload, &subject, pinned.as_ref()) {
             Ok(o) => o,
             Err(e) => {

@@ -264,6 +264,16 @@ pub async fn run(
         let (store, dir) = (store.clone(), config.dir.clone());
         tokio::task::spawn_blocking(move || load_view(&store, &dir, marker)).await??
     };
+    // A hub revoked, or off the roster, since the view was stored: the view is built
+    // again from the stream, where its events are now refused.
+    let excluded: Vec<String> =
+        view.hubs().iter().filter(|h| config.excluded(&h.hub).is_some()).map(|h| h.hub.to_string()).collect();
+    if !excluded.is_empty() {
+        warn!(hubs = ?excluded, "hubs revoked or off the roster are in the stored view; rebuilding it from the stream without them");
+        store.clear()?;
+        let (store, dir) = (store.clone(), config.dir.clone());
+        view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None)).await??;
+    }
     view.set_synonyms(synonyms);
     view.set_quota(config.quota);
     let counts = view.counts();
@@ -278,7 +288,7 @@ pub async fn run(
     let snapshot_of = shared.clone();
 
     let (stop_tx, stop_rx) = watch::channel(false);
-    let pins = pins::Pins::load(&store)?;
+    let pins = pins::Pins::load(&store, config.roster.as_deref())?;
     let mut ingest =
         tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone(), pins).run(stop_rx.clone()));
     let limits = query::Limits::new(config.max_queries, config.query_timeout);

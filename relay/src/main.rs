@@ -35,6 +35,21 @@ struct Args {
     #[arg(long, value_name = "HUB", value_parser = parse_region)]
     unpin: Vec<Slug>,
 
+    /// The region's roster (written by `kith region roster`, signed by its
+    /// coordinator): hubs' keys come from it instead of their first profile, and a hub
+    /// not on it is not listened to.
+    #[arg(long, env = "KITH_RELAY_ROSTER", value_name = "FILE")]
+    roster: Option<PathBuf>,
+
+    /// The coordinator's public key (hex): the roster must be signed by it.
+    #[arg(long, env = "KITH_RELAY_ROSTER_COORDINATOR", value_name = "KEY", requires = "roster", value_parser = parse_key)]
+    roster_coordinator: Option<ed25519_dalek::VerifyingKey>,
+
+    /// Stop listening to this hub (repeatable, or comma-separated): its events are
+    /// refused and counted, and its listings leave the view.
+    #[arg(long, env = "KITH_RELAY_REVOKE", value_name = "HUB", value_parser = parse_region, value_delimiter = ',')]
+    revoke: Vec<Slug>,
+
     /// NATS credentials file for the relay's user.
     #[arg(long, env = "KITH_NATS_CREDS", value_name = "FILE")]
     nats_creds: Option<PathBuf>,
@@ -153,6 +168,10 @@ fn parse_http_listen(value: &str) -> Result<HttpListen, String> {
     }
 }
 
+fn parse_key(value: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
+    kith_proto::roster::key(value)
+}
+
 fn parse_region(value: &str) -> Result<Slug, String> {
     Slug::parse("region", value).map_err(|e| e.problem)
 }
@@ -182,6 +201,20 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    let roster = match &args.roster {
+        Some(path) => {
+            let roster = kith_proto::roster::Roster::load(path, &args.region, args.roster_coordinator.as_ref())?;
+            tracing::info!(
+                roster = %path.display(),
+                version = roster.version,
+                hubs = roster.hubs.len(),
+                coordinator = %kith_proto::keys::hex(roster.coordinator.as_bytes()),
+                "the region's roster: only its hubs are listened to"
+            );
+            Some(std::sync::Arc::new(roster))
+        }
+        None => None,
+    };
     let config = Config {
         region: args.region,
         nats_url: args.nats_url,
@@ -192,6 +225,8 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         nats_creds: args.nats_creds,
         nats_ca: args.nats_ca,
         unpin: args.unpin,
+        roster,
+        revoked: args.revoke.into_iter().collect(),
         synonyms: args.synonyms,
         query_timeout: args.query_timeout,
         max_queries: args.max_queries,

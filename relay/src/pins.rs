@@ -8,6 +8,9 @@
 //! to the store with the batch that pinned them, and survive a rebuild of the view:
 //! a replay never trusts a profile on first use again.
 //!
+//! With a region's roster, a hub's key is first the roster's rather than that of its
+//! first profile; a rotation from it moves the pin as before.
+//!
 //! Only [`crate::ingest`] verifies envelopes, so ingest owns the pins; the view
 //! keeps profiles, not keys.
 
@@ -15,6 +18,7 @@ use ed25519_dalek::VerifyingKey;
 use std::collections::HashMap;
 
 use kith_proto::Slug;
+use kith_proto::roster::Roster;
 
 use crate::store::{Store, StoreError};
 
@@ -32,12 +36,22 @@ impl std::fmt::Debug for Pins {
 impl Pins {
     /// The pins kept in `store`. A stored key that is not a valid ed25519 key is
     /// an error: the store is damaged, and guessing would trust the wrong key.
-    pub fn load(store: &Store) -> Result<Pins, StoreError> {
+    ///
+    /// With a roster, a stored pin other than the roster's key for that hub is set
+    /// aside (not deleted): the hub's key is then the roster's, or one its latest
+    /// profile's rotations lead to from it.
+    pub fn load(store: &Store, roster: Option<&Roster>) -> Result<Pins, StoreError> {
         let mut keys = HashMap::new();
         for pin in store.pins() {
             let (hub, bytes) = pin?;
             let key = VerifyingKey::from_bytes(&bytes)
                 .map_err(|e| StoreError::Corrupt { tree: "pins", why: format!("{hub}: {e}") })?;
+            if let Some(roster) = roster
+                && roster.key(&hub) != Some(&key)
+            {
+                tracing::info!(%hub, "the pinned key is not the roster's: the roster's is trusted instead");
+                continue;
+            }
             keys.insert(hub, key);
         }
         Ok(Pins { keys, store: store.clone() })
@@ -71,7 +85,7 @@ mod tests {
             (SigningKey::from_bytes(&[1; 32]).verifying_key(), SigningKey::from_bytes(&[2; 32]).verifying_key());
         {
             let store = Store::open(dir.path()).unwrap();
-            let mut pins = Pins::load(&store).unwrap();
+            let mut pins = Pins::load(&store, None).unwrap();
             assert_eq!(pins.get(&hub), None);
             pins.pin(&hub, a).unwrap();
             pins.pin(&hub, b).unwrap();
@@ -79,8 +93,8 @@ mod tests {
             futures::executor::block_on(store.flush()).unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(Pins::load(&store).unwrap().get(&hub), Some(b), "the latest pin, kept across a clear");
+        assert_eq!(Pins::load(&store, None).unwrap().get(&hub), Some(b), "the latest pin, kept across a clear");
         assert!(store.unpin(&hub).unwrap());
-        assert_eq!(Pins::load(&store).unwrap().get(&hub), None);
+        assert_eq!(Pins::load(&store, None).unwrap().get(&hub), None);
     }
 }

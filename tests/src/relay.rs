@@ -134,6 +134,11 @@ impl Relay {
         self.daemon.terminate(Duration::from_secs(10)).await;
     }
 
+    /// Replaces the flags given at every start (the next start uses them).
+    pub fn set_flags(&mut self, extra: &[&str]) {
+        self.extra = extra.iter().map(Into::into).collect();
+    }
+
     /// Stops the relay and starts it again on the same directory and port.
     pub async fn restart(&mut self) {
         self.stop().await;

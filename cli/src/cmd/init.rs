@@ -94,6 +94,8 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
         referral_expiry_secs: config::DEFAULT_REFERRAL_EXPIRY_SECS,
         nats_creds: None,
         nats_ca: args.nats_ca,
+        roster: None,
+        roster_coordinator: None,
     };
     let outcome = config::init(&dir, &file)?;
     let created = Created {

@@ -47,6 +47,7 @@ pub mod peers;
 pub mod referral;
 pub mod region;
 pub mod republish;
+pub mod roster;
 pub mod safehouse;
 pub mod service;
 pub mod status;

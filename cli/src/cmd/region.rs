@@ -59,6 +59,10 @@ pub enum Command {
     /// sections by kind and area, how to get in touch with each, an index of hubs. A
     /// tagged PDF (for screen readers too), or one HTML page with --format html.
     Directory(super::directory::Args),
+    /// The region's roster, for its coordinator: the hubs and their signing keys,
+    /// signed, which relays and hubs given `--roster` trust instead of first use.
+    #[command(subcommand)]
+    Roster(super::roster::Command),
     /// Show every field of one safe house.
     Safehouse {
         /// The safe house's id.
@@ -250,6 +254,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                 format!("wrote {} files to {}: {}", written.files.len(), written.dir, counts.join(", "))
             })
         }
+        Command::Roster(c) => super::roster::run(globals, c),
         Command::Directory(args) => {
             let written = super::directory::run(&globals.relay, args).await?;
             output::either(globals.json, &written, || written.summary())

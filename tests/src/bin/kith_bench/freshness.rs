@@ -71,6 +71,8 @@ async fn start_hub(root: &std::path::Path, nats_url: &str) -> anyhow::Result<Hub
         referral_expiry_secs: kith_hub::config::DEFAULT_REFERRAL_EXPIRY_SECS,
         nats_creds: None,
         nats_ca: None,
+        roster: None,
+        roster_coordinator: None,
     };
     let outcome = init(&dir, &file).context("set up the hub")?;
     let mut daemon = Daemon::new("kith-hub", binary("kith-hub")?, root.join("hub.log"));
