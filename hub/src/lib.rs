@@ -16,6 +16,7 @@
 //!   the expiry of unanswered ones; [`peers`]: other hubs' keys, pinned from their
 //!   profiles on the stream.
 //! - [`offline`]: what an operator does to a stopped hub (changing its keys).
+//! - [`shred`]: referrals encrypted at rest under keys of their own, destroyed to erase.
 //! - this file: [`run`], which wires them together, publishes the profile as a
 //!   heartbeat, and shuts everything down in order.
 
@@ -27,6 +28,7 @@ pub mod offline;
 pub mod peers;
 pub mod publisher;
 pub mod referral;
+pub mod shred;
 pub mod store;
 
 use std::future::Future;

@@ -5,7 +5,9 @@
 //! - `opportunities`, `safehouses`, `services`: id → [`Record`] of the listing (postcard).
 //!   `meta` also maps `source:<family>:<id>` to the listing imported from that id.
 //! - `referrals`: id → [`ReferralRecord`], both sides of a referral as this hub
-//!   knows them, the person's details in plaintext (this is one of the two hubs).
+//!   knows them; while it holds the person's details or reasons, encrypted under a
+//!   key of its own in `referral.keys`, destroyed when they are erased
+//!   ([`crate::shred`]).
 //! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
 //! - `outbox`: hub sequence number (big-endian) → [`OutboxEntry`], the signed
 //!   envelope waiting for a JetStream PubAck.
@@ -38,6 +40,7 @@ use kith_proto::service::Service;
 use kith_proto::validate::ValidationError;
 
 use crate::referral::ReferralRecord;
+use crate::shred::{self, ReferralKeys};
 
 const OPPORTUNITIES: &str = "opportunities";
 const SAFEHOUSES: &str = "safehouses";
@@ -93,6 +96,8 @@ pub enum StoreError {
     Refused(String),
     #[error(transparent)]
     Seal(#[from] kith_proto::referral::SealError),
+    #[error(transparent)]
+    Keys(#[from] crate::shred::ShredError),
 }
 
 /// A listing as the hub keeps it: the value, and the event that last changed it.
@@ -229,6 +234,8 @@ struct Inner {
     outbox_notify: Notify,
     /// The flusher task, awaited by [`Store::close`].
     flusher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The keys referrals are encrypted under at rest ([`crate::shred`]).
+    referral_keys: ReferralKeys,
     /// The region's roster, if the hub was given one ([`Store::set_roster`]).
     roster: std::sync::OnceLock<kith_proto::roster::Roster>,
     /// The highest sequence number known to be on disk. The publisher sends nothing
@@ -289,7 +296,18 @@ impl Store {
             flusher: Mutex::new(None),
             durable: Arc::new(AtomicU64::new(0)),
             roster: std::sync::OnceLock::new(),
+            referral_keys: ReferralKeys::open(&path.join(shred::KEYS_FILE))?,
         };
+        // A key left by a crash between a record's last personal value and its
+        // erasure, or of a referral no longer stored: destroyed now.
+        for id in inner.referral_keys.ids() {
+            match inner.referrals.get(id.to_bytes())? {
+                Some(v) if v.first() == Some(&shred::SEALED) => {}
+                _ => {
+                    inner.referral_keys.destroy(id)?;
+                }
+            }
+        }
         // Whatever is on disk when the store opens is durable.
         let on_disk = inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).transpose()?.unwrap_or(0);
         inner.durable.store(on_disk, Ordering::SeqCst);
@@ -548,14 +566,13 @@ impl Store {
             };
             let key = record.id.to_bytes();
             self.write(|tx, seq, _now| {
-                let mut record: ReferralRecord = decode(
-                    &tx.referrals
-                        .get(key)?
-                        .ok_or_else(|| abort(StoreError::NotFound { family: "referral", id: record.id }))?,
-                )
-                .map_err(abort)?;
+                let stored = tx
+                    .referrals
+                    .get(key)?
+                    .ok_or_else(|| abort(StoreError::NotFound { family: "referral", id: record.id }))?;
+                let mut record = self.open_referral(record.id, &stored).map_err(abort)?;
                 let event = record.publish(seq, &keys.boxing).map_err(|e| abort(e.into()))?;
-                tx.referrals.insert(&key, encode(&record))?;
+                tx.referrals.insert(&key, self.seal_referral(&record).map_err(abort)?)?;
                 Ok(event)
             })?;
             queued += 1;
@@ -607,7 +624,11 @@ impl Store {
             let pairs = tree.iter().map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec()))).collect::<Result<_, _>>()?;
             trees.push(DumpedTree { name: name.to_owned(), pairs });
         }
-        let dump = postcard::to_stdvec(&Dump { trees }).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Read under the same lock: a key is destroyed only after the record that no
+        // longer needs it is committed, so the copy never holds a record without its key.
+        let referral_keys = inner.referral_keys.bytes()?;
+        let dump =
+            postcard::to_stdvec(&Dump { trees, referral_keys }).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok((dump, seq))
     }
 
@@ -659,7 +680,7 @@ impl Store {
                         record.my_reasons.resize(record.mine.len(), String::new());
                         record.seq = seq;
                         record.updated_at_ms = at;
-                        inner.referrals.insert(side.id.to_bytes(), encode(&record))?;
+                        inner.referrals.insert(side.id.to_bytes(), self.seal_referral(&record)?)?;
                         caught.referrals += 1;
                         false
                     }
@@ -783,24 +804,74 @@ impl Store {
         let changed = std::cell::Cell::new(false);
         let seq = self.write_maybe(|tx, seq, now| {
             changed.set(false);
-            let current = tx.referrals.get(key)?.map(|v| decode::<ReferralRecord>(&v)).transpose().map_err(abort)?;
+            let current = tx.referrals.get(key)?.map(|v| self.open_referral(id, &v)).transpose().map_err(abort)?;
             let Some(ReferralChange { record, event }) = change(current, seq, now).map_err(abort)? else {
                 return Ok(None);
             };
-            tx.referrals.insert(&key, encode(&record))?;
+            tx.referrals.insert(&key, self.seal_referral(&record).map_err(abort)?)?;
             changed.set(true);
             Ok(event)
         })?;
-        if changed.get() { self.flushed(seq.unwrap_or(0)).await.map(|_| seq) } else { Ok(None) }
+        if !changed.get() {
+            return Ok(None);
+        }
+        self.flushed(seq.unwrap_or(0)).await?;
+        // The record now on disk holds nothing personal: its key, and with it every
+        // older value of the record still in the store's files, can go.
+        if let Some(stored) = self.inner.referrals.get(key)?
+            && stored.first() == Some(&shred::PLAIN)
+        {
+            self.inner.referral_keys.destroy(id)?;
+        }
+        Ok(seq)
+    }
+
+    /// A referral record as stored: encrypted under its own key while it holds
+    /// anything personal (see [`crate::shred`]).
+    fn seal_referral(&self, record: &ReferralRecord) -> Result<Vec<u8>, StoreError> {
+        let plain = encode(record);
+        let personal =
+            record.person.is_some() || record.my_reasons.iter().chain(&record.their_reasons).any(|r| !r.is_empty());
+        if !personal {
+            return Ok([&[shred::PLAIN][..], &plain].concat());
+        }
+        let key = self.inner.referral_keys.key_for(record.id)?;
+        Ok([&[shred::SEALED][..], &shred::seal(&key, &plain)].concat())
+    }
+
+    /// The referral record `id` from its stored value.
+    fn open_referral(&self, id: Ulid, stored: &[u8]) -> Result<ReferralRecord, StoreError> {
+        match stored.split_first() {
+            Some((&shred::PLAIN, plain)) => decode(plain),
+            Some((&shred::SEALED, sealed)) => {
+                let key = self.inner.referral_keys.key(id).ok_or_else(|| {
+                    StoreError::Corrupt(format!("the key of referral {id} is missing from {}", shred::KEYS_FILE))
+                })?;
+                let plain = shred::open(&key, sealed)
+                    .ok_or_else(|| StoreError::Corrupt(format!("referral {id} does not open with its key")))?;
+                decode(&plain)
+            }
+            // Written before records were encrypted: postcard as it is.
+            _ => decode(stored),
+        }
     }
 
     pub fn referral(&self, id: Ulid) -> Result<Option<ReferralRecord>, StoreError> {
-        self.inner.referrals.get(id.to_bytes())?.map(|v| decode(&v)).transpose()
+        self.inner.referrals.get(id.to_bytes())?.map(|v| self.open_referral(id, &v)).transpose()
     }
 
     /// Every referral this hub sent or received, oldest first.
     pub fn referrals(&self) -> Result<Vec<ReferralRecord>, StoreError> {
-        self.inner.referrals.iter().values().map(|v| decode(&v?)).collect()
+        self.inner
+            .referrals
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                let id =
+                    Ulid::from_bytes(k.as_ref().try_into().map_err(|_| StoreError::Corrupt("referral key".into()))?);
+                self.open_referral(id, &v)
+            })
+            .collect()
     }
 
     /// The keys pinned for another hub of the region.
@@ -1049,6 +1120,8 @@ fn seq_of(bytes: &[u8]) -> Result<u64, StoreError> {
 #[derive(Serialize, Deserialize)]
 struct Dump {
     trees: Vec<DumpedTree>,
+    /// The file of referral keys ([`crate::shred`]).
+    referral_keys: Vec<u8>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -1079,6 +1152,7 @@ pub fn import_dump(path: &Path, dump: &[u8]) -> Result<u64, StoreError> {
         }
     }
     db.flush()?;
+    crate::shred::ReferralKeys::restore(&path.join(shred::KEYS_FILE), &dump.referral_keys)?;
     Ok(seq)
 }
 

@@ -354,12 +354,6 @@ async fn a_referral_without_consent_or_to_an_unknown_hub_is_refused_and_nothing_
     assert_eq!(consent, CONSENT, "the receiving hub sees the consent given");
 }
 
-/// The files of `hub` other than its store: its log, configuration and keys.
-fn hub_files_outside_its_store(hub: &Hub) -> Vec<PathBuf> {
-    let store = hub.dir().join("store");
-    all_files(hub.root()).into_iter().filter(|p| !p.starts_with(&store)).collect()
-}
-
 #[tokio::test]
 async fn a_persons_details_are_never_written_outside_the_two_hubs_of_the_referral() {
     let mut region = Region::start().await;
@@ -430,8 +424,8 @@ async fn a_persons_details_are_never_written_outside_the_two_hubs_of_the_referra
         "the referral's subject is not in the JetStream store: the search below would prove nothing"
     );
     // The canary, as written or in lower case, is in no file of the relay, of the NATS
-    // server, of the third hub, nor in any log or other file of the two hubs outside
-    // their stores.
+    // server, of the third hub, nor in any file of the two hubs: their stores keep the
+    // person encrypted under a key of each referral's own.
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for (whose, root) in [
         ("relay", region.relay.root()),
@@ -441,16 +435,17 @@ async fn a_persons_details_are_never_written_outside_the_two_hubs_of_the_referra
         files.extend(all_files(root).into_iter().map(|p| (whose.to_owned(), p)));
     }
     for hub in [&garden, &rainbow] {
-        files.extend(hub_files_outside_its_store(hub).into_iter().map(|p| (format!("hub {}", hub.id), p)));
+        files.extend(all_files(hub.root()).into_iter().map(|p| (format!("hub {}", hub.id), p)));
     }
     assert!(files.iter().any(|(_, p)| p == garden.log_path()), "the hub's log is searched");
     assert!(files.iter().any(|(_, p)| p == region.relay.log_path()), "the relay's log is searched");
     assert!(files.iter().any(|(_, p)| p == region.nats.log_path()), "the NATS log is searched");
     let needles = [canary_id.clone(), canary_id.to_lowercase()];
-    // Where it belongs, the search finds it: both hubs keep the person in their stores.
+    // The search reads the hubs' stores: the referral's id (a key there) is found.
+    let id_bytes = Ulid::from_string(&by_api.id).unwrap().to_bytes();
     for hub in [&garden, &rainbow] {
-        let found = files_containing(&hub.dir().join("store"), canary_id.as_bytes());
-        assert!(!found.is_empty(), "the person is not in hub {}'s store: the search would prove nothing", hub.id);
+        let found = files_containing(&hub.dir().join("store"), &id_bytes);
+        assert!(!found.is_empty(), "the referral is not in hub {}'s store: the search would prove nothing", hub.id);
     }
     let mut leaks = Vec::new();
     for (whose, path) in &files {
@@ -459,7 +454,7 @@ async fn a_persons_details_are_never_written_outside_the_two_hubs_of_the_referra
             leaks.push(format!("{whose}: {}", path.display()));
         }
     }
-    assert!(leaks.is_empty(), "the person's details were written outside the two hubs' stores: {leaks:#?}");
+    assert!(leaks.is_empty(), "the person's details are readable in these files: {leaks:#?}");
 }
 
 #[tokio::test]
@@ -512,6 +507,10 @@ async fn erasing_a_referral_removes_the_person_at_both_hubs_and_keeps_the_anonym
     wait_for_status(&rainbow, &a.id, "received").await;
     rainbow.kith(["referral", "accept", &a.id]).await.ok();
     wait_for_status(&garden, &a.id, "accepted").await;
+    // Each hub keeps the person encrypted under the referral's own key.
+    let a_key = Ulid::from_string(&a.id).unwrap().to_bytes();
+    let keys_of = |hub: &Hub| std::fs::read(hub.dir().join("store").join("referral.keys")).unwrap_or_default();
+    assert!(contains(&keys_of(&garden), &a_key) && contains(&keys_of(&rainbow), &a_key));
     garden.kith(["referral", "erase", &a.id]).await.ok();
     let at_garden = show(&garden, &a.id).await;
     assert!(at_garden["person"].is_null(), "erased here at once: {at_garden}");
@@ -526,6 +525,11 @@ async fn erasing_a_referral_removes_the_person_at_both_hubs_and_keeps_the_anonym
     })
     .await;
     assert_eq!(steps(&at_rainbow), anonymous, "the history stays");
+    // Erased for real: the key is destroyed at both hubs, so what of the person is
+    // still in the stores' files (sled keeps old values until it compacts) cannot be
+    // read.
+    assert!(!contains(&keys_of(&garden), &a_key), "the referring hub kept the referral's key");
+    assert!(!contains(&keys_of(&rainbow), &a_key), "the receiving hub kept the referral's key");
     let side = wait_for("the stream no longer carries the person", DEFAULT_TIMEOUT, async || {
         let side = stream_side(&region, &garden, &rainbow, &a.id).await?;
         if side.erased && side.sealed.is_none() { Ok(side) } else { Err(format!("{side:?}")) }
