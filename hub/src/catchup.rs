@@ -4,22 +4,23 @@
 //! reuse sequence numbers the region has already seen: relays would ignore its new
 //! writes as old, a relay rebuilt from the stream would bring back what it withdrew
 //! after the copy was made, and other hubs would drop its referral steps. So at every
-//! connection the publisher asks the stream for this hub's last message (one
-//! `STREAM.MSG.GET`); when its sequence number is above the store's, the hub reads
-//! its own messages back (a consumer filtered to its own subjects, `recover-<hub>`),
-//! takes in what is newer than its store ([`Store::catch_up`]) and only then
-//! publishes, above the stream's number.
+//! connection the publisher reads this hub's last message in the stream (a consumer
+//! `recover-<hub>` filtered to its own subjects, delivering the last one); when its
+//! sequence number is above the store's, the hub reads all its own messages back the
+//! same way, takes in what is newer than its store ([`Store::catch_up`]) and only
+//! then publishes, above the stream's number. (A hub may not ask the stream for
+//! messages by sequence or list its subjects: that would show it other hubs'
+//! referrals. Its own subjects it may read through such a consumer.)
 
-use async_nats::jetstream::{
-    consumer::{AckPolicy, DeliverPolicy, pull},
-    stream::{LastRawMessageErrorKind, Stream},
-};
+use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, pull};
+use async_nats::jetstream::stream::Stream;
 use ed25519_dalek::VerifyingKey;
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::time::Duration;
 
 use kith_proto::envelope;
+use kith_proto::event::Event;
 use kith_proto::subject::{Entity, hub_wildcard};
 
 use crate::store::{CaughtUp, Store};
@@ -27,21 +28,17 @@ use crate::store::{CaughtUp, Store};
 /// How long reading this hub's messages back may take before it is tried again.
 const READ_BACK: Duration = Duration::from_secs(120);
 
+/// One of this hub's events as the stream holds it: its sequence number, time and event.
+type Held = (u64, i64, Event);
+
 /// Catches the store up with the stream, if the stream holds newer events of this
 /// hub than the store. `keys` are this hub's signing keys, the current one first
 /// and those it rotated from after (only what they signed is taken in).
-pub async fn run(store: &Store, stream: &Stream, keys: &[VerifyingKey]) -> Result<Option<CaughtUp>, String> {
-    let id = store.identity();
-    let mine = hub_wildcard(&id.region, &id.hub);
-    let last = match stream.get_last_raw_message_by_subject(&mine).await {
-        Ok(m) => m,
-        Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read this hub's last message in the stream: {e}")),
-    };
-    let Some(high) = signed_seq(&last.payload, &last.subject, keys) else {
-        tracing::warn!(subject = %last.subject, "the last message on this hub's subjects is not signed by it; not caught up");
-        return Ok(None);
-    };
+pub async fn run<I>(store: &Store, stream: &Stream<I>, keys: &[VerifyingKey]) -> Result<Option<CaughtUp>, String> {
+    let last = tokio::time::timeout(READ_BACK, read(stream, store, keys, DeliverPolicy::Last))
+        .await
+        .map_err(|_| format!("reading this hub's last message took over {READ_BACK:?}"))??;
+    let Some(high) = last.iter().map(|(seq, _, _)| *seq).max() else { return Ok(None) };
     let written = store.outbox_status().map_err(|e| e.to_string())?.last_written_seq;
     if high <= written {
         return Ok(None);
@@ -52,9 +49,10 @@ pub async fn run(store: &Store, stream: &Stream, keys: &[VerifyingKey]) -> Resul
         "the region's stream holds newer events of this hub than its store (restored from an older copy?): \
          reading them back before publishing"
     );
-    let events = tokio::time::timeout(READ_BACK, read_back(stream, store, &mine, keys))
+    let events = tokio::time::timeout(READ_BACK, read(stream, store, keys, DeliverPolicy::All))
         .await
         .map_err(|_| format!("reading this hub's messages back took over {READ_BACK:?}"))??;
+    let high = events.iter().map(|(seq, _, _)| *seq).max().unwrap_or(high).max(high);
     let caught = store.catch_up(high, events).await.map_err(|e| e.to_string())?;
     if let Some(c) = &caught {
         tracing::warn!(
@@ -69,25 +67,21 @@ pub async fn run(store: &Store, stream: &Stream, keys: &[VerifyingKey]) -> Resul
     Ok(caught)
 }
 
-/// The hub sequence number of a message this hub signed.
-fn signed_seq(payload: &[u8], subject: &str, keys: &[VerifyingKey]) -> Option<u64> {
-    let decoded = envelope::decode(payload, subject).ok()?;
-    keys.iter().any(|k| decoded.is_signed_by(k)).then(|| decoded.envelope().hub_seq)
-}
-
-/// This hub's latest event of every entity in the stream, oldest first.
-async fn read_back(
-    stream: &Stream,
+/// This hub's messages in the stream that it signed (the last one, or all), as the
+/// latest event of each entity, oldest first.
+async fn read<I>(
+    stream: &Stream<I>,
     store: &Store,
-    mine: &str,
     keys: &[VerifyingKey],
-) -> Result<Vec<(u64, i64, kith_proto::event::Event)>, String> {
-    let name = kith_proto::permissions::recover_consumer(&store.identity().hub);
+    deliver: DeliverPolicy,
+) -> Result<Vec<Held>, String> {
+    let id = store.identity();
+    let name = kith_proto::permissions::recover_consumer(&id.hub);
     let config = pull::Config {
         durable_name: Some(name.clone()),
         description: Some("Kith: a hub reading back its own events".into()),
-        filter_subject: mine.to_owned(),
-        deliver_policy: DeliverPolicy::All,
+        filter_subject: hub_wildcard(&id.region, &id.hub),
+        deliver_policy: deliver,
         ack_policy: AckPolicy::None,
         inactive_threshold: Duration::from_secs(300),
         ..Default::default()
@@ -96,14 +90,15 @@ async fn read_back(
     let _ = stream.delete_consumer(&name).await;
     let consumer = stream.create_consumer(config).await.map_err(|e| format!("cannot read back: {e}"))?;
     let pending = consumer.cached_info().num_pending;
-    let mut latest: HashMap<Entity, (u64, i64, kith_proto::event::Event)> = HashMap::new();
+    let mut latest: HashMap<Entity, Held> = HashMap::new();
     if pending > 0 {
         let mut messages = consumer.messages().await.map_err(|e| format!("cannot read back: {e}"))?;
         while let Some(message) = messages.next().await {
             let message = message.map_err(|e| format!("cannot read back: {e}"))?;
             let left = message.info().map(|i| i.pending).unwrap_or(0);
-            let Ok(decoded) = envelope::decode(&message.payload, &message.subject) else { continue };
-            if keys.iter().any(|k| decoded.is_signed_by(k)) {
+            if let Ok(decoded) = envelope::decode(&message.payload, &message.subject)
+                && keys.iter().any(|k| decoded.is_signed_by(k))
+            {
                 let env = decoded.envelope();
                 let (seq, at) = (env.hub_seq, env.at_ms);
                 let event = decoded.event().clone();
@@ -119,7 +114,7 @@ async fn read_back(
     }
     drop(consumer);
     let _ = stream.delete_consumer(&name).await;
-    let mut events: Vec<_> = latest.into_values().collect();
+    let mut events: Vec<Held> = latest.into_values().collect();
     events.sort_by_key(|(seq, _, _)| *seq);
     Ok(events)
 }

@@ -74,28 +74,33 @@ pub async fn run(
     }
 }
 
+/// The durable consumer of this hub's referrals, `inbox-<hub>`: its name and
+/// configuration. The publisher opens it too: its creation time tells a new stream.
+pub fn consumer_config(store: &Store) -> (String, pull::Config) {
+    let (me, region) = (&store.identity().hub, &store.identity().region);
+    let name = kith_proto::permissions::inbox_consumer(me);
+    let config = pull::Config {
+        durable_name: Some(name.clone()),
+        description: Some(format!("Kith referrals to hub {me}")),
+        // One filter subject: nats-server 2.9 ignores `filter_subjects`.
+        filter_subject: inbox_wildcard(region, me),
+        deliver_policy: DeliverPolicy::All,
+        ack_policy: AckPolicy::Explicit,
+        ack_wait: Duration::from_secs(30),
+        ..Default::default()
+    };
+    (name, config)
+}
+
 async fn consume(
     store: &Store,
     js: &jetstream::Context,
     secrets: &[SecretKey],
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), InboxError> {
-    let me = store.identity().hub.clone();
-    let region = store.identity().region.clone();
-    let (stream, _) = kith_proto::stream::ensure(js, &region, 1, kith_proto::stream::DEFAULT_MAX_BYTES)
-        .await
-        .map_err(|e| InboxError::Nats(e.to_string()))?;
-    let name = kith_proto::permissions::inbox_consumer(&me);
-    let config = pull::Config {
-        durable_name: Some(name.clone()),
-        description: Some(format!("Kith referrals to hub {me}")),
-        // One filter subject: nats-server 2.9 ignores `filter_subjects`.
-        filter_subject: inbox_wildcard(&region, &me),
-        deliver_policy: DeliverPolicy::All,
-        ack_policy: AckPolicy::Explicit,
-        ack_wait: Duration::from_secs(30),
-        ..Default::default()
-    };
+    let stream =
+        kith_proto::stream::open(js, &store.identity().region).await.map_err(|e| InboxError::Nats(e.to_string()))?;
+    let (name, config) = consumer_config(store);
     let consumer = stream.get_or_create_consumer(&name, config).await.map_err(|e| InboxError::Nats(e.to_string()))?;
     let mut messages = consumer.messages().await.map_err(|e| InboxError::Nats(e.to_string()))?;
     tracing::info!(consumer = %name, "referral inbox open");

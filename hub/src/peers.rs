@@ -4,14 +4,14 @@
 //! a referral message is believed only if it verifies with its author's pinned
 //! ed25519 key.
 
-use async_nats::jetstream::{self, stream::LastRawMessageErrorKind};
+use async_nats::jetstream::{self, stream::DirectGetErrorKind};
 use ed25519_dalek::VerifyingKey;
 use thiserror::Error;
 
 use kith_proto::Slug;
 use kith_proto::envelope;
 use kith_proto::event::Event;
-use kith_proto::subject::{Entity, Subject, stream_name};
+use kith_proto::subject::{Entity, Subject};
 
 use crate::store::{PeerKeys, Store, StoreError};
 
@@ -86,11 +86,11 @@ pub async fn current(store: &Store, js: Option<&jetstream::Context>, hub: &Slug)
 pub async fn learn(store: &Store, js: &jetstream::Context, hub: &Slug) -> Result<PeerKeys, PeerError> {
     let region = &store.identity().region;
     let unreachable = |why: String| PeerError::Unreachable { hub: hub.to_string(), why };
-    let stream = js.get_stream(stream_name(region)).await.map_err(|e| unreachable(e.to_string()))?;
+    let stream = kith_proto::stream::open(js, region).await.map_err(|e| unreachable(e.to_string()))?;
     let subject = Subject::new(region, hub, Entity::Profile).to_string();
-    let message = match stream.get_last_raw_message_by_subject(&subject).await {
+    let message = match stream.direct_get_last_for_subject(subject.clone()).await {
         Ok(m) => m,
-        Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => {
+        Err(e) if e.kind() == DirectGetErrorKind::NotFound => {
             return Err(PeerError::NoProfile { hub: hub.to_string() });
         }
         Err(e) => return Err(unreachable(e.to_string())),

@@ -79,21 +79,22 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
     let region = store.identity().region.clone();
     let mut backoff = Backoff::new(config.max_backoff);
     loop {
-        // Make sure the stream exists (it may not yet, or may have been re-created).
-        let ensured = kith_proto::stream::ensure(&js, &region, 1, kith_proto::stream::DEFAULT_MAX_BYTES).await;
+        // The stream, as far as this hub may see it: it is there when this hub's
+        // inbox consumer can be had, and it is a new one when that consumer is
+        // (a stream deleted takes its consumers with it). The relay creates it.
+        let ensured = open_stream(&store, &js).await;
         // Nothing goes out before the store is known not to be behind the stream
         // (restored from an older copy): not even a republish.
         let caught_up = match &ensured {
             Ok((stream, _)) => crate::catchup::run(&store, stream, &config.own_keys).await.map(|_| ()),
             Err(_) => Ok(()),
         };
-        if let (Ok((stream, _)), Ok(())) = (&ensured, &caught_up) {
+        if let (Ok((_, created)), Ok(())) = (&ensured, &caught_up) {
             // A stream created anew has lost everything the hub published before:
             // publish it all again, from the store.
-            let created = format!("{:?}", stream.cached_info().created);
-            match store.stream_changed(&created).await {
+            match store.stream_changed(created).await {
                 Ok(false) => {}
-                Ok(true) => match store.republish_to(&created).await {
+                Ok(true) => match store.republish_to(created).await {
                     Ok(n) => tracing::warn!(events = n, "the region's stream is new: republished everything"),
                     Err(e) => tracing::error!(error = %e, "cannot republish to the new stream"),
                 },
@@ -101,7 +102,10 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
             }
         }
         let failure = match (ensured, caught_up) {
-            (Err(e), _) => format!("cannot create or find stream {}: {e}", kith_proto::subject::stream_name(&region)),
+            (Err(e), _) => format!(
+                "cannot use stream {} (the region's relay creates it): {e}",
+                kith_proto::subject::stream_name(&region)
+            ),
             (Ok(_), Err(e)) => e,
             (Ok(_), Ok(())) => match drain(&store, &js, &config, &state, &mut stop, &mut backoff).await {
                 Drained::Stopped => break,
@@ -127,13 +131,31 @@ enum Drained {
     Failed(String),
 }
 
-/// Whether the region's stream is no longer the one this hub last published to.
+/// The region's stream and what tells this instance of it: the creation time of
+/// this hub's inbox consumer, made now if it is not there.
+async fn open_stream(
+    store: &Store,
+    js: &jetstream::Context,
+) -> Result<(jetstream::stream::Stream<()>, String), String> {
+    let stream = kith_proto::stream::open(js, &store.identity().region).await.map_err(|e| e.to_string())?;
+    let (name, config) = crate::inbox::consumer_config(store);
+    let consumer = stream.get_or_create_consumer(&name, config).await.map_err(|e| e.to_string())?;
+    let created = format!("{:?}", consumer.cached_info().created);
+    Ok((stream, created))
+}
+
+/// Whether the region's stream is no longer the one this hub last published to:
+/// this hub's inbox consumer is gone (the stream with it), or is another one.
 async fn stream_is_new(store: &Store, js: &jetstream::Context) -> bool {
-    let name = kith_proto::subject::stream_name(&store.identity().region);
-    let Ok(mut stream) = js.get_stream(&name).await else { return false };
-    let Ok(info) = stream.info().await else { return false };
-    let created = format!("{:?}", info.created);
-    store.stream_changed(&created).await.unwrap_or(false)
+    let Ok(stream) = kith_proto::stream::open(js, &store.identity().region).await else { return false };
+    let (name, _) = crate::inbox::consumer_config(store);
+    match stream.consumer_info(&name).await {
+        Ok(info) => store.stream_changed(&format!("{:?}", info.created)).await.unwrap_or(false),
+        Err(e) => {
+            use async_nats::jetstream::context::ConsumerInfoErrorKind as K;
+            matches!(e.kind(), K::NotFound | K::StreamNotFound)
+        }
+    }
 }
 
 /// Publishes the outbox until stopped or until something fails.

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::Slug;
-use crate::subject::{hub_wildcard, inbox_wildcard, stream_name};
+use crate::subject::{hub_wildcard, inbox_wildcard, profile_wildcard, stream_name};
 
 /// What a NATS user may publish and subscribe to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -37,7 +37,8 @@ pub fn recover_consumer(hub: &Slug) -> String {
 }
 
 /// A hub's permissions in `region`. The hub does not create the region's stream:
-/// its relay (or operator) does.
+/// its relay (or operator) does. It sees of the stream only its own subjects (through
+/// consumers filtered to them), referrals addressed to it, and hubs' profiles.
 pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
     let stream = stream_name(region);
     let consumer = inbox_consumer(hub);
@@ -46,9 +47,10 @@ pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
         publish: vec![
             hub_wildcard(region, hub),
             "$JS.API.INFO".to_owned(),
-            format!("$JS.API.STREAM.INFO.{stream}"),
-            // Other hubs' profiles, to learn their keys (referral payloads are sealed).
-            format!("$JS.API.STREAM.MSG.GET.{stream}"),
+            // Any hub's profile (public: its name and keys), by subject. Neither
+            // `STREAM.INFO` (its subject filter lists every subject) nor
+            // `STREAM.MSG.GET` (any message): who refers to whom stays between them.
+            format!("$JS.API.DIRECT.GET.{stream}.{}", profile_wildcard(region)),
             format!("$JS.API.CONSUMER.CREATE.{stream}.{consumer}.{}", inbox_wildcard(region, hub)),
             format!("$JS.API.CONSUMER.INFO.{stream}.{consumer}"),
             format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"),
@@ -71,6 +73,8 @@ pub fn relay(region: &Slug, name: &str) -> Permissions {
             "$JS.API.INFO".to_owned(),
             format!("$JS.API.STREAM.INFO.{stream}"),
             format!("$JS.API.STREAM.CREATE.{stream}"),
+            // To allow direct gets on a stream made before hubs used them.
+            format!("$JS.API.STREAM.UPDATE.{stream}"),
             format!("$JS.API.STREAM.MSG.GET.{stream}"),
             format!("$JS.API.CONSUMER.CREATE.{stream}.{name}"),
             format!("$JS.API.CONSUMER.CREATE.{stream}.{name}.>"),

@@ -4,6 +4,10 @@
 //! keeping one message per subject: the stream is a compacted log of the current
 //! state of every entity, from which a relay can rebuild its whole view. Only fields
 //! that nats-server 2.9 understands are used.
+//!
+//! Relays create it ([`ensure`], with the region's replicas); hubs never do: they
+//! open it without asking for its info ([`open`]), since `STREAM.INFO` with a
+//! subject filter would list every subject of the stream, referrals included.
 
 use async_nats::jetstream::stream::{Config, DiscardPolicy, RetentionPolicy, StorageType};
 use std::time::Duration;
@@ -41,6 +45,9 @@ pub fn region_stream(region: &Slug, replicas: usize, max_bytes: i64) -> Config {
         duplicate_window: DUPLICATE_WINDOW,
         num_replicas: replicas.max(1),
         description: Some(format!("Kith region {region}: current state of every hub's listings")),
+        // Hubs read profiles with `DIRECT.GET.<stream>.<subject>`, whose subject a
+        // NATS permission can limit, rather than `STREAM.MSG.GET` (any message).
+        allow_direct: true,
         ..Default::default()
     }
 }
@@ -72,10 +79,36 @@ pub async fn ensure(
                 limit /= 2;
             }
             Err(e) => return Err(e),
-            Ok(stream) => {
+            Ok(mut stream) => {
+                let config = stream.cached_info().config.clone();
+                if !config.allow_direct {
+                    // Made before hubs read profiles by direct get.
+                    let updated = async_nats::jetstream::stream::Config { allow_direct: true, ..config };
+                    js.update_stream(&updated).await.map_err(|e| {
+                        async_nats::jetstream::context::CreateStreamError::with_source(
+                            CreateStreamErrorKind::Response,
+                            e,
+                        )
+                    })?;
+                    stream.info().await.map_err(|e| {
+                        async_nats::jetstream::context::CreateStreamError::with_source(
+                            CreateStreamErrorKind::Response,
+                            e,
+                        )
+                    })?;
+                }
                 let limit = stream.cached_info().config.max_bytes;
                 return Ok((stream, limit));
             }
         }
     }
+}
+
+/// The region's stream as a hub opens it: no `STREAM.INFO` (which a hub may not
+/// call), nothing created. Calls on it fail while the stream does not exist.
+pub async fn open(
+    js: &async_nats::jetstream::Context,
+    region: &Slug,
+) -> Result<async_nats::jetstream::stream::Stream<()>, async_nats::jetstream::context::GetStreamError> {
+    js.get_stream_no_info(stream_name(region)).await
 }

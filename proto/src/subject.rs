@@ -105,6 +105,11 @@ pub fn hub_wildcard(region: &Slug, hub: &Slug) -> String {
     format!("{PREFIX}.{region}.{hub}.>")
 }
 
+/// Every hub's profile in `region`.
+pub fn profile_wildcard(region: &Slug) -> String {
+    format!("{PREFIX}.{region}.*.profile")
+}
+
 /// Referrals addressed to `hub`, from any hub of the region.
 pub fn inbox_wildcard(region: &Slug, hub: &Slug) -> String {
     format!("{PREFIX}.{region}.*.referral.{hub}.*")

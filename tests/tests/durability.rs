@@ -413,6 +413,11 @@ async fn kith_republish_repairs_a_stream_that_lost_messages() {
 #[tokio::test]
 async fn events_of_a_hub_whose_profile_the_stream_lost_wait_for_it_instead_of_vanishing() {
     let nats = NatsServer::spawn().await;
+    // The region's stream, as its relay (or operator) makes it: hubs never do.
+    let region = kith_proto::Slug::parse("region", REGION).unwrap();
+    kith_proto::stream::ensure(&nats.jetstream().await, &region, 1, kith_proto::stream::DEFAULT_MAX_BYTES)
+        .await
+        .expect("create the region's stream");
     let mut hub = Hub::start(REGION, "peer-garden", &nats.url()).await;
     let job = add_opportunity(&hub, "Allotment helper", &[]).await;
     wait_until("the hub has published everything", DEFAULT_TIMEOUT, async || {

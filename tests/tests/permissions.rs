@@ -1,6 +1,7 @@
 //! The region's NATS server with the users `kith nats-user` prints: hubs and the relay
-//! do all their work under them, and a hub's user can neither speak for another hub
-//! nor read referrals that are not addressed to it.
+//! do all their work under them, and a hub's user can neither speak for another hub,
+//! nor read referrals that are not addressed to it, nor learn who refers to whom
+//! through JetStream's API.
 
 use async_nats::jetstream::{self, consumer::pull};
 use kith_proto::subject::{inbox_wildcard, stream_name};
@@ -85,7 +86,7 @@ async fn hubs_work_under_their_nats_users_and_cannot_act_for_another_hub() {
     let third = connect(port, &users[2], &third_prefix).await;
     let as_third = jetstream::new(third.clone());
     let house_inbox = inbox_wildcard(&region, &Slug::parse("hub", "rainbow-house").unwrap());
-    let js_stream = as_third.get_stream(&stream).await.expect("a hub may look at the region's stream");
+    let js_stream = as_third.get_stream_no_info(&stream).await.expect("a handle on the region's stream");
     for name in ["inbox-rainbow-house", "inbox-third-hub"] {
         let config = pull::Config {
             durable_name: Some(name.to_owned()),
@@ -95,6 +96,23 @@ async fn hubs_work_under_their_nats_users_and_cannot_act_for_another_hub() {
         let created = tokio::time::timeout(Duration::from_secs(2), js_stream.create_consumer(config)).await;
         assert!(!matches!(created, Ok(Ok(_))), "the third hub made consumer {name} on the house's referrals");
     }
+    // Nor who refers to whom: the stream's subjects (STREAM.INFO with a subject
+    // filter), a referral's message by subject (STREAM.MSG.GET, DIRECT.GET). A hub's
+    // profile, which is public, it may read.
+    let referral_subject = format!("kith.{REGION}.peer-garden.referral.rainbow-house.{}", referral.id);
+    let listed = tokio::time::timeout(Duration::from_secs(2), as_third.get_stream(&stream)).await;
+    assert!(!matches!(listed, Ok(Ok(_))), "the third hub read the stream's info");
+    let got = tokio::time::timeout(Duration::from_secs(2), js_stream.get_raw_message(1)).await;
+    assert!(!matches!(got, Ok(Ok(_))), "the third hub read a message of the stream by its sequence");
+    let got =
+        tokio::time::timeout(Duration::from_secs(2), js_stream.direct_get_last_for_subject(referral_subject.clone()))
+            .await;
+    assert!(!matches!(got, Ok(Ok(_))), "the third hub read the house's referral message");
+    let profile = js_stream
+        .direct_get_last_for_subject(format!("kith.{REGION}.rainbow-house.profile"))
+        .await
+        .expect("a hub may read another hub's profile");
+    assert!(!profile.payload.is_empty());
     let mut spy = third.subscribe(format!("kith.{REGION}.>")).await.unwrap();
     third.flush().await.unwrap();
     let second = send(&garden, &house, "Another Person", &[]).await;
@@ -110,6 +128,13 @@ async fn hubs_work_under_their_nats_users_and_cannot_act_for_another_hub() {
         ("Publish Violation", "rainbow-house", forged.as_str()),
         ("Publish Violation", "third-hub", "CONSUMER.CREATE.KITH_WEST_YORKSHIRE.inbox-rainbow-house."),
         ("Publish Violation", "third-hub", "CONSUMER.CREATE.KITH_WEST_YORKSHIRE.inbox-third-hub."),
+        ("Publish Violation", "third-hub", "$JS.API.STREAM.INFO.KITH_WEST_YORKSHIRE"),
+        ("Publish Violation", "third-hub", "$JS.API.STREAM.MSG.GET.KITH_WEST_YORKSHIRE"),
+        (
+            "Publish Violation",
+            "third-hub",
+            "$JS.API.DIRECT.GET.KITH_WEST_YORKSHIRE.kith.west-yorkshire.peer-garden.referral",
+        ),
         ("Subscription Violation", "third-hub", "kith.west-yorkshire.>"),
     ];
     assert_eq!(violations.len(), expected.len(), "{violations:#?}");
