@@ -29,6 +29,7 @@
 
 pub mod bins;
 pub mod cli;
+pub mod cluster;
 pub mod files;
 pub mod hub;
 pub mod nats;

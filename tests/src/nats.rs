@@ -24,6 +24,9 @@ pub struct NatsServer {
     /// Chosen by the server itself on first start (`-p -1`, so no other process can
     /// take it between choosing and binding), then kept for restarts.
     port: u16,
+    /// Started with its configuration file alone (`-c`), which sets its port, store
+    /// and JetStream: a node of a [`crate::cluster::NatsCluster`].
+    configured: bool,
 }
 
 impl NatsServer {
@@ -41,9 +44,20 @@ impl NatsServer {
             std::fs::write(dir.path().join("nats.conf"), conf).expect("write nats.conf");
         }
         let daemon = Daemon::new("nats-server", bins::nats_server(), log);
-        let mut server = NatsServer { dir, port: 0, daemon };
+        let mut server = NatsServer { dir, port: 0, daemon, configured: false };
         server.start().await;
         server
+    }
+
+    /// A server run from `conf` alone, which must listen on 127.0.0.1:`port` and keep
+    /// its JetStream store inside [`NatsServer::root`] (`{root}` in `conf` is
+    /// replaced by it). Not started yet: see [`NatsServer::start`].
+    pub fn configured(label: &str, conf: &str, port: u16) -> NatsServer {
+        let dir = tempfile::Builder::new().prefix("kith-nats-").tempdir().expect("temp dir");
+        let conf = conf.replace("{root}", &dir.path().display().to_string());
+        std::fs::write(dir.path().join("nats.conf"), conf).expect("write nats.conf");
+        let daemon = Daemon::new(label, bins::nats_server(), dir.path().join("nats.log"));
+        NatsServer { dir, port, daemon, configured: true }
     }
 
     /// `nats://127.0.0.1:<port>`.
@@ -80,6 +94,11 @@ impl NatsServer {
         let port = if self.port == 0 { "-1".to_owned() } else { self.port.to_string() };
         let conf = self.dir.path().join("nats.conf");
         let mut args: Vec<OsString> = if conf.exists() { vec!["-c".into(), conf.into()] } else { vec![] };
+        if self.configured {
+            self.daemon.spawn(&args, &[]);
+            self.wait_for_clients(Instant::now() + START_TIMEOUT).await;
+            return;
+        }
         args.extend([
             "-a".into(),
             "127.0.0.1".into(),

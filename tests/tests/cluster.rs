@@ -1,0 +1,108 @@
+//! A region beyond one server, on NATS's own clustering: a 3-node JetStream cluster
+//! from the shipped configurations, the region's stream with three replicas created
+//! by the relay, writes flowing while a node is killed, and afterwards the relay's
+//! view equal to every acknowledged write, nothing lost and nothing doubled.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use kith_proto::Slug;
+use kith_proto::subject::stream_name;
+use kith_proto::v1::SearchOpportunitiesRequest;
+use kith_tests::cluster::NatsCluster;
+use kith_tests::sample::opportunity_fields;
+use kith_tests::{Hub, REGION, Relay, wait_for};
+
+/// Long enough for a JetStream cluster to elect new leaders after a node is killed.
+const CONVERGE: Duration = Duration::from_secs(90);
+
+/// The ids of every opportunity `relay` lists, all pages.
+async fn listed(relay: &Relay) -> Vec<String> {
+    let mut client = relay.client().await;
+    let mut ids = Vec::new();
+    let mut request = SearchOpportunitiesRequest { page_size: 500, include_closed: true, ..Default::default() };
+    loop {
+        let page = client.search_opportunities(request.clone()).await.expect("list opportunities").into_inner();
+        ids.extend(page.items.into_iter().map(|o| o.id));
+        if page.next_page_token.is_empty() {
+            return ids;
+        }
+        request.page_token = page.next_page_token;
+    }
+}
+
+#[tokio::test]
+async fn writes_flow_while_a_cluster_node_is_killed_and_the_view_equals_every_acknowledged_write() {
+    let mut cluster = NatsCluster::spawn().await;
+    let relay = Relay::start_with(REGION, &cluster.urls(), None, &["--replicas", "3"]).await;
+    let js = cluster.jetstream().await;
+    let name = stream_name(&Slug::parse("region", REGION).unwrap());
+    let mut stream = wait_for("the relay creates the region's stream", CONVERGE, async || {
+        js.get_stream(&name).await.map_err(|e| e.to_string())
+    })
+    .await;
+    assert_eq!(stream.cached_info().config.num_replicas, 3, "the relay made the stream with three replicas");
+
+    let hub = Hub::start(REGION, "peer-garden", &cluster.urls()).await;
+    let mut admin = hub.admin().await;
+    let mut acknowledged = Vec::new();
+    let mut write = async |n: usize, acknowledged: &mut Vec<String>| {
+        for i in 0..n {
+            let title = format!("Bike mechanic {}", acknowledged.len() + i);
+            let reply = admin.add_opportunity(opportunity_fields(&title)).await.expect("the hub answers").into_inner();
+            acknowledged.push(reply.id);
+        }
+    };
+    write(20, &mut acknowledged).await;
+
+    // The node that leads the region's stream is killed outright.
+    let leader = wait_for("the stream has a leader", CONVERGE, async || {
+        let info = stream.info().await.map_err(|e| e.to_string())?.clone();
+        info.cluster.and_then(|c| c.leader).ok_or("no leader yet".to_owned())
+    })
+    .await;
+    let n: usize = leader.rsplit('n').next().and_then(|d| d.parse().ok()).expect("a node name kith-region-nN");
+    eprintln!("killing {leader}, the stream's leader");
+    cluster.nodes[n - 1].kill9();
+    write(20, &mut acknowledged).await;
+    wait_for("the hub publishes through the two nodes left", CONVERGE, async || {
+        let s = hub.status().await;
+        if s.outbox_pending == 0 { Ok(()) } else { Err(s) }
+    })
+    .await;
+    wait_for("the relay has every write made so far", CONVERGE, async || {
+        let ids = listed(&relay).await;
+        if ids.len() == acknowledged.len() { Ok(()) } else { Err(ids.len()) }
+    })
+    .await;
+
+    // The node comes back, and catches up.
+    cluster.nodes[n - 1].start().await;
+    write(20, &mut acknowledged).await;
+    wait_for("the killed node's replica is current again", CONVERGE, async || {
+        let info = stream.info().await.map_err(|e| e.to_string())?.clone();
+        let replicas = info.cluster.map(|c| c.replicas).unwrap_or_default();
+        let current = replicas.len() == 2 && replicas.iter().all(|r| r.current);
+        if current { Ok(()) } else { Err(format!("{replicas:?}")) }
+    })
+    .await;
+    wait_for("the hub's outbox is drained", CONVERGE, async || {
+        let s = hub.status().await;
+        if s.outbox_pending == 0 { Ok(()) } else { Err(s) }
+    })
+    .await;
+    let ids = wait_for("the relay has every acknowledged write", CONVERGE, async || {
+        let ids = listed(&relay).await;
+        if ids.len() >= acknowledged.len() { Ok(ids) } else { Err(ids.len()) }
+    })
+    .await;
+    // Nothing lost, nothing doubled, nothing else.
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "the relay lists an opportunity twice");
+    assert_eq!(unique, acknowledged.iter().collect::<BTreeSet<_>>(), "the relay's view is not the acknowledged writes");
+    let state = stream.info().await.expect("stream info").state.clone();
+    assert_eq!(state.messages, acknowledged.len() as u64 + 1, "one message per opportunity and the profile: {state:?}");
+    let stats = relay.stats().await;
+    assert!(stats.rejected.is_empty(), "{stats:?}");
+    eprintln!("{} writes acknowledged, all in the relay's view; relay stats {stats:?}", acknowledged.len());
+}
