@@ -163,8 +163,10 @@ impl NatsServer {
     async fn wait_for_clients(&mut self, deadline: Instant) {
         loop {
             self.daemon.assert_running();
+            // A configured server may run no JetStream of its own (a leaf node); a
+            // cluster's nodes are waited for through JetStream itself.
             if let Ok(Ok(info)) = tokio::time::timeout(Duration::from_secs(1), read_info(self.port)).await
-                && info.contains("\"jetstream\":true")
+                && (self.configured || info.contains("\"jetstream\":true"))
             {
                 return;
             }

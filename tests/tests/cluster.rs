@@ -1,7 +1,8 @@
-//! A region beyond one server, on NATS's own clustering: a 3-node JetStream cluster
-//! from the shipped configurations, the region's stream with three replicas created
-//! by the relay, writes flowing while a node is killed, and afterwards the relay's
-//! view equal to every acknowledged write, nothing lost and nothing doubled.
+//! A region beyond one server, on NATS's own clustering, from the shipped
+//! configurations of `deploy/nats/`: a 3-node JetStream cluster (the region's stream
+//! with three replicas created by the relay, writes flowing while a node is killed,
+//! and afterwards the relay's view equal to every acknowledged write, nothing lost
+//! and nothing doubled), and a hub's own leaf node whose uplink is cut.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -10,8 +11,8 @@ use kith_proto::Slug;
 use kith_proto::subject::stream_name;
 use kith_proto::v1::SearchOpportunitiesRequest;
 use kith_tests::cluster::NatsCluster;
-use kith_tests::sample::opportunity_fields;
-use kith_tests::{Hub, REGION, Relay, wait_for};
+use kith_tests::sample::{add_opportunity, opportunity_fields};
+use kith_tests::{Hub, NatsServer, REGION, Relay, wait_for};
 
 /// Long enough for a JetStream cluster to elect new leaders after a node is killed.
 const CONVERGE: Duration = Duration::from_secs(90);
@@ -105,4 +106,61 @@ async fn writes_flow_while_a_cluster_node_is_killed_and_the_view_equals_every_ac
     let stats = relay.stats().await;
     assert!(stats.rejected.is_empty(), "{stats:?}");
     eprintln!("{} writes acknowledged, all in the relay's view; relay stats {stats:?}", acknowledged.len());
+}
+
+/// A shipped configuration of `deploy/nats/`.
+fn shipped(name: &str) -> String {
+    let path = format!("{}/../deploy/nats/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))
+}
+
+#[tokio::test]
+async fn a_hubs_leaf_node_carries_the_writes_made_while_its_uplink_was_cut() {
+    // The region's server (single.conf) and the hub's own leaf node (leaf.conf), as
+    // shipped, with their ports moved.
+    let (port, http, leafnodes) = (kith_tests::free_port(), kith_tests::free_port(), kith_tests::free_port());
+    let conf = shipped("single.conf")
+        .replace("127.0.0.1:4222", &format!("127.0.0.1:{port}"))
+        .replace("127.0.0.1:8222", &format!("127.0.0.1:{http}"))
+        .replace("127.0.0.1:7422", &format!("127.0.0.1:{leafnodes}"))
+        .replace("\"nats-data/single\"", "\"{root}/store\"");
+    let mut region = NatsServer::configured("nats-server region", &conf, port);
+    region.start().await;
+    let local = kith_tests::free_port();
+    let conf = shipped("leaf.conf")
+        .replace("127.0.0.1:4222", &format!("127.0.0.1:{local}"))
+        .replace("nats-leaf://127.0.0.1:7422", &format!("nats-leaf://127.0.0.1:{leafnodes}"));
+    let mut leaf = NatsServer::configured("nats-server leaf", &conf, local);
+    leaf.start().await;
+
+    let relay = Relay::start(REGION, &region.url()).await;
+    let hub = Hub::start(REGION, "peer-garden", &leaf.url()).await;
+    let before = add_opportunity(&hub, "Allotment helper", &[]).await;
+    let seen = async |id: &str| relay.kith(["region", "opportunity", id]).await.code == Some(0);
+    wait_for("the write reaches the region through the leaf node", CONVERGE, async || {
+        if seen(&before.id).await { Ok(()) } else { Err("not yet") }
+    })
+    .await;
+
+    // The uplink is cut: the hub stays connected to its leaf node and goes on
+    // writing; nothing reaches the region, and nothing is lost.
+    region.stop().await;
+    let during = [add_opportunity(&hub, "Café trainee", &[]).await, add_opportunity(&hub, "Bike mechanic", &[]).await];
+    let status = hub.status().await;
+    assert!(status.nats_connected, "the hub is still connected to its leaf node: {status:?}");
+    assert!(status.outbox_pending >= 2, "the writes wait in the outbox: {status:?}");
+
+    region.start().await;
+    wait_for("the writes made while the uplink was cut reach the region", CONVERGE, async || {
+        let mut missing = Vec::new();
+        for w in during.iter().chain([&before]) {
+            if !seen(&w.id).await {
+                missing.push(w.id.clone());
+            }
+        }
+        if missing.is_empty() { Ok(()) } else { Err(missing) }
+    })
+    .await;
+    let status = hub.status().await;
+    assert_eq!(status.outbox_pending, 0, "{status:?}");
 }
