@@ -17,6 +17,9 @@ use kith_proto::v1;
 pub struct OpportunityJson {
     pub id: String,
     pub hub: String,
+    /// The hub's region, from a relay (empty from a hub).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub region: String,
     pub title: String,
     pub kind: String,
     pub sector: String,
@@ -49,6 +52,7 @@ impl From<&v1::Opportunity> for OpportunityJson {
         OpportunityJson {
             id: o.id.clone(),
             hub: o.hub.clone(),
+            region: o.region.clone(),
             title: o.title.clone(),
             kind: o.kind.clone(),
             sector: o.sector.clone(),
@@ -75,6 +79,9 @@ impl From<&v1::Opportunity> for OpportunityJson {
 pub struct SafeHouseJson {
     pub id: String,
     pub hub: String,
+    /// The hub's region, from a relay (empty from a hub).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub region: String,
     pub name: String,
     pub area: String,
     /// Who it is for; empty means anyone.
@@ -103,6 +110,7 @@ impl From<&v1::SafeHouse> for SafeHouseJson {
         SafeHouseJson {
             id: s.id.clone(),
             hub: s.hub.clone(),
+            region: s.region.clone(),
             name: s.name.clone(),
             area: s.area.clone(),
             for_tags: s.for_tags.clone(),
@@ -143,6 +151,8 @@ pub struct HubJson {
     pub refused_over_quota: u64,
     /// The hub left the region (`kith withdraw-all`); `last_seen` is when.
     pub left: bool,
+    /// The hub's region (one of several in a national view).
+    pub region: String,
 }
 
 impl From<&v1::Hub> for HubJson {
@@ -161,6 +171,7 @@ impl From<&v1::Hub> for HubJson {
             over_quota: h.over_quota.clone(),
             refused_over_quota: h.refused_over_quota,
             left: h.left,
+            region: h.region.clone(),
         }
     }
 }

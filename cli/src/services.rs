@@ -15,6 +15,9 @@ use kith_proto::v1;
 pub struct ServiceJson {
     pub id: String,
     pub hub: String,
+    /// The hub's region, from a relay (empty from a hub).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub region: String,
     pub name: String,
     pub status: String,
     pub sector: String,
@@ -88,6 +91,7 @@ impl From<&v1::Service> for ServiceJson {
         ServiceJson {
             id: s.id.clone(),
             hub: s.hub.clone(),
+            region: s.region.clone(),
             name: s.name.clone(),
             status: s.status.clone(),
             sector: s.sector.clone(),

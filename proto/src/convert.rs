@@ -150,6 +150,8 @@ pub fn opportunity_to_v1(o: &Opportunity, hub: &str, seq: u64, updated_at_ms: i6
         status: o.status.as_str().to_owned(),
         seq,
         updated_at_ms,
+        // Set by the relay, which knows each hub's region.
+        region: String::new(),
     }
 }
 
@@ -319,6 +321,7 @@ pub fn safehouse_to_v1(
         status: if withdrawn { "withdrawn" } else { "active" }.to_owned(),
         seq,
         updated_at_ms,
+        region: String::new(),
     }
 }
 
@@ -577,6 +580,7 @@ mod services {
             withdrawn: false,
             unconfirmed: false,
             open_now: false,
+            region: String::new(),
         }
     }
 

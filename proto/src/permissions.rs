@@ -88,6 +88,17 @@ pub fn relay(region: &Slug, name: &str) -> Permissions {
 }
 
 impl Permissions {
+    /// The same permissions for a client whose JetStream API calls reach the region
+    /// through the JetStream domain `domain` (a hub behind its own leaf node):
+    /// `$JS.API.…` becomes `$JS.<domain>.API.…`.
+    pub fn in_domain(self, domain: &Slug) -> Permissions {
+        let map = |s: String| match s.strip_prefix("$JS.API.") {
+            Some(rest) => format!("$JS.{domain}.API.{rest}"),
+            None => s,
+        };
+        Permissions { publish: self.publish.into_iter().map(map).collect(), subscribe: self.subscribe }
+    }
+
     /// A user entry for nats-server's `authorization { users: [...] }` block.
     pub fn to_nats_conf(&self, user: &str, password: &str) -> String {
         let list = |subjects: &[String]| subjects.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");

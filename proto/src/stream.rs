@@ -9,7 +9,7 @@
 //! open it without asking for its info ([`open`]), since `STREAM.INFO` with a
 //! subject filter would list every subject of the stream, referrals included.
 
-use async_nats::jetstream::stream::{Config, DiscardPolicy, RetentionPolicy, StorageType};
+use async_nats::jetstream::stream::{Config, DiscardPolicy, External, RetentionPolicy, Source, StorageType};
 use std::time::Duration;
 
 use crate::Slug;
@@ -50,6 +50,67 @@ pub fn region_stream(region: &Slug, replicas: usize, max_bytes: i64) -> Config {
         allow_direct: true,
         ..Default::default()
     }
+}
+
+/// A region a national stream sources: its id and, when its stream lives in another
+/// JetStream domain (another cluster, joined by a leaf node or gateway), that domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionSource {
+    pub region: Slug,
+    pub domain: Option<String>,
+}
+
+impl std::str::FromStr for RegionSource {
+    type Err = String;
+
+    /// `REGION` or `REGION@DOMAIN`.
+    fn from_str(s: &str) -> Result<RegionSource, String> {
+        let (region, domain) = match s.trim().split_once('@') {
+            Some((r, d)) if !d.trim().is_empty() => (r, Some(d.trim().to_owned())),
+            Some(_) => return Err(format!("{s:?}: give the domain after @, or no @")),
+            None => (s.trim(), None),
+        };
+        Ok(RegionSource { region: Slug::parse("region", region).map_err(|e| e.to_string())?, domain })
+    }
+}
+
+/// The stream of a national view `name`: no subjects of its own, every message of
+/// the regional streams of `sources` (JetStream `sources`, so NATS does the copying
+/// and de-duplicates by `Nats-Msg-Id`), under their own subjects, one per subject
+/// as in a region's.
+pub fn national_stream(name: &Slug, sources: &[RegionSource], replicas: usize, max_bytes: i64) -> Config {
+    let sources = sources
+        .iter()
+        .map(|s| Source {
+            name: stream_name(&s.region),
+            external: s.domain.as_ref().map(|d| External { api_prefix: format!("$JS.{d}.API"), delivery_prefix: None }),
+            ..Default::default()
+        })
+        .collect();
+    Config {
+        subjects: Vec::new(),
+        sources: Some(sources),
+        description: Some(format!("Kith national view {name}: the regions' streams, sourced")),
+        ..region_stream(name, replicas, max_bytes)
+    }
+}
+
+/// Gets the national stream, or creates it; its sources are brought up to
+/// `config`'s (a region added to the view).
+pub async fn ensure_national(
+    js: &async_nats::jetstream::Context,
+    config: Config,
+) -> Result<async_nats::jetstream::stream::Stream, async_nats::jetstream::context::CreateStreamError> {
+    use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
+    let mut stream = js.get_or_create_stream(config.clone()).await?;
+    if stream.cached_info().config.sources != config.sources {
+        let updated = Config { sources: config.sources, ..stream.cached_info().config.clone() };
+        js.update_stream(&updated)
+            .await
+            .map_err(|e| CreateStreamError::with_source(CreateStreamErrorKind::Response, e))?;
+        stream.info().await.map_err(|e| CreateStreamError::with_source(CreateStreamErrorKind::Response, e))?;
+    }
+    Ok(stream)
 }
 
 /// The smallest size limit [`ensure`] falls back to.

@@ -96,6 +96,9 @@ pub struct Config {
     /// Hubs not listened to (`--revoke`): their events are refused and counted, and
     /// nothing of theirs stays in the view.
     pub revoked: std::collections::BTreeSet<Slug>,
+    /// A national view (`--national`): the regions whose streams the stream of
+    /// `region` (then the national view's name) sources. Empty: a region's relay.
+    pub national: Vec<kith_proto::stream::RegionSource>,
 }
 
 #[derive(Debug, Error)]
@@ -135,6 +138,7 @@ impl Config {
             http_per_client: std::num::NonZeroU32::new(crate::throttle::DEFAULT_PER_SECOND),
             roster: None,
             revoked: Default::default(),
+            national: Vec::new(),
         }
     }
 

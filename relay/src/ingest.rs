@@ -281,10 +281,21 @@ impl Ingest {
     /// store that was not filled from this consumer, the consumer starts over.
     async fn open_consumer(&self, js: &jetstream::Context) -> Result<(Stream, PullConsumer), SetupError> {
         let region = &self.config.region;
-        let (stream, max_bytes) =
+        let (stream, max_bytes) = if self.config.national.is_empty() {
             kith_proto::stream::ensure(js, region, self.config.replicas, self.config.stream_max_bytes)
                 .await
-                .map_err(SetupError::nats)?;
+                .map_err(SetupError::nats)?
+        } else {
+            let config = kith_proto::stream::national_stream(
+                region,
+                &self.config.national,
+                self.config.replicas,
+                self.config.stream_max_bytes,
+            );
+            let stream = kith_proto::stream::ensure_national(js, config).await.map_err(SetupError::nats)?;
+            let max_bytes = stream.cached_info().config.max_bytes;
+            (stream, max_bytes)
+        };
         if max_bytes > 0 && max_bytes < self.config.stream_max_bytes {
             warn!(
                 max_bytes,
@@ -405,10 +416,19 @@ impl Ingest {
         unpinned: &mut HashMap<Slug, Pin>,
     ) -> Result<Verdict, IngestError> {
         let subject = message.subject.as_str();
-        if let Some(hub) = Subject::parse(subject).ok().map(|s| s.hub)
-            && let Some(reason) = self.config.excluded(&hub)
-        {
-            return Ok(self.reject(subject, reason, &format!("hub {hub} is not listened to")));
+        if let Ok(parsed) = Subject::parse(subject) {
+            if let Some(reason) = self.config.excluded(&parsed.hub) {
+                return Ok(self.reject(subject, reason, &format!("hub {} is not listened to", parsed.hub)));
+            }
+            // A national view knows each hub by its id alone: a second region's hub
+            // of the same id is refused, never mixed with the first.
+            let known = self.shared.view().hub_region(&parsed.hub).cloned();
+            if let Some(region) = known
+                && region != parsed.region
+            {
+                let why = format!("hub {} is already known in region {region}", parsed.hub);
+                return Ok(self.reject(subject, "id-in-another-region", &why));
+            }
         }
         let opened = match ahead {
             // Verified ahead under the key that is still the hub's pin: nothing to redo.
@@ -425,7 +445,7 @@ impl Ingest {
             && !self.shared.view().knows_hub(author)
             && !unpinned.contains_key(author)
         {
-            let pin = self.pin_from_stream(stream, author).await?;
+            let pin = self.pin_from_stream(stream, &opened.envelope.region, author).await?;
             if !matches!(pin, Pin::Pinned(_)) {
                 unpinned.insert(author.clone(), pin);
             }
@@ -449,13 +469,14 @@ impl Ingest {
             Some(s) => self.pinned(&s.hub)?,
             None => None,
         };
+        let region = parsed.as_ref().map(|s| s.region.clone());
         let hub = parsed.map(|s| s.hub);
         let opened = match (envelope::open(&message.payload, subject, pinned.as_ref()), hub) {
             (Ok(opened), _) => opened,
             (Err(EnvelopeError::UnknownHub { .. }), Some(hub)) => {
                 let pin = match unpinned.get(&hub) {
                     Some(known) => *known,
-                    None => self.pin_from_stream(stream, &hub).await?,
+                    None => self.pin_from_stream(stream, region.as_ref().expect("parsed with the hub"), &hub).await?,
                 };
                 match pin {
                     Pin::Pinned(key) => match envelope::open(&message.payload, subject, Some(&key)) {
@@ -584,11 +605,11 @@ impl Ingest {
 
     /// A hub with a key kept from before a rebuild but no usable profile in the stream
     /// comes back under that key; a hub never pinned stays unknown.
-    fn restore_pinned(&self, hub: &Slug) -> Result<Pin, IngestError> {
+    fn restore_pinned(&self, region: &Slug, hub: &Slug) -> Result<Pin, IngestError> {
         let Some(key) = self.pinned(hub)? else {
             return Ok(Pin::NoProfile);
         };
-        let record = self.shared.view_mut().restore_pinned(hub, key);
+        let record = self.shared.view_mut().restore_pinned(region, hub, key);
         self.commit(&record)?;
         info!(%hub, "restored the hub under the key pinned before the rebuild");
         Ok(Pin::Pinned(key))
@@ -618,11 +639,11 @@ impl Ingest {
 
     /// Fetches `hub`'s latest profile from the stream, verifies it on first use,
     /// applies it (which pins its key) and returns the pinned key.
-    async fn pin_from_stream(&self, stream: &Stream, hub: &Slug) -> Result<Pin, IngestError> {
-        let subject = Subject::new(&self.config.region, hub, Entity::Profile).to_string();
+    async fn pin_from_stream(&self, stream: &Stream, region: &Slug, hub: &Slug) -> Result<Pin, IngestError> {
+        let subject = Subject::new(region, hub, Entity::Profile).to_string();
         let message = match stream.get_last_raw_message_by_subject(&subject).await {
             Ok(m) => m,
-            Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => return self.restore_pinned(hub),
+            Err(e) if e.kind() == LastRawMessageErrorKind::NoMessageFound => return self.restore_pinned(region, hub),
             Err(e) => {
                 warn!(%subject, error = %e, "cannot fetch the hub's profile from the stream; retrying later");
                 return Ok(Pin::Unavailable);
@@ -636,7 +657,7 @@ impl Ingest {
             Ok(o) => o,
             Err(e) => {
                 warn!(%subject, reason = e.reason(), "the hub's latest profile does not verify");
-                return self.restore_pinned(hub);
+                return self.restore_pinned(region, hub);
             }
         };
         let outcome = self.shared.view_mut().apply(&opened);

@@ -50,6 +50,22 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_REVOKE", value_name = "HUB", value_parser = parse_region, value_delimiter = ',')]
     revoke: Vec<Slug>,
 
+    /// Serve a national view: --region names it, and its stream sources the streams
+    /// of the regions given with --source.
+    #[arg(long, env = "KITH_RELAY_NATIONAL", requires = "source")]
+    national: bool,
+
+    /// A region of the national view (repeatable, or comma-separated): REGION, or
+    /// REGION@DOMAIN when its stream is in another JetStream domain.
+    #[arg(
+        long,
+        env = "KITH_RELAY_SOURCES",
+        value_name = "REGION[@DOMAIN]",
+        value_delimiter = ',',
+        requires = "national"
+    )]
+    source: Vec<kith_proto::stream::RegionSource>,
+
     /// NATS credentials file for the relay's user.
     #[arg(long, env = "KITH_NATS_CREDS", value_name = "FILE")]
     nats_creds: Option<PathBuf>,
@@ -227,6 +243,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         unpin: args.unpin,
         roster,
         revoked: args.revoke.into_iter().collect(),
+        national: args.source,
         synonyms: args.synonyms,
         query_timeout: args.query_timeout,
         max_queries: args.max_queries,

@@ -221,12 +221,18 @@ impl RegionService {
 
 /// An opportunity as the API shows it.
 pub fn opportunity_v1(hit: &Hit<Opportunity>) -> v1::Opportunity {
-    opportunity_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
+    v1::Opportunity {
+        region: hit.region.to_string(),
+        ..opportunity_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
+    }
 }
 
 /// A safe house as the API shows it at `now_ms`: stale availability as unknown.
 pub fn safe_house_v1(hit: &Hit<SafeHouse>, now_ms: i64) -> v1::SafeHouse {
-    safehouse_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms, false, now_ms)
+    v1::SafeHouse {
+        region: hit.region.to_string(),
+        ..safehouse_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms, false, now_ms)
+    }
 }
 
 /// A service as the API shows it at `now`: open now by its schedules, and whether
@@ -235,6 +241,7 @@ pub fn service_v1(hit: &Hit<Service>, now: LocalNow, confirmed_since: CivilDate)
     v1::Service {
         open_now: hit.item.is_open(now.day, now.time),
         unconfirmed: hit.item.unconfirmed_since(confirmed_since),
+        region: hit.region.to_string(),
         ..service_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
     }
 }
@@ -257,6 +264,7 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
         bytes: h.usage.bytes,
         services: h.services as u64,
         left: h.profile.left,
+        region: h.region.to_string(),
     }
 }
 

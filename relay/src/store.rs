@@ -54,7 +54,7 @@ pub const STORE_DIR: &str = "store";
 /// 2: referrals (a store of layout 1 was filled by a relay that skipped them, so it
 /// is rebuilt to pick them up from the stream).
 /// 3: hub records no longer carry the pinned key (the pins tree alone does).
-/// 4: hub profiles carry their key rotations.
+/// 4: hub profiles carry their key rotations; hub records their region.
 pub const FORMAT: u8 = 4;
 
 /// sled's page cache. The relay reads the store once at start and keeps the view in
@@ -83,6 +83,8 @@ pub struct HubRecord {
     /// clock is the hub's "last seen".
     pub seq: u64,
     pub at_ms: i64,
+    /// The hub's region (one of several in a national view).
+    pub region: Slug,
 }
 
 /// The current state of one opportunity or safe house.
@@ -468,7 +470,10 @@ mod tests {
     async fn records_survive_a_reopen_and_clear_forgets_them() {
         let dir = tempfile::tempdir().unwrap();
         let id = Ulid::new();
-        let hub = Record::Hub { hub: slug("garden"), record: HubRecord { profile: profile(), seq: 3, at_ms: 10 } };
+        let hub = Record::Hub {
+            hub: slug("garden"),
+            record: HubRecord { profile: profile(), seq: 3, at_ms: 10, region: slug("wy") },
+        };
         let tomb =
             Record::Opportunity { hub: slug("garden"), id, record: EntityRecord { seq: 4, at_ms: 11, item: None } };
         {

@@ -55,7 +55,9 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         rotations: vec![],
         left: false,
     };
-    store.put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
+    store
+        .put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })
+        .unwrap();
     let o = opportunity("Bike mechanic trainee");
     let record = EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) };
     store.put(&Record::Opportunity { hub: slug("bikes"), id: o.id, record }).unwrap();

@@ -28,13 +28,19 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         left: false,
     };
     store
-        .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile: profile.clone(), seq: 1, at_ms: 7 } })
+        .put(&Record::Hub {
+            hub: slug("garden"),
+            record: HubRecord { profile: profile.clone(), seq: 1, at_ms: 7, region: slug("wy") },
+        })
         .unwrap();
     // More hubs than one page of /hubs holds.
     for i in 0..60 {
         let profile = HubProfile { name: format!("Hub {i:02}"), helpline_hours: String::new(), ..profile.clone() };
         store
-            .put(&Record::Hub { hub: slug(&format!("hub-{i:02}")), record: HubRecord { profile, seq: 1, at_ms: 7 } })
+            .put(&Record::Hub {
+                hub: slug(&format!("hub-{i:02}")),
+                record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") },
+            })
             .unwrap();
     }
     let o = Opportunity {

@@ -67,7 +67,9 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         rotations: vec![],
         left: false,
     };
-    store.put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7 } }).unwrap();
+    store
+        .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })
+        .unwrap();
     let advice = service("Welfare rights drop-in", Category::BenefitsAndMoney);
     let food = service("Community pantry", Category::Food);
     for (seq, s) in [(2, &advice), (3, &food)] {

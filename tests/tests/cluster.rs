@@ -164,3 +164,61 @@ async fn a_hubs_leaf_node_carries_the_writes_made_while_its_uplink_was_cut() {
     let status = hub.status().await;
     assert_eq!(status.outbox_pending, 0, "{status:?}");
 }
+
+#[tokio::test]
+async fn a_national_view_sources_the_regions_and_answers_for_all_with_each_results_region() {
+    let nats = NatsServer::spawn().await;
+    let url = nats.url();
+    let (wy, gm) = ("west-yorkshire", "greater-manchester");
+    let (_wy_relay, gm_relay) = tokio::join!(Relay::start(wy, &url), Relay::start(gm, &url));
+    let (garden, cafe) = tokio::join!(Hub::start(wy, "peer-garden", &url), Hub::start(gm, "cafe-coop", &url));
+    let a = add_opportunity(&garden, "Allotment helper", &[]).await;
+    let b = add_opportunity(&cafe, "Café trainee", &[]).await;
+
+    let flags = ["--national", "--source", "west-yorkshire,greater-manchester"];
+    let national = Relay::start_with("england", &url, Some("national"), &flags).await;
+    let listed = async |relay: &Relay| -> Vec<(String, String)> {
+        let items = relay.kith(["region", "opportunities"]).await.array();
+        let mut pairs: Vec<(String, String)> = items
+            .iter()
+            .map(|o| (o["id"].as_str().unwrap_or("").to_owned(), o["region"].as_str().unwrap_or("").to_owned()))
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let mut both = vec![(a.id.clone(), wy.to_owned()), (b.id.clone(), gm.to_owned())];
+    both.sort();
+    wait_for("the national view answers for both regions, each result with its region", CONVERGE, async || {
+        let pairs = listed(&national).await;
+        if pairs == both { Ok(()) } else { Err(pairs) }
+    })
+    .await;
+    let hubs = national.kith(["region", "hubs"]).await.array();
+    let regions: Vec<(&str, &str)> =
+        hubs.iter().map(|h| (h["id"].as_str().unwrap(), h["region"].as_str().unwrap())).collect();
+    assert_eq!(regions, [("cafe-coop", gm), ("peer-garden", wy)]);
+
+    // A later write reaches it too: the sources are live.
+    let c = add_opportunity(&cafe, "Bike mechanic", &[]).await;
+    wait_for("a new write reaches the national view", CONVERGE, async || {
+        let found = national.kith(["region", "opportunity", &c.id]).await;
+        if found.code == Some(0) { Ok(()) } else { Err(found.stderr) }
+    })
+    .await;
+
+    // A hub of the same id in the other region is its own hub there, and is refused
+    // by the national view rather than mixed with the first.
+    let twin = Hub::start(gm, "peer-garden", &url).await;
+    let d = add_opportunity(&twin, "Twin's listing", &[]).await;
+    wait_for("the region lists its own hub's listing", CONVERGE, async || {
+        let found = gm_relay.kith(["region", "opportunity", &d.id]).await;
+        if found.code == Some(0) { Ok(()) } else { Err(found.stderr) }
+    })
+    .await;
+    wait_for("the national view refuses the second hub of that id, counted", CONVERGE, async || {
+        let n = national.stats().await.rejected.get("id-in-another-region").copied().unwrap_or(0);
+        if n >= 1 { Ok(()) } else { Err(n) }
+    })
+    .await;
+    assert_ne!(national.kith(["region", "opportunity", &d.id]).await.code, Some(0));
+}

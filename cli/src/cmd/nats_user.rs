@@ -25,6 +25,10 @@ pub enum Command {
         /// The password to put in the entry; a random one when not given.
         #[arg(long, env = "KITH_NATS_PASSWORD")]
         password: Option<String>,
+        /// The region's JetStream domain, for a hub behind its own leaf node: its
+        /// JetStream API subjects then carry it (`$JS.<domain>.API.…`).
+        #[arg(long, value_name = "DOMAIN")]
+        js_domain: Option<String>,
     },
     /// The user of a relay: it reads the whole region through its durable consumer.
     Relay {
@@ -53,10 +57,15 @@ struct User {
 
 pub fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     let (user, permissions, password) = match command {
-        Command::Hub { region, hub, password } => {
+        Command::Hub { region, hub, password, js_domain } => {
             let region = Slug::parse("region", &region)?;
             let hub = Slug::parse("hub", &hub)?;
-            (hub.to_string(), permissions::hub(&region, &hub), password)
+            let mut p = permissions::hub(&region, &hub);
+            if let Some(domain) = js_domain {
+                let domain = Slug::parse("js_domain", &domain)?;
+                p = p.in_domain(&domain);
+            }
+            (hub.to_string(), p, password)
         }
         Command::Relay { region, name, password } => {
             let region = Slug::parse("region", &region)?;

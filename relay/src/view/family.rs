@@ -40,6 +40,8 @@ pub fn page_size(asked: usize) -> usize {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit<T> {
     pub hub: Slug,
+    /// The hub's region.
+    pub region: Slug,
     /// The hub sequence of the change that produced this state.
     pub seq: u64,
     /// The hub's clock at that change.

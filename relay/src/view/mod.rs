@@ -187,6 +187,7 @@ pub struct Ambiguous(pub Vec<Slug>);
 #[derive(Clone, Debug, PartialEq)]
 pub struct HubSummary {
     pub hub: Slug,
+    pub region: Slug,
     pub profile: HubProfile,
     /// The hub's clock at its latest profile: its heartbeat.
     pub last_seen_ms: i64,
@@ -201,6 +202,7 @@ pub struct HubSummary {
 #[derive(Serialize, Deserialize)]
 struct HubState {
     slug: Slug,
+    region: Slug,
     profile: HubProfile,
     seq: u64,
     /// The hub's clock at its latest profile: its heartbeat, shown as last seen.
@@ -344,6 +346,11 @@ impl View {
     }
 
     /// Whether the view has a profile of `hub`.
+    /// The region of `hub`, if the view knows it.
+    pub fn hub_region(&self, hub: &Slug) -> Option<&Slug> {
+        self.hub_ids.get(hub).map(|&h| &self.hubs[h as usize].region)
+    }
+
     pub fn knows_hub(&self, hub: &Slug) -> bool {
         self.hub_ids.contains_key(hub)
     }
@@ -362,7 +369,7 @@ impl View {
     /// stream no longer holds in a form that verifies (a forged profile took its
     /// place): its listings are accepted again under the pinned key, and its next
     /// genuine profile (any sequence number above 0) fills in the rest.
-    pub fn restore_pinned(&mut self, hub: &Slug, key: VerifyingKey) -> Record {
+    pub fn restore_pinned(&mut self, region: &Slug, hub: &Slug, key: VerifyingKey) -> Record {
         let profile = HubProfile {
             name: hub.to_string(),
             description: String::new(),
@@ -373,7 +380,7 @@ impl View {
             rotations: vec![],
             left: false,
         };
-        let record = HubRecord { profile, seq: 0, at_ms: 0 };
+        let record = HubRecord { profile, seq: 0, at_ms: 0, region: region.clone() };
         self.put_hub(hub, &record);
         Record::Hub { hub: hub.clone(), record }
     }
@@ -413,7 +420,7 @@ impl View {
                 if known.is_some_and(|h| self.hubs[h as usize].seq >= seq) {
                     return Outcome::Ignored;
                 }
-                let record = HubRecord { profile, seq, at_ms };
+                let record = HubRecord { profile, seq, at_ms, region: env.region.clone() };
                 self.put_hub(hub, &record);
                 Outcome::Applied(Box::new(Record::Hub { hub: hub.clone(), record }))
             }
@@ -522,7 +529,7 @@ impl View {
     fn put_hub(&mut self, hub: &Slug, record: &HubRecord) {
         let usage = self.hub_ids.get(hub).map(|&h| self.hubs[h as usize].usage).unwrap_or_default();
         let (profile, seq, at_ms) = (record.profile.clone(), record.seq, record.at_ms);
-        let state = HubState { slug: hub.clone(), profile, seq, at_ms, usage };
+        let state = HubState { slug: hub.clone(), region: record.region.clone(), profile, seq, at_ms, usage };
         match self.hub_ids.get(hub) {
             Some(&h) => self.hubs[h as usize] = state,
             None => {
@@ -547,7 +554,8 @@ impl View {
     }
 
     fn hit<K, T>(&self, doc: &family::Doc<K>, item: T) -> Hit<T> {
-        Hit { hub: self.hub_slug(doc.hub).clone(), seq: doc.seq, at_ms: doc.at_ms, item }
+        let state = &self.hubs[doc.hub as usize];
+        Hit { hub: state.slug.clone(), region: state.region.clone(), seq: doc.seq, at_ms: doc.at_ms, item }
     }
 
     /// The term for a hub filter; Err when the hub is unknown (nothing matches).
@@ -638,6 +646,7 @@ impl View {
             .enumerate()
             .map(|(h, s)| HubSummary {
                 hub: s.slug.clone(),
+                region: s.region.clone(),
                 profile: s.profile.clone(),
                 last_seen_ms: s.at_ms,
                 opportunities: self.opportunities.family.index.count(&Term::Hub(h as HubId)),

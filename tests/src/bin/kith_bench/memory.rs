@@ -52,7 +52,7 @@ pub async fn run(args: &MemoryArgs) -> anyhow::Result<Section> {
     {
         let store = Store::open(&dir).context("open the relay store")?;
         for (i, hub) in data.hubs.iter().enumerate() {
-            let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now };
+            let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: common::region() };
             raw_bytes += hub.as_str().len() + postcard::to_stdvec(&record)?.len();
             store.put(&Record::Hub { hub: hub.clone(), record })?;
         }

@@ -49,7 +49,7 @@ const WARM_UP: usize = 200;
 pub fn kith_view(region: &Region, now: i64) -> anyhow::Result<View> {
     let mut view = View::new(CivilDate::from_unix_ms(now));
     for (i, hub) in region.hubs.iter().enumerate() {
-        let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now };
+        let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: crate::common::region() };
         view.restore(Record::Hub { hub: hub.clone(), record })?;
     }
     for l in &region.listings {
