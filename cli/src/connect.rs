@@ -10,7 +10,7 @@ use std::time::Duration;
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 use tonic::{Code, Request, Status};
 
 use kith_hub::config::{ConfigError, HUB_FILE, HubFile};
@@ -149,7 +149,15 @@ pub fn load_hub_file(dir: &Path) -> anyhow::Result<HubFile> {
 }
 
 async fn channel(url: &str) -> Result<Channel, tonic::transport::Error> {
-    Endpoint::from_shared(url.to_owned())?.connect_timeout(CONNECT_TIMEOUT).timeout(CALL_TIMEOUT).connect().await
+    tls_channel(url, None).await
+}
+
+async fn tls_channel(url: &str, tls: Option<ClientTlsConfig>) -> Result<Channel, tonic::transport::Error> {
+    let mut endpoint = Endpoint::from_shared(url.to_owned())?.connect_timeout(CONNECT_TIMEOUT).timeout(CALL_TIMEOUT);
+    if let Some(tls) = tls {
+        endpoint = endpoint.tls_config(tls)?;
+    }
+    endpoint.connect().await
 }
 
 /// Connects to the admin API of the hub in `dir`.
@@ -162,8 +170,24 @@ pub async fn admin(dir: Option<&Path>) -> anyhow::Result<Admin> {
     let bearer: MetadataValue<Ascii> = format!("Bearer {token}")
         .parse()
         .map_err(|_| anyhow!("{}: the admin token must be plain ASCII", dir.join(keys::ADMIN_TOKEN_FILE).display()))?;
-    let target = Target::Hub { url: admin_url(file.admin_listen), dir: dir.to_owned() };
-    let channel = channel(target.url()).await.map_err(|_| target.unreachable())?;
+    let (url, tls) = match &file.admin_tls_cert {
+        None => (admin_url(file.admin_listen), None),
+        Some(cert) => {
+            // The hub's own certificate unless a CA is named, checked for the name
+            // given, else the address the CLI dials.
+            let url = admin_url(file.admin_listen).replacen("http://", "https://", 1);
+            let ca = dir.join(file.admin_tls_ca.as_ref().unwrap_or(cert));
+            let pem = std::fs::read(&ca).with_context(|| format!("admin TLS: cannot read {}", ca.display()))?;
+            let name = match &file.admin_tls_name {
+                Some(n) => n.clone(),
+                None => url.trim_start_matches("https://").rsplit_once(':').map(|(h, _)| h).unwrap_or("").to_owned(),
+            };
+            let name = name.trim_start_matches('[').trim_end_matches(']').to_owned();
+            (url, Some(ClientTlsConfig::new().ca_certificate(Certificate::from_pem(pem)).domain_name(name)))
+        }
+    };
+    let target = Target::Hub { url, dir: dir.to_owned() };
+    let channel = tls_channel(target.url(), tls).await.map_err(|_| target.unreachable())?;
     let client = HubAdminClient::with_interceptor(channel, Bearer(bearer))
         .max_decoding_message_size(MAX_MESSAGE)
         .max_encoding_message_size(MAX_MESSAGE);

@@ -61,6 +61,19 @@ pub struct HubFile {
     /// The coordinator's public key (hex) the roster must be signed by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster_coordinator: Option<String>,
+    /// TLS for the admin API (PEM certificate chain and key): only with it may the
+    /// admin API listen beyond loopback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_tls_cert: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_tls_key: Option<PathBuf>,
+    /// For `kith`: the CA that signed `admin_tls_cert` (default: that certificate
+    /// itself, when it is self-signed), and the name to check it for (default: the
+    /// address in `admin_listen`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_tls_ca: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_tls_name: Option<String>,
 }
 
 fn default_nats_url() -> String {
@@ -105,6 +118,12 @@ impl HubFile {
         }
         if file.heartbeat_secs == 0 {
             return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });
+        }
+        if file.admin_tls_cert.is_some() != file.admin_tls_key.is_some() {
+            return Err(ConfigError::Invalid {
+                path,
+                why: "admin_tls_cert and admin_tls_key go together: give both, or neither".into(),
+            });
         }
         Ok(file)
     }
@@ -207,6 +226,10 @@ mod tests {
             nats_ca: None,
             roster: None,
             roster_coordinator: None,
+            admin_tls_cert: None,
+            admin_tls_key: None,
+            admin_tls_ca: None,
+            admin_tls_name: None,
             heartbeat_secs: 60,
             referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
             nats_creds: None,

@@ -66,11 +66,13 @@ pub enum Error {
     #[error("cannot listen on {addr} for the admin API: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error(
-        "the admin API may listen only on a loopback address (127.0.0.1 or ::1), not {addr}: it has no TLS, and \
-         its token would cross the network in the clear; reach a hub on another machine through an SSH tunnel \
-         (ssh -L 7400:127.0.0.1:7400 HOST)"
+        "the admin API may listen beyond loopback (here {addr}) only with TLS, or its token would cross the \
+         network in the clear: set admin_tls_cert and admin_tls_key in hub.toml, or listen on 127.0.0.1 and \
+         reach the hub through an SSH tunnel (ssh -L 7400:127.0.0.1:7400 HOST)"
     )]
     AdminNotLoopback { addr: SocketAddr },
+    #[error("admin TLS: {path}: {why}")]
+    AdminTls { path: std::path::PathBuf, why: String },
     #[error("admin API: {0}")]
     Transport(#[from] tonic::transport::Error),
     #[error("gRPC reflection: {0}")]
@@ -86,7 +88,7 @@ pub enum Error {
 /// Runs the hub until `shutdown` resolves, listening on the configured admin address.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
     let addr = config.file.admin_listen;
-    if !addr.ip().is_loopback() {
+    if !addr.ip().is_loopback() && config.file.admin_tls_cert.is_none() {
         return Err(Error::AdminNotLoopback { addr });
     }
     let listener = TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
@@ -97,9 +99,11 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
 pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
     if let Ok(addr) = listener.local_addr()
         && !addr.ip().is_loopback()
+        && config.file.admin_tls_cert.is_none()
     {
         return Err(Error::AdminNotLoopback { addr });
     }
+    let tls = admin_tls(&config)?;
     let file = &config.file;
     let hub_keys = HubKeys::load(&config.dir)?;
     let token = keys::read_admin_token(&config.dir)?;
@@ -204,7 +208,11 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %kith_proto::nats::redact(&file.nats_url), "hub running");
 
     let mut server_stop = stop_rx.clone();
-    let server = tonic::transport::Server::builder()
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = tls {
+        builder = builder.tls_config(tls)?;
+    }
+    let server = builder
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -238,6 +246,19 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     }
     store.close().await?;
     result
+}
+
+/// The admin API's TLS, when hub.toml gives a certificate and key.
+fn admin_tls(config: &Config) -> Result<Option<tonic::transport::ServerTlsConfig>, Error> {
+    let (Some(cert), Some(key)) = (&config.file.admin_tls_cert, &config.file.admin_tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::PathBuf| {
+        let path = config.dir.join(path);
+        std::fs::read(&path).map_err(|e| Error::AdminTls { path, why: e.to_string() })
+    };
+    let identity = tonic::transport::Identity::from_pem(read(cert)?, read(key)?);
+    Ok(Some(tonic::transport::ServerTlsConfig::new().identity(identity)))
 }
 
 /// Names a task that ends with `()` for the task set of [`serve`].

@@ -1,7 +1,8 @@
 //! NATS over TLS: a nats-server that requires TLS, with a certificate from the
 //! region's own CA (made here with `openssl`). A hub (`nats_ca` in hub.toml) and a
 //! relay (`--nats-ca`) that know the CA publish and read through it; a hub that does
-//! not know it cannot connect, and says so.
+//! not know it cannot connect, and says so. The hub's admin API, beyond loopback,
+//! only over TLS.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,4 +85,74 @@ async fn hub_and_relay_talk_to_nats_over_tls_checked_against_the_regions_ca() {
     })
     .await;
     assert_eq!(stranger.status().await.outbox_pending, 2, "its profile and its listing wait in the outbox");
+}
+
+/// The admin API beyond loopback: only with TLS, and then `kith` checks the hub's
+/// certificate and speaks TLS to it; a client in plain text gets nothing.
+#[tokio::test]
+async fn the_admin_api_listens_beyond_loopback_only_with_tls_and_kith_checks_its_certificate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((ca, cert, key)) = certificates(tmp.path()) else {
+        eprintln!("SKIPPED: needs openssl to make the test's certificates (apt-get install openssl)");
+        return;
+    };
+    let nats = NatsServer::spawn().await;
+    let _relay = Relay::start(REGION, &nats.url()).await;
+    let dir = tmp.path().join("hub");
+    let port = kith_tests::free_port();
+    let init = kith_tests::kith([
+        "init",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--hub-id",
+        "peer-garden",
+        "--region",
+        REGION,
+        "--name",
+        "Peer Garden",
+        "--nats",
+        &nats.url(),
+        "--admin-listen",
+        &format!("127.0.0.1:{port}"),
+    ])
+    .await;
+    assert!(init.success(), "{init:?}");
+    let set = |key: &str, value: &str| {
+        kith_tests::hub::set_hub_toml(&dir, key, toml::Value::String(value.into()));
+    };
+    set("admin_listen", &format!("0.0.0.0:{port}"));
+    set("admin_tls_cert", cert.to_str().unwrap());
+    set("admin_tls_key", key.to_str().unwrap());
+    set("admin_tls_ca", ca.to_str().unwrap());
+    set("admin_tls_name", "127.0.0.1");
+    let mut hub =
+        kith_tests::process::Daemon::new("hub tls", kith_tests::bins::bin("kith-hub"), tmp.path().join("hub.log"));
+    hub.spawn(&["--dir".into(), dir.clone().into()], &[]);
+    let hub_dir = dir.to_str().unwrap().to_owned();
+    let status = kith_tests::wait_for("kith reaches the hub over TLS", DEFAULT_TIMEOUT, async || {
+        hub.assert_running();
+        let out = kith_tests::kith(["--hub-dir", &hub_dir, "status"]).await;
+        if out.success() { Ok(out.ok()) } else { Err(out.stderr) }
+    })
+    .await;
+    assert_eq!(status["hub"], "peer-garden", "{status}");
+
+    // In plain text, nothing: the token never crosses unencrypted.
+    let token = kith_proto::keys::read_admin_token(&dir).unwrap();
+    let plain = kith_tests::hub::admin_client(
+        &format!("http://127.0.0.1:{port}"),
+        kith_tests::hub::Authorization::bearer(&token),
+    )
+    .await;
+    if let Ok(mut client) = plain {
+        let answer = client.status(kith_proto::v1::StatusRequest {}).await;
+        assert!(answer.is_err(), "the admin API answered in plain text");
+    }
+    // A CA that did not sign the hub's certificate: kith refuses to talk.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let (other_ca, _, _) = certificates(&other).unwrap();
+    set("admin_tls_ca", other_ca.to_str().unwrap());
+    let out = kith_tests::kith(["--hub-dir", &hub_dir, "status"]).await;
+    assert!(!out.success(), "kith trusted a certificate its CA did not sign: {out:?}");
 }

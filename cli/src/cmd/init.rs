@@ -30,8 +30,8 @@ pub struct Args {
     /// The region's NATS server the hub publishes to.
     #[arg(long, value_name = "URL", default_value = config::DEFAULT_NATS_URL)]
     nats: String,
-    /// Where the hub's admin API listens: a loopback address (it has no TLS; reach it
-    /// from elsewhere through an SSH tunnel).
+    /// Where the hub's admin API listens: a loopback address (beyond it only with TLS,
+    /// set in hub.toml after init; or reach it through an SSH tunnel).
     #[arg(long, value_name = "ADDR", default_value = config::DEFAULT_ADMIN_LISTEN)]
     admin_listen: SocketAddr,
     /// The CA that signed the NATS server's certificate: the hub talks TLS to NATS
@@ -74,7 +74,9 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
     }
     if !args.admin_listen.ip().is_loopback() {
         return Err(anyhow!(
-            "admin_listen: must be a loopback address such as 127.0.0.1:7400 (got {}): the admin API has no TLS",
+            "admin_listen: must be a loopback address such as 127.0.0.1:7400 (got {}); to listen beyond \
+             loopback, give the admin API TLS first (admin_tls_cert and admin_tls_key in hub.toml), then change \
+             admin_listen there",
             args.admin_listen
         ));
     }
@@ -96,6 +98,10 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
         nats_ca: args.nats_ca,
         roster: None,
         roster_coordinator: None,
+        admin_tls_cert: None,
+        admin_tls_key: None,
+        admin_tls_ca: None,
+        admin_tls_name: None,
     };
     let outcome = config::init(&dir, &file)?;
     let created = Created {

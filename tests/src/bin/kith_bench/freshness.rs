@@ -73,6 +73,10 @@ async fn start_hub(root: &std::path::Path, nats_url: &str) -> anyhow::Result<Hub
         nats_ca: None,
         roster: None,
         roster_coordinator: None,
+        admin_tls_cert: None,
+        admin_tls_key: None,
+        admin_tls_ca: None,
+        admin_tls_name: None,
     };
     let outcome = init(&dir, &file).context("set up the hub")?;
     let mut daemon = Daemon::new("kith-hub", binary("kith-hub")?, root.join("hub.log"));
