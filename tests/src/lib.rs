@@ -33,6 +33,7 @@ pub mod cluster;
 pub mod files;
 pub mod hub;
 pub mod nats;
+pub mod netns;
 pub mod ports;
 pub mod process;
 pub mod referral;

@@ -27,6 +27,11 @@ pub struct NatsServer {
     /// Started with its configuration file alone (`-c`), which sets its port, store
     /// and JetStream: a node of a [`crate::cluster::NatsCluster`].
     configured: bool,
+    /// The address it listens on (127.0.0.1 unless in a network namespace).
+    host: String,
+    /// Arguments before nats-server's own, when it runs through another program
+    /// (`ip netns exec NAME`, the daemon's program then being `ip`).
+    wrap: Vec<OsString>,
 }
 
 impl NatsServer {
@@ -44,7 +49,8 @@ impl NatsServer {
             std::fs::write(dir.path().join("nats.conf"), conf).expect("write nats.conf");
         }
         let daemon = Daemon::new("nats-server", bins::nats_server(), log);
-        let mut server = NatsServer { dir, port: 0, daemon, configured: false };
+        let mut server =
+            NatsServer { dir, port: 0, daemon, configured: false, host: "127.0.0.1".into(), wrap: Vec::new() };
         server.start().await;
         server
     }
@@ -57,12 +63,23 @@ impl NatsServer {
         let conf = conf.replace("{root}", &dir.path().display().to_string());
         std::fs::write(dir.path().join("nats.conf"), conf).expect("write nats.conf");
         let daemon = Daemon::new(label, bins::nats_server(), dir.path().join("nats.log"));
-        NatsServer { dir, port, daemon, configured: true }
+        NatsServer { dir, port, daemon, configured: true, host: "127.0.0.1".into(), wrap: Vec::new() }
+    }
+
+    /// Like [`NatsServer::configured`], run inside the network namespace `ns` and
+    /// listening there on `ns.ns_ip:port` (which `conf` must say).
+    pub fn configured_in(label: &str, conf: &str, port: u16, ns: &crate::netns::NetNs) -> NatsServer {
+        let mut server = NatsServer::configured(label, conf, port);
+        server.daemon = Daemon::new(label, "ip".into(), server.dir.path().join("nats.log"));
+        server.wrap = ns.exec_prefix();
+        server.wrap.push(bins::nats_server().into());
+        server.host = ns.ns_ip.clone();
+        server
     }
 
     /// `nats://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
-        format!("nats://127.0.0.1:{}", self.port)
+        format!("nats://{}:{}", self.host, self.port)
     }
 
     pub fn port(&self) -> u16 {
@@ -95,6 +112,7 @@ impl NatsServer {
         let conf = self.dir.path().join("nats.conf");
         let mut args: Vec<OsString> = if conf.exists() { vec!["-c".into(), conf.into()] } else { vec![] };
         if self.configured {
+            let args: Vec<OsString> = self.wrap.iter().cloned().chain(args).collect();
             self.daemon.spawn(&args, &[]);
             self.wait_for_clients(Instant::now() + START_TIMEOUT).await;
             return;
@@ -165,7 +183,7 @@ impl NatsServer {
             self.daemon.assert_running();
             // A configured server may run no JetStream of its own (a leaf node); a
             // cluster's nodes are waited for through JetStream itself.
-            if let Ok(Ok(info)) = tokio::time::timeout(Duration::from_secs(1), read_info(self.port)).await
+            if let Ok(Ok(info)) = tokio::time::timeout(Duration::from_secs(1), read_info(&self.host, self.port)).await
                 && (self.configured || info.contains("\"jetstream\":true"))
             {
                 return;
@@ -187,8 +205,8 @@ impl NatsServer {
 }
 
 /// The first line a NATS server sends to a new connection.
-async fn read_info(port: u16) -> std::io::Result<String> {
-    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+async fn read_info(host: &str, port: u16) -> std::io::Result<String> {
+    let stream = tokio::net::TcpStream::connect((host, port)).await?;
     let mut reader = tokio::io::BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).await?;

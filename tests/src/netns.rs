@@ -1,0 +1,103 @@
+//! A network namespace joined to this one by a veth pair, for tests of what crosses a
+//! network: a server runs inside it (`ip netns exec`), its clients outside, and the
+//! test cuts the link (`ip link set … down`) rather than stopping a process, so that
+//! connections hang as they do when a cable is pulled instead of being closed.
+//!
+//! Needs root and iproute2; [`NetNs::create`] says None otherwise.
+
+use std::ffi::OsString;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+pub struct NetNs {
+    pub name: String,
+    host_if: String,
+    /// The address of this side of the link, and of the namespace's side.
+    pub host_ip: String,
+    pub ns_ip: String,
+}
+
+fn ip(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("ip").args(args).output().map_err(|e| format!("ip: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("ip {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()))
+    }
+}
+
+impl NetNs {
+    /// A new namespace with a link to this one; None (and why, on stderr) where this
+    /// process may not make one.
+    pub fn create() -> Option<NetNs> {
+        let n = std::process::id() % 200 * 50 + NEXT.fetch_add(1, Ordering::SeqCst) % 50;
+        let (a, b) = (n / 64 % 250, n % 64 * 4);
+        let ns = NetNs {
+            name: format!("kith-test-{n}"),
+            host_if: format!("kt{n}h"),
+            host_ip: format!("10.203.{a}.{}", b + 1),
+            ns_ip: format!("10.203.{a}.{}", b + 2),
+        };
+        let ns_if = format!("kt{n}n");
+        let steps: Vec<Vec<String>> = vec![
+            vec!["netns".into(), "add".into(), ns.name.clone()],
+            vec![
+                "link".into(),
+                "add".into(),
+                ns.host_if.clone(),
+                "type".into(),
+                "veth".into(),
+                "peer".into(),
+                "name".into(),
+                ns_if.clone(),
+            ],
+            vec!["link".into(), "set".into(), ns_if.clone(), "netns".into(), ns.name.clone()],
+            vec!["addr".into(), "add".into(), format!("{}/30", ns.host_ip), "dev".into(), ns.host_if.clone()],
+            vec!["link".into(), "set".into(), ns.host_if.clone(), "up".into()],
+            vec![
+                "-n".into(),
+                ns.name.clone(),
+                "addr".into(),
+                "add".into(),
+                format!("{}/30", ns.ns_ip),
+                "dev".into(),
+                ns_if.clone(),
+            ],
+            vec!["-n".into(), ns.name.clone(), "link".into(), "set".into(), ns_if, "up".into()],
+            vec!["-n".into(), ns.name.clone(), "link".into(), "set".into(), "lo".into(), "up".into()],
+        ];
+        for step in steps {
+            let args: Vec<&str> = step.iter().map(String::as_str).collect();
+            if let Err(e) = ip(&args) {
+                eprintln!("cannot set up a network namespace (needs root and iproute2): {e}");
+                return None;
+            }
+        }
+        Some(ns)
+    }
+
+    /// What runs a program inside the namespace: `ip netns exec NAME PROGRAM …`.
+    pub fn exec_prefix(&self) -> Vec<OsString> {
+        vec!["netns".into(), "exec".into(), self.name.clone().into()]
+    }
+
+    /// Takes the link down: packets are dropped, connections hang.
+    pub fn cut(&self) {
+        ip(&["link", "set", &self.host_if, "down"]).expect("take the link down");
+    }
+
+    /// Brings the link back up.
+    pub fn restore(&self) {
+        ip(&["link", "set", &self.host_if, "up"]).expect("bring the link up");
+    }
+}
+
+impl Drop for NetNs {
+    fn drop(&mut self) {
+        // Deleting the namespace deletes the veth pair with it.
+        let _ = ip(&["netns", "del", &self.name]);
+        let _ = ip(&["link", "del", &self.host_if]);
+    }
+}
