@@ -153,6 +153,10 @@ pub struct HubJson {
     pub left: bool,
     /// The hub's region (one of several in a national view).
     pub region: String,
+    /// Whether the relay holds what the hub says it published: in-step, diverged or
+    /// unknown; `diverged_since` when diverged.
+    pub sync: String,
+    pub diverged_since: Option<String>,
 }
 
 impl From<&v1::Hub> for HubJson {
@@ -172,6 +176,8 @@ impl From<&v1::Hub> for HubJson {
             refused_over_quota: h.refused_over_quota,
             left: h.left,
             region: h.region.clone(),
+            sync: h.sync.clone(),
+            diverged_since: output::instant(h.diverged_since_ms),
         }
     }
 }
@@ -310,7 +316,7 @@ pub fn safehouse_table(items: &[v1::SafeHouse], scope: Scope) -> Table {
 
 pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
     let quotas = items.iter().any(|h| !h.over_quota.is_empty() || h.refused_over_quota > 0);
-    let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "SERVICES", "LAST SEEN", "CONTACT"];
+    let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "SERVICES", "LAST SEEN", "IN STEP", "CONTACT"];
     if quotas {
         head.push("OVER QUOTA");
     }
@@ -326,6 +332,11 @@ pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
                 format!("left {}", output::ago(h.last_seen_ms, now_ms))
             } else {
                 output::ago(h.last_seen_ms, now_ms)
+            },
+            match h.sync.as_str() {
+                "in-step" => "yes".to_owned(),
+                "diverged" => format!("diverged {}", output::ago(h.diverged_since_ms, now_ms)),
+                _ => "-".to_owned(),
             },
             h.contact.clone(),
         ];

@@ -160,6 +160,7 @@ pub fn init(dir: &Path, file: &HubFile) -> Result<InitOutcome, ConfigError> {
         box_key: [0; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     };
     profile_check.validate().map_err(|e| ConfigError::Invalid { path: dir.join(HUB_FILE), why: e.to_string() })?;
     if dir.join(HUB_FILE).exists() {

@@ -16,6 +16,7 @@
 //!   the expiry of unanswered ones; [`peers`]: other hubs' keys, pinned from their
 //!   profiles on the stream.
 //! - [`offline`]: what an operator does to a stopped hub (changing its keys).
+//! - [`repair`]: anti-entropy, publishing again what a relay says it is missing.
 //! - [`shred`]: referrals encrypted at rest under keys of their own, destroyed to erase.
 //! - this file: [`run`], which wires them together, publishes the profile as a
 //!   heartbeat, and shuts everything down in order.
@@ -28,6 +29,7 @@ pub mod offline;
 pub mod peers;
 pub mod publisher;
 pub mod referral;
+pub mod repair;
 pub mod shred;
 pub mod store;
 
@@ -116,6 +118,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         box_key: hub_keys.box_public(),
         rotations: hub_keys.rotations.clone(),
         left: false,
+        digest: None,
     }
     .validate()
     .map_err(Error::Profile)?;
@@ -147,7 +150,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     // The profile goes first, so that a relay meeting this hub pins its key before
     // anything else arrives.
     if !store.has_left()? {
-        store.publish_profile(profile.clone()).await?;
+        store.publish_heartbeat(profile.clone()).await?;
     }
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -177,6 +180,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
             stop_rx.clone(),
         ),
     ));
+    tasks.spawn(named("repair", repair::run(store.clone(), profile.clone(), state.clone(), stop_rx.clone())));
     tasks.spawn(named("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone())));
     tasks.spawn(named("inbox", inbox::run(store.clone(), Arc::new(box_secrets), state.clone(), stop_rx.clone())));
     let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
@@ -280,7 +284,7 @@ async fn heartbeat(store: Store, profile: HubProfile, every: std::time::Duration
                 if store.has_left().unwrap_or(false) {
                     continue;
                 }
-                if let Err(e) = store.publish_profile(profile.clone()).await {
+                if let Err(e) = store.publish_heartbeat(profile.clone()).await {
                     tracing::warn!(error = %e, "cannot queue heartbeat");
                 }
             }

@@ -33,6 +33,7 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use ulid::Ulid;
 
 use kith_proto::Slug;
+use kith_proto::digest::{self, Buckets, HubDigest};
 use kith_proto::domain::{HubProfile, Opportunity, OpportunityStatus, SafeHouse};
 use kith_proto::envelope::{self, EnvelopeError};
 use kith_proto::event::Event;
@@ -510,6 +511,77 @@ impl Store {
         self.flushed(seq).await
     }
 
+    /// Queues the hub's heartbeat: its profile with the digest of everything it has
+    /// published ([`kith_proto::digest`]), taken while writers wait, so that it
+    /// covers exactly the events numbered before it. A heartbeat that replaces one
+    /// still waiting (NATS down) takes that one's earlier place, so it carries none.
+    pub async fn publish_heartbeat(&self, profile: HubProfile) -> Result<u64, StoreError> {
+        if !profile.left && self.has_left()? {
+            return Err(StoreError::Left);
+        }
+        let profile = HubProfile { digest: None, ..profile };
+        self.inner.meta.insert(META_PROFILE, encode(&profile))?;
+        if let Some(seq) = self.replace_pending_profile(&profile)? {
+            return self.flushed(seq).await;
+        }
+        let seq = {
+            let _guard = self.inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+            let digest = self.digest()?;
+            let profile = HubProfile { digest: Some(digest), ..profile };
+            self.commit_locked(|tx, seq, _now| {
+                tx.meta.insert(META_PENDING_PROFILE, &seq.to_be_bytes())?;
+                Ok(Some(Event::Profile(profile.clone())))
+            })?
+            .expect("an event was written")
+        };
+        self.flushed(seq).await
+    }
+
+    /// What this hub has published of each family, summed ([`kith_proto::digest`]).
+    pub fn digest(&self) -> Result<HubDigest, StoreError> {
+        let mut d = HubDigest::default();
+        for f in digest::Family::ALL {
+            *d.family_mut(f) = self.buckets(f)?.total();
+        }
+        Ok(d)
+    }
+
+    /// One family's digest in buckets, for answering a repair request.
+    pub fn buckets(&self, family: digest::Family) -> Result<Buckets, StoreError> {
+        let mut b = Buckets::default();
+        let entries = match family {
+            digest::Family::Opportunities => self.entries::<Opportunity>()?,
+            digest::Family::SafeHouses => self.entries::<SafeHouse>()?,
+            digest::Family::Services => self.entries::<Service>()?,
+        };
+        for (id, seq) in entries {
+            b.add(id, seq);
+        }
+        Ok(b)
+    }
+
+    /// Every listing of a family, live or withdrawn, with its latest sequence number.
+    fn entries<T: Listing>(&self) -> Result<Vec<(Ulid, u64)>, StoreError> {
+        Ok(self.list::<T>()?.into_iter().map(|r| (r.item.id(), r.seq)).collect())
+    }
+
+    /// Publishes again, under new sequence numbers, the listings of `family` whose
+    /// digest bucket is in `buckets` (a relay found them differ). How many.
+    pub async fn republish_buckets(
+        &self,
+        family: digest::Family,
+        buckets: &std::collections::BTreeSet<usize>,
+    ) -> Result<u64, StoreError> {
+        let keep = |id: Ulid| buckets.contains(&digest::bucket(id));
+        let queued = match family {
+            digest::Family::Opportunities => self.republish_where::<Opportunity>(keep)?,
+            digest::Family::SafeHouses => self.republish_where::<SafeHouse>(keep)?,
+            digest::Family::Services => self.republish_where::<Service>(keep)?,
+        };
+        self.flush().await?;
+        Ok(queued)
+    }
+
     /// Re-seals the waiting profile with new content and time, keeping its sequence
     /// number; `None` when no profile is waiting.
     fn replace_pending_profile(&self, profile: &HubProfile) -> Result<Option<u64>, StoreError> {
@@ -582,8 +654,12 @@ impl Store {
     }
 
     fn republish_listings<T: Listing>(&self) -> Result<u64, StoreError> {
+        self.republish_where::<T>(|_| true)
+    }
+
+    fn republish_where<T: Listing>(&self, keep: impl Fn(Ulid) -> bool) -> Result<u64, StoreError> {
         let mut queued = 0;
-        for id in self.list::<T>()?.into_iter().map(|r| r.item.id()) {
+        for id in self.list::<T>()?.into_iter().map(|r| r.item.id()).filter(|id| keep(*id)) {
             let key = id.to_bytes();
             self.write(|tx, seq, _now| {
                 let mut record: Record<T> = tx.get_listing(&key, id)?;
@@ -976,8 +1052,16 @@ impl Store {
         &self,
         body: impl Fn(&Tx<'_>, u64, i64) -> Result<Option<Event>, ConflictableTransactionError<StoreError>>,
     ) -> Result<Option<u64>, StoreError> {
+        let _guard = self.inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.commit_locked(body)
+    }
+
+    /// [`Store::write_maybe`] for a caller that holds the write lock.
+    fn commit_locked(
+        &self,
+        body: impl Fn(&Tx<'_>, u64, i64) -> Result<Option<Event>, ConflictableTransactionError<StoreError>>,
+    ) -> Result<Option<u64>, StoreError> {
         let inner = &self.inner;
-        let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let now = kith_proto::time::now_ms();
         let trees =
             (&inner.opportunities, &inner.safehouses, &inner.services, &inner.referrals, &inner.outbox, &inner.meta);
@@ -1335,6 +1419,7 @@ mod tests {
             box_key: [1; 32],
             rotations: vec![],
             left: false,
+            digest: None,
         };
         for _ in 0..5 {
             store.publish_profile(profile.clone()).await.unwrap();

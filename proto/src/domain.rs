@@ -314,6 +314,10 @@ pub struct HubProfile {
     /// The hub has left the region (`kith withdraw-all`): it has withdrawn every
     /// listing and publishes nothing more; its contact details are left empty.
     pub left: bool,
+    /// What the hub had published when it sent this heartbeat (`crate::digest`):
+    /// a relay whose view of the hub differs asks it to repair. `None` in a profile
+    /// that is not a fresh heartbeat.
+    pub digest: Option<crate::digest::HubDigest>,
 }
 
 impl HubProfile {

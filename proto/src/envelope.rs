@@ -308,6 +308,7 @@ mod tests {
             box_key: [7; 32],
             rotations: vec![],
             left: false,
+            digest: None,
         })
     }
 

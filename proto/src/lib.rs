@@ -9,6 +9,7 @@
 //! - [`subject`]: the NATS subject scheme and the region's JetStream stream.
 //! - [`domain`]: opportunities, safe houses and hub profiles, with the limits on
 //!   every field ([`validate`]).
+//! - [`digest`]: anti-entropy — a hub's published listings summed, in its heartbeat.
 //! - [`event`]: what a hub publishes, as a postcard-encoded enum.
 //! - [`envelope`]: the signed envelope around every event, and its verification.
 //! - [`referral`]: referrals between two hubs: lifecycle, open metadata, sealed notes.
@@ -23,6 +24,7 @@
 //! - [`words`]: listings said plainly (pay, hours, dates, who for), for people.
 
 pub mod convert;
+pub mod digest;
 pub mod domain;
 pub mod envelope;
 pub mod event;

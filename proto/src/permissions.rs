@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::Slug;
-use crate::subject::{hub_wildcard, inbox_wildcard, profile_wildcard, stream_name};
+use crate::subject::{hub_wildcard, inbox_wildcard, profile_wildcard, repair_subject, repair_wildcard, stream_name};
 
 /// What a NATS user may publish and subscribe to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -60,7 +60,8 @@ pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
             format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{recover}"),
             format!("$JS.API.CONSUMER.DELETE.{stream}.{recover}"),
         ],
-        subscribe: vec![format!("{}.>", inbox_prefix(hub))],
+        // Repair requests from relays (anti-entropy), outside the stream.
+        subscribe: vec![format!("{}.>", inbox_prefix(hub)), repair_subject(region, hub)],
     }
 }
 
@@ -82,6 +83,8 @@ pub fn relay(region: &Slug, name: &str) -> Permissions {
             format!("$JS.API.CONSUMER.INFO.{stream}.{name}"),
             format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{name}"),
             format!("$JS.ACK.{stream}.{name}.>"),
+            // Asking a hub to repair what this relay is missing of it.
+            repair_wildcard(region),
         ],
         subscribe: vec!["_INBOX.>".to_owned()],
     }
@@ -123,7 +126,7 @@ mod tests {
         assert!(
             p.publish.contains(&"$JS.API.CONSUMER.CREATE.KITH_WY.inbox-garden.kith.wy.*.referral.garden.*".to_owned())
         );
-        assert_eq!(p.subscribe, vec!["_INBOX_garden.>"]);
+        assert_eq!(p.subscribe, vec!["_INBOX_garden.>", "kithctl.wy.garden.repair"]);
         let conf = p.to_nats_conf("garden", "s3cret");
         assert!(conf.starts_with("{ user: \"garden\", password: \"s3cret\""), "{conf}");
     }

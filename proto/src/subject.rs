@@ -105,6 +105,18 @@ pub fn hub_wildcard(region: &Slug, hub: &Slug) -> String {
     format!("{PREFIX}.{region}.{hub}.>")
 }
 
+/// Where a relay asks hub `hub` to repair what the relay is missing of it: a core
+/// NATS subject outside the region's stream (`kith.<region>.>`), so that nothing
+/// stores it.
+pub fn repair_subject(region: &Slug, hub: &Slug) -> String {
+    format!("kithctl.{region}.{hub}.repair")
+}
+
+/// Every hub's [`repair_subject`] in `region`.
+pub fn repair_wildcard(region: &Slug) -> String {
+    format!("kithctl.{region}.*.repair")
+}
+
 /// Every hub's profile in `region`.
 pub fn profile_wildcard(region: &Slug) -> String {
     format!("{PREFIX}.{region}.*.profile")

@@ -124,6 +124,7 @@ async fn main() -> anyhow::Result<()> {
         box_key: [0; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     });
     send(&js, next(&profile)?).await?;
     let mut first = None;

@@ -178,16 +178,29 @@ pub(crate) struct Ingest {
     pins: std::sync::Mutex<Pins>,
     /// Stream sequences of the events waiting for their hub's profile.
     awaiting: std::sync::Mutex<std::collections::HashSet<u64>>,
+    /// Repair requests to send once the batch in hand is on disk: subject, payload.
+    repairs: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+    /// The NATS connection, for repair requests.
+    client: std::sync::OnceLock<async_nats::Client>,
 }
 
 impl Ingest {
     pub(crate) fn new(config: Config, store: Store, shared: Shared, pins: Pins) -> Ingest {
-        Ingest { config, store, shared, pins: std::sync::Mutex::new(pins), awaiting: Default::default() }
+        Ingest {
+            config,
+            store,
+            shared,
+            pins: std::sync::Mutex::new(pins),
+            awaiting: Default::default(),
+            repairs: Default::default(),
+            client: Default::default(),
+        }
     }
 
     /// Runs until `stop` turns true (finishing the batch in hand) or the store fails.
     pub(crate) async fn run(self, mut stop: watch::Receiver<bool>) -> Result<(), IngestError> {
         let Some(client) = self.connect(&mut stop).await else { return Ok(()) };
+        let _ = self.client.set(client.clone());
         let js = jetstream::new(client);
         let mut backoff = Backoff::new();
         loop {
@@ -390,6 +403,7 @@ impl Ingest {
                 if self.shared.counters().applied != applied_before {
                     self.shared.changed();
                 }
+                self.send_repairs().await;
                 for (message, verdict) in done {
                     if let Err(e) = message.ack_with(verdict.ack_kind()).await {
                         // Not acknowledged: JetStream delivers it again, and the
@@ -553,6 +567,9 @@ impl Ingest {
                 self.commit(&record)?;
                 self.shared.counters().applied += 1;
                 debug!(%subject, seq = opened.envelope.hub_seq, event = opened.event.name(), "applied");
+                if let Event::Profile(kith_proto::domain::HubProfile { digest: Some(digest), .. }) = &opened.event {
+                    self.compare(&opened.envelope.region, &opened.envelope.hub, digest);
+                }
                 Ok(Verdict::Done)
             }
             Outcome::Ignored => {
@@ -570,6 +587,48 @@ impl Ingest {
             Outcome::OverQuota(quota) => {
                 let why = format!("hub {} has used up its {quota} quota", opened.envelope.hub);
                 Ok(self.reject(subject, "over-quota", &why))
+            }
+        }
+    }
+
+    /// Anti-entropy: the digest in a hub's heartbeat against the view. Every event
+    /// the hub numbered before it has been handled (the stream is in the hub's
+    /// order), so a difference is something this relay missed: it asks the hub to
+    /// publish those listings again (sent after the batch), and says so once.
+    fn compare(&self, region: &Slug, hub: &Slug, digest: &kith_proto::digest::HubDigest) {
+        let now = kith_proto::time::now_ms();
+        let comparison = self.shared.view_mut().compare_digest(hub, digest, now);
+        match comparison {
+            crate::view::Comparison::InStep { was_diverged: true } => {
+                info!(%hub, "the view is in step with the hub again");
+            }
+            crate::view::Comparison::InStep { .. } => {}
+            crate::view::Comparison::Diverged { newly, request } => {
+                if newly {
+                    warn!(%hub, "the view differs from what the hub says it published; asking it to repair");
+                }
+                if let Some(request) = request {
+                    let subject = kith_proto::subject::repair_subject(region, hub);
+                    match postcard::to_stdvec(&request) {
+                        Ok(bytes) => self
+                            .repairs
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push((subject, bytes)),
+                        Err(e) => warn!(%hub, error = %e, "cannot encode a repair request"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends the repair requests of the batch just flushed.
+    async fn send_repairs(&self) {
+        let repairs = std::mem::take(&mut *self.repairs.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let Some(client) = self.client.get() else { return };
+        for (subject, bytes) in repairs {
+            if let Err(e) = client.publish(subject.clone(), bytes.into()).await {
+                warn!(%subject, error = %e, "cannot send a repair request; the hub's next heartbeat asks again");
             }
         }
     }

@@ -24,6 +24,7 @@ use crate::clock::{LocalNow, RegionClock};
 use crate::ingest::Counters;
 use crate::referrals::ReferralStats;
 use crate::search::{MAX_QUERY_WORDS, Position, Sort, TextQuery, TimedOut};
+use crate::view::Agreement;
 use crate::view::family::Hit;
 use crate::view::{
     Ambiguous, Counts, HubSummary, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, View, area_words,
@@ -265,6 +266,16 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
         services: h.services as u64,
         left: h.profile.left,
         region: h.region.to_string(),
+        sync: match h.sync {
+            Agreement::Unknown => "unknown",
+            Agreement::InStep => "in-step",
+            Agreement::Diverged { .. } => "diverged",
+        }
+        .to_owned(),
+        diverged_since_ms: match h.sync {
+            Agreement::Diverged { since_ms } => since_ms,
+            _ => 0,
+        },
     }
 }
 

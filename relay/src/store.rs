@@ -463,6 +463,7 @@ mod tests {
             box_key: [2; 32],
             rotations: vec![],
             left: false,
+            digest: None,
         }
     }
 

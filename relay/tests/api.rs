@@ -54,6 +54,7 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         box_key: [0; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     };
     store
         .put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })

@@ -26,6 +26,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         box_key: [0; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     };
     store
         .put(&Record::Hub {

@@ -66,6 +66,7 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         box_key: [0; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     };
     store
         .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })

@@ -279,6 +279,7 @@ pub fn view(set: &TestSet) -> anyhow::Result<View> {
         box_key: [1; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     });
     let events = std::iter::once(profile)
         .chain(set.opportunities.iter().map(|(_, o)| Event::OpportunityPublished(o.clone())))

@@ -123,6 +123,7 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
         box_key: [9; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     });
     let sealed = seal(&r, &garden_id, seq, at, &profile, &stranger).unwrap();
     forgeries.push(Forgery::new(
@@ -244,6 +245,7 @@ async fn a_rebuilt_relay_keeps_its_pins_and_refuses_a_profile_forged_into_the_st
         box_key: [9; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     });
     let sealed = seal(&region.slug(), &hub.slug(), 1_000_000, now_ms(), &profile, &forger).unwrap();
     let js = region.nats.jetstream().await;

@@ -58,6 +58,7 @@ async fn only_hubs_on_the_signed_roster_are_listened_to_and_a_removed_hub_leaves
         box_key: [9; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     });
     let newcomer = kith_proto::Slug::parse("hub", "newcomer").unwrap();
     let sealed = seal(&region.slug(), &newcomer, 1, now_ms(), &forged, &forger).unwrap();

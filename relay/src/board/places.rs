@@ -12,6 +12,7 @@ use kith_proto::time::now_ms;
 pub use kith_proto::words::{count, for_label, for_text};
 
 use super::{Board, ago_text, page};
+use crate::view::Agreement;
 use crate::view::{MAX_PAGE_SIZE, SafeHouseQuery, area_words};
 
 /// Beds free now, with how old the figure is; never a stale number.
@@ -132,6 +133,9 @@ pub async fn hubs(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
                         @if !h.profile.helpline_hours.is_empty() { li { strong { "Helpline: " } (h.profile.helpline_hours) } }
                         li { (count(h.opportunities, "opportunity", "opportunities")) ", " (count(h.services, "service", "services")) ", " (count(h.safe_houses, "safe house", "safe houses")) }
                         li.meta { "Last seen " (ago_text(h.last_seen_ms, now)) }
+                        @if let Agreement::Diverged { since_ms } = h.sync {
+                            li.meta { "Some of its listings may be missing here since " (ago_text(since_ms, now)) "; the hub has been asked to send them again." }
+                        }
                     }
                 }
             }

@@ -29,6 +29,7 @@ use std::collections::HashMap;
 use ulid::Ulid;
 
 use kith_proto::Slug;
+use kith_proto::digest::{self, Buckets, HubDigest, RepairRequest};
 use kith_proto::domain::{HubProfile, Opportunity, OpportunityStatus, SafeHouse};
 use kith_proto::envelope::Opened;
 use kith_proto::event::Event;
@@ -61,6 +62,26 @@ pub enum Outcome {
     UnknownHub,
     /// The hub has used up this quota ([`Quota`]); the event is refused.
     OverQuota(&'static str),
+}
+
+/// Whether the view holds what a hub's last heartbeat says it published.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Agreement {
+    /// No heartbeat with a digest seen since the relay started.
+    #[default]
+    Unknown,
+    InStep,
+    /// Since the first heartbeat that did not agree.
+    Diverged {
+        since_ms: i64,
+    },
+}
+
+/// What [`View::compare_digest`] found.
+#[derive(Debug)]
+pub enum Comparison {
+    InStep { was_diverged: bool },
+    Diverged { newly: bool, request: Option<RepairRequest> },
 }
 
 /// What one hub may hold in the view, so that one hub cannot degrade the region
@@ -188,6 +209,8 @@ pub struct Ambiguous(pub Vec<Slug>);
 pub struct HubSummary {
     pub hub: Slug,
     pub region: Slug,
+    /// Whether the view agreed with the hub's last heartbeat.
+    pub sync: Agreement,
     pub profile: HubProfile,
     /// The hub's clock at its latest profile: its heartbeat.
     pub last_seen_ms: i64,
@@ -203,6 +226,16 @@ pub struct HubSummary {
 struct HubState {
     slug: Slug,
     region: Slug,
+    /// The view's digest of the hub's listings, per family ([`digest::Family`]).
+    buckets: Vec<Buckets>,
+    /// Whether the view agreed with the hub's last heartbeat (not kept: the next
+    /// heartbeat says again).
+    #[serde(skip)]
+    sync: Agreement,
+    #[serde(skip)]
+    repairs_asked: u32,
+    #[serde(skip)]
+    repair_asked_ms: i64,
     profile: HubProfile,
     seq: u64,
     /// The hub's clock at its latest profile: its heartbeat, shown as last seen.
@@ -281,7 +314,7 @@ impl View {
     /// the default synonyms and quotas. `section` gives the bytes of one section; it
     /// is called from two threads. Err names what does not hold together.
     pub fn read_image(
-        section: impl Fn(usize) -> Result<Vec<u8>, String> + Sync,
+        section: impl Fn(usize) -> Result<Vec<u8>, String> + std::marker::Sync,
         sections: usize,
     ) -> Result<View, String> {
         if sections < 3 {
@@ -379,6 +412,7 @@ impl View {
             box_key: [0; 32],
             rotations: vec![],
             left: false,
+            digest: None,
         };
         let record = HubRecord { profile, seq: 0, at_ms: 0, region: region.clone() };
         self.put_hub(hub, &record);
@@ -488,8 +522,47 @@ impl View {
 
     /// Puts an entity in its family and counts it against its hub.
     fn put_entity<L: Member>(&mut self, h: HubId, id: Ulid, record: &EntityRecord<L::Item>) {
+        let before = L::family(self).seq(id, h);
         let delta = L::put(self, h, id, record);
-        self.hubs[h as usize].usage.add(delta);
+        let state = &mut self.hubs[h as usize];
+        state.usage.add(delta);
+        let buckets = &mut state.buckets[L::DIGEST as usize];
+        if let Some(seq) = before {
+            buckets.remove(id, seq);
+        }
+        buckets.add(id, record.seq);
+    }
+
+    /// Compares the digest in hub `hub`'s heartbeat with what the view holds of the
+    /// hub, and says whether they agree; when they do not, the repair to ask for,
+    /// unless one was asked for too recently (waits double from 15 s to 30 min).
+    pub fn compare_digest(&mut self, hub: &Slug, theirs: &HubDigest, now_ms: i64) -> Comparison {
+        let Some(&h) = self.hub_ids.get(hub) else { return Comparison::InStep { was_diverged: false } };
+        let state = &mut self.hubs[h as usize];
+        let families: Vec<(digest::Family, Buckets)> = digest::Family::ALL
+            .into_iter()
+            .filter(|f| state.buckets[*f as usize].total() != *theirs.family(*f))
+            .map(|f| (f, state.buckets[f as usize].clone()))
+            .collect();
+        if families.is_empty() {
+            let was_diverged = matches!(state.sync, Agreement::Diverged { .. });
+            state.sync = Agreement::InStep;
+            state.repairs_asked = 0;
+            return Comparison::InStep { was_diverged };
+        }
+        let newly = !matches!(state.sync, Agreement::Diverged { .. });
+        let since_ms = match state.sync {
+            Agreement::Diverged { since_ms } => since_ms,
+            _ => now_ms,
+        };
+        state.sync = Agreement::Diverged { since_ms };
+        let wait = 15_000i64.saturating_mul(1 << state.repairs_asked.min(7)).min(30 * 60_000);
+        let request = (state.repairs_asked == 0 || now_ms.saturating_sub(state.repair_asked_ms) >= wait).then(|| {
+            state.repairs_asked += 1;
+            state.repair_asked_ms = now_ms;
+            RepairRequest { families }
+        });
+        Comparison::Diverged { newly, request }
     }
 
     /// Puts back a record read from the store. Hubs come before their entities.
@@ -529,9 +602,26 @@ impl View {
     fn put_hub(&mut self, hub: &Slug, record: &HubRecord) {
         let usage = self.hub_ids.get(hub).map(|&h| self.hubs[h as usize].usage).unwrap_or_default();
         let (profile, seq, at_ms) = (record.profile.clone(), record.seq, record.at_ms);
-        let state = HubState { slug: hub.clone(), region: record.region.clone(), profile, seq, at_ms, usage };
+        let mut state = HubState {
+            slug: hub.clone(),
+            region: record.region.clone(),
+            buckets: vec![Buckets::default(); digest::Family::ALL.len()],
+            sync: Agreement::Unknown,
+            repairs_asked: 0,
+            repair_asked_ms: 0,
+            profile,
+            seq,
+            at_ms,
+            usage,
+        };
         match self.hub_ids.get(hub) {
-            Some(&h) => self.hubs[h as usize] = state,
+            Some(&h) => {
+                let old = &mut self.hubs[h as usize];
+                state.buckets = std::mem::take(&mut old.buckets);
+                (state.sync, state.repairs_asked, state.repair_asked_ms) =
+                    (old.sync, old.repairs_asked, old.repair_asked_ms);
+                *old = state;
+            }
             None => {
                 self.hub_ids.insert(hub.clone(), self.hubs.len() as HubId);
                 self.hubs.push(state);
@@ -647,6 +737,7 @@ impl View {
             .map(|(h, s)| HubSummary {
                 hub: s.slug.clone(),
                 region: s.region.clone(),
+                sync: s.sync,
                 profile: s.profile.clone(),
                 last_seen_ms: s.at_ms,
                 opportunities: self.opportunities.family.index.count(&Term::Hub(h as HubId)),
@@ -664,6 +755,8 @@ impl View {
 /// How [`View::apply`] and [`View::restore`] reach a family and its store records:
 /// one impl per family.
 trait Member: Listing {
+    /// Which of a hub's digests the family counts in.
+    const DIGEST: digest::Family;
     fn family(view: &View) -> &Family<Self>
     where
         Self: Sized;
@@ -672,6 +765,7 @@ trait Member: Listing {
 }
 
 impl Member for OpportunityListing {
+    const DIGEST: digest::Family = digest::Family::Opportunities;
     fn family(view: &View) -> &Family<Self> {
         &view.opportunities.family
     }
@@ -684,6 +778,7 @@ impl Member for OpportunityListing {
 }
 
 impl Member for SafeHouseListing {
+    const DIGEST: digest::Family = digest::Family::SafeHouses;
     fn family(view: &View) -> &Family<Self> {
         &view.safe_houses
     }
@@ -696,6 +791,7 @@ impl Member for SafeHouseListing {
 }
 
 impl Member for ServiceListing {
+    const DIGEST: digest::Family = digest::Family::Services;
     fn family(view: &View) -> &Family<Self> {
         &view.services
     }
@@ -761,6 +857,7 @@ mod tests {
                 box_key: [9; 32],
                 rotations: vec![],
                 left: false,
+                digest: None,
             })
         }
     }

@@ -583,6 +583,7 @@ pub fn hub_profile(i: usize) -> HubProfile {
         box_key: [0; 32],
         rotations: vec![],
         left: false,
+        digest: None,
     }
 }
 

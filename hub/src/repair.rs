@@ -1,0 +1,92 @@
+//! Anti-entropy at the hub: a relay whose view of this hub differs from the digest
+//! in the hub's heartbeat asks it to repair, on `kithctl.<region>.<hub>.repair` (a
+//! core NATS subject outside the region's stream; only this hub's NATS user may
+//! subscribe to it, only relays may publish to it). The request carries the
+//! relay's digest of this hub in buckets ([`kith_proto::digest`]); the hub publishes
+//! again the listings of the buckets that differ, then a heartbeat, whose digest
+//! tells the relay whether it is in step now.
+
+use futures::StreamExt;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+use kith_proto::digest::{MAX_REPAIR_BYTES, RepairRequest};
+use kith_proto::domain::HubProfile;
+use kith_proto::subject::repair_subject;
+
+use crate::publisher::PublisherState;
+use crate::store::Store;
+
+/// Requests closer together than this are ignored: a repair is a few hundred
+/// republished listings at most, and the next heartbeat says how it went.
+const MIN_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Answers repair requests until `stop` turns true.
+pub async fn run(store: Store, profile: HubProfile, state: Arc<PublisherState>, mut stop: watch::Receiver<bool>) {
+    let subject = repair_subject(&store.identity().region, &store.identity().hub);
+    loop {
+        let Some(client) = state.client() else {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(200)) => continue,
+                _ = stop.changed() => return,
+            }
+        };
+        let mut requests = match client.subscribe(subject.clone()).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for repair requests; will retry");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                    _ = stop.changed() => return,
+                }
+            }
+        };
+        let mut last: Option<tokio::time::Instant> = None;
+        loop {
+            let message = tokio::select! {
+                m = requests.next() => m,
+                _ = stop.changed() => return,
+            };
+            let Some(message) = message else { break };
+            if last.is_some_and(|t| t.elapsed() < MIN_INTERVAL) {
+                continue;
+            }
+            last = Some(tokio::time::Instant::now());
+            if message.payload.len() > MAX_REPAIR_BYTES {
+                tracing::warn!(bytes = message.payload.len(), "a repair request too large to read; ignored");
+                continue;
+            }
+            let Ok(request) = postcard::from_bytes::<RepairRequest>(&message.payload) else {
+                tracing::warn!("a repair request that cannot be read; ignored");
+                continue;
+            };
+            match repair(&store, &request).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::warn!(republished = n, "a relay missed some of this hub's listings: published them again");
+                }
+                Err(e) => tracing::error!(error = %e, "cannot repair"),
+            }
+            // The heartbeat says whether the relay is in step now.
+            if let Err(e) = store.publish_heartbeat(profile.clone()).await {
+                tracing::warn!(error = %e, "cannot queue heartbeat");
+            }
+        }
+    }
+}
+
+/// Publishes again the listings of every bucket in which the relay's digest differs
+/// from this hub's; how many.
+async fn repair(store: &Store, request: &RepairRequest) -> Result<u64, crate::store::StoreError> {
+    let mut republished = 0;
+    for (family, theirs) in &request.families {
+        let ours = store.buckets(*family)?;
+        let differing: BTreeSet<usize> = ours.differing(theirs).into_iter().collect();
+        if !differing.is_empty() {
+            republished += store.republish_buckets(*family, &differing).await?;
+        }
+    }
+    Ok(republished)
+}
