@@ -192,6 +192,8 @@ pub struct Config {
     pub publish_window: usize,
     /// Longest wait between reconnection attempts.
     pub max_backoff: Duration,
+    /// Where Prometheus metrics are served (`/metrics`), if anywhere.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -202,6 +204,7 @@ impl Config {
             file: HubFile::load(dir)?,
             publish_window: 256,
             max_backoff: Duration::from_secs(10),
+            metrics_listen: None,
         })
     }
 

@@ -16,6 +16,7 @@
 //!   the expiry of unanswered ones; [`peers`]: other hubs' keys, pinned from their
 //!   profiles on the stream.
 //! - [`offline`]: what an operator does to a stopped hub (changing its keys).
+//! - [`metrics`]: Prometheus metrics on `--metrics-listen`.
 //! - [`repair`]: anti-entropy, publishing again what a relay says it is missing.
 //! - [`shred`]: referrals encrypted at rest under keys of their own, destroyed to erase.
 //! - this file: [`run`], which wires them together, publishes the profile as a
@@ -25,6 +26,7 @@ pub mod admin;
 pub mod catchup;
 pub mod config;
 pub mod inbox;
+pub mod metrics;
 pub mod offline;
 pub mod peers;
 pub mod publisher;
@@ -180,6 +182,11 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
             stop_rx.clone(),
         ),
     ));
+    if let Some(addr) = config.metrics_listen {
+        let listener = TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
+        tracing::info!(%addr, "metrics at /metrics");
+        tasks.spawn(named("metrics", metrics::serve(store.clone(), state.clone(), listener, stop_rx.clone())));
+    }
     tasks.spawn(named("repair", repair::run(store.clone(), profile.clone(), state.clone(), stop_rx.clone())));
     tasks.spawn(named("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone())));
     tasks.spawn(named("inbox", inbox::run(store.clone(), Arc::new(box_secrets), state.clone(), stop_rx.clone())));

@@ -35,6 +35,9 @@ struct Flags {
     /// Seconds between profile heartbeats (overrides heartbeat_secs in hub.toml).
     #[arg(long, env = "KITH_HEARTBEAT_SECS", value_parser = clap::value_parser!(u64).range(1..))]
     heartbeat_secs: Option<u64>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (off unless given).
+    #[arg(long, env = "KITH_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
     /// Outbox entries published before waiting for their acknowledgements.
     #[arg(long, env = "KITH_PUBLISH_WINDOW", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     publish_window: u64,
@@ -87,6 +90,7 @@ async fn hub() -> anyhow::Result<()> {
         config.file.heartbeat_secs = secs;
     }
     config.publish_window = flags.publish_window as usize;
+    config.metrics_listen = flags.metrics_listen;
     kith_hub::run(config, shutdown_signal()).await.context("hub stopped")?;
     Ok(())
 }

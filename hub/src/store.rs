@@ -1027,6 +1027,13 @@ impl Store {
         Ok(())
     }
 
+    /// When the oldest event still in the outbox was written (its envelope's time).
+    pub fn oldest_unpublished_ms(&self) -> Result<Option<i64>, StoreError> {
+        let Some(first) = self.inner.outbox.first()? else { return Ok(None) };
+        let entry: OutboxEntry = decode(&first.1)?;
+        Ok(envelope::decode(&entry.bytes, &entry.subject).ok().map(|d| d.envelope().at_ms))
+    }
+
     pub fn outbox_status(&self) -> Result<OutboxStatus, StoreError> {
         let meta = &self.inner.meta;
         let read = |k: &[u8]| -> Result<u64, StoreError> { meta.get(k)?.map(|v| seq_of(&v)).unwrap_or(Ok(0)) };

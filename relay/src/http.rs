@@ -274,7 +274,7 @@ impl HttpState {
     ) -> Result<T, ApiError> {
         let region = self.region.clone();
         self.limits
-            .run(&self.shared, move |view, deadline| f(view, &region, deadline))
+            .run(&self.shared, "hsds", move |view, deadline| f(view, &region, deadline))
             .await
             .map_err(|status| error(StatusCode::SERVICE_UNAVAILABLE, status.message().to_owned()))
     }

@@ -566,6 +566,8 @@ impl Ingest {
             Outcome::Applied(record) => {
                 self.commit(&record)?;
                 self.shared.counters().applied += 1;
+                self.shared.metrics().event("applied", "");
+                self.shared.metrics().lag(kith_proto::time::now_ms() - opened.envelope.at_ms);
                 debug!(%subject, seq = opened.envelope.hub_seq, event = opened.event.name(), "applied");
                 if let Event::Profile(kith_proto::domain::HubProfile { digest: Some(digest), .. }) = &opened.event {
                     self.compare(&opened.envelope.region, &opened.envelope.hub, digest);
@@ -574,6 +576,7 @@ impl Ingest {
             }
             Outcome::Ignored => {
                 self.shared.counters().ignored += 1;
+                self.shared.metrics().event("ignored", "");
                 debug!(%subject, seq = opened.envelope.hub_seq, "ignored: the view has this or a newer state");
                 Ok(Verdict::Done)
             }
@@ -658,6 +661,7 @@ impl Ingest {
 
     fn reject(&self, subject: &str, reason: &str, why: &dyn std::fmt::Display) -> Verdict {
         *self.shared.counters().rejected.entry(reason.to_owned()).or_default() += 1;
+        self.shared.metrics().event("rejected", reason);
         warn!(%subject, %reason, detail = %why, "rejected an event");
         Verdict::Rejected
     }
@@ -724,6 +728,7 @@ impl Ingest {
             Outcome::Applied(record) => {
                 self.commit(&record)?;
                 self.shared.counters().applied += 1;
+                self.shared.metrics().event("applied", "");
                 info!(%subject, "pinned the hub's key from its latest profile in the stream");
             }
             Outcome::Invalid(e) => warn!(%subject, detail = %e, "the hub's latest profile is invalid"),

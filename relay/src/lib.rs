@@ -72,6 +72,7 @@ pub mod config;
 pub mod http;
 pub mod index;
 pub mod ingest;
+pub mod metrics;
 pub mod pins;
 pub mod query;
 pub mod referrals;
@@ -131,13 +132,19 @@ pub enum Error {
 pub(crate) struct Shared {
     view: Arc<RwLock<View>>,
     counters: Arc<Mutex<Counters>>,
+    metrics: Arc<metrics::Metrics>,
     /// Bumped after each batch that changed the view, for the board's live pages.
     changes: Arc<watch::Sender<u64>>,
 }
 
 impl Shared {
     fn new(view: View) -> Shared {
-        Shared { view: Arc::new(RwLock::new(view)), counters: Arc::default(), changes: Arc::new(watch::Sender::new(0)) }
+        Shared {
+            view: Arc::new(RwLock::new(view)),
+            counters: Arc::default(),
+            metrics: Arc::default(),
+            changes: Arc::new(watch::Sender::new(0)),
+        }
     }
 
     // A panic while holding a lock leaves the view as consistent as each single
@@ -162,6 +169,10 @@ impl Shared {
 
     pub(crate) fn counters(&self) -> MutexGuard<'_, Counters> {
         self.counters.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn metrics(&self) -> &metrics::Metrics {
+        &self.metrics
     }
 }
 

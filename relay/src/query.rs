@@ -68,7 +68,7 @@ impl RegionService {
         &self,
         f: impl FnOnce(&View, Instant) -> Result<T, TimedOut> + Send + 'static,
     ) -> Result<T, Status> {
-        self.limits.run(&self.shared, f).await
+        self.limits.run(&self.shared, "grpc", f).await
     }
 }
 
@@ -76,7 +76,20 @@ impl Limits {
     /// Runs a search on the view: on a blocking thread, so that searches never hold
     /// the runtime's threads from ingest; once one of the limited turns is free; and
     /// stopped at the deadline, counted from the request's arrival.
+    /// `api` names the reader for the query duration metric.
     pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        shared: &Shared,
+        api: &'static str,
+        f: impl FnOnce(&View, Instant) -> Result<T, TimedOut> + Send + 'static,
+    ) -> Result<T, Status> {
+        let started = Instant::now();
+        let result = self.run_timed(shared, f).await;
+        shared.metrics().query(api, started.elapsed().as_secs_f64());
+        result
+    }
+
+    async fn run_timed<T: Send + 'static>(
         &self,
         shared: &Shared,
         f: impl FnOnce(&View, Instant) -> Result<T, TimedOut> + Send + 'static,

@@ -38,11 +38,19 @@ pub struct HubOptions {
     pub referral_expiry_secs: Option<u64>,
     /// `nats_ca` in `hub.toml`: the CA of a NATS server that requires TLS.
     pub nats_ca: Option<PathBuf>,
+    /// `--metrics-listen 127.0.0.1:PORT`: the hub serves Prometheus metrics.
+    pub metrics_port: Option<u16>,
 }
 
 impl HubOptions {
     pub fn named(name: &str) -> HubOptions {
-        HubOptions { name: name.into(), heartbeat_secs: None, referral_expiry_secs: None, nats_ca: None }
+        HubOptions {
+            name: name.into(),
+            heartbeat_secs: None,
+            referral_expiry_secs: None,
+            nats_ca: None,
+            metrics_port: None,
+        }
     }
 }
 
@@ -56,6 +64,7 @@ pub struct Hub {
     root: TempDir,
     admin_port: u16,
     token: String,
+    metrics_port: Option<u16>,
 }
 
 impl Hub {
@@ -98,7 +107,8 @@ impl Hub {
         }
         let token = keys::read_admin_token(&dir).expect("kith init wrote an admin token");
         let daemon = Daemon::new(format!("hub {id}"), bins::bin("kith-hub"), root.path().join("hub.log"));
-        let mut hub = Hub { region: region.into(), id: id.into(), root, admin_port, token, daemon };
+        let metrics_port = options.metrics_port;
+        let mut hub = Hub { region: region.into(), id: id.into(), root, admin_port, token, daemon, metrics_port };
         hub.start_daemon().await;
         hub
     }
@@ -199,7 +209,10 @@ impl Hub {
     }
 
     async fn start_daemon(&mut self) {
-        let args: Vec<OsString> = vec!["--dir".into(), self.dir().into()];
+        let mut args: Vec<OsString> = vec!["--dir".into(), self.dir().into()];
+        if let Some(port) = self.metrics_port {
+            args.extend(["--metrics-listen".into(), format!("127.0.0.1:{port}").into()]);
+        }
         self.daemon.spawn(&args, &[("RUST_LOG", log_filter())]);
         let deadline = Instant::now() + START_TIMEOUT;
         loop {

@@ -99,6 +99,7 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
         // Browsers ask for it; there is none.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/live", get(live))
+        .route("/metrics", get(metrics))
         .with_state(Arc::new(board))
         .merge(crate::http::router_with(Arc::new(hsds)))
         .layer(axum::middleware::from_fn_with_state(throttle, crate::throttle::limit))
@@ -108,6 +109,12 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
 /// Whether a request is a browser's (or anyone's) asking for HTML first.
 fn wants_html(headers: &axum::http::HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+}
+
+/// Prometheus's scrape: see [`crate::metrics`].
+async fn metrics(axum::extract::State(board): St) -> Response {
+    let text = board.shared.metrics().render(&board.shared.view());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
 async fn css() -> Response {
@@ -198,7 +205,7 @@ impl Board {
         f: impl FnOnce(&View, std::time::Instant) -> Result<T, TimedOut> + Send + 'static,
     ) -> Result<T, Response> {
         self.limits
-            .run(&self.shared, f)
+            .run(&self.shared, "board", f)
             .await
             .map_err(|status| problem(self, StatusCode::SERVICE_UNAVAILABLE, "The board is busy", status.message()))
     }
