@@ -71,21 +71,10 @@ async fn main() -> ExitCode {
     match cmd::run(&globals, cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            eprintln!("error: {}", kith_proto::report::one_line(e.chain()));
             ExitCode::FAILURE
         }
     }
-}
-
-/// An error as one line: line breaks inside a cause (a TOML parse error shows the
-/// offending line) become ` | `, other whitespace runs one space.
-fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" | ")
 }
 
 /// clap's usage error without its multi-line usage block: the problem, then where
@@ -106,15 +95,6 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn errors_are_one_line() {
-        assert_eq!(
-            one_line("a.toml: TOML parse error at line 1\n  |\n1 | x\n  | ^\n"),
-            "a.toml: TOML parse error at line 1 | | | 1 | x | | ^"
-        );
-        assert_eq!(one_line("plain"), "plain");
     }
 
     #[test]

@@ -57,6 +57,20 @@ pub fn require_token(token: String) -> impl Fn(Request<()>) -> Result<Request<()
 }
 
 fn to_status(e: StoreError) -> Status {
+    if let Some(io) = e.io_error() {
+        // The store stops writing after a failed write (sled): say what to do.
+        tracing::error!(error = %io, "the store cannot write");
+        let full = |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28);
+        let inner = io.get_ref().and_then(|e| e.downcast_ref::<std::io::Error>());
+        let why = if full(io) || inner.is_some_and(full) || format!("{io:?}").contains("StorageFull") {
+            "the hub's disk is full".to_owned()
+        } else {
+            format!("the hub's store cannot write ({io})")
+        };
+        return Status::resource_exhausted(format!(
+            "{why}: nothing was written. Free some space, then restart the hub (what it acknowledged before is kept)"
+        ));
+    }
     match e {
         StoreError::NotFound { .. } => Status::not_found(e.to_string()),
         StoreError::Withdrawn { .. } => Status::failed_precondition(e.to_string()),

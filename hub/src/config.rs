@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use kith_proto::Slug;
 use kith_proto::keys::{self, HubKeys, KeyError};
+use kith_proto::validate::toml_problem;
 
 /// The name of the config file inside a hub directory.
 pub const HUB_FILE: &str = "hub.toml";
@@ -93,8 +94,8 @@ fn default_referral_expiry_secs() -> u64 {
 pub enum ConfigError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}: {source}")]
-    Parse { path: PathBuf, source: toml::de::Error },
+    #[error("{path}: {why}")]
+    Parse { path: PathBuf, why: String },
     #[error("{path}: {why}")]
     Invalid { path: PathBuf, why: String },
     #[error("{path} already exists: this directory already holds a hub")]
@@ -108,8 +109,8 @@ impl HubFile {
     pub fn load(dir: &Path) -> Result<HubFile, ConfigError> {
         let path = dir.join(HUB_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path: path.clone(), source })?;
-        let file: HubFile =
-            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?;
+        let file: HubFile = toml::from_str(&text)
+            .map_err(|e| ConfigError::Parse { path: path.clone(), why: toml_problem(&text, &e) })?;
         if let Err(e) = kith_proto::nats::parse_servers(&file.nats_url) {
             return Err(ConfigError::Invalid { path, why: format!("nats_url: {e}") });
         }

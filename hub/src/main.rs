@@ -55,7 +55,7 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             // One line, causes included; the logs have the details.
-            eprintln!("kith-hub: {e:#}");
+            eprintln!("kith-hub: {}", kith_proto::report::one_line(e.chain()));
             std::process::ExitCode::FAILURE
         }
     }

@@ -65,6 +65,8 @@ const META_STREAM: &[u8] = b"stream_created";
 const REPUBLISH_DUE: &[u8] = b"republish-due";
 /// Set with the profile that says the hub left the region (`kith withdraw-all`).
 const META_LEFT: &[u8] = b"left";
+/// A file in the store's directory saying the store has been written to.
+const USED_MARKER: &str = "written";
 /// `source:<family>:<id in another system>` → the listing imported from it.
 const META_SOURCE: &str = "source:";
 
@@ -91,6 +93,13 @@ pub enum StoreError {
     Left,
     #[error("{path} is in use by another process: is the hub running? Stop it first")]
     InUse { path: String },
+    #[error("{path}: {why}")]
+    Open { path: String, why: String },
+    #[error(
+        "the store {path} is damaged (it cannot be read back as it was written): move it aside and restore the \
+         hub from a backup (kith restore FILE --dir DIR)"
+    )]
+    Lost { path: String },
     #[error("{0}")]
     Transition(#[from] kith_proto::referral::TransitionError),
     #[error("{0}")]
@@ -148,6 +157,18 @@ pub trait Listing: Serialize + DeserializeOwned + Clone + Send + 'static {
     fn withdrawal(id: Ulid) -> Event;
     /// Marks the value itself withdrawn where the type has a status.
     fn mark_withdrawn(&mut self) {}
+}
+
+impl StoreError {
+    /// The operating system's error behind a failed write or read, if that is what
+    /// this is (a full disk, a read-only file system).
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            StoreError::Sled(sled::Error::Io(io)) => Some(io),
+            StoreError::Keys(crate::shred::ShredError::Io { source, .. }) => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl Listing for Opportunity {
@@ -279,7 +300,8 @@ impl Store {
             sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
                 StoreError::InUse { path: path.display().to_string() }
             }
-            other => StoreError::Sled(other),
+            sled::Error::Corruption { .. } => StoreError::Lost { path: path.display().to_string() },
+            other => StoreError::Open { path: path.display().to_string(), why: other.to_string() },
         })?;
         let (flush_tx, flush_rx) = mpsc::unbounded_channel();
         let inner = Inner {
@@ -311,8 +333,19 @@ impl Store {
         }
         // Whatever is on disk when the store opens is durable.
         let on_disk = inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).transpose()?.unwrap_or(0);
+        // sled recovers from a damaged file by dropping what it cannot read, down to
+        // nothing: a store that has written before and now holds no sequence number
+        // has lost its contents, and publishing from it would reuse numbers.
+        let marker = path.join(USED_MARKER);
+        if on_disk == 0 && marker.exists() {
+            return Err(StoreError::Lost { path: path.display().to_string() });
+        }
+        if on_disk > 0 && !marker.exists() {
+            write_marker(&marker).map_err(|e| StoreError::Sled(sled::Error::Io(e)))?;
+        }
         inner.durable.store(on_disk, Ordering::SeqCst);
-        let task = flusher(db, inner.meta.clone(), inner.durable.clone(), flush_rx);
+        let marker = (!marker.exists()).then_some(marker);
+        let task = flusher(db, inner.meta.clone(), inner.durable.clone(), flush_rx, marker);
         *inner.flusher.lock().unwrap_or_else(|p| p.into_inner()) = Some(tokio::spawn(task));
         Ok(Store { inner: Arc::new(inner) })
     }
@@ -1154,11 +1187,21 @@ impl Tx<'_> {
 ///
 /// It also moves the durable watermark: the sequence number read before a flush is on
 /// disk once the flush has succeeded.
+/// Says, beside the store, that it has been written to (see [`StoreError::Lost`]).
+fn write_marker(path: &Path) -> std::io::Result<()> {
+    std::fs::write(path, b"this store has been written to\n")?;
+    std::fs::File::open(path)?.sync_all()
+}
+
+/// Flushes for the writers waiting; `marker`, until it is written, is the file that
+/// says the store has been written to, written after the first flush that made a
+/// write durable.
 async fn flusher(
     db: sled::Db,
     meta: Tree,
     durable: Arc<AtomicU64>,
     mut rx: mpsc::UnboundedReceiver<oneshot::Sender<Result<(), String>>>,
+    mut marker: Option<std::path::PathBuf>,
 ) {
     while let Some(first) = rx.recv().await {
         let mut waiters = vec![first];
@@ -1175,6 +1218,12 @@ async fn flusher(
         match &result {
             Ok(()) => {
                 durable.fetch_max(written, Ordering::SeqCst);
+                if written > 0
+                    && let Some(path) = marker.take()
+                    && let Err(e) = write_marker(&path)
+                {
+                    tracing::warn!(path = %path.display(), error = %e, "cannot mark the store as written to");
+                }
             }
             Err(e) => tracing::error!(error = %e, "store flush failed"),
         }

@@ -14,6 +14,7 @@
 //! - [`envelope`]: the signed envelope around every event, and its verification.
 //! - [`referral`]: referrals between two hubs: lifecycle, open metadata, sealed notes.
 //! - [`roster`]: a region's hubs and their keys, signed by its coordinator.
+//! - [`report`]: errors said on one line, each cause once.
 //! - [`rotation`]: a hub's key history, each new key signed by the one before.
 //! - [`keys`]: a hub's ed25519 and x25519 keys and its admin token, on disk.
 //! - [`nats`]: server URLs and credentials for the daemons' NATS connections.
@@ -34,6 +35,7 @@ pub mod keys;
 pub mod nats;
 pub mod permissions;
 pub mod referral;
+pub mod report;
 pub mod roster;
 pub mod rotation;
 pub mod service;

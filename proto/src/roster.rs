@@ -121,7 +121,8 @@ impl RosterFile {
     /// Reads the file (no signature check: see [`Roster::load`]).
     pub fn read(path: &Path) -> Result<RosterFile, RosterError> {
         let text = std::fs::read_to_string(path).map_err(|source| RosterError::Io { path: path.into(), source })?;
-        toml::from_str(&text).map_err(|e| RosterError::Invalid { path: path.into(), why: e.to_string() })
+        toml::from_str(&text)
+            .map_err(|e| RosterError::Invalid { path: path.into(), why: crate::validate::toml_problem(&text, &e) })
     }
 
     /// Writes the file beside `path`, then renames it into place.

@@ -205,7 +205,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line, causes included; the logs have the details.
-            eprintln!("kith-relay: {e:#}");
+            eprintln!("kith-relay: {}", kith_proto::report::one_line(e.chain()));
             ExitCode::FAILURE
         }
     }

@@ -178,7 +178,12 @@ impl PersonFile {
         if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| anyhow::anyhow!("{source}: not the person's details as JSON: {e}"))
         } else {
-            toml::from_str(text).map_err(|e| anyhow::anyhow!("{source}: not the person's details as TOML: {e}"))
+            toml::from_str(text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{source}: not the person's details as TOML: {}",
+                    kith_proto::validate::toml_problem(text, &e)
+                )
+            })
         }
     }
 }
