@@ -102,6 +102,29 @@ pub fn phone(field: &str, value: &str) -> Result<String, ValidationError> {
     Ok(value)
 }
 
+/// A TOML file's problem in one line: where (line and column) and what, without the
+/// multi-line excerpt `toml` prints.
+pub fn toml_problem(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // The key of that line, where it has one: the message does not always say.
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let key = text[start..].lines().next().and_then(|l| l.split_once('=')).map(|(k, _)| k.trim());
+            match key {
+                Some(key) if !key.is_empty() && !message.contains(key) => {
+                    format!("line {line}, column {column} ({key}): {message}")
+                }
+                _ => format!("line {line}, column {column}: {message}"),
+            }
+        }
+        None => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,25 +159,3 @@ mod tests {
     }
 }
 
-/// A TOML file's problem in one line: where (line and column) and what, without the
-/// multi-line excerpt `toml` prints.
-pub fn toml_problem(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().replace('\n', " ");
-    match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            // The key of that line, where it has one: the message does not always say.
-            let start = before.rfind('\n').map_or(0, |i| i + 1);
-            let key = text[start..].lines().next().and_then(|l| l.split_once('=')).map(|(k, _)| k.trim());
-            match key {
-                Some(key) if !key.is_empty() && !message.contains(key) => {
-                    format!("line {line}, column {column} ({key}): {message}")
-                }
-                _ => format!("line {line}, column {column}: {message}"),
-            }
-        }
-        None => message,
-    }
-}
