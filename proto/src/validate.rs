@@ -158,4 +158,3 @@ mod tests {
         assert!(phone("phone", "12").is_err());
     }
 }
-

@@ -191,6 +191,11 @@ impl Hub {
         self.daemon.is_running()
     }
 
+    /// The process id while it runs (for SIGSTOP and SIGCONT).
+    pub fn pid(&self) -> Option<u32> {
+        self.daemon.pid()
+    }
+
     /// Kills the hub with SIGKILL: no chance to flush or say goodbye.
     pub fn kill9(&mut self) {
         self.daemon.kill9();

@@ -140,6 +140,11 @@ impl NatsServer {
         self.daemon.terminate(Duration::from_secs(10)).await;
     }
 
+    /// The process id while it runs (for SIGSTOP and SIGCONT).
+    pub fn pid(&self) -> Option<u32> {
+        self.daemon.pid()
+    }
+
     /// Kills the server with SIGKILL.
     pub fn kill9(&mut self) {
         self.daemon.kill9();

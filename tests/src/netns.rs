@@ -13,6 +13,9 @@ static NEXT: AtomicU32 = AtomicU32::new(0);
 
 pub struct NetNs {
     pub name: String,
+    /// This namespace's number, which its links' names and addresses carry.
+    n: u32,
+    links: AtomicU32,
     host_if: String,
     /// The address of this side of the link, and of the namespace's side.
     pub host_ip: String,
@@ -35,6 +38,8 @@ impl NetNs {
         let n = std::process::id() % 200 * 50 + NEXT.fetch_add(1, Ordering::SeqCst) % 50;
         let (a, b) = (n / 64 % 250, n % 64 * 4);
         let ns = NetNs {
+            n,
+            links: AtomicU32::new(0),
             name: format!("kith-test-{n}"),
             host_if: format!("kt{n}h"),
             host_ip: format!("10.203.{a}.{}", b + 1),
@@ -78,6 +83,49 @@ impl NetNs {
         Some(ns)
     }
 
+    /// One more link between this namespace and the namespace it was made from, with
+    /// addresses of its own: a client that reaches the server through it alone can
+    /// be cut off alone.
+    pub fn add_link(&self) -> Link {
+        let k = self.links.fetch_add(1, Ordering::SeqCst) + 1;
+        let link = Link {
+            host_if: format!("kt{}h{k}", self.n),
+            host_ip: format!("10.204.{}.{}", self.n % 250, (k % 64) * 4 + 1),
+            ns_ip: format!("10.204.{}.{}", self.n % 250, (k % 64) * 4 + 2),
+        };
+        let ns_if = format!("kt{}n{k}", self.n);
+        let steps: Vec<Vec<String>> = vec![
+            vec![
+                "link".into(),
+                "add".into(),
+                link.host_if.clone(),
+                "type".into(),
+                "veth".into(),
+                "peer".into(),
+                "name".into(),
+                ns_if.clone(),
+            ],
+            vec!["link".into(), "set".into(), ns_if.clone(), "netns".into(), self.name.clone()],
+            vec!["addr".into(), "add".into(), format!("{}/30", link.host_ip), "dev".into(), link.host_if.clone()],
+            vec!["link".into(), "set".into(), link.host_if.clone(), "up".into()],
+            vec![
+                "-n".into(),
+                self.name.clone(),
+                "addr".into(),
+                "add".into(),
+                format!("{}/30", link.ns_ip),
+                "dev".into(),
+                ns_if.clone(),
+            ],
+            vec!["-n".into(), self.name.clone(), "link".into(), "set".into(), ns_if, "up".into()],
+        ];
+        for step in steps {
+            let args: Vec<&str> = step.iter().map(String::as_str).collect();
+            ip(&args).expect("add a link to the namespace");
+        }
+        link
+    }
+
     /// What runs a program inside the namespace: `ip netns exec NAME PROGRAM …`.
     pub fn exec_prefix(&self) -> Vec<OsString> {
         vec!["netns".into(), "exec".into(), self.name.clone().into()]
@@ -98,6 +146,31 @@ impl Drop for NetNs {
     fn drop(&mut self) {
         // Deleting the namespace deletes the veth pair with it.
         let _ = ip(&["netns", "del", &self.name]);
+        let _ = ip(&["link", "del", &self.host_if]);
+    }
+}
+
+/// A further link of a [`NetNs`] ([`NetNs::add_link`]).
+pub struct Link {
+    host_if: String,
+    pub host_ip: String,
+    pub ns_ip: String,
+}
+
+impl Link {
+    /// Takes this link down.
+    pub fn cut(&self) {
+        ip(&["link", "set", &self.host_if, "down"]).expect("take the link down");
+    }
+
+    /// Brings this link back up.
+    pub fn restore(&self) {
+        ip(&["link", "set", &self.host_if, "up"]).expect("bring the link up");
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
         let _ = ip(&["link", "del", &self.host_if]);
     }
 }

@@ -126,6 +126,11 @@ impl Relay {
         out.stdout
     }
 
+    /// The process id while it runs (for SIGSTOP and SIGCONT).
+    pub fn pid(&self) -> Option<u32> {
+        self.daemon.pid()
+    }
+
     pub fn kill9(&mut self) {
         self.daemon.kill9();
     }
