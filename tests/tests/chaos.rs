@@ -60,8 +60,10 @@ async fn writer(url: String, token: String, seed: u64, acked: Arc<Mutex<Acknowle
             } else {
                 let id = mine[rng.gen_range(0..mine.len())].clone();
                 if roll < 9 {
-                    let mut patch = kith_proto::v1::OpportunityPatch::default();
-                    patch.title = Some(format!("Job {seed} changed {n}"));
+                    let patch = kith_proto::v1::OpportunityPatch {
+                        title: Some(format!("Job {seed} changed {n}")),
+                        ..Default::default()
+                    };
                     c.update_opportunity(UpdateOpportunityRequest { id: id.clone(), patch: Some(patch) }).await?;
                     Ok((1, id))
                 } else {
