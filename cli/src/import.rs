@@ -68,15 +68,28 @@ pub fn read(path: &Path, defaults: &Defaults) -> anyhow::Result<(Vec<Candidate>,
 
 fn read_json(path: &Path) -> anyhow::Result<Vec<Value>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let value: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    json_services(&name, &text)
+}
+
+/// Services from an HSDS JSON text (a service, a list, or a page with `contents`)
+/// named `name` in what problems say, read as `kith service import` reads a file.
+pub fn read_json_text(name: &str, text: &str, defaults: &Defaults) -> anyhow::Result<(Vec<Candidate>, Vec<Problem>)> {
+    let mut problems = Vec::new();
+    let services = json_services(name, text)?;
+    let candidates = services.iter().filter_map(|s| candidate(s, defaults, &mut problems)).collect();
+    Ok((candidates, problems))
+}
+
+fn json_services(name: &str, text: &str) -> anyhow::Result<Vec<Value>> {
+    let value: Value = serde_json::from_str(text).with_context(|| format!("{name} is not JSON"))?;
     let (items, prefix) = match value {
         Value::Array(items) => (items, ""),
         Value::Object(ref map) if map.get("contents").is_some_and(Value::is_array) => {
             (map["contents"].as_array().cloned().unwrap_or_default(), "contents")
         }
         Value::Object(_) => (vec![value], ""),
-        _ => anyhow::bail!("{}: expected a service, a list of services or a page with contents", path.display()),
+        _ => anyhow::bail!("{name}: expected a service, a list of services or a page with contents"),
     };
     Ok(items
         .into_iter()
@@ -96,7 +109,13 @@ fn read_table(dir: &Path, path: &str) -> anyhow::Result<Vec<Map<String, Value>>>
     if !file.exists() {
         return Ok(Vec::new());
     }
-    let mut reader = csv::Reader::from_path(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let reader = std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    table_rows(path, reader)
+}
+
+/// The rows of the CSV table `path` read from `reader`.
+fn table_rows(path: &str, reader: impl std::io::Read) -> anyhow::Result<Vec<Map<String, Value>>> {
+    let mut reader = csv::Reader::from_reader(reader);
     let headers = reader.headers().with_context(|| format!("{path}: no header row"))?.clone();
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -115,6 +134,26 @@ fn read_table(dir: &Path, path: &str) -> anyhow::Result<Vec<Map<String, Value>>>
     Ok(rows)
 }
 
+/// HSDS's own data package: which file is which table, and their foreign keys.
+static HSDS_PACKAGE: std::sync::LazyLock<Value> =
+    std::sync::LazyLock::new(|| serde_json::from_str(hsds::DATAPACKAGE).expect("HSDS's data package is JSON"));
+
+/// Services from the CSV tables of a data package given in memory, by file name
+/// (`service.csv`, `organization.csv`, …, as HSDS's own data package names them),
+/// read as `kith service import DIR` reads a directory.
+pub fn read_csv_tables(
+    files: &HashMap<String, Vec<u8>>,
+    defaults: &Defaults,
+) -> anyhow::Result<(Vec<Candidate>, Vec<Problem>)> {
+    let mut problems = Vec::new();
+    let services = package_services(&HSDS_PACKAGE, &mut problems, |path| match files.get(path) {
+        Some(bytes) => table_rows(path, bytes.as_slice()),
+        None => Ok(Vec::new()),
+    })?;
+    let candidates = services.iter().filter_map(|s| candidate(s, defaults, &mut problems)).collect();
+    Ok((candidates, problems))
+}
+
 fn read_package(dir: &Path, problems: &mut Vec<Problem>) -> anyhow::Result<Vec<Value>> {
     let package_file = dir.join("datapackage.json");
     let package: Value = match std::fs::read_to_string(&package_file) {
@@ -126,14 +165,25 @@ fn read_package(dir: &Path, problems: &mut Vec<Problem>) -> anyhow::Result<Vec<V
         }
         Ok(text) => serde_json::from_str(&text).with_context(|| format!("{} is not JSON", package_file.display()))?,
         // Without one, HSDS's own tells which file is which table.
-        Err(_) => serde_json::from_str(hsds::DATAPACKAGE)?,
+        Err(_) => HSDS_PACKAGE.clone(),
     };
+    package_services(&package, problems, |path| read_table(dir, path))
+}
+
+/// The services of a data package whose tables `load` reads by path, joined with
+/// their phones, schedules, areas and languages; the package's broken foreign keys
+/// among `problems`.
+fn package_services(
+    package: &Value,
+    problems: &mut Vec<Problem>,
+    mut load: impl FnMut(&str) -> anyhow::Result<Vec<Map<String, Value>>>,
+) -> anyhow::Result<Vec<Value>> {
     let resources = package["resources"].as_array().context("the data package lists no resources")?;
     let mut tables: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
     for r in resources {
         let (name, path) = (r["name"].as_str().unwrap_or_default(), r["path"].as_str().unwrap_or_default());
-        tables.insert(name.to_owned(), read_table(dir, path)?);
+        tables.insert(name.to_owned(), load(path)?);
         paths.insert(name.to_owned(), path.to_owned());
     }
     // The package's own foreign keys: reported, not fatal.

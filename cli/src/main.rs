@@ -16,7 +16,7 @@
 
 mod cmd;
 mod connect;
-mod import;
+use kith_cli::import;
 mod listing;
 mod output;
 mod services;

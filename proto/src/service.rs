@@ -216,7 +216,9 @@ impl Schedule {
         let mut parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
         let first = parts.next().ok_or_else(|| bad("give days and hours, e.g. mon-fri 09:00-17:00".into()))?;
         let mut schedule = Schedule { days: Vec::new(), hours: None, by_appointment: false, note: String::new() };
-        let lower = first.to_lowercase();
+        // ASCII case only, so that its byte positions are `first`'s (a full lower
+        // case can change a character's length: `Ⱦ` is two bytes, `ⱦ` three).
+        let lower = first.to_ascii_lowercase();
         let (days, rest) = match lower.find(|c: char| c.is_ascii_digit()) {
             Some(i) => (&first[..i], Some(&first[i..])),
             None => match lower.find("by appointment") {
@@ -552,6 +554,13 @@ pub fn website(field: &str, value: &str) -> Result<String, ValidationError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn a_schedule_of_any_text_is_an_answer_never_a_panic() {
+        // Found by fuzzing: a letter whose lower case is longer than itself.
+        assert!(Schedule::parse("hours", "ȾȾ2").is_err());
+        assert!(Schedule::parse("hours", "ȾȾ by appointment").is_err());
+    }
 
     pub(crate) fn service() -> Service {
         Service {
