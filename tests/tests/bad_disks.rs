@@ -33,6 +33,15 @@ async fn init(root: &Path) -> (PathBuf, u16) {
     (dir, port)
 }
 
+/// Waits until the hub in `dir` answers `kith status`.
+async fn answers(dir: &str) {
+    wait_for("the hub answers", DEFAULT_TIMEOUT, async || {
+        let out = kith(["--hub-dir", dir, "status"]).await;
+        if out.success() { Ok(()) } else { Err(out.stderr) }
+    })
+    .await;
+}
+
 /// Runs kith-hub on `dir`, which must stop at once with one line on stderr; that line.
 fn refuses(dir: &Path) -> String {
     let mut child = Command::new(bins::bin("kith-hub"))
@@ -92,11 +101,7 @@ async fn a_damaged_store_stops_the_hub_with_one_line_and_says_how_to_recover() {
     let mut hub = Daemon::new("hub", bins::bin("kith-hub"), tmp.path().join("hub.log"));
     hub.spawn(&["--dir".into(), dir.clone().into()], &[]);
     let d = dir.to_str().unwrap().to_owned();
-    wait_for("the hub answers", DEFAULT_TIMEOUT, async || {
-        let out = kith(["--hub-dir", &d, "status"]).await;
-        if out.success() { Ok(()) } else { Err(out.stderr) }
-    })
-    .await;
+    answers(&d).await;
     hub.terminate(std::time::Duration::from_secs(10)).await;
 
     for file in std::fs::read_dir(dir.join("store")).unwrap() {
@@ -160,11 +165,7 @@ async fn a_read_only_or_full_disk_never_loses_what_was_acknowledged() {
     let mut hub = Daemon::new("hub", bins::bin("kith-hub"), tmp.path().join("hub.log"));
     hub.spawn(&["--dir".into(), dir.clone().into()], &[]);
     let d = dir.to_str().unwrap().to_owned();
-    wait_for("the hub answers", DEFAULT_TIMEOUT, async || {
-        let out = kith(["--hub-dir", &d, "status"]).await;
-        if out.success() { Ok(()) } else { Err(out.stderr) }
-    })
-    .await;
+    answers(&d).await;
     let filler = "x".repeat(3000);
     let mut acknowledged = Vec::new();
     let refusal = loop {

@@ -9,13 +9,7 @@ use kith_tests::sample::{add_safehouse, set_availability};
 use kith_tests::{DEFAULT_TIMEOUT, Region, wait_until};
 
 async fn get_html(base: &str, path: &str) -> String {
-    let addr = base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).await.unwrap();
-    raw
+    kith_tests::http::get(base, path, "text/html").await
 }
 
 #[tokio::test]

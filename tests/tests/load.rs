@@ -42,13 +42,7 @@ fn rss_kib(pid: u32) -> u64 {
 /// The share of the relay's ingest lag samples at or under one second, and their
 /// count, from its `/metrics`.
 async fn lag_within_a_second(relay: &Relay) -> (f64, f64) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = relay.http_url().trim_start_matches("http://").to_owned();
-    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let request = format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).await.unwrap();
+    let text = kith_tests::http::metrics(&relay.http_url()).await;
     let value = |name: &str| -> f64 {
         text.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0)
     };

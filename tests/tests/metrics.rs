@@ -5,17 +5,8 @@ use bytes::Bytes;
 use kith_tests::sample::add_opportunity;
 use kith_tests::{DEFAULT_TIMEOUT, HubOptions, Region, wait_for};
 
-/// GET `http://127.0.0.1:port/metrics`, as text.
 async fn scrape(addr: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect to the metrics listener");
-    let request = format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).await.unwrap();
-    assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
-    assert!(raw.to_lowercase().contains("content-type: text/plain; version=0.0.4"), "{raw}");
-    raw.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+    kith_tests::http::metrics(addr).await
 }
 
 /// The value of the sample `name` (with its labels as written), if present.

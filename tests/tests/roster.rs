@@ -177,18 +177,6 @@ async fn a_revoked_hub_leaves_the_view_and_is_counted() {
     })
     .await;
     let board = region.relay.http_url();
-    let page = get_page(&board, "/hubs").await;
+    let page = kith_tests::http::get(&board, "/hubs", "text/html").await;
     assert!(!page.contains("peer-garden") && page.contains("rainbow-house"), "{page}");
-}
-
-/// A GET of `path` on the relay's HTTP listener, as text.
-async fn get_page(base: &str, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).await.unwrap();
-    raw
 }
