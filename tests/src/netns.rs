@@ -31,6 +31,17 @@ fn ip(args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// A veth pair between this namespace (`host_if`, `host_ip`) and namespace `ns`
+/// (`ns_if`, `ns_ip`), each side a /30 and up.
+fn veth(ns: &str, host_if: &str, ns_if: &str, host_ip: &str, ns_ip: &str) -> Result<(), String> {
+    ip(&["link", "add", host_if, "type", "veth", "peer", "name", ns_if])?;
+    ip(&["link", "set", ns_if, "netns", ns])?;
+    ip(&["addr", "add", &format!("{host_ip}/30"), "dev", host_if])?;
+    ip(&["link", "set", host_if, "up"])?;
+    ip(&["-n", ns, "addr", "add", &format!("{ns_ip}/30"), "dev", ns_if])?;
+    ip(&["-n", ns, "link", "set", ns_if, "up"])
+}
+
 impl NetNs {
     /// A new namespace with a link to this one; None (and why, on stderr) where this
     /// process may not make one.
@@ -45,40 +56,12 @@ impl NetNs {
             host_ip: format!("10.203.{a}.{}", b + 1),
             ns_ip: format!("10.203.{a}.{}", b + 2),
         };
-        let ns_if = format!("kt{n}n");
-        let steps: Vec<Vec<String>> = vec![
-            vec!["netns".into(), "add".into(), ns.name.clone()],
-            vec![
-                "link".into(),
-                "add".into(),
-                ns.host_if.clone(),
-                "type".into(),
-                "veth".into(),
-                "peer".into(),
-                "name".into(),
-                ns_if.clone(),
-            ],
-            vec!["link".into(), "set".into(), ns_if.clone(), "netns".into(), ns.name.clone()],
-            vec!["addr".into(), "add".into(), format!("{}/30", ns.host_ip), "dev".into(), ns.host_if.clone()],
-            vec!["link".into(), "set".into(), ns.host_if.clone(), "up".into()],
-            vec![
-                "-n".into(),
-                ns.name.clone(),
-                "addr".into(),
-                "add".into(),
-                format!("{}/30", ns.ns_ip),
-                "dev".into(),
-                ns_if.clone(),
-            ],
-            vec!["-n".into(), ns.name.clone(), "link".into(), "set".into(), ns_if, "up".into()],
-            vec!["-n".into(), ns.name.clone(), "link".into(), "set".into(), "lo".into(), "up".into()],
-        ];
-        for step in steps {
-            let args: Vec<&str> = step.iter().map(String::as_str).collect();
-            if let Err(e) = ip(&args) {
-                eprintln!("cannot set up a network namespace (needs root and iproute2): {e}");
-                return None;
-            }
+        let setup = ip(&["netns", "add", &ns.name])
+            .and_then(|()| veth(&ns.name, &ns.host_if, &format!("kt{n}n"), &ns.host_ip, &ns.ns_ip))
+            .and_then(|()| ip(&["-n", &ns.name, "link", "set", "lo", "up"]));
+        if let Err(e) = setup {
+            eprintln!("cannot set up a network namespace (needs root and iproute2): {e}");
+            return None;
         }
         Some(ns)
     }
@@ -93,36 +76,8 @@ impl NetNs {
             host_ip: format!("10.204.{}.{}", self.n % 250, (k % 64) * 4 + 1),
             ns_ip: format!("10.204.{}.{}", self.n % 250, (k % 64) * 4 + 2),
         };
-        let ns_if = format!("kt{}n{k}", self.n);
-        let steps: Vec<Vec<String>> = vec![
-            vec![
-                "link".into(),
-                "add".into(),
-                link.host_if.clone(),
-                "type".into(),
-                "veth".into(),
-                "peer".into(),
-                "name".into(),
-                ns_if.clone(),
-            ],
-            vec!["link".into(), "set".into(), ns_if.clone(), "netns".into(), self.name.clone()],
-            vec!["addr".into(), "add".into(), format!("{}/30", link.host_ip), "dev".into(), link.host_if.clone()],
-            vec!["link".into(), "set".into(), link.host_if.clone(), "up".into()],
-            vec![
-                "-n".into(),
-                self.name.clone(),
-                "addr".into(),
-                "add".into(),
-                format!("{}/30", link.ns_ip),
-                "dev".into(),
-                ns_if.clone(),
-            ],
-            vec!["-n".into(), self.name.clone(), "link".into(), "set".into(), ns_if, "up".into()],
-        ];
-        for step in steps {
-            let args: Vec<&str> = step.iter().map(String::as_str).collect();
-            ip(&args).expect("add a link to the namespace");
-        }
+        veth(&self.name, &link.host_if, &format!("kt{}n{k}", self.n), &link.host_ip, &link.ns_ip)
+            .expect("add a link to the namespace");
         link
     }
 
