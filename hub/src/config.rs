@@ -105,6 +105,30 @@ pub enum ConfigError {
 }
 
 impl HubFile {
+    /// A hub's file with every optional setting at its default.
+    pub fn new(hub_id: Slug, region: Slug, name: String, nats_url: String, admin_listen: SocketAddr) -> HubFile {
+        HubFile {
+            hub_id,
+            region,
+            name,
+            description: String::new(),
+            contact: String::new(),
+            helpline_hours: String::new(),
+            nats_url,
+            admin_listen,
+            heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
+            referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
+            nats_creds: None,
+            nats_ca: None,
+            roster: None,
+            roster_coordinator: None,
+            admin_tls_cert: None,
+            admin_tls_key: None,
+            admin_tls_ca: None,
+            admin_tls_name: None,
+        }
+    }
+
     /// Reads `dir/hub.toml`.
     pub fn load(dir: &Path) -> Result<HubFile, ConfigError> {
         let path = dir.join(HUB_FILE);
@@ -219,26 +243,13 @@ mod tests {
     use super::*;
 
     fn file() -> HubFile {
-        HubFile {
-            hub_id: Slug::parse("hub", "peer-garden").unwrap(),
-            region: Slug::parse("region", "wy").unwrap(),
-            name: "Peer Garden".into(),
-            description: String::new(),
-            contact: String::new(),
-            helpline_hours: String::new(),
-            nats_url: DEFAULT_NATS_URL.into(),
-            admin_listen: default_admin_listen(),
-            nats_ca: None,
-            roster: None,
-            roster_coordinator: None,
-            admin_tls_cert: None,
-            admin_tls_key: None,
-            admin_tls_ca: None,
-            admin_tls_name: None,
-            heartbeat_secs: 60,
-            referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
-            nats_creds: None,
-        }
+        HubFile::new(
+            Slug::parse("hub", "peer-garden").unwrap(),
+            Slug::parse("region", "wy").unwrap(),
+            "Peer Garden".into(),
+            DEFAULT_NATS_URL.into(),
+            default_admin_listen(),
+        )
     }
 
     #[test]

@@ -111,3 +111,19 @@ pub fn opportunity(id: Ulid, title: &str) -> domain::Opportunity {
         status: OpportunityStatus::Open,
     }
 }
+
+/// A profile of a hub named `name` carrying `key`, with the contact "ring the forger":
+/// what a test publishes by hand to prove a forged profile is refused.
+pub fn forged_profile(name: &str, key: &ed25519_dalek::SigningKey) -> kith_proto::event::Event {
+    kith_proto::event::Event::Profile(domain::HubProfile {
+        name: name.into(),
+        description: String::new(),
+        contact: "ring the forger".into(),
+        helpline_hours: String::new(),
+        signing_key: key.verifying_key().to_bytes(),
+        box_key: [9; 32],
+        rotations: vec![],
+        left: false,
+        digest: None,
+    })
+}

@@ -6,7 +6,6 @@
 use bytes::Bytes;
 use ed25519_dalek::SigningKey;
 use kith_proto::Slug;
-use kith_proto::domain::HubProfile;
 use kith_proto::envelope::{MAX_ENVELOPE_BYTES, forge, seal};
 use kith_proto::event::Event;
 use kith_proto::time::now_ms;
@@ -114,17 +113,7 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
         Some(id),
     ));
 
-    let profile = Event::Profile(HubProfile {
-        name: "Forged Garden".into(),
-        description: String::new(),
-        contact: "ring the forger".into(),
-        helpline_hours: String::new(),
-        signing_key: stranger.verifying_key().to_bytes(),
-        box_key: [9; 32],
-        rotations: vec![],
-        left: false,
-        digest: None,
-    });
+    let profile = kith_tests::sample::forged_profile("Forged Garden", &stranger);
     let sealed = seal(&r, &garden_id, seq, at, &profile, &stranger).unwrap();
     forgeries.push(Forgery::new(
         "a new key not signed by the pinned one",
@@ -236,17 +225,7 @@ async fn a_rebuilt_relay_keeps_its_pins_and_refuses_a_profile_forged_into_the_st
     .await;
 
     let forger = SigningKey::from_bytes(&[9; 32]);
-    let profile = Event::Profile(HubProfile {
-        name: "Leeds Peer Garden Co-op".into(),
-        description: String::new(),
-        contact: "ring the forger".into(),
-        helpline_hours: String::new(),
-        signing_key: forger.verifying_key().to_bytes(),
-        box_key: [9; 32],
-        rotations: vec![],
-        left: false,
-        digest: None,
-    });
+    let profile = kith_tests::sample::forged_profile("Leeds Peer Garden Co-op", &forger);
     let sealed = seal(&region.slug(), &hub.slug(), 1_000_000, now_ms(), &profile, &forger).unwrap();
     let js = region.nats.jetstream().await;
     js.publish(sealed.subject.to_string(), Bytes::from(sealed.bytes)).await.unwrap().await.unwrap();

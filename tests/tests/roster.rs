@@ -4,9 +4,7 @@
 
 use bytes::Bytes;
 use ed25519_dalek::SigningKey;
-use kith_proto::domain::HubProfile;
 use kith_proto::envelope::seal;
-use kith_proto::event::Event;
 use kith_proto::time::now_ms;
 use kith_tests::sample::add_opportunity;
 use kith_tests::{DEFAULT_TIMEOUT, HubOptions, Region, Relay, bins, find, kith, wait_for};
@@ -49,17 +47,7 @@ async fn only_hubs_on_the_signed_roster_are_listened_to_and_a_removed_hub_leaves
     // without a roster it is trusted on first use.
     let newcomer_key = SigningKey::from_bytes(&[3; 32]);
     let forger = SigningKey::from_bytes(&[9; 32]);
-    let forged = Event::Profile(HubProfile {
-        name: "Newcomer (forged)".into(),
-        description: String::new(),
-        contact: "ring the forger".into(),
-        helpline_hours: String::new(),
-        signing_key: forger.verifying_key().to_bytes(),
-        box_key: [9; 32],
-        rotations: vec![],
-        left: false,
-        digest: None,
-    });
+    let forged = kith_tests::sample::forged_profile("Newcomer (forged)", &forger);
     let newcomer = kith_proto::Slug::parse("hub", "newcomer").unwrap();
     let sealed = seal(&region.slug(), &newcomer, 1, now_ms(), &forged, &forger).unwrap();
     let js = region.nats.jetstream().await;

@@ -84,24 +84,18 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
         return Err(anyhow!("heartbeat_secs: must be at least 1"));
     }
     let file = HubFile {
-        hub_id: Slug::parse("hub_id", &args.hub_id)?,
-        region: Slug::parse("region", &args.region)?,
-        name: args.name.trim().to_owned(),
         description: args.description.trim().to_owned(),
         contact: args.contact.trim().to_owned(),
         helpline_hours: args.helpline_hours.trim().to_owned(),
-        nats_url: args.nats.trim().to_owned(),
-        admin_listen: args.admin_listen,
         heartbeat_secs: args.heartbeat_secs,
-        referral_expiry_secs: config::DEFAULT_REFERRAL_EXPIRY_SECS,
-        nats_creds: None,
         nats_ca: args.nats_ca,
-        roster: None,
-        roster_coordinator: None,
-        admin_tls_cert: None,
-        admin_tls_key: None,
-        admin_tls_ca: None,
-        admin_tls_name: None,
+        ..HubFile::new(
+            Slug::parse("hub_id", &args.hub_id)?,
+            Slug::parse("region", &args.region)?,
+            args.name.trim().to_owned(),
+            args.nats.trim().to_owned(),
+            args.admin_listen,
+        )
     };
     let outcome = config::init(&dir, &file)?;
     let created = Created {

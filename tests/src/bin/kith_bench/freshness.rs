@@ -58,26 +58,13 @@ struct HubProcess {
 async fn start_hub(root: &std::path::Path, nats_url: &str) -> anyhow::Result<HubProcess> {
     let dir = root.join("hub");
     let port = kith_tests::free_port();
-    let file = HubFile {
-        hub_id: Slug::parse("hub", "fresh")?,
-        region: common::region(),
-        name: "Freshness hub".into(),
-        description: String::new(),
-        contact: String::new(),
-        helpline_hours: String::new(),
-        nats_url: nats_url.to_owned(),
-        admin_listen: format!("127.0.0.1:{port}").parse()?,
-        heartbeat_secs: 60,
-        referral_expiry_secs: kith_hub::config::DEFAULT_REFERRAL_EXPIRY_SECS,
-        nats_creds: None,
-        nats_ca: None,
-        roster: None,
-        roster_coordinator: None,
-        admin_tls_cert: None,
-        admin_tls_key: None,
-        admin_tls_ca: None,
-        admin_tls_name: None,
-    };
+    let file = HubFile::new(
+        Slug::parse("hub", "fresh")?,
+        common::region(),
+        "Freshness hub".into(),
+        nats_url.to_owned(),
+        format!("127.0.0.1:{port}").parse()?,
+    );
     let outcome = init(&dir, &file).context("set up the hub")?;
     let mut daemon = Daemon::new("kith-hub", binary("kith-hub")?, root.join("hub.log"));
     daemon.spawn(&["--dir".into(), dir.into()], &[("RUST_LOG", "warn".into())]);
