@@ -29,6 +29,9 @@ const HUBS: usize = 5;
 struct Acknowledged {
     added: Vec<String>,
     withdrawn: BTreeSet<String>,
+    /// Withdrawals asked for whose answer never came (the hub was killed, paused or
+    /// cut off meanwhile): the hub may or may not have made them.
+    maybe_withdrawn: BTreeSet<String>,
     updates: u64,
 }
 
@@ -52,6 +55,7 @@ async fn writer(url: String, token: String, seed: u64, acked: Arc<Mutex<Acknowle
         }
         let c = client.as_mut().expect("connected");
         let roll: u32 = rng.gen_range(0..10);
+        let mut asked_to_withdraw = None;
         let call = async {
             if roll < 7 || mine.is_empty() {
                 n += 1;
@@ -67,6 +71,7 @@ async fn writer(url: String, token: String, seed: u64, acked: Arc<Mutex<Acknowle
                     c.update_opportunity(UpdateOpportunityRequest { id: id.clone(), patch: Some(patch) }).await?;
                     Ok((1, id))
                 } else {
+                    asked_to_withdraw = Some(id.clone());
                     c.withdraw_opportunity(IdRequest { id: id.clone() }).await?;
                     Ok((2, id))
                 }
@@ -89,7 +94,13 @@ async fn writer(url: String, token: String, seed: u64, acked: Arc<Mutex<Acknowle
             }
             // The hub is down, paused, or did not answer in time: whether the write
             // happened is the hub's to say; the check compares with its store.
-            _ => client = None,
+            _ => {
+                client = None;
+                if let Some(id) = asked_to_withdraw {
+                    acked.lock().unwrap().maybe_withdrawn.insert(id.clone());
+                    mine.retain(|m| m != &id);
+                }
+            }
         }
     }
 }
@@ -259,7 +270,8 @@ async fn under_random_faults_every_acknowledged_write_reaches_both_relays_once()
     }
     for (i, a) in acked.iter().enumerate() {
         let a = a.lock().unwrap();
-        for id in a.added.iter().filter(|id| !a.withdrawn.contains(*id)) {
+        let gone = |id: &String| a.withdrawn.contains(id) || a.maybe_withdrawn.contains(id);
+        for id in a.added.iter().filter(|id| !gone(id)) {
             assert!(expected[i].contains_key(id), "hub-{i} lost the acknowledged write {id}");
         }
     }
