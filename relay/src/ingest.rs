@@ -464,7 +464,9 @@ impl Ingest {
                 unpinned.insert(author.clone(), pin);
             }
         }
-        self.apply(subject, &opened)
+        // When the stream stored it, for the relay's own lag behind the stream.
+        let stored_ms = message.info().ok().map(|i| (i.published.unix_timestamp_nanos() / 1_000_000) as i64);
+        self.apply(subject, &opened, stored_ms)
     }
 
     /// Decodes and verifies one message with its hub's pin, fetching the hub's
@@ -556,7 +558,7 @@ impl Ingest {
         verified
     }
 
-    fn apply(&self, subject: &str, opened: &Opened) -> Result<Verdict, IngestError> {
+    fn apply(&self, subject: &str, opened: &Opened, stored_ms: Option<i64>) -> Result<Verdict, IngestError> {
         if let Some(field) = crate::view::future_dated(opened, kith_proto::time::now_ms()) {
             let why = format!("{field}: more than {} s ahead of this relay's clock", MAX_CLOCK_AHEAD_MS / 1000);
             return Ok(self.reject(subject, "future-dated", &why));
@@ -567,7 +569,11 @@ impl Ingest {
                 self.commit(&record)?;
                 self.shared.counters().applied += 1;
                 self.shared.metrics().event("applied", "");
-                self.shared.metrics().lag(kith_proto::time::now_ms() - opened.envelope.at_ms);
+                let now = kith_proto::time::now_ms();
+                self.shared.metrics().lag(now - opened.envelope.at_ms);
+                if let Some(stored) = stored_ms {
+                    self.shared.metrics().stream_lag(now - stored);
+                }
                 debug!(%subject, seq = opened.envelope.hub_seq, event = opened.event.name(), "applied");
                 if let Event::Profile(kith_proto::domain::HubProfile { digest: Some(digest), .. }) = &opened.event {
                     self.compare(&opened.envelope.region, &opened.envelope.hub, digest);

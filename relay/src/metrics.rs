@@ -3,7 +3,10 @@
 //!
 //! - `kith_relay_events_total{outcome="applied|ignored|rejected",reason}`: events
 //!   handled by ingest; `reason` names a refusal (`bad-signature`, `over-quota`, …).
-//! - `kith_relay_ingest_lag_seconds`: from the hub's write to the relay's apply.
+//! - `kith_relay_ingest_lag_seconds`: from the hub's write to the relay's apply (the
+//!   hub's outbox, the network and the relay together).
+//! - `kith_relay_stream_lag_seconds`: from the stream's storing of an event to the
+//!   relay's apply (the relay's own lag behind the stream).
 //! - `kith_relay_query_duration_seconds{api="grpc|board|hsds"}`: searches and reads.
 //! - `kith_relay_hubs`, `kith_relay_hubs_diverged`, `kith_relay_listings{family}`:
 //!   the view, read when scraped.
@@ -18,6 +21,7 @@ pub struct Metrics {
     registry: Registry,
     events: IntCounterVec,
     lag: HistogramVec,
+    stream_lag: HistogramVec,
     query: HistogramVec,
     hubs: IntGauge,
     diverged: IntGauge,
@@ -50,6 +54,15 @@ impl Metrics {
             &[],
         )
         .expect("valid metric");
+        let stream_lag = HistogramVec::new(
+            HistogramOpts::new(
+                "kith_relay_stream_lag_seconds",
+                "From the stream's storing of an event to the relay's apply",
+            )
+            .buckets(vec![0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 3600.0]),
+            &[],
+        )
+        .expect("valid metric");
         let query = HistogramVec::new(
             HistogramOpts::new("kith_relay_query_duration_seconds", "Searches and reads of the view")
                 .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
@@ -68,6 +81,7 @@ impl Metrics {
         for c in [
             Box::new(events.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(lag.clone()),
+            Box::new(stream_lag.clone()),
             Box::new(query.clone()),
             Box::new(hubs.clone()),
             Box::new(diverged.clone()),
@@ -75,7 +89,7 @@ impl Metrics {
         ] {
             registry.register(c).expect("each metric registered once");
         }
-        Metrics { registry, events, lag, query, hubs, diverged, listings }
+        Metrics { registry, events, lag, stream_lag, query, hubs, diverged, listings }
     }
 
     /// One event handled: `outcome` applied, ignored or rejected, with the reason.
@@ -86,6 +100,11 @@ impl Metrics {
     /// An event applied `lag_ms` after its hub wrote it.
     pub fn lag(&self, lag_ms: i64) {
         self.lag.with_label_values(&[] as &[&str]).observe(lag_ms.max(0) as f64 / 1000.0);
+    }
+
+    /// An event applied `lag_ms` after the stream stored it.
+    pub fn stream_lag(&self, lag_ms: i64) {
+        self.stream_lag.with_label_values(&[] as &[&str]).observe(lag_ms.max(0) as f64 / 1000.0);
     }
 
     /// A read of the view through `api` that took `seconds`.

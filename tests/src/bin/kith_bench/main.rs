@@ -15,7 +15,7 @@
 //!
 //! # Layout
 //!
-//! One file per subcommand: [`ingest`], [`rebuild`], [`restart`], [`query`],
+//! One file per subcommand: [`ingest`], [`load`], [`rebuild`], [`restart`], [`query`],
 //! [`freshness`], [`memory`], [`board`]; [`common`] has the figures and their printing, the
 //! processes and the raw JetStream pipeline; [`data`] the synthetic region and its
 //! queries; [`pg`] PostgreSQL's schema and SQL; `tantivy_engine` tantivy's.
@@ -25,6 +25,7 @@ mod common;
 mod data;
 mod freshness;
 mod ingest;
+mod load;
 mod memory;
 mod pg;
 mod query;
@@ -53,6 +54,8 @@ struct Cli {
 enum Command {
     /// Events from hubs' outboxes to a relay's view, against raw JetStream.
     Ingest(ingest::IngestArgs),
+    /// One relay under many hubs' steady changes: lag and memory, against raw JetStream.
+    Load(load::LoadArgs),
     /// A relay replaying the stream from an empty directory, against a raw consumer.
     Rebuild(rebuild::RebuildArgs),
     /// A relay process with a full store: start to first answered search.
@@ -77,6 +80,7 @@ impl Command {
     fn name(&self) -> &'static str {
         match self {
             Command::Ingest(_) => "ingest",
+            Command::Load(_) => "load",
             Command::Rebuild(_) => "rebuild",
             Command::Restart(_) => "restart",
             Command::Query(_) => "query",
@@ -130,6 +134,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
     };
     match command {
         Command::Ingest(a) => done(ingest::run(&a).await?),
+        Command::Load(a) => done(load::run(&a).await?),
         Command::Rebuild(a) => done(rebuild::run(&a).await?),
         Command::Restart(a) => done(restart::run(&a).await?),
         Command::Query(a) => done(query::run(&a).await?),
@@ -142,6 +147,11 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
                 ingest::run(&ingest::IngestArgs { hubs: 10, events: 20_000, window: 256 })
                     .await
                     .map_err(|e| e.context("ingest"))?,
+            );
+            done(
+                load::run(&load::LoadArgs { hubs: 50, rate: 100, seconds: 30, listings: 20 })
+                    .await
+                    .map_err(|e| e.context("load"))?,
             );
             done(
                 rebuild::run(&rebuild::RebuildArgs { events: 50_000, hubs: 10 })
