@@ -43,6 +43,7 @@ async fn both_daemons_serve_prometheus_metrics_that_follow_what_happens() {
     assert_eq!(sample(&relay, "kith_relay_hubs"), Some(1.0), "{relay}");
     assert_eq!(sample(&relay, "kith_relay_hubs_diverged"), Some(0.0), "{relay}");
     assert!(sample(&relay, "kith_relay_ingest_lag_seconds_count").unwrap() >= 4.0, "{relay}");
+    assert!(sample(&relay, "kith_relay_stream_lag_seconds_count").unwrap() >= 4.0, "{relay}");
     // A search over gRPC is timed.
     region.opportunities(&["--query", "gardening"]).await;
     let relay = scrape(&relay_addr).await;
