@@ -11,7 +11,8 @@
 //!
 //! In the suite: 10 hubs × 20 events/s for 20 s. `KITH_LOAD_FULL=1`: 50 hubs × 100
 //! events/s for 5 minutes, as the standard asks. `KITH_LOAD_HUBS`, `KITH_LOAD_RATE`
-//! and `KITH_LOAD_SECS` set each. The figures are printed.
+//! and `KITH_LOAD_SECS` set each. The figures are printed. For the full run, build
+//! the daemons with `--release` and point `KITH_BIN_DIR` at `target/release`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
