@@ -292,17 +292,18 @@ async fn under_random_faults_every_acknowledged_write_reaches_both_relays_once()
     })
     .await;
     let converged_in = faults_done.elapsed();
-    let (mut added, mut updated, mut withdrawn) = (0, 0, 0);
+    let (mut added, mut updated, mut withdrawn, mut unanswered) = (0, 0, 0, 0);
     for a in &acked {
         let a = a.lock().unwrap();
         added += a.added.len();
         updated += a.updates;
         withdrawn += a.withdrawn.len();
+        unanswered += a.maybe_withdrawn.len();
     }
     let live: usize = expected.iter().map(BTreeMap::len).sum();
     eprintln!(
         "chaos: seed {seed}; writes acknowledged: {added} added, {updated} changed, {withdrawn} withdrawn \
-         ({live} live at the end); faults: {faults:?}; converged {:.1} s after the faults stopped",
+         ({live} live at the end; {unanswered} withdrawals unanswered); faults: {faults:?}; converged {:.1} s after the faults stopped",
         converged_in.as_secs_f64()
     );
     assert!(added > 50, "too few writes to mean anything: {added}");
