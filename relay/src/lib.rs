@@ -111,6 +111,14 @@ pub enum Error {
     Synonyms(#[from] synonyms::SynonymError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The store failed while the relay ran (a full disk, say): it stops, and what
+    /// it had not acknowledged is read again from the stream when it starts again.
+    #[error(
+        "the relay store in {} failed: {}; the relay stopped without acknowledging what it had not \
+         written, and reads it again from the stream once started again (free space first)",
+        dir.display(), cause.reason()
+    )]
+    StoreFailed { dir: std::path::PathBuf, cause: StoreError },
     #[error(transparent)]
     Snapshot(#[from] snapshot::SnapshotError),
     #[error(transparent)]
@@ -371,8 +379,16 @@ pub async fn run(
         Some(r) => r,
         None => server.await,
     };
-    store.flush().await?;
-    ingest_result??;
+    let failed = |cause| Error::StoreFailed { dir: config.dir.clone(), cause };
+    let ingest_result = match ingest_result? {
+        Err(IngestError::Store(e)) => Err(failed(e)),
+        other => other.map_err(Error::from),
+    };
+    // After a failed write the store may refuse a flush too; the write's error is
+    // the one to tell.
+    let flushed = store.flush().await.map_err(failed);
+    ingest_result?;
+    flushed?;
     server_result??;
     let http_result = match (http_done, http) {
         (Some(r), _) => Some(r),

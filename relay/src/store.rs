@@ -67,12 +67,40 @@ pub enum StoreError {
     Open { path: PathBuf, source: sled::Error },
     #[error("cannot create the relay directory {path}: {source}")]
     CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("relay store: {0}")]
+    #[error("relay store: {}", sled_text(.0))]
     Sled(#[from] sled::Error),
     #[error("relay store: cannot encode a record: {0}")]
     Encode(postcard::Error),
     #[error("relay store: unreadable record in {tree}: {why}")]
     Corrupt { tree: &'static str, why: String },
+}
+
+/// A sled error as a person reads it: an I/O error's own words ("No space left on
+/// device (os error 28)") rather than its debug form.
+fn sled_text(e: &sled::Error) -> String {
+    match e {
+        // sled keeps an I/O error's debug form as its message: tell it from the
+        // operating system's code, or else its kind.
+        sled::Error::Io(io) => match io.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+            None if io.kind() == std::io::ErrorKind::StorageFull => "no space left on the device".into(),
+            None => match io.get_ref() {
+                Some(inner) => inner.to_string(),
+                None => io.kind().to_string(),
+            },
+        },
+        other => other.to_string(),
+    }
+}
+
+impl StoreError {
+    /// What went wrong, without naming the store (for a message that names it).
+    pub fn reason(&self) -> String {
+        match self {
+            StoreError::Sled(e) => sled_text(e),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// A hub as the relay knows it: its latest profile.

@@ -1,7 +1,9 @@
 //! Bad input and bad disks: a hub.toml with a wrong type or an unknown key, a store
 //! that was damaged, a read-only file system, a full disk. The hub either stops with
 //! one clear line that names the file and the problem, or keeps running and refuses
-//! writes with a clear error — never a panic, never a half-written store.
+//! writes with a clear error — never a panic, never a half-written store. A relay
+//! whose disk fills stops with one line naming its store, and once it has room again
+//! reads back from the stream what it had not acknowledged: nothing is lost.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -200,4 +202,67 @@ async fn a_read_only_or_full_disk_never_loses_what_was_acknowledged() {
     let args = ["--hub-dir", &d, "opportunity", "add", "--title", "With room again", "--kind", "paid-job"];
     let out = kith([&args[..], &["--sector", "ordinary", "--area", "Leeds"]].concat()).await;
     assert!(out.success(), "a write with room again: {out:?}");
+}
+
+#[tokio::test]
+async fn a_relay_on_a_full_disk_stops_with_one_line_and_loses_nothing_once_it_has_room() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(fs) = Tmpfs::mount(&tmp.path().join("fs"), "3m") else {
+        eprintln!("SKIPPED: needs root to mount a small file system (tmpfs)");
+        return;
+    };
+    let nats = kith_tests::NatsServer::spawn().await;
+    let hub = kith_tests::Hub::start(kith_tests::REGION, "peer-garden", &nats.url()).await;
+    let dir = fs.0.join("relay");
+    let port = kith_tests::free_port();
+    let args: Vec<std::ffi::OsString> = vec![
+        "--region".into(),
+        kith_tests::REGION.into(),
+        "--nats".into(),
+        nats.url().into(),
+        "--listen".into(),
+        format!("127.0.0.1:{port}").into(),
+        "--dir".into(),
+        dir.clone().into(),
+        "--http-listen".into(),
+        "off".into(),
+    ];
+    let log = tmp.path().join("relay.log");
+    let mut relay = Daemon::new("relay", bins::bin("kith-relay"), log.clone());
+    relay.spawn(&args, &[]);
+
+    // The hub writes until the relay's disk is full and the relay stops.
+    let mut admin = hub.admin().await;
+    let filler = "x".repeat(3900);
+    let mut written = Vec::new();
+    while relay.is_running() {
+        let mut fields = kith_tests::sample::opportunity_fields(&format!("Job {}", written.len()));
+        fields.description = filler.clone();
+        written.push(admin.add_opportunity(fields).await.expect("the hub writes").into_inner().id);
+        assert!(written.len() < 5000, "the relay's disk never filled");
+        if written.len() % 50 == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("panicked"), "{text}");
+    let last = text.lines().rev().find(|l| !l.starts_with("====") && !l.trim().is_empty()).unwrap_or("");
+    assert!(last.contains(&dir.display().to_string()), "the last line does not name the store: {last}");
+    assert!(last.to_lowercase().contains("no space left"), "the last line does not say the disk is full: {last}");
+    eprintln!("the relay stopped with: {last}");
+
+    // With room again, a restarted relay holds every listing the hub wrote.
+    fs.remount("size=256m");
+    relay.spawn(&args, &[]);
+    let url = format!("http://127.0.0.1:{port}");
+    wait_for("the relay holds every listing the hub wrote", std::time::Duration::from_secs(120), async || {
+        let mut client = kith_tests::relay::region_client(&url).await.map_err(|e| e.to_string())?;
+        let stats = client.get_stats(kith_proto::v1::StatsRequest {}).await.map_err(|e| e.to_string())?.into_inner();
+        if stats.opportunities as usize == written.len() {
+            Ok(())
+        } else {
+            Err(format!("{} of {}", stats.opportunities, written.len()))
+        }
+    })
+    .await;
 }
