@@ -121,7 +121,8 @@ async fn a_damaged_store_stops_the_hub_with_one_line_and_says_how_to_recover() {
     assert!(line.contains("store") && line.contains("damaged") && line.contains("kith restore"), "{line}");
 }
 
-/// A small file system of its own (tmpfs), or None where this process may not mount.
+/// A small file system of its own (tmpfs), or None (the test says it is skipped)
+/// where this process may not mount.
 struct Tmpfs(PathBuf);
 
 impl Tmpfs {
@@ -132,6 +133,9 @@ impl Tmpfs {
             .arg(at)
             .status()
             .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("SKIPPED: needs root to mount a small file system (tmpfs)");
+        }
         ok.then(|| Tmpfs(at.to_owned()))
     }
 
@@ -150,10 +154,7 @@ impl Drop for Tmpfs {
 #[tokio::test]
 async fn a_read_only_or_full_disk_never_loses_what_was_acknowledged() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fs) = Tmpfs::mount(&tmp.path().join("fs"), "2m") else {
-        eprintln!("SKIPPED: needs root to mount a small file system (tmpfs)");
-        return;
-    };
+    let Some(fs) = Tmpfs::mount(&tmp.path().join("fs"), "2m") else { return };
     let (dir, _) = init(&fs.0).await;
 
     // Read-only: the hub stops with one line naming its store.
@@ -207,10 +208,7 @@ async fn a_read_only_or_full_disk_never_loses_what_was_acknowledged() {
 #[tokio::test]
 async fn a_relay_on_a_full_disk_stops_with_one_line_and_loses_nothing_once_it_has_room() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fs) = Tmpfs::mount(&tmp.path().join("fs"), "3m") else {
-        eprintln!("SKIPPED: needs root to mount a small file system (tmpfs)");
-        return;
-    };
+    let Some(fs) = Tmpfs::mount(&tmp.path().join("fs"), "3m") else { return };
     let nats = kith_tests::NatsServer::spawn().await;
     let hub = kith_tests::Hub::start(kith_tests::REGION, "peer-garden", &nats.url()).await;
     let dir = fs.0.join("relay");
