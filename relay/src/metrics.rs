@@ -28,6 +28,19 @@ pub struct Metrics {
     listings: IntGaugeVec,
 }
 
+/// The buckets of both lag histograms, in seconds.
+pub const LAG_BUCKETS: [f64; 12] = [0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 3600.0];
+
+/// A lag histogram with [`LAG_BUCKETS`].
+fn lag_histogram(name: &str, help: &str) -> HistogramVec {
+    HistogramVec::new(HistogramOpts::new(name, help).buckets(LAG_BUCKETS.to_vec()), &[]).expect("valid metric")
+}
+
+/// Observes a lag given in milliseconds (a clock step back counts as none).
+fn observe_ms(histogram: &HistogramVec, lag_ms: i64) {
+    histogram.with_label_values(&[] as &[&str]).observe(lag_ms.max(0) as f64 / 1000.0);
+}
+
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Metrics").finish_non_exhaustive()
@@ -48,21 +61,11 @@ impl Metrics {
             &["outcome", "reason"],
         )
         .expect("valid metric");
-        let lag = HistogramVec::new(
-            HistogramOpts::new("kith_relay_ingest_lag_seconds", "From the hub's write to the relay's apply")
-                .buckets(vec![0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 3600.0]),
-            &[],
-        )
-        .expect("valid metric");
-        let stream_lag = HistogramVec::new(
-            HistogramOpts::new(
-                "kith_relay_stream_lag_seconds",
-                "From the stream's storing of an event to the relay's apply",
-            )
-            .buckets(vec![0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 3600.0]),
-            &[],
-        )
-        .expect("valid metric");
+        let lag = lag_histogram("kith_relay_ingest_lag_seconds", "From the hub's write to the relay's apply");
+        let stream_lag = lag_histogram(
+            "kith_relay_stream_lag_seconds",
+            "From the stream's storing of an event to the relay's apply",
+        );
         let query = HistogramVec::new(
             HistogramOpts::new("kith_relay_query_duration_seconds", "Searches and reads of the view")
                 .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
@@ -99,12 +102,12 @@ impl Metrics {
 
     /// An event applied `lag_ms` after its hub wrote it.
     pub fn lag(&self, lag_ms: i64) {
-        self.lag.with_label_values(&[] as &[&str]).observe(lag_ms.max(0) as f64 / 1000.0);
+        observe_ms(&self.lag, lag_ms);
     }
 
     /// An event applied `lag_ms` after the stream stored it.
     pub fn stream_lag(&self, lag_ms: i64) {
-        self.stream_lag.with_label_values(&[] as &[&str]).observe(lag_ms.max(0) as f64 / 1000.0);
+        observe_ms(&self.stream_lag, lag_ms);
     }
 
     /// A read of the view through `api` that took `seconds`.

@@ -185,6 +185,16 @@ pub struct Message {
     pub id: String,
 }
 
+impl From<kith_proto::envelope::Sealed> for Message {
+    fn from(sealed: kith_proto::envelope::Sealed) -> Message {
+        Message {
+            subject: sealed.subject.to_string(),
+            id: sealed.envelope.id.to_string(),
+            payload: sealed.bytes.into(),
+        }
+    }
+}
+
 /// Publishes `messages` in order with up to `window` PubAcks in flight, as the hub's
 /// publisher does. Returns when every PubAck has arrived.
 pub async fn publish_windowed(js: &jetstream::Context, messages: Vec<Message>, window: usize) -> anyhow::Result<()> {
@@ -464,17 +474,12 @@ impl RelayProcess {
 /// profile first (sequence 1), then its opportunities, under `region_slug`.
 pub fn seal_region(region_slug: &Slug, data: &crate::data::Region, now: i64) -> anyhow::Result<Vec<Message>> {
     use kith_proto::event::Event;
-    let message = |sealed: kith_proto::envelope::Sealed| Message {
-        subject: sealed.subject.to_string(),
-        id: sealed.envelope.id.to_string(),
-        payload: sealed.bytes.into(),
-    };
     let keys: Vec<ed25519_dalek::SigningKey> = (0..data.hubs.len()).map(crate::data::hub_key).collect();
     let mut seqs = vec![1u64; data.hubs.len()];
     let mut out = Vec::with_capacity(data.hubs.len() + data.listings.len());
     for (i, hub) in data.hubs.iter().enumerate() {
         let profile = Event::Profile(crate::data::hub_profile(i));
-        out.push(message(kith_proto::envelope::seal(region_slug, hub, 1, now, &profile, &keys[i])?));
+        out.push(Message::from(kith_proto::envelope::seal(region_slug, hub, 1, now, &profile, &keys[i])?));
     }
     // Sequence numbers in each hub's order, then the signatures on every core.
     let numbered: Vec<(u64, &crate::data::Listing)> = data
@@ -497,7 +502,14 @@ pub fn seal_region(region_slug: &Slug, data: &crate::data::Region, now: i64) -> 
                         .map(|(seq, l)| {
                             let event = Event::OpportunityPublished(l.item.clone());
                             let hub = &data.hubs[l.hub];
-                            Ok(message(kith_proto::envelope::seal(region_slug, hub, *seq, now, &event, &keys[l.hub])?))
+                            Ok(Message::from(kith_proto::envelope::seal(
+                                region_slug,
+                                hub,
+                                *seq,
+                                now,
+                                &event,
+                                &keys[l.hub],
+                            )?))
                         })
                         .collect()
                 })

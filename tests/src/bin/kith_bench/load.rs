@@ -56,9 +56,6 @@ pub struct LoadArgs {
     pub listings: usize,
 }
 
-/// The relay's histogram bounds, for the raw baseline's lags.
-const BOUNDS: [f64; 12] = [0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 3600.0];
-
 pub async fn run(args: &LoadArgs) -> anyhow::Result<Section> {
     anyhow::ensure!(
         args.hubs > 0 && args.rate > 0 && args.seconds > 0 && args.listings > 0,
@@ -135,7 +132,7 @@ pub async fn run(args: &LoadArgs) -> anyhow::Result<Section> {
         let mut samples = samples.lock().expect("not poisoned");
         // The profiles' lags are not the load's.
         let skip = args.hubs.min(samples.len());
-        bucketed(&samples.split_off(skip), &BOUNDS)
+        bucketed(&samples.split_off(skip), &kith_relay::metrics::LAG_BUCKETS)
     };
 
     let superseded = |r: &Run| r.published.saturating_sub(r.taken) as f64;
@@ -243,11 +240,7 @@ async fn play(
     for (i, hub) in data.hubs.iter().enumerate() {
         let sealed =
             kith_proto::envelope::seal(region, hub, 1, now_ms(), &Event::Profile(data::hub_profile(i)), &keys[i])?;
-        profiles.push(common::Message {
-            subject: sealed.subject.to_string(),
-            id: sealed.envelope.id.to_string(),
-            payload: sealed.bytes.into(),
-        });
+        profiles.push(common::Message::from(sealed));
     }
     common::publish_windowed(js, profiles, 1024).await?;
     let before = args.hubs as u64;
