@@ -142,9 +142,13 @@ async fn forged_envelopes_are_rejected_counted_by_reason_and_never_applied() {
         Some(id),
     ));
 
+    // Each forgery on a subject of its own: the stream keeps one message per subject,
+    // so a second one there could replace the first before the relay reads it.
     let id = Ulid::new();
     let subject = format!("kith.{r}.peer-garden.opportunity.{id}");
-    forgeries.push(Forgery::new("garbage", subject.clone(), b"not an envelope at all".to_vec(), "malformed", Some(id)));
+    forgeries.push(Forgery::new("garbage", subject, b"not an envelope at all".to_vec(), "malformed", Some(id)));
+    let id = Ulid::new();
+    let subject = format!("kith.{r}.peer-garden.opportunity.{id}");
     forgeries.push(Forgery::new("too large", subject, vec![0; MAX_ENVELOPE_BYTES + 1], "too-large", Some(id)));
 
     let js = region.nats.jetstream().await;
