@@ -75,13 +75,18 @@ pub async fn run(
 }
 
 /// The durable consumer of this hub's referrals, `inbox-<hub>`: its name and
-/// configuration. The publisher opens it too: its creation time tells a new stream.
+/// configuration, for creating it where it is not.
+///
+/// The publisher opens it too, to tell a new stream: a stream deleted takes its
+/// consumers with it, so the consumer's description carries a mark made afresh each
+/// time it is created ([`stream_mark`]). Its creation time would not do: each node
+/// of a JetStream cluster reports a time of its own for the same consumer.
 pub fn consumer_config(store: &Store) -> (String, pull::Config) {
     let (me, region) = (&store.identity().hub, &store.identity().region);
     let name = kith_proto::permissions::inbox_consumer(me);
     let config = pull::Config {
         durable_name: Some(name.clone()),
-        description: Some(format!("Kith referrals to hub {me}")),
+        description: Some(format!("Kith referrals to hub {me} (stream mark {})", ulid::Ulid::new())),
         // One filter subject: nats-server 2.9 ignores `filter_subjects`.
         filter_subject: inbox_wildcard(region, me),
         deliver_policy: DeliverPolicy::All,
@@ -90,6 +95,16 @@ pub fn consumer_config(store: &Store) -> (String, pull::Config) {
         ..Default::default()
     };
     (name, config)
+}
+
+/// What tells the instance of the region's stream this hub's inbox consumer lives
+/// in: the mark in its description (see [`consumer_config`]), the same on every node.
+pub fn stream_mark(info: &async_nats::jetstream::consumer::Info) -> String {
+    match info.config.description.as_deref() {
+        Some(description) if !description.is_empty() => description.to_owned(),
+        // Made by hand without one: its creation time, as good as it gets.
+        _ => format!("{:?}", info.created),
+    }
 }
 
 async fn consume(

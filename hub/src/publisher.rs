@@ -89,12 +89,12 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
             Ok((stream, _)) => crate::catchup::run(&store, stream, &config.own_keys).await.map(|_| ()),
             Err(_) => Ok(()),
         };
-        if let (Ok((_, created)), Ok(())) = (&ensured, &caught_up) {
+        if let (Ok((_, mark)), Ok(())) = (&ensured, &caught_up) {
             // A stream created anew has lost everything the hub published before:
             // publish it all again, from the store.
-            match store.stream_changed(created).await {
+            match store.stream_changed(mark).await {
                 Ok(false) => {}
-                Ok(true) => match store.republish_to(created).await {
+                Ok(true) => match store.republish_to(mark).await {
                     Ok(n) => tracing::warn!(events = n, "the region's stream is new: republished everything"),
                     Err(e) => tracing::error!(error = %e, "cannot republish to the new stream"),
                 },
@@ -126,13 +126,13 @@ pub async fn run(store: Store, config: PublisherConfig, state: Arc<PublisherStat
 
 enum Drained {
     Stopped,
-    /// The region's stream was deleted and created again.
+    /// The region's stream may have been deleted and created again.
     NewStream,
     Failed(String),
 }
 
-/// The region's stream and what tells this instance of it: the creation time of
-/// this hub's inbox consumer, made now if it is not there.
+/// The region's stream and what tells this instance of it: the mark of this hub's
+/// inbox consumer ([`crate::inbox::stream_mark`]), made now if it is not there.
 async fn open_stream(
     store: &Store,
     js: &jetstream::Context,
@@ -140,17 +140,18 @@ async fn open_stream(
     let stream = kith_proto::stream::open(js, &store.identity().region).await.map_err(|e| e.to_string())?;
     let (name, config) = crate::inbox::consumer_config(store);
     let consumer = stream.get_or_create_consumer(&name, config).await.map_err(|e| e.to_string())?;
-    let created = format!("{:?}", consumer.cached_info().created);
-    Ok((stream, created))
+    Ok((stream, crate::inbox::stream_mark(consumer.cached_info())))
 }
 
-/// Whether the region's stream is no longer the one this hub last published to:
-/// this hub's inbox consumer is gone (the stream with it), or is another one.
+/// Whether the region's stream may no longer be the one this hub last published to:
+/// this hub's inbox consumer carries another mark, or is not found (the stream
+/// went with it; or a cluster node that has just restarted does not know it yet,
+/// which [`open_stream`] then settles).
 async fn stream_is_new(store: &Store, js: &jetstream::Context) -> bool {
     let Ok(stream) = kith_proto::stream::open(js, &store.identity().region).await else { return false };
     let (name, _) = crate::inbox::consumer_config(store);
     match stream.consumer_info(&name).await {
-        Ok(info) => store.stream_changed(&format!("{:?}", info.created)).await.unwrap_or(false),
+        Ok(info) => store.stream_changed(&crate::inbox::stream_mark(&info)).await.unwrap_or(false),
         Err(e) => {
             use async_nats::jetstream::context::ConsumerInfoErrorKind as K;
             matches!(e.kind(), K::NotFound | K::StreamNotFound)
@@ -180,7 +181,7 @@ async fn drain(
         if tokio::time::Instant::now() >= next_check {
             next_check = tokio::time::Instant::now() + config.stream_check;
             if stream_is_new(store, js).await {
-                tracing::warn!("the region's stream was created again");
+                tracing::debug!("the region's stream may have been created again: opening it afresh");
                 return Drained::NewStream;
             }
         }

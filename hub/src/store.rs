@@ -58,7 +58,8 @@ const META_PUBLISHED: &[u8] = b"published";
 const META_PENDING_PROFILE: &[u8] = b"pending_profile";
 /// The profile last queued, so that a republish can send it first.
 const META_PROFILE: &[u8] = b"profile";
-/// The creation time of the region's stream as last seen, to notice a new stream.
+/// The mark of the region's stream last published to ([`crate::inbox::stream_mark`]),
+/// to notice a new stream.
 const META_STREAM: &[u8] = b"stream_created";
 /// A [`META_STREAM`] value no stream has: the next stream seen is new, so
 /// everything is republished to it.
@@ -705,16 +706,17 @@ impl Store {
         Ok(queued)
     }
 
-    /// Whether the region's stream, created at `created`, is the one this hub last
-    /// published to. The first stream a hub meets is recorded at once; a *different*
-    /// one (the stream was deleted and created again) is recorded only by
-    /// [`Store::republish_to`], once everything has been queued for it, so that a
-    /// republish a crash interrupted runs again after the restart.
-    pub async fn stream_changed(&self, created: &str) -> Result<bool, StoreError> {
+    /// Whether the region's stream, told by `mark` (see
+    /// [`crate::inbox::stream_mark`]), is the one this hub last published to. The
+    /// first stream a hub meets is recorded at once; a *different* one (the stream was
+    /// deleted and created again) is recorded only by [`Store::republish_to`], once
+    /// everything has been queued for it, so that a republish a crash interrupted runs
+    /// again after the restart.
+    pub async fn stream_changed(&self, mark: &str) -> Result<bool, StoreError> {
         match self.inner.meta.get(META_STREAM)? {
-            Some(before) => Ok(before.as_ref() != created.as_bytes()),
+            Some(before) => Ok(before.as_ref() != mark.as_bytes()),
             None => {
-                self.inner.meta.insert(META_STREAM, created.as_bytes())?;
+                self.inner.meta.insert(META_STREAM, mark.as_bytes())?;
                 self.flush().await?;
                 Ok(false)
             }
@@ -890,11 +892,11 @@ impl Store {
         self.flush().await
     }
 
-    /// Republishes everything (see [`Store::republish`]) for the stream created at
-    /// `created`, then records that stream as the one published to.
-    pub async fn republish_to(&self, created: &str) -> Result<u64, StoreError> {
+    /// Republishes everything (see [`Store::republish`]) for the stream told by
+    /// `mark`, then records that stream as the one published to.
+    pub async fn republish_to(&self, mark: &str) -> Result<u64, StoreError> {
         let queued = self.republish().await?;
-        self.inner.meta.insert(META_STREAM, created.as_bytes())?;
+        self.inner.meta.insert(META_STREAM, mark.as_bytes())?;
         self.flush().await?;
         Ok(queued)
     }

@@ -67,6 +67,11 @@ impl Relay {
         relay
     }
 
+    /// Its `--name`, or its region's when it has none.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.region)
+    }
+
     /// The relay directory.
     pub fn dir(&self) -> PathBuf {
         self.root.path().join("relay")

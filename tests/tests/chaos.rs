@@ -1,13 +1,18 @@
 //! Chaos, bounded: five hubs write continuously to a region with two relays while,
-//! at random, a hub, a relay or the nats-server is killed with SIGKILL, a process is
-//! paused (SIGSTOP, SIGCONT), one hub's own network link is cut (the server runs in
-//! a network namespace; each hub reaches it over a link of its own), or a message
-//! is deleted from the stream behind the relays' backs. Then the faults stop, and
+//! at random, a hub, a relay or a nats-server is killed with SIGKILL, a process is
+//! paused (SIGSTOP, SIGCONT), one hub's own network link is cut, or a message is
+//! deleted from the stream behind the relays' backs. Then the faults stop, and
 //! within a bound every hub's listings are in both relays' views exactly as the hub
 //! holds them — every acknowledged write there once, both views the same.
 //!
-//! 60 s of faults by default; `KITH_CHAOS_SECS` for longer. The seed is printed
-//! (`KITH_CHAOS_SEED` to run the same faults again), with what was done and counted.
+//! Twice: on one nats-server in a network namespace of its own (each hub reaches it
+//! over a link of its own, which is what is cut), and on the region's shipped 3-node
+//! JetStream cluster (`deploy/nats/cluster-*.conf`, the stream with three replicas),
+//! whose nodes are the servers killed and paused.
+//!
+//! 60 s of faults on the single server and 40 s on the cluster by default;
+//! `KITH_CHAOS_SECS` sets both. The seed is printed (`KITH_CHAOS_SEED` to run the same
+//! faults again), with what was done and counted.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -16,7 +21,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use async_nats::jetstream;
 use kith_proto::v1::{IdRequest, ListRequest, SearchOpportunitiesRequest, UpdateOpportunityRequest};
+use kith_tests::cluster::NatsCluster;
 use kith_tests::hub::{Authorization, admin_client};
 use kith_tests::netns::{Link, NetNs};
 use kith_tests::sample::opportunity_fields;
@@ -143,42 +150,114 @@ fn signal(pid: Option<u32>, sig: &str) {
     }
 }
 
+/// The NATS side of the region under test, and the faults it can be given.
+enum Servers {
+    /// One nats-server, in a network namespace of its own where this process may
+    /// make one; each hub then reaches it over a link of its own.
+    Single { nats: Box<NatsServer>, ns: Option<NetNs> },
+    /// The shipped 3-node JetStream cluster; the region's stream has three replicas.
+    Cluster(NatsCluster),
+}
+
+impl Servers {
+    async fn single() -> Servers {
+        let ns = NetNs::create();
+        let nats = match &ns {
+            Some(ns) => {
+                let port = kith_tests::free_port();
+                let conf = format!("listen: 0.0.0.0:{port}\njetstream {{\n  store_dir: \"{{root}}/store\"\n}}\n");
+                let mut nats = NatsServer::configured_in("nats-server (own network)", &conf, port, ns);
+                nats.start().await;
+                nats
+            }
+            None => {
+                eprintln!("chaos: no network namespace (needs root): links are not cut");
+                NatsServer::spawn().await
+            }
+        };
+        Servers::Single { nats: Box::new(nats), ns }
+    }
+
+    /// The relays' NATS URL(s), and the flags that make them create the stream.
+    fn relay_url(&self) -> (String, &'static [&'static str]) {
+        match self {
+            Servers::Single { nats, .. } => (nats.url(), &[]),
+            Servers::Cluster(cluster) => (cluster.urls(), &["--replicas", "3"]),
+        }
+    }
+
+    /// A hub's NATS URL(s), and the link of its own that can be cut, if any.
+    fn hub_url(&self) -> (String, Option<Link>) {
+        match self {
+            Servers::Single { nats, ns: Some(ns) } => {
+                let link = ns.add_link();
+                (format!("nats://{}:{}", link.ns_ip, nats.port()), Some(link))
+            }
+            Servers::Single { nats, ns: None } => (nats.url(), None),
+            Servers::Cluster(cluster) => (cluster.urls(), None),
+        }
+    }
+
+    /// Kills a server (a node, on the cluster) with SIGKILL, and starts it again
+    /// after `outage`. Says what it did.
+    async fn kill9(&mut self, rng: &mut StdRng, outage: Duration) -> &'static str {
+        let (server, what) = match self {
+            Servers::Single { nats, .. } => (&mut **nats, "nats-server killed (SIGKILL)"),
+            Servers::Cluster(cluster) => {
+                let n = rng.gen_range(0..cluster.nodes.len());
+                (&mut cluster.nodes[n], "cluster node killed (SIGKILL)")
+            }
+        };
+        server.kill9();
+        tokio::time::sleep(outage).await;
+        server.start().await;
+        what
+    }
+
+    /// The process id of a server (a node, on the cluster).
+    fn pid(&self, rng: &mut StdRng) -> Option<u32> {
+        match self {
+            Servers::Single { nats, .. } => nats.pid(),
+            Servers::Cluster(cluster) => cluster.nodes[rng.gen_range(0..cluster.nodes.len())].pid(),
+        }
+    }
+
+    async fn jetstream(&self) -> jetstream::Context {
+        match self {
+            Servers::Single { nats, .. } => nats.jetstream().await,
+            Servers::Cluster(cluster) => cluster.jetstream().await,
+        }
+    }
+}
+
+fn chaos_secs(default: u64) -> u64 {
+    std::env::var("KITH_CHAOS_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
 #[tokio::test]
 async fn under_random_faults_every_acknowledged_write_reaches_both_relays_once() {
-    let secs: u64 = std::env::var("KITH_CHAOS_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    chaos("one server", Servers::single().await, chaos_secs(60)).await;
+}
+
+#[tokio::test]
+async fn under_random_faults_on_a_three_node_cluster_every_acknowledged_write_reaches_both_relays_once() {
+    chaos("3-node cluster", Servers::Cluster(NatsCluster::spawn().await), chaos_secs(40)).await;
+}
+
+async fn chaos(on: &str, mut servers: Servers, secs: u64) {
     let seed: u64 = std::env::var("KITH_CHAOS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
-    eprintln!("chaos: {secs} s of faults, seed {seed} (KITH_CHAOS_SEED={seed} to repeat them)");
+    eprintln!("chaos on the {on}: {secs} s of faults, seed {seed} (KITH_CHAOS_SEED={seed} to repeat them)");
     let mut rng = StdRng::seed_from_u64(seed);
 
-    // The server in a namespace of its own when this process may make one: each hub
-    // then reaches it over its own link, which can be cut alone.
-    let ns = NetNs::create();
-    let port = kith_tests::free_port();
-    let mut nats = match &ns {
-        Some(ns) => {
-            let conf = format!("listen: 0.0.0.0:{port}\njetstream {{\n  store_dir: \"{{root}}/store\"\n}}\n");
-            let mut nats = NatsServer::configured_in("nats-server (own network)", &conf, port, ns);
-            nats.start().await;
-            nats
-        }
-        None => {
-            eprintln!("chaos: no network namespace (needs root): links are not cut");
-            NatsServer::spawn().await
-        }
-    };
-    let relay_url = nats.url();
+    let (relay_url, relay_flags) = servers.relay_url();
     let mut relays = vec![
-        Relay::start_named(REGION, &relay_url, Some("relay-a")).await,
-        Relay::start_named(REGION, &relay_url, Some("relay-b")).await,
+        Relay::start_with(REGION, &relay_url, Some("relay-a"), relay_flags).await,
+        Relay::start_with(REGION, &relay_url, Some("relay-b"), relay_flags).await,
     ];
     let mut links: Vec<Option<Link>> = Vec::new();
     let mut hubs = Vec::new();
     for i in 0..HUBS {
-        let link = ns.as_ref().map(NetNs::add_link);
-        let url = match &link {
-            Some(l) => format!("nats://{}:{}", l.ns_ip, nats.port()),
-            None => nats.url(),
-        };
+        let (url, link) = servers.hub_url();
         let id = format!("hub-{i}");
         let options = HubOptions { heartbeat_secs: Some(1), ..HubOptions::named(&format!("Hub {i}")) };
         hubs.push(Hub::start_with(REGION, &id, &url, options).await);
@@ -215,24 +294,18 @@ async fn under_random_faults_every_acknowledged_write_reaches_both_relays_once()
                 relays[i].restart().await;
                 *faults.entry("relay killed (SIGKILL)").or_default() += 1;
             }
-            2 => {
-                nats.kill9();
-                tokio::time::sleep(outage).await;
-                nats.start().await;
-                *faults.entry("nats-server killed (SIGKILL)").or_default() += 1;
-            }
             3 => {
                 let pid = match rng.gen_range(0..3) {
                     0 => hubs[rng.gen_range(0..HUBS)].pid(),
                     1 => relays[rng.gen_range(0..relays.len())].pid(),
-                    _ => nats.pid(),
+                    _ => servers.pid(&mut rng),
                 };
                 signal(pid, "-STOP");
                 tokio::time::sleep(outage).await;
                 signal(pid, "-CONT");
                 *faults.entry("process paused (SIGSTOP, SIGCONT)").or_default() += 1;
             }
-            4 if ns.is_some() => {
+            4 if links.iter().all(Option::is_some) => {
                 let i = rng.gen_range(0..HUBS);
                 let link = links[i].as_ref().expect("a link per hub");
                 link.cut();
@@ -240,11 +313,16 @@ async fn under_random_faults_every_acknowledged_write_reaches_both_relays_once()
                 link.restore();
                 *faults.entry("a hub's link cut").or_default() += 1;
             }
+            // Where no link can be cut (the cluster), a server is killed more often.
+            2 | 4 => {
+                let what = servers.kill9(&mut rng, outage).await;
+                *faults.entry(what).or_default() += 1;
+            }
             _ => {
                 // A message lost behind the relays' backs: the last of a hub's
                 // subjects, taken out of the stream.
                 let lost = async {
-                    let js = nats.jetstream().await;
+                    let js = servers.jetstream().await;
                     let name = kith_proto::subject::stream_name(&kith_proto::Slug::parse("r", REGION).unwrap());
                     let stream = js.get_stream(name).await.ok()?;
                     let subject = format!("kith.{REGION}.hub-{}.>", rng.gen_range(0..HUBS));
@@ -276,15 +354,28 @@ async fn under_random_faults_every_acknowledged_write_reaches_both_relays_once()
         }
     }
     let converge = Duration::from_secs(180);
+    // As each hub holds them now: a republish (a repair, or a stream it took for a
+    // new one) numbers a hub's listings again without any write.
     wait_for("both relays hold every hub's listings exactly", converge, async || {
-        for relay in &relays {
-            for (i, want) in expected.iter().enumerate() {
+        for (i, hub) in hubs.iter().enumerate() {
+            let want = &hub_listings(hub).await;
+            for relay in &relays {
                 let have = relay_listings(relay, &format!("hub-{i}")).await?;
                 if &have != want {
                     let missing = want.keys().filter(|k| !have.contains_key(*k)).count();
                     let extra = have.keys().filter(|k| !want.contains_key(*k)).count();
-                    let stale = want.iter().filter(|(k, s)| have.get(*k).is_some_and(|h| h != *s)).count();
-                    return Err(format!("hub-{i}: {missing} missing, {extra} extra, {stale} older"));
+                    let stale: Vec<String> = want
+                        .iter()
+                        .filter_map(|(k, s)| {
+                            have.get(k).filter(|h| *h != s).map(|h| format!("{k} at {h}, the hub's at {s}"))
+                        })
+                        .collect();
+                    return Err(format!(
+                        "{}: hub-{i}: {missing} missing, {extra} extra, {} at another version (first: {:?})",
+                        relay.name(),
+                        stale.len(),
+                        stale.first()
+                    ));
                 }
             }
         }
@@ -302,7 +393,7 @@ async fn under_random_faults_every_acknowledged_write_reaches_both_relays_once()
     }
     let live: usize = expected.iter().map(BTreeMap::len).sum();
     eprintln!(
-        "chaos: seed {seed}; writes acknowledged: {added} added, {updated} changed, {withdrawn} withdrawn \
+        "chaos on the {on}: seed {seed}; writes acknowledged: {added} added, {updated} changed, {withdrawn} withdrawn \
          ({live} live at the end; {unanswered} withdrawals unanswered); faults: {faults:?}; converged {:.1} s after the faults stopped",
         converged_in.as_secs_f64()
     );

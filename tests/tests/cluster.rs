@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use kith_proto::Slug;
 use kith_proto::subject::stream_name;
-use kith_proto::v1::SearchOpportunitiesRequest;
+use kith_proto::v1::{ListRequest, SearchOpportunitiesRequest};
 use kith_tests::cluster::NatsCluster;
 use kith_tests::sample::{add_opportunity, opportunity_fields};
-use kith_tests::{Hub, NatsServer, REGION, Relay, wait_for};
+use kith_tests::{Hub, HubOptions, NatsServer, REGION, Relay, wait_for};
 
 /// Long enough for a JetStream cluster to elect new leaders after a node is killed.
 const CONVERGE: Duration = Duration::from_secs(90);
@@ -106,6 +106,58 @@ async fn writes_flow_while_a_cluster_node_is_killed_and_the_view_equals_every_ac
     let stats = relay.stats().await;
     assert!(stats.rejected.is_empty(), "{stats:?}");
     eprintln!("{} writes acknowledged, all in the relay's view; relay stats {stats:?}", acknowledged.len());
+}
+
+#[tokio::test]
+async fn a_hub_moving_to_another_node_does_not_take_the_stream_for_a_new_one() {
+    // Each node of a cluster reports a creation time of its own for the same
+    // consumer: a hub that told a new stream by it republished everything, under new
+    // sequence numbers, whenever it moved to another node.
+    let mut cluster = NatsCluster::spawn().await;
+    let _relay = Relay::start_with(REGION, &cluster.urls(), None, &["--replicas", "3"]).await;
+    let options = HubOptions { heartbeat_secs: Some(1), ..HubOptions::named("Hub peer-garden") };
+    let hub = Hub::start_with(REGION, "peer-garden", &cluster.urls(), options).await;
+    for title in ["Allotment helper", "Café trainee", "Bike mechanic"] {
+        add_opportunity(&hub, title, &[]).await;
+    }
+    let numbered = async || -> Vec<(String, u64)> {
+        let mut admin = hub.admin().await;
+        let list = admin.list_opportunities(ListRequest { include_withdrawn: true }).await.expect("list");
+        let mut pairs: Vec<(String, u64)> = list.into_inner().items.into_iter().map(|o| (o.id, o.seq)).collect();
+        pairs.sort();
+        pairs
+    };
+    wait_for("the hub has published its listings", CONVERGE, async || {
+        let s = hub.status().await;
+        if s.outbox_pending == 0 { Ok(()) } else { Err(s) }
+    })
+    .await;
+    let before = numbered().await;
+
+    // Each node in turn, so that the hub, connected to one of them, moves to another.
+    let js = cluster.jetstream().await;
+    let mut stream = js.get_stream(stream_name(&Slug::parse("region", REGION).unwrap())).await.expect("the stream");
+    for n in 0..cluster.nodes.len() {
+        eprintln!("killing node n{}", n + 1);
+        cluster.nodes[n].kill9();
+        // Several of the hub's looks at the stream (one a heartbeat, 1 s).
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        cluster.nodes[n].start().await;
+        wait_for("every replica of the stream is current again", CONVERGE, async || {
+            let info = stream.info().await.map_err(|e| e.to_string())?.clone();
+            let replicas = info.cluster.map(|c| c.replicas).unwrap_or_default();
+            if replicas.len() == 2 && replicas.iter().all(|r| r.current) {
+                Ok(())
+            } else {
+                Err(format!("{replicas:?}"))
+            }
+        })
+        .await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(numbered().await, before, "the hub published its listings again, under new numbers");
+    }
+    let log = std::fs::read_to_string(hub.log_path()).expect("the hub's log");
+    assert!(!log.contains("republished everything"), "the hub took the stream for a new one:\n{log}");
 }
 
 /// A shipped configuration of `deploy/nats/`.
