@@ -19,9 +19,14 @@ use kith_proto::subject::repair_subject;
 use crate::publisher::PublisherState;
 use crate::store::Store;
 
-/// Requests closer together than this are ignored: a repair is a few hundred
-/// republished listings at most, and the next heartbeat says how it went.
+/// Repairs closer together than this are not made: a repair is a few hundred
+/// republished listings at most, and the next heartbeat says how it went. Requests
+/// that come sooner (another relay's) wait, and are served together.
 const MIN_INTERVAL: Duration = Duration::from_secs(5);
+
+/// At most this many requests wait (one a relay of the region, each at most
+/// [`MAX_REPAIR_BYTES`]); more are dropped, and their relays ask again.
+const MAX_HELD: usize = 16;
 
 /// Answers repair requests until `stop` turns true.
 pub async fn run(store: Store, profile: HubProfile, state: Arc<PublisherState>, mut stop: watch::Receiver<bool>) {
@@ -44,25 +49,37 @@ pub async fn run(store: Store, profile: HubProfile, state: Arc<PublisherState>, 
             }
         };
         let mut last: Option<tokio::time::Instant> = None;
+        // Requests that came within MIN_INTERVAL of the last repair (another relay's,
+        // say), served together once it has passed.
+        let mut held: Vec<RepairRequest> = Vec::new();
         loop {
+            let due = last.map_or_else(tokio::time::Instant::now, |t| t + MIN_INTERVAL);
             let message = tokio::select! {
-                m = requests.next() => m,
+                m = requests.next() => match m {
+                    Some(m) => Some(m),
+                    None => break,
+                },
+                _ = tokio::time::sleep_until(due), if !held.is_empty() => None,
                 _ = stop.changed() => return,
             };
-            let Some(message) = message else { break };
-            if last.is_some_and(|t| t.elapsed() < MIN_INTERVAL) {
-                continue;
+            if let Some(message) = message {
+                if message.payload.len() > MAX_REPAIR_BYTES {
+                    tracing::warn!(bytes = message.payload.len(), "a repair request too large to read; ignored");
+                    continue;
+                }
+                let Ok(request) = postcard::from_bytes::<RepairRequest>(&message.payload) else {
+                    tracing::warn!("a repair request that cannot be read; ignored");
+                    continue;
+                };
+                if held.len() < MAX_HELD {
+                    held.push(request);
+                }
+                if tokio::time::Instant::now() < due {
+                    continue;
+                }
             }
             last = Some(tokio::time::Instant::now());
-            if message.payload.len() > MAX_REPAIR_BYTES {
-                tracing::warn!(bytes = message.payload.len(), "a repair request too large to read; ignored");
-                continue;
-            }
-            let Ok(request) = postcard::from_bytes::<RepairRequest>(&message.payload) else {
-                tracing::warn!("a repair request that cannot be read; ignored");
-                continue;
-            };
-            match repair(&store, &request).await {
+            match repair(&store, &std::mem::take(&mut held)).await {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::warn!(republished = n, "a relay missed some of this hub's listings: published them again");
@@ -77,15 +94,19 @@ pub async fn run(store: Store, profile: HubProfile, state: Arc<PublisherState>, 
     }
 }
 
-/// Publishes again the listings of every bucket in which the relay's digest differs
-/// from this hub's; how many.
-async fn repair(store: &Store, request: &RepairRequest) -> Result<u64, crate::store::StoreError> {
+/// Publishes again, once each, the listings of every bucket in which a relay's
+/// digest in `requests` differs from this hub's; how many.
+async fn repair(store: &Store, requests: &[RepairRequest]) -> Result<u64, crate::store::StoreError> {
     let mut republished = 0;
-    for (family, theirs) in &request.families {
-        let ours = store.buckets(*family)?;
-        let differing: BTreeSet<usize> = ours.differing(theirs).into_iter().collect();
+    for family in kith_proto::digest::Family::ALL {
+        let mut differing = BTreeSet::new();
+        for request in requests {
+            for (_, theirs) in request.families.iter().filter(|(f, _)| *f == family) {
+                differing.extend(store.buckets(family)?.differing(theirs));
+            }
+        }
         if !differing.is_empty() {
-            republished += store.republish_buckets(*family, &differing).await?;
+            republished += store.republish_buckets(family, &differing).await?;
         }
     }
     Ok(republished)

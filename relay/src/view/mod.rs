@@ -64,6 +64,13 @@ pub enum Outcome {
     OverQuota(&'static str),
 }
 
+/// How often a hub takes repair requests at most (`kith_hub::repair`).
+const REPAIR_MIN_INTERVAL_MS: i64 = 5_000;
+
+/// How many repair requests in a row a hub may not hear (see
+/// [`View::compare_digest`]) before the relay asks ever more rarely.
+const UNHEARD_RETRIES: u32 = 3;
+
 /// Whether the view holds what a hub's last heartbeat says it published.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Agreement {
@@ -236,6 +243,13 @@ struct HubState {
     repairs_asked: u32,
     #[serde(skip)]
     repair_asked_ms: i64,
+    /// Whether a listing event of the hub came since the last repair request: the
+    /// hub heard it. A request sent while the hub was down is lost (core NATS).
+    #[serde(skip)]
+    heard_since_asked: bool,
+    /// Requests in a row that went unheard.
+    #[serde(skip)]
+    unheard: u32,
     profile: HubProfile,
     seq: u64,
     /// The hub's clock at its latest profile: its heartbeat, shown as last seen.
@@ -425,6 +439,12 @@ impl View {
         let env = &opened.envelope;
         let (hub, seq, at_ms) = (&env.hub, env.hub_seq, env.at_ms);
         let known = self.hub_ids.get(hub).copied();
+        if let Some(h) = known
+            && !matches!(opened.event, Event::Profile(_))
+        {
+            // Whatever becomes of it, the hub is there and publishing.
+            self.hubs[h as usize].heard_since_asked = true;
+        }
         match &opened.event {
             // One hub's side of a referral: its metadata is kept, its sealed notes are not.
             Event::Referral(side) => {
@@ -548,6 +568,7 @@ impl View {
             let was_diverged = matches!(state.sync, Agreement::Diverged { .. });
             state.sync = Agreement::InStep;
             state.repairs_asked = 0;
+            state.unheard = 0;
             return Comparison::InStep { was_diverged };
         }
         let newly = !matches!(state.sync, Agreement::Diverged { .. });
@@ -556,10 +577,26 @@ impl View {
             _ => now_ms,
         };
         state.sync = Agreement::Diverged { since_ms };
-        let wait = 15_000i64.saturating_mul(1 << state.repairs_asked.min(7)).min(30 * 60_000);
+        // A repair the hub acted on that did not bring the view in step (say, its
+        // listings are over quota here) is asked for again ever more rarely: 15 s,
+        // 30 s, … up to half an hour. One it did not hear (it was down, or cut off)
+        // is asked for again as soon as the hub takes requests (every 5 s), a few
+        // times, before it counts as heard.
+        let unheard = state.repairs_asked > 0 && !state.heard_since_asked && state.unheard < UNHEARD_RETRIES;
+        let wait = if unheard {
+            REPAIR_MIN_INTERVAL_MS
+        } else {
+            15_000i64.saturating_mul(1 << state.repairs_asked.saturating_sub(1).min(7)).min(30 * 60_000)
+        };
         let request = (state.repairs_asked == 0 || now_ms.saturating_sub(state.repair_asked_ms) >= wait).then(|| {
-            state.repairs_asked += 1;
+            if unheard {
+                state.unheard += 1;
+            } else {
+                state.repairs_asked += 1;
+                state.unheard = 0;
+            }
             state.repair_asked_ms = now_ms;
+            state.heard_since_asked = false;
             RepairRequest { families }
         });
         Comparison::Diverged { newly, request }
@@ -609,6 +646,8 @@ impl View {
             sync: Agreement::Unknown,
             repairs_asked: 0,
             repair_asked_ms: 0,
+            heard_since_asked: false,
+            unheard: 0,
             profile,
             seq,
             at_ms,
@@ -618,8 +657,8 @@ impl View {
             Some(&h) => {
                 let old = &mut self.hubs[h as usize];
                 state.buckets = std::mem::take(&mut old.buckets);
-                (state.sync, state.repairs_asked, state.repair_asked_ms) =
-                    (old.sync, old.repairs_asked, old.repair_asked_ms);
+                (state.sync, state.repairs_asked, state.repair_asked_ms, state.heard_since_asked, state.unheard) =
+                    (old.sync, old.repairs_asked, old.repair_asked_ms, old.heard_since_asked, old.unheard);
                 *old = state;
             }
             None => {
@@ -912,6 +951,41 @@ mod tests {
         let p = hub.profile();
         applied(&mut view, hub.opened(p));
         view
+    }
+
+    #[test]
+    fn repairs_the_hub_did_not_hear_are_asked_for_again_soon_and_heard_ones_ever_more_rarely() {
+        let mut garden = Hub::new("peer-garden", 1);
+        let mut view = view_with(&mut garden);
+        // The hub says it published one listing the view never saw.
+        let mut theirs = kith_proto::digest::HubDigest::default();
+        theirs.opportunities.add(Ulid::new(), 7);
+        let s = 1_000;
+        let hub = garden.slug.clone();
+        let asks = |view: &mut View, at_s: i64| match view.compare_digest(&hub, &theirs, at_s * s) {
+            Comparison::Diverged { request, .. } => request.is_some(),
+            Comparison::InStep { .. } => panic!("in step at {at_s} s"),
+        };
+        assert!(asks(&mut view, 0), "asked at once");
+        assert!(!asks(&mut view, 4), "not before the hub takes requests again");
+        // Nothing came from the hub: the request went unheard, and is asked again,
+        // three times at most, every 5 s.
+        assert!(asks(&mut view, 5));
+        assert!(asks(&mut view, 10));
+        assert!(asks(&mut view, 15));
+        assert!(!asks(&mut view, 20), "then it counts as heard");
+        assert!(asks(&mut view, 30), "15 s after the last");
+        // The hub acted on it (a listing came), yet the view still differs: 30 s.
+        applied(&mut view, garden.opened(Event::OpportunityPublished(opportunity("Cook"))));
+        assert!(!asks(&mut view, 35), "a heard repair is not asked for again at once");
+        assert!(!asks(&mut view, 59));
+        assert!(asks(&mut view, 60));
+        // In step again: the next divergence is asked about at once.
+        let ours = view.hubs[view.hub_ids[&hub] as usize].buckets[0].total();
+        let mut same = kith_proto::digest::HubDigest::default();
+        *same.family_mut(kith_proto::digest::Family::Opportunities) = ours;
+        assert!(matches!(view.compare_digest(&hub, &same, 61 * s), Comparison::InStep { was_diverged: true }));
+        assert!(asks(&mut view, 62));
     }
 
     fn search(view: &View, q: OpportunityQuery) -> Vec<String> {
