@@ -12,17 +12,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-use kith_proto::digest::{MAX_REPAIR_BYTES, RepairRequest};
+use kith_proto::digest::{Family, MAX_REPAIR_BYTES, REPAIR_MIN_INTERVAL, RepairRequest};
 use kith_proto::domain::HubProfile;
 use kith_proto::subject::repair_subject;
 
 use crate::publisher::PublisherState;
 use crate::store::Store;
-
-/// Repairs closer together than this are not made: a repair is a few hundred
-/// republished listings at most, and the next heartbeat says how it went. Requests
-/// that come sooner (another relay's) wait, and are served together.
-const MIN_INTERVAL: Duration = Duration::from_secs(5);
 
 /// At most this many requests wait (one a relay of the region, each at most
 /// [`MAX_REPAIR_BYTES`]); more are dropped, and their relays ask again.
@@ -49,11 +44,13 @@ pub async fn run(store: Store, profile: HubProfile, state: Arc<PublisherState>, 
             }
         };
         let mut last: Option<tokio::time::Instant> = None;
-        // Requests that came within MIN_INTERVAL of the last repair (another relay's,
-        // say), served together once it has passed.
+        // Repairs closer together than REPAIR_MIN_INTERVAL are not made (a repair is
+        // a few hundred republished listings at most, and the next heartbeat says
+        // how it went): requests that come sooner, another relay's say, wait and are
+        // served together once it has passed.
         let mut held: Vec<RepairRequest> = Vec::new();
         loop {
-            let due = last.map_or_else(tokio::time::Instant::now, |t| t + MIN_INTERVAL);
+            let due = last.map_or_else(tokio::time::Instant::now, |t| t + REPAIR_MIN_INTERVAL);
             let message = tokio::select! {
                 m = requests.next() => match m {
                     Some(m) => Some(m),
@@ -98,13 +95,13 @@ pub async fn run(store: Store, profile: HubProfile, state: Arc<PublisherState>, 
 /// digest in `requests` differs from this hub's; how many.
 async fn repair(store: &Store, requests: &[RepairRequest]) -> Result<u64, crate::store::StoreError> {
     let mut republished = 0;
-    for family in kith_proto::digest::Family::ALL {
-        let mut differing = BTreeSet::new();
-        for request in requests {
-            for (_, theirs) in request.families.iter().filter(|(f, _)| *f == family) {
-                differing.extend(store.buckets(family)?.differing(theirs));
-            }
+    for family in Family::ALL {
+        let theirs: Vec<_> = requests.iter().flat_map(|r| &r.families).filter(|(f, _)| *f == family).collect();
+        if theirs.is_empty() {
+            continue;
         }
+        let ours = store.buckets(family)?;
+        let differing: BTreeSet<usize> = theirs.iter().flat_map(|(_, b)| ours.differing(b)).collect();
         if !differing.is_empty() {
             republished += store.republish_buckets(family, &differing).await?;
         }

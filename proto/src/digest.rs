@@ -140,6 +140,10 @@ pub struct RepairRequest {
 /// The largest repair request a hub reads.
 pub const MAX_REPAIR_BYTES: usize = 64 * 1024;
 
+/// A hub makes at most one repair in this time; requests that come sooner wait and
+/// are served together. A relay asks again no sooner.
+pub const REPAIR_MIN_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,12 +64,51 @@ pub enum Outcome {
     OverQuota(&'static str),
 }
 
-/// How often a hub takes repair requests at most (`kith_hub::repair`).
-const REPAIR_MIN_INTERVAL_MS: i64 = 5_000;
+/// The repair requests sent to one hub while it stays diverged.
+///
+/// A repair the hub acted on that did not bring the view in step (say, its listings
+/// are over quota here) is asked for again ever more rarely: 15 s, 30 s, … up to half
+/// an hour. A request is core NATS, lost if the hub is down or cut off: one it
+/// evidently did not hear (no listing event of it came since) is asked for again as
+/// soon as the hub takes requests ([`digest::REPAIR_MIN_INTERVAL`]), a few times in a
+/// row, before it counts as heard.
+#[derive(Clone, Copy, Debug, Default)]
+struct Repairs {
+    /// Heard requests (or unheard ones past the retries) while diverged.
+    asked: u32,
+    asked_ms: i64,
+    /// Whether a listing event of the hub came since the last request.
+    heard: bool,
+    /// Requests in a row that went unheard.
+    unheard: u32,
+}
 
-/// How many repair requests in a row a hub may not hear (see
-/// [`View::compare_digest`]) before the relay asks ever more rarely.
-const UNHEARD_RETRIES: u32 = 3;
+impl Repairs {
+    /// How many unheard requests in a row are asked again soon.
+    const UNHEARD_RETRIES: u32 = 3;
+
+    /// Whether to send a request now; if so, it counts as sent.
+    fn ask(&mut self, now_ms: i64) -> bool {
+        let unheard = self.asked > 0 && !self.heard && self.unheard < Self::UNHEARD_RETRIES;
+        let wait = if unheard {
+            digest::REPAIR_MIN_INTERVAL.as_millis() as i64
+        } else {
+            15_000i64.saturating_mul(1 << self.asked.saturating_sub(1).min(7)).min(30 * 60_000)
+        };
+        if self.asked > 0 && now_ms.saturating_sub(self.asked_ms) < wait {
+            return false;
+        }
+        if unheard {
+            self.unheard += 1;
+        } else {
+            self.asked += 1;
+            self.unheard = 0;
+        }
+        self.asked_ms = now_ms;
+        self.heard = false;
+        true
+    }
+}
 
 /// Whether the view holds what a hub's last heartbeat says it published.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -240,16 +279,7 @@ struct HubState {
     #[serde(skip)]
     sync: Agreement,
     #[serde(skip)]
-    repairs_asked: u32,
-    #[serde(skip)]
-    repair_asked_ms: i64,
-    /// Whether a listing event of the hub came since the last repair request: the
-    /// hub heard it. A request sent while the hub was down is lost (core NATS).
-    #[serde(skip)]
-    heard_since_asked: bool,
-    /// Requests in a row that went unheard.
-    #[serde(skip)]
-    unheard: u32,
+    repairs: Repairs,
     profile: HubProfile,
     seq: u64,
     /// The hub's clock at its latest profile: its heartbeat, shown as last seen.
@@ -443,7 +473,7 @@ impl View {
             && !matches!(opened.event, Event::Profile(_))
         {
             // Whatever becomes of it, the hub is there and publishing.
-            self.hubs[h as usize].heard_since_asked = true;
+            self.hubs[h as usize].repairs.heard = true;
         }
         match &opened.event {
             // One hub's side of a referral: its metadata is kept, its sealed notes are not.
@@ -567,8 +597,7 @@ impl View {
         if families.is_empty() {
             let was_diverged = matches!(state.sync, Agreement::Diverged { .. });
             state.sync = Agreement::InStep;
-            state.repairs_asked = 0;
-            state.unheard = 0;
+            state.repairs = Repairs::default();
             return Comparison::InStep { was_diverged };
         }
         let newly = !matches!(state.sync, Agreement::Diverged { .. });
@@ -577,28 +606,7 @@ impl View {
             _ => now_ms,
         };
         state.sync = Agreement::Diverged { since_ms };
-        // A repair the hub acted on that did not bring the view in step (say, its
-        // listings are over quota here) is asked for again ever more rarely: 15 s,
-        // 30 s, … up to half an hour. One it did not hear (it was down, or cut off)
-        // is asked for again as soon as the hub takes requests (every 5 s), a few
-        // times, before it counts as heard.
-        let unheard = state.repairs_asked > 0 && !state.heard_since_asked && state.unheard < UNHEARD_RETRIES;
-        let wait = if unheard {
-            REPAIR_MIN_INTERVAL_MS
-        } else {
-            15_000i64.saturating_mul(1 << state.repairs_asked.saturating_sub(1).min(7)).min(30 * 60_000)
-        };
-        let request = (state.repairs_asked == 0 || now_ms.saturating_sub(state.repair_asked_ms) >= wait).then(|| {
-            if unheard {
-                state.unheard += 1;
-            } else {
-                state.repairs_asked += 1;
-                state.unheard = 0;
-            }
-            state.repair_asked_ms = now_ms;
-            state.heard_since_asked = false;
-            RepairRequest { families }
-        });
+        let request = state.repairs.ask(now_ms).then_some(RepairRequest { families });
         Comparison::Diverged { newly, request }
     }
 
@@ -644,10 +652,7 @@ impl View {
             region: record.region.clone(),
             buckets: vec![Buckets::default(); digest::Family::ALL.len()],
             sync: Agreement::Unknown,
-            repairs_asked: 0,
-            repair_asked_ms: 0,
-            heard_since_asked: false,
-            unheard: 0,
+            repairs: Repairs::default(),
             profile,
             seq,
             at_ms,
@@ -657,8 +662,7 @@ impl View {
             Some(&h) => {
                 let old = &mut self.hubs[h as usize];
                 state.buckets = std::mem::take(&mut old.buckets);
-                (state.sync, state.repairs_asked, state.repair_asked_ms, state.heard_since_asked, state.unheard) =
-                    (old.sync, old.repairs_asked, old.repair_asked_ms, old.heard_since_asked, old.unheard);
+                (state.sync, state.repairs) = (old.sync, old.repairs);
                 *old = state;
             }
             None => {
