@@ -206,6 +206,12 @@ impl Hub {
         self.daemon.terminate(Duration::from_secs(10)).await;
     }
 
+    /// SIGTERM: how long the hub took to exit, or None if it was still running
+    /// after `limit` (it is then killed).
+    pub async fn terminate_within(&mut self, limit: Duration) -> Option<Duration> {
+        self.daemon.terminate(limit).await
+    }
+
     /// Starts the hub again on the same directory and port (stopping it first if it
     /// runs) and waits until its admin API answers.
     pub async fn restart(&mut self) {

@@ -18,6 +18,7 @@
 //!   come first), run against a relay's view; its recall@10 and MRR.
 //! - [`files`]: looking for bytes in every file under a directory (where personal
 //!   data is written, and where it must never be).
+//! - [`skip`]: a check that cannot run here, recorded for `tests/run` to list.
 //! - [`wait`]: [`wait_until`] and [`wait_for`], which poll a condition until a
 //!   deadline instead of sleeping a fixed time.
 //! - [`bins`], [`ports`], [`process`]: where the binaries are, free ports, and the
@@ -42,6 +43,7 @@ pub mod region;
 pub mod relay;
 pub mod relevance;
 pub mod sample;
+pub mod skip;
 pub mod wait;
 
 pub use cli::{CliOutput, kith};
@@ -50,4 +52,10 @@ pub use nats::NatsServer;
 pub use ports::free_port;
 pub use region::{REGION, Region, find};
 pub use relay::Relay;
+pub use skip::skip;
 pub use wait::{DEFAULT_TIMEOUT, wait_for, wait_until};
+
+/// The workspace's root directory (the repository).
+pub fn workspace() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_owned()
+}

@@ -91,9 +91,12 @@ impl Daemon {
         }
     }
 
-    /// SIGTERM, then SIGKILL if the process is still there after `grace`.
-    pub async fn terminate(&mut self, grace: Duration) {
-        let Some(pid) = self.pid() else { return };
+    /// SIGTERM, then SIGKILL if the process is still there after `grace`. Returns how
+    /// long it took to exit on SIGTERM, or None if it had to be killed (or was not
+    /// running).
+    pub async fn terminate(&mut self, grace: Duration) -> Option<Duration> {
+        let Some(pid) = self.pid() else { return None };
+        let started = Instant::now();
         let sent = Command::new("kill")
             .args(["-TERM", &pid.to_string()])
             .stdout(Stdio::null())
@@ -105,12 +108,13 @@ impl Daemon {
             while Instant::now() < deadline {
                 if !self.is_running() {
                     self.note("stopped with SIGTERM");
-                    return;
+                    return Some(started.elapsed());
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }
         self.kill9();
+        None
     }
 
     fn reap(&mut self) {
@@ -140,6 +144,13 @@ impl Drop for Daemon {
                 tail(&self.log, TAIL_LINES)
             );
         }
+    }
+}
+
+/// Sends `kill`'s signal `sig` (`-STOP`, `-CONT`, …) to `pid`, if there is one.
+pub fn signal(pid: Option<u32>, sig: &str) {
+    if let Some(pid) = pid {
+        let _ = Command::new("kill").args([sig, &pid.to_string()]).status();
     }
 }
 

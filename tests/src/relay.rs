@@ -144,6 +144,12 @@ impl Relay {
         self.daemon.terminate(Duration::from_secs(10)).await;
     }
 
+    /// SIGTERM: how long the relay took to exit, or None if it was still running
+    /// after `limit` (it is then killed).
+    pub async fn terminate_within(&mut self, limit: Duration) -> Option<Duration> {
+        self.daemon.terminate(limit).await
+    }
+
     /// Replaces the flags given at every start (the next start uses them).
     pub fn set_flags(&mut self, extra: &[&str]) {
         self.extra = extra.iter().map(Into::into).collect();

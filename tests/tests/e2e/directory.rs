@@ -17,7 +17,10 @@ use kith_tests::{DEFAULT_TIMEOUT, Hub, Region, kith, wait_until};
 fn poppler() -> bool {
     let ok = Command::new("pdftotext").arg("-v").output().is_ok_and(|o| o.status.success());
     if !ok {
-        eprintln!("SKIPPED: the PDF checks need pdftotext, pdfinfo and pdftoppm (apt-get install poppler-utils)");
+        kith_tests::skip(
+            "directory: the printed directory read back from its PDF",
+            "needs pdftotext, pdfinfo and pdftoppm (apt-get install poppler-utils; tests/run installs it)",
+        );
     }
     ok
 }
@@ -74,7 +77,7 @@ fn render(pdf: &Path, name: &str) -> usize {
 fn printed_today() -> String {
     let d = jiff::Zoned::now().date();
     let today = kith_proto::time::CivilDate { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 };
-    format!("Printed {}", kith_proto::words::date_text(today))
+    format!("Printed {}", kith_words::date_text(today))
 }
 
 async fn listings(region: &Region) -> (Hub, Hub) {

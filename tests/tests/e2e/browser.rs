@@ -6,24 +6,25 @@
 //! Needs `chromium` and the npm packages `tests/run` installs into
 //! `tests/browser/node_modules`; without them the test says so and is skipped.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use kith_tests::sample::{add_opportunity, add_safehouse, add_service, set_availability};
-use kith_tests::{DEFAULT_TIMEOUT, Region, bins, wait_until};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_owned()
-}
+use kith_tests::{DEFAULT_TIMEOUT, Region, bins, wait_until, workspace};
 
 #[tokio::test]
 async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
     let chromium = std::env::var_os("KITH_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
     let modules = workspace().join("tests/browser/node_modules/playwright-core");
     if !chromium.exists() || !modules.exists() {
-        eprintln!(
-            "SKIPPED: needs chromium ({}) and tests/browser/node_modules (tests/run installs both)",
-            chromium.display()
+        kith_tests::skip(
+            "browser: the board in a browser",
+            &format!(
+                "needs chromium ({}{}) and playwright-core in tests/browser/node_modules{} (tests/run installs both)",
+                chromium.display(),
+                if chromium.exists() { "" } else { ", missing" },
+                if modules.exists() { "" } else { ", missing" },
+            ),
         );
         return;
     }

@@ -16,7 +16,7 @@ const CONVERGE: Duration = Duration::from_secs(120);
 #[tokio::test]
 async fn writes_made_while_the_link_to_the_region_is_cut_arrive_when_it_is_back() {
     let Some(ns) = NetNs::create() else {
-        eprintln!("SKIPPED: needs root and iproute2 (ip netns) to cut a real link");
+        kith_tests::skip("netns: writes across a cut link", "needs root and iproute2 (ip netns) to cut a real link");
         return;
     };
     let port = kith_tests::free_port();

@@ -58,7 +58,10 @@ fn certificates(dir: &Path) -> Option<(PathBuf, PathBuf, PathBuf)> {
 async fn hub_and_relay_talk_to_nats_over_tls_checked_against_the_regions_ca() {
     let tmp = tempfile::tempdir().unwrap();
     let Some((ca, cert, key)) = certificates(tmp.path()) else {
-        eprintln!("SKIPPED: needs openssl to make the test's certificates (apt-get install openssl)");
+        kith_tests::skip(
+            "tls: TLS to NATS and to the admin API",
+            "needs openssl to make the test's certificates (apt-get install openssl)",
+        );
         return;
     };
     let conf = format!("tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n}}\n", cert.display(), key.display());
@@ -93,7 +96,10 @@ async fn hub_and_relay_talk_to_nats_over_tls_checked_against_the_regions_ca() {
 async fn the_admin_api_listens_beyond_loopback_only_with_tls_and_kith_checks_its_certificate() {
     let tmp = tempfile::tempdir().unwrap();
     let Some((ca, cert, key)) = certificates(tmp.path()) else {
-        eprintln!("SKIPPED: needs openssl to make the test's certificates (apt-get install openssl)");
+        kith_tests::skip(
+            "tls: TLS to NATS and to the admin API",
+            "needs openssl to make the test's certificates (apt-get install openssl)",
+        );
         return;
     };
     let nats = NatsServer::spawn().await;

@@ -134,7 +134,10 @@ impl Tmpfs {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            eprintln!("SKIPPED: needs root to mount a small file system (tmpfs)");
+            kith_tests::skip(
+                "bad_disks: a read-only or full file system",
+                "needs root to mount a small file system (tmpfs)",
+            );
         }
         ok.then(|| Tmpfs(at.to_owned()))
     }

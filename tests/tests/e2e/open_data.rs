@@ -4,36 +4,41 @@
 //! (`tests/hsds/check.py`, the `jsonschema` package) and fuzzed by `schemathesis`
 //! against the API's OpenAPI description.
 //!
-//! They need the HSDS schemas (`../shared/hsds`, or `KITH_HSDS_DIR`) and the Python
-//! packages `tests/run` installs into `target/py`; without them the test says what
-//! is missing and is skipped.
+//! The HSDS schemas and examples are the repository's copy (`tests/hsds/spec`); the
+//! Python packages are those `tests/run` installs into `target/py`, and without them
+//! a check is recorded as skipped (which fails a run with `CI=true`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kith_tests::{DEFAULT_TIMEOUT, Region, wait_until};
+use kith_tests::{DEFAULT_TIMEOUT, Region, skip, wait_until, workspace};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_owned()
-}
-
-/// The HSDS schemas, when this machine has them.
-fn hsds_dir() -> Option<PathBuf> {
+/// The HSDS 3 schemas and examples the checks read: a copy in the repository
+/// (`tests/hsds/spec`, CC BY-SA), or `KITH_HSDS_DIR`.
+fn hsds_dir() -> PathBuf {
     let dir =
-        std::env::var_os("KITH_HSDS_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("../shared/hsds"));
-    dir.join("schema/compiled/service.json").exists().then_some(dir)
+        std::env::var_os("KITH_HSDS_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("tests/hsds/spec"));
+    assert!(dir.join("schema/compiled/service.json").exists(), "no HSDS schemas in {}", dir.display());
+    dir
 }
 
-/// `python3` with the packages of `target/py`, when they import.
-fn python(module: &str) -> Option<Command> {
-    let mut probe = Command::new("python3");
-    probe.env("PYTHONPATH", workspace().join("target/py")).args(["-c", &format!("import {module}")]);
+/// The Python of `target/py` (a virtual environment `tests/run` makes), when it can
+/// import `module`; otherwise the check is recorded as skipped.
+fn python(check: &str, module: &str) -> Option<Command> {
+    let bin = workspace().join("target/py/bin/python");
+    let mut probe = Command::new(&bin);
+    probe.args(["-c", &format!("import {module}")]);
     if !probe.output().is_ok_and(|o| o.status.success()) {
+        skip(
+            check,
+            &format!(
+                "needs the Python package {module} in target/py ({} cannot import it; tests/run installs it)",
+                bin.display()
+            ),
+        );
         return None;
     }
-    let mut cmd = Command::new("python3");
-    cmd.env("PYTHONPATH", workspace().join("target/py"));
-    Some(cmd)
+    Some(Command::new(bin))
 }
 
 /// What the hub lists: three services (one with every kind of field), a safe house
@@ -74,12 +79,10 @@ async fn listed_region() -> Region {
 
 #[tokio::test]
 async fn the_hsds_api_validates_against_open_referrals_schemas() {
-    let (Some(hsds), Some(mut python)) = (hsds_dir(), python("jsonschema")) else {
-        eprintln!(
-            "SKIPPED: needs the HSDS schemas (../shared/hsds or KITH_HSDS_DIR) and jsonschema in target/py (tests/run installs it)"
-        );
+    let Some(mut python) = python("open_data: HSDS API against Open Referral's JSON Schemas", "jsonschema") else {
         return;
     };
+    let hsds = hsds_dir();
     let region = listed_region().await;
     let out = python
         .arg(workspace().join("tests/hsds/check.py"))
@@ -97,7 +100,7 @@ async fn the_hsds_api_validates_against_open_referrals_schemas() {
 /// schemas, and `GET /service_at_locations/{id}` answering a service_at_location (the
 /// spec points it at service.json, a known bug of HSDS 3.0).
 fn local_openapi(hsds: &Path, into: &Path) -> PathBuf {
-    let served = std::fs::read_to_string(workspace().join("proto/hsds/openapi.json")).expect("proto/hsds/openapi.json");
+    let served = std::fs::read_to_string(workspace().join("opendata/hsds/openapi.json")).expect("the OpenAPI file");
     let remote = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/";
     let local = format!("file://{}/schema/", hsds.canonicalize().expect("HSDS dir").display());
     let mut spec: serde_json::Value = serde_json::from_str(&served.replace(remote, &local)).expect("OpenAPI JSON");
@@ -111,12 +114,10 @@ fn local_openapi(hsds: &Path, into: &Path) -> PathBuf {
 
 #[tokio::test]
 async fn the_hsds_api_passes_schemathesis() {
-    let (Some(hsds), Some(mut python)) = (hsds_dir(), python("schemathesis")) else {
-        eprintln!(
-            "SKIPPED: needs the HSDS schemas (../shared/hsds or KITH_HSDS_DIR) and schemathesis in target/py (tests/run installs it)"
-        );
+    let Some(mut python) = python("open_data: HSDS API under schemathesis", "schemathesis") else {
         return;
     };
+    let hsds = hsds_dir();
     let region = listed_region().await;
     let tmp = tempfile::tempdir().unwrap();
     let spec = local_openapi(&hsds, tmp.path());
@@ -157,7 +158,7 @@ async fn the_export_is_a_valid_hsds_data_package_and_job_postings() {
     let bad = region.relay.kith(["region", "export", "--format", "pdf", "--out", hsds_out]).await.failure();
     assert!(bad.contains("--format"), "{bad}");
 
-    match python("frictionless") {
+    match python("open_data: the data package under frictionless", "frictionless") {
         Some(mut python) => {
             let out = python
                 .args(["-m", "frictionless", "validate", "--json"])
@@ -175,7 +176,7 @@ async fn the_export_is_a_valid_hsds_data_package_and_job_postings() {
                 .collect();
             assert!(report["valid"] == true, "frictionless found {} problems:\n{}", errors.len(), errors.join("\n"));
         }
-        None => eprintln!("SKIPPED frictionless validate: not installed in target/py (tests/run installs it)"),
+        None => {} // recorded as skipped by python()
     }
 
     let jobs_dir = out.path().join("jobs");
@@ -211,10 +212,7 @@ async fn the_export_is_a_valid_hsds_data_package_and_job_postings() {
 
 #[tokio::test]
 async fn hsds_files_import_and_a_second_import_updates_rather_than_duplicates() {
-    let Some(hsds) = hsds_dir() else {
-        eprintln!("SKIPPED: needs the HSDS examples (../shared/hsds or KITH_HSDS_DIR)");
-        return;
-    };
+    let hsds = hsds_dir();
     let region = Region::start().await;
     let hub = region.hub("peer-garden").await;
     let examples = hsds.join("examples");
