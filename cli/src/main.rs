@@ -16,7 +16,7 @@
 
 mod cmd;
 mod connect;
-use kith_cli::import;
+use kith_opendata::import;
 mod listing;
 mod output;
 mod services;

@@ -11,7 +11,7 @@ use kith_proto::Slug;
 use kith_proto::domain::{Opportunity, OpportunityKind, SafeHouse, Sector};
 use kith_proto::service::{Place, Service};
 use kith_proto::time::CivilDate;
-use kith_proto::words::{ago_text, date_text, for_text, hours_text, kind_label, pay_text, region_name, schedule_text};
+use kith_words::{ago_text, date_text, for_text, hours_text, kind_label, pay_text, region_name, schedule_text};
 
 /// A listing with the hub that published it and when it last changed.
 #[derive(Clone, Debug)]
@@ -380,7 +380,7 @@ impl Layout {
                     [(o, "opportunity", "opportunities"), (s, "service", "services"), (sh, "safe house", "safe houses")]
                 {
                     if n > 0 {
-                        listed.push(kith_proto::words::count(n, one, many));
+                        listed.push(kith_words::count(n, one, many));
                     }
                 }
                 HubOut {

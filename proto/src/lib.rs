@@ -22,15 +22,12 @@
 //! - [`convert`]: between the gRPC messages and the domain types.
 //! - [`stream`]: the region's JetStream stream configuration.
 //! - [`time`]: clock and calendar helpers shared by hub, relay and CLI.
-//! - [`words`]: listings said plainly (pay, hours, dates, who for), for people.
 
 pub mod convert;
 pub mod digest;
 pub mod domain;
 pub mod envelope;
 pub mod event;
-pub mod hsds;
-pub mod jobposting;
 pub mod keys;
 pub mod nats;
 pub mod permissions;
@@ -44,7 +41,6 @@ pub mod stream;
 pub mod subject;
 pub mod time;
 pub mod validate;
-pub mod words;
 
 pub use slug::Slug;
 pub use validate::ValidationError;

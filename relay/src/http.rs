@@ -17,9 +17,10 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Instant;
 
+use kith_opendata::hsds;
+use kith_proto::Slug;
 use kith_proto::service::Category;
 use kith_proto::time::now_ms;
-use kith_proto::{Slug, hsds};
 
 use crate::Shared;
 use crate::query::Limits;
@@ -361,7 +362,7 @@ impl HttpState {
             .filter(|h| !h.profile.left)
             .filter(|h| {
                 let text = format!("{} {} {}", h.profile.name, h.hub, h.profile.description);
-                let have: Vec<String> = crate::text::words(&text).collect();
+                let have: Vec<String> = kith_text::words(&text).collect();
                 words.iter().all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
             })
             .map(|h| {
@@ -419,7 +420,7 @@ async fn taxonomy_terms(Query(q): Query<Vec<(String, String)>>) -> Answer {
     }
     let words = &p.search.words;
     terms.retain(|term| {
-        let have: Vec<String> = crate::text::words(term["name"].as_str().unwrap_or_default()).collect();
+        let have: Vec<String> = kith_text::words(term["name"].as_str().unwrap_or_default()).collect();
         words.iter().all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
     });
     Ok(page(terms, &p))

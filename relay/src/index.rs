@@ -25,7 +25,7 @@ use ulid::Ulid;
 use kith_proto::domain::{OpportunityKind, Sector};
 use kith_proto::service::Category;
 
-use crate::text::stem;
+use kith_text::stem;
 
 /// An entity's place in the newest-first order of one index.
 ///

@@ -13,7 +13,7 @@
 //! - [`view`]: the regional view in memory: hubs, and one file per family of
 //!   listings with its query. Its only writer is ingest.
 //! - [`pins`]: the hubs' pinned keys, owned by ingest.
-//! - [`search`], [`text`], [`synonyms`]: how a query's words are analysed,
+//! - [`search`], [`synonyms`] and `kith_text`: how a query's words are analysed,
 //!   widened and ranked.
 //! - [`referrals`]: the view's referrals, metadata only, and their counts by status
 //!   and per receiving hub.
@@ -80,7 +80,6 @@ pub mod search;
 pub mod snapshot;
 pub mod store;
 pub mod synonyms;
-pub mod text;
 pub mod throttle;
 pub mod view;
 

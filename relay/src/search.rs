@@ -37,7 +37,7 @@ use kith_proto::validate::ValidationError;
 
 use crate::index::{DocKey, Field, Index, Postings, Term, intersect_unions_desc};
 use crate::synonyms::Synonyms;
-use crate::text::{MAX_FUZZY_LEN, is_stop_word, stem, typos_allowed, within_edits, words};
+use kith_text::{MAX_FUZZY_LEN, is_stop_word, stem, typos_allowed, within_edits, words};
 
 /// The classes of a match: exact, near (stem, synonym, prefix), with typos, and
 /// corrected against the synonym lists' vocabulary then widened.

@@ -14,7 +14,7 @@ use std::ops::Bound;
 use std::path::Path;
 use thiserror::Error;
 
-use crate::text::{fold, stem, words};
+use kith_text::{fold, stem, words};
 
 /// The built-in list.
 pub const BUILTIN: &str = include_str!("../synonyms.txt");

@@ -6,9 +6,9 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use ulid::Ulid;
 
+use kith_opendata::hsds;
 use kith_proto::Slug;
 use kith_proto::domain::{Availability, ForTag, HubProfile, SafeHouse, Sector};
-use kith_proto::hsds;
 use kith_proto::service::{Category, ClockTime, Place, Schedule, Service, ServiceStatus, Weekday};
 use kith_relay::store::{EntityRecord, HubRecord, Record, Store};
 use kith_relay::{Config, Relay};

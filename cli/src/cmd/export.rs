@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::connect::{self, Region};
-use kith_proto::jobposting::{self, Publisher};
-use kith_proto::{Slug, convert, hsds, v1};
+use kith_opendata::hsds;
+use kith_opendata::jobposting::{self, Publisher};
+use kith_proto::{Slug, convert, v1};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

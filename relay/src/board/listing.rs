@@ -9,8 +9,8 @@ use maud::{Markup, PreEscaped, html};
 use std::sync::Arc;
 use ulid::Ulid;
 
+use kith_opendata::jobposting::{self, Publisher};
 use kith_proto::Slug;
-use kith_proto::jobposting::{self, Publisher};
 use kith_proto::time::now_ms;
 
 use super::search::kind_label;
@@ -103,7 +103,7 @@ pub async fn service(State(board): State<Arc<Board>>, Path((hub, id)): Path<(Str
             @if !s.phones.is_empty() { (row("Phone", html! { span.contact { (s.phones.join(", ")) } })) }
             (row("Open now", html! { @if s.is_open(local.day, local.time) { span.good { "Yes" } } @else { "No" } }))
             @if !s.schedules.is_empty() {
-                (row("Hours", html! { @for h in &s.schedules { (kith_proto::words::schedule_text(h)) br; } }))
+                (row("Hours", html! { @for h in &s.schedules { (kith_words::schedule_text(h)) br; } }))
             }
             @if !s.places.is_empty() { (row("Where", html! { @for p in &s.places { (p.to_string()) br; } })) }
             (row("Cost", html! { @if s.free { "Free" } @else if s.fees.is_empty() { "Ask" } @else { (s.fees) } }))

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use kith_proto::Slug;
-pub use kith_proto::words::{ago_text, date_text, hours_text, pay_text, pounds};
+pub use kith_words::{ago_text, date_text, hours_text, pay_text, pounds};
 
 use crate::clock::RegionClock;
 use crate::query::Limits;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use kith_proto::domain::{ForTag, SafeHouse};
 use kith_proto::time::now_ms;
-pub use kith_proto::words::{count, for_label, for_text};
+pub use kith_words::{count, for_label, for_text};
 
 use super::{Board, ago_text, page};
 use crate::view::Agreement;

@@ -11,7 +11,7 @@ use kith_proto::Slug;
 use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
 use kith_proto::service::{Category, Service};
 use kith_proto::time::{CivilDate, now_ms};
-pub use kith_proto::words::kind_label;
+pub use kith_words::kind_label;
 
 use super::{Board, date_text, hours_text, pay_text, problem};
 use crate::search::TextQuery;
@@ -307,7 +307,7 @@ pub fn service_item(
                 li {
                     @if s.is_open(now.day, now.time) { span.good { "Open now" } } @else { strong { "Hours: " } }
                     @if !s.schedules.is_empty() {
-                        " " (s.schedules.iter().map(kith_proto::words::schedule_text).collect::<Vec<_>>().join("; "))
+                        " " (s.schedules.iter().map(kith_words::schedule_text).collect::<Vec<_>>().join("; "))
                     } @else { " ask" }
                 }
                 li { strong { "Cost: " } (cost) }

@@ -19,7 +19,7 @@ use crate::index::{DocKey, Field, Index, Term};
 use crate::search::{Position, TextQuery, TimedOut, Walk, plan};
 use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
-use crate::text::{is_stop_word, postcode_area, words};
+use kith_text::{is_stop_word, postcode_area, words};
 
 /// A hub's number in the view: index terms and entity keys carry it instead of the slug.
 pub type HubId = u32;

@@ -852,11 +852,11 @@ mod tests {
     use super::*;
     use crate::query::safe_house_v1;
     use crate::search::{Position, TextQuery};
-    use crate::text::words;
     use ed25519_dalek::SigningKey;
     use kith_proto::domain::{Availability, ForTag, OpportunityKind, Pay, PayPer, Sector};
     use kith_proto::envelope::{open, seal};
     use kith_proto::referral::{ReferralSide, ReferralStatus, Role, Step};
+    use kith_text::words;
 
     const DAY: &str = "2026-11-26";
 

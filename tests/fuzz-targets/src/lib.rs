@@ -4,18 +4,12 @@
 //! passes when it returns: a panic is the failure. Where a target can check more
 //! than "no panic", it asserts it.
 //!
-//! The relay's query analysis and the CLI's HSDS importer are compiled in here from
-//! their own source files, so that fuzzing does not build the daemons.
-
-#[allow(dead_code)]
-#[path = "../../../relay/src/text.rs"]
-mod text;
-
-#[allow(dead_code)]
-#[path = "../../../cli/src/import.rs"]
-mod import;
+//! The query analysis (`kith-text`) and the HSDS importer (`kith-opendata`) are
+//! crates of their own, which is what lets fuzzing reach them without building the
+//! daemons or the CLI.
 
 use ed25519_dalek::SigningKey;
+use kith_opendata::import;
 use kith_proto::envelope;
 use kith_proto::event::Event;
 use kith_proto::referral::{self, ReferralStatus, Step};
@@ -148,7 +142,7 @@ pub fn cli_parsers(data: &[u8]) {
     let _ = Category::parse("category", text);
     let _ = kith_proto::Slug::parse("hub", text);
     if let Ok(pence) = text.trim().parse::<u64>() {
-        let _ = kith_proto::words::pounds(pence);
+        let _ = kith_words::pounds(pence);
     }
 }
 
@@ -156,17 +150,21 @@ pub fn cli_parsers(data: &[u8]) {
 /// bounded edit distance that decides typos.
 pub fn query_parser(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let words: Vec<String> = text::words(text).collect();
+    let words: Vec<String> = kith_text::words(text).collect();
     for w in &words {
-        let _ = text::stem(w);
-        let _ = text::postcode_area(w);
-        let k = text::typos_allowed(w);
-        let a: Vec<char> = w.chars().take(text::MAX_FUZZY_LEN).collect();
-        assert!(text::within_edits(&a, &a, k), "a word is within any budget of itself");
+        let _ = kith_text::stem(w);
+        let _ = kith_text::postcode_area(w);
+        let k = kith_text::typos_allowed(w);
+        let a: Vec<char> = w.chars().take(kith_text::MAX_FUZZY_LEN).collect();
+        assert!(kith_text::within_edits(&a, &a, k), "a word is within any budget of itself");
     }
     if let [a, b, ..] = words.as_slice() {
         let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-        assert_eq!(text::within_edits(&a, &b, 2), text::within_edits(&b, &a, 2), "edit distance is symmetric");
+        assert_eq!(
+            kith_text::within_edits(&a, &b, 2),
+            kith_text::within_edits(&b, &a, 2),
+            "edit distance is symmetric"
+        );
     }
 }
 

@@ -12,19 +12,58 @@
 //! and the service imported without it; a service whose own fields are bad is left
 //! out whole. Nothing is written here: the command sends what was read.
 
-use anyhow::Context;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use ulid::Ulid;
 
 use kith_proto::domain::{self, Sector};
 use kith_proto::service::{self as svc, Category, ClockTime, Place, Schedule, ServiceStatus, Weekday};
 use kith_proto::time::CivilDate;
-use kith_proto::{convert, hsds, v1, validate};
+use kith_proto::{convert, v1, validate};
+
+use crate::hsds;
 
 /// Where a row came from, kept in the joined JSON for problem reports.
 const AT: &str = "_kith_at";
+
+/// Why an input could not be read at all. A bad row or a bad service is not an
+/// error but a [`Problem`]: the rest is still read.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{name} is not JSON")]
+    NotJson {
+        name: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{name}: expected a service, a list of services or a page with contents")]
+    NotServices { name: String },
+    #[error("{path}: no header row")]
+    NoHeader {
+        path: String,
+        #[source]
+        source: csv::Error,
+    },
+    #[error("{path}: not CSV")]
+    NotCsv {
+        path: String,
+        #[source]
+        source: csv::Error,
+    },
+    #[error("the data package lists no resources")]
+    NoResources,
+}
+
+fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
+    move |source| ImportError::Read { path: path.to_owned(), source }
+}
 
 /// One thing wrong with the input.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -54,7 +93,7 @@ pub struct Defaults {
 }
 
 /// Reads `path`: an HSDS JSON file, a data package directory, or its `datapackage.json`.
-pub fn read(path: &Path, defaults: &Defaults) -> anyhow::Result<(Vec<Candidate>, Vec<Problem>)> {
+pub fn read(path: &Path, defaults: &Defaults) -> Result<(Vec<Candidate>, Vec<Problem>), ImportError> {
     let mut problems = Vec::new();
     let services = if path.is_dir() || path.file_name().is_some_and(|n| n == "datapackage.json") {
         let dir = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new(".")) };
@@ -66,30 +105,35 @@ pub fn read(path: &Path, defaults: &Defaults) -> anyhow::Result<(Vec<Candidate>,
     Ok((candidates, problems))
 }
 
-fn read_json(path: &Path) -> anyhow::Result<Vec<Value>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+fn read_json(path: &Path) -> Result<Vec<Value>, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(read_error(path))?;
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     json_services(&name, &text)
 }
 
 /// Services from an HSDS JSON text (a service, a list, or a page with `contents`)
 /// named `name` in what problems say, read as `kith service import` reads a file.
-pub fn read_json_text(name: &str, text: &str, defaults: &Defaults) -> anyhow::Result<(Vec<Candidate>, Vec<Problem>)> {
+pub fn read_json_text(
+    name: &str,
+    text: &str,
+    defaults: &Defaults,
+) -> Result<(Vec<Candidate>, Vec<Problem>), ImportError> {
     let mut problems = Vec::new();
     let services = json_services(name, text)?;
     let candidates = services.iter().filter_map(|s| candidate(s, defaults, &mut problems)).collect();
     Ok((candidates, problems))
 }
 
-fn json_services(name: &str, text: &str) -> anyhow::Result<Vec<Value>> {
-    let value: Value = serde_json::from_str(text).with_context(|| format!("{name} is not JSON"))?;
+fn json_services(name: &str, text: &str) -> Result<Vec<Value>, ImportError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|source| ImportError::NotJson { name: name.to_owned(), source })?;
     let (items, prefix) = match value {
         Value::Array(items) => (items, ""),
         Value::Object(ref map) if map.get("contents").is_some_and(Value::is_array) => {
             (map["contents"].as_array().cloned().unwrap_or_default(), "contents")
         }
         Value::Object(_) => (vec![value], ""),
-        _ => anyhow::bail!("{name}: expected a service, a list of services or a page with contents"),
+        _ => return Err(ImportError::NotServices { name: name.to_owned() }),
     };
     Ok(items
         .into_iter()
@@ -104,22 +148,22 @@ fn json_services(name: &str, text: &str) -> anyhow::Result<Vec<Value>> {
 }
 
 /// A CSV table: rows as objects (empty cells left out), each with its file and line.
-fn read_table(dir: &Path, path: &str) -> anyhow::Result<Vec<Map<String, Value>>> {
+fn read_table(dir: &Path, path: &str) -> Result<Vec<Map<String, Value>>, ImportError> {
     let file = dir.join(path);
     if !file.exists() {
         return Ok(Vec::new());
     }
-    let reader = std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let reader = std::fs::File::open(&file).map_err(read_error(&file))?;
     table_rows(path, reader)
 }
 
 /// The rows of the CSV table `path` read from `reader`.
-fn table_rows(path: &str, reader: impl std::io::Read) -> anyhow::Result<Vec<Map<String, Value>>> {
+fn table_rows(path: &str, reader: impl std::io::Read) -> Result<Vec<Map<String, Value>>, ImportError> {
     let mut reader = csv::Reader::from_reader(reader);
-    let headers = reader.headers().with_context(|| format!("{path}: no header row"))?.clone();
+    let headers = reader.headers().map_err(|source| ImportError::NoHeader { path: path.to_owned(), source })?.clone();
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.with_context(|| format!("{path}: not CSV"))?;
+        let record = record.map_err(|source| ImportError::NotCsv { path: path.to_owned(), source })?;
         // The line the record starts on, the header being line 1.
         let line = record.position().map_or(0, |p| p.line() + 1);
         let mut row = Map::new();
@@ -144,7 +188,7 @@ static HSDS_PACKAGE: std::sync::LazyLock<Value> =
 pub fn read_csv_tables(
     files: &HashMap<String, Vec<u8>>,
     defaults: &Defaults,
-) -> anyhow::Result<(Vec<Candidate>, Vec<Problem>)> {
+) -> Result<(Vec<Candidate>, Vec<Problem>), ImportError> {
     let mut problems = Vec::new();
     let services = package_services(&HSDS_PACKAGE, &mut problems, |path| match files.get(path) {
         Some(bytes) => table_rows(path, bytes.as_slice()),
@@ -154,16 +198,18 @@ pub fn read_csv_tables(
     Ok((candidates, problems))
 }
 
-fn read_package(dir: &Path, problems: &mut Vec<Problem>) -> anyhow::Result<Vec<Value>> {
+fn read_package(dir: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Value>, ImportError> {
     let package_file = dir.join("datapackage.json");
     let package: Value = match std::fs::read_to_string(&package_file) {
         // A symbolic link that git wrote out as a file holds the path it pointed at.
         Ok(text) if !text.contains('{') && dir.join(text.trim()).is_file() => {
             let target = dir.join(text.trim());
-            let text = std::fs::read_to_string(&target).with_context(|| format!("cannot read {}", target.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{} is not JSON", target.display()))?
+            let text = std::fs::read_to_string(&target).map_err(read_error(&target))?;
+            serde_json::from_str(&text)
+                .map_err(|source| ImportError::NotJson { name: target.display().to_string(), source })?
         }
-        Ok(text) => serde_json::from_str(&text).with_context(|| format!("{} is not JSON", package_file.display()))?,
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|source| ImportError::NotJson { name: package_file.display().to_string(), source })?,
         // Without one, HSDS's own tells which file is which table.
         Err(_) => HSDS_PACKAGE.clone(),
     };
@@ -176,9 +222,9 @@ fn read_package(dir: &Path, problems: &mut Vec<Problem>) -> anyhow::Result<Vec<V
 fn package_services(
     package: &Value,
     problems: &mut Vec<Problem>,
-    mut load: impl FnMut(&str) -> anyhow::Result<Vec<Map<String, Value>>>,
-) -> anyhow::Result<Vec<Value>> {
-    let resources = package["resources"].as_array().context("the data package lists no resources")?;
+    mut load: impl FnMut(&str) -> Result<Vec<Map<String, Value>>, ImportError>,
+) -> Result<Vec<Value>, ImportError> {
+    let resources = package["resources"].as_array().ok_or(ImportError::NoResources)?;
     let mut tables: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
     for r in resources {

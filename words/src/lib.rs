@@ -1,10 +1,15 @@
 //! Listings said plainly, in the same words everywhere people read them: on the
-//! board, in the printed directory and in HSDS descriptions. `£12.21 an hour`,
-//! `16 hours a week`, `31 January 2027`, `updated 12 minutes ago`.
+//! relay's board, in the printed directory (`kith-directory`), in the tables and
+//! `show` blocks of the `kith` command line, and in the descriptions of open data
+//! (`kith-opendata`). `£12.21 an hour`, `16 hours a week`, `31 January 2027`,
+//! `updated 12 minutes ago`.
+//!
+//! Words only: nothing here is read back by a program, so wording can change
+//! without a format changing (the CLI's `--json` keeps its own shapes).
 
-use crate::domain::{ForTag, OpportunityKind, Pay, PayPer};
-use crate::service::{Schedule, Weekday};
-use crate::time::CivilDate;
+use kith_proto::domain::{ForTag, OpportunityKind, Pay, PayPer};
+use kith_proto::service::{Schedule, Weekday};
+use kith_proto::time::CivilDate;
 
 /// An amount of money in pence, as people say it: `£195.50`, `£25`.
 pub fn pounds(pence: u64) -> String {

@@ -1,5 +1,8 @@
 //! Text analysis for search: how a listing's text and a person's query become words
-//! that can meet.
+//! that can meet. The relay indexes listings and plans queries with it
+//! (`kith_relay::index`, `search`, `synonyms`, the HSDS API's text filters); the
+//! fuzz targets (`kith-fuzz-targets`) feed it arbitrary text. It knows nothing of
+//! listings: words in, words out.
 //!
 //! Listings and queries go through the same steps, so that what a person types and
 //! what a hub wrote are compared like with like:
@@ -13,7 +16,8 @@
 //!    words, and each word is widened by its stem (Snowball English, the stemmer
 //!    tantivy and Lucene use), its synonyms, a prefix for the last word, and words
 //!    within a small edit distance ([`typos_allowed`], Meilisearch's rule). That
-//!    widening is planned in [`crate::search`] against the words the region holds.
+//!    widening is planned by the relay's search (`kith_relay::search`) against the
+//!    words the region holds.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::borrow::Cow;

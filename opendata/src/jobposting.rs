@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::domain::{Opportunity, OpportunityKind, Pay, PayPer};
+use kith_proto::domain::{Opportunity, OpportunityKind, Pay, PayPer};
+
 use crate::hsds::{datetime, object};
 
 /// Who published an opportunity: the hub, as the hiring organisation.
@@ -91,7 +92,7 @@ pub fn job_posting(o: &Opportunity, by: &Publisher<'_>, url: Option<&str>) -> Va
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{OpportunityStatus, Sector};
+    use kith_proto::domain::{OpportunityStatus, Sector};
     use ulid::Ulid;
 
     fn opportunity() -> Opportunity {

@@ -14,10 +14,10 @@ use serde_json::{Map, Value, json};
 use ulid::Ulid;
 use uuid::Uuid;
 
-use crate::Slug;
-use crate::domain::SafeHouse;
-use crate::service::{Category, ClockTime, Place, Service, ServiceStatus, Weekday};
-use crate::words::for_text;
+use kith_proto::Slug;
+use kith_proto::domain::SafeHouse;
+use kith_proto::service::{Category, ClockTime, Place, Service, ServiceStatus, Weekday};
+use kith_words::for_text;
 
 /// The namespace of Kith's HSDS ids.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6b69_7468_2d68_7364_732d_6964_732d_7633);
@@ -27,11 +27,11 @@ pub const VERSION: &str = "3.0";
 /// The UK profile the API follows.
 pub const PROFILE: &str = "https://openreferraluk.org";
 
-/// The OpenAPI description a relay serves at `/openapi.json` (`proto/hsds/README.md`).
+/// The OpenAPI description a relay serves at `/openapi.json` (`opendata/hsds/README.md`).
 pub const OPENAPI: &str = include_str!("../hsds/openapi.json");
 
 /// HSDS 3's tabular data package: the tables and columns of an export, with their
-/// types and foreign keys (`proto/hsds/README.md`).
+/// types and foreign keys (`opendata/hsds/README.md`).
 pub const DATAPACKAGE: &str = include_str!("../hsds/datapackage.json");
 
 fn id(kind: &str, parts: &[&str]) -> String {
