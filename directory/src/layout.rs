@@ -11,7 +11,7 @@ use kith_proto::Slug;
 use kith_proto::domain::{Opportunity, OpportunityKind, SafeHouse, Sector};
 use kith_proto::service::{Place, Service};
 use kith_proto::time::CivilDate;
-use kith_words::{ago_text, date_text, for_text, hours_text, kind_label, pay_text, region_name, schedule_text};
+use kith_words::{before_text, date_text, for_text, hours_text, kind_label, pay_text, region_name, schedule_text};
 
 /// A listing with the hub that published it and when it last changed.
 #[derive(Clone, Debug)]
@@ -131,6 +131,8 @@ pub struct Directory {
     pub printed_on: CivilDate,
     /// When it was printed, to decide which beds-free figures are still fresh.
     pub now_ms: i64,
+    /// Where it is read: the dates of instants ("last confirmed") are said in it.
+    pub time_zone: jiff::tz::TimeZone,
     /// The area asked for, if any (the listings are already only that area's).
     pub area: Option<String>,
     /// The sections asked for; empty means all.
@@ -205,7 +207,7 @@ impl Layout {
             |id: &Slug| d.hubs.iter().find(|h| &h.id == id).map_or_else(|| id.to_string(), |h| h.name.clone());
         let hub_contact =
             |id: &Slug| d.hubs.iter().find(|h| &h.id == id).map(|h| h.contact.clone()).unwrap_or_default();
-        let confirmed = |ms: i64| format!("Last confirmed {}", date_text(CivilDate::from_unix_ms(ms)));
+        let confirmed = |ms: i64| format!("Last confirmed {}", date_text(CivilDate::at(ms, &d.time_zone)));
 
         let mut by_section: BTreeMap<Section, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
         let mut counts: BTreeMap<&Slug, [usize; 3]> = BTreeMap::new();
@@ -219,7 +221,7 @@ impl Layout {
                         Some(format!(
                             "{n} of {} beds free when printed (reported {})",
                             h.beds_total,
-                            ago_text(at, d.now_ms).replace("just now", "just").replace(" ago", "") + " before printing"
+                            before_text(at, d.now_ms, "printing")
                         )),
                         None,
                     ),
@@ -293,7 +295,7 @@ impl Layout {
                     facts,
                     contact,
                     warn: None,
-                    confirmed: confirmed_service(s, l.updated_at_ms),
+                    confirmed: confirmed_service(s, l.updated_at_ms, &d.time_zone),
                     hub: hub_name(&l.hub),
                 };
                 by_section.entry(Section::Services).or_default().entry(area).or_default().push(entry);
@@ -435,8 +437,8 @@ fn place_area(p: &Place) -> String {
 
 /// A service's hub says when it last checked the entry is right; otherwise the last
 /// change is the last confirmation there is.
-fn confirmed_service(s: &Service, updated_at_ms: i64) -> String {
-    let updated = CivilDate::from_unix_ms(updated_at_ms);
+fn confirmed_service(s: &Service, updated_at_ms: i64, zone: &jiff::tz::TimeZone) -> String {
+    let updated = CivilDate::at(updated_at_ms, zone);
     let on = s.assured_on.map_or(updated, |a| a.max(updated));
     format!("Last confirmed {}", date_text(on))
 }

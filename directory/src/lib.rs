@@ -150,6 +150,7 @@ mod tests {
             region: "west-yorkshire".into(),
             printed_on: "2026-12-02".parse().unwrap(),
             now_ms: NOW,
+            time_zone: jiff::tz::TimeZone::get("Europe/London").unwrap(),
             area: None,
             sections: vec![],
             board_url: Some("http://127.0.0.1:8080/".into()),

@@ -12,7 +12,8 @@
 //!    in-flight PubAcks, against a window of 1 (one round trip per event).
 
 use ed25519_dalek::SigningKey;
-use kith_hub::publisher::{self, PublisherConfig, PublisherState};
+use kith_hub::link::Link;
+use kith_hub::publisher::{self, PublisherConfig};
 use kith_hub::store::{Identity, Store};
 use kith_proto::Slug;
 use kith_proto::domain::{Opportunity, OpportunityKind, OpportunityStatus, Pay, PayPer, Sector};
@@ -104,18 +105,20 @@ async fn bench_publish(nats_url: &str, total: usize, window: usize) {
     }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let config = PublisherConfig {
-        nats_url: nats_url.to_owned(),
-        nats_creds: None,
-        nats_ca: None,
+        nats: kith_daemon::nats::Settings {
+            urls: nats_url.to_owned(),
+            creds: None,
+            ca: None,
+            name: "bench".into(),
+            inbox_prefix: None,
+        },
         window,
         max_backoff: Duration::from_secs(1),
-        client_name: "bench".into(),
-        inbox_prefix: "_INBOX".into(),
         stream_check: Duration::from_secs(30),
         own_keys: vec![store.identity().signing.verifying_key()],
     };
     let start = Instant::now();
-    let task = tokio::spawn(publisher::run(store.clone(), config, Arc::new(PublisherState::default()), stop_rx));
+    let task = tokio::spawn(publisher::run(store.clone(), config, Arc::new(Link::default()), stop_rx));
     while store.outbox_status().unwrap().pending > 0 {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }

@@ -18,8 +18,8 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 use kith_proto::Slug;
 use kith_proto::referral::{self, Consent, Contact, Person, ReferralStatus, Role, Target};
 
+use crate::link::Link;
 use crate::peers::{self, PeerError};
-use crate::publisher::PublisherState;
 use crate::referral::ReferralRecord;
 use crate::store::{ImportOutcome, Listing, PeerKeys, Record, ReferralChange, Store, StoreError};
 
@@ -29,7 +29,7 @@ const BACKUP_CHUNK: usize = 512 * 1024;
 /// The admin service of one hub.
 pub struct AdminService {
     pub store: Store,
-    pub publisher: Arc<PublisherState>,
+    pub publisher: Arc<Link>,
     pub name: String,
     pub nats_url: String,
     /// How long a receiving hub has to answer this hub's referrals.

@@ -135,7 +135,7 @@ impl HubFile {
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path: path.clone(), source })?;
         let file: HubFile = toml::from_str(&text)
             .map_err(|e| ConfigError::Parse { path: path.clone(), why: toml_problem(&text, &e) })?;
-        if let Err(e) = kith_proto::nats::parse_servers(&file.nats_url) {
+        if let Err(e) = kith_daemon::nats::parse_servers(&file.nats_url) {
             return Err(ConfigError::Invalid { path, why: format!("nats_url: {e}") });
         }
         if file.referral_expiry_secs == 0 {

@@ -10,24 +10,21 @@
 //! verify, or that speak for a referral between other hubs, are logged (subject and
 //! reason only) and dropped.
 
-use async_nats::jetstream::{
-    self, AckKind,
-    consumer::{AckPolicy, DeliverPolicy, pull},
-};
+use async_nats::jetstream::{self, AckKind};
 use crypto_box::SecretKey;
 use futures::StreamExt;
+use kith_daemon::{Backoff, Stop};
 use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
-use tokio::sync::watch;
 
 use kith_proto::envelope::{self, EnvelopeError};
 use kith_proto::event::Event;
 use kith_proto::referral::{ReferralStatus, Role, SideNotes, open_notes};
-use kith_proto::subject::{Entity, Subject, inbox_wildcard};
+use kith_proto::subject::{Entity, Subject};
 
+use crate::link::Link;
 use crate::peers::{self, PeerError};
-use crate::publisher::PublisherState;
 use crate::referral::ReferralRecord;
 use crate::store::{ReferralChange, Store, StoreError};
 
@@ -48,15 +45,10 @@ enum Dropped {
 
 /// Consumes this hub's referral inbox until `stop` turns true. Uses the publisher's
 /// connection once it has one.
-pub async fn run(
-    store: Store,
-    secrets: Arc<Vec<SecretKey>>,
-    state: Arc<PublisherState>,
-    mut stop: watch::Receiver<bool>,
-) {
-    let mut delay = Duration::from_millis(200);
+pub async fn run(store: Store, secrets: Arc<Vec<SecretKey>>, state: Arc<Link>, mut stop: Stop) {
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
     loop {
-        if *stop.borrow() {
+        if kith_daemon::is_set(&stop) {
             return;
         }
         if let Some(client) = state.client() {
@@ -66,44 +58,9 @@ pub async fn run(
                 Err(e) => tracing::warn!(error = %e, "referral inbox paused; will retry"),
             }
         }
-        tokio::select! {
-            _ = tokio::time::sleep(delay) => {}
-            _ = stop.changed() => return,
+        if !backoff.sleep(&mut stop).await {
+            return;
         }
-        delay = (delay * 2).min(Duration::from_secs(5));
-    }
-}
-
-/// The durable consumer of this hub's referrals, `inbox-<hub>`: its name and
-/// configuration, for creating it where it is not.
-///
-/// The publisher opens it too, to tell a new stream: a stream deleted takes its
-/// consumers with it, so the consumer's description carries a mark made afresh each
-/// time it is created ([`stream_mark`]). Its creation time would not do: each node
-/// of a JetStream cluster reports a time of its own for the same consumer.
-pub fn consumer_config(store: &Store) -> (String, pull::Config) {
-    let (me, region) = (&store.identity().hub, &store.identity().region);
-    let name = kith_proto::permissions::inbox_consumer(me);
-    let config = pull::Config {
-        durable_name: Some(name.clone()),
-        description: Some(format!("Kith referrals to hub {me} (stream mark {})", ulid::Ulid::new())),
-        // One filter subject: nats-server 2.9 ignores `filter_subjects`.
-        filter_subject: inbox_wildcard(region, me),
-        deliver_policy: DeliverPolicy::All,
-        ack_policy: AckPolicy::Explicit,
-        ack_wait: Duration::from_secs(30),
-        ..Default::default()
-    };
-    (name, config)
-}
-
-/// What tells the instance of the region's stream this hub's inbox consumer lives
-/// in: the mark in its description (see [`consumer_config`]), the same on every node.
-pub fn stream_mark(info: &async_nats::jetstream::consumer::Info) -> String {
-    match info.config.description.as_deref() {
-        Some(description) if !description.is_empty() => description.to_owned(),
-        // Made by hand without one: its creation time, as good as it gets.
-        _ => format!("{:?}", info.created),
     }
 }
 
@@ -111,18 +68,25 @@ async fn consume(
     store: &Store,
     js: &jetstream::Context,
     secrets: &[SecretKey],
-    stop: &mut watch::Receiver<bool>,
+    stop: &mut Stop,
 ) -> Result<(), InboxError> {
-    let stream =
-        kith_proto::stream::open(js, &store.identity().region).await.map_err(|e| InboxError::Nats(e.to_string()))?;
-    let (name, config) = consumer_config(store);
-    let consumer = stream.get_or_create_consumer(&name, config).await.map_err(|e| InboxError::Nats(e.to_string()))?;
-    let mut messages = consumer.messages().await.map_err(|e| InboxError::Nats(e.to_string()))?;
+    let (name, config) = crate::stream::inbox_consumer(store);
+    // Each of these is a request to a server that may be gone or not answering:
+    // the hub stopping does not wait for its time-out.
+    let open = async {
+        let stream = kith_proto::stream::open(js, &store.identity().region).await.map_err(|e| e.to_string())?;
+        let consumer = stream.get_or_create_consumer(&name, config).await.map_err(|e| e.to_string())?;
+        consumer.messages().await.map_err(|e| e.to_string())
+    };
+    let mut messages = tokio::select! {
+        opened = open => opened.map_err(InboxError::Nats)?,
+        _ = kith_daemon::stopped(stop) => return Ok(()),
+    };
     tracing::info!(consumer = %name, "referral inbox open");
     loop {
         let message = tokio::select! {
             m = messages.next() => m,
-            _ = stop.changed() => return Ok(()),
+            _ = kith_daemon::stopped(stop) => return Ok(()),
         };
         let message = match message {
             Some(Ok(m)) => m,
@@ -244,7 +208,7 @@ async fn take(
 
 /// Expires, every `every`, the referrals this hub sent that have not been answered
 /// by their answer-by time.
-pub async fn expire(store: Store, every: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn expire(store: Store, every: Duration, mut stop: Stop) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Not at once: a hub coming back first gives its inbox a moment to take in the

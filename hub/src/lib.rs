@@ -26,6 +26,7 @@ pub mod admin;
 pub mod catchup;
 pub mod config;
 pub mod inbox;
+pub mod link;
 pub mod metrics;
 pub mod offline;
 pub mod peers;
@@ -34,15 +35,17 @@ pub mod referral;
 pub mod repair;
 pub mod shred;
 pub mod store;
+pub mod stream;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use thiserror::Error;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
-use tokio::task::JoinSet;
 use tonic::transport::server::TcpIncoming;
+
+use kith_daemon::Tasks;
 
 pub use config::Config;
 use kith_proto::domain::HubProfile;
@@ -50,12 +53,18 @@ use kith_proto::keys::{self, HubKeys, KeyError};
 use kith_proto::v1::hub_admin_server::HubAdminServer;
 
 use crate::admin::AdminService;
-use crate::publisher::{PublisherConfig, PublisherState};
+use crate::link::Link;
+use crate::publisher::PublisherConfig;
 use crate::store::{Identity, Store, StoreError};
 
 /// Largest admin request accepted. Far above any valid listing, far below what
 /// would let a client make the hub buffer megabytes.
 const MAX_ADMIN_MESSAGE_BYTES: usize = 1 << 20;
+
+/// How long the hub's tasks have, once told to stop, to finish what they have in
+/// hand before those still waiting on the network are cancelled: a service manager
+/// sees the hub gone within about this, whatever NATS is doing.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Error)]
 pub enum Error {
@@ -79,8 +88,8 @@ pub enum Error {
     AdminTls { path: std::path::PathBuf, why: String },
     #[error("admin API: {0}")]
     Transport(#[from] tonic::transport::Error),
-    #[error("gRPC reflection: {0}")]
-    Reflection(#[from] tonic_reflection::server::Error),
+    #[error(transparent)]
+    Reflection(#[from] kith_daemon::grpc::ReflectionError),
     #[error("{0}")]
     Roster(String),
     #[error("{path}: {why}")]
@@ -155,25 +164,27 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         store.publish_heartbeat(profile.clone()).await?;
     }
 
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let state = Arc::new(PublisherState::default());
+    let state = Arc::new(Link::default());
     // Every task is owned here. Each runs until the stop signal; one that ends before
     // it (a panic, or the admin server failing) stops the hub with an error, so that a
     // service manager restarts it, rather than leaving a hub that answers but no longer
     // publishes or reads its inbox.
-    let mut tasks: JoinSet<(&'static str, Result<(), Error>)> = JoinSet::new();
-    tasks.spawn(named(
+    let mut tasks: Tasks<Error> = Tasks::new();
+    let stop_rx = tasks.stop();
+    tasks.spawn_infallible(
         "publisher",
         publisher::run(
             store.clone(),
             PublisherConfig {
-                nats_url: file.nats_url.clone(),
-                nats_creds: file.nats_creds.clone(),
-                nats_ca: file.nats_ca.clone(),
+                nats: kith_daemon::nats::Settings {
+                    urls: file.nats_url.clone(),
+                    creds: file.nats_creds.clone(),
+                    ca: file.nats_ca.clone(),
+                    name: format!("kith-hub {}/{}", file.region, file.hub_id),
+                    inbox_prefix: Some(kith_proto::permissions::inbox_prefix(&file.hub_id)),
+                },
                 window: config.publish_window,
                 max_backoff: config.max_backoff,
-                client_name: format!("kith-hub {}/{}", file.region, file.hub_id),
-                inbox_prefix: kith_proto::permissions::inbox_prefix(&file.hub_id),
                 // At each heartbeat, and at least every 30 s.
                 stream_check: config.heartbeat().min(std::time::Duration::from_secs(30)),
                 own_keys,
@@ -181,78 +192,58 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
             state.clone(),
             stop_rx.clone(),
         ),
-    ));
+    );
     if let Some(addr) = config.metrics_listen {
         let listener = TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
         tracing::info!(%addr, "metrics at /metrics");
-        tasks.spawn(named("metrics", metrics::serve(store.clone(), state.clone(), listener, stop_rx.clone())));
+        tasks.spawn_infallible("metrics", metrics::serve(store.clone(), state.clone(), listener, stop_rx.clone()));
     }
-    tasks.spawn(named("repair", repair::run(store.clone(), profile.clone(), state.clone(), stop_rx.clone())));
-    tasks.spawn(named("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone())));
-    tasks.spawn(named("inbox", inbox::run(store.clone(), Arc::new(box_secrets), state.clone(), stop_rx.clone())));
+    tasks.spawn_infallible("repair", repair::run(store.clone(), profile.clone(), state.clone(), stop_rx.clone()));
+    tasks.spawn_infallible("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
+    tasks.spawn_infallible("inbox", inbox::run(store.clone(), Arc::new(box_secrets), state.clone(), stop_rx.clone()));
     let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
-    tasks.spawn(named("expiry", inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone())));
+    tasks.spawn_infallible("expiry", inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone()));
 
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_service_status("kith.v1.HubAdmin", tonic_health::ServingStatus::Serving).await;
-    // Both reflection versions (older grpcurl releases only speak v1alpha), listing
-    // only what is served here: the descriptor set also holds the relay's API.
-    let reflection = || {
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .with_service_name("kith.v1.HubAdmin")
-            .with_service_name("grpc.health.v1.Health")
-            .with_service_name("grpc.reflection.v1.ServerReflection")
-            .with_service_name("grpc.reflection.v1alpha.ServerReflection")
-    };
-    let (reflection_v1, reflection_v1alpha) = (reflection().build_v1()?, reflection().build_v1alpha()?);
     let admin = AdminService {
         store: store.clone(),
         publisher: state,
         name: file.name.clone(),
-        nats_url: kith_proto::nats::redact(&file.nats_url),
+        nats_url: kith_daemon::nats::redact(&file.nats_url),
         referral_expiry_ms: (file.referral_expiry_secs as i64).saturating_mul(1000),
     };
     let admin = HubAdminServer::new(admin).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
     let local = listener.local_addr().ok();
-    tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %kith_proto::nats::redact(&file.nats_url), "hub running");
+    tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %kith_daemon::nats::redact(&file.nats_url), "hub running");
 
     let mut server_stop = stop_rx.clone();
     let mut builder = tonic::transport::Server::builder();
     if let Some(tls) = tls {
         builder = builder.tls_config(tls)?;
     }
-    let server = builder
-        .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
+    let server = kith_daemon::grpc::router::<HubAdminServer<AdminService>>(builder, kith_proto::FILE_DESCRIPTOR_SET)
+        .await?
         .add_service(tonic::service::interceptor::InterceptedService::new(admin, admin::require_token(token)))
         // Answers go out at once, not held back for the client's delayed ACK.
         .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
-            let _ = server_stop.wait_for(|s| *s).await;
+            kith_daemon::stopped(&mut server_stop).await;
         });
-    tasks.spawn(async move { ("admin server", server.await.map_err(Error::from)) });
+    tasks.spawn("admin server", async move { server.await.map_err(Error::from) });
 
     let mut result = Ok(());
     tokio::select! {
         _ = shutdown => tracing::info!("shutting down"),
-        Some(ended) = tasks.join_next() => {
-            let (task, why) = match ended {
-                Ok((task, Ok(()))) => (task, "it returned".to_owned()),
-                Ok((task, Err(e))) => (task, e.to_string()),
-                Err(join) => ("a task", join.to_string()),
+        ended = tasks.first_ended() => {
+            let why = match ended.outcome {
+                Ok(()) => "it returned".to_owned(),
+                Err(e) => e.to_string(),
             };
-            tracing::error!(%task, error = %why, "a hub task ended before shutdown; stopping the hub");
-            result = Err(Error::TaskEnded { task, why });
+            tracing::error!(task = %ended.task, error = %why, "a hub task ended before shutdown; stopping the hub");
+            result = Err(Error::TaskEnded { task: ended.task, why });
         }
     }
-    let _ = stop_tx.send(true);
-    while let Some(ended) = tasks.join_next().await {
-        match ended {
-            Ok((task, Err(e))) => tracing::error!(%task, error = %e, "task failed"),
-            Err(join) => tracing::error!(error = %join, "task failed"),
-            Ok(_) => {}
+    for ended in tasks.shutdown(SHUTDOWN_GRACE).await {
+        if let Err(e) = ended.outcome {
+            tracing::error!(task = %ended.task, error = %e, "task failed");
         }
     }
     store.close().await?;
@@ -272,15 +263,9 @@ fn admin_tls(config: &Config) -> Result<Option<tonic::transport::ServerTlsConfig
     Ok(Some(tonic::transport::ServerTlsConfig::new().identity(identity)))
 }
 
-/// Names a task that ends with `()` for the task set of [`serve`].
-async fn named(task: &'static str, f: impl Future<Output = ()>) -> (&'static str, Result<(), Error>) {
-    f.await;
-    (task, Ok(()))
-}
-
 /// Re-publishes the profile every `every`: the region reads it as the hub's
 /// heartbeat. While NATS is down only the newest one waits in the outbox.
-async fn heartbeat(store: Store, profile: HubProfile, every: std::time::Duration, mut stop: watch::Receiver<bool>) {
+async fn heartbeat(store: Store, profile: HubProfile, every: std::time::Duration, mut stop: kith_daemon::Stop) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await; // The first tick is immediate; the profile was just published.
@@ -295,7 +280,7 @@ async fn heartbeat(store: Store, profile: HubProfile, every: std::time::Duration
                     tracing::warn!(error = %e, "cannot queue heartbeat");
                 }
             }
-            _ = async { stop.wait_for(|s| *s).await.is_ok() } => return,
+            _ = kith_daemon::stopped(&mut stop) => return,
         }
     }
 }

@@ -91,14 +91,6 @@ async fn hub() -> anyhow::Result<()> {
     }
     config.publish_window = flags.publish_window as usize;
     config.metrics_listen = flags.metrics_listen;
-    kith_hub::run(config, shutdown_signal()).await.context("hub stopped")?;
+    kith_hub::run(config, kith_daemon::shutdown::signal()).await.context("hub stopped")?;
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::publisher::PublisherState;
+use crate::link::Link;
 use crate::store::Store;
 
 struct Metrics {
@@ -27,11 +27,11 @@ struct Metrics {
     published: IntGauge,
     connected: IntGauge,
     store: Store,
-    state: Arc<PublisherState>,
+    state: Arc<Link>,
 }
 
 impl Metrics {
-    fn new(store: Store, state: Arc<PublisherState>) -> Metrics {
+    fn new(store: Store, state: Arc<Link>) -> Metrics {
         let registry = Registry::new();
         let int = |name: &str, help: &str| {
             let g = IntGauge::new(name, help).expect("valid metric");
@@ -69,7 +69,7 @@ impl Metrics {
 }
 
 /// Serves `/metrics` on `listener` until `stop` turns true.
-pub async fn serve(store: Store, state: Arc<PublisherState>, listener: TcpListener, mut stop: watch::Receiver<bool>) {
+pub async fn serve(store: Store, state: Arc<Link>, listener: TcpListener, mut stop: watch::Receiver<bool>) {
     let metrics = Arc::new(Metrics::new(store, state));
     let app = Router::new().route("/metrics", get(scrape)).with_state(metrics);
     let served = axum::serve(listener, app)

@@ -16,7 +16,7 @@ use kith_proto::digest::{Family, MAX_REPAIR_BYTES, REPAIR_MIN_INTERVAL, RepairRe
 use kith_proto::domain::HubProfile;
 use kith_proto::subject::repair_subject;
 
-use crate::publisher::PublisherState;
+use crate::link::Link;
 use crate::store::Store;
 
 /// At most this many requests wait (one a relay of the region, each at most
@@ -24,7 +24,7 @@ use crate::store::Store;
 const MAX_HELD: usize = 16;
 
 /// Answers repair requests until `stop` turns true.
-pub async fn run(store: Store, profile: HubProfile, state: Arc<PublisherState>, mut stop: watch::Receiver<bool>) {
+pub async fn run(store: Store, profile: HubProfile, state: Arc<Link>, mut stop: watch::Receiver<bool>) {
     let subject = repair_subject(&store.identity().region, &store.identity().hub);
     loop {
         let Some(client) = state.client() else {

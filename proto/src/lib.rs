@@ -17,7 +17,6 @@
 //! - [`report`]: errors said on one line, each cause once.
 //! - [`rotation`]: a hub's key history, each new key signed by the one before.
 //! - [`keys`]: a hub's ed25519 and x25519 keys and its admin token, on disk.
-//! - [`nats`]: server URLs and credentials for the daemons' NATS connections.
 //! - [`permissions`]: the NATS permissions of a hub's and a relay's users.
 //! - [`convert`]: between the gRPC messages and the domain types.
 //! - [`stream`]: the region's JetStream stream configuration.
@@ -29,7 +28,6 @@ pub mod domain;
 pub mod envelope;
 pub mod event;
 pub mod keys;
-pub mod nats;
 pub mod permissions;
 pub mod referral;
 pub mod report;

@@ -1,6 +1,12 @@
-//! Clock and calendar helpers. Instants travel as Unix milliseconds (`i64`); dates
-//! (an opportunity's closing day) as a civil date without a time zone.
+//! The clock and the calendar. Instants travel as Unix milliseconds (`i64`), read
+//! from one clock ([`now_ms`]); dates (an opportunity's closing day, a service's
+//! last confirmation) as a civil date without a time zone, on the wire as three
+//! numbers. Which day it is depends on where: the relay asks its region's time zone
+//! ([`CivilDate::at`]), a person's machine its own ([`CivilDate::today_here`]). The
+//! calendar itself is jiff's.
 
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -8,12 +14,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::validate::ValidationError;
 
-/// Milliseconds since the Unix epoch, now.
+/// Milliseconds since the Unix epoch, now: the one clock every part of Kith reads.
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// A calendar day, `YYYY-MM-DD`. Ordered by year, then month, then day.
+/// A calendar day, `YYYY-MM-DD`. Ordered by year, then month, then day. Its fields
+/// are its encoding on the wire (postcard, positional): only ever appended to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CivilDate {
     pub year: u16,
@@ -22,45 +29,53 @@ pub struct CivilDate {
 }
 
 impl CivilDate {
-    /// The UTC date of a Unix millisecond instant.
-    pub fn from_unix_ms(ms: i64) -> CivilDate {
-        // Howard Hinnant's days-to-civil algorithm.
-        let z = ms.div_euclid(86_400_000) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        CivilDate { year, month, day }
+    /// The local date in `zone` at a Unix millisecond instant.
+    pub fn at(unix_ms: i64, zone: &TimeZone) -> CivilDate {
+        let at = jiff::Timestamp::from_millisecond(unix_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        CivilDate::from(at.to_zoned(zone.clone()).date())
     }
 
-    /// Today in UTC.
-    pub fn today() -> CivilDate {
-        CivilDate::from_unix_ms(now_ms())
+    /// Today where this program runs (the machine's time zone): for what a person
+    /// types on their own machine, such as "confirmed today".
+    pub fn today_here() -> CivilDate {
+        CivilDate::at(now_ms(), &TimeZone::system())
+    }
+
+    /// The same day as jiff's date.
+    pub fn to_jiff(self) -> Date {
+        // Every CivilDate made here is a day of the calendar; one decoded from the
+        // wire may not be, and then reads as the nearest one.
+        Date::new(self.year as i16, self.month as i8, self.day as i8).unwrap_or_else(|_| {
+            Date::new(self.year.min(9999) as i16, self.month.clamp(1, 12) as i8, 1).unwrap_or(Date::MIN)
+        })
     }
 
     /// Parses `YYYY-MM-DD` for `field`, between 2000 and 2200.
     pub fn parse(field: &str, s: &str) -> Result<CivilDate, ValidationError> {
-        let err = || ValidationError::new(field, format!("must be a date as YYYY-MM-DD (got {s:?})"));
         let s = s.trim();
+        let err = || ValidationError::new(field, format!("must be a date as YYYY-MM-DD (got {s:?})"));
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !s.bytes().all(|c| c.is_ascii_digit() || c == b'-') {
             return Err(err());
         }
-        let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u16>().ok()).ok_or_else(err);
-        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        if !(2000..=2200).contains(&year) || !(1..=12).contains(&month) {
+        let date: Date = match s.parse() {
+            Ok(date) => date,
+            // The shape is right: a 30 February or a month 13.
+            Err(_) if s[5..7].parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)) => {
+                return Err(ValidationError::new(field, format!("{s} is not a day of the calendar")));
+            }
+            Err(_) => return Err(err()),
+        };
+        if !(2000..=2200).contains(&date.year()) {
             return Err(err());
         }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1];
-        if day == 0 || day > days {
-            return Err(ValidationError::new(field, format!("{s} is not a day of the calendar")));
-        }
-        Ok(CivilDate { year, month: month as u8, day: day as u8 })
+        Ok(CivilDate::from(date))
+    }
+}
+
+impl From<Date> for CivilDate {
+    fn from(d: Date) -> CivilDate {
+        CivilDate { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 }
     }
 }
 
@@ -83,10 +98,14 @@ mod tests {
 
     #[test]
     fn civil_dates() {
-        assert_eq!(CivilDate::from_unix_ms(0).to_string(), "1970-01-01");
+        let utc = TimeZone::UTC;
+        assert_eq!(CivilDate::at(0, &utc).to_string(), "1970-01-01");
         // 2026-11-26T12:00:00Z
-        assert_eq!(CivilDate::from_unix_ms(1_795_694_400_000).to_string(), "2026-11-26");
-        assert_eq!(CivilDate::from_unix_ms(951_782_400_000).to_string(), "2000-02-29");
+        assert_eq!(CivilDate::at(1_795_694_400_000, &utc).to_string(), "2026-11-26");
+        assert_eq!(CivilDate::at(951_782_400_000, &utc).to_string(), "2000-02-29");
+        assert!(CivilDate::parse("closes_on", "2026-02-30").unwrap_err().to_string().contains("not a day"));
+        assert!(CivilDate::parse("closes_on", "1999-12-31").is_err());
+        assert!(CivilDate::parse("closes_on", "+2026-1-01").is_err());
         assert!(CivilDate::parse("closes_on", "2028-02-29").is_ok());
         assert!(CivilDate::parse("closes_on", "2027-02-29").is_err());
         assert!(CivilDate::parse("closes_on", "26/11/2026").is_err());
@@ -94,5 +113,15 @@ mod tests {
         let a: CivilDate = "2026-11-26".parse().unwrap();
         let b: CivilDate = "2026-12-01".parse().unwrap();
         assert!(a < b);
+        assert_eq!(CivilDate::from(a.to_jiff()), a);
+    }
+
+    #[test]
+    fn the_day_depends_on_the_time_zone() {
+        // 2027-06-30T23:30:00Z: still the 30th in UTC, already 1 July in London (BST).
+        let at = jiff::Timestamp::from_second(1_814_398_200).unwrap().as_millisecond();
+        assert_eq!(CivilDate::at(at, &TimeZone::UTC).to_string(), "2027-06-30");
+        let london = TimeZone::get("Europe/London").unwrap();
+        assert_eq!(CivilDate::at(at, &london).to_string(), "2027-07-01");
     }
 }

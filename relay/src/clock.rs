@@ -42,13 +42,23 @@ impl RegionClock {
         &self.name
     }
 
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// The region's date now: what has closed, on the board, in gRPC answers and in
+    /// the index alike.
+    pub fn today(&self) -> CivilDate {
+        CivilDate::at(kith_proto::time::now_ms(), &self.zone)
+    }
+
     /// The local day, time and date at a Unix millisecond instant.
     pub fn local(&self, unix_ms: i64) -> LocalNow {
         let at = jiff::Timestamp::from_millisecond(unix_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         let dt = at.to_zoned(self.zone.clone()).datetime();
         let day = Weekday::from_index(dt.weekday().to_monday_zero_offset() as u8);
         let time = ClockTime(dt.hour() as u16 * 60 + dt.minute() as u16);
-        let date = CivilDate { year: dt.year() as u16, month: dt.month() as u8, day: dt.day() as u8 };
+        let date = CivilDate::from(dt.date());
         LocalNow { day, time, date }
     }
 

@@ -162,8 +162,8 @@ impl Config {
     /// Checks what the relay would otherwise only discover once it talks to NATS.
     pub fn validate(&self) -> Result<(), ConfigError> {
         consumer_name(&self.name).map_err(ConfigError::Name)?;
-        kith_proto::nats::parse_servers(&self.nats_url)
-            .map_err(|e| ConfigError::NatsUrl { url: kith_proto::nats::redact(&self.nats_url), why: e.to_string() })?;
+        kith_daemon::nats::parse_servers(&self.nats_url)
+            .map_err(|e| ConfigError::NatsUrl { url: kith_daemon::nats::redact(&self.nats_url), why: e.to_string() })?;
         if !(1..=5).contains(&self.replicas) {
             return Err(ConfigError::Replicas(self.replicas));
         }

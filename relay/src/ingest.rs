@@ -38,14 +38,13 @@ use futures::StreamExt;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 use thiserror::Error;
-use tokio::sync::watch;
 use tracing::{debug, info, warn};
 
+use kith_daemon::{Backoff, Stop, stopped};
 use kith_proto::Slug;
 use kith_proto::envelope::{self, Decoded, EnvelopeError, Opened};
 use kith_proto::event::Event;
 use kith_proto::subject::{Entity, Subject, stream_name};
-use kith_proto::time::CivilDate;
 
 use crate::Shared;
 use crate::config::Config;
@@ -116,27 +115,9 @@ impl SetupError {
     }
 }
 
-/// Resolves when `stop` turns true, or when its sender is gone.
-async fn stopped(stop: &mut watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await;
-}
-
-/// Exponential backoff for reconnects: 0.5 s doubling up to 5 s.
-struct Backoff(Duration);
-
-impl Backoff {
-    const FIRST: Duration = Duration::from_millis(500);
-    const MAX: Duration = Duration::from_secs(5);
-
-    fn new() -> Backoff {
-        Backoff(Backoff::FIRST)
-    }
-
-    fn next(&mut self) -> Duration {
-        let d = self.0;
-        self.0 = (self.0 * 2).min(Backoff::MAX);
-        d
-    }
+/// Waits between attempts to reach NATS or open the consumer: 0.5 s doubling up to 5 s.
+fn backoff() -> Backoff {
+    Backoff::new(Duration::from_millis(500), Duration::from_secs(5))
 }
 
 /// How the message stream of one consumer session ended.
@@ -198,11 +179,11 @@ impl Ingest {
     }
 
     /// Runs until `stop` turns true (finishing the batch in hand) or the store fails.
-    pub(crate) async fn run(self, mut stop: watch::Receiver<bool>) -> Result<(), IngestError> {
+    pub(crate) async fn run(self, mut stop: Stop) -> Result<(), IngestError> {
         let Some(client) = self.connect(&mut stop).await else { return Ok(()) };
         let _ = self.client.set(client.clone());
         let js = jetstream::new(client);
-        let mut backoff = Backoff::new();
+        let mut backoff = backoff();
         loop {
             let setup = tokio::select! {
                 r = self.open_consumer(&js) => r,
@@ -210,7 +191,7 @@ impl Ingest {
             };
             match setup {
                 Ok((stream, consumer)) => {
-                    backoff = Backoff::new();
+                    backoff.reset();
                     match self.consume(&stream, consumer, &mut stop).await? {
                         Ended::Stopped => return Ok(()),
                         Ended::Broken(why) => warn!(%why, "consumer session ended; starting a new one"),
@@ -221,59 +202,26 @@ impl Ingest {
                     warn!(%why, "cannot open the region stream and consumer; retrying");
                 }
             }
-            tokio::select! {
-                _ = tokio::time::sleep(backoff.next()) => {}
-                _ = stopped(&mut stop) => return Ok(()),
+            if !backoff.sleep(&mut stop).await {
+                return Ok(());
             }
         }
     }
 
-    /// Connects to NATS, retrying until it answers. Once connected, the client
-    /// reconnects by itself after an outage.
-    async fn connect(&self, stop: &mut watch::Receiver<bool>) -> Option<async_nats::Client> {
-        let url = &self.config.nats_url;
-        let shown = kith_proto::nats::redact(url);
-        let mut backoff = Backoff::new();
-        let name = format!("kith-relay {} {}", self.config.region, self.config.name);
-        loop {
-            let (servers, options) = match kith_proto::nats::connect_options(
-                url,
-                self.config.nats_creds.as_deref(),
-                self.config.nats_ca.as_deref(),
-                &name,
-            )
-            .await
-            {
-                Ok(o) => o,
-                Err(e) => {
-                    // An unreadable creds file: keep serving the stored view meanwhile.
-                    warn!(error = %e, "cannot connect to NATS");
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff.next()) => {}
-                        _ = stopped(stop) => return None,
-                    }
-                    continue;
-                }
-            };
-            let attempt = tokio::select! {
-                r = options.connect(servers) => r,
-                _ = stopped(stop) => return None,
-            };
-            match attempt {
-                Ok(client) => {
-                    info!(url = %shown, "connected to NATS");
-                    return Some(client);
-                }
-                Err(e) => {
-                    let delay = backoff.next();
-                    warn!(url = %shown, error = %e, retry_in = ?delay, "cannot reach NATS; serving the stored view meanwhile");
-                    tokio::select! {
-                        _ = tokio::time::sleep(delay) => {}
-                        _ = stopped(stop) => return None,
-                    }
-                }
-            }
-        }
+    /// Connects to NATS, retrying until it answers (serving the stored view
+    /// meanwhile). Once connected, the client reconnects by itself after an outage.
+    async fn connect(&self, stop: &mut Stop) -> Option<async_nats::Client> {
+        let settings = kith_daemon::nats::Settings {
+            urls: self.config.nats_url.clone(),
+            creds: self.config.nats_creds.clone(),
+            ca: self.config.nats_ca.clone(),
+            name: format!("kith-relay {} {}", self.config.region, self.config.name),
+            inbox_prefix: None,
+        };
+        let failed = |e: &kith_daemon::nats::ConnectError| {
+            warn!(error = %e, "cannot reach NATS; serving the stored view meanwhile");
+        };
+        kith_daemon::nats::connect(&settings, backoff(), stop, |o| o, failed).await
     }
 
     fn consumer_config(&self) -> pull::Config {
@@ -337,12 +285,7 @@ impl Ingest {
     }
 
     /// Consumes messages in batches until stopped or the session breaks.
-    async fn consume(
-        &self,
-        stream: &Stream,
-        consumer: PullConsumer,
-        stop: &mut watch::Receiver<bool>,
-    ) -> Result<Ended, IngestError> {
+    async fn consume(&self, stream: &Stream, consumer: PullConsumer, stop: &mut Stop) -> Result<Ended, IngestError> {
         let messages = match consumer.stream().max_messages_per_batch(BATCH).heartbeat(HEARTBEAT).messages().await {
             Ok(m) => m,
             Err(e) => return Ok(Ended::Broken(e.to_string())),
@@ -358,7 +301,7 @@ impl Ingest {
             let batch = tokio::select! {
                 _ = stopped(stop) => return Ok(Ended::Stopped),
                 _ = day.tick() => {
-                    self.shared.view_mut().set_today(CivilDate::today());
+                    self.shared.view_mut().set_today(self.config.clock.today());
                     continue;
                 }
                 batch = batches.next() => batch,

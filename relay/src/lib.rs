@@ -126,8 +126,8 @@ pub enum Error {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("gRPC server: {0}")]
     Serve(#[from] tonic::transport::Error),
-    #[error("gRPC reflection: {0}")]
-    Reflection(#[from] tonic_reflection::server::Error),
+    #[error(transparent)]
+    Reflection(#[from] kith_daemon::grpc::ReflectionError),
     #[error("HTTP server: {0}")]
     Http(String),
     #[error("a relay task failed: {0}")]
@@ -187,7 +187,12 @@ impl Shared {
 /// usable one, or else from the store's records, clearing a store that cannot be
 /// read (the view is then rebuilt from the stream). The snapshot file is deleted
 /// either way: from here on the store moves on.
-fn load_view(store: &Store, dir: &std::path::Path, marker: Option<ulid::Ulid>) -> Result<View, Error> {
+fn load_view(
+    store: &Store,
+    dir: &std::path::Path,
+    marker: Option<ulid::Ulid>,
+    today: CivilDate,
+) -> Result<View, Error> {
     let started = std::time::Instant::now();
     let from_snapshot = match marker {
         None => None,
@@ -202,23 +207,23 @@ fn load_view(store: &Store, dir: &std::path::Path, marker: Option<ulid::Ulid>) -
     snapshot::remove(dir)?;
     let (mut view, from) = match from_snapshot {
         Some(view) => (view, "snapshot"),
-        None => (load_records(store)?, "records"),
+        None => (load_records(store, today)?, "records"),
     };
     // A snapshot written on an earlier day: opportunities closed since then lose `Open`.
-    view.set_today(CivilDate::today());
+    view.set_today(today);
     info!(from, ms = started.elapsed().as_millis() as u64, "view read");
     Ok(view)
 }
 
 /// Loads the view from the store's records, clearing a store that cannot be read.
-fn load_records(store: &Store) -> Result<View, StoreError> {
-    let mut view = View::new(CivilDate::today());
+fn load_records(store: &Store, today: CivilDate) -> Result<View, StoreError> {
+    let mut view = View::new(today);
     match store.records().try_for_each(|record| view.restore(record?)) {
         Ok(()) => Ok(view),
         Err(StoreError::Corrupt { tree, why }) => {
             warn!(%tree, %why, "the relay store cannot be read; rebuilding the view from the stream");
             store.clear()?;
-            Ok(View::new(CivilDate::today()))
+            Ok(View::new(today))
         }
         Err(e) => Err(e),
     }
@@ -278,9 +283,10 @@ pub async fn run(
             warn!(%hub, "--unpin: forgot the hub and its key; its next profile is trusted on first use");
         }
     }
+    let today = config.clock.today();
     let mut view = {
         let (store, dir) = (store.clone(), config.dir.clone());
-        tokio::task::spawn_blocking(move || load_view(&store, &dir, marker)).await??
+        tokio::task::spawn_blocking(move || load_view(&store, &dir, marker, today)).await??
     };
     // A hub revoked, or off the roster, since the view was stored: the view is built
     // again from the stream, where its events are now refused.
@@ -290,7 +296,7 @@ pub async fn run(
         warn!(hubs = ?excluded, "hubs revoked or off the roster are in the stored view; rebuilding it from the stream without them");
         store.clear()?;
         let (store, dir) = (store.clone(), config.dir.clone());
-        view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None)).await??;
+        view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None, today)).await??;
     }
     view.set_synonyms(synonyms);
     view.set_quota(config.quota);
@@ -418,30 +424,15 @@ async fn serve(
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), Error> {
     let addr = listener.local_addr().ok();
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<RegionServer<query::RegionService>>().await;
-    // Both reflection versions: older grpcurl releases only speak v1alpha. Only the
-    // services served here are listed (the descriptor set also holds the hub's API).
-    let reflection = || {
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(kith_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .with_service_name("kith.v1.Region")
-            .with_service_name("grpc.health.v1.Health")
-            .with_service_name("grpc.reflection.v1.ServerReflection")
-            .with_service_name("grpc.reflection.v1alpha.ServerReflection")
-    };
-    let (reflection_v1, reflection_v1alpha) = (reflection().build_v1()?, reflection().build_v1alpha()?);
     info!(addr = ?addr, "query API listening");
-    tonic::transport::Server::builder()
-        .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
+    let builder = tonic::transport::Server::builder();
+    kith_daemon::grpc::router::<RegionServer<query::RegionService>>(builder, kith_proto::FILE_DESCRIPTOR_SET)
+        .await?
         .add_service(RegionServer::new(service))
         // Answers go out at once, not held back for the client's delayed ACK
         // (Nagle's algorithm added ~40 ms to every answer).
         .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
-            let _ = stop.wait_for(|s| *s).await;
+            kith_daemon::stopped(&mut stop).await;
         })
         .await?;
     Ok(())

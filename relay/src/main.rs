@@ -279,28 +279,6 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         ),
     };
     let listeners = kith_relay::Listeners { grpc, http };
-    kith_relay::run(config, listeners, shutdown_signal()).await.context("relay failed")?;
+    kith_relay::run(config, listeners, kith_daemon::shutdown::signal()).await.context("relay failed")?;
     Ok(())
-}
-
-/// Ctrl-C, or SIGTERM from a service manager.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
 }

@@ -332,10 +332,12 @@ impl Region for RegionService {
             })?);
         }
         let ranked = q.ranked();
+        // The region's date, as the board's: what closed yesterday there is closed.
+        let today = self.clock.today();
         let Page { items, next } = self
             .search(move |view, deadline| {
                 q.deadline = Some(deadline);
-                view.search_opportunities(&q, CivilDate::today())
+                view.search_opportunities(&q, today)
             })
             .await?;
         let items = items.iter().map(opportunity_v1).collect();

@@ -36,7 +36,6 @@
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 use thiserror::Error;
 use ulid::Ulid;
 
@@ -63,8 +62,8 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("cannot open the relay store at {path}: {source}")]
-    Open { path: PathBuf, source: sled::Error },
+    #[error("cannot open the relay store: {0}")]
+    Open(#[from] kith_daemon::store::OpenError),
     #[error("cannot create the relay directory {path}: {source}")]
     CreateDir { path: PathBuf, source: std::io::Error },
     #[error("relay store: {}", sled_text(.0))]
@@ -209,6 +208,8 @@ pub enum Record {
 /// A cheap-to-clone handle on the store.
 #[derive(Clone)]
 pub struct Store {
+    /// This relay's hold on the store's directory, for as long as any handle lives.
+    _lock: kith_daemon::store::Lock,
     db: sled::Db,
     meta: sled::Tree,
     hubs: sled::Tree,
@@ -270,27 +271,6 @@ fn split_referral_key(key: &[u8]) -> Result<(Ulid, Slug, Slug), StoreError> {
     Ok((id, sender, receiver))
 }
 
-/// How long opening the store waits for its previous holder to let go of it.
-const LOCK_WAIT: Duration = Duration::from_secs(5);
-
-/// Opens the sled database at `path`. sled's lock on its file outlives a dropped
-/// database by a few moments (its I/O threads finish their last writes), so a relay
-/// restarted at once, in this process or another, waits for it a little; a store
-/// that stays locked (another relay is using it) is still an error.
-fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
-    let deadline = Instant::now() + LOCK_WAIT;
-    loop {
-        match sled::Config::new().path(path).cache_capacity(CACHE_BYTES).open() {
-            Err(sled::Error::Io(e))
-                if e.to_string().contains("could not acquire lock") && Instant::now() < deadline =>
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            other => return other,
-        }
-    }
-}
-
 fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
     postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt { tree, why: e.to_string() })
 }
@@ -304,8 +284,12 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_owned(), source })?;
         let path = dir.join(STORE_DIR);
-        let db = open_db(&path).map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        // A relay restarted at once, in this process or another, waits a little for
+        // the previous one to let go; a store another relay is using is refused.
+        let opened = kith_daemon::store::open(sled::Config::new().path(&path).cache_capacity(CACHE_BYTES), &path)?;
+        let db = opened.db;
         let store = Store {
+            _lock: opened.lock,
             meta: db.open_tree("meta")?,
             hubs: db.open_tree("hubs")?,
             opportunities: db.open_tree("opportunities")?,
@@ -476,6 +460,7 @@ impl Store {
 mod tests {
     use super::*;
     use kith_proto::referral::ReferralStatus;
+    use std::time::Instant;
 
     fn slug(s: &str) -> Slug {
         Slug::parse("t", s).unwrap()
@@ -569,8 +554,9 @@ mod tests {
         let _in_use = Store::open(dir.path()).unwrap();
         let started = Instant::now();
         let e = Store::open(dir.path()).unwrap_err();
-        assert!(e.to_string().contains("could not acquire lock"), "{e}");
-        assert!(started.elapsed() >= LOCK_WAIT);
+        assert!(matches!(e, StoreError::Open(kith_daemon::store::OpenError::InUse { .. })), "{e}");
+        assert!(e.to_string().contains("in use"), "{e}");
+        assert!(started.elapsed() >= kith_daemon::store::LOCK_WAIT);
     }
 
     #[test]

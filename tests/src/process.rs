@@ -95,7 +95,7 @@ impl Daemon {
     /// long it took to exit on SIGTERM, or None if it had to be killed (or was not
     /// running).
     pub async fn terminate(&mut self, grace: Duration) -> Option<Duration> {
-        let Some(pid) = self.pid() else { return None };
+        let pid = self.pid()?;
         let started = Instant::now();
         let sent = Command::new("kill")
             .args(["-TERM", &pid.to_string()])

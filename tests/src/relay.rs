@@ -27,6 +27,8 @@ pub struct Relay {
     name: Option<String>,
     /// More flags, at every start.
     extra: Vec<OsString>,
+    /// More environment variables, at every start.
+    envs: Vec<(&'static str, String)>,
     /// Holds the relay directory `relay/` and the daemon's log `relay.log`.
     root: TempDir,
     port: u16,
@@ -47,6 +49,18 @@ impl Relay {
 
     /// Same, with more flags (`--quota-entities 3`, …) at every start.
     pub async fn start_with(region: &str, nats_url: &str, name: Option<&str>, extra: &[&str]) -> Relay {
+        Relay::start_with_env(region, nats_url, name, extra, &[]).await
+    }
+
+    /// Same, with environment variables of its own (a faked clock: `LD_PRELOAD` of
+    /// libfaketime and `FAKETIME`).
+    pub async fn start_with_env(
+        region: &str,
+        nats_url: &str,
+        name: Option<&str>,
+        extra: &[&str],
+        envs: &[(&'static str, String)],
+    ) -> Relay {
         let root = tempfile::Builder::new().prefix("kith-relay-").tempdir().expect("temp dir");
         let daemon = Daemon::new(
             format!("relay {}", name.unwrap_or(region)),
@@ -58,6 +72,7 @@ impl Relay {
             nats_url: nats_url.into(),
             name: name.map(Into::into),
             extra: extra.iter().map(Into::into).collect(),
+            envs: envs.to_vec(),
             root,
             port: ports::free_port(),
             http_port: ports::free_port(),
@@ -198,7 +213,9 @@ impl Relay {
             args.push("--rebuild".into());
         }
         args.extend(self.extra.iter().cloned());
-        self.daemon.spawn(&args, &[("RUST_LOG", log_filter())]);
+        let mut envs = vec![("RUST_LOG", log_filter())];
+        envs.extend(self.envs.iter().cloned());
+        self.daemon.spawn(&args, &envs);
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             self.daemon.assert_running();

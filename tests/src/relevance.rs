@@ -284,7 +284,7 @@ pub fn view(set: &TestSet) -> anyhow::Result<View> {
     let events = std::iter::once(profile)
         .chain(set.opportunities.iter().map(|(_, o)| Event::OpportunityPublished(o.clone())))
         .chain(set.safe_houses.iter().map(|(_, s)| Event::SafeHousePublished(s.clone())));
-    let mut view = View::new(CivilDate::today());
+    let mut view = View::new(CivilDate::today_here());
     for (seq, event) in (1..).zip(events) {
         let sealed = seal(&region, &hub, seq, 1_790_000_000_000, &event, &key)?;
         let opened = open(&sealed.bytes, &sealed.subject.to_string(), Some(&key.verifying_key()))?;
@@ -310,7 +310,7 @@ pub fn search_view(view: &View, keys: &HashMap<String, String>, q: &Query) -> an
             let query =
                 kith_relay::query::opportunity_query(&request).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
             let page =
-                view.search_opportunities(&query, CivilDate::today()).map_err(|_| anyhow::anyhow!("timed out"))?;
+                view.search_opportunities(&query, CivilDate::today_here()).map_err(|_| anyhow::anyhow!("timed out"))?;
             page.items.iter().map(|o| key_of(&o.item.id.to_string())).collect()
         }
         Family::Safehouse => {

@@ -114,10 +114,13 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
     let area = args.area.clone().unwrap_or_default();
     let hubs = region.client.list_hubs(v1::ListHubsRequest {}).await.map_err(|s| region.error(s))?.into_inner();
     let now = now_ms();
+    // Printed where it is read: dates in this machine's time zone.
+    let time_zone = jiff::tz::TimeZone::system();
     let mut d = Directory {
         region: hubs.region.clone(),
-        printed_on: today(),
+        printed_on: CivilDate::at(now, &time_zone),
         now_ms: now,
+        time_zone,
         area: args.area.as_ref().map(|a| a.trim().to_owned()),
         sections: args.kind.iter().copied().collect::<BTreeSet<_>>().into_iter().collect(),
         board_url: None,
@@ -186,10 +189,4 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
         }
     }
     Ok(d)
-}
-
-/// Today where the directory is printed.
-fn today() -> CivilDate {
-    let now = jiff::Zoned::now().date();
-    CivilDate { year: now.year() as u16, month: now.month() as u8, day: now.day() as u8 }
 }

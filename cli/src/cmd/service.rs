@@ -331,7 +331,7 @@ fn new_service(args: FieldArgs) -> anyhow::Result<Service> {
         schedules: Vec::new(),
         places: Vec::new(),
         // Listing a service is confirming it.
-        assured_on: Some(CivilDate::today()),
+        assured_on: Some(CivilDate::today_here()),
         provider: String::new(),
     };
     Ok(apply(blank, args)?.validate()?)
@@ -454,7 +454,7 @@ fn apply(mut s: Service, a: FieldArgs) -> anyhow::Result<Service> {
     }
     if let Some(v) = a.confirmed {
         s.assured_on = Some(match v.trim() {
-            "today" => CivilDate::today(),
+            "today" => CivilDate::today_here(),
             date => CivilDate::parse("confirmed", date)?,
         });
     }
@@ -510,7 +510,7 @@ mod tests {
         assert_eq!(s.places[0].to_string(), "1 Market Street, Leeds LS1 6DT");
         assert!(s.free && s.min_age == Some(16));
         assert_eq!(s.sector, Sector::Ordinary);
-        assert_eq!(s.assured_on, Some(CivilDate::today()));
+        assert_eq!(s.assured_on, Some(CivilDate::today_here()));
     }
 
     #[test]

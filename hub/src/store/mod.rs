@@ -93,7 +93,7 @@ const META_PUBLISHED: &[u8] = b"published";
 const META_PENDING_PROFILE: &[u8] = b"pending_profile";
 /// The profile last queued, so that a republish can send it first.
 const META_PROFILE: &[u8] = b"profile";
-/// The mark of the region's stream last published to ([`crate::inbox::stream_mark`]),
+/// The mark of the region's stream last published to ([`crate::stream::mark`]),
 /// to notice a new stream.
 const META_STREAM: &[u8] = b"stream_created";
 /// A [`META_STREAM`] value no stream has: the next stream seen is new, so
@@ -172,6 +172,8 @@ pub struct Store {
 }
 
 struct Inner {
+    /// This process's hold on the store's directory, for as long as the store lives.
+    _lock: kith_daemon::store::Lock,
     opportunities: Tree,
     safehouses: Tree,
     services: Tree,
@@ -204,13 +206,15 @@ impl Store {
     /// Opens (or creates) the store at `path` and starts its flusher task, which ends
     /// when the last handle is dropped.
     pub fn open(path: &Path, identity: Identity) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(path).open().map_err(|e| match e {
-            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-                StoreError::InUse { path: path.display().to_string() }
-            }
-            sled::Error::Corruption { .. } => StoreError::Lost { path: path.display().to_string() },
-            other => StoreError::Open { path: path.display().to_string(), why: other.to_string() },
+        // The same rule as the relay's: a store another process holds (the hub is
+        // running, and this is `kith keys rotate`) is refused after a short wait.
+        use kith_daemon::store::OpenError;
+        let opened = kith_daemon::store::open(sled::Config::new().path(path), path).map_err(|e| match e {
+            OpenError::InUse { .. } => StoreError::InUse { path: path.display().to_string() },
+            OpenError::Corrupt { .. } => StoreError::Lost { path: path.display().to_string() },
+            OpenError::Io { why, .. } => StoreError::Open { path: path.display().to_string(), why },
         })?;
+        let db = opened.db;
         let (flush_tx, flush_rx) = mpsc::unbounded_channel();
         let inner = Inner {
             opportunities: db.open_tree(OPPORTUNITIES)?,
@@ -221,6 +225,7 @@ impl Store {
             outbox: db.open_tree(OUTBOX)?,
             meta: db.open_tree(META)?,
             identity,
+            _lock: opened.lock,
             write_lock: Mutex::new(()),
             flush_tx,
             outbox_notify: Notify::new(),

@@ -81,7 +81,7 @@ impl Store {
     }
 
     /// Whether the region's stream, told by `mark` (see
-    /// [`crate::inbox::stream_mark`]), is the one this hub last published to. The
+    /// [`crate::stream::mark`]), is the one this hub last published to. The
     /// first stream a hub meets is recorded at once; a *different* one (the stream was
     /// deleted and created again) is recorded only by [`Store::republish_to`], once
     /// everything has been queued for it, so that a republish a crash interrupted runs

@@ -254,6 +254,7 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
         region: board.region.to_string(),
         printed_on: today,
         now_ms: now,
+        time_zone: board.clock.zone().clone(),
         area: (!asked.area.is_empty()).then(|| asked.area.clone()),
         sections: asked.sections.clone(),
         board_url: asked.host.as_ref().map(|h| format!("http://{h}/")),

@@ -25,8 +25,8 @@ use async_nats::jetstream;
 use kith_proto::v1::{IdRequest, ListRequest, SearchOpportunitiesRequest, UpdateOpportunityRequest};
 use kith_tests::cluster::NatsCluster;
 use kith_tests::hub::{Authorization, admin_client};
-use kith_tests::process::signal;
 use kith_tests::netns::{Link, NetNs};
+use kith_tests::process::signal;
 use kith_tests::sample::opportunity_fields;
 use kith_tests::{Hub, HubOptions, NatsServer, REGION, Relay, wait_for};
 
@@ -350,6 +350,10 @@ async fn chaos(on: &str, mut servers: Servers, secs: u64) {
         for id in a.added.iter().filter(|id| !gone(id)) {
             assert!(expected[i].contains_key(id), "hub-{i} lost the acknowledged write {id}");
         }
+        // An acknowledged withdrawal is as durable as an acknowledged add.
+        for id in &a.withdrawn {
+            assert!(!expected[i].contains_key(id), "hub-{i} lists {id} again after acknowledging its withdrawal");
+        }
     }
     let converge = Duration::from_secs(180);
     // As each hub holds them now: a republish (a repair, or a stream it took for a
@@ -381,6 +385,15 @@ async fn chaos(on: &str, mut servers: Servers, secs: u64) {
     })
     .await;
     let converged_in = faults_done.elapsed();
+    // And neither relay shows what a hub acknowledged withdrawing.
+    for (i, a) in acked.iter().enumerate() {
+        let withdrawn = a.lock().unwrap().withdrawn.clone();
+        for relay in &relays {
+            let have = relay_listings(relay, &format!("hub-{i}")).await.expect("the relay's listings");
+            let shown: Vec<&String> = withdrawn.iter().filter(|id| have.contains_key(*id)).collect();
+            assert!(shown.is_empty(), "{} shows withdrawn listings of hub-{i}: {shown:?}", relay.name());
+        }
+    }
     let (mut added, mut updated, mut withdrawn, mut unanswered) = (0, 0, 0, 0);
     for a in &acked {
         let a = a.lock().unwrap();

@@ -13,6 +13,8 @@ use kith_proto::v1::{self, GetRequest};
 use kith_tests::hub::Hub;
 use kith_tests::sample::{add_opportunity, opportunity};
 use kith_tests::{DEFAULT_TIMEOUT, Region, find, wait_for, wait_until};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use ulid::Ulid;
 
 fn slug(s: &str) -> Slug {
@@ -195,14 +197,18 @@ async fn a_query_storm_does_not_starve_ingest() {
         add_opportunity(&garden, &format!("Gardening volunteer {i}"), &["--description", "Grow food in Leeds"]).await;
     }
     let url = region.relay.url();
-    let storm_until = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    // The storm lasts until the writes below are done (a minute at most), and counts
+    // the searches it makes, so that the writes are seen to land while it blows.
+    let calm = Arc::new(AtomicBool::new(false));
+    let searches = Arc::new(AtomicU64::new(0));
+    let storm_until = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut storm = tokio::task::JoinSet::new();
     for _ in 0..32 {
-        let url = url.clone();
+        let (url, calm, searches) = (url.clone(), calm.clone(), searches.clone());
         storm.spawn(async move {
             let mut client = kith_tests::relay::region_client(&url).await.unwrap();
             let (mut ok, mut busy) = (0u64, 0u64);
-            while std::time::Instant::now() < storm_until {
+            while !calm.load(Ordering::SeqCst) && std::time::Instant::now() < storm_until {
                 let request =
                     v1::SearchOpportunitiesRequest { query: "g".into(), page_size: 500, ..Default::default() };
                 match client.search_opportunities(request).await {
@@ -212,12 +218,15 @@ async fn a_query_storm_does_not_starve_ingest() {
                     }
                     Err(s) => panic!("a search failed otherwise than busy: {s:?}"),
                 }
+                searches.fetch_add(1, Ordering::SeqCst);
             }
             (ok, busy)
         });
     }
     // Meanwhile the hub keeps writing, and every write reaches the relay.
     let mut relay = region.relay.client().await;
+    wait_until("the storm is blowing", DEFAULT_TIMEOUT, async || searches.load(Ordering::SeqCst) >= 32).await;
+    let before_writes = searches.load(Ordering::SeqCst);
     for i in 0..10 {
         let written = add_opportunity(&garden, &format!("Written during the storm {i}"), &[]).await;
         wait_for("a write during the storm is applied", DEFAULT_TIMEOUT, async || {
@@ -225,12 +234,18 @@ async fn a_query_storm_does_not_starve_ingest() {
         })
         .await;
     }
+    let during_writes = searches.load(Ordering::SeqCst) - before_writes;
+    assert!(std::time::Instant::now() < storm_until, "the storm ended before the writes landed");
+    calm.store(true, Ordering::SeqCst);
     let (mut ok, mut busy) = (0, 0);
     while let Some(r) = storm.join_next().await {
         let (o, b) = r.unwrap();
         ok += o;
         busy += b;
     }
-    eprintln!("during the storm: {ok} searches answered, {busy} told the relay was busy");
+    eprintln!(
+        "during the storm: {ok} searches answered, {busy} told the relay was busy; {during_writes} while the 10 writes landed"
+    );
     assert!(ok > 0, "no search was answered during the storm");
+    assert!(during_writes >= 32, "the writes landed while the storm blew: only {during_writes} searches meanwhile");
 }

@@ -11,6 +11,7 @@ mod bad_disks;
 mod board;
 mod browser;
 mod chaos;
+mod clock;
 mod cluster;
 mod directory;
 mod durability;

@@ -35,6 +35,10 @@ async fn stops_in_time(fault: &str) {
     let hub_took = hub.terminate_within(Duration::from_secs(30)).await;
     let relay_took = relay.terminate_within(Duration::from_secs(30)).await;
     eprintln!("NATS {fault}: the hub exited {hub_took:?} after SIGTERM, the relay {relay_took:?}");
+    // Every task saw the stop itself: none had to be cancelled after the grace period.
+    let log = std::fs::read_to_string(hub.log_path()).unwrap_or_default();
+    let cancelled: Vec<&str> = log.lines().filter(|l| l.contains("after the grace period")).collect();
+    assert!(cancelled.is_empty(), "hub tasks that did not stop by themselves: {cancelled:?}");
     assert!(hub_took.is_some_and(|t| t < LIMIT), "the hub with NATS {fault} took {hub_took:?} (None: killed)");
     assert!(relay_took.is_some_and(|t| t < LIMIT), "the relay with NATS {fault} took {relay_took:?} (None: killed)");
 

@@ -642,7 +642,7 @@ impl Region {
             (0..rng.gen_range(1..=4)).map(|_| SKILLS[skewed(rng, SKILLS.len())].to_string()).collect();
         let closes_on = rng.gen_bool(0.6).then(|| {
             let day = today_days + rng.gen_range(-200..200);
-            CivilDate::from_unix_ms(day * 86_400_000)
+            CivilDate::at(day * 86_400_000, &jiff::tz::TimeZone::UTC)
         });
         Opportunity {
             id,

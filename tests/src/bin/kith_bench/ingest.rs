@@ -20,7 +20,8 @@ use clap::Args;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kith_hub::publisher::{self, PublisherConfig, PublisherState};
+use kith_hub::link::Link;
+use kith_hub::publisher::{self, PublisherConfig};
 use kith_hub::store::{Identity, Store};
 use kith_proto::Slug;
 use kith_proto::time::now_ms;
@@ -93,20 +94,22 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
     let mut publishers = Vec::new();
     for (i, store) in stores.iter().enumerate() {
         let config = PublisherConfig {
-            nats_url: nats.url(),
-            nats_creds: None,
-            nats_ca: None,
+            nats: kith_daemon::nats::Settings {
+                urls: nats.url(),
+                creds: None,
+                ca: None,
+                name: format!("kith-bench hub {i}"),
+                inbox_prefix: None,
+            },
             window: args.window,
             max_backoff: Duration::from_secs(1),
-            client_name: format!("kith-bench hub {i}"),
-            inbox_prefix: "_INBOX".into(),
             stream_check: Duration::from_secs(30),
             own_keys: vec![store.identity().signing.verifying_key()],
         };
         publishers.push(tokio::spawn(publisher::run(
             store.clone(),
             config,
-            Arc::new(PublisherState::default()),
+            Arc::new(Link::default()),
             stop_rx.clone(),
         )));
     }

@@ -47,7 +47,7 @@ const WARM_UP: usize = 200;
 
 /// The view of `region`, as a relay that loaded it from its store holds it.
 pub fn kith_view(region: &Region, now: i64) -> anyhow::Result<View> {
-    let mut view = View::new(CivilDate::from_unix_ms(now));
+    let mut view = View::new(CivilDate::at(now, &jiff::tz::TimeZone::UTC));
     for (i, hub) in region.hubs.iter().enumerate() {
         let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: crate::common::region() };
         view.restore(Record::Hub { hub: hub.clone(), record })?;
@@ -258,7 +258,7 @@ async fn relevance(client: &tokio_postgres::Client) -> anyhow::Result<Relevance>
 pub async fn run(args: &QueryArgs) -> anyhow::Result<Section> {
     let client = pg_connect(&args.pg).await?;
     let now = now_ms();
-    let today = CivilDate::from_unix_ms(now);
+    let today = CivilDate::at(now, &jiff::tz::TimeZone::UTC);
     eprintln!("query: generating {} opportunities of {} hubs", args.opportunities, args.hubs);
     let region = Region::generate(args.seed, args.opportunities, args.hubs, now);
     let queries = data::queries(args.seed + 1, args.queries, &region);

@@ -208,7 +208,7 @@ impl Engine {
             Box::new(TermQuery::new(Term::from_field_bool(field, v), IndexRecordOption::Basic))
         };
         clauses.push(Self::filter(bool_term(f.open, true)));
-        let today = days_of(kith_proto::time::CivilDate::today());
+        let today = days_of(kith_proto::time::CivilDate::today_here());
         clauses.push(Self::filter(Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_i64(f.closes_on, today)),
             Bound::Unbounded,

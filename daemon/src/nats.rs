@@ -2,13 +2,18 @@
 //! cluster), with credentials from the URL (`nats://user:pass@host:4222`) or from a
 //! `.creds` file (NATS decentralised auth, as generated for per-hub users), over TLS
 //! when a URL says `tls://` or a CA file is given (the server's certificate is then
-//! checked against that CA).
+//! checked against that CA). [`connect`] makes the first connection, retrying with
+//! the daemons' [`Backoff`] until it succeeds or the daemon stops; after it the
+//! client reconnects by itself.
 
 use async_nats::{ConnectOptions, ServerAddr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 use thiserror::Error;
+
+use crate::backoff::Backoff;
+use crate::shutdown::{self, Stop};
 
 #[derive(Debug, Error)]
 pub enum NatsConfigError {
@@ -91,6 +96,74 @@ pub fn redact(urls: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// What a daemon's connection is made of.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// One URL, or several separated by commas (a cluster).
+    pub urls: String,
+    pub creds: Option<PathBuf>,
+    /// The CA that signed the server's certificate: TLS, checked against it.
+    pub ca: Option<PathBuf>,
+    /// The connection's name in the server's monitoring.
+    pub name: String,
+    /// Where replies to this client's requests go, when its NATS user is limited to
+    /// a prefix of its own.
+    pub inbox_prefix: Option<String>,
+}
+
+/// Why one attempt to connect failed.
+#[derive(Debug, Error)]
+pub enum ConnectError {
+    /// A bad URL or an unreadable credentials or CA file: an operator must act.
+    #[error(transparent)]
+    Config(#[from] NatsConfigError),
+    #[error("cannot connect to NATS at {url}: {why}")]
+    Unreachable { url: String, why: String },
+}
+
+/// Connects, trying again after each failure with `backoff` (each failure is passed
+/// to `failed` first, for the daemon to log and show), until it succeeds or `stop`
+/// is set (then `None`). `options` adds what a daemon needs to the connection
+/// options (event callbacks).
+pub async fn connect(
+    settings: &Settings,
+    mut backoff: Backoff,
+    stop: &mut Stop,
+    options: impl Fn(ConnectOptions) -> ConnectOptions,
+    mut failed: impl FnMut(&ConnectError),
+) -> Option<async_nats::Client> {
+    loop {
+        let attempt = async {
+            let (servers, mut opts) =
+                connect_options(&settings.urls, settings.creds.as_deref(), settings.ca.as_deref(), &settings.name)
+                    .await?;
+            if let Some(prefix) = &settings.inbox_prefix {
+                opts = opts.custom_inbox_prefix(prefix);
+            }
+            options(opts)
+                .connect(servers)
+                .await
+                .map_err(|e| ConnectError::Unreachable { url: redact(&settings.urls), why: e.to_string() })
+        };
+        let result = tokio::select! {
+            r = attempt => r,
+            _ = shutdown::stopped(stop) => return None,
+        };
+        match result {
+            Ok(client) => {
+                tracing::info!(url = %redact(&settings.urls), "connected to NATS");
+                return Some(client);
+            }
+            Err(e) => {
+                failed(&e);
+                if !backoff.sleep(stop).await {
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
