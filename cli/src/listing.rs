@@ -5,12 +5,18 @@
 //!
 //! The gRPC messages have no serde; these structs are the CLI's JSON contract and
 //! name fields as a person would (`for`, not `for_tags`; instants as RFC 3339).
+//! Tables and `show` blocks say pay, hours, dates, ages and who a house is for in
+//! the board's and the printed directory's words (`kith-words`); the JSON keeps its
+//! own values, for scripts.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::output::{self, Fields, Table};
+use kith_proto::domain::{ForTag, Pay};
+use kith_proto::time::CivilDate;
 use kith_proto::v1;
+use kith_words::{ago_text, date_text, hours_text};
 
 /// An opportunity in `--json` output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -243,17 +249,27 @@ fn beds_free(s: &v1::SafeHouse) -> Option<u32> {
     s.availability.as_ref().filter(|a| !a.stale).and_then(|a| a.beds_free)
 }
 
-/// Pay as a person reads it: `£12.21/hour`, `unpaid`, `unpaid, expenses paid`.
+/// Pay as the board says it: `£12.21 an hour`, `Unpaid, expenses paid`. Pay this
+/// build cannot read (a newer peer's unit) is shown as it came.
 pub fn pay_text(pay: Option<&v1::Pay>, expenses_paid: bool) -> String {
-    let base = match pay {
-        None => "unpaid".to_owned(),
-        Some(p) => format!("£{}.{:02}/{}", p.pence / 100, p.pence % 100, p.per),
-    };
-    if expenses_paid { format!("{base}, expenses paid") } else { base }
+    match pay.map(|p| Pay::paid(i64::from(p.pence), &p.per).map_err(|_| p)) {
+        None => kith_words::pay_text(Pay::Unpaid, expenses_paid),
+        Some(Ok(pay)) => kith_words::pay_text(pay, expenses_paid),
+        Some(Err(p)) => {
+            let expenses = if expenses_paid { ", expenses paid" } else { "" };
+            format!("{} per {}{expenses}", kith_words::pounds(u64::from(p.pence)), p.per)
+        }
+    }
+}
+
+/// A date as the board says it (`31 January 2027`), from its `YYYY-MM-DD`; one this
+/// build cannot read is shown as it came, empty as empty.
+pub fn date_words(date: &str) -> String {
+    date.parse::<CivilDate>().map_or_else(|_| date.to_owned(), date_text)
 }
 
 fn area_text(area: &str, remote: bool) -> String {
-    if remote { format!("{area} (or remote)") } else { area.to_owned() }
+    if remote { format!("{area} or from home") } else { area.to_owned() }
 }
 
 /// `2`, or `unknown` when never reported or stale.
@@ -261,8 +277,13 @@ pub fn beds_free_text(s: &v1::SafeHouse) -> String {
     beds_free(s).map_or_else(|| "unknown".to_owned(), |n| n.to_string())
 }
 
+/// Who a house is for, as the board says it: `anyone`, `women, LGBTQ+ people`. Tags
+/// this build does not know (a newer peer's) are shown as they came.
 fn for_text(tags: &[String]) -> String {
-    if tags.is_empty() { "anyone".to_owned() } else { tags.join(", ") }
+    match tags.iter().map(|t| ForTag::parse("for", t)).collect::<Result<Vec<_>, _>>() {
+        Ok(tags) => kith_words::for_text(&tags),
+        Err(_) => tags.join(", "),
+    }
 }
 
 /// Which columns a listing table shows: the hub column only for region results,
@@ -288,7 +309,7 @@ pub fn opportunity_table(items: &[v1::Opportunity], scope: Scope) -> Table {
             o.title.clone(),
             area_text(&o.area, o.remote),
             pay_text(o.pay.as_ref(), o.expenses_paid),
-            o.closes_on.clone(),
+            date_words(&o.closes_on),
         ]);
     }
     t
@@ -329,13 +350,13 @@ pub fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
             h.safe_houses.to_string(),
             h.services.to_string(),
             if h.left {
-                format!("left {}", output::ago(h.last_seen_ms, now_ms))
+                format!("left {}", ago_text(h.last_seen_ms, now_ms))
             } else {
-                output::ago(h.last_seen_ms, now_ms)
+                ago_text(h.last_seen_ms, now_ms)
             },
             match h.sync.as_str() {
                 "in-step" => "yes".to_owned(),
-                "diverged" => format!("diverged {}", output::ago(h.diverged_since_ms, now_ms)),
+                "diverged" => format!("diverged {}", ago_text(h.diverged_since_ms, now_ms)),
                 _ => "-".to_owned(),
             },
             h.contact.clone(),
@@ -359,7 +380,7 @@ fn quota_text(h: &v1::Hub) -> String {
 
 /// Every field of one opportunity, for `show`.
 pub fn opportunity_detail(o: &v1::Opportunity) -> String {
-    let hours = o.hours_per_week.map(|h| format!("{h}")).unwrap_or_default();
+    let hours = o.hours_per_week.map(hours_text).unwrap_or_default();
     let mut f = Fields::new();
     f.add("id", &o.id)
         .add("hub", &o.hub)
@@ -369,12 +390,12 @@ pub fn opportunity_detail(o: &v1::Opportunity) -> String {
         .add("sector", &o.sector)
         .add("area", &o.area)
         .add("remote", output::yes_no(o.remote))
-        .add("hours per week", hours)
+        .add("hours", hours)
         .add("pay", pay_text(o.pay.as_ref(), o.expenses_paid))
         .add("skills", output::list(&o.skills))
         .add("support", output::list(&o.support))
         .add("lived experience", if o.lived_experience_required { "required" } else { "not required" })
-        .add("closes", &o.closes_on)
+        .add("closes", date_words(&o.closes_on))
         .add("how to apply", &o.how_to_apply)
         .add("description", &o.description)
         .add("updated", output::instant(o.updated_at_ms).unwrap_or_default())
@@ -390,7 +411,7 @@ pub fn safehouse_detail(s: &v1::SafeHouse, now_ms: i64) -> String {
             Some(n) => format!(
                 "{n} of {} beds free (reported {}, valid until {})",
                 s.beds_total,
-                output::ago(a.updated_at_ms, now_ms),
+                ago_text(a.updated_at_ms, now_ms),
                 output::instant(a.valid_until_ms).unwrap_or_default()
             ),
             None => format!(
@@ -533,19 +554,79 @@ mod tests {
     }
 
     #[test]
-    fn pay_reads_like_money() {
+    fn pay_reads_as_on_the_board() {
         let p = v1::Pay { pence: 1250, per: "hour".into() };
-        assert_eq!(pay_text(Some(&p), false), "£12.50/hour");
-        assert_eq!(pay_text(Some(&v1::Pay { pence: 9000, per: "day".into() }), true), "£90.00/day, expenses paid");
-        assert_eq!(pay_text(None, true), "unpaid, expenses paid");
+        assert_eq!(pay_text(Some(&p), false), "£12.50 an hour");
+        assert_eq!(pay_text(Some(&v1::Pay { pence: 9000, per: "day".into() }), true), "£90 a day, expenses paid");
+        assert_eq!(pay_text(Some(&v1::Pay { pence: 5000, per: "session".into() }), false), "£50 a session");
+        assert_eq!(pay_text(None, true), "Unpaid, expenses paid");
+        assert_eq!(pay_text(None, false), "Unpaid");
+        // A unit from a newer peer is shown, not hidden.
+        assert_eq!(pay_text(Some(&v1::Pay { pence: 40000, per: "week".into() }), false), "£400 per week");
+    }
+
+    #[test]
+    fn dates_and_who_for_read_as_on_the_board() {
+        assert_eq!(date_words("2027-01-31"), "31 January 2027");
+        assert_eq!(date_words(""), "");
+        assert_eq!(date_words("someday"), "someday");
+        assert_eq!(for_text(&[]), "anyone");
+        assert_eq!(for_text(&["women".into(), "lgbtq".into()]), "women, LGBTQ+ people");
+        assert_eq!(for_text(&["women".into(), "cats".into()]), "women, cats");
     }
 
     #[test]
     fn opportunity_rows_per_scope() {
         let hub = opportunity_table(&[opportunity()], Scope::Hub).render("");
         assert!(hub.starts_with("ID                          STATUS  KIND"), "{hub}");
-        let region = opportunity_table(&[opportunity()], Scope::Region).render("");
+        let closing = v1::Opportunity { remote: true, closes_on: "2027-01-31".into(), ..opportunity() };
+        let region = opportunity_table(&[closing], Scope::Region).render("");
         assert!(region.contains("peer-garden  paid-job  ordinary  Market garden assistant"), "{region}");
-        assert!(region.contains("£12.21/hour, expenses paid"), "{region}");
+        assert!(region.contains("Leeds LS6 or from home  £12.21 an hour, expenses paid  31 January 2027"), "{region}");
+    }
+
+    #[test]
+    fn opportunity_detail_says_hours_pay_and_dates_in_words() {
+        let o = v1::Opportunity { closes_on: "2027-01-31".into(), ..opportunity() };
+        let d = opportunity_detail(&o);
+        assert!(d.contains("hours             16 hours a week\n"), "{d}");
+        assert!(d.contains("pay               £12.21 an hour, expenses paid\n"), "{d}");
+        assert!(d.contains("closes            31 January 2027\n"), "{d}");
+    }
+
+    #[test]
+    fn safehouse_detail_says_who_for_and_how_long_ago() {
+        let now = 1_795_694_400_000;
+        let fresh = v1::Availability {
+            beds_free: Some(2),
+            updated_at_ms: now - 185_000,
+            valid_until_ms: now + 1,
+            stale: false,
+        };
+        let d = safehouse_detail(&safehouse(Some(fresh)), now);
+        assert!(d.contains("for                women\n"), "{d}");
+        assert!(d.contains("availability       2 of 6 beds free (reported 3 minutes ago, valid until"), "{d}");
+    }
+
+    #[test]
+    fn hubs_are_last_seen_as_on_the_board() {
+        let now = 1_795_694_400_000;
+        let hub = |last_seen_ms, left, sync: &str| v1::Hub {
+            id: "peer-garden".into(),
+            last_seen_ms,
+            left,
+            sync: sync.into(),
+            diverged_since_ms: now - 7_530_000,
+            ..Default::default()
+        };
+        let t = hub_table(
+            &[hub(now - 45_000, false, "in-step"), hub(now - 7_530_000, true, "diverged"), hub(0, false, "")],
+            now,
+        )
+        .render("");
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[1].contains("  just now          yes  "), "{t}");
+        assert!(lines[2].contains("  left 2 hours ago  diverged 2 hours ago  "), "{t}");
+        assert!(lines[3].contains("  never             -  "), "{t}");
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::listing::Scope;
+use crate::listing::{Scope, date_words};
 use crate::output::{self, Fields, Table};
 use kith_proto::convert;
 use kith_proto::service::{Category, Place, Service};
@@ -70,8 +70,21 @@ fn domain(s: &v1::Service) -> Option<Service> {
 fn hours(s: &v1::Service) -> Vec<String> {
     match domain(s) {
         Some(d) => d.schedules.iter().map(ToString::to_string).collect(),
-        None => s.schedules.iter().map(|h| format!("{} {}-{}", h.days.join(", "), h.opens, h.closes)).collect(),
+        None => raw_hours(s),
     }
+}
+
+/// Opening hours as the board says them, days by name: `Monday–Friday 09:00–17:00`.
+fn hours_text(s: &v1::Service) -> Vec<String> {
+    match domain(s) {
+        Some(d) => d.schedules.iter().map(kith_words::schedule_text).collect(),
+        None => raw_hours(s),
+    }
+}
+
+/// Hours this build cannot read (a newer peer's), as they came.
+fn raw_hours(s: &v1::Service) -> Vec<String> {
+    s.schedules.iter().map(|h| format!("{} {}-{}", h.days.join(", "), h.opens, h.closes)).collect()
 }
 
 fn places(s: &v1::Service) -> Vec<PlaceJson> {
@@ -155,13 +168,13 @@ fn categories_text(s: &v1::Service) -> String {
     output::list(&labels)
 }
 
-/// When the hub last confirmed the entry: `2026-11-01`, `never`, or `not confirmed
-/// since 2025-11-02` when that is longer ago than the region allows.
+/// When the hub last confirmed the entry: `1 November 2026`, `never`, or `not
+/// confirmed since 2 November 2025` when that is longer ago than the region allows.
 fn confirmed_text(s: &v1::Service) -> String {
     match (s.assured_on.is_empty(), s.unconfirmed) {
         (true, _) => "never".into(),
-        (false, true) => format!("not confirmed since {}", s.assured_on),
-        (false, false) => s.assured_on.clone(),
+        (false, true) => format!("not confirmed since {}", date_words(&s.assured_on)),
+        (false, false) => date_words(&s.assured_on),
     }
 }
 
@@ -179,7 +192,7 @@ pub fn service_table(items: &[v1::Service], scope: Scope) -> Table {
                 categories_text(s),
                 where_text(s),
                 cost_text(s),
-                s.assured_on.clone(),
+                date_words(&s.assured_on),
             ],
             Scope::Region => vec![
                 s.id.clone(),
@@ -220,7 +233,7 @@ pub fn service_detail(s: &v1::Service, scope: Scope) -> String {
         .add("sector", &s.sector)
         .add("categories", categories_text(s))
         .add("where", places.join("\n"))
-        .add("hours", hours(s).join("\n"))
+        .add("hours", hours_text(s).join("\n"))
         .add("phone", output::list(&s.phones))
         .add("email", &s.email)
         .add("website", &s.website)
@@ -240,4 +253,54 @@ pub fn service_detail(s: &v1::Service, scope: Scope) -> String {
         f.add("open now", output::yes_no(s.open_now));
     }
     f.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kith_proto::domain::Sector;
+    use kith_proto::service::{Schedule, ServiceStatus};
+    use ulid::Ulid;
+
+    fn service() -> v1::Service {
+        let s = Service {
+            id: Ulid::from_parts(1_764_633_600_000, 7),
+            name: "Welfare rights drop-in".into(),
+            description: String::new(),
+            status: ServiceStatus::Active,
+            sector: Sector::Ordinary,
+            categories: vec![Category::BenefitsAndMoney],
+            eligibility: String::new(),
+            min_age: None,
+            max_age: None,
+            free: true,
+            fees: String::new(),
+            languages: Vec::new(),
+            accessibility: Vec::new(),
+            application_process: String::new(),
+            self_referral: true,
+            phones: Vec::new(),
+            email: String::new(),
+            website: String::new(),
+            schedules: vec![Schedule::parse("hours", "mon-fri 09:00-17:00").unwrap()],
+            places: vec![Place::Area("Leeds".into())],
+            assured_on: Some("2025-11-02".parse().unwrap()),
+            provider: String::new(),
+        };
+        convert::service_to_v1(&s, "advice-hub", 1, 1_795_694_400_000)
+    }
+
+    #[test]
+    fn show_says_hours_and_dates_as_the_board_does_and_json_keeps_its_values() {
+        let s = v1::Service { unconfirmed: true, ..service() };
+        let d = service_detail(&s, Scope::Region);
+        assert!(d.contains("hours          Monday–Friday 09:00–17:00\n"), "{d}");
+        assert!(d.contains("confirmed      not confirmed since 2 November 2025\n"), "{d}");
+        let t = service_table(&[service()], Scope::Hub).render("");
+        assert!(t.lines().nth(1).unwrap().ends_with("Leeds  free  2 November 2025"), "{t}");
+
+        let v = serde_json::to_value(ServiceJson::from(&s)).unwrap();
+        assert_eq!(v["hours"], serde_json::json!(["monday–friday 09:00–17:00"]));
+        assert_eq!(v["confirmed_on"], "2025-11-02");
+    }
 }

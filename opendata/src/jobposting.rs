@@ -59,7 +59,7 @@ pub fn job_posting(o: &Opportunity, by: &Publisher<'_>, url: Option<&str>) -> Va
             "address": {"@type": "PostalAddress", "addressLocality": o.area, "addressCountry": "GB"},
         })
     };
-    let hours = o.hours_per_week.map(|h| format!("{h} hours a week"));
+    let hours = o.hours_per_week.map(kith_words::hours_text);
     let apply = object(vec![
         ("@type", json!("ContactPoint")),
         ("description", json!(o.how_to_apply)),

@@ -63,16 +63,36 @@ pub fn date_text(d: CivilDate) -> String {
     format!("{} {} {}", d.day, MONTHS[usize::from(d.month.clamp(1, 12)) - 1], d.year)
 }
 
-/// How long ago, in words: `12 minutes ago`, `3 hours ago`, `2 days ago`.
+/// How long ago, in words: `12 minutes ago`, `3 hours ago`, `2 days ago`; `just now`
+/// within a minute, and for a time ahead of this clock (another machine's clock may
+/// be a little ahead); `never` for a time that never came (0 or before).
 pub fn ago_text(then_ms: i64, now_ms: i64) -> String {
-    let mins = (now_ms - then_ms).max(0) / 60_000;
+    if then_ms <= 0 {
+        return "never".into();
+    }
+    span(then_ms, now_ms).map_or_else(|| "just now".into(), |s| format!("{s} ago"))
+}
+
+/// How long before another moment than now, in words: `before_text(at, printed,
+/// "printing")` is `12 minutes before printing`, or `just before printing`.
+pub fn before_text(then_ms: i64, at_ms: i64, what: &str) -> String {
+    match span(then_ms, at_ms) {
+        Some(s) => format!("{s} before {what}"),
+        None => format!("just before {what}"),
+    }
+}
+
+/// The time from `then_ms` to `now_ms` as people round it: `12 minutes`, `3 hours`
+/// (up to two days), `2 days`; None under a minute or when `then_ms` is later.
+fn span(then_ms: i64, now_ms: i64) -> Option<String> {
+    let mins = now_ms.saturating_sub(then_ms).max(0) / 60_000;
     let (n, unit) = match mins {
-        0 => return "just now".into(),
+        0 => return None,
         1..=59 => (mins, "minute"),
         60..=2879 => (mins / 60, "hour"),
         _ => (mins / 1440, "day"),
     };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+    Some(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }))
 }
 
 /// `Paid job`, `Peer teaching`.
@@ -144,9 +164,16 @@ mod tests {
         assert_eq!(hours_text(16.0), "16 hours a week");
         assert_eq!(hours_text(7.5), "7.5 hours a week");
         assert_eq!(date_text("2027-01-31".parse().unwrap()), "31 January 2027");
-        assert_eq!(ago_text(0, 12 * 60_000), "12 minutes ago");
-        assert_eq!(ago_text(0, 60 * 60_000), "1 hour ago");
-        assert_eq!(ago_text(0, 30_000), "just now");
+        assert_eq!(ago_text(1, 12 * 60_000 + 1), "12 minutes ago");
+        assert_eq!(ago_text(1, 60 * 60_000 + 1), "1 hour ago");
+        assert_eq!(ago_text(1, 30_000), "just now");
+        assert_eq!(ago_text(0, 30_000), "never", "0 is no time at all");
+        assert_eq!(ago_text(10 * 60_000, 60_000), "just now", "a clock ahead of this one");
+        assert_eq!(ago_text(i64::MAX, 60_000), "just now");
+        assert!(ago_text(60_000, i64::MAX).ends_with(" days ago"));
+        assert_eq!(ago_text(1, 3 * 86_400_000), "2 days ago");
+        assert_eq!(before_text(0, 90 * 60_000, "printing"), "1 hour before printing");
+        assert_eq!(before_text(1, 1, "printing"), "just before printing");
         assert_eq!(for_text(&[ForTag::Women, ForTag::Lgbtq]), "women, LGBTQ+ people");
         assert_eq!(count(1, "service", "services"), "1 service");
         assert_eq!(region_name("west-yorkshire"), "West Yorkshire");
