@@ -1,5 +1,5 @@
 //! Kith's fuzz targets as plain functions, each taking arbitrary bytes: cargo-fuzz
-//! runs them (`fuzz/fuzz_targets/`), and `tests/tests/fuzz_corpora.rs` replays the
+//! runs them (`fuzz/fuzz_targets/`), and `tests/tests/e2e/fuzz_corpora.rs` replays the
 //! committed corpora (`fuzz/corpus/<target>/`) through them on stable Rust. A target
 //! passes when it returns: a panic is the failure. Where a target can check more
 //! than "no panic", it asserts it.

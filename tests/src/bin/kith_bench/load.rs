@@ -8,7 +8,7 @@
 //! the same subjects with the same `Nats-Msg-Id`s and a window of PubAcks. Each hub
 //! keeps a fixed set of listings and changes them in turn, so the region's size
 //! stays the same. (The hub processes themselves are exercised under load by
-//! `tests/tests/load.rs`; on a small machine, 50 of them cannot make 5,000 flushed
+//! `tests/tests/e2e/load.rs`; on a small machine, 50 of them cannot make 5,000 flushed
 //! writes a second between them, so that test cannot reach this rate.)
 //!
 //! Lag is from the stream's storing of a message to its being applied (the relay's
