@@ -141,7 +141,19 @@ impl AdminService {
         })
     }
 
+    /// Refuses to show or change referrals while a restored store has not caught up
+    /// with the region's stream, which may record erasures the backup does not have.
+    fn referrals_ready(&self) -> Result<(), Status> {
+        if self.store.restored_pending().map_err(to_status)? {
+            return Err(Status::unavailable(
+                "this hub was restored from a backup and has not yet read the region's stream, which may record                  erasures made since the backup: referrals are shown again once it has (kith status shows when it                  is connected)",
+            ));
+        }
+        Ok(())
+    }
+
     fn referral(&self, id: &str) -> Result<ReferralRecord, Status> {
+        self.referrals_ready()?;
         let id = id_arg(id)?;
         self.store.referral(id).map_err(to_status)?.ok_or_else(|| Status::not_found(format!("referral {id} not found")))
     }
@@ -422,6 +434,7 @@ impl HubAdmin for AdminService {
     }
 
     async fn send_referral(&self, req: Request<v1::SendReferralRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        self.referrals_ready()?;
         let req = req.into_inner();
         let to = Slug::parse("to_hub", req.to_hub.trim()).map_err(invalid)?;
         if &to == self.me() {
@@ -457,6 +470,7 @@ impl HubAdmin for AdminService {
         &self,
         req: Request<v1::ListReferralsRequest>,
     ) -> Result<Response<v1::ReferralList>, Status> {
+        self.referrals_ready()?;
         let req = req.into_inner();
         let role = match req.r#box.trim() {
             "" => None,
@@ -566,6 +580,8 @@ impl HubAdmin for AdminService {
     }
 
     async fn backup(&self, _: Request<v1::BackupRequest>) -> Result<Response<Self::BackupStream>, Status> {
+        // A copy of a store that may still hold an erased person would bring it back.
+        self.referrals_ready()?;
         let store = self.store.clone();
         let (dump, last_seq) = tokio::task::spawn_blocking(move || store.dump())
             .await

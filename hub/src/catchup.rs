@@ -35,12 +35,24 @@ type Held = (u64, i64, Event);
 /// hub than the store. `keys` are this hub's signing keys, the current one first
 /// and those it rotated from after (only what they signed is taken in).
 pub async fn run<I>(store: &Store, stream: &Stream<I>, keys: &[VerifyingKey]) -> Result<Option<CaughtUp>, String> {
+    let caught = behind(store, stream, keys).await?;
+    // Whether or not it was behind, a restored store now holds every erasure the
+    // stream records of this hub: it may show referrals again.
+    store.caught_up_after_restore().await.map_err(|e| e.to_string())?;
+    Ok(caught)
+}
+
+async fn behind<I>(store: &Store, stream: &Stream<I>, keys: &[VerifyingKey]) -> Result<Option<CaughtUp>, String> {
     let last = tokio::time::timeout(READ_BACK, read(stream, store, keys, DeliverPolicy::Last))
         .await
         .map_err(|_| format!("reading this hub's last message took over {READ_BACK:?}"))??;
     let Some(high) = last.iter().map(|(seq, _, _)| *seq).max() else { return Ok(None) };
     let written = store.outbox_status().map_err(|e| e.to_string())?.last_written_seq;
-    if high <= written {
+    // A restored store reads everything back whatever the numbers say: the profile
+    // it queued at start took a number the stream may already hold (one erasure
+    // after the backup is one event), and what matters is each entity's state.
+    let restored = store.restored_pending().map_err(|e| e.to_string())?;
+    if high <= written && !restored {
         return Ok(None);
     }
     tracing::warn!(
@@ -60,6 +72,7 @@ pub async fn run<I>(store: &Store, stream: &Stream<I>, keys: &[VerifyingKey]) ->
             to = c.to,
             listings = c.listings,
             referrals = c.referrals,
+            erased = c.erased,
             dropped = c.dropped,
             "caught up with the region's stream: publishing continues above its sequence number"
         );

@@ -51,7 +51,11 @@ pub async fn run(store: Store, secrets: Arc<Vec<SecretKey>>, state: Arc<Link>, m
         if kith_daemon::is_set(&stop) {
             return;
         }
-        if let Some(client) = state.client() {
+        // A restored store takes in nothing before it has caught up with the stream
+        // (the publisher does that first): the stream may record erasures the copy
+        // does not have, and a step taken now could seal an erased person again.
+        let restored = store.restored_pending().unwrap_or(true);
+        if let Some(client) = state.client().filter(|_| !restored) {
             let js = jetstream::new(client);
             match consume(&store, &js, &secrets, &mut stop).await {
                 Ok(()) => return,
@@ -226,6 +230,11 @@ pub async fn expire(store: Store, every: Duration, mut stop: Stop) {
 }
 
 async fn expire_overdue(store: &Store) -> Result<(), StoreError> {
+    // A restored store first learns from the stream which of its referrals were
+    // erased or answered since the copy: no step is taken from an older state.
+    if store.restored_pending()? {
+        return Ok(());
+    }
     let now = kith_proto::time::now_ms();
     for overdue in store.referrals()?.into_iter().filter(|r| r.is_overdue(now)) {
         let Some(keys) = store.peer(&overdue.other)? else { continue };

@@ -13,9 +13,25 @@ use kith_proto::domain::{Opportunity, SafeHouse};
 use kith_proto::event::Event;
 use kith_proto::service::Service;
 
-use super::{Listing, META_LEFT, META_PUBLISHED, META_SEQ, Record, Store, StoreError, encode, seq_of};
+use super::{Listing, META_LEFT, META_PUBLISHED, META_RESTORED, META_SEQ, Record, Store, StoreError, encode, seq_of};
 
 impl Store {
+    /// Whether this store was restored from a copy and has not yet caught up with
+    /// the region's stream: it must show and change no referral until it has, for
+    /// the stream may record erasures the copy does not have.
+    pub fn restored_pending(&self) -> Result<bool, StoreError> {
+        Ok(self.inner.meta.get(META_RESTORED)?.is_some())
+    }
+
+    /// Says the store has caught up with the stream (or found it was not behind).
+    pub async fn caught_up_after_restore(&self) -> Result<(), StoreError> {
+        if self.inner.meta.remove(META_RESTORED)?.is_some() {
+            self.flush().await?;
+            tracing::info!("caught up with the region's stream after a restore: referrals are shown again");
+        }
+        Ok(())
+    }
+
     /// Takes in what the region's stream shows this hub published beyond its store
     /// (a hub restored from an older copy): `high` is the highest sequence number the
     /// stream holds of this hub, `events` its latest event per entity with their
@@ -30,10 +46,15 @@ impl Store {
         let caught = {
             let _guard = inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
             let local = inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).transpose()?.unwrap_or(0);
-            if high <= local {
+            // A restored store takes in what is newer per entity even when its own
+            // number is not below the stream's (see `crate::catchup`).
+            let restored = inner.meta.get(META_RESTORED)?.is_some();
+            let behind = high > local;
+            if !behind && !restored {
                 return Ok(None);
             }
-            let mut caught = CaughtUp { from: local, to: high, ..CaughtUp::default() };
+            let mut caught = CaughtUp { from: local, to: high.max(local), ..CaughtUp::default() };
+            let mut erased = Vec::new();
             for (seq, at, event) in events {
                 let adopted = match event {
                     Event::OpportunityPublished(o) => self.adopt(o.id, seq, at, Some(o))?,
@@ -51,6 +72,12 @@ impl Store {
                         record.my_reasons.resize(record.mine.len(), String::new());
                         record.seq = seq;
                         record.updated_at_ms = at;
+                        // This hub erased the person after the copy was made (or
+                        // acknowledged the other hub's erasure): erased here again.
+                        if side.erased && !record.erased {
+                            record.erase(at);
+                            erased.push(side.id);
+                        }
                         inner.referrals.insert(side.id.to_bytes(), self.seal_referral(&record)?)?;
                         caught.referrals += 1;
                         false
@@ -64,15 +91,26 @@ impl Store {
                 };
                 caught.listings += u64::from(adopted);
             }
-            inner.meta.insert(META_SEQ, &high.to_be_bytes())?;
-            inner.meta.insert(META_PUBLISHED, &high.to_be_bytes())?;
-            for key in inner.outbox.range(..=high.to_be_bytes()).keys() {
-                inner.outbox.remove(key?)?;
-                caught.dropped += 1;
+            // Only a store behind the stream moves its numbers: one that is not has
+            // nothing of the stream's in its outbox.
+            if behind {
+                inner.meta.insert(META_SEQ, &high.to_be_bytes())?;
+                inner.meta.insert(META_PUBLISHED, &high.to_be_bytes())?;
+                for key in inner.outbox.range(..=high.to_be_bytes()).keys() {
+                    inner.outbox.remove(key?)?;
+                    caught.dropped += 1;
+                }
             }
-            caught
+            caught.erased = erased.len() as u64;
+            (caught, erased)
         };
+        let (caught, erased) = caught;
         self.flush().await?;
+        // The records erased again are on disk with nothing personal: their keys,
+        // and with them every older value still in the store's files, go.
+        for id in erased {
+            self.destroy_key_if_plain(id)?;
+        }
         Ok(Some(caught))
     }
 
@@ -106,6 +144,9 @@ pub struct CaughtUp {
     pub listings: u64,
     /// Referrals whose steps were taken from the stream.
     pub referrals: u64,
+    /// Of those, referrals whose person was erased after the copy was made: erased
+    /// again, their keys destroyed.
+    pub erased: u64,
     /// Outbox entries dropped because the stream already had them.
     pub dropped: u64,
 }

@@ -12,8 +12,8 @@ use sled::Tree;
 use std::path::Path;
 
 use super::{
-    META, META_SEQ, OPPORTUNITIES, OUTBOX, PEERS, REFERRALS, SAFEHOUSES, SERVICES, Store, StoreError, TREES, decode,
-    seq_of,
+    META, META_RESTORED, META_SEQ, OPPORTUNITIES, OUTBOX, PEERS, REFERRALS, SAFEHOUSES, SERVICES, Store, StoreError,
+    TREES, decode, seq_of,
 };
 use crate::shred;
 
@@ -87,6 +87,9 @@ pub fn import_dump(path: &Path, dump: &[u8]) -> Result<u64, StoreError> {
             t.insert(k, v)?;
         }
     }
+    // Until it has caught up with the stream, the restored hub shows no referral:
+    // an erasure made after the copy may be recorded only there.
+    db.open_tree(META)?.insert(META_RESTORED, &[1])?;
     db.flush()?;
     crate::shred::ReferralKeys::restore(&path.join(shred::KEYS_FILE), &dump.referral_keys)?;
     Ok(seq)

@@ -101,6 +101,10 @@ const META_STREAM: &[u8] = b"stream_created";
 const REPUBLISH_DUE: &[u8] = b"republish-due";
 /// Set with the profile that says the hub left the region (`kith withdraw-all`).
 const META_LEFT: &[u8] = b"left";
+/// Set by a restore, taken away once the store has caught up with the region's
+/// stream: until then the stream may record erasures the copy does not have, so
+/// the hub shows and changes no referral.
+const META_RESTORED: &[u8] = b"restored";
 /// A file in the store's directory saying the store has been written to.
 const USED_MARKER: &str = "written";
 /// `source:<family>:<id in another system>` → the listing imported from it.

@@ -50,14 +50,19 @@ impl Store {
             return Ok(None);
         }
         self.flushed(seq.unwrap_or(0)).await?;
-        // The record now on disk holds nothing personal: its key, and with it every
-        // older value of the record still in the store's files, can go.
-        if let Some(stored) = self.inner.referrals.get(key)?
+        self.destroy_key_if_plain(id)?;
+        Ok(seq)
+    }
+
+    /// Once the record on disk holds nothing personal, its key, and with it every
+    /// older value of the record still in the store's files, can go.
+    pub(super) fn destroy_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
+        if let Some(stored) = self.inner.referrals.get(id.to_bytes())?
             && stored.first() == Some(&shred::PLAIN)
         {
             self.inner.referral_keys.destroy(id)?;
         }
-        Ok(seq)
+        Ok(())
     }
 
     /// A referral record as stored: encrypted under its own key while it holds

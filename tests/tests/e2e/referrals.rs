@@ -640,3 +640,73 @@ async fn a_peer_that_set_up_new_keys_is_a_clear_error_at_the_sender_until_it_is_
     let e = garden.kith(["peers", "unpin", "Not A Hub"]).await.failure();
     assert!(e.contains("hub: must use only"), "{e}");
 }
+
+/// A backup taken before an erasure must not bring the person back: the restored
+/// hub applies every erasure the region's stream records of it (destroying the
+/// referral's key) before it shows or changes any referral, and its next step does
+/// not seal the person again.
+#[tokio::test]
+async fn restoring_a_backup_taken_before_an_erasure_does_not_bring_the_person_back() {
+    let region = Region::start().await;
+    let (mut garden, rainbow) = tokio::join!(hub(&region, "peer-garden"), hub(&region, "rainbow-house"));
+    let canary = format!("Canary-{}", Ulid::new());
+    let a = send(&garden, &rainbow, &canary, &["--needs", &format!("{canary} needs a quiet room")]).await;
+    wait_for_status(&rainbow, &a.id, "received").await;
+    let a_key = Ulid::from_string(&a.id).unwrap().to_bytes();
+
+    // Backed up while the hub still holds the person.
+    let file = garden.root().join("garden.kithbackup");
+    garden.kith(["backup", "--out", file.to_str().unwrap()]).await.ok();
+
+    // Then the person asks to be forgotten, and both hubs erase.
+    garden.kith(["referral", "erase", &a.id]).await.ok();
+    wait_for("both hubs' sides in the stream say erased", DEFAULT_TIMEOUT, async || {
+        let mine = stream_side(&region, &garden, &rainbow, &a.id).await?;
+        let theirs = stream_side(&region, &rainbow, &garden, &a.id).await?;
+        if mine.erased && theirs.erased { Ok(()) } else { Err(format!("{mine:?} / {theirs:?}")) }
+    })
+    .await;
+
+    // The disk is lost; the older backup is restored.
+    garden.kill9();
+    std::fs::remove_dir_all(garden.dir()).unwrap();
+    kith_tests::kith(["restore", file.to_str().unwrap(), "--dir", garden.dir().to_str().unwrap()]).await.ok();
+    garden.restart().await;
+
+    // Whatever it says first, it never shows the person: either that it is still
+    // reading the stream, or the referral as erased.
+    let shown = wait_for("the restored hub shows the referral again", DEFAULT_TIMEOUT, async || {
+        let out = garden.kith(["referral", "show", &a.id]).await;
+        match out.code {
+            Some(0) => Ok(out.ok()),
+            _ => {
+                let e = out.failure();
+                assert!(e.contains("restored from a backup"), "{e}");
+                assert!(!e.contains(&canary));
+                Err(e)
+            }
+        }
+    })
+    .await;
+    assert!(shown["person"].is_null(), "the erased person came back: {shown}");
+    assert_eq!(shown["erased"], true, "{shown}");
+    let listed = garden.kith(["referral", "list"]).await.array();
+    assert!(!format!("{listed:?}").contains(&canary), "{listed:?}");
+
+    // Its key is destroyed, so what of the person is still in the restored store's
+    // files cannot be read; nothing there holds the name in plain text.
+    let keys = std::fs::read(garden.dir().join("store").join("referral.keys")).unwrap_or_default();
+    assert!(!contains(&keys, &a_key), "the restored hub kept the referral's key");
+    assert!(files_containing(&garden.dir(), canary.as_bytes()).is_empty(), "the name is in the hub's files");
+
+    // Its next step seals nothing personal.
+    rainbow.kith(["referral", "accept", &a.id]).await.ok();
+    wait_for_status(&garden, &a.id, "accepted").await;
+    garden.kith(["referral", "withdraw", &a.id, "--reason", "moved away"]).await.ok();
+    let side = wait_for("the restored hub's next side", DEFAULT_TIMEOUT, async || {
+        let side = stream_side(&region, &garden, &rainbow, &a.id).await?;
+        if side.steps.len() > 1 { Ok(side) } else { Err(format!("{side:?}")) }
+    })
+    .await;
+    assert!(side.erased && side.sealed.is_none(), "the restored hub sealed something again: {side:?}");
+}
