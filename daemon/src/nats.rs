@@ -23,6 +23,8 @@ pub enum NatsConfigError {
     Creds { path: PathBuf, source: std::io::Error },
     #[error("NATS CA file {path}: {source}")]
     Ca { path: PathBuf, source: std::io::Error },
+    #[error("NATS password file {path}: {source}")]
+    Password { path: PathBuf, source: std::io::Error },
 }
 
 /// Parses `nats://a:4222,nats://b:4222` into server addresses.
@@ -73,6 +75,21 @@ pub async fn connect_options(
     Ok((servers, options))
 }
 
+/// `options` with the user named in `urls` and the password read from `path`.
+fn with_password_file(options: ConnectOptions, urls: &str, path: &Path) -> Result<ConnectOptions, NatsConfigError> {
+    let user = parse_servers(urls)?.iter().find_map(|s| s.username().map(str::to_owned)).ok_or_else(|| {
+        NatsConfigError::Url {
+            url: redact(urls),
+            why: "a password file needs the user in the URL (nats://USER@host:4222)".into(),
+        }
+    })?;
+    let password = std::fs::read_to_string(path)
+        .map_err(|source| NatsConfigError::Password { path: path.to_owned(), source })?
+        .trim()
+        .to_owned();
+    Ok(options.user_and_password(user, password))
+}
+
 /// The URLs with any password or token replaced by `***`, for logs and status
 /// output: `nats://hub:***@a:4222`, and the same written without a scheme
 /// (`hub:***@a:4222`), which async-nats also accepts.
@@ -104,6 +121,9 @@ pub struct Settings {
     /// One URL, or several separated by commas (a cluster).
     pub urls: String,
     pub creds: Option<PathBuf>,
+    /// A file holding the password of the user named in the URLs, so that it is in
+    /// no URL and no configuration file.
+    pub password_file: Option<PathBuf>,
     /// The CA that signed the server's certificate: TLS, checked against it.
     pub ca: Option<PathBuf>,
     /// The connection's name in the server's monitoring.
@@ -141,6 +161,9 @@ pub async fn connect(
                     .await?;
             if let Some(prefix) = &settings.inbox_prefix {
                 opts = opts.custom_inbox_prefix(prefix);
+            }
+            if let Some(path) = &settings.password_file {
+                opts = with_password_file(opts, &settings.urls, path)?;
             }
             options(opts)
                 .connect(servers)

@@ -108,6 +108,7 @@ async fn bench_publish(nats_url: &str, total: usize, window: usize) {
         nats: kith_daemon::nats::Settings {
             urls: nats_url.to_owned(),
             creds: None,
+            password_file: None,
             ca: None,
             name: "bench".into(),
             inbox_prefix: None,

@@ -49,6 +49,11 @@ pub struct HubFile {
     /// A NATS `.creds` file for this hub's NATS user, where the region uses them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nats_creds: Option<PathBuf>,
+    /// A file holding the password of the NATS user named in `nats_url`
+    /// (`nats://peer-garden@host:4222`), mode 0600: the password stays out of
+    /// hub.toml and out of every URL shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nats_password_file: Option<PathBuf>,
     /// The CA that signed the NATS server's certificate: the hub then talks TLS to
     /// NATS and checks the server against it (so does a `tls://` URL, against the
     /// system's roots).
@@ -100,6 +105,11 @@ pub enum ConfigError {
     Invalid { path: PathBuf, why: String },
     #[error("{path} already exists: this directory already holds a hub")]
     AlreadyInitialised { path: PathBuf },
+    #[error(
+        "{path}: mode is {mode:o} and it holds {what}: another user of this machine could read it and take this \
+         hub's referrals from NATS; chmod 600 {path}"
+    )]
+    ReadableSecret { path: PathBuf, mode: u32, what: &'static str },
     #[error(transparent)]
     Keys(#[from] KeyError),
 }
@@ -119,6 +129,7 @@ impl HubFile {
             heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
             referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
             nats_creds: None,
+            nats_password_file: None,
             nats_ca: None,
             roster: None,
             roster_coordinator: None,
@@ -153,6 +164,24 @@ impl HubFile {
         Ok(file)
     }
 
+    /// Refuses to run with a NATS credential other users of the machine can read:
+    /// `hub.toml` when its `nats_url` carries a password, and the `nats_creds`
+    /// file. With them, anyone could pull this hub's inbox consumer and swallow its
+    /// referrals. (The keys and the admin token are checked where they are read.)
+    pub fn check_secrets(&self, dir: &Path) -> Result<(), ConfigError> {
+        let url_has_secret = self.nats_url.split(',').any(|u| u.contains('@'));
+        if url_has_secret {
+            private(&dir.join(HUB_FILE), "a NATS password (in nats_url; better in nats_password_file)")?;
+        }
+        if let Some(creds) = &self.nats_creds {
+            private(creds, "this hub's NATS credentials")?;
+        }
+        if let Some(file) = &self.nats_password_file {
+            private(file, "this hub's NATS password")?;
+        }
+        Ok(())
+    }
+
     fn save_new(&self, dir: &Path) -> Result<(), ConfigError> {
         let path = dir.join(HUB_FILE);
         let text = format!(
@@ -161,7 +190,12 @@ impl HubFile {
             toml::to_string_pretty(self).expect("hub file serialises")
         );
         let text = if text.ends_with('\n') { text } else { text + "\n" };
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|source| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // Only the hub's user reads it: it may hold a NATS password.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::AlreadyExists {
                 ConfigError::AlreadyInitialised { path: path.clone() }
             } else {
@@ -192,11 +226,34 @@ pub fn init(dir: &Path, file: &HubFile) -> Result<InitOutcome, ConfigError> {
         return Err(ConfigError::AlreadyInitialised { path: dir.join(HUB_FILE) });
     }
     std::fs::create_dir_all(dir).map_err(|source| ConfigError::Io { path: dir.to_owned(), source })?;
+    // The hub's directory is its user's alone: its store, keys, token and hub.toml.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|source| ConfigError::Io { path: dir.to_owned(), source })?;
+    }
     let hub_keys = HubKeys::generate();
     hub_keys.save(dir)?;
     let token = keys::create_admin_token(dir)?;
     file.save_new(dir)?;
     Ok(InitOutcome { signing_key: keys::hex(hub_keys.signing.verifying_key().as_bytes()), admin_token: token })
+}
+
+/// Refuses `path` if group or others may read it (`what` it holds says why it matters).
+fn private(path: &Path, what: &'static str) -> Result<(), ConfigError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| ConfigError::Io { path: path.to_owned(), source })?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(ConfigError::ReadableSecret { path: path.to_owned(), mode: mode & 0o777, what });
+        }
+    }
+    Ok(())
 }
 
 /// What `init` made that the operator may want to see.

@@ -118,6 +118,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     }
     let tls = admin_tls(&config)?;
     let file = &config.file;
+    file.check_secrets(&config.dir)?;
     let hub_keys = HubKeys::load(&config.dir)?;
     let token = keys::read_admin_token(&config.dir)?;
     let profile = HubProfile {
@@ -179,6 +180,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
                 nats: kith_daemon::nats::Settings {
                     urls: file.nats_url.clone(),
                     creds: file.nats_creds.clone(),
+                    password_file: file.nats_password_file.clone(),
                     ca: file.nats_ca.clone(),
                     name: format!("kith-hub {}/{}", file.region, file.hub_id),
                     inbox_prefix: Some(kith_proto::permissions::inbox_prefix(&file.hub_id)),

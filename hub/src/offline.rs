@@ -108,8 +108,18 @@ pub fn write_backup(dir: &Path, store_dump: Vec<u8>, last_seq: u64, out: &Path) 
     bytes.extend(postcard::to_stdvec(&backup).map_err(|e| backup_error(out, e.to_string()))?);
     let name = out.file_name().ok_or_else(|| backup_error(out, "not a file name".into()))?;
     let partial = out.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    // Made anew, never opened where it stands: a file or a symbolic link another
+    // user put there first would otherwise receive every secret of the hub. One
+    // left by an earlier backup that failed is removed (unlinking does not follow a
+    // link); one that cannot be removed is not ours, and the backup is refused.
+    match std::fs::remove_file(&partial) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(backup_error(&partial, format!("is in the way and cannot be removed ({e})"))),
+    }
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    // create_new is O_CREAT | O_EXCL: it fails on anything there, a link included.
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let written = options
@@ -162,6 +172,7 @@ pub fn restore(file: &Path, dir: &Path) -> Result<Restored, Error> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| dir_error(dir, e))?;
         let keys_dir = dir.join(keys::KEYS_DIR);
         std::fs::set_permissions(&keys_dir, std::fs::Permissions::from_mode(0o700))
             .map_err(|e| dir_error(&keys_dir, e))?;
@@ -176,10 +187,9 @@ pub fn restore(file: &Path, dir: &Path) -> Result<Restored, Error> {
         let path = dir.join(name);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
+        // Every file of a hub is its user's alone (hub.toml may hold a NATS password).
         #[cfg(unix)]
-        if name != config::HUB_FILE {
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        }
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         options
             .open(&path)
             .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))

@@ -45,6 +45,11 @@ pub enum ImportError {
     },
     #[error("{name}: expected a service, a list of services or a page with contents")]
     NotServices { name: String },
+    #[error(
+        "{path:?}: a table of the data package must be a file inside its directory (no absolute path, no \"..\", \
+         no link out of it); nothing was read"
+    )]
+    OutsidePackage { path: String },
     #[error("{path}: no header row")]
     NoHeader {
         path: String,
@@ -149,12 +154,37 @@ fn json_services(name: &str, text: &str) -> Result<Vec<Value>, ImportError> {
 
 /// A CSV table: rows as objects (empty cells left out), each with its file and line.
 fn read_table(dir: &Path, path: &str) -> Result<Vec<Map<String, Value>>, ImportError> {
-    let file = dir.join(path);
+    // A resource without a path (its data inline) has no table to read.
+    if path.is_empty() {
+        return Ok(Vec::new());
+    }
+    let file = inside_package(dir, path)?;
     if !file.exists() {
         return Ok(Vec::new());
     }
     let reader = std::fs::File::open(&file).map_err(read_error(&file))?;
     table_rows(path, reader)
+}
+
+/// `path` (a resource's path in `datapackage.json`) within the package's directory
+/// `dir`, or an error if it is not inside it: an absolute path, a `..`, or a link
+/// out of it. Checked before anything is opened, so that a crafted package cannot
+/// make the importer read (and echo rows of) other files of the machine.
+fn inside_package(dir: &Path, path: &str) -> Result<PathBuf, ImportError> {
+    use std::path::Component;
+    let outside = || ImportError::OutsidePackage { path: path.to_owned() };
+    let relative = Path::new(path);
+    if path.is_empty() || !relative.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err(outside());
+    }
+    let file = dir.join(relative);
+    // A link inside the package may still point out of it.
+    if let (Ok(real_dir), Ok(real_file)) = (dir.canonicalize(), file.canonicalize())
+        && !real_file.starts_with(&real_dir)
+    {
+        return Err(outside());
+    }
+    Ok(file)
 }
 
 /// The rows of the CSV table `path` read from `reader`.
@@ -201,8 +231,14 @@ pub fn read_csv_tables(
 fn read_package(dir: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Value>, ImportError> {
     let package_file = dir.join("datapackage.json");
     let package: Value = match std::fs::read_to_string(&package_file) {
-        // A symbolic link that git wrote out as a file holds the path it pointed at.
-        Ok(text) if !text.contains('{') && dir.join(text.trim()).is_file() => {
+        // A symbolic link that git wrote out as a file holds the path it pointed at:
+        // followed only to another package descriptor (HSDS's examples point at the
+        // specification's own), never to any other file.
+        Ok(text)
+            if !text.contains('{')
+                && Path::new(text.trim()).file_name().is_some_and(|n| n == "datapackage.json")
+                && dir.join(text.trim()).is_file() =>
+        {
             let target = dir.join(text.trim());
             let text = std::fs::read_to_string(&target).map_err(read_error(&target))?;
             serde_json::from_str(&text)

@@ -83,18 +83,22 @@ pub struct ListArgs {
 pub struct StepArgs {
     /// The referral's id.
     id: String,
-    /// Why, for the other hub (sealed to it; the region never sees it).
-    #[arg(long)]
-    reason: Option<String>,
+    /// Why, for the other hub (sealed to it; the region never sees it): read from
+    /// this file, or standard input with "-". Optional. Never a flag's value:
+    /// other users of the machine can read a command line, and shells keep it.
+    #[arg(long, value_name = "FILE|-")]
+    reason_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct DeclineArgs {
     /// The referral's id.
     id: String,
-    /// Why the referral is declined, for the referring hub (sealed to it).
-    #[arg(long)]
-    reason: String,
+    /// Why the referral is declined, for the referring hub (sealed to it): read
+    /// from this file, or standard input with "-"; without it, kith asks on the
+    /// terminal. Never a flag's value: a reason may say something personal.
+    #[arg(long, value_name = "FILE|-")]
+    reason_file: Option<std::path::PathBuf>,
 }
 
 pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
@@ -119,10 +123,22 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let r = admin.client.get_referral(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
             output::either(globals.json, &ReferralJson::from(&r), || referral_detail(&r))
         }
-        Command::Accept(a) => step(globals, ReferralStatus::Accepted, &a.id, a.reason.as_deref()).await,
-        Command::Decline(a) => step(globals, ReferralStatus::Declined, &a.id, Some(&a.reason)).await,
-        Command::Complete(a) => step(globals, ReferralStatus::Completed, &a.id, a.reason.as_deref()).await,
-        Command::Withdraw(a) => step(globals, ReferralStatus::Withdrawn, &a.id, a.reason.as_deref()).await,
+        Command::Accept(a) => {
+            let reason = read_reason(a.reason_file.as_deref(), false)?;
+            step(globals, ReferralStatus::Accepted, &a.id, reason.as_deref()).await
+        }
+        Command::Decline(a) => {
+            let reason = read_reason(a.reason_file.as_deref(), true)?;
+            step(globals, ReferralStatus::Declined, &a.id, reason.as_deref()).await
+        }
+        Command::Complete(a) => {
+            let reason = read_reason(a.reason_file.as_deref(), false)?;
+            step(globals, ReferralStatus::Completed, &a.id, reason.as_deref()).await
+        }
+        Command::Withdraw(a) => {
+            let reason = read_reason(a.reason_file.as_deref(), false)?;
+            step(globals, ReferralStatus::Withdrawn, &a.id, reason.as_deref()).await
+        }
         Command::Erase { id } => {
             let id = parse_id("id", &id)?.to_string();
             let mut admin = connect::admin(globals.hub_dir()).await?;
@@ -185,6 +201,34 @@ impl PersonFile {
                 )
             })
         }
+    }
+}
+
+/// A step's reason from `--reason-file` (`-` for standard input); without one, asked
+/// for on the terminal when the step needs a reason (declining), else none. Never
+/// from the command line, as the person's details.
+fn read_reason(file: Option<&std::path::Path>, needed: bool) -> anyhow::Result<Option<String>> {
+    use std::io::{IsTerminal, Read};
+    match file {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
+            Ok(Some(text))
+        }
+        Some(path) => std::fs::read_to_string(path).map(Some).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        None if !needed => Ok(None),
+        None if std::io::stdin().is_terminal() => {
+            eprint!("Why is it declined? (for the referring hub; sealed to it) ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(Some(line))
+        }
+        None => Err(ValidationError::new(
+            "reason",
+            "give the reason with --reason-file FILE (or - for standard input): it is never taken from the command \
+             line",
+        )
+        .into()),
     }
 }
 
@@ -623,20 +667,28 @@ mod tests {
 
     #[test]
     fn steps_and_reasons() {
-        assert!(parse(&["decline", ID]).is_err(), "decline needs --reason");
-        let Command::Decline(a) = parse(&["decline", ID, "--reason", "  no beds until March "]).unwrap() else {
-            panic!()
-        };
-        let r = step_request(ReferralStatus::Declined, &a.id, Some(&a.reason)).unwrap();
+        // Reasons are never flags: a reason may say something personal.
+        assert!(parse(&["decline", ID, "--reason", "no beds"]).is_err(), "no --reason flag");
+        let Command::Decline(a) = parse(&["decline", ID, "--reason-file", "-"]).unwrap() else { panic!() };
+        assert_eq!(a.reason_file.as_deref(), Some(std::path::Path::new("-")));
+        let r = step_request(ReferralStatus::Declined, &a.id, Some("  no beds until March \n")).unwrap();
         assert_eq!((r.id.as_str(), r.reason.as_str()), (ID, "no beds until March"));
         assert_eq!(step_request(ReferralStatus::Declined, ID, Some(" ")).unwrap_err().field, "reason");
         let Command::Accept(a) = parse(&["accept", ID]).unwrap() else { panic!() };
-        let r = step_request(ReferralStatus::Accepted, &a.id, a.reason.as_deref()).unwrap();
+        assert_eq!(read_reason(a.reason_file.as_deref(), false).unwrap(), None, "accepting needs no reason");
+        let r = step_request(ReferralStatus::Accepted, &a.id, None).unwrap();
         assert_eq!(r.reason, "");
-        let Command::Withdraw(a) = parse(&["withdraw", ID, "--reason", "found a place nearer"]).unwrap() else {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("reason.txt");
+        std::fs::write(&file, "found a place nearer\n").unwrap();
+        let Command::Withdraw(a) = parse(&["withdraw", ID, "--reason-file", file.to_str().unwrap()]).unwrap() else {
             panic!()
         };
-        assert_eq!(a.reason.as_deref(), Some("found a place nearer"));
+        let reason = read_reason(a.reason_file.as_deref(), false).unwrap();
+        let r = step_request(ReferralStatus::Withdrawn, &a.id, reason.as_deref()).unwrap();
+        assert_eq!(r.reason, "found a place nearer");
+        let missing = read_reason(Some(&dir.path().join("none.txt")), true).unwrap_err().to_string();
+        assert!(missing.contains("none.txt"), "{missing}");
         assert!(matches!(parse(&["complete", ID]).unwrap(), Command::Complete(_)));
         assert!(matches!(parse(&["erase", ID]).unwrap(), Command::Erase { .. }));
         assert_eq!(step_request(ReferralStatus::Accepted, "nope", None).unwrap_err().field, "id");

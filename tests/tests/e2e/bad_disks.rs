@@ -45,7 +45,7 @@ async fn answers(dir: &str) {
 }
 
 /// Runs kith-hub on `dir`, which must stop at once with one line on stderr; that line.
-fn refuses(dir: &Path) -> String {
+pub(crate) fn refuses(dir: &Path) -> String {
     let mut child = Command::new(bins::bin("kith-hub"))
         .arg("--dir")
         .arg(dir)

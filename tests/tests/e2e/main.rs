@@ -23,6 +23,7 @@ mod keys;
 mod leaving;
 mod listings;
 mod load;
+mod local;
 mod metrics;
 mod netns;
 mod open_data;

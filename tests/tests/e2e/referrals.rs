@@ -49,6 +49,13 @@ async fn hub(region: &Region, id: &str) -> Hub {
     region.hub_with(id, quiet(id)).await
 }
 
+/// A file holding `reason`, for `--reason-file`: reasons are never command-line flags.
+fn reason_file(hub: &Hub, reason: &str) -> String {
+    let path = hub.root().join(format!("reason-{}.txt", Ulid::new()));
+    std::fs::write(&path, reason).expect("write the reason file");
+    path.display().to_string()
+}
+
 /// Runs `kith ARGS` at `hub`, which must be refused with a one-line error that
 /// contains each of `words` (case-insensitive), and must not write anything.
 async fn refused(hub: &Hub, args: &[&str], words: &[&str]) {
@@ -123,8 +130,16 @@ async fn referrals_are_followed_to_their_end_at_both_hubs_and_counted_at_the_rel
     let declined = send(&garden, &rainbow, "S. T.", &["--opportunity", &job.id, "--contact", "07700 900123"]).await;
     wait_for_status(&rainbow, &declined.id, "received").await;
     refused(&rainbow, &["referral", "decline", &declined.id], &["reason"]).await;
-    refused(&rainbow, &["referral", "decline", &declined.id, "--reason", "  "], &["reason"]).await;
-    rainbow.kith(["referral", "decline", &declined.id, "--reason", "no places until spring"]).await.ok();
+    refused(
+        &rainbow,
+        &["referral", "decline", &declined.id, "--reason-file", &reason_file(&rainbow, "  ")],
+        &["reason"],
+    )
+    .await;
+    rainbow
+        .kith(["referral", "decline", &declined.id, "--reason-file", &reason_file(&rainbow, "no places until spring")])
+        .await
+        .ok();
     let at_garden = wait_for_status(&garden, &declined.id, "declined").await;
     let at_rainbow = show(&rainbow, &declined.id).await;
     assert_eq!(statuses(&at_garden), ["sent", "received", "declined"]);
@@ -271,7 +286,12 @@ async fn illegal_steps_are_refused_with_a_clear_error_and_change_nothing() {
     // Received: not yet accepted, and each hub takes only its own steps.
     refused(&rainbow, &["referral", "complete", id], &["completed"]).await;
     refused(&garden, &["referral", "accept", id], &["accepted"]).await;
-    refused(&garden, &["referral", "decline", id, "--reason", "not ours to say"], &["declined"]).await;
+    refused(
+        &garden,
+        &["referral", "decline", id, "--reason-file", &reason_file(&garden, "not ours to say")],
+        &["declined"],
+    )
+    .await;
     refused(&garden, &["referral", "complete", id], &["completed"]).await;
     refused(&rainbow, &["referral", "withdraw", id], &["withdrawn"]).await;
     let unknown = Ulid::new().to_string();
@@ -293,7 +313,12 @@ async fn illegal_steps_are_refused_with_a_clear_error_and_change_nothing() {
     rainbow.kith(["referral", "complete", id]).await.ok();
     let closed = wait_for_status(&garden, id, "completed").await;
     refused(&rainbow, &["referral", "accept", id], &["completed"]).await;
-    refused(&rainbow, &["referral", "decline", id, "--reason", "changed our mind"], &["completed"]).await;
+    refused(
+        &rainbow,
+        &["referral", "decline", id, "--reason-file", &reason_file(&rainbow, "changed our mind")],
+        &["completed"],
+    )
+    .await;
     refused(&rainbow, &["referral", "complete", id], &["completed"]).await;
     refused(&garden, &["referral", "withdraw", id], &["completed"]).await;
     assert_eq!(show(&garden, id).await, closed);
@@ -397,7 +422,8 @@ async fn a_persons_details_are_never_written_outside_the_two_hubs_of_the_referra
     let reason = format!("{canary} can come on Monday");
     rainbow_admin.accept_referral(ReferralStepRequest { id: by_api.id.clone(), reason }).await.expect("accept");
     let reason = format!("{canary} is better served by the Open Door");
-    rainbow.kith(["referral", "decline", &by_cli.id, "--reason", &reason]).await.ok();
+    // From standard input: the reason is in no file and on no command line.
+    rainbow.kith_with_input(["referral", "decline", &by_cli.id, "--reason-file", "-"], &reason).await.ok();
     let declined = wait_for_status(&garden, &by_cli.id, "declined").await;
     assert_eq!(declined["history"][2]["reason"], reason.as_str(), "the referring hub reads the reason");
     wait_for_status(&garden, &by_api.id, "accepted").await;
@@ -467,7 +493,10 @@ async fn a_third_hub_can_neither_list_nor_open_a_referral_not_addressed_to_it() 
         tokio::join!(hub(&region, "peer-garden"), hub(&region, "rainbow-house"), hub(&region, "open-door"));
     let to_rainbow = send(&garden, &rainbow, "K. L.", &["--needs", "somewhere safe tonight"]).await;
     wait_for_status(&rainbow, &to_rainbow.id, "received").await;
-    rainbow.kith(["referral", "decline", &to_rainbow.id, "--reason", "full tonight"]).await.ok();
+    rainbow
+        .kith(["referral", "decline", &to_rainbow.id, "--reason-file", &reason_file(&rainbow, "full tonight")])
+        .await
+        .ok();
     wait_for_status(&garden, &to_rainbow.id, "declined").await;
     // Sent after it, to the third hub: once that has arrived, the first one would
     // have too, if the third hub could see it.
@@ -702,7 +731,7 @@ async fn restoring_a_backup_taken_before_an_erasure_does_not_bring_the_person_ba
     // Its next step seals nothing personal.
     rainbow.kith(["referral", "accept", &a.id]).await.ok();
     wait_for_status(&garden, &a.id, "accepted").await;
-    garden.kith(["referral", "withdraw", &a.id, "--reason", "moved away"]).await.ok();
+    garden.kith(["referral", "withdraw", &a.id, "--reason-file", &reason_file(&garden, "moved away")]).await.ok();
     let side = wait_for("the restored hub's next side", DEFAULT_TIMEOUT, async || {
         let side = stream_side(&region, &garden, &rainbow, &a.id).await?;
         if side.steps.len() > 1 { Ok(side) } else { Err(format!("{side:?}")) }

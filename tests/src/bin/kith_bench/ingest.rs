@@ -97,6 +97,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
             nats: kith_daemon::nats::Settings {
                 urls: nats.url(),
                 creds: None,
+                password_file: None,
                 ca: None,
                 name: format!("kith-bench hub {i}"),
                 inbox_prefix: None,
