@@ -143,12 +143,18 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         Some(path) => {
             let path = config.dir.join(path);
             let coordinator = match &file.roster_coordinator {
-                Some(k) => Some(
-                    kith_proto::roster::key(k).map_err(|why| Error::Roster(format!("roster_coordinator: {why}")))?,
-                ),
-                None => None,
+                Some(k) => {
+                    kith_proto::roster::key(k).map_err(|why| Error::Roster(format!("roster_coordinator: {why}")))?
+                }
+                None => {
+                    return Err(Error::Roster(
+                        "roster_coordinator: required in hub.toml with roster: a roster is trusted only when signed \
+                         by the coordinator key the region gave you, not by the key written in it"
+                            .into(),
+                    ));
+                }
             };
-            let roster = kith_proto::roster::Roster::load(&path, &file.region, coordinator.as_ref())
+            let roster = kith_proto::roster::Roster::load(&path, &file.region, &coordinator)
                 .map_err(|e| Error::Roster(e.to_string()))?;
             tracing::info!(roster = %path.display(), version = roster.version, hubs = roster.hubs.len(), "the region's roster: other hubs' keys come from it");
             Some(roster)
@@ -157,7 +163,13 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
     if let Some(roster) = roster {
-        store.set_roster(roster);
+        let version = roster.version;
+        if let Err(seen) = store.set_roster(roster)? {
+            return Err(Error::Roster(format!(
+                "roster: version {version} is older than version {seen}, which this hub has used: a roster only \
+                 moves forward (an older one may still list a hub since removed); give the latest"
+            )));
+        }
     }
     // The profile goes first, so that a relay meeting this hub pins its key before
     // anything else arrives.

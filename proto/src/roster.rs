@@ -87,9 +87,10 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// Reads and verifies the roster at `path` for `region`; with `coordinator`, it
-    /// must be signed by that key.
-    pub fn load(path: &Path, region: &Slug, coordinator: Option<&VerifyingKey>) -> Result<Roster, RosterError> {
+    /// Reads and verifies the roster at `path` for `region`: it must be signed by
+    /// `coordinator`, the key the operator was given by the region's coordinator,
+    /// never merely by the key written in the roster itself (which anyone can make).
+    pub fn load(path: &Path, region: &Slug, coordinator: &VerifyingKey) -> Result<Roster, RosterError> {
         let file = RosterFile::read(path)?;
         let roster = file.verified(path)?;
         if &roster.region != region {
@@ -99,13 +100,11 @@ impl Roster {
                 expected: region.to_string(),
             });
         }
-        if let Some(expected) = coordinator
-            && expected != &roster.coordinator
-        {
+        if coordinator != &roster.coordinator {
             return Err(RosterError::OtherCoordinator {
                 path: path.into(),
                 found: hex(roster.coordinator.as_bytes()),
-                expected: hex(expected.as_bytes()),
+                expected: hex(coordinator.as_bytes()),
             });
         }
         Ok(roster)
@@ -250,22 +249,31 @@ mod tests {
         let mut file = RosterFile { region: "wy".into(), ..Default::default() };
         file.put(&Slug::parse("h", "garden").unwrap(), &garden.verifying_key());
         file.write(&path).unwrap();
-        assert!(matches!(Roster::load(&path, &region, None), Err(RosterError::Unsigned { .. })));
+        assert!(matches!(
+            Roster::load(&path, &region, &coordinator.verifying_key()),
+            Err(RosterError::Unsigned { .. })
+        ));
         file.sign(&path, &coordinator).unwrap();
         file.write(&path).unwrap();
-        let roster = Roster::load(&path, &region, Some(&coordinator.verifying_key())).unwrap();
+        let roster = Roster::load(&path, &region, &coordinator.verifying_key()).unwrap();
         assert_eq!(roster.key(&Slug::parse("h", "garden").unwrap()), Some(&garden.verifying_key()));
         // Another coordinator, another region.
         let other = SigningKey::generate(&mut OsRng).verifying_key();
-        assert!(matches!(Roster::load(&path, &region, Some(&other)), Err(RosterError::OtherCoordinator { .. })));
+        assert!(matches!(Roster::load(&path, &region, &other), Err(RosterError::OtherCoordinator { .. })));
         let elsewhere = Slug::parse("r", "leeds").unwrap();
-        assert!(matches!(Roster::load(&path, &elsewhere, None), Err(RosterError::OtherRegion { .. })));
+        assert!(matches!(
+            Roster::load(&path, &elsewhere, &coordinator.verifying_key()),
+            Err(RosterError::OtherRegion { .. })
+        ));
         // A key changed in the file by hand no longer verifies.
         let text = std::fs::read_to_string(&path).unwrap();
         let stranger = hex(SigningKey::generate(&mut OsRng).verifying_key().as_bytes());
         let forged = text.replace(&hex(garden.verifying_key().as_bytes()), &stranger);
         std::fs::write(&path, forged).unwrap();
-        assert!(matches!(Roster::load(&path, &region, None), Err(RosterError::BadSignature { .. })));
+        assert!(matches!(
+            Roster::load(&path, &region, &coordinator.verifying_key()),
+            Err(RosterError::BadSignature { .. })
+        ));
         // Removing a hub unsigns it.
         assert!(file.remove(&Slug::parse("h", "garden").unwrap()));
         assert!(file.signature.is_empty());

@@ -214,6 +214,7 @@ impl Ingest {
         let settings = kith_daemon::nats::Settings {
             urls: self.config.nats_url.clone(),
             creds: self.config.nats_creds.clone(),
+            password_file: None,
             ca: self.config.nats_ca.clone(),
             name: format!("kith-relay {} {}", self.config.region, self.config.name),
             inbox_prefix: None,

@@ -132,6 +132,12 @@ pub enum Error {
     Http(String),
     #[error("a relay task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    #[error(
+        "the roster given is version {version}, older than version {seen} which this relay has used: a roster \
+         only moves forward (an older one may still list a hub since removed); give the latest, signed by the \
+         coordinator"
+    )]
+    OlderRoster { version: u64, seen: u64 },
 }
 
 /// The state ingest writes and queries read: a cheap-to-clone handle.
@@ -312,6 +318,11 @@ pub async fn run(
     let snapshot_of = shared.clone();
 
     let (stop_tx, stop_rx) = watch::channel(false);
+    if let Some(roster) = &config.roster
+        && let Err(seen) = store.roster_version(roster.version)?
+    {
+        return Err(Error::OlderRoster { version: roster.version, seen });
+    }
     let pins = pins::Pins::load(&store, config.roster.as_deref())?;
     let mut ingest =
         tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone(), pins).run(stop_rx.clone()));

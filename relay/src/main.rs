@@ -38,10 +38,11 @@ struct Args {
     /// The region's roster (written by `kith region roster`, signed by its
     /// coordinator): hubs' keys come from it instead of their first profile, and a hub
     /// not on it is not listened to.
-    #[arg(long, env = "KITH_RELAY_ROSTER", value_name = "FILE")]
+    #[arg(long, env = "KITH_RELAY_ROSTER", value_name = "FILE", requires = "roster_coordinator")]
     roster: Option<PathBuf>,
 
-    /// The coordinator's public key (hex): the roster must be signed by it.
+    /// The coordinator's public key (hex), as the coordinator gave it: the roster must
+    /// be signed by it (required with --roster: a roster cannot vouch for itself).
     #[arg(long, env = "KITH_RELAY_ROSTER_COORDINATOR", value_name = "KEY", requires = "roster", value_parser = parse_key)]
     roster_coordinator: Option<ed25519_dalek::VerifyingKey>,
 
@@ -217,9 +218,9 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let roster = match &args.roster {
-        Some(path) => {
-            let roster = kith_proto::roster::Roster::load(path, &args.region, args.roster_coordinator.as_ref())?;
+    let roster = match (&args.roster, &args.roster_coordinator) {
+        (Some(path), Some(coordinator)) => {
+            let roster = kith_proto::roster::Roster::load(path, &args.region, coordinator)?;
             tracing::info!(
                 roster = %path.display(),
                 version = roster.version,
@@ -229,7 +230,8 @@ async fn relay(args: Args) -> anyhow::Result<()> {
             );
             Some(std::sync::Arc::new(roster))
         }
-        None => None,
+        // clap requires the coordinator with a roster.
+        _ => None,
     };
     let config = Config {
         region: args.region,

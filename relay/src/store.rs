@@ -220,6 +220,9 @@ pub struct Store {
     /// hub → pinned ed25519 key. Survives [`Store::clear`]: a rebuild replays the
     /// stream, and must not trust on first use again whatever profile it holds now.
     pins: sled::Tree,
+    /// The newest roster version this relay has used. Survives [`Store::clear`] too:
+    /// an older roster (one that still lists a hub since removed) is refused.
+    trust: sled::Tree,
 }
 
 impl std::fmt::Debug for Store {
@@ -297,6 +300,7 @@ impl Store {
             services: db.open_tree("services")?,
             referrals: db.open_tree("referrals")?,
             pins: db.open_tree("pins")?,
+            trust: db.open_tree("trust")?,
             db,
         };
         match store.meta.get("format")? {
@@ -328,6 +332,20 @@ impl Store {
         self.meta.insert("format", &[FORMAT])?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// Takes roster `version` as the one in use, unless this relay has used a newer
+    /// one: then that newer version (the roster given is refused).
+    pub fn roster_version(&self, version: u64) -> Result<Result<(), u64>, StoreError> {
+        let seen = self.trust.get("roster_version")?.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok());
+        if let Some(seen) = seen.map(u64::from_be_bytes)
+            && seen > version
+        {
+            return Ok(Err(seen));
+        }
+        self.trust.insert("roster_version", &version.to_be_bytes())?;
+        self.db.flush()?;
+        Ok(Ok(()))
     }
 
     /// Every pinned key, kept across rebuilds ([`crate::pins`]).

@@ -99,6 +99,8 @@ const META_STREAM: &[u8] = b"stream_created";
 /// A [`META_STREAM`] value no stream has: the next stream seen is new, so
 /// everything is republished to it.
 const REPUBLISH_DUE: &[u8] = b"republish-due";
+/// The newest roster version this hub has used.
+const META_ROSTER_VERSION: &[u8] = b"roster_version";
 /// Set with the profile that says the hub left the region (`kith withdraw-all`).
 const META_LEFT: &[u8] = b"left";
 /// Set by a restore, taken away once the store has caught up with the region's
@@ -286,8 +288,19 @@ impl Store {
     }
 
     /// Gives the hub the region's roster (once, at start).
-    pub fn set_roster(&self, roster: kith_proto::roster::Roster) {
+    /// Takes the region's roster, unless this hub has used a newer version of it:
+    /// then that version (a roster only moves forward; an older one may still list
+    /// a hub since removed).
+    pub fn set_roster(&self, roster: kith_proto::roster::Roster) -> Result<Result<(), u64>, StoreError> {
+        let seen = self.inner.meta.get(META_ROSTER_VERSION)?.map(|v| seq_of(&v)).transpose()?;
+        if let Some(seen) = seen
+            && seen > roster.version
+        {
+            return Ok(Err(seen));
+        }
+        self.inner.meta.insert(META_ROSTER_VERSION, &roster.version.to_be_bytes())?;
         let _ = self.inner.roster.set(roster);
+        Ok(Ok(()))
     }
 
     /// The region's roster, if the hub has one: whom it trusts, and with which keys.

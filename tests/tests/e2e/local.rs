@@ -120,9 +120,11 @@ async fn a_hubs_nats_password_can_live_in_a_file_of_its_own_out_of_every_url() {
     let conf = "authorization {\n  users: [\n    { user: relay, password: relay-pass }\n    { user: garden, password: garden-pass }\n  ]\n}\n";
     let nats = kith_tests::NatsServer::spawn_with_conf(Some(conf)).await;
     let port = nats.port();
-    let relay = kith_tests::Relay::start(kith_tests::REGION, &format!("nats://relay:relay-pass@127.0.0.1:{port}")).await;
+    let relay =
+        kith_tests::Relay::start(kith_tests::REGION, &format!("nats://relay:relay-pass@127.0.0.1:{port}")).await;
     // Set up without the password: it cannot connect, and keeps its writes.
-    let mut hub = kith_tests::Hub::start(kith_tests::REGION, "peer-garden", &format!("nats://garden@127.0.0.1:{port}")).await;
+    let mut hub =
+        kith_tests::Hub::start(kith_tests::REGION, "peer-garden", &format!("nats://garden@127.0.0.1:{port}")).await;
     let job = kith_tests::sample::add_opportunity(&hub, "Allotment helper", &[]).await;
     hub.stop().await;
     let password = hub.root().join("nats-password");

@@ -75,20 +75,27 @@ async fn only_hubs_on_the_signed_roster_are_listened_to_and_a_removed_hub_leaves
     let url = region.nats.url();
     let base =
         ["--region", &region.name, "--nats", &url, "--dir", d, "--listen", "127.0.0.1:0", "--http-listen", "off"];
+    // A roster vouches for nobody by itself: the coordinator's key is required.
     let e = relay_refuses(&[&base[..], &["--roster", r]].concat());
+    assert!(e.contains("--roster-coordinator"), "{e}");
+    let other = kith_proto::keys::hex(SigningKey::from_bytes(&[5; 32]).verifying_key().as_bytes());
+    let e = relay_refuses(&[&base[..], &["--roster", r, "--roster-coordinator", &other]].concat());
     assert!(e.contains("not signed") && e.contains("kith region roster sign"), "{e}");
 
     let signed = kith(["region", "roster", "sign", r, "--coordinator-key", c]).await.ok();
     assert_eq!(signed["signed"], true);
     let coordinator_hex = signed["coordinator"].as_str().unwrap().to_owned();
+    // This version, kept: once a newer one is in use, it is refused.
+    let first_version = dir.path().join("roster-first.toml");
+    std::fs::copy(&roster, &first_version).unwrap();
     kith(["region", "roster", "show", r]).await.ok();
     // A key changed by hand after signing is refused.
     let text = std::fs::read_to_string(&roster).unwrap();
     let tampered = dir.path().join("tampered.toml");
     std::fs::write(&tampered, text.replace(&garden.signing_key_hex(), &stranger.signing_key_hex())).unwrap();
-    let e = relay_refuses(&[&base[..], &["--roster", tampered.to_str().unwrap()]].concat());
+    let e =
+        relay_refuses(&[&base[..], &["--roster", tampered.to_str().unwrap(), "--roster-coordinator", &other]].concat());
     assert!(e.contains("does not verify"), "{e}");
-    let other = kith_proto::keys::hex(SigningKey::from_bytes(&[5; 32]).verifying_key().as_bytes());
     let e = relay_refuses(&[&base[..], &["--roster", r, "--roster-coordinator", &other]].concat());
     assert!(e.contains("not by the coordinator key given"), "{e}");
 
@@ -127,9 +134,43 @@ async fn only_hubs_on_the_signed_roster_are_listened_to_and_a_removed_hub_leaves
     })
     .await;
 
-    // A hub given the roster does not seal to a hub off it.
+    // The older roster, which still lists the house, is refused from now on.
+    with_roster.stop().await;
+    let rostered_dir = with_roster.dir();
+    let old = first_version.to_str().unwrap();
+    let e = relay_refuses(&[
+        "--region",
+        &region.name,
+        "--nats",
+        &url,
+        "--dir",
+        rostered_dir.to_str().unwrap(),
+        "--name",
+        "rostered",
+        "--listen",
+        "127.0.0.1:0",
+        "--http-listen",
+        "off",
+        "--roster",
+        old,
+        "--roster-coordinator",
+        &coordinator_hex,
+    ]);
+    assert!(e.contains("older than version") && e.contains("only moves forward"), "{e}");
+
+    // A hub given the roster does not seal to a hub off it; it too needs the
+    // coordinator's key, and refuses an older roster once it has used a newer one.
     let mut garden = garden;
     garden.stop().await;
+    kith_tests::hub::set_hub_toml(&garden.dir(), "roster", toml::Value::String(r.into()));
+    let e = crate::bad_disks::refuses(&garden.dir());
+    assert!(e.contains("roster_coordinator") && e.contains("required"), "{e}");
+    kith_tests::hub::set_hub_toml(&garden.dir(), "roster_coordinator", toml::Value::String(coordinator_hex.clone()));
+    garden.restart().await;
+    garden.stop().await;
+    kith_tests::hub::set_hub_toml(&garden.dir(), "roster", toml::Value::String(old.into()));
+    let e = crate::bad_disks::refuses(&garden.dir());
+    assert!(e.contains("older than version"), "{e}");
     kith_tests::hub::set_hub_toml(&garden.dir(), "roster", toml::Value::String(r.into()));
     garden.restart().await;
     let (file, _) = kith_tests::referral::person_file(&garden, "A. B.", &[]);
