@@ -200,8 +200,10 @@ pub struct StatsJson {
     pub services: u64,
     /// Referrals in the region by current status (the relay sees metadata only).
     pub referrals_by_status: BTreeMap<String, u64>,
-    /// Per receiving hub, by hub id.
+    /// Per receiving hub, by hub id: for the region's coordinator only.
     pub referral_hubs: Vec<HubReferralsJson>,
+    /// True when the relay left `referral_hubs` out (no coordinator's token).
+    pub referral_hubs_withheld: bool,
 }
 
 /// How one hub answers the referrals sent to it, in `--json` output.
@@ -236,6 +238,7 @@ impl From<&v1::Stats> for StatsJson {
                     median_first_answer_ms: h.median_first_answer_ms,
                 })
                 .collect(),
+            referral_hubs_withheld: s.referral_hubs_withheld,
         }
     }
 }

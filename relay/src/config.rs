@@ -99,6 +99,9 @@ pub struct Config {
     /// A national view (`--national`): the regions whose streams the stream of
     /// `region` (then the national view's name) sources. Empty: a region's relay.
     pub national: Vec<kith_proto::stream::RegionSource>,
+    /// The region coordinator's token (`--coordinator-token-file`): per-hub referral
+    /// figures are answered only to a request carrying it. `None`: to nobody.
+    pub coordinator_token: Option<String>,
 }
 
 #[derive(Debug, Error)]
@@ -139,6 +142,7 @@ impl Config {
             roster: None,
             revoked: Default::default(),
             national: Vec::new(),
+            coordinator_token: None,
         }
     }
 

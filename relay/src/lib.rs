@@ -365,8 +365,14 @@ pub async fn run(
             }))
         }
     };
-    let service =
-        query::RegionService::new(shared, config.region.clone(), limits, config.clock.clone(), config.money.clone());
+    let service = query::RegionService::new(
+        shared,
+        config.region.clone(),
+        limits,
+        config.clock.clone(),
+        config.money.clone(),
+        config.coordinator_token.clone(),
+    );
     let mut server = tokio::spawn(serve(listener, service, stop_rx));
 
     // Whichever ends first decides the outcome; the others are then stopped and awaited.

@@ -41,6 +41,13 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_ROSTER", value_name = "FILE", requires = "roster_coordinator")]
     roster: Option<PathBuf>,
 
+    /// A file (mode 0600) holding the region coordinator's token: per-hub referral
+    /// figures in GetStats (`kith region stats`) are answered only to a request
+    /// carrying it. Without it, to nobody: polled by anyone, they would tell when a
+    /// refuge receives a referral.
+    #[arg(long, env = "KITH_RELAY_COORDINATOR_TOKEN_FILE", value_name = "FILE")]
+    coordinator_token_file: Option<PathBuf>,
+
     /// The coordinator's public key (hex), as the coordinator gave it: the roster must
     /// be signed by it (required with --roster: a roster cannot vouch for itself).
     #[arg(long, env = "KITH_RELAY_ROSTER_COORDINATOR", value_name = "KEY", requires = "roster", value_parser = parse_key)]
@@ -246,6 +253,10 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         roster,
         revoked: args.revoke.into_iter().collect(),
         national: args.source,
+        coordinator_token: match &args.coordinator_token_file {
+            Some(path) => Some(read_token(path)?),
+            None => None,
+        },
         synonyms: args.synonyms,
         query_timeout: args.query_timeout,
         max_queries: args.max_queries,
@@ -283,4 +294,29 @@ async fn relay(args: Args) -> anyhow::Result<()> {
     let listeners = kith_relay::Listeners { grpc, http };
     kith_relay::run(config, listeners, kith_daemon::shutdown::signal()).await.context("relay failed")?;
     Ok(())
+}
+
+/// The coordinator's token from `path`, which only the relay's user may read.
+fn read_token(path: &std::path::Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).with_context(|| format!("--coordinator-token-file {}", path.display()))?;
+        let mode = mode.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            anyhow::bail!(
+                "--coordinator-token-file {}: mode is {mode:o}; a secret must be 0600 (chmod 600 {})",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    let token =
+        std::fs::read_to_string(path).with_context(|| format!("--coordinator-token-file {}", path.display()))?;
+    let token = token.trim().to_owned();
+    if token.len() < 16 {
+        anyhow::bail!("--coordinator-token-file {}: the token must be at least 16 characters", path.display());
+    }
+    Ok(token)
 }

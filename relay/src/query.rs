@@ -51,6 +51,8 @@ pub struct RegionService {
     limits: Limits,
     clock: RegionClock,
     money: crate::config::Money,
+    /// Per-hub referral figures go only to a request carrying this token.
+    coordinator_token: Option<String>,
 }
 
 impl RegionService {
@@ -60,8 +62,25 @@ impl RegionService {
         limits: Limits,
         clock: RegionClock,
         money: crate::config::Money,
+        coordinator_token: Option<String>,
     ) -> RegionService {
-        RegionService { shared, region, limits, clock, money }
+        RegionService { shared, region, limits, clock, money, coordinator_token }
+    }
+
+    /// Whether `request` comes from the region's coordinator: it carries the token.
+    /// A token that is given but wrong is an error, so that a coordinator who
+    /// mistyped it is told rather than shown less.
+    fn from_coordinator<T>(&self, request: &Request<T>) -> Result<bool, Status> {
+        let Some(given) = request.metadata().get("authorization") else { return Ok(false) };
+        let given = given.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+        match &self.coordinator_token {
+            // Constant time, so the token cannot be guessed byte by byte from timings.
+            Some(token) if bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes())) => Ok(true),
+            _ => Err(Status::unauthenticated(
+                "wrong coordinator token: per-hub referral figures need the token in this relay's \
+                 --coordinator-token-file",
+            )),
+        }
     }
 
     async fn search<T: Send + 'static>(
@@ -313,6 +332,7 @@ pub fn stats(c: &Counters, counts: Counts, referrals: ReferralStats) -> v1::Stat
                 median_first_answer_ms: h.median_first_answer_ms,
             })
             .collect(),
+        referral_hubs_withheld: false,
     }
 }
 
@@ -415,13 +435,19 @@ impl Region for RegionService {
         }
     }
 
-    async fn get_stats(&self, _request: Request<v1::StatsRequest>) -> Result<Response<v1::Stats>, Status> {
+    async fn get_stats(&self, request: Request<v1::StatsRequest>) -> Result<Response<v1::Stats>, Status> {
+        let coordinator = self.from_coordinator(&request)?;
         let (counts, referrals) = {
             let view = self.shared.view();
             (view.counts(), view.referral_stats())
         };
         let c = self.shared.counters().clone();
-        Ok(Response::new(stats(&c, counts, referrals)))
+        let mut stats = stats(&c, counts, referrals);
+        if !coordinator {
+            stats.referral_hubs.clear();
+            stats.referral_hubs_withheld = true;
+        }
+        Ok(Response::new(stats))
     }
 }
 

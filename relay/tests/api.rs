@@ -79,8 +79,11 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
     o
 }
 
+/// The region coordinator's token the relays of these tests are given.
+const COORDINATOR: &str = "coordinator-token-of-the-tests";
+
 async fn start(dir: &std::path::Path) -> (Relay, RegionClient<tonic::transport::Channel>) {
-    let config = Config::new(slug("wy"), NO_NATS, dir);
+    let config = Config { coordinator_token: Some(COORDINATOR.into()), ..Config::new(slug("wy"), NO_NATS, dir) };
     let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = RegionClient::connect(relay.url()).await.unwrap();
     (relay, client)
@@ -108,7 +111,15 @@ async fn serves_its_stored_view_while_nats_is_down() {
         client.get_opportunity(v1::GetRequest { id: o.id.to_string(), hub: String::new() }).await.unwrap().into_inner();
     assert_eq!(got.title, "Bike mechanic trainee");
 
-    let stats = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
+    let anyone = client.get_stats(v1::StatsRequest {}).await.unwrap().into_inner();
+    assert!(
+        anyone.referral_hubs.is_empty() && anyone.referral_hubs_withheld,
+        "per-hub figures for the coordinator only"
+    );
+    let mut request = tonic::Request::new(v1::StatsRequest {});
+    request.metadata_mut().insert("authorization", format!("Bearer {COORDINATOR}").parse().unwrap());
+    let stats = client.get_stats(request).await.unwrap().into_inner();
+    assert!(!stats.referral_hubs_withheld);
     assert_eq!((stats.applied, stats.hubs, stats.opportunities, stats.safe_houses), (0, 1, 1, 0));
     assert_eq!(stats.referrals_by_status.into_iter().collect::<Vec<_>>(), [("withdrawn".to_owned(), 1)]);
     let rest = &stats.referral_hubs[..];

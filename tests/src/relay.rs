@@ -78,8 +78,17 @@ impl Relay {
             http_port: ports::free_port(),
             daemon,
         };
+        // The region coordinator's token: per-hub referral figures need it.
+        let token = relay.coordinator_token_file();
+        std::fs::write(&token, format!("coordinator-{}\n", ulid::Ulid::new())).expect("write the coordinator token");
+        std::fs::set_permissions(&token, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
         relay.start_daemon(false).await;
         relay
+    }
+
+    /// The file holding the region coordinator's token (`--coordinator-token-file`).
+    pub fn coordinator_token_file(&self) -> PathBuf {
+        self.root.path().join("coordinator.token")
     }
 
     /// Its `--name`, or its region's when it has none.
@@ -116,8 +125,17 @@ impl Relay {
         region_client(&self.url()).await.expect("connect to relay")
     }
 
-    /// The relay's ingest counters.
+    /// The relay's ingest counters, as the region's coordinator sees them (with the
+    /// per-hub referral figures).
     pub async fn stats(&self) -> Stats {
+        let token = std::fs::read_to_string(self.coordinator_token_file()).expect("the coordinator token");
+        let mut request = tonic::Request::new(StatsRequest {});
+        request.metadata_mut().insert("authorization", format!("Bearer {}", token.trim()).parse().unwrap());
+        self.client().await.get_stats(request).await.expect("relay stats").into_inner()
+    }
+
+    /// The relay's counters as anyone sees them.
+    pub async fn anonymous_stats(&self) -> Stats {
         self.client().await.get_stats(StatsRequest {}).await.expect("relay stats").into_inner()
     }
 
@@ -205,6 +223,8 @@ impl Relay {
             format!("127.0.0.1:{}", self.http_port).into(),
             "--dir".into(),
             self.dir().into(),
+            "--coordinator-token-file".into(),
+            self.coordinator_token_file().into(),
         ];
         if let Some(name) = &self.name {
             args.extend(["--name".into(), name.into()]);

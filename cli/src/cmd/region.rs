@@ -24,8 +24,14 @@ pub enum Command {
     /// List the region's hubs, when each was last seen and what it publishes.
     Hubs,
     /// The relay's counters (events applied, ignored, rejected by reason), and the
-    /// region's referrals: by status, and how fast each hub answers those sent to it.
-    Stats,
+    /// region's referrals: by status, and (for the region's coordinator) how fast
+    /// each hub answers those sent to it.
+    Stats {
+        /// A file holding the coordinator's token (the relay's
+        /// --coordinator-token-file): per-hub referral figures are shown only with it.
+        #[arg(long, env = "KITH_COORDINATOR_TOKEN_FILE", value_name = "FILE")]
+        coordinator_token_file: Option<std::path::PathBuf>,
+    },
     /// Show every field of one opportunity, including how to apply.
     Opportunity {
         /// The opportunity's id.
@@ -267,9 +273,18 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                 listing::hub_table(&hubs.items, output::now_ms()).render("no hubs have been seen yet")
             })
         }
-        Command::Stats => {
+        Command::Stats { coordinator_token_file } => {
+            let mut request = tonic::Request::new(StatsRequest {});
+            if let Some(path) = &coordinator_token_file {
+                let token = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("--coordinator-token-file {}: {e}", path.display()))?;
+                let value = format!("Bearer {}", token.trim())
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--coordinator-token-file {}: not a token", path.display()))?;
+                request.metadata_mut().insert("authorization", value);
+            }
             let mut region = connect::region(&globals.relay).await?;
-            let stats = region.client.get_stats(StatsRequest {}).await.map_err(|s| region.error(s))?.into_inner();
+            let stats = region.client.get_stats(request).await.map_err(|s| region.error(s))?.into_inner();
             output::either(globals.json, &StatsJson::from(&stats), || render_stats(&stats))
         }
         Command::Opportunity { id, hub } => {
@@ -421,6 +436,12 @@ fn render_referral_stats(s: &v1::Stats) -> String {
             h.answered.to_string(),
             answer_time(h.median_first_answer_ms, h.answered),
         ]);
+    }
+    if s.referral_hubs_withheld {
+        return format!(
+            "{}\n\nPer receiving hub: for the region's coordinator only (--coordinator-token-file).",
+            t.render("")
+        );
     }
     format!("{}\n\n{}", t.render(""), hubs.render(""))
 }

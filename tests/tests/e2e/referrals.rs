@@ -182,9 +182,28 @@ async fn referrals_are_followed_to_their_end_at_both_hubs_and_counted_at_the_rel
         stats.referral_hubs.iter().all(|h| h.hub != "peer-garden" || h.received == 0),
         "peer-garden received nothing: {stats:?}"
     );
+    // Anyone sees the region's counts by status, but not when each hub received
+    // what: polled, that would tell when a refuge receives a referral.
+    let anyone = region.relay.anonymous_stats().await;
+    assert!(anyone.referral_hubs.is_empty() && anyone.referral_hubs_withheld, "{anyone:?}");
+    assert_eq!(anyone.referrals_by_status, stats.referrals_by_status);
     let json = region.relay.kith(["region", "stats"]).await.ok();
+    assert_eq!(json["referral_hubs_withheld"], true, "{json}");
+    assert_eq!(json["referral_hubs"], json!([]), "{json}");
+    let table = region.relay.kith_table(["region", "stats"]).await;
+    assert!(table.contains("for the region's coordinator only"), "{table}");
+    assert!(!table.contains("rainbow-house"), "{table}");
+    // A wrong token is told so.
+    let wrong = region.relay.root().join("wrong.token");
+    std::fs::write(&wrong, "not-the-coordinators-token").unwrap();
+    let e = region.relay.kith(["region", "stats", "--coordinator-token-file", wrong.to_str().unwrap()]).await.failure();
+    assert!(e.contains("wrong coordinator token"), "{e}");
+    // The coordinator sees each hub's figures.
+    let token = region.relay.coordinator_token_file();
+    let json = region.relay.kith(["region", "stats", "--coordinator-token-file", token.to_str().unwrap()]).await.ok();
     assert_eq!(json["referrals_by_status"]["completed"], 1, "{json}");
     assert_eq!(json["referrals_by_status"]["declined"], 1, "{json}");
+    assert_eq!(json["referral_hubs_withheld"], false, "{json}");
     let hubs = json["referral_hubs"].as_array().unwrap_or_else(|| panic!("no referral_hubs in {json}"));
     let h = hubs.iter().find(|h| h["hub"] == "rainbow-house").unwrap_or_else(|| panic!("{json}"));
     assert_eq!(h["received"], 2, "{json}");
