@@ -70,7 +70,7 @@ impl RegionService {
     /// Whether `request` comes from the region's coordinator: it carries the token.
     /// A token that is given but wrong is an error, so that a coordinator who
     /// mistyped it is told rather than shown less.
-    fn from_coordinator<T>(&self, request: &Request<T>) -> Result<bool, Status> {
+    fn asked_by_coordinator<T>(&self, request: &Request<T>) -> Result<bool, Status> {
         let Some(given) = request.metadata().get("authorization") else { return Ok(false) };
         let given = given.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
         match &self.coordinator_token {
@@ -436,7 +436,7 @@ impl Region for RegionService {
     }
 
     async fn get_stats(&self, request: Request<v1::StatsRequest>) -> Result<Response<v1::Stats>, Status> {
-        let coordinator = self.from_coordinator(&request)?;
+        let coordinator = self.asked_by_coordinator(&request)?;
         let (counts, referrals) = {
             let view = self.shared.view();
             (view.counts(), view.referral_stats())
