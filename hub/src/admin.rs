@@ -34,9 +34,16 @@ pub struct AdminService {
     pub nats_url: String,
     /// How long a receiving hub has to answer this hub's referrals.
     pub referral_expiry_ms: i64,
+    /// What the inbox refused, per sender.
+    pub refusals: Arc<crate::limits::Refusals>,
 }
 
 /// Builds the interceptor that refuses any call without `authorization: Bearer <token>`.
+/// Referrals listed when a request does not say how many, and the most it may ask:
+/// a hub flooded with referrals still answers `kith referral list` in pages.
+const DEFAULT_PAGE: usize = 100;
+const MAX_PAGE: usize = 1000;
+
 pub fn require_token(token: String) -> impl Fn(Request<()>) -> Result<Request<()>, Status> + Clone {
     move |req: Request<()>| {
         let given = req
@@ -282,6 +289,7 @@ impl HubAdmin for AdminService {
             last_written_seq: s.last_written_seq,
             last_error: self.publisher.last_error().unwrap_or_default(),
             signing_key: hex(id.signing.verifying_key().as_bytes()),
+            referrals_refused: self.refusals.totals().into_iter().collect(),
         }))
     }
 
@@ -486,13 +494,24 @@ impl HubAdmin for AdminService {
             "" => None,
             s => Some(ReferralStatus::parse("status", s).map_err(invalid)?),
         };
+        let limit = match req.limit {
+            0 => DEFAULT_PAGE,
+            n if n as usize > MAX_PAGE => {
+                return Err(Status::invalid_argument(format!("limit: at most {MAX_PAGE} (got {n})")));
+            }
+            n => n as usize,
+        };
+        let after = match req.after.trim() {
+            "" => None,
+            id => Some(id_arg(id).map_err(|_| Status::invalid_argument(format!("after: not a referral id: {id:?}")))?),
+        };
         let items = self
             .store
-            .referrals()
+            .referrals_newest_first(after, limit, |r| {
+                role.is_none_or(|role| r.role == role) && status.is_none_or(|s| r.status() == Some(s))
+            })
             .map_err(to_status)?
             .iter()
-            .filter(|r| role.is_none_or(|role| r.role == role))
-            .filter(|r| status.is_none_or(|s| r.status() == Some(s)))
             .map(|r| self.referral_v1(r))
             .collect();
         Ok(Response::new(v1::ReferralList { items }))

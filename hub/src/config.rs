@@ -46,6 +46,13 @@ pub struct HubFile {
     /// this hub before it expires.
     #[serde(default = "default_referral_expiry_secs")]
     pub referral_expiry_secs: u64,
+    /// Referrals from one other hub that may be open here at once; beyond it, that
+    /// hub's new referrals are refused (and it is told).
+    #[serde(default = "default_referral_limit_open")]
+    pub referral_limit_open: u32,
+    /// New referrals from one other hub taken in an hour; beyond it, refused.
+    #[serde(default = "default_referral_limit_per_hour")]
+    pub referral_limit_per_hour: u32,
     /// A NATS `.creds` file for this hub's NATS user, where the region uses them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nats_creds: Option<PathBuf>,
@@ -91,6 +98,14 @@ fn default_admin_listen() -> SocketAddr {
 fn default_heartbeat_secs() -> u64 {
     DEFAULT_HEARTBEAT_SECS
 }
+fn default_referral_limit_open() -> u32 {
+    crate::limits::SenderLimits::default().open
+}
+
+fn default_referral_limit_per_hour() -> u32 {
+    crate::limits::SenderLimits::default().per_hour
+}
+
 fn default_referral_expiry_secs() -> u64 {
     DEFAULT_REFERRAL_EXPIRY_SECS
 }
@@ -128,6 +143,8 @@ impl HubFile {
             admin_listen,
             heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
             referral_expiry_secs: DEFAULT_REFERRAL_EXPIRY_SECS,
+            referral_limit_open: default_referral_limit_open(),
+            referral_limit_per_hour: default_referral_limit_per_hour(),
             nats_creds: None,
             nats_password_file: None,
             nats_ca: None,
@@ -151,6 +168,12 @@ impl HubFile {
         }
         if file.referral_expiry_secs == 0 {
             return Err(ConfigError::Invalid { path, why: "referral_expiry_secs must be at least 1".into() });
+        }
+        if file.referral_limit_open == 0 || file.referral_limit_per_hour == 0 {
+            return Err(ConfigError::Invalid {
+                path,
+                why: "referral_limit_open and referral_limit_per_hour must be at least 1".into(),
+            });
         }
         if file.heartbeat_secs == 0 {
             return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });

@@ -23,6 +23,7 @@ use kith_proto::event::Event;
 use kith_proto::referral::{ReferralStatus, Role, SideNotes, open_notes};
 use kith_proto::subject::{Entity, Subject};
 
+use crate::limits::{Refusal, Refusals, SenderLimits};
 use crate::link::Link;
 use crate::peers::{self, PeerError};
 use crate::referral::ReferralRecord;
@@ -45,7 +46,17 @@ enum Dropped {
 
 /// Consumes this hub's referral inbox until `stop` turns true. Uses the publisher's
 /// connection once it has one.
-pub async fn run(store: Store, secrets: Arc<Vec<SecretKey>>, state: Arc<Link>, mut stop: Stop) {
+/// What the inbox reads with and holds to.
+pub struct Inbox {
+    /// This hub's box secrets, the current one first.
+    pub secrets: Arc<Vec<SecretKey>>,
+    /// What one other hub may send.
+    pub limits: SenderLimits,
+    /// What was refused, shared with the admin API's status.
+    pub refusals: Arc<Refusals>,
+}
+
+pub async fn run(store: Store, inbox: Inbox, state: Arc<Link>, mut stop: Stop) {
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
     loop {
         if kith_daemon::is_set(&stop) {
@@ -57,7 +68,7 @@ pub async fn run(store: Store, secrets: Arc<Vec<SecretKey>>, state: Arc<Link>, m
         let restored = store.restored_pending().unwrap_or(true);
         if let Some(client) = state.client().filter(|_| !restored) {
             let js = jetstream::new(client);
-            match consume(&store, &js, &secrets, &mut stop).await {
+            match consume(&store, &js, &inbox, &mut stop).await {
                 Ok(()) => return,
                 Err(e) => tracing::warn!(error = %e, "referral inbox paused; will retry"),
             }
@@ -68,12 +79,7 @@ pub async fn run(store: Store, secrets: Arc<Vec<SecretKey>>, state: Arc<Link>, m
     }
 }
 
-async fn consume(
-    store: &Store,
-    js: &jetstream::Context,
-    secrets: &[SecretKey],
-    stop: &mut Stop,
-) -> Result<(), InboxError> {
+async fn consume(store: &Store, js: &jetstream::Context, inbox: &Inbox, stop: &mut Stop) -> Result<(), InboxError> {
     let (name, config) = crate::stream::inbox_consumer(store);
     // Each of these is a request to a server that may be gone or not answering:
     // the hub stopping does not wait for its time-out.
@@ -98,7 +104,7 @@ async fn consume(
             None => return Err(InboxError::Nats("the consumer's message stream ended".into())),
         };
         let subject = message.subject.to_string();
-        match take(store, js, secrets, &subject, &message.payload).await? {
+        match take(store, js, inbox, &subject, &message.payload).await? {
             Ok(()) => {
                 message.ack().await.map_err(|e| InboxError::Nats(e.to_string()))?;
             }
@@ -125,7 +131,7 @@ async fn consume(
 async fn take(
     store: &Store,
     js: &jetstream::Context,
-    secrets: &[SecretKey],
+    inbox: &Inbox,
     subject: &str,
     payload: &[u8],
 ) -> Result<Result<(), Dropped>, InboxError> {
@@ -165,12 +171,25 @@ async fn take(
     let notes = match &side.sealed {
         None => SideNotes::default(),
         // Sealed to this hub's box key, or to one it had before a rotation.
-        Some(sealed) => match secrets.iter().find_map(|secret| open_notes(sealed, secret).ok()) {
+        Some(sealed) => match inbox.secrets.iter().find_map(|secret| open_notes(sealed, secret).ok()) {
             Some(n) => n,
             None => return Ok(Err(Dropped::Other(kith_proto::referral::SealError::Open.to_string()))),
         },
     };
     let seq = opened.envelope.hub_seq;
+    // A new referral from a hub over its limits: refused before anything of it is
+    // kept (its person is never stored), the sender told at most so often.
+    let refusal = if side.role == Role::Sender && store.referral(side.id)?.is_none() {
+        let held = store.referrals()?;
+        inbox.refusals.check(inbox.limits, &author, &held, kith_proto::time::now_ms())
+    } else {
+        None
+    };
+    let notes = match refusal {
+        None => notes,
+        Some(Refusal::Silent) => return Ok(Err(Dropped::Other("over the sender's limits".into()))),
+        Some(Refusal::Reply(_)) => SideNotes::default(),
+    };
     let result = store
         .change_referral(side.id, |current, my_seq, now| {
             let mut record = match current {
@@ -194,7 +213,12 @@ async fn take(
                 // The receiver's side of a referral this hub has no record of.
                 None => return Ok(None),
             };
-            let answer = record.take_theirs(&side, notes.clone(), seq, now);
+            let mut answer = record.take_theirs(&side, notes.clone(), seq, now);
+            if let Some(Refusal::Reply(why)) = &refusal {
+                // Received, then declined at once with the reason: the sender sees why.
+                record.step(ReferralStatus::Declined, why.clone(), now)?;
+                answer = true;
+            }
             let event = if answer { Some(record.publish(my_seq, &keys.boxing)?) } else { None };
             Ok(Some(ReferralChange { record, event }))
         })

@@ -26,6 +26,7 @@ pub mod admin;
 pub mod catchup;
 pub mod config;
 pub mod inbox;
+pub mod limits;
 pub mod link;
 pub mod metrics;
 pub mod offline;
@@ -214,7 +215,17 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     }
     tasks.spawn_infallible("repair", repair::run(store.clone(), profile.clone(), state.clone(), stop_rx.clone()));
     tasks.spawn_infallible("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
-    tasks.spawn_infallible("inbox", inbox::run(store.clone(), Arc::new(box_secrets), state.clone(), stop_rx.clone()));
+    let refusals = Arc::new(limits::Refusals::default());
+    let sender_limits = limits::SenderLimits { open: file.referral_limit_open, per_hour: file.referral_limit_per_hour };
+    tasks.spawn_infallible(
+        "inbox",
+        inbox::run(
+            store.clone(),
+            inbox::Inbox { secrets: Arc::new(box_secrets), limits: sender_limits, refusals: refusals.clone() },
+            state.clone(),
+            stop_rx.clone(),
+        ),
+    );
     let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
     tasks.spawn_infallible("expiry", inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone()));
 
@@ -224,6 +235,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         name: file.name.clone(),
         nats_url: kith_daemon::nats::redact(&file.nats_url),
         referral_expiry_ms: (file.referral_expiry_secs as i64).saturating_mul(1000),
+        refusals,
     };
     let admin = HubAdminServer::new(admin).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
     let local = listener.local_addr().ok();

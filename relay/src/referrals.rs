@@ -159,29 +159,44 @@ impl Referrals {
     }
 
     /// The region's counts by status, and per receiving hub how it answers.
+    ///
+    /// One sender cannot skew a receiving hub's figures (by sending it thousands of
+    /// referrals it will never answer, say): each sending hub counts with at most its
+    /// [`PER_SENDER`] latest referrals, and has one vote in the median time to first
+    /// answer (its own median).
     pub fn stats(&self) -> ReferralStats {
         let mut by_status = BTreeMap::new();
-        // Per receiving hub: received, and the first-answer times of the answered ones.
-        let mut per_hub: BTreeMap<&Slug, (u64, Vec<i64>)> = BTreeMap::new();
-        for ((_, _, receiver), entry) in &self.entries {
+        // Per receiving hub, per sender: its referrals' first-answer times, newest
+        // first (`None`: not answered).
+        let mut per_hub: BTreeMap<&Slug, BTreeMap<&Slug, Vec<Option<i64>>>> = BTreeMap::new();
+        for ((_, sender, receiver), entry) in self.entries.iter().rev() {
             let Some(status) = entry.summary.status else { continue };
             *by_status.entry(status).or_default() += 1;
-            let (received, answers) = per_hub.entry(receiver).or_default();
-            *received += 1;
-            answers.extend(entry.summary.first_answer_ms);
+            let answers = per_hub.entry(receiver).or_default().entry(sender).or_default();
+            if answers.len() < PER_SENDER {
+                answers.push(entry.summary.first_answer_ms);
+            }
         }
         let hubs = per_hub
             .into_iter()
-            .map(|(hub, (received, mut answers))| HubReferrals {
-                hub: hub.clone(),
-                received,
-                answered: answers.len() as u64,
-                median_first_answer_ms: median(&mut answers),
+            .map(|(hub, senders)| {
+                let received = senders.values().map(|a| a.len() as u64).sum();
+                let answered = senders.values().flatten().filter(|a| a.is_some()).count() as u64;
+                let mut votes: Vec<i64> = senders
+                    .values()
+                    .map(|a| a.iter().flatten().copied().collect::<Vec<i64>>())
+                    .filter(|times| !times.is_empty())
+                    .map(|mut times| median(&mut times))
+                    .collect();
+                HubReferrals { hub: hub.clone(), received, answered, median_first_answer_ms: median(&mut votes) }
             })
             .collect();
         ReferralStats { by_status, hubs }
     }
 }
+
+/// The most referrals of one sending hub a receiving hub's figures count (its latest).
+pub const PER_SENDER: usize = 20;
 
 /// The median of `values` (the mean of the middle two for an even count); 0 for none.
 fn median(values: &mut [i64]) -> i64 {
@@ -335,9 +350,28 @@ mod tests {
             stats.hubs,
             [
                 HubReferrals { hub: slug("garden"), received: 2, answered: 0, median_first_answer_ms: 0 },
-                HubReferrals { hub: slug("rainbow"), received: 4, answered: 3, median_first_answer_ms: 20_000 },
+                // One vote a sender: garden's 10 s and 20 s give 15 s, the co-op's 30 s.
+                HubReferrals { hub: slug("rainbow"), received: 4, answered: 3, median_first_answer_ms: 22_500 },
             ]
         );
+    }
+
+    #[test]
+    fn one_sender_flooding_a_hub_cannot_make_it_look_unresponsive() {
+        let mut r = Referrals::default();
+        // Two honest senders, answered within a minute.
+        referral(&mut r, "garden", "rainbow", &[(Received, 2_000), (Accepted, 31_000)]);
+        referral(&mut r, "co-op", "rainbow", &[(Received, 2_000), (Accepted, 61_000)]);
+        // A hostile hub sends 500 referrals the house never answers, and 500 it
+        // "answers" an hour later.
+        for _ in 0..500 {
+            referral(&mut r, "hostile", "rainbow", &[]);
+            referral(&mut r, "hostile", "rainbow", &[(Accepted, 3_600_000)]);
+        }
+        let hub = &r.stats().hubs[0];
+        assert_eq!(hub.received, 2 + PER_SENDER as u64, "the flood counts as {PER_SENDER}");
+        // One vote a sender: 30 s, 60 s and the hostile hub's hour → 60 s.
+        assert_eq!(hub.median_first_answer_ms, 60_000);
     }
 
     #[test]

@@ -77,6 +77,12 @@ pub struct ListArgs {
     /// completed, withdrawn, expired.
     #[arg(long)]
     status: Option<String>,
+    /// At most this many, newest first (default 100, at most 1000).
+    #[arg(long, value_name = "N")]
+    limit: Option<u32>,
+    /// The page after this referral: the last id of the page before.
+    #[arg(long, value_name = "ID")]
+    after: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -344,9 +350,15 @@ fn list_request(a: &ListArgs) -> Result<ListReferralsRequest, ValidationError> {
         (_, true) => "outbox",
         _ => "",
     };
+    let after = a.after.as_deref().map(|id| parse_id("after", id)).transpose()?;
+    if a.limit.is_some_and(|n| !(1..=1000).contains(&n)) {
+        return Err(ValidationError::new("limit", "must be 1 to 1000"));
+    }
     Ok(ListReferralsRequest {
         r#box: r#box.to_owned(),
         status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        limit: a.limit.unwrap_or(0),
+        after: after.map(|id| id.to_string()).unwrap_or_default(),
     })
 }
 

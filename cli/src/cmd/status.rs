@@ -22,6 +22,8 @@ pub struct StatusJson {
     /// `null` when the publisher is not failing.
     pub last_error: Option<String>,
     pub signing_key: String,
+    /// New referrals refused since the hub started, per sending hub (over its limits).
+    pub referrals_refused: std::collections::BTreeMap<String, u64>,
 }
 
 impl From<&StatusReply> for StatusJson {
@@ -37,6 +39,7 @@ impl From<&StatusReply> for StatusJson {
             last_written_seq: s.last_written_seq,
             last_error: (!s.last_error.is_empty()).then(|| s.last_error.clone()),
             signing_key: s.signing_key.clone(),
+            referrals_refused: s.referrals_refused.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         }
     }
 }
@@ -59,6 +62,12 @@ fn render(s: &StatusReply) -> String {
         .add("last written seq", s.last_written_seq.to_string())
         .add("last error", &s.last_error)
         .add("signing key", &s.signing_key);
+    if !s.referrals_refused.is_empty() {
+        let mut refused: Vec<(&String, &u64)> = s.referrals_refused.iter().collect();
+        refused.sort();
+        let text: Vec<String> = refused.iter().map(|(hub, n)| format!("{n} from {hub}")).collect();
+        f.add("referrals refused", format!("{} (over one hub's limits)", text.join(", ")));
+    }
     f.render()
 }
 
@@ -78,6 +87,7 @@ mod tests {
             last_written_seq: 3,
             last_error: String::new(),
             signing_key: "ab".into(),
+            referrals_refused: Default::default(),
         }
     }
 
@@ -88,6 +98,10 @@ mod tests {
         assert!(t.contains("outbox pending      3"), "{t}");
         assert!(t.contains("last published seq  none yet"), "{t}");
         assert!(t.contains("last error          -"), "{t}");
+        assert!(!t.contains("refused"), "nothing refused, nothing said: {t}");
+        let flooded = StatusReply { referrals_refused: [("hostile".to_owned(), 980)].into(), ..reply() };
+        let t = render(&flooded);
+        assert!(t.contains("referrals refused   980 from hostile (over one hub's limits)"), "{t}");
     }
 
     #[test]

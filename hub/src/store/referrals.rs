@@ -100,6 +100,33 @@ impl Store {
     }
 
     /// Every referral this hub sent or received, oldest first.
+    /// At most `limit` referral records for which `keep` holds, newest first (ids are
+    /// ULIDs: by creation time), starting after the one with id `after`.
+    pub fn referrals_newest_first(
+        &self,
+        after: Option<Ulid>,
+        limit: usize,
+        keep: impl Fn(&ReferralRecord) -> bool,
+    ) -> Result<Vec<ReferralRecord>, StoreError> {
+        let range = match after {
+            Some(after) => self.inner.referrals.range(..after.to_bytes()),
+            None => self.inner.referrals.range::<&[u8], _>(..),
+        };
+        let mut page = Vec::new();
+        for kv in range.rev() {
+            let (k, v) = kv?;
+            let id = Ulid::from_bytes(k.as_ref().try_into().map_err(|_| StoreError::Corrupt("referral key".into()))?);
+            let record = self.open_referral(id, &v)?;
+            if keep(&record) {
+                page.push(record);
+                if page.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(page)
+    }
+
     pub fn referrals(&self) -> Result<Vec<ReferralRecord>, StoreError> {
         self.inner
             .referrals

@@ -249,3 +249,88 @@ async fn a_query_storm_does_not_starve_ingest() {
     assert!(ok > 0, "no search was answered during the storm");
     assert!(during_writes >= 32, "the writes landed while the storm blew: only {during_writes} searches meanwhile");
 }
+
+/// A hub with a valid key floods another with referrals: beyond the limits one hub
+/// may send, the receiving hub refuses them before keeping anything of them (counted,
+/// the sender told a few times), lists its referrals in pages, still takes an honest
+/// hub's referral, and the region's figures for it cannot be skewed by the flood.
+#[tokio::test]
+async fn a_flood_of_referrals_from_one_hub_is_refused_and_buries_nothing() {
+    use kith_tests::referral::{person, send, wait_for_status};
+    let region = Region::start().await;
+    let quiet = |id: &str| kith_tests::HubOptions { heartbeat_secs: Some(3600), ..kith_tests::HubOptions::named(id) };
+    let (mut rainbow, hostile, garden) = tokio::join!(
+        region.hub_with("rainbow-house", quiet("Rainbow House")),
+        region.hub_with("hostile", quiet("Hostile")),
+        region.hub_with("peer-garden", quiet("Garden")),
+    );
+    rainbow.stop().await;
+    kith_tests::hub::set_hub_toml(&rainbow.dir(), "referral_limit_open", 5.into());
+    kith_tests::hub::set_hub_toml(&rainbow.dir(), "referral_limit_per_hour", 8.into());
+    rainbow.restart().await;
+
+    let mut admin = hostile.admin().await;
+    let mut flood = Vec::new();
+    for i in 0..30 {
+        let request = v1::SendReferralRequest {
+            to_hub: "rainbow-house".into(),
+            person: Some(v1::Person { notes: "x".repeat(1000), ..person(&format!("Flood {i}")) }),
+            ..Default::default()
+        };
+        flood.push(admin.send_referral(request).await.expect("the hostile hub sends").into_inner().id);
+    }
+    let honest = send(&garden, &rainbow, "A. Person in crisis", &[]).await;
+    wait_for_status(&rainbow, &honest.id, "received").await;
+    let status = wait_for("the victim has taken in or refused the whole flood", DEFAULT_TIMEOUT, async || {
+        let s = rainbow.kith(["status"]).await.ok();
+        if s["referrals_refused"]["hostile"] == 25 { Ok(s) } else { Err(s) }
+    })
+    .await;
+    assert_eq!(status["referrals_refused"].as_object().unwrap().len(), 1, "{status}");
+
+    // Only the first 5 are kept; none of the refused ones' people are.
+    let inbox = rainbow.kith(["referral", "list", "--inbox", "--limit", "1000"]).await.array();
+    let from_hostile: Vec<&serde_json::Value> = inbox.iter().filter(|r| r["from_hub"] == "hostile").collect();
+    let kept: Vec<&serde_json::Value> = from_hostile.iter().filter(|r| !r["person"].is_null()).copied().collect();
+    assert_eq!(kept.len(), 5, "{from_hostile:#?}");
+    // The sender was told, as often as its hourly limit: 8 declined with the reason.
+    let told = wait_for("the hostile hub reads 8 refusals", DEFAULT_TIMEOUT, async || {
+        let mut told = 0;
+        for id in &flood {
+            let r = hostile.kith(["referral", "show", id]).await.ok();
+            if r["status"] == "declined" {
+                assert!(r["history"][2]["reason"].as_str().unwrap().contains("at most 5 open referrals"), "{r}");
+                told += 1;
+            }
+        }
+        if told == 8 { Ok(told) } else { Err(told) }
+    })
+    .await;
+    assert_eq!(told, 8);
+
+    // Listed in pages, newest first: the honest referral is on the first page.
+    let first = rainbow.kith(["referral", "list", "--inbox", "--limit", "2"]).await.array();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[0]["id"], honest.id.as_str(), "{first:#?}");
+    let last = first[1]["id"].as_str().unwrap();
+    let second = rainbow.kith(["referral", "list", "--inbox", "--limit", "2", "--after", last]).await.array();
+    assert_eq!(second.len(), 2);
+    assert!(second.iter().all(|r| r["id"].as_str().unwrap() < last), "{second:#?}");
+    let bad = rainbow.kith(["referral", "list", "--limit", "5000"]).await.failure();
+    assert!(bad.contains("limit"), "{bad}");
+
+    // The honest hub's referral goes on as ever.
+    rainbow.kith(["referral", "accept", &honest.id]).await.ok();
+    wait_for_status(&garden, &honest.id, "accepted").await;
+
+    // The region's figures for the house count the flood as one sender's few.
+    let stats = wait_for("the relay counts the house's referrals", DEFAULT_TIMEOUT, async || {
+        let stats = region.relay.stats().await;
+        match stats.referral_hubs.iter().find(|h| h.hub == "rainbow-house") {
+            Some(h) if h.received >= 21 => Ok(h.clone()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert_eq!(stats.received, 1 + kith_relay::referrals::PER_SENDER as u64, "{stats:?}");
+}
