@@ -77,6 +77,8 @@ pub fn relay(region: &Slug, name: &str) -> Permissions {
             // To allow direct gets on a stream made before hubs used them.
             format!("$JS.API.STREAM.UPDATE.{stream}"),
             format!("$JS.API.STREAM.MSG.GET.{stream}"),
+            // Deleting what it refused for good (junk, over quota): see ingest's PURGED.
+            format!("$JS.API.STREAM.MSG.DELETE.{stream}"),
             format!("$JS.API.CONSUMER.CREATE.{stream}.{name}"),
             format!("$JS.API.CONSUMER.CREATE.{stream}.{name}.>"),
             format!("$JS.API.CONSUMER.DELETE.{stream}.{name}"),

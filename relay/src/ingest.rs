@@ -130,8 +130,8 @@ enum Ended {
 enum Verdict {
     /// Applied, ignored or skipped: done with it.
     Done,
-    /// Refused: never deliver it again.
-    Rejected,
+    /// Refused: never deliver it again; with `purge`, and deleted from the stream.
+    Rejected { purge: bool },
     /// Could not be decided now (NATS trouble): deliver it again later.
     Later,
     /// From a hub whose profile is not in the stream yet: deliver it again after
@@ -143,7 +143,7 @@ impl Verdict {
     fn ack_kind(&self) -> AckKind {
         match self {
             Verdict::Done => AckKind::Ack,
-            Verdict::Rejected => AckKind::Term,
+            Verdict::Rejected { .. } => AckKind::Term,
             Verdict::Later => AckKind::Nak(Some(RETRY_LATER)),
             Verdict::AwaitProfile(wait) => AckKind::Nak(Some(*wait)),
         }
@@ -348,13 +348,20 @@ impl Ingest {
                     self.shared.changed();
                 }
                 self.send_repairs().await;
+                let mut purge = Vec::new();
                 for (message, verdict) in done {
                     if let Err(e) = message.ack_with(verdict.ack_kind()).await {
                         // Not acknowledged: JetStream delivers it again, and the
                         // per-entity sequence makes that harmless.
                         debug!(subject = %message.subject, error = %e, "ack failed");
                     }
+                    if matches!(verdict, Verdict::Rejected { purge: true })
+                        && let Ok(info) = message.info()
+                    {
+                        purge.push(info.stream_sequence);
+                    }
                 }
+                self.purge(stream, purge).await;
             }
             if let Some(why) = broken {
                 return Ok(Ended::Broken(why));
@@ -609,11 +616,23 @@ impl Ingest {
         }
     }
 
+    /// Deletes refused messages (see [`PURGED`]) from the stream. One that cannot be
+    /// deleted now (NATS trouble, or another relay got there first) is left: it is
+    /// refused again when read again.
+    async fn purge(&self, stream: &Stream, seqs: Vec<u64>) {
+        for seq in seqs {
+            match stream.delete_message(seq).await {
+                Ok(_) => self.shared.metrics().event("purged", "refused"),
+                Err(e) => debug!(seq, error = %e, "could not delete a refused message from the stream"),
+            }
+        }
+    }
+
     fn reject(&self, subject: &str, reason: &str, why: &dyn std::fmt::Display) -> Verdict {
         *self.shared.counters().rejected.entry(reason.to_owned()).or_default() += 1;
         self.shared.metrics().event("rejected", reason);
         warn!(%subject, %reason, detail = %why, "rejected an event");
-        Verdict::Rejected
+        Verdict::Rejected { purge: PURGED.contains(&reason) }
     }
 
     /// A hub with a key kept from before a rebuild but no usable profile in the stream
@@ -691,6 +710,16 @@ impl Ingest {
         })
     }
 }
+
+/// Why an event is refused in a way that does not depend on this relay's clock, pins
+/// or roster, nor on what arrives later: such an event is also deleted from the
+/// region's stream, so that one hub publishing junk on its own subjects (unique
+/// subjects of up to 64 KiB each) cannot fill the stream and stop every other hub's
+/// writes. Listings over a hub's quota are purged too (the relays of a region share
+/// their quotas; a hub whose quota is raised later gets them back by anti-entropy),
+/// and so are events of a hub that never published a profile, once given up on.
+const PURGED: [&str; 7] =
+    ["too-large", "malformed", "unknown-version", "subject-mismatch", "invalid", "over-quota", "unknown-hub"];
 
 /// Fewest signatures worth a thread of their own.
 const VERIFY_CHUNK: usize = 64;

@@ -334,3 +334,90 @@ async fn a_flood_of_referrals_from_one_hub_is_refused_and_buries_nothing() {
     .await;
     assert_eq!(stats.received, 1 + kith_relay::referrals::PER_SENDER as u64, "{stats:?}");
 }
+
+/// A hub under its own NATS user fills its subjects with junk, far past the region
+/// stream's size: the relay deletes what it refuses for good, so the stream never
+/// stays full, and another hub's new opportunity and referral still arrive.
+#[tokio::test]
+async fn junk_published_by_one_hub_cannot_fill_the_region_stream_for_the_others() {
+    use kith_proto::subject::stream_name;
+    use serde_json::Value;
+    let user = async |args: &[&str]| {
+        let mut all = vec!["nats-user"];
+        all.extend(args);
+        kith_tests::kith(all).await.ok()
+    };
+    let url = |port: u16, u: &Value| {
+        format!("nats://{}:{}@127.0.0.1:{port}", u["user"].as_str().unwrap(), u["password"].as_str().unwrap())
+    };
+    let relay_user = user(&["relay", "--region", kith_tests::REGION]).await;
+    let mut users = Vec::new();
+    for hub in ["hostile", "peer-garden", "rainbow-house"] {
+        users.push(user(&["hub", "--region", kith_tests::REGION, "--hub", hub]).await);
+    }
+    let entries: Vec<&str> = std::iter::once(&relay_user).chain(&users).map(|u| u["conf"].as_str().unwrap()).collect();
+    let conf = format!("authorization {{\n  users: [\n    {}\n  ]\n}}\n", entries.join(",\n    "));
+    let nats = kith_tests::NatsServer::spawn_with_conf(Some(&conf)).await;
+    let port = nats.port();
+    // The smallest stream a relay makes: 64 MiB.
+    let max = kith_proto::stream::MIN_MAX_BYTES;
+    let relay = kith_tests::Relay::start_with(
+        kith_tests::REGION,
+        &url(port, &relay_user),
+        None,
+        &["--stream-max-bytes", &max.to_string()],
+    )
+    .await;
+    let garden = kith_tests::Hub::start(kith_tests::REGION, "peer-garden", &url(port, &users[1])).await;
+    let rainbow = kith_tests::Hub::start(kith_tests::REGION, "rainbow-house", &url(port, &users[2])).await;
+
+    // The hostile hub, as its own NATS user permits: 60 KiB of junk on each of 1,600
+    // subjects of its own (about 94 MiB, half as much again as the stream holds).
+    let hostile = async_nats::ConnectOptions::with_user_and_password(
+        users[0]["user"].as_str().unwrap().to_owned(),
+        users[0]["password"].as_str().unwrap().to_owned(),
+    )
+    .custom_inbox_prefix(kith_proto::permissions::inbox_prefix(&Slug::parse("hub", "hostile").unwrap()))
+    .connect(format!("nats://127.0.0.1:{port}"))
+    .await
+    .unwrap();
+    let js = async_nats::jetstream::new(hostile);
+    let junk = Bytes::from(vec![0xa5u8; 60 * 1024]);
+    let (mut stored, mut refused) = (0u32, 0u32);
+    for _ in 0..1600 {
+        let subject = format!("kith.{}.hostile.opportunity.{}", kith_tests::REGION, Ulid::new());
+        match js.publish(subject, junk.clone()).await {
+            Ok(ack) => match ack.await {
+                Ok(_) => stored += 1,
+                Err(_) => refused += 1,
+            },
+            Err(_) => refused += 1,
+        }
+    }
+    eprintln!("junk: {stored} stored in the stream, {refused} refused by the server");
+    assert!(u64::from(stored) * 60 * 1024 > max as u64, "the junk went past the stream's size: {stored}");
+
+    // The others' writes still arrive.
+    let job = add_opportunity(&garden, "Allotment helper", &[]).await;
+    let referral = kith_tests::referral::send(&garden, &rainbow, "A. Person", &[]).await;
+    kith_tests::referral::wait_for_status(&rainbow, &referral.id, "received").await;
+    wait_until("the relay shows the garden's opportunity", DEFAULT_TIMEOUT, async || {
+        relay.kith(["region", "opportunity", &job.id]).await.code == Some(0)
+    })
+    .await;
+    let malformed = relay.stats().await.rejected.get("malformed").copied().unwrap_or(0);
+    assert!(malformed >= u64::from(stored), "every piece of junk refused: {malformed} of {stored}");
+    // And the junk is gone from the stream.
+    let as_relay = async_nats::jetstream::new(
+        async_nats::ConnectOptions::with_user_and_password(
+            relay_user["user"].as_str().unwrap().to_owned(),
+            relay_user["password"].as_str().unwrap().to_owned(),
+        )
+        .connect(format!("nats://127.0.0.1:{port}"))
+        .await
+        .unwrap(),
+    );
+    let region = Slug::parse("region", kith_tests::REGION).unwrap();
+    let info = as_relay.get_stream(stream_name(&region)).await.unwrap().info().await.unwrap().clone();
+    assert!(info.state.bytes < 4 * 1024 * 1024, "the refused junk was deleted from the stream: {:?}", info.state);
+}
