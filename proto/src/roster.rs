@@ -18,11 +18,14 @@
 //! [[hub]]
 //! id = "peer-garden"
 //! signing_key = "<hex, from `kith status` or `kith init`>"
+//! name = "Leeds Peer Garden Co-op"   # optional: the name the region shows for it
 //! ```
 //!
 //! The signature is over a postcard encoding of the region, the version, the
-//! coordinator's key and the hubs sorted by id — never over the TOML text, so that
-//! comments and layout may change freely.
+//! coordinator's key and the hubs sorted by id, then (when any hub has one) the
+//! names — never over the TOML text, so that comments and layout may change freely.
+//! A roster's name for a hub is the name shown for it: a hub cannot pass itself off
+//! as another by the name in its own profile.
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -75,6 +78,9 @@ pub struct RosterFile {
 pub struct RosterHub {
     pub id: String,
     pub signing_key: String,
+    /// The name the region shows for the hub, whatever its own profile says.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
 }
 
 /// A roster whose signature was checked: hub id → signing key.
@@ -84,6 +90,8 @@ pub struct Roster {
     pub version: u64,
     pub coordinator: VerifyingKey,
     pub hubs: BTreeMap<Slug, VerifyingKey>,
+    /// The names the coordinator gave hubs: shown instead of their profiles'.
+    pub names: BTreeMap<Slug, String>,
 }
 
 impl Roster {
@@ -143,10 +151,19 @@ impl RosterFile {
         let signing_key = hex(key.as_bytes());
         match self.hubs.iter_mut().find(|h| h.id == hub.as_str()) {
             Some(h) => h.signing_key = signing_key,
-            None => self.hubs.push(RosterHub { id: hub.to_string(), signing_key }),
+            None => self.hubs.push(RosterHub { id: hub.to_string(), signing_key, name: String::new() }),
         }
         self.hubs.sort_by(|a, b| a.id.cmp(&b.id));
         self.changed();
+    }
+
+    /// Gives `hub` (on the roster) the name the region shows for it ("" for its
+    /// profile's); whether it is on the roster. The roster must be signed again.
+    pub fn set_name(&mut self, hub: &Slug, name: &str) -> bool {
+        let Some(h) = self.hubs.iter_mut().find(|h| h.id == hub.as_str()) else { return false };
+        h.name = name.trim().to_owned();
+        self.changed();
+        true
     }
 
     /// Takes `hub` off; whether it was on. The roster must be signed again.
@@ -198,14 +215,28 @@ impl RosterFile {
             key(&self.coordinator).map_err(|why| invalid(path, format!("coordinator: {why}")))?
         };
         let mut hubs = BTreeMap::new();
+        let mut names = BTreeMap::new();
         for h in &self.hubs {
             let id = Slug::parse("hub", &h.id).map_err(|e| invalid(path, e.to_string()))?;
             let k = key(&h.signing_key).map_err(|why| invalid(path, format!("hub {id}: signing_key: {why}")))?;
             if hubs.insert(id.clone(), k).is_some() {
                 return Err(invalid(path, format!("hub {id} is on the roster twice")));
             }
+            let name = h.name.trim();
+            if name.chars().count() > crate::domain::limits::NAME || name.chars().any(char::is_control) {
+                return Err(invalid(
+                    path,
+                    format!(
+                        "hub {id}: name: at most {} characters, no control characters",
+                        crate::domain::limits::NAME
+                    ),
+                ));
+            }
+            if !name.is_empty() {
+                names.insert(id, name.to_owned());
+            }
         }
-        Ok(Roster { region, version: self.version, coordinator, hubs })
+        Ok(Roster { region, version: self.version, coordinator, hubs, names })
     }
 }
 
@@ -232,6 +263,11 @@ fn signed_bytes(roster: &Roster) -> Vec<u8> {
     let body = (roster.region.as_str(), roster.version, roster.coordinator.to_bytes(), hubs);
     let mut m = CONTEXT.to_vec();
     m.extend(postcard::to_stdvec(&body).expect("a roster encodes"));
+    // Names came later: a roster without any signs exactly what it always did.
+    if !roster.names.is_empty() {
+        let names: Vec<(&str, &str)> = roster.names.iter().map(|(id, n)| (id.as_str(), n.as_str())).collect();
+        m.extend(postcard::to_stdvec(&names).expect("names encode"));
+    }
     m
 }
 

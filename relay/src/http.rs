@@ -361,13 +361,11 @@ impl HttpState {
             // A hub that left the region is no longer an organization to go to.
             .filter(|h| !h.profile.left)
             .filter(|h| {
-                let text = format!("{} {} {}", h.profile.name, h.hub, h.profile.description);
+                let text = format!("{} {} {}", h.name, h.hub, h.profile.description);
                 let have: Vec<String> = kith_text::words(&text).collect();
                 words.iter().all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
             })
-            .map(|h| {
-                hsds::organization(&self.region, &h.hub, &h.profile.name, &h.profile.description, &h.profile.contact)
-            })
+            .map(|h| hsds::organization(&self.region, &h.hub, &h.name, &h.profile.description, &h.profile.contact))
             .collect())
     }
 }

@@ -305,6 +305,9 @@ pub async fn run(
         view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None, today)).await??;
     }
     view.set_synonyms(synonyms);
+    if let Some(roster) = &config.roster {
+        view.set_roster_names(roster.names.clone());
+    }
     view.set_quota(config.quota);
     let counts = view.counts();
     info!(

@@ -283,7 +283,7 @@ pub fn service_v1(hit: &Hit<Service>, now: LocalNow, confirmed_since: CivilDate)
 pub fn hub_v1(h: &HubSummary) -> v1::Hub {
     v1::Hub {
         id: h.hub.to_string(),
-        name: h.profile.name.clone(),
+        name: h.name.clone(),
         description: h.profile.description.clone(),
         contact: h.profile.contact.clone(),
         helpline_hours: h.profile.helpline_hours.clone(),

@@ -28,6 +28,10 @@ pub enum Command {
         /// The region, for a new roster.
         #[arg(long, value_name = "REGION")]
         region: Option<String>,
+        /// The name the region shows for the hub, whatever its own profile says
+        /// (so that no hub can pass itself off as another by name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
     },
     /// Take a hub off the roster: relays and hubs given the signed roster stop
     /// listening to it, and its listings leave their views.
@@ -72,7 +76,7 @@ impl RosterJson {
 
 pub fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Add { file, hub, key, region } => {
+        Command::Add { file, hub, key, region, name } => {
             let hub = Slug::parse("hub", hub.trim())?;
             let key = roster::key(&key).map_err(|why| anyhow::anyhow!("key: {why}"))?;
             let mut roster = if file.exists() {
@@ -90,6 +94,12 @@ pub fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
                 RosterFile { region: Slug::parse("region", region.trim())?.to_string(), ..Default::default() }
             };
             roster.put(&hub, &key);
+            if let Some(name) = &name {
+                if name.trim().chars().count() > kith_proto::domain::limits::NAME {
+                    bail!("name: at most {} characters", kith_proto::domain::limits::NAME);
+                }
+                roster.set_name(&hub, name);
+            }
             roster.write(&file)?;
             print(globals, &file, &roster, false, &format!("put {hub} on the roster; sign it before use"))
         }

@@ -274,7 +274,7 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
             .into_iter()
             .map(|h| Hub {
                 id: h.hub,
-                name: h.profile.name,
+                name: h.name,
                 description: h.profile.description,
                 contact: h.profile.contact,
                 helpline_hours: h.profile.helpline_hours,

@@ -37,7 +37,7 @@ fn row(label: &str, value: Markup) -> Markup {
 
 fn hub_rows(hub: &Slug, info: Option<&HubSummary>) -> Markup {
     html! {
-        (row("Listed by", html! { (info.map_or(hub.as_str(), |h| h.profile.name.as_str())) }))
+        (row("Listed by", html! { (info.map_or(hub.as_str(), |h| h.name.as_str())) }))
         @if let Some(h) = info { @if !h.profile.contact.is_empty() { (row("Contact", html! { span.contact { (h.profile.contact) } })) } }
     }
 }
@@ -60,7 +60,7 @@ pub async fn opportunity(State(board): State<Arc<Board>>, Path((hub, id)): Path<
     let o = &hit.item;
     let info = hubs.get(&hub);
     let by = Publisher {
-        name: info.map_or(hub.as_str(), |h| h.profile.name.as_str()),
+        name: info.map_or(hub.as_str(), |h| h.name.as_str()),
         contact: info.map(|h| h.profile.contact.as_str()).unwrap_or_default(),
     };
     let posting = jobposting::job_posting(o, &by, Some(&format!("/opportunity/{hub}/{id}")));

@@ -84,7 +84,11 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
                 tbody {
                     @for h in &houses {
                         tr {
-                            td { a href={ "/safe-house/" (h.hub) "/" (h.item.id) } { (h.item.name) } }
+                            td {
+                                a href={ "/safe-house/" (h.hub) "/" (h.item.id) } { (h.item.name) }
+                                // Who lists it: a house's name is the hub's to choose.
+                                br; span.meta { "Listed by " (hubs.get(&h.hub).map_or(h.hub.as_str(), |x| x.name.as_str())) }
+                            }
                             td data-label="Beds free now" { (beds_now(&h.item, now)) }
                             td data-label="For" { (for_text(&h.item.for_tags)) }
                             td data-label="Area" { (h.item.area) }
@@ -121,12 +125,18 @@ pub async fn hubs(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
     let body = html! {
         h1 { "The hubs of " (board.region) }
         p { "User-led groups: peer groups, co-ops, crisis and safe-house collectives." }
+        @if all.first().is_some_and(|h| h.on_roster) {
+            p.meta { "Every hub here is on the region's roster, signed by its coordinator, and is shown by the roster's name for it." }
+        } @else if !all.is_empty() {
+            p.meta { "This region has no roster: a hub is listed by the name it gives itself. Where two give the same name, each is shown with its hub id." }
+        }
         @if hubs.is_empty() { p { "No hub has been seen yet." } }
         @if pages > 1 { p.meta { "Hubs " (first + 1) " to " (first + hubs.len()) " of " (all.len()) } }
         ol.results {
             @for h in hubs {
                 li {
-                    h2 { (h.profile.name) }
+                    h2 { (h.name) }
+                    @if h.on_roster { p.meta { "On the region's roster (hub id " (h.hub) ")" } }
                     @if !h.profile.description.is_empty() { p { (h.profile.description) } }
                     ul.facts {
                         @if !h.profile.contact.is_empty() { li.contact { "Contact: " (h.profile.contact) } }

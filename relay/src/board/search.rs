@@ -227,7 +227,7 @@ fn search_form(f: &Form, money: &crate::config::Money) -> Markup {
 
 /// A hub's name and how to reach it, for the foot of a result.
 fn hub_line(hub: &Slug, info: Option<&HubSummary>) -> Markup {
-    let name = info.map_or(hub.as_str(), |h| h.profile.name.as_str());
+    let name = info.map_or(hub.as_str(), |h| h.name.as_str());
     let contact = info.map(|h| h.profile.contact.as_str()).unwrap_or_default();
     html! { p.contact { (name) @if !contact.is_empty() { " — " (contact) } } }
 }

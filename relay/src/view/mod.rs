@@ -25,7 +25,7 @@ pub mod services;
 
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use ulid::Ulid;
 
 use kith_proto::Slug;
@@ -258,6 +258,11 @@ pub struct HubSummary {
     /// Whether the view agreed with the hub's last heartbeat.
     pub sync: Agreement,
     pub profile: HubProfile,
+    /// The name people are shown: the roster's for the hub if it gives one, else its
+    /// profile's, followed by its id when another hub would be shown the same name.
+    pub name: String,
+    /// Whether the hub is on the region's roster (with one, every hub in the view is).
+    pub on_roster: bool,
     /// The hub's clock at its latest profile: its heartbeat.
     pub last_seen_ms: i64,
     pub opportunities: usize,
@@ -300,6 +305,9 @@ pub struct View {
     /// The region's synonyms, for widening query words.
     synonyms: Synonyms,
     quota: Quota,
+    /// The region's roster's names for hubs (shown instead of their profiles'), and
+    /// whether the region has a roster at all. Configuration, not state: set at start.
+    roster: Option<BTreeMap<Slug, String>>,
 }
 
 impl std::fmt::Debug for View {
@@ -392,6 +400,7 @@ impl View {
             referrals: image.referrals,
             synonyms: Synonyms::builtin(),
             quota: Quota::default(),
+            roster: None,
         })
     }
 
@@ -407,6 +416,7 @@ impl View {
             referrals: Referrals::default(),
             synonyms: Synonyms::builtin(),
             quota: Quota::default(),
+            roster: None,
         }
     }
 
@@ -420,6 +430,12 @@ impl View {
     /// region's own, [`Synonyms::with_file`]).
     pub fn set_synonyms(&mut self, synonyms: Synonyms) {
         self.synonyms = synonyms;
+    }
+
+    /// The region's roster's names for its hubs: a region with a roster shows those
+    /// names, whatever a hub's profile says.
+    pub fn set_roster_names(&mut self, names: BTreeMap<Slug, String>) {
+        self.roster = Some(names);
     }
 
     /// Whether the view has a profile of `hub`.
@@ -782,6 +798,8 @@ impl View {
                 region: s.region.clone(),
                 sync: s.sync,
                 profile: s.profile.clone(),
+                name: self.roster.as_ref().and_then(|names| names.get(&s.slug)).unwrap_or(&s.profile.name).clone(),
+                on_roster: self.roster.is_some(),
                 last_seen_ms: s.at_ms,
                 opportunities: self.opportunities.family.index.count(&Term::Hub(h as HubId)),
                 safe_houses: self.safe_houses.index.count(&Term::Hub(h as HubId)),
@@ -791,6 +809,17 @@ impl View {
             })
             .collect();
         hubs.sort_by(|a, b| a.hub.cmp(&b.hub));
+        // Two hubs are never shown under one name: each is told apart by its id.
+        let folded = |n: &str| n.trim().to_lowercase();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for h in &hubs {
+            *seen.entry(folded(&h.name)).or_default() += 1;
+        }
+        for h in &mut hubs {
+            if seen[&folded(&h.name)] > 1 {
+                h.name = format!("{} ({})", h.name.trim(), h.hub);
+            }
+        }
         hubs
     }
 }

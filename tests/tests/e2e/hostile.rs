@@ -421,3 +421,87 @@ async fn junk_published_by_one_hub_cannot_fill_the_region_stream_for_the_others(
     let info = as_relay.get_stream(stream_name(&region)).await.unwrap().info().await.unwrap().clone();
     assert!(info.state.bytes < 4 * 1024 * 1024, "the refused junk was deleted from the stream: {:?}", info.state);
 }
+
+/// A hub calls itself by another's name and lists a safe house with its own phone
+/// number: without a roster, the board, gRPC and HSDS never show the two under one
+/// name (each with its hub id); with one, the roster's name for each hub is shown,
+/// whatever its profile says, and the board says the hubs are on the roster.
+#[tokio::test]
+async fn a_hub_cannot_pass_itself_off_as_another_by_name() {
+    use kith_tests::sample::add_safehouse;
+    let region = Region::start().await;
+    let named = |id: &str, name: &str| kith_tests::HubOptions {
+        heartbeat_secs: Some(3600),
+        ..kith_tests::HubOptions::named(name)
+    };
+    let (real, fake) = tokio::join!(
+        region.hub_with("rainbow-house", named("rainbow-house", "Rainbow House")),
+        region.hub_with("impostor", named("impostor", "Rainbow House")),
+    );
+    add_safehouse(&real, "Rainbow House", 4, &["--phone", "0113 496 0303"]).await;
+    add_safehouse(&fake, "Rainbow House", 4, &["--phone", "0113 496 0999"]).await;
+    wait_until("both houses are in the view", DEFAULT_TIMEOUT, async || region.relay.stats().await.safe_houses == 2)
+        .await;
+    let hubs = region.relay.kith(["region", "hubs"]).await.array();
+    let names: Vec<&str> = hubs.iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Rainbow House (impostor)", "Rainbow House (rainbow-house)"], "{hubs:#?}");
+    let page = kith_tests::http::get(&region.relay.http_url(), "/safe-houses", "text/html").await;
+    assert!(page.contains("Rainbow House (impostor)") && page.contains("Rainbow House (rainbow-house)"), "{page}");
+    let orgs = kith_tests::http::get(&region.relay.http_url(), "/organizations", "application/json").await;
+    assert!(orgs.contains("Rainbow House (impostor)"), "{orgs}");
+    let hubs_page = kith_tests::http::get(&region.relay.http_url(), "/hubs", "text/html").await;
+    assert!(hubs_page.contains("This region has no roster"), "{hubs_page}");
+
+    // With a roster, the coordinator's names: the impostor is not on it (and is not
+    // listened to), and a hub on it whose profile claims another name is shown
+    // under the roster's.
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.toml");
+    let coordinator = dir.path().join("coordinator.key");
+    let (r, c) = (roster.to_str().unwrap(), coordinator.to_str().unwrap());
+    kith_tests::kith([
+        "region",
+        "roster",
+        "add",
+        r,
+        "--region",
+        kith_tests::REGION,
+        "--hub",
+        "rainbow-house",
+        "--key",
+        &real.signing_key_hex(),
+        "--name",
+        "Rainbow Crisis House",
+    ])
+    .await
+    .ok();
+    let signed = kith_tests::kith(["region", "roster", "sign", r, "--coordinator-key", c]).await.ok();
+    let coordinator_hex = signed["coordinator"].as_str().unwrap().to_owned();
+    let rostered = kith_tests::Relay::start_with(
+        kith_tests::REGION,
+        &region.nats.url(),
+        Some("rostered"),
+        &["--roster", r, "--roster-coordinator", &coordinator_hex],
+    )
+    .await;
+    wait_until("the rostered relay has the house", DEFAULT_TIMEOUT, async || rostered.stats().await.safe_houses == 1)
+        .await;
+    let hubs = rostered.kith(["region", "hubs"]).await.array();
+    assert_eq!(hubs.len(), 1, "{hubs:#?}");
+    assert_eq!(hubs[0]["name"], "Rainbow Crisis House", "the roster's name, not the profile's: {hubs:#?}");
+    let hubs_page = kith_tests::http::get(&rostered.http_url(), "/hubs", "text/html").await;
+    assert!(hubs_page.contains("on the region's roster") && hubs_page.contains("Rainbow Crisis House"), "{hubs_page}");
+    // A name changed in the file after signing does not verify.
+    let text = std::fs::read_to_string(&roster).unwrap();
+    std::fs::write(&roster, text.replace("Rainbow Crisis House", "Impostor's House")).unwrap();
+    let mut rostered = rostered;
+    rostered.stop().await;
+    let out = std::process::Command::new(kith_tests::bins::bin("kith-relay"))
+        .args(["--region", kith_tests::REGION, "--nats", &region.nats.url(), "--dir"])
+        .arg(rostered.dir())
+        .args(["--name", "rostered", "--listen", "127.0.0.1:0", "--http-listen", "off", "--roster", r])
+        .args(["--roster-coordinator", &coordinator_hex])
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("does not verify"));
+}
