@@ -430,13 +430,11 @@ async fn junk_published_by_one_hub_cannot_fill_the_region_stream_for_the_others(
 async fn a_hub_cannot_pass_itself_off_as_another_by_name() {
     use kith_tests::sample::add_safehouse;
     let region = Region::start().await;
-    let named = |id: &str, name: &str| kith_tests::HubOptions {
-        heartbeat_secs: Some(3600),
-        ..kith_tests::HubOptions::named(name)
-    };
+    let named =
+        |name: &str| kith_tests::HubOptions { heartbeat_secs: Some(3600), ..kith_tests::HubOptions::named(name) };
     let (real, fake) = tokio::join!(
-        region.hub_with("rainbow-house", named("rainbow-house", "Rainbow House")),
-        region.hub_with("impostor", named("impostor", "Rainbow House")),
+        region.hub_with("rainbow-house", named("Rainbow House")),
+        region.hub_with("impostor", named("Rainbow House")),
     );
     add_safehouse(&real, "Rainbow House", 4, &["--phone", "0113 496 0303"]).await;
     add_safehouse(&fake, "Rainbow House", 4, &["--phone", "0113 496 0999"]).await;
