@@ -89,6 +89,10 @@ pub struct Config {
     pub money: Money,
     /// Requests a second each client may make of the HTTP listener (None: no limit).
     pub http_per_client: Option<std::num::NonZeroU32>,
+    /// Connections the HTTP listener holds, per client and in all.
+    pub http_connections: crate::connections::ConnLimits,
+    /// Whether `/metrics` answers clients beyond loopback.
+    pub metrics_public: bool,
     /// The region's roster (`--roster`), its signature checked: hubs' keys come from
     /// it rather than from their first profile, and a hub off it is not listened to.
     /// `None`: trust on first use.
@@ -139,6 +143,8 @@ impl Config {
             clock: RegionClock::default(),
             money: Money::default(),
             http_per_client: std::num::NonZeroU32::new(crate::throttle::DEFAULT_PER_SECOND),
+            http_connections: Default::default(),
+            metrics_public: false,
             roster: None,
             revoked: Default::default(),
             national: Vec::new(),

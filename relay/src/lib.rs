@@ -69,6 +69,7 @@
 pub mod board;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod http;
 pub mod index;
 pub mod ingest;
@@ -334,14 +335,15 @@ pub async fn run(
         None => None,
         Some(listener) => {
             let state = http::HttpState::new(shared.clone(), config.region.clone(), limits.clone());
-            let board = board::Board::new(
+            let mut board = board::Board::new(
                 shared.clone(),
                 config.region.clone(),
                 limits.clone(),
                 config.clock.clone(),
                 config.money.clone(),
             );
-            let mut stop = stop_rx.clone();
+            board.metrics_public = config.metrics_public;
+            let stop = stop_rx.clone();
             let addr = listener.local_addr().ok();
             info!(addr = ?addr, "HTTP API listening");
             let throttle = config.http_per_client.map(throttle::Throttle::new);
@@ -358,13 +360,9 @@ pub async fn run(
                 });
             }
             let app = board::router(board, state, throttle);
+            let limits = config.http_connections;
             Some(tokio::spawn(async move {
-                axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                    .with_graceful_shutdown(async move {
-                        let _ = stop.wait_for(|s| *s).await;
-                    })
-                    .await
-                    .map_err(|source| Error::Http(source.to_string()))
+                connections::serve(listener, app, limits, stop).await.map_err(|source| Error::Http(source.to_string()))
             }))
         }
     };

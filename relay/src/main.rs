@@ -98,6 +98,20 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_HTTP_RATE_PER_CLIENT", value_name = "N", default_value_t = kith_relay::throttle::DEFAULT_PER_SECOND)]
     http_rate_per_client: u32,
 
+    /// Connections the HTTP listener holds at once, all clients together; one more is
+    /// closed as soon as it is accepted.
+    #[arg(long, env = "KITH_RELAY_HTTP_MAX_CONNECTIONS", value_name = "N", default_value_t = 4096)]
+    http_max_connections: usize,
+
+    /// Serve /metrics to any client, not only to this machine (loopback): for a
+    /// Prometheus elsewhere, behind a firewall that lets only it through.
+    #[arg(long, env = "KITH_RELAY_METRICS_PUBLIC")]
+    metrics_public: bool,
+
+    /// Connections one client (an IPv6 client by its /64) may hold at once.
+    #[arg(long, env = "KITH_RELAY_HTTP_CONNECTIONS_PER_CLIENT", value_name = "N", default_value_t = 64)]
+    http_connections_per_client: usize,
+
     /// The relay's directory; its store lives in DIR/store.
     #[arg(long, env = "KITH_RELAY_DIR", value_name = "DIR")]
     dir: PathBuf,
@@ -268,6 +282,11 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         },
         stream_max_bytes: args.stream_max_bytes,
         http_per_client: std::num::NonZeroU32::new(args.http_rate_per_client),
+        metrics_public: args.metrics_public,
+        http_connections: kith_relay::connections::ConnLimits {
+            total: args.http_max_connections.max(1),
+            per_client: args.http_connections_per_client.max(1),
+        },
         clock: RegionClock::new(&args.time_zone, args.confirm_within)
             .map_err(|why| anyhow::anyhow!("--time-zone: {why}"))?,
         money: config::Money {

@@ -62,7 +62,7 @@ impl Throttle {
 }
 
 /// An IPv4 address as it is; an IPv6 address by its /64.
-fn key(ip: IpAddr) -> IpAddr {
+pub(crate) fn key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -40,6 +40,9 @@ const JS: &str = include_str!("../../board/board.js");
 /// answered 503 and still work, without live updates.
 pub const MAX_LIVE: usize = 256;
 
+/// Live streams one client (an IPv6 client by its /64) may hold at once.
+pub const MAX_LIVE_PER_CLIENT: usize = 16;
+
 /// What the board's pages need.
 #[derive(Clone)]
 pub struct Board {
@@ -49,7 +52,11 @@ pub struct Board {
     pub(crate) clock: RegionClock,
     pub(crate) money: crate::config::Money,
     pub(crate) live: Arc<tokio::sync::Semaphore>,
+    /// Live streams per client: see [`MAX_LIVE_PER_CLIENT`].
+    pub(crate) live_clients: crate::connections::Slots,
     pub(crate) printer: Arc<directory::Printer>,
+    /// Whether `/metrics` answers anyone (`--metrics-public`), not only loopback.
+    pub(crate) metrics_public: bool,
 }
 
 impl Board {
@@ -67,7 +74,9 @@ impl Board {
             clock,
             money,
             live: Arc::new(tokio::sync::Semaphore::new(MAX_LIVE)),
+            live_clients: Default::default(),
             printer: Arc::default(),
+            metrics_public: false,
         }
     }
 }
@@ -112,7 +121,14 @@ fn wants_html(headers: &axum::http::HeaderMap) -> bool {
 }
 
 /// Prometheus's scrape: see [`crate::metrics`].
-async fn metrics(axum::extract::State(board): St) -> Response {
+async fn metrics(
+    axum::extract::State(board): St,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+) -> Response {
+    // Counters are for the region's operators: on this machine unless said otherwise.
+    if !board.metrics_public && !peer.ip().is_loopback() {
+        return problem(&board, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.");
+    }
     let text = board.shared.metrics().render(&board.shared.view());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
@@ -130,10 +146,16 @@ async fn js() -> Response {
 /// Server-sent events: a `change` event after each batch that changed the view
 /// (changes that come while one is still being sent are folded into it), and a
 /// comment every 15 s to keep proxies from closing the stream.
-async fn live(axum::extract::State(board): St) -> Response {
+async fn live(
+    axum::extract::State(board): St,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use tokio_stream::StreamExt;
-    let Ok(permit) = board.live.clone().try_acquire_owned() else {
+    // No client takes every live stream: a page's script needs one, a few tabs a few.
+    let (Some(slot), Ok(permit)) =
+        (board.live_clients.take(peer.ip(), MAX_LIVE_PER_CLIENT), board.live.clone().try_acquire_owned())
+    else {
         return problem(
             &board,
             StatusCode::SERVICE_UNAVAILABLE,
@@ -143,7 +165,7 @@ async fn live(axum::extract::State(board): St) -> Response {
     };
     let changes = tokio_stream::wrappers::WatchStream::from_changes(board.shared.subscribe());
     let events = changes.map(move |_| {
-        let _held = &permit;
+        let _held = (&permit, &slot);
         Ok::<_, std::convert::Infallible>(Event::default().event("change").data("view"))
     });
     Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))).into_response()

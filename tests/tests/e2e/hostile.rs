@@ -15,6 +15,7 @@ use kith_tests::sample::{add_opportunity, opportunity};
 use kith_tests::{DEFAULT_TIMEOUT, Region, find, wait_for, wait_until};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 use ulid::Ulid;
 
 fn slug(s: &str) -> Slug {
@@ -502,4 +503,91 @@ async fn a_hub_cannot_pass_itself_off_as_another_by_name() {
         .output()
         .unwrap();
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("does not verify"));
+}
+
+/// A TCP connection to `addr` from the loopback address `from` (127.0.0.2 is another
+/// client than 127.0.0.1).
+async fn connect_from(from: &str, addr: &str) -> tokio::net::TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+    socket.connect(addr.parse().unwrap()).await.unwrap()
+}
+
+/// GET `path` from `addr` as the client `from`: the whole response.
+async fn get_from(from: &str, addr: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = connect_from(from, addr).await;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_string(&mut raw)).await;
+    raw
+}
+
+/// Holding the board is not cheap: 10,000 idle connections from one client, and 256
+/// live streams from it, leave another client served and its live page updating;
+/// idle connections are cut after the header timeout; /metrics is for this machine.
+#[tokio::test]
+async fn idle_connections_and_live_streams_from_one_client_leave_the_board_to_others() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let region = Region::start().await;
+    let garden = region.hub("peer-garden").await;
+    let addr = region.relay.http_url().trim_start_matches("http://").to_owned();
+
+    // 10,000 connections that send nothing.
+    let mut idle = Vec::new();
+    for _ in 0..10_000 {
+        match tokio::net::TcpStream::connect(&addr).await {
+            Ok(s) => idle.push(s),
+            Err(e) => panic!("connect: {e}"),
+        }
+    }
+    let answer = get_from("127.0.0.2", &addr, "/hubs").await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "another client is served: {answer}");
+
+    // The header timeout closes the idle ones the relay kept.
+    let mut first = idle.swap_remove(0);
+    let mut buf = [0u8; 16];
+    let closed = tokio::time::timeout(Duration::from_secs(30), first.read(&mut buf)).await;
+    assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "an idle connection was cut: {closed:?}");
+    drop(idle);
+
+    // 256 live streams from one client: it gets a few, another client still one.
+    let mut streams = Vec::new();
+    let mut served = 0;
+    for _ in 0..256 {
+        let mut s = connect_from("127.0.0.1", &addr).await;
+        let request = format!("GET /live HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+        s.write_all(request.as_bytes()).await.unwrap();
+        let mut head = [0u8; 12];
+        if tokio::time::timeout(Duration::from_secs(5), s.read_exact(&mut head)).await.is_ok_and(|r| r.is_ok())
+            && &head == b"HTTP/1.1 200"
+        {
+            served += 1;
+        }
+        streams.push(s);
+    }
+    assert_eq!(served, kith_relay::board::MAX_LIVE_PER_CLIENT, "one client's live streams are capped");
+    let mut other = connect_from("127.0.0.2", &addr).await;
+    other
+        .write_all(format!("GET /live HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    add_opportunity(&garden, "Written while one client holds many streams", &[]).await;
+    let mut seen = String::new();
+    let mut chunk = [0u8; 1024];
+    let updated = tokio::time::timeout(Duration::from_secs(10), async {
+        while !seen.contains("event: change") {
+            let n = other.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "the other client's live stream closed: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+    })
+    .await;
+    assert!(updated.is_ok(), "the other client's live page heard of the change: {seen}");
+    drop(streams);
+
+    // Metrics answer this machine only.
+    let metrics = get_from("127.0.0.3", &addr, "/metrics").await;
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
 }
