@@ -164,8 +164,13 @@ fn list_params(pairs: &[(String, String)]) -> Result<ListParams, ApiError> {
 /// One page of `items`, in HSDS's page shape.
 fn page(items: Vec<Value>, p: &ListParams) -> Response {
     let total = items.len();
-    let total_pages = total.div_ceil(p.per_page).max(1);
     let contents: Vec<Value> = items.into_iter().skip((p.page - 1) * p.per_page).take(p.per_page).collect();
+    page_of(contents, total, p)
+}
+
+/// The page `contents` (already only the page) of `total` items, in HSDS's shape.
+fn page_of(contents: Vec<Value>, total: usize, p: &ListParams) -> Response {
+    let total_pages = total.div_ceil(p.per_page).max(1);
     Json(json!({
         "total_items": total,
         "total_pages": total_pages,
@@ -179,12 +184,29 @@ fn page(items: Vec<Value>, p: &ListParams) -> Response {
     .into_response()
 }
 
-/// A service or a safe house of the region, as HSDS sees both.
+/// A service or a safe house of the region, as HSDS sees both. Its HSDS object is
+/// built only when it is answered ([`Entry::full`]): a page of a list, or the one
+/// asked for, never the whole region for one request.
 struct Entry {
     id: String,
     organization_id: String,
-    full: Value,
     at_ms: i64,
+    source: Source,
+}
+
+enum Source {
+    Service(Hit<kith_proto::service::Service>),
+    /// A safe house, and its beds free when read.
+    SafeHouse(Hit<kith_proto::domain::SafeHouse>, Option<u16>),
+}
+
+impl Entry {
+    fn full(&self, region: &Slug) -> Value {
+        match &self.source {
+            Source::Service(h) => hsds::service(region, &h.hub, h.item.id, &h.item, h.at_ms),
+            Source::SafeHouse(h, free) => hsds::safe_house(region, &h.hub, h.item.id, &h.item, *free, h.at_ms),
+        }
+    }
 }
 
 /// Every page of a search, walked within the deadline.
@@ -237,8 +259,8 @@ fn entries(
             out.push(Entry {
                 id: hsds::service_id(&h.hub, h.item.id),
                 organization_id: hsds::organization_id(region, &h.hub),
-                full: hsds::service(region, &h.hub, h.item.id, &h.item, h.at_ms),
                 at_ms: h.at_ms,
+                source: Source::Service(h),
             });
         }
     }
@@ -259,8 +281,8 @@ fn entries(
             out.push(Entry {
                 id: hsds::safe_house_id(&h.hub, h.item.id),
                 organization_id: hsds::organization_id(region, &h.hub),
-                full: hsds::safe_house(region, &h.hub, h.item.id, &h.item, free, h.at_ms),
                 at_ms: h.at_ms,
+                source: Source::SafeHouse(h, free),
             });
         }
     }
@@ -309,10 +331,12 @@ impl HttpState {
         Ok(all)
     }
 
-    async fn find(&self, id: &str) -> Result<Entry, ApiError> {
+    /// The HSDS object of the service (or safe house) `id`: only it is built.
+    async fn find(&self, id: &str) -> Result<Value, ApiError> {
         let all = self.selected(&ListParams { page: 1, per_page: 1, ..Default::default() }).await?;
-        all.into_iter()
+        all.iter()
             .find(|e| e.id == id)
+            .map(|e| e.full(&self.region))
             .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no service {id} in region {}", self.region)))
     }
 }
@@ -321,12 +345,15 @@ type St = State<Arc<HttpState>>;
 
 async fn services(State(st): St, Query(q): Query<Vec<(String, String)>>) -> Answer {
     let p = list_params(&q)?;
-    let items = st.selected(&p).await?.into_iter().map(|e| hsds::service_summary(&e.full)).collect();
-    Ok(page(items, &p))
+    let all = st.selected(&p).await?;
+    // Only the page asked for is built.
+    let (total, start) = (all.len(), (p.page - 1) * p.per_page);
+    let items = all.iter().skip(start).take(p.per_page).map(|e| hsds::service_summary(&e.full(&st.region))).collect();
+    Ok(page_of(items, total, &p))
 }
 
 async fn service(State(st): St, Path(id): Path<String>) -> Answer {
-    Ok(Json(st.find(&id).await?.full).into_response())
+    Ok(Json(st.find(&id).await?).into_response())
 }
 
 async fn organizations(State(st): St, Query(q): Query<Vec<(String, String)>>) -> Answer {
@@ -343,7 +370,7 @@ async fn organization(State(st): St, Path(id): Path<String>) -> Answer {
         .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no organization {id} in region {}", st.region)))?;
     let all =
         st.selected(&ListParams { page: 1, per_page: 1, organization_id: Some(id), ..Default::default() }).await?;
-    let services: Vec<Value> = all.iter().map(|e| hsds::service_summary(&e.full)).collect();
+    let services: Vec<Value> = all.iter().map(|e| hsds::service_summary(&e.full(&st.region))).collect();
     if !services.is_empty() {
         org["services"] = json!(services);
     }
@@ -372,28 +399,42 @@ impl HttpState {
 
 async fn service_at_locations(State(st): St, Query(q): Query<Vec<(String, String)>>) -> Answer {
     let p = list_params(&q)?;
-    let items: Vec<Value> = st
-        .selected(&p)
-        .await?
-        .iter()
-        .flat_map(|e| e.full["service_at_locations"].as_array().cloned().unwrap_or_default())
-        .map(|sal| hsds::service_summary(&sal))
-        .collect();
+    let all = st.selected(&p).await?;
+    // A service's places are known only once it is built: built off the runtime's
+    // threads, as the search was.
+    let region = st.region.clone();
+    let items: Vec<Value> = tokio::task::spawn_blocking(move || {
+        all.iter()
+            .flat_map(|e| e.full(&region)["service_at_locations"].as_array().cloned().unwrap_or_default())
+            .map(|sal| hsds::service_summary(&sal))
+            .collect()
+    })
+    .await
+    .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(page(items, &p))
 }
 
 async fn service_at_location(State(st): St, Path(id): Path<String>) -> Answer {
     let all = st.selected(&ListParams { page: 1, per_page: 1, ..Default::default() }).await?;
-    for e in all {
-        for sal in e.full["service_at_locations"].as_array().into_iter().flatten() {
-            if sal["id"] == id.as_str() {
-                let mut sal = sal.clone();
-                sal["service"] = hsds::service_summary(&e.full);
-                return Ok(Json(sal).into_response());
+    let region = st.region.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        for e in &all {
+            let full = e.full(&region);
+            for sal in full["service_at_locations"].as_array().into_iter().flatten() {
+                if sal["id"] == id.as_str() {
+                    let mut sal = sal.clone();
+                    sal["service"] = hsds::service_summary(&full);
+                    return Some(sal);
+                }
             }
         }
-    }
-    Err(error(StatusCode::NOT_FOUND, format!("no service_at_location {id} in region {}", st.region)))
+        None
+    })
+    .await
+    .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    found
+        .map(|sal| Json(sal).into_response())
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no service_at_location in region {}", st.region)))
 }
 
 async fn taxonomies(Query(q): Query<Vec<(String, String)>>) -> Answer {

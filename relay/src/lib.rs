@@ -360,7 +360,7 @@ pub async fn run(
                 });
             }
             let app = board::router(board, state, throttle);
-            let limits = config.http_connections;
+            let limits = config.http_connections.clone();
             Some(tokio::spawn(async move {
                 connections::serve(listener, app, limits, stop).await.map_err(|source| Error::Http(source.to_string()))
             }))

@@ -108,6 +108,12 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_METRICS_PUBLIC")]
     metrics_public: bool,
 
+    /// A reverse proxy's address or network (CIDR, repeatable): from it, the client is
+    /// the address in its X-Forwarded-For or Forwarded header, for the per-client
+    /// limits; from anyone else those headers are ignored.
+    #[arg(long, env = "KITH_RELAY_TRUST_PROXY", value_name = "CIDR", value_delimiter = ',')]
+    trust_proxy: Vec<ipnet::IpNet>,
+
     /// Connections one client (an IPv6 client by its /64) may hold at once.
     #[arg(long, env = "KITH_RELAY_HTTP_CONNECTIONS_PER_CLIENT", value_name = "N", default_value_t = 64)]
     http_connections_per_client: usize,
@@ -286,6 +292,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         http_connections: kith_relay::connections::ConnLimits {
             total: args.http_max_connections.max(1),
             per_client: args.http_connections_per_client.max(1),
+            trusted_proxies: args.trust_proxy,
         },
         clock: RegionClock::new(&args.time_zone, args.confirm_within)
             .map_err(|why| anyhow::anyhow!("--time-zone: {why}"))?,

@@ -9,13 +9,13 @@
 //! The page's own style sheet, script and icon are not counted: they are small,
 //! fixed and cached.
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{Quota, RateLimiter};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -80,7 +80,7 @@ pub(crate) fn key(ip: IpAddr) -> IpAddr {
 pub async fn limit(State(throttle): State<Option<Throttle>>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let exempt = path.starts_with("/assets/") || path == "/favicon.ico";
-    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let client = crate::connections::client_of(&request);
     if let (Some(throttle), Some(client), false) = (&throttle, client, exempt)
         && let Err(wait) = throttle.check(client)
     {

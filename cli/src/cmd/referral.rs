@@ -129,22 +129,10 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let r = admin.client.get_referral(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
             output::either(globals.json, &ReferralJson::from(&r), || referral_detail(&r))
         }
-        Command::Accept(a) => {
-            let reason = read_reason(a.reason_file.as_deref(), false)?;
-            step(globals, ReferralStatus::Accepted, &a.id, reason.as_deref()).await
-        }
-        Command::Decline(a) => {
-            let reason = read_reason(a.reason_file.as_deref(), true)?;
-            step(globals, ReferralStatus::Declined, &a.id, reason.as_deref()).await
-        }
-        Command::Complete(a) => {
-            let reason = read_reason(a.reason_file.as_deref(), false)?;
-            step(globals, ReferralStatus::Completed, &a.id, reason.as_deref()).await
-        }
-        Command::Withdraw(a) => {
-            let reason = read_reason(a.reason_file.as_deref(), false)?;
-            step(globals, ReferralStatus::Withdrawn, &a.id, reason.as_deref()).await
-        }
+        Command::Accept(a) => step(globals, ReferralStatus::Accepted, &a.id, a.reason_file.as_deref()).await,
+        Command::Decline(a) => step(globals, ReferralStatus::Declined, &a.id, a.reason_file.as_deref()).await,
+        Command::Complete(a) => step(globals, ReferralStatus::Completed, &a.id, a.reason_file.as_deref()).await,
+        Command::Withdraw(a) => step(globals, ReferralStatus::Withdrawn, &a.id, a.reason_file.as_deref()).await,
         Command::Erase { id } => {
             let id = parse_id("id", &id)?.to_string();
             let mut admin = connect::admin(globals.hub_dir()).await?;
@@ -154,9 +142,16 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     }
 }
 
-/// Takes one step of a referral's lifecycle at this hub.
-async fn step(globals: &Globals, status: ReferralStatus, id: &str, reason: Option<&str>) -> anyhow::Result<()> {
-    let request = step_request(status, id, reason)?;
+/// Takes one step of a referral's lifecycle at this hub, with the reason from
+/// `reason_file` (asked for on a terminal when declining, which needs one).
+async fn step(
+    globals: &Globals,
+    status: ReferralStatus,
+    id: &str,
+    reason_file: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let reason = read_reason(reason_file, status == ReferralStatus::Declined)?;
+    let request = step_request(status, id, reason.as_deref())?;
     let mut admin = connect::admin(globals.hub_dir()).await?;
     let call = match status {
         ReferralStatus::Accepted => admin.client.accept_referral(request).await,
@@ -214,14 +209,9 @@ impl PersonFile {
 /// for on the terminal when the step needs a reason (declining), else none. Never
 /// from the command line, as the person's details.
 fn read_reason(file: Option<&std::path::Path>, needed: bool) -> anyhow::Result<Option<String>> {
-    use std::io::{IsTerminal, Read};
+    use std::io::IsTerminal;
     match file {
-        Some(path) if path.as_os_str() == "-" => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
-            Ok(Some(text))
-        }
-        Some(path) => std::fs::read_to_string(path).map(Some).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Some(path) => read_text(path).map(|(text, _)| Some(text)),
         None if !needed => Ok(None),
         None if std::io::stdin().is_terminal() => {
             eprint!("Why is it declined? (for the referring hub; sealed to it) ");
@@ -238,18 +228,25 @@ fn read_reason(file: Option<&std::path::Path>, needed: bool) -> anyhow::Result<O
     }
 }
 
+/// The text of `path`, or of standard input for `-`, and what to call it in errors.
+fn read_text(path: &std::path::Path) -> anyhow::Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
+        return Ok((text, "standard input".into()));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok((text, path.display().to_string()))
+}
+
 /// The person's details from `--person-file`, or asked for on the terminal.
 fn read_person(a: &SendArgs) -> anyhow::Result<PersonFile> {
-    use std::io::{IsTerminal, Read};
+    use std::io::IsTerminal;
     match a.person_file.as_deref() {
-        Some(path) if path.as_os_str() == "-" => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
-            PersonFile::parse(&text, "standard input")
-        }
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            PersonFile::parse(&text, &path.display().to_string())
+            let (text, name) = read_text(path)?;
+            PersonFile::parse(&text, &name)
         }
         None if std::io::stdin().is_terminal() => {
             ask_person(&mut std::io::stdin().lock(), &mut std::io::stderr(), a.to.trim())

@@ -28,13 +28,23 @@ const FRESH_FOR: Duration = Duration::from_secs(300);
 /// Directories kept: one per recent set of choices.
 const KEPT: usize = 8;
 
-/// What a directory was asked for with.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a directory was asked for with. Two askings that differ only in how the
+/// area was typed (case, spaces) are the same directory: one typesetting serves both.
+#[derive(Clone, Debug)]
 struct Asked {
     area: String,
     sections: Vec<Section>,
     large_print: bool,
     host: Option<String>,
+}
+
+impl PartialEq for Asked {
+    fn eq(&self, other: &Asked) -> bool {
+        self.area.to_lowercase() == other.area.to_lowercase()
+            && self.sections == other.sections
+            && self.large_print == other.large_print
+            && self.host == other.host
+    }
 }
 
 /// One typesetting at a time, and what was typeset.
@@ -72,7 +82,7 @@ fn asked(pairs: &[(String, String)], headers: &HeaderMap) -> Result<Asked, Strin
     let mut a = Asked { area: String::new(), sections: vec![], large_print: false, host: board_host(headers) };
     for (k, v) in pairs {
         match k.as_str() {
-            "area" => a.area = v.trim().chars().take(64).collect(),
+            "area" => a.area = v.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(64).collect(),
             "kind" => {
                 for s in v.split(',').filter(|s| !s.trim().is_empty()) {
                     a.sections.push(s.parse()?);

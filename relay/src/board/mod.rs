@@ -121,12 +121,11 @@ fn wants_html(headers: &axum::http::HeaderMap) -> bool {
 }
 
 /// Prometheus's scrape: see [`crate::metrics`].
-async fn metrics(
-    axum::extract::State(board): St,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-) -> Response {
-    // Counters are for the region's operators: on this machine unless said otherwise.
-    if !board.metrics_public && !peer.ip().is_loopback() {
+async fn metrics(axum::extract::State(board): St, request: axum::extract::Request) -> Response {
+    // Counters are for the region's operators: on this machine unless said otherwise
+    // (a request a trusted proxy forwards is its client's, not this machine's).
+    let client = crate::connections::client_of(&request);
+    if !board.metrics_public && !client.is_some_and(|c| c.is_loopback()) {
         return problem(&board, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.");
     }
     let text = board.shared.metrics().render(&board.shared.view());
@@ -146,15 +145,13 @@ async fn js() -> Response {
 /// Server-sent events: a `change` event after each batch that changed the view
 /// (changes that come while one is still being sent are folded into it), and a
 /// comment every 15 s to keep proxies from closing the stream.
-async fn live(
-    axum::extract::State(board): St,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-) -> Response {
+async fn live(axum::extract::State(board): St, request: axum::extract::Request) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use tokio_stream::StreamExt;
     // No client takes every live stream: a page's script needs one, a few tabs a few.
+    let client = crate::connections::client_of(&request).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
     let (Some(slot), Ok(permit)) =
-        (board.live_clients.take(peer.ip(), MAX_LIVE_PER_CLIENT), board.live.clone().try_acquire_owned())
+        (board.live_clients.take(client, MAX_LIVE_PER_CLIENT), board.live.clone().try_acquire_owned())
     else {
         return problem(
             &board,

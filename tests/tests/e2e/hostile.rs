@@ -591,3 +591,39 @@ async fn idle_connections_and_live_streams_from_one_client_leave_the_board_to_ot
     let metrics = get_from("127.0.0.3", &addr, "/metrics").await;
     assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
 }
+
+/// Behind a reverse proxy every visitor arrives from the proxy's address: with
+/// `--trust-proxy`, each is its own client for the per-client limits (and /metrics
+/// is not served to a visitor the proxy forwards); from anyone else, the forwarding
+/// headers are ignored, so a visitor cannot pick a fresh budget by writing one.
+#[tokio::test]
+async fn a_trusted_proxys_visitors_each_have_their_own_budget_and_nobody_else_can_claim_one() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let region = Region::start_with(&["--trust-proxy", "127.0.0.2/32", "--http-rate-per-client", "2"]).await;
+    let addr = region.relay.http_url().trim_start_matches("http://").to_owned();
+    let get = async |from: &str, forwarded: &str, path: &str| {
+        let mut stream = connect_from(from, &addr).await;
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nX-Forwarded-For: {forwarded}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).await.unwrap();
+        raw.lines().next().unwrap_or_default().to_owned()
+    };
+    // Through the proxy (127.0.0.2): one visitor spends its budget (2 a second, 6 at
+    // once), another still has its own.
+    let mut limited = 0;
+    for _ in 0..12 {
+        limited += usize::from(get("127.0.0.2", "198.51.100.1", "/services").await.contains("429"));
+    }
+    assert!(limited > 0, "the first visitor hit its limit");
+    assert!(get("127.0.0.2", "198.51.100.2", "/services").await.contains("200"), "the second has its own");
+    assert!(get("127.0.0.2", "198.51.100.2", "/metrics").await.contains("404"), "a visitor is not this machine");
+    // Not through the proxy: the header is the client's own word, and ignored.
+    let mut limited = 0;
+    for i in 0..12 {
+        limited += usize::from(get("127.0.0.3", &format!("203.0.113.{i}"), "/services").await.contains("429"));
+    }
+    assert!(limited > 0, "a client cannot pick a fresh budget with a header of its own");
+}
