@@ -89,6 +89,8 @@ pub struct Config {
     pub money: Money,
     /// Requests a second each client may make of the HTTP listener (None: no limit).
     pub http_per_client: Option<std::num::NonZeroU32>,
+    /// Requests a second each client may make of the gRPC API (None: no limit).
+    pub grpc_per_client: Option<std::num::NonZeroU32>,
     /// Connections the HTTP listener holds, per client and in all.
     pub http_connections: crate::connections::ConnLimits,
     /// Whether `/metrics` answers clients beyond loopback.
@@ -143,6 +145,7 @@ impl Config {
             clock: RegionClock::default(),
             money: Money::default(),
             http_per_client: std::num::NonZeroU32::new(crate::throttle::DEFAULT_PER_SECOND),
+            grpc_per_client: std::num::NonZeroU32::new(crate::throttle::DEFAULT_GRPC_PER_SECOND),
             http_connections: Default::default(),
             metrics_public: false,
             roster: None,

@@ -374,7 +374,8 @@ pub async fn run(
         config.money.clone(),
         config.coordinator_token.clone(),
     );
-    let mut server = tokio::spawn(serve(listener, service, stop_rx));
+    let grpc_throttle = config.grpc_per_client.map(throttle::Throttle::new);
+    let mut server = tokio::spawn(serve(listener, service, grpc_throttle, stop_rx));
 
     // Whichever ends first decides the outcome; the others are then stopped and awaited.
     tokio::pin!(shutdown);
@@ -439,6 +440,7 @@ pub async fn run(
 async fn serve(
     listener: TcpListener,
     service: query::RegionService,
+    throttle: Option<throttle::Throttle>,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), Error> {
     let addr = listener.local_addr().ok();
@@ -446,7 +448,10 @@ async fn serve(
     let builder = tonic::transport::Server::builder();
     kith_daemon::grpc::router::<RegionServer<query::RegionService>>(builder, kith_proto::FILE_DESCRIPTOR_SET)
         .await?
-        .add_service(RegionServer::new(service))
+        .add_service(tonic::service::interceptor::InterceptedService::new(
+            RegionServer::new(service),
+            throttle::grpc(throttle),
+        ))
         // Answers go out at once, not held back for the client's delayed ACK
         // (Nagle's algorithm added ~40 ms to every answer).
         .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {

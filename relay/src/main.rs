@@ -98,6 +98,12 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_HTTP_RATE_PER_CLIENT", value_name = "N", default_value_t = kith_relay::throttle::DEFAULT_PER_SECOND)]
     http_rate_per_client: u32,
 
+    /// Requests a second each client address (an IPv6 /64) may make of the gRPC API,
+    /// in bursts of three seconds' worth; more are answered RESOURCE_EXHAUSTED. 0 for
+    /// no limit.
+    #[arg(long, env = "KITH_RELAY_GRPC_RATE_PER_CLIENT", value_name = "N", default_value_t = kith_relay::throttle::DEFAULT_GRPC_PER_SECOND)]
+    grpc_rate_per_client: u32,
+
     /// Connections the HTTP listener holds at once, all clients together; one more is
     /// closed as soon as it is accepted.
     #[arg(long, env = "KITH_RELAY_HTTP_MAX_CONNECTIONS", value_name = "N", default_value_t = 4096)]
@@ -289,6 +295,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         stream_max_bytes: args.stream_max_bytes,
         http_per_client: std::num::NonZeroU32::new(args.http_rate_per_client),
         metrics_public: args.metrics_public,
+        grpc_per_client: std::num::NonZeroU32::new(args.grpc_rate_per_client),
         http_connections: kith_relay::connections::ConnLimits {
             total: args.http_max_connections.max(1),
             per_client: args.http_connections_per_client.max(1),

@@ -23,6 +23,29 @@ use std::time::Duration;
 /// Requests a second each client may make unless configured otherwise.
 pub const DEFAULT_PER_SECOND: u32 = 20;
 
+/// Requests a second each client may make of the gRPC API unless configured
+/// otherwise: programs ask more often than people, in pages.
+pub const DEFAULT_GRPC_PER_SECOND: u32 = 50;
+
+/// The same limit on the gRPC API, as an interceptor: a client over it is told
+/// `RESOURCE_EXHAUSTED` with how long to wait, before any work is done.
+pub fn grpc(
+    throttle: Option<Throttle>,
+) -> impl Fn(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Clone {
+    move |request: tonic::Request<()>| {
+        if let (Some(throttle), Some(peer)) = (&throttle, request.remote_addr())
+            && let Err(wait) = throttle.check(peer.ip())
+        {
+            return Err(tonic::Status::resource_exhausted(format!(
+                "too many requests from your address: at most {} a second; try again in {} ms",
+                throttle.per_second(),
+                wait.as_millis().max(1)
+            )));
+        }
+        Ok(request)
+    }
+}
+
 type Limiter = RateLimiter<IpAddr, governor::state::keyed::HashMapStateStore<IpAddr>, DefaultClock>;
 
 /// The per-client limit; cheap to clone.

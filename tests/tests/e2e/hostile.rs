@@ -627,3 +627,35 @@ async fn a_trusted_proxys_visitors_each_have_their_own_budget_and_nobody_else_ca
     }
     assert!(limited > 0, "a client cannot pick a fresh budget with a header of its own");
 }
+
+/// One program asking the gRPC API without pause is slowed down alone: it is told to
+/// wait (RESOURCE_EXHAUSTED, before any work), and another client is answered.
+#[tokio::test]
+async fn one_client_hammering_the_grpc_api_is_told_to_wait_and_nobody_else_is() {
+    let region = Region::start_with(&["--grpc-rate-per-client", "5"]).await;
+    let mut client = region.relay.client().await;
+    let mut told = None;
+    for _ in 0..40 {
+        if let Err(s) = client.get_stats(v1::StatsRequest {}).await {
+            told = Some(s);
+            break;
+        }
+    }
+    let told = told.expect("the 40th request within a moment is over 5 a second in bursts of 15");
+    assert_eq!(told.code(), tonic::Code::ResourceExhausted, "{told:?}");
+    assert!(told.message().contains("try again in"), "{told:?}");
+    // Another address (127.0.0.2, a connection bound to it) is its own client.
+    let socket = connect_from("127.0.0.2", region.relay.url().trim_start_matches("http://")).await;
+    let channel = tonic::transport::Endpoint::from_static("http://127.0.0.1")
+        .connect_with_connector(tower::service_fn({
+            let socket = std::sync::Mutex::new(Some(socket));
+            move |_| {
+                let s = socket.lock().unwrap().take();
+                async move { s.map(hyper_util::rt::TokioIo::new).ok_or_else(|| std::io::Error::other("used")) }
+            }
+        }))
+        .await
+        .unwrap();
+    let mut other = kith_proto::v1::region_client::RegionClient::new(channel);
+    other.get_stats(v1::StatsRequest {}).await.expect("another client is answered");
+}
