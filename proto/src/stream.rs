@@ -101,8 +101,22 @@ pub async fn ensure_national(
     js: &async_nats::jetstream::Context,
     config: Config,
 ) -> Result<async_nats::jetstream::stream::Stream, async_nats::jetstream::context::CreateStreamError> {
+    use async_nats::jetstream::ErrorCode;
     use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
-    let mut stream = js.get_or_create_stream(config.clone()).await?;
+    // As for a region's stream: a server with less storage than the limit gets a
+    // smaller bounded stream (see [`ensure`]), not none.
+    let mut config = config;
+    let mut stream = loop {
+        match js.get_or_create_stream(config.clone()).await {
+            Err(e)
+                if matches!(e.kind(), CreateStreamErrorKind::JetStream(j) if j.error_code() == ErrorCode::STORAGE_RESOURCES_EXCEEDED)
+                    && config.max_bytes / 2 >= MIN_MAX_BYTES =>
+            {
+                config.max_bytes /= 2;
+            }
+            other => break other?,
+        }
+    };
     if stream.cached_info().config.sources != config.sources {
         let updated = Config { sources: config.sources, ..stream.cached_info().config.clone() };
         js.update_stream(&updated)

@@ -43,9 +43,18 @@ impl DocKey {
         DocKey((id.0 >> 64) as u64)
     }
 
-    /// The first key, from `id`'s own downwards, for which `taken` is false.
-    pub fn probe(id: Ulid, taken: impl Fn(DocKey) -> bool) -> DocKey {
-        let mut key = DocKey::of(id);
+    /// The key of an entity with this id first seen at `at_ms`: its id's, with the
+    /// time in it taken no later than `at_ms` (a hub chooses its ids, and may date
+    /// them ahead; the relay's record of when it got the entity it does not choose).
+    pub fn at(id: Ulid, at_ms: i64) -> DocKey {
+        let own = DocKey::of(id);
+        let ms = (own.0 >> 16).min(u64::try_from(at_ms).unwrap_or(0));
+        DocKey((ms << 16) | (own.0 & 0xffff))
+    }
+
+    /// The first key, from [`DocKey::at`] downwards, for which `taken` is false.
+    pub fn probe(id: Ulid, at_ms: i64, taken: impl Fn(DocKey) -> bool) -> DocKey {
+        let mut key = DocKey::at(id, at_ms);
         while taken(key) {
             key = DocKey(key.0.wrapping_sub(1));
         }
@@ -846,7 +855,11 @@ mod tests {
         let b = Ulid::from_parts(2_000, 5);
         assert!(DocKey::of(a) < DocKey::of(b));
         let taken = DocKey::of(b);
-        assert_eq!(DocKey::probe(b, |k| k == taken), DocKey(taken.0 - 1));
+        assert_eq!(DocKey::probe(b, i64::MAX, |k| k == taken), DocKey(taken.0 - 1));
+        // An id dated ahead of when the entity arrived ranks as of its arrival.
+        let ahead = Ulid::from_parts(10_000, 7);
+        assert_eq!(DocKey::at(ahead, 4_000).0 >> 16, 4_000);
+        assert_eq!(DocKey::at(ahead, 20_000), DocKey::of(ahead), "an honest id is its own key");
         let k = DocKey(0x0123_4567_89ab_cdef);
         assert_eq!(DocKey::from_token(&k.token()), Some(k));
         assert_eq!(DocKey::from_token("nope"), None);

@@ -514,7 +514,7 @@ impl Ingest {
             let why = format!("{field}: more than {} s ahead of this relay's clock", MAX_CLOCK_AHEAD_MS / 1000);
             return Ok(self.reject(subject, "future-dated", &why));
         }
-        let outcome = self.shared.view_mut().apply(opened);
+        let outcome = self.shared.view_mut().apply_received(opened, stored_ms.unwrap_or(i64::MAX));
         match outcome {
             Outcome::Applied(record) => {
                 self.commit(&record)?;

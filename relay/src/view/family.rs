@@ -226,7 +226,7 @@ impl<L: Listing> Family<L> {
         };
         let key = match &old {
             Some((key, _)) => *key,
-            None => DocKey::probe(id, |k| self.docs.contains_key(&k)),
+            None => DocKey::probe(id, record.at_ms, |k| self.docs.contains_key(&k)),
         };
         for term in L::terms(item, hub, today) {
             self.index.add(term, key);

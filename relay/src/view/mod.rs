@@ -482,8 +482,16 @@ impl View {
     /// Applies a verified event, unless the view already has the same or a newer
     /// state of its entity.
     pub fn apply(&mut self, opened: &Opened) -> Outcome {
+        self.apply_received(opened, i64::MAX)
+    }
+
+    /// [`View::apply`] for an event the region's stream stored at `stored_ms`: the
+    /// time a hub signs is taken no later than that, so that a hub dating its events
+    /// (or its listings' ids) ahead cannot rank them above what reached the region
+    /// after them.
+    pub fn apply_received(&mut self, opened: &Opened, stored_ms: i64) -> Outcome {
         let env = &opened.envelope;
-        let (hub, seq, at_ms) = (&env.hub, env.hub_seq, env.at_ms);
+        let (hub, seq, at_ms) = (&env.hub, env.hub_seq, env.at_ms.min(stored_ms));
         let known = self.hub_ids.get(hub).copied();
         if let Some(h) = known
             && !matches!(opened.event, Event::Profile(_))
@@ -915,7 +923,17 @@ mod tests {
         }
 
         fn opened_at(&self, seq: u64, event: Event) -> Opened {
-            let sealed = seal(&slug("wy"), &self.slug, seq, 1_000 + seq as i64, &event, &self.key).unwrap();
+            self.sealed_at(seq, 1_000 + seq as i64, event)
+        }
+
+        /// The next event, signed as written at `at_ms` by the hub's clock.
+        fn opened_dated(&mut self, at_ms: i64, event: Event) -> Opened {
+            self.seq += 1;
+            self.sealed_at(self.seq, at_ms, event)
+        }
+
+        fn sealed_at(&self, seq: u64, at_ms: i64, event: Event) -> Opened {
+            let sealed = seal(&slug("wy"), &self.slug, seq, at_ms, &event, &self.key).unwrap();
             open(&sealed.bytes, &sealed.subject.to_string(), Some(&self.key.verifying_key())).unwrap()
         }
 
@@ -1019,6 +1037,24 @@ mod tests {
         *same.family_mut(kith_proto::digest::Family::Opportunities) = ours;
         assert!(matches!(view.compare_digest(&hub, &same, 61 * s), Comparison::InStep { was_diverged: true }));
         assert!(asks(&mut view, 62));
+    }
+
+    #[test]
+    fn a_listing_whose_id_is_dated_ahead_ranks_as_of_when_the_stream_got_it() {
+        let mut garden = Hub::new("peer-garden", 1);
+        let mut cheat = Hub::new("cheat", 2);
+        let mut view = view_with(&mut garden);
+        let p = cheat.profile();
+        applied(&mut view, cheat.opened(p));
+        // The stream stores the cheat's listing at 10 s, its id dated 5 minutes on.
+        let ahead = Opportunity { id: Ulid::from_parts(310_000, 1), ..opportunity("Dated ahead") };
+        let e = cheat.opened_dated(309_000, Event::OpportunityPublished(ahead));
+        assert!(matches!(view.apply_received(&e, 10_000), Outcome::Applied(_)));
+        // The garden's honest listing reaches the stream after it, at 11 s.
+        let honest = Opportunity { id: Ulid::from_parts(11_000, 1), ..opportunity("Arrived later") };
+        let e = garden.opened_dated(11_000, Event::OpportunityPublished(honest));
+        assert!(matches!(view.apply_received(&e, 11_000), Outcome::Applied(_)));
+        assert_eq!(search(&view, OpportunityQuery::default()), ["Arrived later", "Dated ahead"], "newest first");
     }
 
     fn search(view: &View, q: OpportunityQuery) -> Vec<String> {

@@ -659,3 +659,40 @@ async fn one_client_hammering_the_grpc_api_is_told_to_wait_and_nobody_else_is() 
     let mut other = kith_proto::v1::region_client::RegionClient::new(channel);
     other.get_stats(v1::StatsRequest {}).await.expect("another client is answered");
 }
+
+/// A hub dates its listing's id (and its envelope) four minutes ahead, inside what
+/// the relay allows for clocks: it still ranks as of when the region's stream got it,
+/// so a listing an honest hub adds after it comes first, newest first, and stays
+/// first after the relay rebuilds its view from the stream.
+#[tokio::test]
+async fn a_listing_dated_ahead_does_not_rank_above_what_arrived_after_it() {
+    let mut region = Region::start().await;
+    let (cheat, honest) = tokio::join!(region.hub("cheat"), region.hub("peer-garden"));
+    let mut publisher = Publisher::new(&region, &cheat);
+    let ahead_ms = now_ms() + 4 * 60_000;
+    let ahead = opportunity(Ulid::from_parts(ahead_ms as u64, rand::random()), "Dated four minutes ahead");
+    publisher.publish_at(ahead_ms, &Event::OpportunityPublished(ahead.clone())).await;
+    wait_until("the relay has the listing dated ahead", DEFAULT_TIMEOUT, async || {
+        region.relay.kith(["region", "opportunity", &ahead.id.to_string()]).await.code == Some(0)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let later = add_opportunity(&honest, "Added after it", &[]).await;
+    let newest_first = async |region: &Region| -> Vec<String> {
+        let items = region.relay.kith(["region", "opportunities"]).await.array();
+        items.iter().map(|o| o["title"].as_str().unwrap_or_default().to_owned()).collect()
+    };
+    let order = wait_for("both are listed", DEFAULT_TIMEOUT, async || {
+        let order = newest_first(&region).await;
+        if order.len() == 2 { Ok(order) } else { Err(order) }
+    })
+    .await;
+    assert_eq!(order, ["Added after it", "Dated four minutes ahead"], "{later:?}");
+    region.relay.rebuild_from_empty_dir().await;
+    let order = wait_for("both are listed after a rebuild", DEFAULT_TIMEOUT, async || {
+        let order = newest_first(&region).await;
+        if order.len() == 2 { Ok(order) } else { Err(order) }
+    })
+    .await;
+    assert_eq!(order, ["Added after it", "Dated four minutes ahead"], "after a rebuild");
+}
