@@ -112,6 +112,35 @@ pub fn opportunity(id: Ulid, title: &str) -> domain::Opportunity {
     }
 }
 
+/// A valid service as a hub publishes it, for envelopes a test seals itself.
+pub fn service(id: Ulid, name: &str) -> kith_proto::service::Service {
+    use kith_proto::service::{Category, Place, ServiceStatus};
+    kith_proto::service::Service {
+        id,
+        name: name.into(),
+        description: "Advice and a cup of tea".into(),
+        status: ServiceStatus::Active,
+        sector: Sector::Ordinary,
+        categories: vec![Category::Food],
+        eligibility: String::new(),
+        min_age: None,
+        max_age: None,
+        free: true,
+        fees: String::new(),
+        languages: vec![],
+        accessibility: vec![],
+        application_process: String::new(),
+        self_referral: true,
+        phones: vec![],
+        email: String::new(),
+        website: String::new(),
+        schedules: vec![],
+        places: vec![Place::Area("Leeds LS6".into())],
+        assured_on: None,
+        provider: String::new(),
+    }
+}
+
 /// A profile of a hub named `name` carrying `key`, with the contact "ring the forger":
 /// what a test publishes by hand to prove a forged profile is refused.
 pub fn forged_profile(name: &str, key: &ed25519_dalek::SigningKey) -> kith_proto::event::Event {

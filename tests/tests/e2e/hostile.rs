@@ -696,3 +696,88 @@ async fn a_listing_dated_ahead_does_not_rank_above_what_arrived_after_it() {
     .await;
     assert_eq!(order, ["Added after it", "Dated four minutes ahead"], "after a rebuild");
 }
+
+/// Anonymous readers of the open data cannot starve everyone else: two clients
+/// asking for HSDS pages of 20,000 services as fast as their allowance lets them,
+/// while a third reads the board and a hub writes — the board answers the third,
+/// and writes reach the relay within a second.
+#[tokio::test]
+async fn two_clients_reading_all_they_may_leave_the_board_and_ingest_to_everyone_else() {
+    let region = Region::start_with(&["--quota-entities", "30000"]).await;
+    let (bulk, writer) = tokio::join!(region.hub("bulk-directory"), region.hub("peer-garden"));
+    // 20,000 services, signed with the bulk hub's key, published as fast as acked.
+    let js = region.nats.jetstream().await;
+    let mut acks = futures::stream::FuturesUnordered::new();
+    for i in 0..20_000u64 {
+        let s = kith_tests::sample::service(Ulid::new(), &format!("Community pantry {i}"));
+        let sealed = seal(
+            &region.slug(),
+            &slug("bulk-directory"),
+            1_000_000 + i,
+            now_ms(),
+            &Event::ServicePublished(s),
+            &bulk.signing_key(),
+        )
+        .expect("seal");
+        acks.push(js.publish(sealed.subject.to_string(), Bytes::from(sealed.bytes)).await.unwrap().into_future());
+        if acks.len() >= 256 {
+            futures::StreamExt::next(&mut acks).await.unwrap().unwrap();
+        }
+    }
+    while let Some(ack) = futures::StreamExt::next(&mut acks).await {
+        ack.unwrap();
+    }
+    wait_until("the relay has the 20,000 services", Duration::from_secs(120), async || {
+        region.relay.stats().await.services == 20_000
+    })
+    .await;
+
+    let addr = region.relay.http_url().trim_start_matches("http://").to_owned();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut readers = tokio::task::JoinSet::new();
+    // Each client with four requests in flight at once, without pause: more than its
+    // allowance of requests, and more than the relay's reads at once.
+    for from in ["127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.2", "127.0.0.2", "127.0.0.2"]
+    {
+        let (addr, stop) = (addr.clone(), stop.clone());
+        readers.spawn(async move {
+            let (mut ok, mut told) = (0u32, 0u32);
+            let mut page = 1;
+            while !stop.load(Ordering::SeqCst) {
+                let answer = get_from(from, &addr, &format!("/services?per_page=50&page={page}")).await;
+                if answer.starts_with("HTTP/1.1 200") {
+                    ok += 1;
+                } else {
+                    told += 1;
+                }
+                page = page % 400 + 1;
+            }
+            (ok, told)
+        });
+    }
+    // Meanwhile: the board for a third client, and a hub's writes.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = std::time::Instant::now();
+    let board = get_from("127.0.0.3", &addr, "/search?q=pantry&what=services").await;
+    let board_took = started.elapsed();
+    assert!(board.starts_with("HTTP/1.1 200"), "the board answers a third client: {}", &board[..board.len().min(300)]);
+    let mut lags = Vec::new();
+    for i in 0..5 {
+        let written = add_opportunity(&writer, &format!("Written while two clients read {i}"), &[]).await;
+        let started = std::time::Instant::now();
+        wait_until("the write reaches the relay", DEFAULT_TIMEOUT, async || {
+            region.relay.kith(["region", "opportunity", &written.id]).await.code == Some(0)
+        })
+        .await;
+        lags.push(started.elapsed());
+    }
+    stop.store(true, Ordering::SeqCst);
+    let mut served = Vec::new();
+    while let Some(r) = readers.join_next().await {
+        served.push(r.unwrap());
+    }
+    lags.sort();
+    eprintln!("readers (answered, told to wait): {served:?}; the board took {board_took:?}; write → visible: {lags:?}");
+    assert!(served.iter().map(|(ok, _)| ok).sum::<u32>() > 0, "the readers were served: {served:?}");
+    assert!(lags[2] < Duration::from_secs(1), "writes reach the relay within a second (median): {lags:?}");
+}
