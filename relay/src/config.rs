@@ -95,6 +95,8 @@ pub struct Config {
     pub http_connections: crate::connections::ConnLimits,
     /// Whether `/metrics` answers clients beyond loopback.
     pub metrics_public: bool,
+    /// The board's public address, printed on the directory's title page.
+    pub public_url: Option<String>,
     /// The region's roster (`--roster`), its signature checked: hubs' keys come from
     /// it rather than from their first profile, and a hub off it is not listened to.
     /// `None`: trust on first use.
@@ -148,6 +150,7 @@ impl Config {
             grpc_per_client: std::num::NonZeroU32::new(crate::throttle::DEFAULT_GRPC_PER_SECOND),
             http_connections: Default::default(),
             metrics_public: false,
+            public_url: None,
             roster: None,
             revoked: Default::default(),
             national: Vec::new(),

@@ -343,6 +343,7 @@ pub async fn run(
                 config.money.clone(),
             );
             board.metrics_public = config.metrics_public;
+            board.public_url = config.public_url.clone();
             let stop = stop_rx.clone();
             let addr = listener.local_addr().ok();
             info!(addr = ?addr, "HTTP API listening");

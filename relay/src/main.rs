@@ -109,6 +109,11 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_HTTP_MAX_CONNECTIONS", value_name = "N", default_value_t = 4096)]
     http_max_connections: usize,
 
+    /// The board's public address (https://board.example.org/), printed on the
+    /// printed directory's title page; without it none is printed.
+    #[arg(long, env = "KITH_RELAY_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+
     /// Serve /metrics to any client, not only to this machine (loopback): for a
     /// Prometheus elsewhere, behind a firewall that lets only it through.
     #[arg(long, env = "KITH_RELAY_METRICS_PUBLIC")]
@@ -295,6 +300,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         stream_max_bytes: args.stream_max_bytes,
         http_per_client: std::num::NonZeroU32::new(args.http_rate_per_client),
         metrics_public: args.metrics_public,
+        public_url: args.public_url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
         grpc_per_client: std::num::NonZeroU32::new(args.grpc_rate_per_client),
         http_connections: kith_relay::connections::ConnLimits {
             total: args.http_max_connections.max(1),

@@ -6,7 +6,7 @@
 //! and what was typeset is kept until the view changes or [`FRESH_FOR`] passes.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use std::collections::BTreeSet;
@@ -35,7 +35,6 @@ struct Asked {
     area: String,
     sections: Vec<Section>,
     large_print: bool,
-    host: Option<String>,
 }
 
 impl PartialEq for Asked {
@@ -43,7 +42,6 @@ impl PartialEq for Asked {
         self.area.to_lowercase() == other.area.to_lowercase()
             && self.sections == other.sections
             && self.large_print == other.large_print
-            && self.host == other.host
     }
 }
 
@@ -78,8 +76,8 @@ impl Printer {
 }
 
 /// Reads the form's choices; an unknown kind is named.
-fn asked(pairs: &[(String, String)], headers: &HeaderMap) -> Result<Asked, String> {
-    let mut a = Asked { area: String::new(), sections: vec![], large_print: false, host: board_host(headers) };
+fn asked(pairs: &[(String, String)]) -> Result<Asked, String> {
+    let mut a = Asked { area: String::new(), sections: vec![], large_print: false };
     for (k, v) in pairs {
         match k.as_str() {
             "area" => a.area = v.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(64).collect(),
@@ -94,16 +92,6 @@ fn asked(pairs: &[(String, String)], headers: &HeaderMap) -> Result<Asked, Strin
     }
     a.sections = a.sections.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
     Ok(a)
-}
-
-/// The board's own address as the browser asked for it, printed on the title page;
-/// anything that does not look like a host name is left out.
-fn board_host(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(header::HOST)?.to_str().ok()?;
-    let ok = !host.is_empty()
-        && host.len() <= 100
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    ok.then(|| host.to_owned())
 }
 
 pub async fn form(State(board): State<Arc<Board>>) -> Response {
@@ -134,12 +122,8 @@ pub async fn form(State(board): State<Arc<Board>>) -> Response {
     page(&board, "Print a directory", StatusCode::OK, body)
 }
 
-pub async fn pdf(
-    State(board): State<Arc<Board>>,
-    headers: HeaderMap,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Response {
-    let asked = match asked(&pairs, &headers) {
+pub async fn pdf(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let asked = match asked(&pairs) {
         Ok(a) => a,
         Err(e) => return problem(&board, StatusCode::BAD_REQUEST, "Unknown kind", &e),
     };
@@ -267,7 +251,10 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
         time_zone: board.clock.zone().clone(),
         area: (!asked.area.is_empty()).then(|| asked.area.clone()),
         sections: asked.sections.clone(),
-        board_url: asked.host.as_ref().map(|h| format!("http://{h}/")),
+        // The board's address as its operator gives it (--public-url), never as a
+        // request's Host header says: a directory kept for everyone must not carry
+        // an address one visitor chose.
+        board_url: board.public_url.clone(),
         opportunities: opportunities
             .into_iter()
             .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
@@ -322,27 +309,23 @@ mod tests {
 
     #[test]
     fn choices_are_read_and_a_bad_kind_is_named() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("board.example:8080"));
-        let a = asked(
-            &pairs(&[("area", " Leeds "), ("kind", "work,safe-houses"), ("kind", "work"), ("large-print", "1")]),
-            &h,
-        )
-        .unwrap();
+        let a =
+            asked(&pairs(&[("area", " Leeds "), ("kind", "work,safe-houses"), ("kind", "work"), ("large-print", "1")]))
+                .unwrap();
         assert_eq!(a.area, "Leeds");
         assert_eq!(a.sections, [Section::SafeHouses, Section::Work]);
         assert!(a.large_print);
-        assert_eq!(a.host.as_deref(), Some("board.example:8080"));
-        let e = asked(&pairs(&[("kind", "rockets")]), &h).unwrap_err();
+        let e = asked(&pairs(&[("kind", "rockets")])).unwrap_err();
         assert!(e.starts_with("unknown kind \"rockets\""), "{e}");
-        h.insert(header::HOST, HeaderValue::from_static("evil\"host"));
-        assert_eq!(asked(&[], &h).unwrap().host, None);
+        // The same directory however the area was typed.
+        let b = asked(&pairs(&[("area", "LEEDS"), ("kind", "safe-houses,work"), ("large-print", "1")])).unwrap();
+        assert_eq!(a, b);
     }
 
     #[test]
     fn a_kept_directory_is_served_only_while_the_view_is_unchanged() {
         let p = Printer::default();
-        let a = Asked { area: String::new(), sections: vec![], large_print: false, host: None };
+        let a = Asked { area: String::new(), sections: vec![], large_print: false };
         p.keep(a.clone(), 7, bytes::Bytes::from_static(b"%PDF"));
         assert!(p.get(&a, 7).is_some());
         assert!(p.get(&a, 8).is_none(), "the view changed");

@@ -57,6 +57,8 @@ pub struct Board {
     pub(crate) printer: Arc<directory::Printer>,
     /// Whether `/metrics` answers anyone (`--metrics-public`), not only loopback.
     pub(crate) metrics_public: bool,
+    /// The board's public address (`--public-url`), printed in the directory.
+    pub(crate) public_url: Option<String>,
 }
 
 impl Board {
@@ -77,6 +79,7 @@ impl Board {
             live_clients: Default::default(),
             printer: Arc::default(),
             metrics_public: false,
+            public_url: None,
         }
     }
 }

@@ -244,6 +244,28 @@ async fn the_relay_serves_the_directory_as_a_pdf() {
     assert!(text.contains(&printed_today()), "{text}");
     assert!(text.contains("Quiet House") && text.contains("Beds free: call to check"), "{text}");
     assert!(!text.contains("Market garden assistant"), "only safe houses were asked for: {text}");
+    // The board's address is the operator's (--public-url, none here), never a
+    // visitor's Host header: a directory kept for everyone carries no address one
+    // visitor chose.
+    let crafted = {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = base.trim_start_matches("http://");
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = "GET /directory.pdf?area=leeds&kind=safe-houses HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n";
+        s.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).await.unwrap();
+        raw
+    };
+    let split = crafted.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let evil = out(&tmp, "evil.pdf");
+    let body = &crafted[split + 4..];
+    let head = String::from_utf8_lossy(&crafted[..split]).to_lowercase();
+    let body = if head.contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_vec() };
+    std::fs::write(&evil, &body).unwrap();
+    let evil_text = text_of(&evil);
+    assert!(!evil_text.contains("evil.example") && !text.contains("evil.example"), "{evil_text}");
+    assert_eq!(evil_text, text, "an area typed otherwise is the same directory, kept");
     let info = info_of(&pdf);
     assert!(info.contains("Tagged:          yes"), "{info}");
     assert_eq!(render(&pdf, "relay"), pages_of(&info));
