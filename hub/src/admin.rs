@@ -255,7 +255,7 @@ impl AdminService {
         self.store
             .get::<T>(id)
             .map_err(to_status)?
-            .ok_or_else(|| Status::not_found(format!("{} {id} not found", T::FAMILY)))
+            .ok_or_else(|| Status::not_found(format!("{} {id} not found", T::TOKEN)))
     }
 
     fn list<T: Listing>(&self, include_withdrawn: bool) -> Result<Vec<Record<T>>, Status> {

@@ -4,7 +4,7 @@
 //! Every listing a hub ever published counts once, live or withdrawn, as the pair
 //! (id, sequence number of its latest event). A [`FamilyDigest`] is how many there
 //! are and the wrapping sum of a hash of each pair: independent of order, and
-//! updated in O(1) as one entity changes. The hub puts its three families' digests
+//! updated in O(1) as one entity changes. The hub puts its families' digests
 //! in its heartbeat ([`HubDigest`]); the relay keeps the same sums of its view.
 //! When they differ, the relay sends the hub its [`Buckets`] (the same sums in 256
 //! buckets by id), and the hub publishes again the listings of the buckets that
@@ -13,6 +13,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use ulid::Ulid;
+
+pub use crate::event::Family;
 
 /// Buckets of a repair request, per family.
 pub const BUCKETS: usize = 256;
@@ -56,41 +58,20 @@ impl FamilyDigest {
     }
 }
 
-/// A hub's three families, in its heartbeat: opportunities, safe houses, services.
+/// A hub's families' digests, in its heartbeat, in [`Family::ALL`]'s order. On the
+/// wire a fixed sequence with no length (postcard), so a new family appends one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HubDigest {
-    pub opportunities: FamilyDigest,
-    pub safe_houses: FamilyDigest,
-    pub services: FamilyDigest,
-}
-
-/// Which family a digest or bucket is of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Family {
-    Opportunities,
-    SafeHouses,
-    Services,
-}
-
-impl Family {
-    pub const ALL: [Family; 3] = [Family::Opportunities, Family::SafeHouses, Family::Services];
+    families: [FamilyDigest; Family::COUNT],
 }
 
 impl HubDigest {
     pub fn family(&self, f: Family) -> &FamilyDigest {
-        match f {
-            Family::Opportunities => &self.opportunities,
-            Family::SafeHouses => &self.safe_houses,
-            Family::Services => &self.services,
-        }
+        &self.families[f.index()]
     }
 
     pub fn family_mut(&mut self, f: Family) -> &mut FamilyDigest {
-        match f {
-            Family::Opportunities => &mut self.opportunities,
-            Family::SafeHouses => &mut self.safe_houses,
-            Family::Services => &mut self.services,
-        }
+        &mut self.families[f.index()]
     }
 }
 
@@ -165,5 +146,17 @@ mod tests {
         b.add(ids[7], 70);
         assert_eq!(a.differing(&b), [bucket(ids[7])]);
         assert_ne!(a.total(), b.total());
+    }
+
+    #[test]
+    fn a_heartbeats_digests_are_a_fixed_sequence_on_the_wire() {
+        let mut d = HubDigest::default();
+        for (i, f) in Family::ALL.into_iter().enumerate() {
+            d.family_mut(f).add(Ulid::new(), i as u64);
+        }
+        let fields = Family::ALL.map(|f| *d.family(f));
+        // As the three fields `opportunities, safe_houses, services` were encoded.
+        let (a, b, c) = (fields[0], fields[1], fields[2]);
+        assert_eq!(postcard::to_allocvec(&d).unwrap(), postcard::to_allocvec(&(a, b, c)).unwrap());
     }
 }

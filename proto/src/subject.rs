@@ -15,6 +15,7 @@
 use std::fmt;
 use ulid::Ulid;
 
+use crate::event::Family;
 use crate::slug::Slug;
 use crate::validate::ValidationError;
 
@@ -25,10 +26,12 @@ pub const PREFIX: &str = "kith";
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Entity {
     Profile,
-    Opportunity(Ulid),
-    SafeHouse(Ulid),
-    Service(Ulid),
-    Referral { to: Slug, id: Ulid },
+    /// A listing of a family: `<token>.<id>`.
+    Listing(Family, Ulid),
+    Referral {
+        to: Slug,
+        id: Ulid,
+    },
 }
 
 impl Entity {
@@ -36,9 +39,7 @@ impl Entity {
     pub fn family(&self) -> &'static str {
         match self {
             Entity::Profile => "profile",
-            Entity::Opportunity(_) => "opportunity",
-            Entity::SafeHouse(_) => "safehouse",
-            Entity::Service(_) => "service",
+            Entity::Listing(family, _) => family.token(),
             Entity::Referral { .. } => "referral",
         }
     }
@@ -69,9 +70,10 @@ impl Subject {
         let id = |t: &str| Ulid::from_string(t).map_err(|_| err("id must be a ULID"));
         let entity = match &tokens[3..] {
             ["profile"] => Entity::Profile,
-            ["opportunity", i] => Entity::Opportunity(id(i)?),
-            ["safehouse", i] => Entity::SafeHouse(id(i)?),
-            ["service", i] => Entity::Service(id(i)?),
+            [token, i] => match Family::from_token(token) {
+                Some(family) => Entity::Listing(family, id(i)?),
+                None => return Err(err("unknown subject family")),
+            },
             ["referral", to, i] => Entity::Referral { to: Slug::parse("subject to-hub", to)?, id: id(i)? },
             _ => return Err(err("unknown subject family")),
         };
@@ -84,7 +86,7 @@ impl fmt::Display for Subject {
         write!(f, "{PREFIX}.{}.{}.{}", self.region, self.hub, self.entity.family())?;
         match &self.entity {
             Entity::Profile => Ok(()),
-            Entity::Opportunity(id) | Entity::SafeHouse(id) | Entity::Service(id) => write!(f, ".{id}"),
+            Entity::Listing(_, id) => write!(f, ".{id}"),
             Entity::Referral { to, id } => write!(f, ".{to}.{id}"),
         }
     }
@@ -140,9 +142,9 @@ mod tests {
         let id = Ulid::new();
         for entity in [
             Entity::Profile,
-            Entity::Opportunity(id),
-            Entity::SafeHouse(id),
-            Entity::Service(id),
+            Entity::Listing(Family::Opportunities, id),
+            Entity::Listing(Family::SafeHouses, id),
+            Entity::Listing(Family::Services, id),
             Entity::Referral { to: slug("other-hub"), id },
         ] {
             let s = Subject::new(&slug("west-yorkshire"), &slug("peer-garden"), entity);

@@ -94,6 +94,7 @@ use tokio::task::JoinHandle;
 use tonic::transport::server::TcpIncoming;
 use tracing::{info, warn};
 
+use kith_proto::event::Family;
 use kith_proto::time::CivilDate;
 use kith_proto::v1::region_server::RegionServer;
 
@@ -313,8 +314,9 @@ pub async fn run(
     let counts = view.counts();
     info!(
         hubs = counts.hubs,
-        opportunities = counts.opportunities,
-        safe_houses = counts.safe_houses,
+        opportunities = counts.of(Family::Opportunities),
+        safe_houses = counts.of(Family::SafeHouses),
+        services = counts.of(Family::Services),
         referrals = counts.referrals,
         "view loaded"
     );

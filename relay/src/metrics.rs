@@ -11,6 +11,7 @@
 //! - `kith_relay_hubs`, `kith_relay_hubs_diverged`, `kith_relay_listings{family}`:
 //!   the view, read when scraped.
 
+use kith_proto::event::Family;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
@@ -121,12 +122,8 @@ impl Metrics {
         self.hubs.set(hubs.len() as i64);
         self.diverged.set(hubs.iter().filter(|h| matches!(h.sync, Agreement::Diverged { .. })).count() as i64);
         let counts = view.counts();
-        for (family, n) in [
-            ("opportunities", counts.opportunities),
-            ("safe_houses", counts.safe_houses),
-            ("services", counts.services),
-        ] {
-            self.listings.with_label_values(&[family]).set(n as i64);
+        for family in Family::ALL {
+            self.listings.with_label_values(&[family.plural()]).set(counts.of(family) as i64);
         }
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut out).expect("text encoding into memory");

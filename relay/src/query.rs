@@ -12,6 +12,7 @@ use tonic::{Request, Response, Status};
 use kith_proto::Slug;
 use kith_proto::convert::{opportunity_to_v1, parse_id, safehouse_to_v1, service_to_v1};
 use kith_proto::domain::{ForTag, Opportunity, OpportunityKind, SafeHouse, Sector};
+use kith_proto::event::Family;
 use kith_proto::keys::hex;
 use kith_proto::service::{Category, Service};
 use kith_proto::time::{CivilDate, now_ms};
@@ -288,14 +289,14 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
         contact: h.profile.contact.clone(),
         helpline_hours: h.profile.helpline_hours.clone(),
         last_seen_ms: h.last_seen_ms,
-        opportunities: h.opportunities as u64,
-        safe_houses: h.safe_houses as u64,
+        opportunities: h.of(Family::Opportunities) as u64,
+        safe_houses: h.of(Family::SafeHouses) as u64,
         signing_key: hex(&h.profile.signing_key),
         over_quota: h.over_quota.iter().map(|q| q.to_string()).collect(),
         refused_over_quota: h.usage.refused,
         tombstones: h.usage.tombstones,
         bytes: h.usage.bytes,
-        services: h.services as u64,
+        services: h.of(Family::Services) as u64,
         left: h.profile.left,
         region: h.region.to_string(),
         sync: match h.sync {
@@ -318,9 +319,9 @@ pub fn stats(c: &Counters, counts: Counts, referrals: ReferralStats) -> v1::Stat
         ignored: c.ignored,
         rejected: c.rejected.iter().map(|(reason, n)| (reason.clone(), *n)).collect(),
         hubs: counts.hubs as u64,
-        opportunities: counts.opportunities as u64,
-        safe_houses: counts.safe_houses as u64,
-        services: counts.services as u64,
+        opportunities: counts.of(Family::Opportunities) as u64,
+        safe_houses: counts.of(Family::SafeHouses) as u64,
+        services: counts.of(Family::Services) as u64,
         referrals_by_status: referrals.by_status.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect(),
         referral_hubs: referrals
             .hubs
@@ -508,7 +509,7 @@ mod tests {
         });
         let mut counters = Counters { applied: 9, ..Default::default() };
         counters.rejected.insert("bad-signature".into(), 1);
-        let counts = Counts { hubs: 2, opportunities: 0, safe_houses: 1, services: 0, referrals: 3 };
+        let counts = Counts { hubs: 2, listings: [0, 1, 0], referrals: 3 };
         let s = stats(&counters, counts, referrals);
         assert_eq!((s.applied, s.hubs, s.safe_houses), (9, 2, 1));
         assert_eq!(s.rejected.get("bad-signature"), Some(&1));

@@ -19,9 +19,9 @@
 //!                              away when the relay starts; see crate::snapshot)
 //! hubs           <hub>                -> HubRecord   (profile, seq, at)
 //! pins           <hub>                -> ed25519 key (32 B), kept across a clear
-//! opportunities  <ulid 16 B><hub>     -> EntityRecord<Opportunity>
-//! safehouses     <ulid 16 B><hub>     -> EntityRecord<SafeHouse>
-//! services       <ulid 16 B><hub>     -> EntityRecord<Service>
+//! <family>       <ulid 16 B><hub>     -> EntityRecord<its type>, one tree per
+//!                                        family, named by its plural:
+//!                                        opportunities, safehouses, services
 //! referrals      <ulid 16 B><sender>.<receiver> -> ReferralRecord (metadata only)
 //! ```
 //!
@@ -40,9 +40,9 @@ use thiserror::Error;
 use ulid::Ulid;
 
 use kith_proto::Slug;
-use kith_proto::domain::{HubProfile, Opportunity, SafeHouse};
+use kith_proto::domain::HubProfile;
+use kith_proto::event::{Family, Listing};
 use kith_proto::referral::Step;
-use kith_proto::service::Service;
 
 /// The sled database inside the relay's directory.
 pub const STORE_DIR: &str = "store";
@@ -180,20 +180,12 @@ pub enum Record {
         hub: Slug,
         record: HubRecord,
     },
-    Opportunity {
+    /// A listing of any family ([`Record::listing`]).
+    Listing {
+        family: Family,
         hub: Slug,
         id: Ulid,
-        record: EntityRecord<Opportunity>,
-    },
-    SafeHouse {
-        hub: Slug,
-        id: Ulid,
-        record: EntityRecord<SafeHouse>,
-    },
-    Service {
-        hub: Slug,
-        id: Ulid,
-        record: EntityRecord<Service>,
+        record: ListingRecord,
     },
     /// Keyed by id and both hubs: ids are chosen by hubs, so only the triple is sure
     /// to name one referral.
@@ -205,6 +197,26 @@ pub enum Record {
     },
 }
 
+impl Record {
+    /// The record of a listing of `T`'s family.
+    pub fn listing<T: Listing>(hub: Slug, id: Ulid, record: &EntityRecord<T>) -> Record {
+        let bytes = postcard::to_stdvec(record).expect("a listing always encodes");
+        Record::Listing { family: T::FAMILY, hub, id, record: ListingRecord(bytes) }
+    }
+}
+
+/// A listing's [`EntityRecord`] as the store keeps it, encoded: the store needs no
+/// family's type, and the view decodes it as its family's ([`ListingRecord::decode`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListingRecord(Vec<u8>);
+
+impl ListingRecord {
+    /// The record as a `T`; Err names the family's tree when it is not one.
+    pub fn decode<T: Listing>(&self) -> Result<EntityRecord<T>, StoreError> {
+        decode(T::PLURAL, &self.0)
+    }
+}
+
 /// A cheap-to-clone handle on the store.
 #[derive(Clone)]
 pub struct Store {
@@ -213,9 +225,8 @@ pub struct Store {
     db: sled::Db,
     meta: sled::Tree,
     hubs: sled::Tree,
-    opportunities: sled::Tree,
-    safehouses: sled::Tree,
-    services: sled::Tree,
+    /// Each family's listings, in [`Family::ALL`]'s order.
+    listings: Vec<sled::Tree>,
     referrals: sled::Tree,
     /// hub → pinned ed25519 key. Survives [`Store::clear`]: a rebuild replays the
     /// stream, and must not trust on first use again whatever profile it holds now.
@@ -295,9 +306,7 @@ impl Store {
             _lock: opened.lock,
             meta: db.open_tree("meta")?,
             hubs: db.open_tree("hubs")?,
-            opportunities: db.open_tree("opportunities")?,
-            safehouses: db.open_tree("safehouses")?,
-            services: db.open_tree("services")?,
+            listings: Family::ALL.iter().map(|f| db.open_tree(f.plural())).collect::<Result<_, _>>()?,
             referrals: db.open_tree("referrals")?,
             pins: db.open_tree("pins")?,
             trust: db.open_tree("trust")?,
@@ -324,9 +333,9 @@ impl Store {
         self.meta.remove("consumer")?;
         self.db.flush()?;
         self.hubs.clear()?;
-        self.opportunities.clear()?;
-        self.safehouses.clear()?;
-        self.services.clear()?;
+        for tree in &self.listings {
+            tree.clear()?;
+        }
         self.referrals.clear()?;
         self.meta.clear()?;
         self.meta.insert("format", &[FORMAT])?;
@@ -417,14 +426,8 @@ impl Store {
             Record::Hub { hub, record } => {
                 self.hubs.insert(hub.as_str(), encode(record)?)?;
             }
-            Record::Opportunity { hub, id, record } => {
-                self.opportunities.insert(entity_key(*id, hub), encode(record)?)?;
-            }
-            Record::SafeHouse { hub, id, record } => {
-                self.safehouses.insert(entity_key(*id, hub), encode(record)?)?;
-            }
-            Record::Service { hub, id, record } => {
-                self.services.insert(entity_key(*id, hub), encode(record)?)?;
+            Record::Listing { family, hub, id, record } => {
+                self.listings[family.index()].insert(entity_key(*id, hub), record.0.as_slice())?;
             }
             Record::Referral { id, sender, receiver, record } => {
                 self.referrals.insert(referral_key(*id, sender, receiver), encode(record)?)?;
@@ -450,27 +453,19 @@ impl Store {
                 .ok_or_else(|| StoreError::Corrupt { tree: "hubs", why: "bad hub id".into() })?;
             Ok(Record::Hub { hub, record: decode("hubs", &v)? })
         });
-        let opportunities = self.opportunities.iter().map(|kv| {
-            let (k, v) = kv?;
-            let (id, hub) = split_entity_key("opportunities", &k)?;
-            Ok(Record::Opportunity { hub, id, record: decode("opportunities", &v)? })
-        });
-        let safehouses = self.safehouses.iter().map(|kv| {
-            let (k, v) = kv?;
-            let (id, hub) = split_entity_key("safehouses", &k)?;
-            Ok(Record::SafeHouse { hub, id, record: decode("safehouses", &v)? })
-        });
-        let services = self.services.iter().map(|kv| {
-            let (k, v) = kv?;
-            let (id, hub) = split_entity_key("services", &k)?;
-            Ok(Record::Service { hub, id, record: decode("services", &v)? })
+        let listings = Family::ALL.into_iter().zip(&self.listings).flat_map(|(family, tree)| {
+            tree.iter().map(move |kv| {
+                let (k, v) = kv?;
+                let (id, hub) = split_entity_key(family.plural(), &k)?;
+                Ok(Record::Listing { family, hub, id, record: ListingRecord(v.to_vec()) })
+            })
         });
         let referrals = self.referrals.iter().map(|kv| {
             let (k, v) = kv?;
             let (id, sender, receiver) = split_referral_key(&k)?;
             Ok(Record::Referral { id, sender, receiver, record: decode("referrals", &v)? })
         });
-        hubs.chain(opportunities).chain(safehouses).chain(services).chain(referrals)
+        hubs.chain(listings).chain(referrals)
     }
 }
 
@@ -506,8 +501,11 @@ mod tests {
             hub: slug("garden"),
             record: HubRecord { profile: profile(), seq: 3, at_ms: 10, region: slug("wy") },
         };
-        let tomb =
-            Record::Opportunity { hub: slug("garden"), id, record: EntityRecord { seq: 4, at_ms: 11, item: None } };
+        let tomb = Record::listing::<kith_proto::domain::Opportunity>(
+            slug("garden"),
+            id,
+            &EntityRecord { seq: 4, at_ms: 11, item: None },
+        );
         {
             let store = Store::open(dir.path()).unwrap();
             assert_eq!(store.consumer().unwrap(), None);

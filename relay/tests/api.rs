@@ -61,7 +61,7 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         .unwrap();
     let o = opportunity("Bike mechanic trainee");
     let record = EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) };
-    store.put(&Record::Opportunity { hub: slug("bikes"), id: o.id, record }).unwrap();
+    store.put(&Record::listing(slug("bikes"), o.id, &record)).unwrap();
     // A referral from the bike co-op to a hub this relay has no profile of, answered
     // a minute after it was sent.
     let side = |steps: &[(ReferralStatus, i64)]| SideRecord {
@@ -257,7 +257,7 @@ async fn add_behind_the_relays_back(dir: &std::path::Path, title: &str) {
     let store = Store::open(dir).unwrap();
     let o = opportunity(title);
     let record = EntityRecord { seq: 9, at_ms: 9, item: Some(o.clone()) };
-    store.put(&Record::Opportunity { hub: slug("bikes"), id: o.id, record }).unwrap();
+    store.put(&Record::listing(slug("bikes"), o.id, &record)).unwrap();
     store.flush().await.unwrap();
 }
 

@@ -63,11 +63,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         status: OpportunityStatus::Open,
     };
     store
-        .put(&Record::Opportunity {
-            hub: slug("garden"),
-            id: o.id,
-            record: EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) },
-        })
+        .put(&Record::listing(slug("garden"), o.id, &EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) }))
         .unwrap();
     let house = SafeHouse {
         id: Ulid::new(),
@@ -84,11 +80,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         availability: Some(Availability { beds_free: 2, updated_at_ms: 1, valid_until_ms: 2 }),
     };
     store
-        .put(&Record::SafeHouse {
-            hub: slug("garden"),
-            id: house.id,
-            record: EntityRecord { seq: 3, at_ms: 9, item: Some(house.clone()) },
-        })
+        .put(&Record::listing(slug("garden"), house.id, &EntityRecord { seq: 3, at_ms: 9, item: Some(house.clone()) }))
         .unwrap();
     store.flush().await.unwrap();
     (o, house)

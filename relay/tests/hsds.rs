@@ -75,7 +75,7 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
     let food = service("Community pantry", Category::Food);
     for (seq, s) in [(2, &advice), (3, &food)] {
         let record = EntityRecord { seq, at_ms: 1_700_000_000_000 + seq as i64, item: Some(s.clone()) };
-        store.put(&Record::Service { hub: slug("garden"), id: s.id, record }).unwrap();
+        store.put(&Record::listing(slug("garden"), s.id, &record)).unwrap();
     }
     let house = SafeHouse {
         id: Ulid::new(),
@@ -91,7 +91,7 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         availability: Some(Availability { beds_free: 2, updated_at_ms: 1, valid_until_ms: 2 }),
     };
     let record = EntityRecord { seq: 4, at_ms: 1_700_000_000_004, item: Some(house.clone()) };
-    store.put(&Record::SafeHouse { hub: slug("garden"), id: house.id, record }).unwrap();
+    store.put(&Record::listing(slug("garden"), house.id, &record)).unwrap();
     store.flush().await.unwrap();
     (advice, food, house)
 }

@@ -9,9 +9,8 @@
 
 use ulid::Ulid;
 
-use kith_proto::domain::{Opportunity, SafeHouse};
-use kith_proto::event::Event;
-use kith_proto::service::Service;
+use kith_proto::event::{Change, Event};
+use kith_proto::with_family;
 
 use super::{Listing, META_LEFT, META_PUBLISHED, META_RESTORED, META_SEQ, Record, Store, StoreError, encode, seq_of};
 
@@ -57,12 +56,6 @@ impl Store {
             let mut erased = Vec::new();
             for (seq, at, event) in events {
                 let adopted = match event {
-                    Event::OpportunityPublished(o) => self.adopt(o.id, seq, at, Some(o))?,
-                    Event::OpportunityWithdrawn { id } => self.adopt::<Opportunity>(id, seq, at, None)?,
-                    Event::SafeHousePublished(h) => self.adopt(h.id, seq, at, Some(h))?,
-                    Event::SafeHouseWithdrawn { id } => self.adopt::<SafeHouse>(id, seq, at, None)?,
-                    Event::ServicePublished(v) => self.adopt(v.id, seq, at, Some(v))?,
-                    Event::ServiceWithdrawn { id } => self.adopt::<Service>(id, seq, at, None)?,
                     Event::Referral(side) => {
                         let Some(mut record) = self.referral(side.id)? else { continue };
                         if record.seq >= seq || record.role != side.role || record.other != side.other {
@@ -88,6 +81,14 @@ impl Store {
                         }
                         false
                     }
+                    listing => match listing.listing() {
+                        Some((family, _)) => with_family!(family, T => match T::change(&listing) {
+                            Some(Change::Published(item)) => self.adopt(item.id(), seq, at, Some(item.clone()))?,
+                            Some(Change::Withdrawn(id)) => self.adopt::<T>(id, seq, at, None)?,
+                            None => unreachable!("an event of its family"),
+                        }),
+                        None => false,
+                    },
                 };
                 caught.listings += u64::from(adopted);
             }

@@ -11,8 +11,7 @@
 use ulid::Ulid;
 
 use kith_proto::digest::{self, Buckets, HubDigest};
-use kith_proto::domain::{Opportunity, SafeHouse};
-use kith_proto::service::Service;
+use kith_proto::with_family;
 
 use super::{Listing, Store, StoreError};
 
@@ -29,11 +28,7 @@ impl Store {
     /// One family's digest in buckets, for answering a repair request.
     pub fn buckets(&self, family: digest::Family) -> Result<Buckets, StoreError> {
         let mut b = Buckets::default();
-        let entries = match family {
-            digest::Family::Opportunities => self.entries::<Opportunity>()?,
-            digest::Family::SafeHouses => self.entries::<SafeHouse>()?,
-            digest::Family::Services => self.entries::<Service>()?,
-        };
+        let entries = with_family!(family, T => self.entries::<T>()?);
         for (id, seq) in entries {
             b.add(id, seq);
         }
@@ -53,11 +48,7 @@ impl Store {
         buckets: &std::collections::BTreeSet<usize>,
     ) -> Result<u64, StoreError> {
         let keep = |id: Ulid| buckets.contains(&digest::bucket(id));
-        let queued = match family {
-            digest::Family::Opportunities => self.republish_where::<Opportunity>(keep)?,
-            digest::Family::SafeHouses => self.republish_where::<SafeHouse>(keep)?,
-            digest::Family::Services => self.republish_where::<Service>(keep)?,
-        };
+        let queued = with_family!(family, T => self.republish_where::<T>(keep)?);
         self.flush().await?;
         Ok(queued)
     }

@@ -7,14 +7,12 @@
 //! outbox and sequence numbers included. A store restored from an older copy is
 //! behind the region's stream; `catchup.rs` brings it level before it publishes.
 
+use kith_proto::event::Family;
 use serde::{Deserialize, Serialize};
 use sled::Tree;
 use std::path::Path;
 
-use super::{
-    META, META_RESTORED, META_SEQ, OPPORTUNITIES, OUTBOX, PEERS, REFERRALS, SAFEHOUSES, SERVICES, Store, StoreError,
-    TREES, decode, seq_of,
-};
+use super::{META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store, StoreError, decode, seq_of};
 use crate::shred;
 
 impl Store {
@@ -38,17 +36,11 @@ impl Store {
         Ok((dump, seq))
     }
 
-    fn named_trees(&self) -> [(&'static str, &Tree); 7] {
+    fn named_trees(&self) -> Vec<(&'static str, &Tree)> {
         let i = &self.inner;
-        [
-            (OPPORTUNITIES, &i.opportunities),
-            (SAFEHOUSES, &i.safehouses),
-            (SERVICES, &i.services),
-            (REFERRALS, &i.referrals),
-            (PEERS, &i.peers),
-            (OUTBOX, &i.outbox),
-            (META, &i.meta),
-        ]
+        let listings = Family::ALL.iter().map(|f| f.plural()).zip(&i.listings);
+        let others = [(REFERRALS, &i.referrals), (PEERS, &i.peers), (OUTBOX, &i.outbox), (META, &i.meta)];
+        listings.chain(others).collect()
     }
 }
 
@@ -70,7 +62,8 @@ struct DumpedTree {
 /// flushes it. Returns the last sequence number the dump had written.
 pub fn import_dump(path: &Path, dump: &[u8]) -> Result<u64, StoreError> {
     let dump: Dump = decode(dump)?;
-    if let Some(t) = dump.trees.iter().find(|t| !TREES.contains(&t.name.as_str())) {
+    let known = |name: &str| OTHER_TREES.contains(&name) || Family::ALL.iter().any(|f| f.plural() == name);
+    if let Some(t) = dump.trees.iter().find(|t| !known(&t.name)) {
         return Err(StoreError::Corrupt(format!("the copy holds a tree this hub does not know: {:?}", t.name)));
     }
     if path.exists() && std::fs::read_dir(path).map(|mut d| d.next().is_some()).unwrap_or(true) {

@@ -7,9 +7,9 @@
 //! listing after the hub left, and a restart does not forget that it did. Tombstones
 //! and the steps of referrals already made still go out, so that those can finish.
 
-use kith_proto::domain::{HubProfile, Opportunity, SafeHouse};
-use kith_proto::event::Event;
-use kith_proto::service::Service;
+use kith_proto::domain::HubProfile;
+use kith_proto::event::{Change, Event};
+use kith_proto::{each_family, with_family};
 
 use super::{Listing, META_LEFT, META_PENDING_PROFILE, META_PROFILE, Store, StoreError, decode};
 
@@ -25,9 +25,8 @@ impl Store {
     /// again finishes what a crash interrupted, and withdraws anything a write that
     /// raced with it added. Returns how many listings were withdrawn.
     pub async fn withdraw_all(&self) -> Result<u64, StoreError> {
-        let mut withdrawn = self.withdraw_family::<Opportunity>().await?;
-        withdrawn += self.withdraw_family::<SafeHouse>().await?;
-        withdrawn += self.withdraw_family::<Service>().await?;
+        let mut withdrawn = 0;
+        each_family!(T => withdrawn += self.withdraw_family::<T>().await?);
         if !self.has_left()? {
             let before = self.inner.meta.get(META_PROFILE)?.map(|v| decode::<HubProfile>(&v)).transpose()?;
             let Some(before) = before else {
@@ -45,9 +44,7 @@ impl Store {
             // Queued after the tombstones, not in the place of a waiting heartbeat.
             self.inner.meta.remove(META_PENDING_PROFILE)?;
             self.publish_profile(profile).await?;
-            withdrawn += self.withdraw_family::<Opportunity>().await?;
-            withdrawn += self.withdraw_family::<SafeHouse>().await?;
-            withdrawn += self.withdraw_family::<Service>().await?;
+            each_family!(T => withdrawn += self.withdraw_family::<T>().await?);
         }
         Ok(withdrawn)
     }
@@ -66,11 +63,11 @@ impl Store {
 /// referrals, and profiles that say it left.
 pub(super) fn after_leaving(event: &Event) -> bool {
     match event {
-        Event::OpportunityWithdrawn { .. }
-        | Event::SafeHouseWithdrawn { .. }
-        | Event::ServiceWithdrawn { .. }
-        | Event::Referral(_) => true,
+        Event::Referral(_) => true,
         Event::Profile(p) => p.left,
-        Event::OpportunityPublished(_) | Event::SafeHousePublished(_) | Event::ServicePublished(_) => false,
+        listing => match listing.listing() {
+            Some((family, _)) => with_family!(family, T => matches!(T::change(listing), Some(Change::Withdrawn(_)))),
+            None => false,
+        },
     }
 }

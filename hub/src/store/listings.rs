@@ -5,19 +5,16 @@
 //! the new record and the event that publishes it, and hands both to the one write
 //! transaction in `outbox.rs`, so that the listing, its signed envelope and the
 //! sequence number change together or not at all, and the caller is answered only
-//! once they are on disk. The [`Listing`] trait is there so that the three families
-//! share that code instead of each repeating it. A withdrawn listing is kept,
+//! once they are on disk. The code is generic over [`Listing`] (kith-proto's family
+//! trait), so that every family shares it instead of each repeating it. A withdrawn listing is kept,
 //! frozen, because the digest and a republish must still be able to tell the region
 //! that it was withdrawn.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sled::Tree;
 use ulid::Ulid;
 
-use kith_proto::domain::{Opportunity, OpportunityStatus, SafeHouse};
-use kith_proto::event::Event;
-use kith_proto::service::Service;
+pub use kith_proto::event::Listing;
 use kith_proto::validate::ValidationError;
 
 use super::{META_SOURCE, Store, StoreError, abort, decode, encode, ulid_of};
@@ -30,73 +27,6 @@ pub struct Record<T> {
     pub seq: u64,
     pub updated_at_ms: i64,
     pub withdrawn: bool,
-}
-
-/// A family of listings the store keeps: which tree, and which events carry it.
-pub trait Listing: Serialize + DeserializeOwned + Clone + Send + 'static {
-    const FAMILY: &'static str;
-    fn id(&self) -> Ulid;
-    /// Which tree holds this family.
-    const TREE: ListingTree;
-    /// The event that publishes the current value.
-    fn published(&self) -> Event;
-    /// The tombstone that withdraws it.
-    fn withdrawal(id: Ulid) -> Event;
-    /// Marks the value itself withdrawn where the type has a status.
-    fn mark_withdrawn(&mut self) {}
-}
-
-impl Listing for Opportunity {
-    const FAMILY: &'static str = "opportunity";
-    fn id(&self) -> Ulid {
-        self.id
-    }
-    const TREE: ListingTree = ListingTree::Opportunities;
-    fn published(&self) -> Event {
-        Event::OpportunityPublished(self.clone())
-    }
-    fn withdrawal(id: Ulid) -> Event {
-        Event::OpportunityWithdrawn { id }
-    }
-    fn mark_withdrawn(&mut self) {
-        self.status = OpportunityStatus::Withdrawn;
-    }
-}
-
-impl Listing for SafeHouse {
-    const FAMILY: &'static str = "safehouse";
-    fn id(&self) -> Ulid {
-        self.id
-    }
-    const TREE: ListingTree = ListingTree::SafeHouses;
-    fn published(&self) -> Event {
-        Event::SafeHousePublished(self.clone())
-    }
-    fn withdrawal(id: Ulid) -> Event {
-        Event::SafeHouseWithdrawn { id }
-    }
-}
-
-impl Listing for Service {
-    const FAMILY: &'static str = "service";
-    fn id(&self) -> Ulid {
-        self.id
-    }
-    const TREE: ListingTree = ListingTree::Services;
-    fn published(&self) -> Event {
-        Event::ServicePublished(self.clone())
-    }
-    fn withdrawal(id: Ulid) -> Event {
-        Event::ServiceWithdrawn { id }
-    }
-}
-
-/// The trees that hold listings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ListingTree {
-    Opportunities,
-    SafeHouses,
-    Services,
 }
 
 /// What an import did to one listing.
@@ -119,11 +49,7 @@ pub struct Imported {
 
 impl Store {
     pub(super) fn tree<T: Listing>(&self) -> &Tree {
-        match T::TREE {
-            ListingTree::Opportunities => &self.inner.opportunities,
-            ListingTree::SafeHouses => &self.inner.safehouses,
-            ListingTree::Services => &self.inner.services,
-        }
+        &self.inner.listings[T::FAMILY.index()]
     }
 
     /// Creates a listing. Returns its hub sequence number once it is on disk.
@@ -132,7 +58,7 @@ impl Store {
         let seq = self.write(|tx, seq, now| {
             let record = Record { item: item.clone(), seq, updated_at_ms: now, withdrawn: false };
             tx.listing::<T>().insert(&key, encode(&record))?;
-            Ok(item.published())
+            Ok(item.clone().published())
         })?;
         self.flushed(seq).await
     }
@@ -159,21 +85,21 @@ impl Store {
         let seq = self.write(|tx, seq, now| {
             let record: Record<T> = tx.get_listing(&key, id)?;
             if record.withdrawn {
-                return Err(abort(StoreError::Withdrawn { family: T::FAMILY, id }));
+                return Err(abort(StoreError::Withdrawn { family: T::TOKEN, id }));
             }
             if let Some(expected) = if_seq
                 && record.seq != expected
             {
                 return Err(abort(StoreError::Refused(format!(
                     "{} {id} was changed since it was read (now at sequence {}, not {expected}); read it again",
-                    T::FAMILY,
+                    T::TOKEN,
                     record.seq
                 ))));
             }
             let item = change(record.item).map_err(|e| abort(e.into()))?;
             let record = Record { item, seq, updated_at_ms: now, withdrawn: false };
             tx.listing::<T>().insert(&key, encode(&record))?;
-            Ok(record.item.published())
+            Ok(record.item.clone().published())
         })?;
         self.flushed(seq).await
     }
@@ -189,7 +115,7 @@ impl Store {
         make: impl Fn(Ulid) -> Result<T, ValidationError>,
         dry_run: bool,
     ) -> Result<Imported, StoreError> {
-        let source_key = format!("{META_SOURCE}{}:{source}", T::FAMILY).into_bytes();
+        let source_key = format!("{META_SOURCE}{}:{source}", T::TOKEN).into_bytes();
         if dry_run {
             let known = self.inner.meta.get(&source_key)?.map(|v| ulid_of(&v)).transpose()?;
             let id = known.unwrap_or_else(Ulid::new);
@@ -230,7 +156,7 @@ impl Store {
             }
             let record = Record { item, seq, updated_at_ms: now, withdrawn: false };
             tx.listing::<T>().insert(&key, encode(&record))?;
-            Ok(Some(record.item.published()))
+            Ok(Some(record.item.clone().published()))
         })?;
         let seq = match seq {
             Some(seq) => self.flushed(seq).await?,
@@ -255,7 +181,7 @@ impl Store {
             record.item.mark_withdrawn();
             let record = Record { item: record.item, seq, updated_at_ms: now, withdrawn: true };
             tx.listing::<T>().insert(&key, encode(&record))?;
-            Ok(T::withdrawal(id))
+            Ok(T::withdrawn(id))
         })?;
         self.flushed(seq).await
     }
@@ -274,6 +200,7 @@ impl Store {
 mod tests {
     use super::super::fixtures::{identity, opportunity};
     use super::*;
+    use kith_proto::domain::{Opportunity, OpportunityStatus};
 
     #[tokio::test]
     async fn importing_a_source_again_updates_it_and_an_unchanged_one_publishes_nothing() {

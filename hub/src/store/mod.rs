@@ -54,7 +54,7 @@ mod republish;
 
 pub use catchup::CaughtUp;
 pub use dump::import_dump;
-pub use listings::{ImportOutcome, Imported, Listing, ListingTree, Record};
+pub use listings::{ImportOutcome, Imported, Listing, Record};
 pub use outbox::{OutboxEntry, OutboxStatus};
 pub use peers::PeerKeys;
 pub use referrals::ReferralChange;
@@ -73,20 +73,18 @@ use ulid::Ulid;
 
 use kith_proto::Slug;
 use kith_proto::envelope::EnvelopeError;
+use kith_proto::event::Family;
 use kith_proto::validate::ValidationError;
 
 use crate::shred::{self, ReferralKeys};
 use outbox::flusher;
 
-const OPPORTUNITIES: &str = "opportunities";
-const SAFEHOUSES: &str = "safehouses";
-const SERVICES: &str = "services";
 const REFERRALS: &str = "referrals";
 const PEERS: &str = "peers";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
-/// Every tree of the store, as [`Store::dump`] writes them.
-const TREES: [&str; 7] = [OPPORTUNITIES, SAFEHOUSES, SERVICES, REFERRALS, PEERS, OUTBOX, META];
+/// The trees of the store beside each family's (named by [`Family::plural`]).
+const OTHER_TREES: [&str; 4] = [REFERRALS, PEERS, OUTBOX, META];
 
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
@@ -180,9 +178,8 @@ pub struct Store {
 struct Inner {
     /// This process's hold on the store's directory, for as long as the store lives.
     _lock: kith_daemon::store::Lock,
-    opportunities: Tree,
-    safehouses: Tree,
-    services: Tree,
+    /// Each family's listings, in [`Family::ALL`]'s order.
+    listings: [Tree; Family::COUNT],
     referrals: Tree,
     peers: Tree,
     outbox: Tree,
@@ -208,6 +205,12 @@ struct Inner {
     durable: Arc<AtomicU64>,
 }
 
+/// Each family's tree of listings, named by its plural.
+fn open_listings(db: &sled::Db) -> Result<[Tree; Family::COUNT], StoreError> {
+    let trees = Family::ALL.iter().map(|f| db.open_tree(f.plural())).collect::<Result<Vec<_>, _>>()?;
+    Ok(trees.try_into().unwrap_or_else(|_| unreachable!("one tree per family")))
+}
+
 impl Store {
     /// Opens (or creates) the store at `path` and starts its flusher task, which ends
     /// when the last handle is dropped.
@@ -223,9 +226,7 @@ impl Store {
         let db = opened.db;
         let (flush_tx, flush_rx) = mpsc::unbounded_channel();
         let inner = Inner {
-            opportunities: db.open_tree(OPPORTUNITIES)?,
-            safehouses: db.open_tree(SAFEHOUSES)?,
-            services: db.open_tree(SERVICES)?,
+            listings: open_listings(&db)?,
             referrals: db.open_tree(REFERRALS)?,
             peers: db.open_tree(PEERS)?,
             outbox: db.open_tree(OUTBOX)?,

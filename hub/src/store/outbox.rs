@@ -24,12 +24,12 @@ use ulid::Ulid;
 
 use kith_proto::domain::HubProfile;
 use kith_proto::envelope;
-use kith_proto::event::Event;
+use kith_proto::event::{Event, Family};
 
 use super::leaving::after_leaving;
 use super::{
-    Listing, ListingTree, META_LEFT, META_PENDING_PROFILE, META_PROFILE, META_PUBLISHED, META_SEQ, Record, Store,
-    StoreError, abort, decode, encode, seq_of, write_marker,
+    Listing, META_LEFT, META_PENDING_PROFILE, META_PROFILE, META_PUBLISHED, META_SEQ, Record, Store, StoreError, abort,
+    decode, encode, seq_of, write_marker,
 };
 
 /// A signed envelope waiting to be published.
@@ -76,14 +76,17 @@ impl Store {
     ) -> Result<Option<u64>, StoreError> {
         let inner = &self.inner;
         let now = kith_proto::time::now_ms();
-        let trees =
-            (&inner.opportunities, &inner.safehouses, &inner.services, &inner.referrals, &inner.outbox, &inner.meta);
-        let result = trees.transaction(|(opportunities, safehouses, services, referrals, outbox, meta)| {
+        // Each family's tree, then referrals, outbox and meta, in that order.
+        let trees: Vec<&Tree> = inner.listings.iter().chain([&inner.referrals, &inner.outbox, &inner.meta]).collect();
+        let result = trees[..].transaction(|trees| {
+            let (listings, [referrals, outbox, meta]) = trees.split_at(Family::COUNT) else {
+                unreachable!("three trees after the families'")
+            };
             let seq = match meta.get(META_SEQ)? {
                 Some(v) => seq_of(&v).map_err(abort)? + 1,
                 None => 1,
             };
-            let tx = Tx { opportunities, safehouses, services, referrals, meta };
+            let tx = Tx { listings, referrals, meta };
             let Some(event) = body(&tx, seq, now)? else { return Ok(None) };
             if meta.get(META_LEFT)?.is_some() && !after_leaving(&event) {
                 return Err(abort(StoreError::Left));
@@ -260,20 +263,15 @@ impl Store {
 
 /// The trees of one transaction.
 pub(super) struct Tx<'a> {
-    opportunities: &'a TransactionalTree,
-    safehouses: &'a TransactionalTree,
-    services: &'a TransactionalTree,
+    /// Each family's, in [`Family::ALL`]'s order.
+    listings: &'a [TransactionalTree],
     pub(super) referrals: &'a TransactionalTree,
     pub(super) meta: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
     pub(super) fn listing<T: Listing>(&self) -> &TransactionalTree {
-        match T::TREE {
-            ListingTree::Opportunities => self.opportunities,
-            ListingTree::SafeHouses => self.safehouses,
-            ListingTree::Services => self.services,
-        }
+        &self.listings[T::FAMILY.index()]
     }
 
     pub(super) fn get_listing<T: Listing>(
@@ -282,7 +280,7 @@ impl Tx<'_> {
         id: Ulid,
     ) -> Result<Record<T>, ConflictableTransactionError<StoreError>> {
         let bytes =
-            self.listing::<T>().get(key)?.ok_or_else(|| abort(StoreError::NotFound { family: T::FAMILY, id }))?;
+            self.listing::<T>().get(key)?.ok_or_else(|| abort(StoreError::NotFound { family: T::TOKEN, id }))?;
         decode(&bytes).map_err(abort)
     }
 }

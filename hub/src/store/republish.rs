@@ -12,8 +12,8 @@
 
 use ulid::Ulid;
 
-use kith_proto::domain::{HubProfile, Opportunity, SafeHouse};
-use kith_proto::service::Service;
+use kith_proto::domain::HubProfile;
+use kith_proto::each_family;
 
 use super::{
     Listing, META_PENDING_PROFILE, META_PROFILE, META_STREAM, REPUBLISH_DUE, Record, Store, StoreError, abort, decode,
@@ -33,9 +33,7 @@ impl Store {
             self.publish_profile(profile).await?;
             queued += 1;
         }
-        queued += self.republish_listings::<Opportunity>()?;
-        queued += self.republish_listings::<SafeHouse>()?;
-        queued += self.republish_listings::<Service>()?;
+        each_family!(T => queued += self.republish_listings::<T>()?);
         for record in self.referrals()? {
             if record.mine.is_empty() {
                 continue;
@@ -73,7 +71,7 @@ impl Store {
                 let mut record: Record<T> = tx.get_listing(&key, id)?;
                 record.seq = seq;
                 tx.listing::<T>().insert(&key, encode(&record))?;
-                Ok(if record.withdrawn { T::withdrawal(id) } else { record.item.published() })
+                Ok(if record.withdrawn { T::withdrawn(id) } else { record.item.published() })
             })?;
             queued += 1;
         }

@@ -30,16 +30,15 @@ use ulid::Ulid;
 
 use kith_proto::Slug;
 use kith_proto::digest::{self, Buckets, HubDigest, RepairRequest};
-use kith_proto::domain::{HubProfile, Opportunity, OpportunityStatus, SafeHouse};
+use kith_proto::domain::HubProfile;
 use kith_proto::envelope::Opened;
-use kith_proto::event::Event;
-use kith_proto::service::Service;
+use kith_proto::event::{Change, Event, Listing as _};
 use kith_proto::time::CivilDate;
 use kith_proto::validate::ValidationError;
+use kith_proto::{each_family, with_family};
 
 use crate::index::Term;
 use crate::referrals::{ReferralStats, Referrals};
-use crate::search::TimedOut;
 use crate::store::{EntityRecord, HubRecord, Record, StoreError};
 use crate::synonyms::Synonyms;
 pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, area_words};
@@ -222,13 +221,14 @@ pub fn future_dated(opened: &Opened, now_ms: i64) -> Option<&'static str> {
     if opened.envelope.at_ms > limit {
         return Some("at");
     }
+    if let Some((family, _)) = opened.event.listing() {
+        return with_family!(family, T => match T::change(&opened.event) {
+            Some(Change::Published(item)) if id_time(&item.id()) > limit => Some("id"),
+            Some(Change::Published(item)) => T::future_field(item, limit),
+            _ => None,
+        });
+    }
     match &opened.event {
-        Event::OpportunityPublished(o) if id_time(&o.id) > limit => Some("id"),
-        Event::SafeHousePublished(s) if id_time(&s.id) > limit => Some("id"),
-        Event::ServicePublished(s) if id_time(&s.id) > limit => Some("id"),
-        Event::SafeHousePublished(s) if s.availability.is_some_and(|a| a.updated_at_ms > limit) => {
-            Some("availability.updated_at")
-        }
         Event::Referral(side) if side.created_at_ms > limit => Some("created_at"),
         Event::Referral(side) if side.steps.iter().any(|s| s.at_ms > limit) => Some("steps.at"),
         _ => None,
@@ -239,11 +239,17 @@ pub fn future_dated(opened: &Opened, now_ms: i64) -> Option<&'static str> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Counts {
     pub hubs: usize,
-    pub opportunities: usize,
-    pub safe_houses: usize,
-    pub services: usize,
+    /// Live listings of each family, in [`digest::Family::ALL`]'s order ([`Counts::of`]).
+    pub listings: [usize; digest::Family::COUNT],
     /// Referrals seen, whether or not both sides have arrived.
     pub referrals: usize,
+}
+
+impl Counts {
+    /// Live listings of `family`.
+    pub fn of(&self, family: digest::Family) -> usize {
+        self.listings[family.index()]
+    }
 }
 
 /// An id that several hubs use: a lookup must name the hub.
@@ -265,12 +271,18 @@ pub struct HubSummary {
     pub on_roster: bool,
     /// The hub's clock at its latest profile: its heartbeat.
     pub last_seen_ms: i64,
-    pub opportunities: usize,
-    pub safe_houses: usize,
-    pub services: usize,
+    /// Live listings of each family, in [`digest::Family::ALL`]'s order ([`HubSummary::of`]).
+    pub listings: [usize; digest::Family::COUNT],
     pub usage: Usage,
     /// The quotas the hub has used up: more of the same is refused.
     pub over_quota: Vec<&'static str>,
+}
+
+impl HubSummary {
+    /// The hub's live listings of `family`.
+    pub fn of(&self, family: digest::Family) -> usize {
+        self.listings[family.index()]
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -298,9 +310,7 @@ pub struct View {
     today: CivilDate,
     hubs: Vec<HubState>,
     hub_ids: HashMap<Slug, HubId>,
-    opportunities: Opportunities,
-    safe_houses: Family<SafeHouseListing>,
-    services: Family<ServiceListing>,
+    listings: Listings,
     referrals: Referrals,
     /// The region's synonyms, for widening query words.
     synonyms: Synonyms,
@@ -316,6 +326,33 @@ impl std::fmt::Debug for View {
     }
 }
 
+/// Every family's listings in the view: the one place it names its families. Each
+/// family's file reaches its own field through its [`Member`] impl.
+#[derive(Default, Serialize, Deserialize)]
+struct Listings {
+    /// In sections of their own in the view's image ([`View::write_section`]).
+    #[serde(skip)]
+    opportunities: Opportunities,
+    safe_houses: Family<SafeHouseListing>,
+    services: Family<ServiceListing>,
+}
+
+/// How the view reaches one family: one impl per family, in its file, on the
+/// family's type ([`kith_proto::event::Listing`]). Everything the view does alike
+/// for every family (apply, restore, digests, quotas, counts) goes through it.
+trait Member: kith_proto::event::Listing {
+    /// How the view keeps and indexes it.
+    type Kept: Listing<Item = Self>;
+    fn family(view: &View) -> &Family<Self::Kept>;
+    /// Puts a state of one listing in the family (see [`Family::put`]).
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Self>) -> Delta;
+    /// A field of the listing dated later than `limit` (beside its id), which the
+    /// view refuses ([`future_dated`]).
+    fn future_field(_item: &Self, _limit: i64) -> Option<&'static str> {
+        None
+    }
+}
+
 /// The first section of a view's image: everything but the opportunities' entities,
 /// slots and index, which are the rest. Nothing the configuration gives (synonyms,
 /// quotas) is in it.
@@ -324,8 +361,7 @@ struct ImageRef<'a> {
     today: CivilDate,
     hubs: &'a [HubState],
     closing: Vec<(CivilDate, crate::index::DocKey)>,
-    safe_houses: &'a Family<SafeHouseListing>,
-    services: &'a Family<ServiceListing>,
+    listings: &'a Listings,
     referrals: &'a Referrals,
 }
 
@@ -334,8 +370,7 @@ struct Image {
     today: CivilDate,
     hubs: Vec<HubState>,
     closing: Vec<(CivilDate, crate::index::DocKey)>,
-    safe_houses: Family<SafeHouseListing>,
-    services: Family<ServiceListing>,
+    listings: Listings,
     referrals: Referrals,
 }
 
@@ -343,20 +378,19 @@ impl View {
     /// How many sections the view's image has ([`View::write_section`]). They are
     /// written one after the other and read back apart, on two threads.
     pub fn sections(&self) -> usize {
-        1 + self.opportunities.family.parts()
+        1 + self.listings.opportunities.family.parts()
     }
 
     /// Writes one section of the view as a [`crate::snapshot`] holds it.
     pub fn write_section(&self, section: usize, out: impl std::io::Write) -> Result<(), postcard::Error> {
         if section > 0 {
-            return self.opportunities.family.write_part(section - 1, out);
+            return self.listings.opportunities.family.write_part(section - 1, out);
         }
         let image = ImageRef {
             today: self.today,
             hubs: &self.hubs,
-            closing: self.opportunities.closing.iter().copied().collect(),
-            safe_houses: &self.safe_houses,
-            services: &self.services,
+            closing: self.listings.opportunities.closing.iter().copied().collect(),
+            listings: &self.listings,
             referrals: &self.referrals,
         };
         postcard::to_io(&image, out).map(|_| ())
@@ -385,23 +419,22 @@ impl View {
                 return Err(format!("hub {} is listed twice", state.slug));
             }
         }
-        let hubs = image.hubs.len();
-        if !family.hubs_below(hubs) || !image.safe_houses.hubs_below(hubs) || !image.services.hubs_below(hubs) {
-            return Err("a listing names a hub the view does not have".into());
-        }
-        let opportunities = Opportunities { family, closing: image.closing.into_iter().collect() };
-        Ok(View {
+        let mut listings = image.listings;
+        listings.opportunities = Opportunities { family, closing: image.closing.into_iter().collect() };
+        let view = View {
             today: image.today,
             hubs: image.hubs,
             hub_ids,
-            opportunities,
-            safe_houses: image.safe_houses,
-            services: image.services,
+            listings,
             referrals: image.referrals,
             synonyms: Synonyms::builtin(),
             quota: Quota::default(),
             roster: None,
-        })
+        };
+        each_family!(T => if !T::family(&view).hubs_below(view.hubs.len()) {
+            return Err(format!("a listing of the {} names a hub the view does not have", T::PLURAL));
+        });
+        Ok(view)
     }
 
     /// An empty view, with the `Open` term computed for `today`.
@@ -410,9 +443,7 @@ impl View {
             today,
             hubs: Vec::new(),
             hub_ids: HashMap::new(),
-            opportunities: Opportunities::default(),
-            safe_houses: Family::default(),
-            services: Family::default(),
+            listings: Listings::default(),
             referrals: Referrals::default(),
             synonyms: Synonyms::builtin(),
             quota: Quota::default(),
@@ -449,13 +480,9 @@ impl View {
     }
 
     pub fn counts(&self) -> Counts {
-        Counts {
-            hubs: self.hubs.len(),
-            opportunities: self.opportunities.family.len(),
-            safe_houses: self.safe_houses.len(),
-            services: self.services.len(),
-            referrals: self.referrals.len(),
-        }
+        let mut listings = [0; digest::Family::COUNT];
+        each_family!(T => listings[T::FAMILY.index()] = T::family(self).len());
+        Counts { hubs: self.hubs.len(), listings, referrals: self.referrals.len() }
     }
 
     /// Puts back a hub whose key was pinned before a rebuild but whose profile the
@@ -532,54 +559,31 @@ impl View {
                 self.put_hub(hub, &record);
                 Outcome::Applied(Box::new(Record::Hub { hub: hub.clone(), record }))
             }
-            Event::OpportunityPublished(o) => {
+            listing => {
                 let Some(h) = known else { return Outcome::UnknownHub };
-                let o = match o.clone().validate() {
-                    Ok(o) => o,
-                    Err(e) => return Outcome::Invalid(e),
-                };
-                // The relay does not show withdrawn opportunities at all.
-                let id = o.id;
-                let item = (o.status != OpportunityStatus::Withdrawn).then_some(o);
-                self.change::<OpportunityListing>(hub, h, id, EntityRecord { seq, at_ms, item })
-            }
-            Event::OpportunityWithdrawn { id } => {
-                let Some(h) = known else { return Outcome::UnknownHub };
-                self.change::<OpportunityListing>(hub, h, *id, EntityRecord { seq, at_ms, item: None })
-            }
-            Event::SafeHousePublished(s) => {
-                let Some(h) = known else { return Outcome::UnknownHub };
-                let s = match s.clone().validate() {
-                    Ok(s) => s,
-                    Err(e) => return Outcome::Invalid(e),
-                };
-                let id = s.id;
-                self.change::<SafeHouseListing>(hub, h, id, EntityRecord { seq, at_ms, item: Some(s) })
-            }
-            Event::SafeHouseWithdrawn { id } => {
-                let Some(h) = known else { return Outcome::UnknownHub };
-                self.change::<SafeHouseListing>(hub, h, *id, EntityRecord { seq, at_ms, item: None })
-            }
-            Event::ServicePublished(s) => {
-                let Some(h) = known else { return Outcome::UnknownHub };
-                let s = match s.clone().validate() {
-                    Ok(s) => s,
-                    Err(e) => return Outcome::Invalid(e),
-                };
-                let id = s.id;
-                self.change::<ServiceListing>(hub, h, id, EntityRecord { seq, at_ms, item: Some(s) })
-            }
-            Event::ServiceWithdrawn { id } => {
-                let Some(h) = known else { return Outcome::UnknownHub };
-                self.change::<ServiceListing>(hub, h, *id, EntityRecord { seq, at_ms, item: None })
+                let Some((family, _)) = listing.listing() else { unreachable!("every other event is a listing's") };
+                with_family!(family, T => match T::change(listing) {
+                    Some(Change::Published(item)) => match item.clone().validate() {
+                        // A listing whose value says it was withdrawn is not shown at all.
+                        Ok(item) => {
+                            let (id, item) = (item.id(), (!item.is_withdrawn()).then_some(item));
+                            self.change::<T>(hub, h, id, EntityRecord { seq, at_ms, item })
+                        }
+                        Err(e) => Outcome::Invalid(e),
+                    },
+                    Some(Change::Withdrawn(id)) => {
+                        self.change::<T>(hub, h, id, EntityRecord { seq, at_ms, item: None })
+                    }
+                    None => unreachable!("an event of its family"),
+                })
             }
         }
     }
 
     /// Puts a change of one entity in its family, unless the view has the same or a
     /// newer state of it.
-    fn change<L: Member>(&mut self, hub: &Slug, h: HubId, id: Ulid, record: EntityRecord<L::Item>) -> Outcome {
-        let family = L::family(self);
+    fn change<T: Member>(&mut self, hub: &Slug, h: HubId, id: Ulid, record: EntityRecord<T>) -> Outcome {
+        let family = T::family(self);
         let seen = family.seq(id, h);
         if seen.is_some_and(|s| s >= record.seq) {
             return Outcome::Ignored;
@@ -590,17 +594,17 @@ impl View {
             usage.refused += 1;
             return Outcome::OverQuota(quota);
         }
-        self.put_entity::<L>(h, id, &record);
-        Outcome::Applied(Box::new(L::record(hub.clone(), id, record)))
+        self.put_entity::<T>(h, id, &record);
+        Outcome::Applied(Box::new(Record::listing(hub.clone(), id, &record)))
     }
 
     /// Puts an entity in its family and counts it against its hub.
-    fn put_entity<L: Member>(&mut self, h: HubId, id: Ulid, record: &EntityRecord<L::Item>) {
-        let before = L::family(self).seq(id, h);
-        let delta = L::put(self, h, id, record);
+    fn put_entity<T: Member>(&mut self, h: HubId, id: Ulid, record: &EntityRecord<T>) {
+        let before = T::family(self).seq(id, h);
+        let delta = T::put(self, h, id, record);
         let state = &mut self.hubs[h as usize];
         state.usage.add(delta);
-        let buckets = &mut state.buckets[L::DIGEST as usize];
+        let buckets = &mut state.buckets[T::FAMILY.index()];
         if let Some(seq) = before {
             buckets.remove(id, seq);
         }
@@ -615,8 +619,8 @@ impl View {
         let state = &mut self.hubs[h as usize];
         let families: Vec<(digest::Family, Buckets)> = digest::Family::ALL
             .into_iter()
-            .filter(|f| state.buckets[*f as usize].total() != *theirs.family(*f))
-            .map(|f| (f, state.buckets[f as usize].clone()))
+            .filter(|f| state.buckets[f.index()].total() != *theirs.family(*f))
+            .map(|f| (f, state.buckets[f.index()].clone()))
             .collect();
         if families.is_empty() {
             let was_diverged = matches!(state.sync, Agreement::Diverged { .. });
@@ -642,17 +646,9 @@ impl View {
         };
         match record {
             Record::Hub { hub, record } => self.put_hub(&hub, &record),
-            Record::Opportunity { hub, id, record } => {
-                let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("opportunities", &hub))?;
-                self.put_entity::<OpportunityListing>(h, id, &record);
-            }
-            Record::SafeHouse { hub, id, record } => {
-                let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("safehouses", &hub))?;
-                self.put_entity::<SafeHouseListing>(h, id, &record);
-            }
-            Record::Service { hub, id, record } => {
-                let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown("services", &hub))?;
-                self.put_entity::<ServiceListing>(h, id, &record);
+            Record::Listing { family, hub, id, record } => {
+                let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown(family.plural(), &hub))?;
+                with_family!(family, T => self.put_entity::<T>(h, id, &record.decode::<T>()?));
             }
             // Referrals name hubs by id, not by their number in the view: the other
             // hub of a referral may not have been seen.
@@ -674,7 +670,7 @@ impl View {
         let mut state = HubState {
             slug: hub.clone(),
             region: record.region.clone(),
-            buckets: vec![Buckets::default(); digest::Family::ALL.len()],
+            buckets: vec![Buckets::default(); digest::Family::COUNT],
             sync: Agreement::Unknown,
             repairs: Repairs::default(),
             profile,
@@ -703,7 +699,7 @@ impl View {
             return;
         }
         self.today = today;
-        self.opportunities.sweep(today);
+        self.listings.opportunities.sweep(today);
     }
 
     fn hub_slug(&self, h: HubId) -> &Slug {
@@ -723,33 +719,16 @@ impl View {
         }
     }
 
-    /// Opportunities matching `q`, best or newest first. `today` decides which have closed.
-    pub fn search_opportunities(
-        &self,
-        q: &OpportunityQuery,
-        today: CivilDate,
-    ) -> Result<Page<Hit<Opportunity>>, TimedOut> {
-        let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        let Page { items: docs, next } = self.opportunities.search(q, hub, today, &self.synonyms)?;
-        let items = docs.into_iter().map(|d| self.hit(d, OpportunityListing::item(&d.kept))).collect();
-        Ok(Page { items, next })
+    /// The live listing of `T`'s family with this id (of `hub`, when given).
+    fn find<T: Member>(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<T>>, Ambiguous> {
+        let doc = self.lookup(T::family(self), id, hub)?;
+        Ok(doc.map(|d| self.hit(d, T::Kept::item(&d.kept))))
     }
 
-    /// Safe houses matching `q`, best or newest first. `now_ms` decides which
-    /// availability reports are stale.
-    pub fn list_safe_houses(&self, q: &SafeHouseQuery, now_ms: i64) -> Result<Page<Hit<SafeHouse>>, TimedOut> {
-        let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        let Page { items: docs, next } = safehouses::search(&self.safe_houses, q, hub, now_ms, &self.synonyms)?;
-        let items = docs.into_iter().map(|d| self.hit(d, d.kept.clone())).collect();
-        Ok(Page { items, next })
-    }
-
-    /// Services matching `q`, best or newest first.
-    pub fn search_services(&self, q: &ServiceQuery) -> Result<Page<Hit<Service>>, TimedOut> {
-        let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        let Page { items: docs, next } = services::search(&self.services, q, hub, &self.synonyms)?;
-        let items = docs.into_iter().map(|d| self.hit(d, d.kept.clone())).collect();
-        Ok(Page { items, next })
+    /// A page of a family's entities as hits.
+    fn hits<T: Member>(&self, page: Page<&family::Doc<<T::Kept as Listing>::Kept>>) -> Page<Hit<T>> {
+        let items = page.items.into_iter().map(|d| self.hit(d, T::Kept::item(&d.kept))).collect();
+        Page { items, next: page.next }
     }
 
     /// The live entities of a family with this id, of `hub` when given. Several hubs
@@ -772,27 +751,16 @@ impl View {
         Err(Ambiguous(hubs))
     }
 
-    /// The opportunity with this id (of `hub`, when given), open or not.
-    pub fn opportunity(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<Opportunity>>, Ambiguous> {
-        let doc = self.lookup(&self.opportunities.family, id, hub)?;
-        Ok(doc.map(|d| self.hit(d, OpportunityListing::item(&d.kept))))
-    }
-
-    /// The service with this id (of `hub`, when given).
-    pub fn service(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<Service>>, Ambiguous> {
-        let doc = self.lookup(&self.services, id, hub)?;
-        Ok(doc.map(|d| self.hit(d, d.kept.clone())))
-    }
-
-    /// The safe house with this id (of `hub`, when given).
-    pub fn safe_house(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<SafeHouse>>, Ambiguous> {
-        let doc = self.lookup(&self.safe_houses, id, hub)?;
-        Ok(doc.map(|d| self.hit(d, d.kept.clone())))
-    }
-
     /// The region's referral counts: by status, and per receiving hub.
     pub fn referral_stats(&self) -> ReferralStats {
         self.referrals.stats()
+    }
+
+    /// Hub `h`'s live listings of each family.
+    fn hub_listings(&self, h: HubId) -> [usize; digest::Family::COUNT] {
+        let mut listings = [0; digest::Family::COUNT];
+        each_family!(T => listings[T::FAMILY.index()] = T::family(self).index.count(&Term::Hub(h)));
+        listings
     }
 
     /// Every hub, by id, with its counts of live listings.
@@ -809,9 +777,7 @@ impl View {
                 name: self.roster.as_ref().and_then(|names| names.get(&s.slug)).unwrap_or(&s.profile.name).clone(),
                 on_roster: self.roster.is_some(),
                 last_seen_ms: s.at_ms,
-                opportunities: self.opportunities.family.index.count(&Term::Hub(h as HubId)),
-                safe_houses: self.safe_houses.index.count(&Term::Hub(h as HubId)),
-                services: self.services.index.count(&Term::Hub(h as HubId)),
+                listings: self.hub_listings(h as HubId),
                 usage: s.usage,
                 over_quota: s.usage.full(&self.quota),
             })
@@ -829,57 +795,6 @@ impl View {
             }
         }
         hubs
-    }
-}
-
-/// How [`View::apply`] and [`View::restore`] reach a family and its store records:
-/// one impl per family.
-trait Member: Listing {
-    /// Which of a hub's digests the family counts in.
-    const DIGEST: digest::Family;
-    fn family(view: &View) -> &Family<Self>
-    where
-        Self: Sized;
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Self::Item>) -> Delta;
-    fn record(hub: Slug, id: Ulid, record: EntityRecord<Self::Item>) -> Record;
-}
-
-impl Member for OpportunityListing {
-    const DIGEST: digest::Family = digest::Family::Opportunities;
-    fn family(view: &View) -> &Family<Self> {
-        &view.opportunities.family
-    }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) -> Delta {
-        view.opportunities.put(hub, id, record, view.today)
-    }
-    fn record(hub: Slug, id: Ulid, record: EntityRecord<Opportunity>) -> Record {
-        Record::Opportunity { hub, id, record }
-    }
-}
-
-impl Member for SafeHouseListing {
-    const DIGEST: digest::Family = digest::Family::SafeHouses;
-    fn family(view: &View) -> &Family<Self> {
-        &view.safe_houses
-    }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) -> Delta {
-        view.safe_houses.put(hub, id, record, view.today).delta
-    }
-    fn record(hub: Slug, id: Ulid, record: EntityRecord<SafeHouse>) -> Record {
-        Record::SafeHouse { hub, id, record }
-    }
-}
-
-impl Member for ServiceListing {
-    const DIGEST: digest::Family = digest::Family::Services;
-    fn family(view: &View) -> &Family<Self> {
-        &view.services
-    }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Service>) -> Delta {
-        view.services.put(hub, id, record, view.today).delta
-    }
-    fn record(hub: Slug, id: Ulid, record: EntityRecord<Service>) -> Record {
-        Record::Service { hub, id, record }
     }
 }
 

@@ -14,7 +14,8 @@ use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
 use kith_proto::time::CivilDate;
 use ulid::Ulid;
 
-use super::family::{Delta, Doc, Family, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::family::{Delta, Doc, Family, Hit, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::{Ambiguous, Member, View};
 use crate::index::{DocKey, Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
 use crate::store::EntityRecord;
@@ -99,6 +100,33 @@ impl Listing for OpportunityListing {
         text_terms(Field::Meta, &[&o.area, o.kind.as_str(), o.sector.as_str()], &mut terms);
         area_terms(&o.area, &mut terms);
         terms
+    }
+}
+
+impl Member for Opportunity {
+    type Kept = OpportunityListing;
+    fn family(view: &View) -> &Family<OpportunityListing> {
+        &view.listings.opportunities.family
+    }
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) -> Delta {
+        view.listings.opportunities.put(hub, id, record, view.today)
+    }
+}
+
+impl View {
+    /// Opportunities matching `q`, best or newest first. `today` decides which have closed.
+    pub fn search_opportunities(
+        &self,
+        q: &OpportunityQuery,
+        today: CivilDate,
+    ) -> Result<Page<Hit<Opportunity>>, TimedOut> {
+        let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
+        Ok(self.hits(self.listings.opportunities.search(q, hub, today, &self.synonyms)?))
+    }
+
+    /// The opportunity with this id (of `hub`, when given), open or not.
+    pub fn opportunity(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<Opportunity>>, Ambiguous> {
+        self.find(id, hub)
     }
 }
 

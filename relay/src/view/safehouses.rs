@@ -10,9 +10,13 @@ use kith_proto::Slug;
 use kith_proto::domain::{ForTag, SafeHouse};
 use kith_proto::time::CivilDate;
 
-use super::family::{Doc, Family, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use ulid::Ulid;
+
+use super::family::{Delta, Doc, Family, Hit, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::{Ambiguous, Member, View};
 use crate::index::{Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
+use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
 
 /// A listing of safe houses. Every given filter must hold.
@@ -36,6 +40,33 @@ impl SafeHouseQuery {
     /// Whether results come by relevance (and page tokens carry a tier).
     pub fn ranked(&self) -> bool {
         self.sort.ranks(&self.text)
+    }
+}
+
+impl Member for SafeHouse {
+    type Kept = SafeHouseListing;
+    fn family(view: &View) -> &Family<SafeHouseListing> {
+        &view.listings.safe_houses
+    }
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) -> Delta {
+        view.listings.safe_houses.put(hub, id, record, view.today).delta
+    }
+    fn future_field(house: &SafeHouse, limit: i64) -> Option<&'static str> {
+        house.availability.is_some_and(|a| a.updated_at_ms > limit).then_some("availability.updated_at")
+    }
+}
+
+impl View {
+    /// Safe houses matching `q`, best or newest first. `now_ms` decides which
+    /// availability reports are stale.
+    pub fn list_safe_houses(&self, q: &SafeHouseQuery, now_ms: i64) -> Result<Page<Hit<SafeHouse>>, TimedOut> {
+        let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
+        Ok(self.hits(search(&self.listings.safe_houses, q, hub, now_ms, &self.synonyms)?))
+    }
+
+    /// The safe house with this id (of `hub`, when given).
+    pub fn safe_house(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<SafeHouse>>, Ambiguous> {
+        self.find(id, hub)
     }
 }
 

@@ -11,9 +11,13 @@ use kith_proto::domain::Sector;
 use kith_proto::service::{Category, ClockTime, Service, ServiceStatus, Weekday};
 use kith_proto::time::CivilDate;
 
-use super::family::{Doc, Family, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use ulid::Ulid;
+
+use super::family::{Delta, Doc, Family, Hit, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::{Ambiguous, Member, View};
 use crate::index::{Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
+use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
 
 /// A search over services. Every given filter must hold.
@@ -41,6 +45,29 @@ impl ServiceQuery {
     /// Whether results come by relevance (and page tokens carry a tier).
     pub fn ranked(&self) -> bool {
         self.sort.ranks(&self.text)
+    }
+}
+
+impl Member for Service {
+    type Kept = ServiceListing;
+    fn family(view: &View) -> &Family<ServiceListing> {
+        &view.listings.services
+    }
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Service>) -> Delta {
+        view.listings.services.put(hub, id, record, view.today).delta
+    }
+}
+
+impl View {
+    /// Services matching `q`, best or newest first.
+    pub fn search_services(&self, q: &ServiceQuery) -> Result<Page<Hit<Service>>, TimedOut> {
+        let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
+        Ok(self.hits(search(&self.listings.services, q, hub, &self.synonyms)?))
+    }
+
+    /// The service with this id (of `hub`, when given).
+    pub fn service(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<Service>>, Ambiguous> {
+        self.find(id, hub)
     }
 }
 

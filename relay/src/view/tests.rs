@@ -5,9 +5,13 @@ use super::*;
 use crate::query::safe_house_v1;
 use crate::search::{Position, TextQuery};
 use ed25519_dalek::SigningKey;
-use kith_proto::domain::{Availability, ForTag, OpportunityKind, Pay, PayPer, Sector};
+use kith_proto::domain::{
+    Availability, ForTag, Opportunity, OpportunityKind, OpportunityStatus, Pay, PayPer, SafeHouse, Sector,
+};
 use kith_proto::envelope::{open, seal};
+use kith_proto::event::Family as Kind;
 use kith_proto::referral::{ReferralSide, ReferralStatus, Role, Step};
+use kith_proto::service::Service;
 use kith_text::words;
 
 const DAY: &str = "2026-11-26";
@@ -125,7 +129,7 @@ fn repairs_the_hub_did_not_hear_are_asked_for_again_soon_and_heard_ones_ever_mor
     let mut view = view_with(&mut garden);
     // The hub says it published one listing the view never saw.
     let mut theirs = kith_proto::digest::HubDigest::default();
-    theirs.opportunities.add(Ulid::new(), 7);
+    theirs.family_mut(Kind::Opportunities).add(Ulid::new(), 7);
     let s = 1_000;
     let hub = garden.slug.clone();
     let asks = |view: &mut View, at_s: i64| match view.compare_digest(&hub, &theirs, at_s * s) {
@@ -193,7 +197,7 @@ fn first_profile_pins_and_counts_show_per_hub() {
     applied(&mut view, hub.opened(Event::SafeHousePublished(house("Rest", &[], None))));
     let hubs = view.hubs();
     assert_eq!(hubs.len(), 1);
-    assert_eq!((hubs[0].opportunities, hubs[0].safe_houses), (1, 1));
+    assert_eq!((hubs[0].of(Kind::Opportunities), hubs[0].of(Kind::SafeHouses)), (1, 1));
     assert_eq!(hubs[0].last_seen_ms, 1_001);
     assert_eq!(hubs[0].profile.signing_key, hub.key.verifying_key().to_bytes());
 }
@@ -260,9 +264,11 @@ fn withdrawal_forgets_but_keeps_the_tombstone_sequence() {
     let publish = hub.opened(Event::OpportunityPublished(o.clone()));
     applied(&mut view, publish.clone());
     let record = applied(&mut view, hub.opened(Event::OpportunityWithdrawn { id: o.id }));
-    assert!(matches!(record, Record::Opportunity { record: EntityRecord { item: None, .. }, .. }));
+    assert!(
+        matches!(record, Record::Listing { family: Kind::Opportunities, record, .. } if record.decode::<Opportunity>().unwrap().item.is_none())
+    );
     assert!(view.opportunity(o.id, None).unwrap().is_none());
-    assert_eq!(view.counts().opportunities, 0);
+    assert_eq!(view.counts().of(Kind::Opportunities), 0);
     assert!(search(&view, OpportunityQuery { text: text_of("gardener"), ..Default::default() }).is_empty());
     // A redelivered older publish does not bring it back.
     assert!(matches!(view.apply(&publish), Outcome::Ignored));
@@ -272,7 +278,7 @@ fn withdrawal_forgets_but_keeps_the_tombstone_sequence() {
     w.status = OpportunityStatus::Withdrawn;
     applied(&mut view, hub.opened(Event::OpportunityPublished(w.clone())));
     assert!(view.opportunity(w.id, None).unwrap().is_none());
-    assert_eq!(view.hubs()[0].opportunities, 0);
+    assert_eq!(view.hubs()[0].of(Kind::Opportunities), 0);
 }
 
 #[test]
@@ -369,7 +375,7 @@ fn invalid_values_are_not_applied() {
         panic!("a full postcode must be refused")
     };
     assert_eq!(e.field, "area");
-    assert_eq!(view.counts().opportunities, 0);
+    assert_eq!(view.counts().of(Kind::Opportunities), 0);
 }
 
 #[test]
@@ -448,8 +454,8 @@ fn closed_and_filled_show_only_when_asked() {
     assert!(view.search_opportunities(&OpportunityQuery::default(), tomorrow).unwrap().items.is_empty());
     // ...and after the sweep the index agrees.
     view.set_today(tomorrow);
-    assert_eq!(view.opportunities.family.index.count(&Term::Open), 0);
-    assert!(view.opportunities.closing.is_empty());
+    assert_eq!(view.listings.opportunities.family.index.count(&Term::Open), 0);
+    assert!(view.listings.opportunities.closing.is_empty());
     // Getting one by id shows it whatever its status.
     assert_eq!(view.opportunity(filled.id, None).unwrap().unwrap().item.status, OpportunityStatus::Filled);
 }
@@ -496,7 +502,7 @@ fn same_id_from_two_hubs_are_two_entities() {
     let o = opportunity("Gardener");
     applied(&mut view, a.opened(Event::OpportunityPublished(o.clone())));
     applied(&mut view, b.opened(Event::OpportunityPublished(o.clone())));
-    assert_eq!(view.counts().opportunities, 2);
+    assert_eq!(view.counts().of(Kind::Opportunities), 2);
     // b withdrawing its copy leaves a's.
     applied(&mut view, b.opened(Event::OpportunityWithdrawn { id: o.id }));
     assert_eq!(view.opportunity(o.id, None).unwrap().unwrap().hub.as_str(), "garden");
@@ -552,7 +558,7 @@ fn safe_houses_filter_by_tag_area_and_fresh_availability() {
     // Withdrawn: gone.
     applied(&mut view, hub.opened(Event::SafeHouseWithdrawn { id: houses[0].id }));
     assert!(view.safe_house(houses[0].id, None).unwrap().is_none());
-    assert_eq!(view.counts().safe_houses, 2);
+    assert_eq!(view.counts().of(Kind::SafeHouses), 2);
 }
 
 fn referral_side(id: Ulid, role: Role, other: &str, steps: &[(ReferralStatus, i64)]) -> Event {
@@ -635,7 +641,7 @@ fn a_view_restored_from_its_records_answers_the_same() {
     );
     assert_eq!(restored.hubs(), view.hubs());
     assert_eq!(restored.counts(), view.counts());
-    assert_eq!(restored.opportunities.closing, view.opportunities.closing);
+    assert_eq!(restored.listings.opportunities.closing, view.listings.opportunities.closing);
     // The tombstone came back too: an older publish stays ignored.
     let old = hub.opened_at(3, Event::OpportunityPublished(withdrawn));
     assert!(matches!(restored.apply(&old), Outcome::Ignored));
@@ -686,7 +692,7 @@ fn a_view_read_back_from_its_image_answers_and_changes_the_same() {
     );
     assert_eq!((read.hubs(), read.counts()), (view.hubs(), view.counts()));
     assert_eq!(read.referral_stats(), view.referral_stats());
-    assert_eq!(read.opportunities.closing, view.opportunities.closing);
+    assert_eq!(read.listings.opportunities.closing, view.listings.opportunities.closing);
 
     // It goes on as the original would: the tombstone holds, a day passes, updates apply.
     let old = garden.opened_at(4, Event::OpportunityPublished(withdrawn));
@@ -785,7 +791,7 @@ fn services_are_searched_by_words_category_area_cost_and_opening_hours() {
     assert!(names(open(Weekday::Sunday, 10 * 60)).is_empty());
     assert_eq!(names(ServiceQuery { include_inactive: true, ..Default::default() }).len(), 3);
     assert_eq!(view.service(advice.id, None).unwrap().unwrap().item.name, "Welfare rights drop-in");
-    assert_eq!(view.counts().services, 3);
+    assert_eq!(view.counts().of(Kind::Services), 3);
     // A service with no category breaks the domain's limits.
     let mut bad = service("Nothing", &[], "Leeds");
     bad.categories.clear();

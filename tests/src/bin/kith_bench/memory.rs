@@ -60,7 +60,7 @@ pub async fn run(args: &MemoryArgs) -> anyhow::Result<Section> {
             let record = EntityRecord { seq: 2, at_ms: l.created_ms, item: Some(l.item.clone()) };
             let hub = data.hubs[l.hub].clone();
             raw_bytes += 16 + hub.as_str().len() + postcard::to_stdvec(&record)?.len();
-            store.put(&Record::Opportunity { hub, id: l.item.id, record })?;
+            store.put(&Record::listing(hub, l.item.id, &record))?;
         }
         let consumer =
             format!("{}/{}", kith_proto::subject::stream_name(&common::region()), kith_relay::config::DEFAULT_NAME);

@@ -54,7 +54,7 @@ pub fn kith_view(region: &Region, now: i64) -> anyhow::Result<View> {
     }
     for l in &region.listings {
         let record = EntityRecord { seq: 2, at_ms: l.created_ms, item: Some(l.item.clone()) };
-        view.restore(Record::Opportunity { hub: region.hubs[l.hub].clone(), id: l.item.id, record })?;
+        view.restore(Record::listing(region.hubs[l.hub].clone(), l.item.id, &record))?;
     }
     Ok(view)
 }
