@@ -16,7 +16,7 @@ use tonic::{Code, Request, Status};
 use kith_hub::config::{ConfigError, HUB_FILE, HubFile};
 use kith_proto::keys;
 use kith_proto::v1::hub_admin_client::HubAdminClient;
-use kith_proto::v1::region_client::RegionClient;
+use kith_proto::v1::region_client;
 
 /// How long to wait for a TCP connection before saying the daemon is not there.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -26,6 +26,7 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_MESSAGE: usize = 64 * 1024 * 1024;
 
 pub type AdminClient = HubAdminClient<InterceptedService<Channel, Bearer>>;
+pub type RegionClient = region_client::RegionClient<Channel>;
 
 /// A connected admin client and what is needed to explain a failed call.
 pub struct Admin {
@@ -42,7 +43,7 @@ impl Admin {
 
 /// A connected region client.
 pub struct Region {
-    pub client: RegionClient<Channel>,
+    pub client: RegionClient,
     target: Target,
 }
 

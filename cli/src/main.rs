@@ -5,21 +5,19 @@
 //!
 //! - `main.rs` (this file): the global flags, parsing, and turning any failure into
 //!   one line on stderr with exit code 1.
-//! - [`cmd`]: one module per command family (`init`, `status`, `opportunity`,
-//!   `safehouse`, `service`, `referral`, `region`); each checks its input locally, calls one
-//!   API and prints.
+//! - [`cmd`]: one module per command (`init`, `status`, `referral`, `region`, …);
+//!   each checks its input locally, calls one API and prints. A family of listings
+//!   (`opportunity`, `safehouse`, `service`) is one module there too, whole: its
+//!   commands on the hub and in the region, its JSON shape, table and `show` block;
+//!   what the families share is `cmd::family`, and `cmd/mod.rs` is their registry.
 //! - [`connect`]: finding and reaching the hub's admin API and the relay, and the
 //!   error messages for when they cannot be reached or refuse a call.
-//! - [`listing`]: the JSON shapes and table rows of opportunities, safe houses, hubs;
-//!   [`services`]: the same for services.
 //! - [`output`]: tables, key/value blocks and JSON on stdout.
 
 mod cmd;
 mod connect;
 use kith_opendata::import;
-mod listing;
 mod output;
-mod services;
 
 use clap::Parser;
 use clap::error::ErrorKind;

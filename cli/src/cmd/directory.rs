@@ -5,6 +5,7 @@ use anyhow::Context;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use super::family::pages;
 use crate::connect::{self, Region};
 use kith_directory::{Directory, Hub, Layout, Listed, Options, Section};
 use kith_proto::time::{CivilDate, now_ms};
@@ -147,7 +148,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
             sort: "newest".into(),
             ..Default::default()
         };
-        let (items, more) = super::pages!(region, search_opportunities, request, MAX_PER_FAMILY);
+        let (items, more) = pages::<v1::Opportunity>(region, request, MAX_PER_FAMILY).await?;
         if more {
             d.truncated.extend(opportunity_sections.iter().filter(|s| wanted(**s)));
         }
@@ -163,7 +164,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
             sort: "newest".into(),
             ..Default::default()
         };
-        let (items, more) = super::pages!(region, search_services, request, MAX_PER_FAMILY);
+        let (items, more) = pages::<v1::Service>(region, request, MAX_PER_FAMILY).await?;
         if more {
             d.truncated.insert(Section::Services);
         }
@@ -174,7 +175,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
     }
     if wanted(Section::SafeHouses) {
         let request = v1::ListSafeHousesRequest { area, page_size: 500, sort: "newest".into(), ..Default::default() };
-        let (items, more) = super::pages!(region, list_safe_houses, request, MAX_PER_FAMILY);
+        let (items, more) = pages::<v1::SafeHouse>(region, request, MAX_PER_FAMILY).await?;
         if more {
             d.truncated.insert(Section::SafeHouses);
         }

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::family::pages;
 use crate::connect::{self, Region};
 use kith_opendata::hsds;
 use kith_opendata::jobposting::{self, Publisher};
@@ -49,23 +50,15 @@ pub async fn export(region: &mut Region, format: Format, out: &Path) -> anyhow::
 }
 
 async fn hsds_package(region: &mut Region, slug: &Slug, hubs: &[v1::Hub], out: &Path) -> anyhow::Result<Written> {
-    let services = super::pages!(
-        region,
-        search_services,
-        v1::SearchServicesRequest {
-            include_inactive: true,
-            page_size: 500,
-            sort: "newest".into(),
-            ..Default::default()
-        }
-    )
-    .0;
-    let houses = super::pages!(
-        region,
-        list_safe_houses,
-        v1::ListSafeHousesRequest { page_size: 500, sort: "newest".into(), ..Default::default() }
-    )
-    .0;
+    let request = v1::SearchServicesRequest {
+        include_inactive: true,
+        page_size: 500,
+        sort: "newest".into(),
+        ..Default::default()
+    };
+    let services = pages::<v1::Service>(region, request, usize::MAX).await?.0;
+    let request = v1::ListSafeHousesRequest { page_size: 500, sort: "newest".into(), ..Default::default() };
+    let houses = pages::<v1::SafeHouse>(region, request, usize::MAX).await?.0;
 
     let mut tables = Tables::new()?;
     for h in hubs {
@@ -183,12 +176,8 @@ fn cell(value: Option<&Value>) -> String {
 }
 
 async fn job_postings(region: &mut Region, hubs: &[v1::Hub], out: &Path) -> anyhow::Result<Written> {
-    let opportunities = super::pages!(
-        region,
-        search_opportunities,
-        v1::SearchOpportunitiesRequest { page_size: 500, sort: "newest".into(), ..Default::default() }
-    )
-    .0;
+    let request = v1::SearchOpportunitiesRequest { page_size: 500, sort: "newest".into(), ..Default::default() };
+    let opportunities = pages::<v1::Opportunity>(region, request, usize::MAX).await?.0;
     let by_hub: BTreeMap<&str, &v1::Hub> = hubs.iter().map(|h| (h.id.as_str(), h)).collect();
     let mut graph = Vec::new();
     for o in &opportunities {

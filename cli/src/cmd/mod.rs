@@ -1,44 +1,26 @@
-//! One module per command family. Each defines its clap arguments and a `run` that
+//! One module per command. Each defines its clap arguments and a `run` that
 //! connects, calls, and hands the result to [`crate::output`].
 //!
 //! Input is checked with kith-proto's own validation before anything is sent, so a
 //! bad value fails at once with the same message the hub would give.
+//!
+//! This file is also the registry of the families of listings: each family's
+//! everything is in its own file (`opportunity.rs`, `safehouse.rs`, `service.rs`),
+//! what they share in [`family`], and only here are they named — their `mod` lines,
+//! their [`Command`] variants and arms, and their [`RegionFamily`] variants and arms,
+//! which mount their `kith region` subcommands.
 
-use anyhow::Context;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 
 use crate::output;
+use family::InDisplayOrder as _;
 use kith_proto::v1::WriteReply;
-
-/// Every page of a paged gRPC list of the region, up to `$max` items (without it:
-/// all), and whether more were left.
-macro_rules! pages {
-    ($region:expr, $call:ident, $request:expr) => {
-        $crate::cmd::pages!($region, $call, $request, usize::MAX)
-    };
-    ($region:expr, $call:ident, $request:expr, $max:expr) => {{
-        let mut items = Vec::new();
-        let mut request = $request;
-        loop {
-            let page = $region.client.$call(request.clone()).await.map_err(|s| $region.error(s))?.into_inner();
-            items.extend(page.items);
-            if page.next_page_token.is_empty() {
-                break (items, false);
-            }
-            if items.len() >= $max {
-                items.truncate($max);
-                break (items, true);
-            }
-            request.page_token = page.next_page_token;
-        }
-    }};
-}
-pub(crate) use pages;
 
 pub mod backup;
 pub mod directory;
 pub mod export;
+pub mod family;
 pub mod init;
 pub mod keys;
 pub mod nats_user;
@@ -86,7 +68,7 @@ pub enum Command {
     #[command(subcommand)]
     Referral(referral::Command),
     /// Ask the regional relay what is open across every hub.
-    #[command(subcommand)]
+    #[command(subcommand, subcommands_in_display_order())]
     Region(region::Command),
     /// The other hubs whose keys this hub has pinned; unpin one that set up new keys.
     #[command(subcommand)]
@@ -139,25 +121,25 @@ pub fn print_write(globals: &Globals, done: &str, reply: &WriteReply) -> anyhow:
     })
 }
 
-/// A long text given either inline or as a file (`-` for stdin): the shell limits one
-/// argument to 128 KiB, and descriptions are easier to write in an editor.
-pub fn text_or_file(inline: Option<String>, file: Option<&Path>) -> anyhow::Result<Option<String>> {
-    match file {
-        None => Ok(inline),
-        Some(p) if p == Path::new("-") => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("cannot read stdin")?;
-            Ok(Some(s))
-        }
-        Some(p) => std::fs::read_to_string(p).map(Some).with_context(|| format!("cannot read {}", p.display())),
-    }
+/// The families' subcommands of `kith region` (`opportunities`, `opportunity ID`, …),
+/// each declared in its family's file and mounted here, flattened into
+/// [`region::Command`].
+#[derive(Debug, Subcommand)]
+pub enum RegionFamily {
+    #[command(flatten)]
+    Opportunity(opportunity::RegionCommand),
+    #[command(flatten)]
+    Safehouse(safehouse::RegionCommand),
+    #[command(flatten)]
+    Service(service::RegionCommand),
 }
 
-/// The value of a `--flag`/`--no-flag` pair: `Some(true)`, `Some(false)` or unchanged.
-pub fn toggle(on: bool, off: bool) -> Option<bool> {
-    match (on, off) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
+impl RegionFamily {
+    pub async fn run(self, globals: &Globals) -> anyhow::Result<()> {
+        match self {
+            RegionFamily::Opportunity(c) => opportunity::run_region(globals, c).await,
+            RegionFamily::Safehouse(c) => safehouse::run_region(globals, c).await,
+            RegionFamily::Service(c) => service::run_region(globals, c).await,
+        }
     }
 }

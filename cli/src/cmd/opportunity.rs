@@ -1,18 +1,25 @@
-//! `kith opportunity …`: a hub's work, training, volunteering and peer-teaching
-//! listings, through the hub's admin API.
+//! The opportunities family — work, training, volunteering and peer-teaching
+//! listings — whole: `kith opportunity …` on this hub's admin API, `kith region
+//! opportunities` and `kith region opportunity ID` on the relay, its `--json` shape
+//! ([`OpportunityJson`]), its table and `show` block, and the checks of its flags.
 
 use clap::Subcommand;
+use serde::Serialize;
 use std::path::PathBuf;
+use tonic::{Response, Status};
 use ulid::Ulid;
 
-use super::{Globals, print_write, text_or_file, toggle};
-use crate::connect;
-use crate::listing::{self, OpportunityJson, Scope};
-use crate::output;
+use super::Globals;
+use super::family::{self, Listing, Page, Paging, Scope, SortArg, date_words, filter, text_or_file, toggle};
+use crate::connect::{AdminClient, RegionClient};
+use crate::output::{self, Fields, Table};
 use kith_proto::convert;
-use kith_proto::domain::Pay;
-use kith_proto::v1::{self, IdRequest, ListRequest, OpportunityFields, OpportunityPatch, StringList};
+use kith_proto::domain::{OpportunityKind, Pay, Sector};
+use kith_proto::v1::{
+    self, GetRequest, IdRequest, ListRequest, OpportunityFields, OpportunityPatch, StringList, WriteReply,
+};
 use kith_proto::validate::ValidationError;
+use kith_words::hours_text;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -177,48 +184,255 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Add(args) => {
             let fields = fields(args)?;
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let reply = admin.client.add_opportunity(fields).await.map_err(|s| admin.error(s))?.into_inner();
-            print_write(globals, "added opportunity", &reply)
+            family::write(globals, "added opportunity", async |hub| hub.add_opportunity(fields).await).await
         }
         Command::Update(args) => {
             let (id, patch) = patch(args)?;
-            let mut admin = connect::admin(globals.hub_dir()).await?;
             let request = v1::UpdateOpportunityRequest { id, patch: Some(patch) };
-            let reply = admin.client.update_opportunity(request).await.map_err(|s| admin.error(s))?.into_inner();
-            print_write(globals, "updated opportunity", &reply)
+            family::write(globals, "updated opportunity", async |hub| hub.update_opportunity(request).await).await
         }
-        Command::Withdraw { id } => {
-            let id = convert::parse_id("id", &id)?.to_string();
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let reply =
-                admin.client.withdraw_opportunity(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
-            print_write(globals, "withdrew opportunity", &reply)
+        Command::Withdraw { id } => family::withdraw::<v1::Opportunity>(globals, &id).await,
+        Command::Show { id } => family::show::<v1::Opportunity>(globals, &id).await,
+        Command::List { all } => family::list::<v1::Opportunity>(globals, all).await,
+    }
+}
+
+/// `kith region opportunities` and `kith region opportunity ID`, mounted into `kith
+/// region` by the registry (`cmd/mod.rs`); `display_order` is their place in its list.
+#[derive(Debug, Subcommand)]
+pub enum RegionCommand {
+    /// Search open opportunities across the region.
+    #[command(display_order = 0)]
+    Opportunities(SearchArgs),
+    /// Show every field of one opportunity, including how to apply.
+    #[command(display_order = 4)]
+    Opportunity {
+        /// The opportunity's id.
+        id: String,
+        /// The hub that published it: needed only when several hubs use the id.
+        #[arg(long, value_name = "HUB")]
+        hub: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// What to look for. Every word must match the title, skills, description, area
+    /// or kind; stems, synonyms, typos and a word still being typed match too.
+    #[arg(long, short)]
+    query: Option<String>,
+    /// Order of results: relevance (default with --query) or newest.
+    #[arg(long, value_enum)]
+    sort: Option<SortArg>,
+    /// Only this kind: paid-job, training, volunteering, peer-teaching,
+    /// paid-involvement, apprenticeship, social-enterprise.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only this sector: ordinary or mental-health.
+    #[arg(long)]
+    sector: Option<String>,
+    /// Words that must all appear in the area, e.g. Leeds or LS6; a postcode area
+    /// (LS) finds every district in it (LS6, LS10).
+    #[arg(long)]
+    area: Option<String>,
+    /// Only work that can be done from home.
+    #[arg(long)]
+    remote: bool,
+    /// Only paid work.
+    #[arg(long)]
+    paid: bool,
+    /// Only work whose pay × hours a week is within the region's weekly earnings
+    /// limit (as its relay is configured: e.g. the Permitted Work limit).
+    #[arg(long)]
+    within_earnings_limit: bool,
+    /// Include filled and closed opportunities.
+    #[arg(long)]
+    include_closed: bool,
+    #[command(flatten)]
+    paging: Paging,
+}
+
+pub async fn run_region(globals: &Globals, command: RegionCommand) -> anyhow::Result<()> {
+    match command {
+        RegionCommand::Opportunities(args) => family::search::<v1::Opportunity>(globals, search_request(args)?).await,
+        RegionCommand::Opportunity { id, hub } => family::show_in_region::<v1::Opportunity>(globals, &id, hub).await,
+    }
+}
+
+/// The request for `kith region opportunities`, its filters checked locally first.
+fn search_request(a: SearchArgs) -> Result<v1::SearchOpportunitiesRequest, ValidationError> {
+    Ok(v1::SearchOpportunitiesRequest {
+        query: a.query.unwrap_or_default(),
+        kind: filter(a.kind, |k| OpportunityKind::parse("kind", k))?,
+        sector: filter(a.sector, |s| Sector::parse("sector", s))?,
+        area: a.area.unwrap_or_default(),
+        remote_only: a.remote,
+        paid_only: a.paid,
+        include_closed: a.include_closed,
+        hub: a.paging.hub(),
+        page_size: a.paging.page_size()?,
+        page_token: a.paging.page_token(),
+        sort: SortArg::slug(a.sort),
+        within_earnings_limit: a.within_earnings_limit,
+    })
+}
+
+impl Listing for v1::Opportunity {
+    type Json = OpportunityJson;
+    type Search = v1::SearchOpportunitiesRequest;
+    const ONE: &'static str = "opportunity";
+    const MANY: &'static str = "opportunities";
+
+    fn table(items: &[Self], scope: Scope) -> Table {
+        let mut t = match scope {
+            Scope::Hub => Table::new(&["ID", "STATUS", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"]),
+            Scope::Region => Table::new(&["ID", "HUB", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"]),
+        };
+        for o in items {
+            let second = if scope == Scope::Hub { o.status.clone() } else { o.hub.clone() };
+            t.row(vec![
+                o.id.clone(),
+                second,
+                o.kind.clone(),
+                o.sector.clone(),
+                o.title.clone(),
+                area_text(&o.area, o.remote),
+                pay_text(o.pay.as_ref(), o.expenses_paid),
+                date_words(&o.closes_on),
+            ]);
         }
-        Command::Show { id } => {
-            let id = convert::parse_id("id", &id)?.to_string();
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let o = admin.client.get_opportunity(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
-            output::either(globals.json, &OpportunityJson::from(&o), || listing::opportunity_detail(&o))
-        }
-        Command::List { all } => {
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let list = admin
-                .client
-                .list_opportunities(ListRequest { include_withdrawn: all })
-                .await
-                .map_err(|s| admin.error(s))?
-                .into_inner();
-            let json: Vec<OpportunityJson> = list.items.iter().map(OpportunityJson::from).collect();
-            output::either(globals.json, &json, || {
-                listing::opportunity_table(&list.items, Scope::Hub).render(if all {
-                    "no opportunities yet"
-                } else {
-                    "no opportunities (withdrawn ones are listed with --all)"
-                })
-            })
+        t
+    }
+
+    /// The same from a hub and from the region.
+    fn detail(&self, _: Scope) -> String {
+        let o = self;
+        let hours = o.hours_per_week.map(hours_text).unwrap_or_default();
+        let mut f = Fields::new();
+        f.add("id", &o.id)
+            .add("hub", &o.hub)
+            .add("title", &o.title)
+            .add("status", &o.status)
+            .add("kind", &o.kind)
+            .add("sector", &o.sector)
+            .add("area", &o.area)
+            .add("remote", output::yes_no(o.remote))
+            .add("hours", hours)
+            .add("pay", pay_text(o.pay.as_ref(), o.expenses_paid))
+            .add("skills", output::list(&o.skills))
+            .add("support", output::list(&o.support))
+            .add("lived experience", if o.lived_experience_required { "required" } else { "not required" })
+            .add("closes", date_words(&o.closes_on))
+            .add("how to apply", &o.how_to_apply)
+            .add("description", &o.description)
+            .add("updated", output::instant(o.updated_at_ms).unwrap_or_default())
+            .add("seq", o.seq.to_string());
+        f.render()
+    }
+
+    async fn list(hub: &mut AdminClient, request: ListRequest) -> Result<Vec<Self>, Status> {
+        Ok(hub.list_opportunities(request).await?.into_inner().items)
+    }
+
+    async fn get(hub: &mut AdminClient, request: IdRequest) -> Result<Self, Status> {
+        hub.get_opportunity(request).await.map(Response::into_inner)
+    }
+
+    async fn withdraw(hub: &mut AdminClient, request: IdRequest) -> Result<WriteReply, Status> {
+        hub.withdraw_opportunity(request).await.map(Response::into_inner)
+    }
+
+    async fn search(region: &mut RegionClient, request: Self::Search) -> Result<Page<Self>, Status> {
+        let page = region.search_opportunities(request).await?.into_inner();
+        Ok(Page { items: page.items, next_page_token: page.next_page_token })
+    }
+
+    fn page_token(request: &mut Self::Search) -> &mut String {
+        &mut request.page_token
+    }
+
+    async fn get_in_region(region: &mut RegionClient, request: GetRequest) -> Result<Self, Status> {
+        region.get_opportunity(request).await.map(Response::into_inner)
+    }
+}
+
+/// An opportunity in `--json` output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpportunityJson {
+    pub id: String,
+    pub hub: String,
+    /// The hub's region, from a relay (empty from a hub).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    pub title: String,
+    pub kind: String,
+    pub sector: String,
+    pub status: String,
+    pub area: String,
+    pub remote: bool,
+    pub hours_per_week: Option<f32>,
+    /// `null` when unpaid.
+    pub pay: Option<PayJson>,
+    pub expenses_paid: bool,
+    pub skills: Vec<String>,
+    pub support: Vec<String>,
+    pub lived_experience_required: bool,
+    pub description: String,
+    pub how_to_apply: String,
+    /// `YYYY-MM-DD`, or `null` when it does not close.
+    pub closes_on: Option<String>,
+    pub seq: u64,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayJson {
+    pub pence: u32,
+    pub per: String,
+}
+
+impl From<&v1::Opportunity> for OpportunityJson {
+    fn from(o: &v1::Opportunity) -> Self {
+        OpportunityJson {
+            id: o.id.clone(),
+            hub: o.hub.clone(),
+            region: o.region.clone(),
+            title: o.title.clone(),
+            kind: o.kind.clone(),
+            sector: o.sector.clone(),
+            status: o.status.clone(),
+            area: o.area.clone(),
+            remote: o.remote,
+            hours_per_week: o.hours_per_week,
+            pay: o.pay.as_ref().map(|p| PayJson { pence: p.pence, per: p.per.clone() }),
+            expenses_paid: o.expenses_paid,
+            skills: o.skills.clone(),
+            support: o.support.clone(),
+            lived_experience_required: o.lived_experience_required,
+            description: o.description.clone(),
+            how_to_apply: o.how_to_apply.clone(),
+            closes_on: (!o.closes_on.is_empty()).then(|| o.closes_on.clone()),
+            seq: o.seq,
+            updated_at: output::instant(o.updated_at_ms),
         }
     }
+}
+
+/// Pay as the board says it: `£12.21 an hour`, `Unpaid, expenses paid`. Pay this
+/// build cannot read (a newer peer's unit) is shown as it came.
+fn pay_text(pay: Option<&v1::Pay>, expenses_paid: bool) -> String {
+    match pay.map(|p| Pay::paid(i64::from(p.pence), &p.per).map_err(|_| p)) {
+        None => kith_words::pay_text(Pay::Unpaid, expenses_paid),
+        Some(Ok(pay)) => kith_words::pay_text(pay, expenses_paid),
+        Some(Err(p)) => {
+            let expenses = if expenses_paid { ", expenses paid" } else { "" };
+            format!("{} per {}{expenses}", kith_words::pounds(u64::from(p.pence)), p.per)
+        }
+    }
+}
+
+fn area_text(area: &str, remote: bool) -> String {
+    if remote { format!("{area} or from home") } else { area.to_owned() }
 }
 
 /// Pay as the API takes it, checked the way the hub checks it.
@@ -301,6 +515,7 @@ fn patch(a: UpdateArgs) -> anyhow::Result<(String, OpportunityPatch)> {
 mod tests {
     use super::*;
     use clap::Parser;
+    use serde_json::json;
 
     #[derive(Debug, Parser)]
     struct Cli {
@@ -406,5 +621,105 @@ mod tests {
         assert!(patch(a).unwrap_err().to_string().starts_with("status:"));
         let Command::Update(a) = parse(&["update", "nope", "--title", "x"]) else { panic!("not update") };
         assert!(patch(a).unwrap_err().to_string().starts_with("id: must be a 26-character ULID"));
+    }
+
+    #[derive(Debug, Parser)]
+    struct RegionCli {
+        #[command(subcommand)]
+        command: RegionCommand,
+    }
+
+    fn search(args: &[&str]) -> Result<v1::SearchOpportunitiesRequest, ValidationError> {
+        let all = ["region", "opportunities"].into_iter().chain(args.iter().copied());
+        let RegionCommand::Opportunities(a) = RegionCli::try_parse_from(all).unwrap().command else { panic!() };
+        search_request(a)
+    }
+
+    #[test]
+    fn search_flags_become_the_request() {
+        let r = search(&["--query", "gardening", "--kind", "paid-job", "--remote", "--paid", "--limit", "10"]).unwrap();
+        assert_eq!(r.query, "gardening");
+        assert_eq!(r.kind, "paid-job");
+        assert!(r.remote_only && r.paid_only && !r.include_closed);
+        assert_eq!(r.page_size, 10);
+        assert_eq!(r.sort, "", "the relay decides the default order");
+        assert_eq!(search(&["-q", "bike", "--sort", "newest"]).unwrap().sort, "newest");
+        let e = RegionCli::try_parse_from(["region", "opportunities", "--sort", "best"]).unwrap_err().to_string();
+        assert!(e.contains("invalid value 'best' for '--sort"), "{e}");
+    }
+
+    #[test]
+    fn bad_filters_are_named() {
+        assert!(search(&["--kind", "astronaut"]).unwrap_err().to_string().starts_with("kind: unknown value"));
+        assert_eq!(search(&["--limit", "501"]).unwrap_err().to_string(), "limit: must be 1 to 500 (got 501)");
+    }
+
+    fn opportunity() -> v1::Opportunity {
+        v1::Opportunity {
+            id: "01JDQ4Z7M3V5X8K2N6P9R1S3T5".into(),
+            hub: "peer-garden".into(),
+            title: "Market garden assistant".into(),
+            kind: "paid-job".into(),
+            sector: "ordinary".into(),
+            area: "Leeds LS6".into(),
+            hours_per_week: Some(16.0),
+            pay: Some(v1::Pay { pence: 1221, per: "hour".into() }),
+            expenses_paid: true,
+            skills: vec!["gardening".into()],
+            status: "open".into(),
+            seq: 7,
+            updated_at_ms: 1_795_694_400_000,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn opportunity_json_shape() {
+        let v = serde_json::to_value(OpportunityJson::from(&opportunity())).unwrap();
+        assert_eq!(v["id"], "01JDQ4Z7M3V5X8K2N6P9R1S3T5");
+        assert_eq!(v["hub"], "peer-garden");
+        assert_eq!(v["title"], "Market garden assistant");
+        assert_eq!(v["kind"], "paid-job");
+        assert_eq!(v["sector"], "ordinary");
+        assert_eq!(v["area"], "Leeds LS6");
+        assert_eq!(v["pay"], json!({"pence": 1221, "per": "hour"}));
+        assert_eq!(v["hours_per_week"], json!(16.0));
+        assert_eq!(v["closes_on"], json!(null));
+        assert_eq!(v["updated_at"], "2026-11-26T12:00:00Z");
+        let unpaid = v1::Opportunity { pay: None, closes_on: "2026-12-01".into(), ..opportunity() };
+        let v = serde_json::to_value(OpportunityJson::from(&unpaid)).unwrap();
+        assert_eq!(v["pay"], json!(null));
+        assert_eq!(v["closes_on"], "2026-12-01");
+    }
+
+    #[test]
+    fn pay_reads_as_on_the_board() {
+        let p = v1::Pay { pence: 1250, per: "hour".into() };
+        assert_eq!(pay_text(Some(&p), false), "£12.50 an hour");
+        assert_eq!(pay_text(Some(&v1::Pay { pence: 9000, per: "day".into() }), true), "£90 a day, expenses paid");
+        assert_eq!(pay_text(Some(&v1::Pay { pence: 5000, per: "session".into() }), false), "£50 a session");
+        assert_eq!(pay_text(None, true), "Unpaid, expenses paid");
+        assert_eq!(pay_text(None, false), "Unpaid");
+        // A unit from a newer peer is shown, not hidden.
+        assert_eq!(pay_text(Some(&v1::Pay { pence: 40000, per: "week".into() }), false), "£400 per week");
+    }
+
+    #[test]
+    fn opportunity_rows_per_scope() {
+        let hub = v1::Opportunity::table(&[opportunity()], Scope::Hub).render("");
+        assert!(hub.starts_with("ID                          STATUS  KIND"), "{hub}");
+        let closing = v1::Opportunity { remote: true, closes_on: "2027-01-31".into(), ..opportunity() };
+        let region = v1::Opportunity::table(&[closing], Scope::Region).render("");
+        assert!(region.contains("peer-garden  paid-job  ordinary  Market garden assistant"), "{region}");
+        assert!(region.contains("Leeds LS6 or from home  £12.21 an hour, expenses paid  31 January 2027"), "{region}");
+    }
+
+    #[test]
+    fn opportunity_detail_says_hours_pay_and_dates_in_words() {
+        let o = v1::Opportunity { closes_on: "2027-01-31".into(), ..opportunity() };
+        let d = o.detail(Scope::Hub);
+        assert!(d.contains("hours             16 hours a week\n"), "{d}");
+        assert!(d.contains("pay               £12.21 an hour, expenses paid\n"), "{d}");
+        assert!(d.contains("closes            31 January 2027\n"), "{d}");
     }
 }

@@ -1,58 +1,46 @@
 //! `kith region …`: what the regional relay knows, across every hub. No token: the
 //! relay holds no personal data.
+//!
+//! This file holds `kith region`'s own subcommands (hubs, stats, export, directory,
+//! roster), with the `--json` shapes and tables of hubs and stats; the families'
+//! (`opportunities`, `safehouse ID`, …) are mounted from their files through the
+//! registry's [`RegionFamily`].
 
 use clap::Subcommand;
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::Globals;
+use super::{Globals, RegionFamily};
 use crate::connect;
-use crate::listing::{self, HubJson, OpportunityJson, SafeHouseJson, Scope, StatsJson};
 use crate::output::{self, Fields, Table};
-use crate::services::{self, ServiceJson};
-use kith_proto::domain::{ForTag, OpportunityKind, Sector};
 use kith_proto::referral::ReferralStatus;
-use kith_proto::service::Category;
-use kith_proto::v1::{self, GetRequest, ListHubsRequest, StatsRequest};
-use kith_proto::validate::{self, ValidationError};
+use kith_proto::v1::{self, ListHubsRequest, StatsRequest};
+use kith_words::ago_text;
 
+/// `kith region`'s subcommands, the families' among them. `--help` and clap's errors
+/// list them in their `display_order` (the order they were added in over time): the
+/// registry (`cmd/mod.rs`) puts them in that order when it mounts this.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Search open opportunities across the region.
-    Opportunities(OpportunitiesArgs),
-    /// List safe houses across the region, with beds free now.
-    Safehouses(SafehousesArgs),
+    #[command(flatten)]
+    Family(RegionFamily),
     /// List the region's hubs, when each was last seen and what it publishes.
+    #[command(display_order = 2)]
     Hubs,
     /// The relay's counters (events applied, ignored, rejected by reason), and the
     /// region's referrals: by status, and (for the region's coordinator) how fast
     /// each hub answers those sent to it.
+    #[command(display_order = 3)]
     Stats {
         /// A file holding the coordinator's token (the relay's
         /// --coordinator-token-file): per-hub referral figures are shown only with it.
         #[arg(long, env = "KITH_COORDINATOR_TOKEN_FILE", value_name = "FILE")]
         coordinator_token_file: Option<std::path::PathBuf>,
     },
-    /// Show every field of one opportunity, including how to apply.
-    Opportunity {
-        /// The opportunity's id.
-        id: String,
-        /// The hub that published it: needed only when several hubs use the id.
-        #[arg(long, value_name = "HUB")]
-        hub: Option<String>,
-    },
-    /// Search the region's directory of services: employment support, benefits
-    /// advice, food, peer support…
-    Services(ServicesArgs),
-    /// Show every field of one service, with its hours and whether it is open now.
-    Service {
-        /// The service's id.
-        id: String,
-        /// The hub that lists it: needed only when several hubs use the id.
-        #[arg(long, value_name = "HUB")]
-        hub: Option<String>,
-    },
     /// Write the region as open data: an HSDS 3 data package (CSV tables and
     /// datapackage.json), or the open opportunities as schema.org JobPosting JSON-LD.
+    #[command(display_order = 7)]
     Export {
         /// hsds (Open Referral, for directory tools) or jobposting (for job boards).
         #[arg(long, value_enum)]
@@ -64,194 +52,17 @@ pub enum Command {
     /// Write a printable directory of the region: a title page with the date, contents,
     /// sections by kind and area, how to get in touch with each, an index of hubs. A
     /// tagged PDF (for screen readers too), or one HTML page with --format html.
+    #[command(display_order = 8)]
     Directory(super::directory::Args),
     /// The region's roster, for its coordinator: the hubs and their signing keys,
     /// signed, which relays and hubs given `--roster` trust instead of first use.
-    #[command(subcommand)]
+    #[command(subcommand, display_order = 9)]
     Roster(super::roster::Command),
-    /// Show every field of one safe house.
-    Safehouse {
-        /// The safe house's id.
-        id: String,
-        /// The hub that published it: needed only when several hubs use the id.
-        #[arg(long, value_name = "HUB")]
-        hub: Option<String>,
-    },
-}
-
-/// The order of search results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum SortArg {
-    /// Best match first, ties newest first (newest first without --query).
-    Relevance,
-    /// Newest first.
-    Newest,
-}
-
-impl SortArg {
-    fn slug(sort: Option<SortArg>) -> String {
-        match sort {
-            None => String::new(),
-            Some(SortArg::Relevance) => "relevance".into(),
-            Some(SortArg::Newest) => "newest".into(),
-        }
-    }
-}
-
-#[derive(Debug, clap::Args)]
-pub struct OpportunitiesArgs {
-    /// What to look for. Every word must match the title, skills, description, area
-    /// or kind; stems, synonyms, typos and a word still being typed match too.
-    #[arg(long, short)]
-    query: Option<String>,
-    /// Order of results: relevance (default with --query) or newest.
-    #[arg(long, value_enum)]
-    sort: Option<SortArg>,
-    /// Only this kind: paid-job, training, volunteering, peer-teaching,
-    /// paid-involvement, apprenticeship, social-enterprise.
-    #[arg(long)]
-    kind: Option<String>,
-    /// Only this sector: ordinary or mental-health.
-    #[arg(long)]
-    sector: Option<String>,
-    /// Words that must all appear in the area, e.g. Leeds or LS6; a postcode area
-    /// (LS) finds every district in it (LS6, LS10).
-    #[arg(long)]
-    area: Option<String>,
-    /// Only work that can be done from home.
-    #[arg(long)]
-    remote: bool,
-    /// Only paid work.
-    #[arg(long)]
-    paid: bool,
-    /// Only work whose pay × hours a week is within the region's weekly earnings
-    /// limit (as its relay is configured: e.g. the Permitted Work limit).
-    #[arg(long)]
-    within_earnings_limit: bool,
-    /// Include filled and closed opportunities.
-    #[arg(long)]
-    include_closed: bool,
-    /// Only this hub's.
-    #[arg(long, value_name = "HUB")]
-    hub: Option<String>,
-    /// At most this many (default 50, at most 500).
-    #[arg(long, value_name = "N")]
-    limit: Option<u32>,
-    /// Continue from where a previous page ended.
-    #[arg(long, value_name = "TOKEN")]
-    page_token: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct SafehousesArgs {
-    /// What to look for in the name, description, area or who the house is for.
-    #[arg(long, short)]
-    query: Option<String>,
-    /// Order of results: relevance (default with --query) or newest.
-    #[arg(long, value_enum)]
-    sort: Option<SortArg>,
-    /// Only houses for this group (houses for anyone are included): women, men,
-    /// trans-nonbinary, lgbtq, black-minority-ethnic, young-adults.
-    #[arg(long = "for", value_name = "TAG")]
-    for_tag: Option<String>,
-    /// Words that must all appear in the area; a postcode area (BD) finds every
-    /// district in it.
-    #[arg(long)]
-    area: Option<String>,
-    /// Only houses with a bed free now (availability that is not stale).
-    #[arg(long)]
-    available: bool,
-    /// Only this hub's.
-    #[arg(long, value_name = "HUB")]
-    hub: Option<String>,
-    /// At most this many (default 50, at most 500).
-    #[arg(long, value_name = "N")]
-    limit: Option<u32>,
-    /// Continue from where a previous page ended.
-    #[arg(long, value_name = "TOKEN")]
-    page_token: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ServicesArgs {
-    /// What to look for in the name, categories, description, who it is for,
-    /// places, provider or languages.
-    #[arg(long, short)]
-    query: Option<String>,
-    /// Order of results: relevance (default with --query) or newest.
-    #[arg(long, value_enum)]
-    sort: Option<SortArg>,
-    /// Only this category: employment-support, benefits-and-money, housing,
-    /// training-and-education, peer-support, crisis, arts-and-leisure, health,
-    /// legal-and-advocacy, food, family-and-carers, digital-inclusion,
-    /// drugs-and-alcohol, community-and-social, transport.
-    #[arg(long)]
-    category: Option<String>,
-    /// Only this sector: ordinary (for anyone) or mental-health.
-    #[arg(long)]
-    sector: Option<String>,
-    /// Words that must all appear in one of its places; a postcode area (LS) finds
-    /// every district in it.
-    #[arg(long)]
-    area: Option<String>,
-    /// Only services that cost nothing.
-    #[arg(long)]
-    free: bool,
-    /// Only services open now, by their hours in the region's time.
-    #[arg(long)]
-    open_now: bool,
-    /// Include inactive, defunct and temporarily closed services.
-    #[arg(long)]
-    include_inactive: bool,
-    /// Only this hub's.
-    #[arg(long, value_name = "HUB")]
-    hub: Option<String>,
-    /// At most this many (default 50, at most 500).
-    #[arg(long, value_name = "N")]
-    limit: Option<u32>,
-    /// Continue from where a previous page ended.
-    #[arg(long, value_name = "TOKEN")]
-    page_token: Option<String>,
 }
 
 pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Opportunities(args) => {
-            let request = search_request(args)?;
-            let mut region = connect::region(&globals.relay).await?;
-            let page = region.client.search_opportunities(request).await.map_err(|s| region.error(s))?.into_inner();
-            let json: Vec<OpportunityJson> = page.items.iter().map(OpportunityJson::from).collect();
-            output::either(globals.json, &json, || {
-                listing::opportunity_table(&page.items, Scope::Region).render("no opportunities match")
-            })?;
-            next_page(&page.next_page_token)
-        }
-        Command::Safehouses(args) => {
-            let request = safehouses_request(args)?;
-            let mut region = connect::region(&globals.relay).await?;
-            let page = region.client.list_safe_houses(request).await.map_err(|s| region.error(s))?.into_inner();
-            let json: Vec<SafeHouseJson> = page.items.iter().map(SafeHouseJson::from).collect();
-            output::either(globals.json, &json, || {
-                listing::safehouse_table(&page.items, Scope::Region).render("no safe houses match")
-            })?;
-            next_page(&page.next_page_token)
-        }
-        Command::Services(args) => {
-            let request = services_request(args)?;
-            let mut region = connect::region(&globals.relay).await?;
-            let page = region.client.search_services(request).await.map_err(|s| region.error(s))?.into_inner();
-            let json: Vec<ServiceJson> = page.items.iter().map(ServiceJson::from).collect();
-            output::either(globals.json, &json, || {
-                services::service_table(&page.items, Scope::Region).render("no services match")
-            })?;
-            next_page(&page.next_page_token)
-        }
-        Command::Service { id, hub } => {
-            let request = get_request(&id, hub)?;
-            let mut region = connect::region(&globals.relay).await?;
-            let s = region.client.get_service(request).await.map_err(|s| region.error(s))?.into_inner();
-            output::either(globals.json, &ServiceJson::from(&s), || services::service_detail(&s, Scope::Region))
-        }
+        Command::Family(c) => c.run(globals).await,
         Command::Export { format, out } => {
             let written = super::export::run(&globals.relay, format, &out).await?;
             output::either(globals.json, &written, || {
@@ -270,7 +81,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let hubs = region.client.list_hubs(ListHubsRequest {}).await.map_err(|s| region.error(s))?.into_inner();
             let json: Vec<HubJson> = hubs.items.iter().map(HubJson::from).collect();
             output::either(globals.json, &json, || {
-                listing::hub_table(&hubs.items, output::now_ms()).render("no hubs have been seen yet")
+                hub_table(&hubs.items, output::now_ms()).render("no hubs have been seen yet")
             })
         }
         Command::Stats { coordinator_token_file } => {
@@ -287,105 +98,156 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let stats = region.client.get_stats(request).await.map_err(|s| region.error(s))?.into_inner();
             output::either(globals.json, &StatsJson::from(&stats), || render_stats(&stats))
         }
-        Command::Opportunity { id, hub } => {
-            let request = get_request(&id, hub)?;
-            let mut region = connect::region(&globals.relay).await?;
-            let o = region.client.get_opportunity(request).await.map_err(|s| region.error(s))?.into_inner();
-            output::either(globals.json, &OpportunityJson::from(&o), || listing::opportunity_detail(&o))
+    }
+}
+
+/// A hub as the region knows it, in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubJson {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub contact: String,
+    pub helpline_hours: String,
+    /// The hub's own clock at its last heartbeat; `null` if never seen.
+    pub last_seen: Option<String>,
+    pub opportunities: u64,
+    pub safe_houses: u64,
+    pub services: u64,
+    pub signing_key: String,
+    /// The quotas the hub has used up at the relay: more of the same is refused.
+    pub over_quota: Vec<String>,
+    /// Events refused for its quotas since the relay started.
+    pub refused_over_quota: u64,
+    /// The hub left the region (`kith withdraw-all`); `last_seen` is when.
+    pub left: bool,
+    /// The hub's region (one of several in a national view).
+    pub region: String,
+    /// Whether the relay holds what the hub says it published: in-step, diverged or
+    /// unknown; `diverged_since` when diverged.
+    pub sync: String,
+    pub diverged_since: Option<String>,
+}
+
+impl From<&v1::Hub> for HubJson {
+    fn from(h: &v1::Hub) -> Self {
+        HubJson {
+            id: h.id.clone(),
+            name: h.name.clone(),
+            description: h.description.clone(),
+            contact: h.contact.clone(),
+            helpline_hours: h.helpline_hours.clone(),
+            last_seen: output::instant(h.last_seen_ms),
+            opportunities: h.opportunities,
+            safe_houses: h.safe_houses,
+            services: h.services,
+            signing_key: h.signing_key.clone(),
+            over_quota: h.over_quota.clone(),
+            refused_over_quota: h.refused_over_quota,
+            left: h.left,
+            region: h.region.clone(),
+            sync: h.sync.clone(),
+            diverged_since: output::instant(h.diverged_since_ms),
         }
-        Command::Safehouse { id, hub } => {
-            let request = get_request(&id, hub)?;
-            let mut region = connect::region(&globals.relay).await?;
-            let s = region.client.get_safe_house(request).await.map_err(|s| region.error(s))?.into_inner();
-            output::either(globals.json, &SafeHouseJson::from(&s), || listing::safehouse_detail(&s, output::now_ms()))
+    }
+}
+
+/// The relay's ingest counters in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatsJson {
+    pub applied: u64,
+    pub ignored: u64,
+    pub rejected: BTreeMap<String, u64>,
+    pub hubs: u64,
+    pub opportunities: u64,
+    pub safe_houses: u64,
+    pub services: u64,
+    /// Referrals in the region by current status (the relay sees metadata only).
+    pub referrals_by_status: BTreeMap<String, u64>,
+    /// Per receiving hub, by hub id: for the region's coordinator only.
+    pub referral_hubs: Vec<HubReferralsJson>,
+    /// True when the relay left `referral_hubs` out (no coordinator's token).
+    pub referral_hubs_withheld: bool,
+}
+
+/// How one hub answers the referrals sent to it, in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubReferralsJson {
+    pub hub: String,
+    pub received: u64,
+    /// Accepted or declined.
+    pub answered: u64,
+    /// Median time from sending to the first answer; 0 when none is answered.
+    pub median_first_answer_ms: i64,
+}
+
+impl From<&v1::Stats> for StatsJson {
+    fn from(s: &v1::Stats) -> Self {
+        StatsJson {
+            applied: s.applied,
+            ignored: s.ignored,
+            rejected: s.rejected.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            hubs: s.hubs,
+            opportunities: s.opportunities,
+            safe_houses: s.safe_houses,
+            services: s.services,
+            referrals_by_status: s.referrals_by_status.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            referral_hubs: s
+                .referral_hubs
+                .iter()
+                .map(|h| HubReferralsJson {
+                    hub: h.hub.clone(),
+                    received: h.received,
+                    answered: h.answered,
+                    median_first_answer_ms: h.median_first_answer_ms,
+                })
+                .collect(),
+            referral_hubs_withheld: s.referral_hubs_withheld,
         }
     }
 }
 
-/// Tells a person (on stderr, so stdout stays one JSON array) how to get the next page.
-fn next_page(token: &str) -> anyhow::Result<()> {
-    if !token.is_empty() {
-        eprintln!("more results: repeat with --page-token {token}");
+fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
+    let quotas = items.iter().any(|h| !h.over_quota.is_empty() || h.refused_over_quota > 0);
+    let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "SERVICES", "LAST SEEN", "IN STEP", "CONTACT"];
+    if quotas {
+        head.push("OVER QUOTA");
     }
-    Ok(())
+    let mut t = Table::new(&head);
+    for h in items {
+        let mut row = vec![
+            h.id.clone(),
+            h.name.clone(),
+            h.opportunities.to_string(),
+            h.safe_houses.to_string(),
+            h.services.to_string(),
+            if h.left {
+                format!("left {}", ago_text(h.last_seen_ms, now_ms))
+            } else {
+                ago_text(h.last_seen_ms, now_ms)
+            },
+            match h.sync.as_str() {
+                "in-step" => "yes".to_owned(),
+                "diverged" => format!("diverged {}", ago_text(h.diverged_since_ms, now_ms)),
+                _ => "-".to_owned(),
+            },
+            h.contact.clone(),
+        ];
+        if quotas {
+            row.push(quota_text(h));
+        }
+        t.row(row);
+    }
+    t
 }
 
-/// A lookup by id, checked here first: the id must be a ULID, the hub a hub id.
-fn get_request(id: &str, hub: Option<String>) -> Result<GetRequest, ValidationError> {
-    let id = kith_proto::convert::parse_id("id", id)?.to_string();
-    let hub = match hub {
-        Some(h) => kith_proto::Slug::parse("hub", h.trim())?.to_string(),
-        None => String::new(),
-    };
-    Ok(GetRequest { id, hub })
-}
-
-fn limit(n: Option<u32>) -> Result<u32, ValidationError> {
-    match n {
-        None => Ok(0),
-        Some(n) => validate::range("limit", i64::from(n), 1, 500).map(|n| n as u32),
+/// The quotas a hub has used up, and how many of its events were refused: `-` for none.
+fn quota_text(h: &v1::Hub) -> String {
+    match (h.over_quota.is_empty(), h.refused_over_quota) {
+        (true, 0) => "-".to_owned(),
+        (true, n) => format!("{n} refused"),
+        (false, n) => format!("{} ({n} refused)", h.over_quota.join(", ")),
     }
-}
-
-fn search_request(a: OpportunitiesArgs) -> anyhow::Result<v1::SearchOpportunitiesRequest> {
-    if let Some(k) = &a.kind {
-        OpportunityKind::parse("kind", k)?;
-    }
-    if let Some(s) = &a.sector {
-        Sector::parse("sector", s)?;
-    }
-    Ok(v1::SearchOpportunitiesRequest {
-        query: a.query.unwrap_or_default(),
-        kind: a.kind.map(|k| k.trim().to_owned()).unwrap_or_default(),
-        sector: a.sector.map(|s| s.trim().to_owned()).unwrap_or_default(),
-        area: a.area.unwrap_or_default(),
-        remote_only: a.remote,
-        paid_only: a.paid,
-        include_closed: a.include_closed,
-        hub: a.hub.unwrap_or_default(),
-        page_size: limit(a.limit)?,
-        page_token: a.page_token.unwrap_or_default(),
-        sort: SortArg::slug(a.sort),
-        within_earnings_limit: a.within_earnings_limit,
-    })
-}
-
-fn safehouses_request(a: SafehousesArgs) -> anyhow::Result<v1::ListSafeHousesRequest> {
-    if let Some(t) = &a.for_tag {
-        ForTag::parse("for", t)?;
-    }
-    Ok(v1::ListSafeHousesRequest {
-        for_tag: a.for_tag.map(|t| t.trim().to_owned()).unwrap_or_default(),
-        area: a.area.unwrap_or_default(),
-        available_now: a.available,
-        hub: a.hub.unwrap_or_default(),
-        page_size: limit(a.limit)?,
-        page_token: a.page_token.unwrap_or_default(),
-        query: a.query.unwrap_or_default(),
-        sort: SortArg::slug(a.sort),
-    })
-}
-
-fn services_request(a: ServicesArgs) -> anyhow::Result<v1::SearchServicesRequest> {
-    if let Some(c) = &a.category {
-        Category::parse("category", c)?;
-    }
-    if let Some(s) = &a.sector {
-        Sector::parse("sector", s)?;
-    }
-    Ok(v1::SearchServicesRequest {
-        query: a.query.unwrap_or_default(),
-        category: a.category.map(|c| c.trim().to_owned()).unwrap_or_default(),
-        sector: a.sector.map(|s| s.trim().to_owned()).unwrap_or_default(),
-        area: a.area.unwrap_or_default(),
-        free_only: a.free,
-        open_now: a.open_now,
-        include_inactive: a.include_inactive,
-        hub: a.hub.unwrap_or_default(),
-        page_size: limit(a.limit)?,
-        page_token: a.page_token.unwrap_or_default(),
-        sort: SortArg::slug(a.sort),
-    })
 }
 
 fn render_stats(s: &v1::Stats) -> String {
@@ -463,62 +325,7 @@ pub fn answer_time(ms: i64, answered: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
-
-    #[derive(Debug, Parser)]
-    struct Cli {
-        #[command(subcommand)]
-        command: Command,
-    }
-
-    fn parse(args: &[&str]) -> Command {
-        Cli::try_parse_from(std::iter::once("region").chain(args.iter().copied())).unwrap().command
-    }
-
-    #[test]
-    fn search_flags_become_the_request() {
-        let Command::Opportunities(a) = parse(&[
-            "opportunities",
-            "--query",
-            "gardening",
-            "--kind",
-            "paid-job",
-            "--remote",
-            "--paid",
-            "--limit",
-            "10",
-        ]) else {
-            panic!()
-        };
-        let r = search_request(a).unwrap();
-        assert_eq!(r.query, "gardening");
-        assert_eq!(r.kind, "paid-job");
-        assert!(r.remote_only && r.paid_only && !r.include_closed);
-        assert_eq!(r.page_size, 10);
-        assert_eq!(r.sort, "", "the relay decides the default order");
-        let Command::Opportunities(a) = parse(&["opportunities", "-q", "bike", "--sort", "newest"]) else { panic!() };
-        assert_eq!(search_request(a).unwrap().sort, "newest");
-        let Command::Safehouses(a) = parse(&["safehouses", "--query", "quiet", "--sort", "relevance"]) else {
-            panic!()
-        };
-        let r = safehouses_request(a).unwrap();
-        assert_eq!((r.query.as_str(), r.sort.as_str()), ("quiet", "relevance"));
-        let e = Cli::try_parse_from(["region", "opportunities", "--sort", "best"]).unwrap_err().to_string();
-        assert!(e.contains("invalid value 'best' for '--sort"), "{e}");
-    }
-
-    #[test]
-    fn bad_filters_are_named() {
-        let Command::Opportunities(a) = parse(&["opportunities", "--kind", "astronaut"]) else { panic!() };
-        assert!(search_request(a).unwrap_err().to_string().starts_with("kind: unknown value"));
-        let Command::Opportunities(a) = parse(&["opportunities", "--limit", "501"]) else { panic!() };
-        assert_eq!(search_request(a).unwrap_err().to_string(), "limit: must be 1 to 500 (got 501)");
-        let Command::Safehouses(a) = parse(&["safehouses", "--for", "cats"]) else { panic!() };
-        assert!(safehouses_request(a).unwrap_err().to_string().starts_with("for: unknown value"));
-        let Command::Safehouses(a) = parse(&["safehouses", "--for", "women", "--available"]) else { panic!() };
-        let r = safehouses_request(a).unwrap();
-        assert_eq!((r.for_tag.as_str(), r.available_now), ("women", true));
-    }
+    use serde_json::json;
 
     #[test]
     fn answer_times_read_like_durations() {
@@ -563,5 +370,46 @@ mod tests {
         let t = render_stats(&s);
         assert!(t.contains("events rejected  5"), "{t}");
         assert!(t.contains("bad-signature     4"), "{t}");
+    }
+
+    #[test]
+    fn stats_json_carries_referral_counts() {
+        let mut s = v1::Stats { applied: 3, ..Default::default() };
+        s.referrals_by_status.insert("accepted".into(), 2);
+        s.referral_hubs.push(v1::HubReferralStats {
+            hub: "rainbow-house".into(),
+            received: 2,
+            answered: 2,
+            median_first_answer_ms: 60_000,
+        });
+        let v = serde_json::to_value(StatsJson::from(&s)).unwrap();
+        assert_eq!(v["applied"], 3);
+        assert_eq!(v["referrals_by_status"], json!({"accepted": 2}));
+        assert_eq!(
+            v["referral_hubs"],
+            json!([{"hub": "rainbow-house", "received": 2, "answered": 2, "median_first_answer_ms": 60_000}])
+        );
+    }
+
+    #[test]
+    fn hubs_are_last_seen_as_on_the_board() {
+        let now = 1_795_694_400_000;
+        let hub = |last_seen_ms, left, sync: &str| v1::Hub {
+            id: "peer-garden".into(),
+            last_seen_ms,
+            left,
+            sync: sync.into(),
+            diverged_since_ms: now - 7_530_000,
+            ..Default::default()
+        };
+        let t = hub_table(
+            &[hub(now - 45_000, false, "in-step"), hub(now - 7_530_000, true, "diverged"), hub(0, false, "")],
+            now,
+        )
+        .render("");
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[1].contains("  just now          yes  "), "{t}");
+        assert!(lines[2].contains("  left 2 hours ago  diverged 2 hours ago  "), "{t}");
+        assert!(lines[3].contains("  never             -  "), "{t}");
     }
 }

@@ -1,22 +1,26 @@
-//! `kith service …`: a hub's directory of services — ordinary ones (employment
-//! support, benefits advice, food, arts) as much as mental-health ones — with their
-//! opening hours, places and contacts.
+//! The services family whole: a hub's directory of services — ordinary ones
+//! (employment support, benefits advice, food, arts) as much as mental-health ones —
+//! with their opening hours, places and contacts. `kith service …` on this hub's
+//! admin API (with `import` from Open Referral HSDS), `kith region services` and `kith
+//! region service ID` on the relay, its `--json` shape ([`ServiceJson`]), its table
+//! and `show` block, and the checks of its flags.
 
 use clap::Subcommand;
+use serde::Serialize;
 use std::path::PathBuf;
+use tonic::{Response, Status};
 use ulid::Ulid;
 
-use super::{Globals, print_write, text_or_file, toggle};
-use crate::connect;
+use super::family::{self, Listing, Page, Paging, Scope, SortArg, date_words, filter, text_or_file, toggle};
+use super::{Globals, print_write};
+use crate::connect::{self, AdminClient, RegionClient};
 use crate::import;
-use crate::listing::Scope;
-use crate::output;
-use crate::services::{self, ServiceJson};
+use crate::output::{self, Fields, Table};
 use kith_proto::convert;
 use kith_proto::domain::{self, Sector};
 use kith_proto::service::{Category, Place, Schedule, Service, ServiceStatus};
 use kith_proto::time::CivilDate;
-use kith_proto::v1::{self, IdRequest, ListRequest};
+use kith_proto::v1::{self, GetRequest, IdRequest, ListRequest, WriteReply};
 use kith_proto::validate::{self, ValidationError};
 
 #[derive(Debug, Subcommand)]
@@ -180,15 +184,8 @@ pub struct UpdateArgs {
 pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Add(args) => {
-            let service = new_service(args)?;
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let reply = admin
-                .client
-                .add_service(convert::service_fields(&service))
-                .await
-                .map_err(|s| admin.error(s))?
-                .into_inner();
-            print_write(globals, "added service", &reply)
+            let fields = convert::service_fields(&new_service(args)?);
+            family::write(globals, "added service", async |hub| hub.add_service(fields).await).await
         }
         Command::Update(args) => {
             let id = convert::parse_id("id", &args.id)?.to_string();
@@ -202,36 +199,366 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let reply = admin.client.update_service(request).await.map_err(|s| admin.error(s))?.into_inner();
             print_write(globals, "updated service", &reply)
         }
-        Command::Withdraw { id } => {
-            let id = convert::parse_id("id", &id)?.to_string();
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let reply = admin.client.withdraw_service(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
-            print_write(globals, "withdrew service", &reply)
-        }
-        Command::Show { id } => {
-            let id = convert::parse_id("id", &id)?.to_string();
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let s = admin.client.get_service(IdRequest { id }).await.map_err(|s| admin.error(s))?.into_inner();
-            output::either(globals.json, &ServiceJson::from(&s), || services::service_detail(&s, Scope::Hub))
-        }
+        Command::Withdraw { id } => family::withdraw::<v1::Service>(globals, &id).await,
+        Command::Show { id } => family::show::<v1::Service>(globals, &id).await,
         Command::Import(args) => import(globals, args).await,
-        Command::List { all } => {
-            let mut admin = connect::admin(globals.hub_dir()).await?;
-            let list = admin
-                .client
-                .list_services(ListRequest { include_withdrawn: all })
-                .await
-                .map_err(|s| admin.error(s))?
-                .into_inner();
-            let json: Vec<ServiceJson> = list.items.iter().map(ServiceJson::from).collect();
-            output::either(globals.json, &json, || {
-                services::service_table(&list.items, Scope::Hub).render(if all {
-                    "no services yet"
-                } else {
-                    "no services (withdrawn ones are listed with --all)"
-                })
-            })
+        Command::List { all } => family::list::<v1::Service>(globals, all).await,
+    }
+}
+
+/// `kith region services` and `kith region service ID`, mounted into `kith region` by
+/// the registry (`cmd/mod.rs`); `display_order` is their place in its list.
+#[derive(Debug, Subcommand)]
+pub enum RegionCommand {
+    /// Search the region's directory of services: employment support, benefits
+    /// advice, food, peer support…
+    #[command(display_order = 5)]
+    Services(SearchArgs),
+    /// Show every field of one service, with its hours and whether it is open now.
+    #[command(display_order = 6)]
+    Service {
+        /// The service's id.
+        id: String,
+        /// The hub that lists it: needed only when several hubs use the id.
+        #[arg(long, value_name = "HUB")]
+        hub: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// What to look for in the name, categories, description, who it is for,
+    /// places, provider or languages.
+    #[arg(long, short)]
+    query: Option<String>,
+    /// Order of results: relevance (default with --query) or newest.
+    #[arg(long, value_enum)]
+    sort: Option<SortArg>,
+    /// Only this category: employment-support, benefits-and-money, housing,
+    /// training-and-education, peer-support, crisis, arts-and-leisure, health,
+    /// legal-and-advocacy, food, family-and-carers, digital-inclusion,
+    /// drugs-and-alcohol, community-and-social, transport.
+    #[arg(long)]
+    category: Option<String>,
+    /// Only this sector: ordinary (for anyone) or mental-health.
+    #[arg(long)]
+    sector: Option<String>,
+    /// Words that must all appear in one of its places; a postcode area (LS) finds
+    /// every district in it.
+    #[arg(long)]
+    area: Option<String>,
+    /// Only services that cost nothing.
+    #[arg(long)]
+    free: bool,
+    /// Only services open now, by their hours in the region's time.
+    #[arg(long)]
+    open_now: bool,
+    /// Include inactive, defunct and temporarily closed services.
+    #[arg(long)]
+    include_inactive: bool,
+    #[command(flatten)]
+    paging: Paging,
+}
+
+pub async fn run_region(globals: &Globals, command: RegionCommand) -> anyhow::Result<()> {
+    match command {
+        RegionCommand::Services(args) => family::search::<v1::Service>(globals, search_request(args)?).await,
+        RegionCommand::Service { id, hub } => family::show_in_region::<v1::Service>(globals, &id, hub).await,
+    }
+}
+
+/// The request for `kith region services`, its filters checked locally first.
+fn search_request(a: SearchArgs) -> Result<v1::SearchServicesRequest, ValidationError> {
+    Ok(v1::SearchServicesRequest {
+        query: a.query.unwrap_or_default(),
+        category: filter(a.category, |c| Category::parse("category", c))?,
+        sector: filter(a.sector, |s| Sector::parse("sector", s))?,
+        area: a.area.unwrap_or_default(),
+        free_only: a.free,
+        open_now: a.open_now,
+        include_inactive: a.include_inactive,
+        hub: a.paging.hub(),
+        page_size: a.paging.page_size()?,
+        page_token: a.paging.page_token(),
+        sort: SortArg::slug(a.sort),
+    })
+}
+
+impl Listing for v1::Service {
+    type Json = ServiceJson;
+    type Search = v1::SearchServicesRequest;
+    const ONE: &'static str = "service";
+    const MANY: &'static str = "services";
+
+    fn table(items: &[Self], scope: Scope) -> Table {
+        let mut t = match scope {
+            Scope::Hub => Table::new(&["ID", "STATUS", "NAME", "CATEGORIES", "WHERE", "COST", "CONFIRMED"]),
+            Scope::Region => Table::new(&["ID", "HUB", "NAME", "CATEGORIES", "WHERE", "COST", "OPEN NOW", "PHONE"]),
+        };
+        for s in items {
+            let row = match scope {
+                Scope::Hub => vec![
+                    s.id.clone(),
+                    if s.withdrawn { "withdrawn".into() } else { s.status.clone() },
+                    s.name.clone(),
+                    categories_text(s),
+                    where_text(s),
+                    cost_text(s),
+                    date_words(&s.assured_on),
+                ],
+                Scope::Region => vec![
+                    s.id.clone(),
+                    s.hub.clone(),
+                    s.name.clone(),
+                    categories_text(s),
+                    where_text(s),
+                    cost_text(s),
+                    output::yes_no(s.open_now),
+                    s.phones.first().cloned().unwrap_or_default(),
+                ],
+            };
+            t.row(row);
         }
+        t
+    }
+
+    /// A region's adds whether it is open now.
+    fn detail(&self, scope: Scope) -> String {
+        let s = self;
+        let ages = match (s.min_age, s.max_age) {
+            (None, None) => String::new(),
+            (Some(a), None) => format!("{a} and over"),
+            (None, Some(b)) => format!("up to {b}"),
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+        };
+        let places: Vec<String> = places(s)
+            .into_iter()
+            .map(|p| match p {
+                PlaceJson::Address(a) | PlaceJson::Area(a) => a,
+                PlaceJson::Online(_) => "online or by phone".into(),
+            })
+            .collect();
+        let mut f = Fields::new();
+        f.add("id", &s.id)
+            .add("hub", &s.hub)
+            .add("name", &s.name)
+            .add("status", if s.withdrawn { "withdrawn" } else { &s.status })
+            .add("sector", &s.sector)
+            .add("categories", categories_text(s))
+            .add("where", places.join("\n"))
+            .add("hours", hours_text(s).join("\n"))
+            .add("phone", output::list(&s.phones))
+            .add("email", &s.email)
+            .add("website", &s.website)
+            .add("cost", cost_text(s))
+            .add("who for", &s.eligibility)
+            .add("ages", ages)
+            .add("how to access", &s.application_process)
+            .add("self-referral", output::yes_no(s.self_referral))
+            .add("languages", output::list(&s.languages))
+            .add("accessibility", output::list(&s.accessibility))
+            .add("provider", &s.provider)
+            .add("description", &s.description)
+            .add("confirmed", confirmed_text(s))
+            .add("updated", output::instant(s.updated_at_ms).unwrap_or_default())
+            .add("seq", s.seq.to_string());
+        if scope == Scope::Region {
+            f.add("open now", output::yes_no(s.open_now));
+        }
+        f.render()
+    }
+
+    async fn list(hub: &mut AdminClient, request: ListRequest) -> Result<Vec<Self>, Status> {
+        Ok(hub.list_services(request).await?.into_inner().items)
+    }
+
+    async fn get(hub: &mut AdminClient, request: IdRequest) -> Result<Self, Status> {
+        hub.get_service(request).await.map(Response::into_inner)
+    }
+
+    async fn withdraw(hub: &mut AdminClient, request: IdRequest) -> Result<WriteReply, Status> {
+        hub.withdraw_service(request).await.map(Response::into_inner)
+    }
+
+    async fn search(region: &mut RegionClient, request: Self::Search) -> Result<Page<Self>, Status> {
+        let page = region.search_services(request).await?.into_inner();
+        Ok(Page { items: page.items, next_page_token: page.next_page_token })
+    }
+
+    fn page_token(request: &mut Self::Search) -> &mut String {
+        &mut request.page_token
+    }
+
+    async fn get_in_region(region: &mut RegionClient, request: GetRequest) -> Result<Self, Status> {
+        region.get_service(request).await.map(Response::into_inner)
+    }
+}
+
+/// A service in `--json` output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceJson {
+    pub id: String,
+    pub hub: String,
+    /// The hub's region, from a relay (empty from a hub).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    pub name: String,
+    pub status: String,
+    pub sector: String,
+    pub categories: Vec<String>,
+    pub description: String,
+    pub eligibility: String,
+    pub min_age: Option<u32>,
+    pub max_age: Option<u32>,
+    pub free: bool,
+    pub fees: String,
+    pub languages: Vec<String>,
+    pub accessibility: Vec<String>,
+    pub how_to_access: String,
+    pub self_referral: bool,
+    pub phones: Vec<String>,
+    pub email: String,
+    pub website: String,
+    /// Each as `monday–friday 09:00–17:00`, as `--hours` takes it.
+    pub hours: Vec<String>,
+    pub places: Vec<PlaceJson>,
+    /// `YYYY-MM-DD`, or `null` when never confirmed.
+    pub confirmed_on: Option<String>,
+    /// At a relay: not confirmed within the region's window.
+    pub unconfirmed: bool,
+    /// At a relay: open now, by its hours in the region's time.
+    pub open_now: bool,
+    /// At a hub: withdrawn from the region.
+    pub withdrawn: bool,
+    pub provider: String,
+    pub seq: u64,
+    pub updated_at: Option<String>,
+}
+
+/// A place in `--json` output: `{"address": "1 Market Street, Leeds LS1 6DT"}`,
+/// `{"area": "Leeds"}` or `{"online": true}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlaceJson {
+    Address(String),
+    Area(String),
+    Online(bool),
+}
+
+/// The domain value of what a hub or the relay sent; the wire shape when it does
+/// not read back (a newer peer), so that nothing is hidden.
+fn domain_value(s: &v1::Service) -> Option<Service> {
+    convert::service_from_v1(s).ok()
+}
+
+fn hours(s: &v1::Service) -> Vec<String> {
+    match domain_value(s) {
+        Some(d) => d.schedules.iter().map(ToString::to_string).collect(),
+        None => raw_hours(s),
+    }
+}
+
+/// Opening hours as the board says them, days by name: `Monday–Friday 09:00–17:00`.
+fn hours_text(s: &v1::Service) -> Vec<String> {
+    match domain_value(s) {
+        Some(d) => d.schedules.iter().map(kith_words::schedule_text).collect(),
+        None => raw_hours(s),
+    }
+}
+
+/// Hours this build cannot read (a newer peer's), as they came.
+fn raw_hours(s: &v1::Service) -> Vec<String> {
+    s.schedules.iter().map(|h| format!("{} {}-{}", h.days.join(", "), h.opens, h.closes)).collect()
+}
+
+fn places(s: &v1::Service) -> Vec<PlaceJson> {
+    let Some(d) = domain_value(s) else { return Vec::new() };
+    d.places
+        .iter()
+        .map(|p| match p {
+            Place::Address { .. } => PlaceJson::Address(p.to_string()),
+            Place::Area(a) => PlaceJson::Area(a.clone()),
+            Place::Virtual => PlaceJson::Online(true),
+        })
+        .collect()
+}
+
+impl From<&v1::Service> for ServiceJson {
+    fn from(s: &v1::Service) -> Self {
+        ServiceJson {
+            id: s.id.clone(),
+            hub: s.hub.clone(),
+            region: s.region.clone(),
+            name: s.name.clone(),
+            status: s.status.clone(),
+            sector: s.sector.clone(),
+            categories: s.categories.clone(),
+            description: s.description.clone(),
+            eligibility: s.eligibility.clone(),
+            min_age: s.min_age,
+            max_age: s.max_age,
+            free: s.free,
+            fees: s.fees.clone(),
+            languages: s.languages.clone(),
+            accessibility: s.accessibility.clone(),
+            how_to_access: s.application_process.clone(),
+            self_referral: s.self_referral,
+            phones: s.phones.clone(),
+            email: s.email.clone(),
+            website: s.website.clone(),
+            hours: hours(s),
+            places: places(s),
+            confirmed_on: (!s.assured_on.is_empty()).then(|| s.assured_on.clone()),
+            unconfirmed: s.unconfirmed,
+            open_now: s.open_now,
+            withdrawn: s.withdrawn,
+            provider: s.provider.clone(),
+            seq: s.seq,
+            updated_at: output::instant(s.updated_at_ms),
+        }
+    }
+}
+
+/// Where a service is, short: its towns or areas, `online` for a virtual one.
+fn where_text(s: &v1::Service) -> String {
+    let Some(d) = domain_value(s) else { return String::new() };
+    let mut parts: Vec<String> = d
+        .places
+        .iter()
+        .map(|p| match p {
+            Place::Address { town, postcode, .. } => format!("{town} {postcode}"),
+            Place::Area(a) => a.clone(),
+            Place::Virtual => "online".into(),
+        })
+        .collect();
+    parts.dedup();
+    output::list(&parts)
+}
+
+fn cost_text(s: &v1::Service) -> String {
+    match (s.free, s.fees.is_empty()) {
+        (true, _) => "free".into(),
+        (false, true) => "ask".into(),
+        (false, false) => s.fees.clone(),
+    }
+}
+
+fn categories_text(s: &v1::Service) -> String {
+    let labels: Vec<String> = s
+        .categories
+        .iter()
+        .map(|c| Category::parse("category", c).map_or_else(|_| c.clone(), |c| c.label().to_owned()))
+        .collect();
+    output::list(&labels)
+}
+
+/// When the hub last confirmed the entry: `1 November 2026`, `never`, or `not
+/// confirmed since 2 November 2025` when that is longer ago than the region allows.
+fn confirmed_text(s: &v1::Service) -> String {
+    match (s.assured_on.is_empty(), s.unconfirmed) {
+        (true, _) => "never".into(),
+        (false, true) => format!("not confirmed since {}", date_words(&s.assured_on)),
+        (false, false) => date_words(&s.assured_on),
     }
 }
 
@@ -542,5 +869,66 @@ mod tests {
         assert_eq!(s.phones, current.phones);
         assert!(update(&[]).unwrap_err().to_string().starts_with("nothing to change"));
         assert!(update(&["--name", ""]).unwrap_err().to_string().starts_with("name:"));
+    }
+
+    #[derive(Debug, Parser)]
+    struct RegionCli {
+        #[command(subcommand)]
+        command: RegionCommand,
+    }
+
+    #[test]
+    fn search_flags_become_the_request() {
+        let search = |args: &[&str]| {
+            let all = ["region", "services"].into_iter().chain(args.iter().copied());
+            let RegionCommand::Services(a) = RegionCli::try_parse_from(all).unwrap().command else { panic!() };
+            search_request(a)
+        };
+        let r = search(&["--category", " food ", "--free", "--open-now", "--hub", "advice-hub"]).unwrap();
+        assert_eq!((r.category.as_str(), r.free_only, r.open_now, r.hub.as_str()), ("food", true, true, "advice-hub"));
+        assert!(search(&["--category", "astrology"]).unwrap_err().to_string().starts_with("category: unknown value"));
+        assert!(search(&["--sector", "x"]).unwrap_err().to_string().starts_with("sector: unknown value"));
+    }
+
+    fn service() -> v1::Service {
+        let s = Service {
+            id: Ulid::from_parts(1_764_633_600_000, 7),
+            name: "Welfare rights drop-in".into(),
+            description: String::new(),
+            status: ServiceStatus::Active,
+            sector: Sector::Ordinary,
+            categories: vec![Category::BenefitsAndMoney],
+            eligibility: String::new(),
+            min_age: None,
+            max_age: None,
+            free: true,
+            fees: String::new(),
+            languages: Vec::new(),
+            accessibility: Vec::new(),
+            application_process: String::new(),
+            self_referral: true,
+            phones: Vec::new(),
+            email: String::new(),
+            website: String::new(),
+            schedules: vec![Schedule::parse("hours", "mon-fri 09:00-17:00").unwrap()],
+            places: vec![Place::Area("Leeds".into())],
+            assured_on: Some("2025-11-02".parse().unwrap()),
+            provider: String::new(),
+        };
+        convert::service_to_v1(&s, "advice-hub", 1, 1_795_694_400_000)
+    }
+
+    #[test]
+    fn show_says_hours_and_dates_as_the_board_does_and_json_keeps_its_values() {
+        let s = v1::Service { unconfirmed: true, ..service() };
+        let d = s.detail(Scope::Region);
+        assert!(d.contains("hours          Monday–Friday 09:00–17:00\n"), "{d}");
+        assert!(d.contains("confirmed      not confirmed since 2 November 2025\n"), "{d}");
+        let t = v1::Service::table(&[service()], Scope::Hub).render("");
+        assert!(t.lines().nth(1).unwrap().ends_with("Leeds  free  2 November 2025"), "{t}");
+
+        let v = serde_json::to_value(ServiceJson::from(&s)).unwrap();
+        assert_eq!(v["hours"], serde_json::json!(["monday–friday 09:00–17:00"]));
+        assert_eq!(v["confirmed_on"], "2025-11-02");
     }
 }
