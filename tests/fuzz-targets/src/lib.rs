@@ -11,8 +11,9 @@
 use ed25519_dalek::SigningKey;
 use kith_opendata::import;
 use kith_proto::envelope;
-use kith_proto::event::Event;
+use kith_proto::event::{Change, Event, Listing as _};
 use kith_proto::referral::{self, ReferralStatus, Step};
+use kith_proto::with_family;
 
 /// A fuzz target: it returns, or panics.
 pub type Target = fn(&[u8]);
@@ -51,13 +52,15 @@ pub fn event_decode(data: &[u8]) {
     let again: Event = postcard::from_bytes(&bytes).expect("decodes");
     assert_eq!(postcard::to_stdvec(&again).expect("encodes"), bytes);
     let _ = event.entity();
-    match event {
-        Event::Profile(p) => drop(p.validate()),
-        Event::OpportunityPublished(o) => drop(o.validate()),
-        Event::SafeHousePublished(s) => drop(s.validate()),
-        Event::ServicePublished(s) => drop(s.validate()),
+    match &event {
+        Event::Profile(p) => drop(p.clone().validate()),
         Event::Referral(r) => drop(referral::fold(&r.steps, &[])),
-        _ => {}
+        listing => {
+            let (family, _) = listing.listing().expect("every other event is a listing's");
+            with_family!(family, T => if let Some(Change::Published(item)) = T::change(listing) {
+                drop(item.clone().validate())
+            })
+        }
     }
 }
 
