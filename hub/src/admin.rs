@@ -18,6 +18,7 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 use kith_proto::Slug;
 use kith_proto::referral::{self, Consent, Contact, Person, ReferralStatus, Role, Target};
 
+use crate::desk::accounts;
 use crate::link::Link;
 use crate::peers::{self, PeerError};
 use crate::referral::ReferralRecord;
@@ -26,7 +27,35 @@ use crate::store::{ImportOutcome, Listing, PeerKeys, Record, ReferralChange, Sto
 /// The size of the chunks a backup is sent in, well below gRPC's 4 MB default.
 const BACKUP_CHUNK: usize = 512 * 1024;
 
+/// The admin API's service with every request made as [`Actor::Cli`], so that what
+/// an operator changes with `kith` is audited as such ([`crate::store::acting`]).
+#[derive(Clone)]
+pub struct AsCli<S>(pub S);
+
+impl<S: tonic::server::NamedService> tonic::server::NamedService for AsCli<S> {
+    const NAME: &'static str = S::NAME;
+}
+
+impl<S, B> tower::Service<axum::http::Request<B>> for AsCli<S>
+where
+    S: tower::Service<axum::http::Request<B>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
+        Box::pin(crate::store::acting(crate::store::Actor::Cli, self.0.call(request)))
+    }
+}
+
 /// The admin service of one hub.
+#[derive(Clone)]
 pub struct AdminService {
     pub store: Store,
     pub publisher: Arc<Link>,
@@ -617,5 +646,77 @@ impl HubAdmin for AdminService {
         let last_seq = self.store.outbox_status().map_err(to_status)?.last_written_seq;
         tracing::info!(withdrawn, "the hub left the region: every listing withdrawn");
         Ok(Response::new(v1::WithdrawAllReply { withdrawn, last_seq }))
+    }
+
+    async fn add_desk_user(&self, req: Request<v1::DeskUserRequest>) -> Result<Response<v1::DeskUserReply>, Status> {
+        let req = req.into_inner();
+        let role = if req.role.trim().is_empty() { "worker" } else { req.role.trim() };
+        let (user, password) = accounts::add(&self.store, &req.name, role).await.map_err(account_status)?;
+        Ok(Response::new(v1::DeskUserReply { name: user.name, role: user.role.as_str().to_owned(), password }))
+    }
+
+    async fn reset_desk_user(&self, req: Request<v1::DeskUserRequest>) -> Result<Response<v1::DeskUserReply>, Status> {
+        let (user, password) = accounts::reset(&self.store, &req.get_ref().name).await.map_err(account_status)?;
+        Ok(Response::new(v1::DeskUserReply { name: user.name, role: user.role.as_str().to_owned(), password }))
+    }
+
+    async fn remove_desk_user(&self, req: Request<v1::DeskUserRequest>) -> Result<Response<v1::DeskUserReply>, Status> {
+        let name = req.get_ref().name.trim().to_owned();
+        accounts::remove(&self.store, &name).await.map_err(account_status)?;
+        Ok(Response::new(v1::DeskUserReply { name, ..Default::default() }))
+    }
+
+    async fn list_desk_users(
+        &self,
+        _: Request<v1::ListDeskUsersRequest>,
+    ) -> Result<Response<v1::DeskUserList>, Status> {
+        let now = kith_proto::time::now_ms();
+        let users = self
+            .store
+            .desk_users()
+            .map_err(to_status)?
+            .into_iter()
+            .map(|u| v1::DeskUser {
+                name: u.name,
+                role: u.role.as_str().to_owned(),
+                created_at_ms: u.created_at_ms,
+                signed_in_at_ms: u.signed_in_at_ms.unwrap_or(0),
+                locked_until_ms: if u.locked_until_ms > now { u.locked_until_ms } else { 0 },
+            })
+            .collect();
+        Ok(Response::new(v1::DeskUserList { users }))
+    }
+
+    async fn list_audit(&self, req: Request<v1::ListAuditRequest>) -> Result<Response<v1::AuditList>, Status> {
+        let req = req.into_inner();
+        let limit = match req.limit {
+            0 => DEFAULT_PAGE,
+            n if n as usize > MAX_PAGE => {
+                return Err(Status::invalid_argument(format!("limit: at most {MAX_PAGE} (got {n})")));
+            }
+            n => n as usize,
+        };
+        let before = (req.before_ms > 0).then_some(req.before_ms);
+        let entries = self
+            .store
+            .audit_log(limit, before)
+            .map_err(to_status)?
+            .into_iter()
+            .map(|e| v1::AuditEntry { at_ms: e.at_ms, actor: e.actor, action: e.action, about: e.about })
+            .collect();
+        Ok(Response::new(v1::AuditList { entries }))
+    }
+}
+
+/// The status of a refused account change.
+fn account_status(e: accounts::AccountError) -> Status {
+    use accounts::AccountError as E;
+    match e {
+        E::Name(_) | E::Role(_) => Status::invalid_argument(e.to_string()),
+        E::Exists(_) => Status::already_exists(e.to_string()),
+        E::Unknown(_) => Status::not_found(e.to_string()),
+        E::LastCoordinator(_) => Status::failed_precondition(e.to_string()),
+        E::Store(e) => to_status(e),
+        E::Hash(_) => Status::internal(e.to_string()),
     }
 }

@@ -87,6 +87,10 @@ pub struct HubFile {
     pub admin_tls_ca: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_tls_name: Option<String>,
+    /// Where the group's desk (its web pages for its workers) listens; off unless
+    /// given. Beyond loopback only with `admin_tls_cert`, whose certificate it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk_listen: Option<SocketAddr>,
 }
 
 fn default_nats_url() -> String {
@@ -154,6 +158,7 @@ impl HubFile {
             admin_tls_key: None,
             admin_tls_ca: None,
             admin_tls_name: None,
+            desk_listen: None,
         }
     }
 

@@ -16,6 +16,7 @@
 //!   the expiry of unanswered ones; [`peers`]: other hubs' keys, pinned from their
 //!   profiles on the stream.
 //! - [`offline`]: what an operator does to a stopped hub (changing its keys).
+//! - [`desk`]: the group's desk, web pages for its workers on `--desk-listen`.
 //! - [`metrics`]: Prometheus metrics on `--metrics-listen`.
 //! - [`repair`]: anti-entropy, publishing again what a relay says it is missing.
 //! - [`shred`]: referrals encrypted at rest under keys of their own, destroyed to erase.
@@ -25,6 +26,7 @@
 pub mod admin;
 pub mod catchup;
 pub mod config;
+pub mod desk;
 pub mod inbox;
 pub mod limits;
 pub mod link;
@@ -87,6 +89,14 @@ pub enum Error {
     AdminNotLoopback { addr: SocketAddr },
     #[error("admin TLS: {path}: {why}")]
     AdminTls { path: std::path::PathBuf, why: String },
+    #[error(
+        "the desk may listen beyond loopback (here {addr}) only with TLS, or passwords and people's details would \
+         cross the network in the clear: set admin_tls_cert and admin_tls_key in hub.toml (the desk serves that \
+         certificate), or listen on 127.0.0.1 behind a reverse proxy that serves TLS"
+    )]
+    DeskNotLoopback { addr: SocketAddr },
+    #[error("desk TLS: {0}")]
+    DeskTls(String),
     #[error("admin API: {0}")]
     Transport(#[from] tonic::transport::Error),
     #[error(transparent)]
@@ -237,6 +247,26 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         referral_expiry_ms: (file.referral_expiry_secs as i64).saturating_mul(1000),
         refusals,
     };
+    if let Some(addr) = file.desk_listen {
+        let tls = match (&file.admin_tls_cert, &file.admin_tls_key) {
+            (Some(cert), Some(key)) => {
+                Some(desk::tls_acceptor(&config.dir.join(cert), &config.dir.join(key)).map_err(Error::DeskTls)?)
+            }
+            _ if !addr.ip().is_loopback() => return Err(Error::DeskNotLoopback { addr }),
+            _ => None,
+        };
+        let listener = TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
+        let bound = listener.local_addr().unwrap_or(addr);
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!(url = %format!("{scheme}://{bound}/"), "the desk");
+        let desk = desk::Desk::new(store.clone(), admin.clone(), file.name.clone(), tls.is_some());
+        let stop = stop_rx.clone();
+        tasks.spawn_infallible("desk", async move {
+            if let Err(e) = desk::serve(listener, desk, tls, stop).await {
+                tracing::error!(error = %e, "the desk stopped");
+            }
+        });
+    }
     let admin = HubAdminServer::new(admin).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
     let local = listener.local_addr().ok();
     tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %kith_daemon::nats::redact(&file.nats_url), "hub running");
@@ -248,7 +278,10 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     }
     let server = kith_daemon::grpc::router::<HubAdminServer<AdminService>>(builder, kith_proto::FILE_DESCRIPTOR_SET)
         .await?
-        .add_service(tonic::service::interceptor::InterceptedService::new(admin, admin::require_token(token)))
+        .add_service(admin::AsCli(tonic::service::interceptor::InterceptedService::new(
+            admin,
+            admin::require_token(token),
+        )))
         // Answers go out at once, not held back for the client's delayed ACK.
         .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
             kith_daemon::stopped(&mut server_stop).await;

@@ -32,6 +32,10 @@ struct Flags {
     /// Address of the admin gRPC API (overrides admin_listen in hub.toml).
     #[arg(long, env = "KITH_ADMIN_LISTEN")]
     admin_listen: Option<SocketAddr>,
+    /// Serve the group's desk (its web pages for its workers) on ADDR: loopback
+    /// unless admin_tls_cert is set, then over TLS (overrides desk_listen in hub.toml).
+    #[arg(long, env = "KITH_DESK_LISTEN", value_name = "ADDR")]
+    desk_listen: Option<SocketAddr>,
     /// Seconds between profile heartbeats (overrides heartbeat_secs in hub.toml).
     #[arg(long, env = "KITH_HEARTBEAT_SECS", value_parser = clap::value_parser!(u64).range(1..))]
     heartbeat_secs: Option<u64>,
@@ -85,6 +89,9 @@ async fn hub() -> anyhow::Result<()> {
     }
     if let Some(addr) = flags.admin_listen {
         config.file.admin_listen = addr;
+    }
+    if let Some(addr) = flags.desk_listen {
+        config.file.desk_listen = Some(addr);
     }
     if let Some(secs) = flags.heartbeat_secs {
         config.file.heartbeat_secs = secs;

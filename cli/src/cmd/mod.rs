@@ -18,6 +18,7 @@ use family::InDisplayOrder as _;
 use kith_proto::v1::WriteReply;
 
 pub mod backup;
+pub mod desk;
 pub mod directory;
 pub mod export;
 pub mod family;
@@ -70,6 +71,9 @@ pub enum Command {
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand, subcommands_in_display_order())]
     Region(region::Command),
+    /// The group's desk: its workers' accounts, and the audit log of who changed what.
+    #[command(subcommand)]
+    Desk(desk::Command),
     /// The other hubs whose keys this hub has pinned; unpin one that set up new keys.
     #[command(subcommand)]
     Peers(peers::Command),
@@ -100,6 +104,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Region(c) => region::run(globals, c).await,
         Command::NatsUser(c) => nats_user::run(globals, c),
         Command::Peers(c) => peers::run(globals, c).await,
+        Command::Desk(c) => desk::run(globals, c).await,
         Command::Republish => republish::run(globals).await,
         Command::Keys(c) => keys::run(globals, c).await,
         Command::Backup(a) => backup::backup(globals, a).await,

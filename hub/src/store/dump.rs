@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use sled::Tree;
 use std::path::Path;
 
-use super::{META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store, StoreError, decode, seq_of};
+use super::{
+    AUDIT, DESK_USERS, META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store, StoreError, decode,
+    seq_of,
+};
 use crate::shred;
 
 impl Store {
@@ -39,7 +42,14 @@ impl Store {
     fn named_trees(&self) -> Vec<(&'static str, &Tree)> {
         let i = &self.inner;
         let listings = Family::ALL.iter().map(|f| f.plural()).zip(&i.listings);
-        let others = [(REFERRALS, &i.referrals), (PEERS, &i.peers), (OUTBOX, &i.outbox), (META, &i.meta)];
+        let others = [
+            (REFERRALS, &i.referrals),
+            (PEERS, &i.peers),
+            (OUTBOX, &i.outbox),
+            (META, &i.meta),
+            (DESK_USERS, &i.desk_users),
+            (AUDIT, &i.audit),
+        ];
         listings.chain(others).collect()
     }
 }

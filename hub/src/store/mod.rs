@@ -11,6 +11,8 @@
 //! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
 //! - `outbox`: hub sequence number (big-endian) → [`OutboxEntry`], the signed
 //!   envelope waiting for a JetStream PubAck.
+//! - `desk_users`, `desk_sessions`, `audit`: the group's desk's accounts and
+//!   sessions, and who changed what (`desk.rs`).
 //! - `meta`: the last sequence number written and published, and which outbox entry
 //!   holds the pending profile (so heartbeats never pile up while NATS is down).
 //!
@@ -40,9 +42,12 @@
 //! - `republish.rs`: publishing everything again, to a new stream or after new keys.
 //! - `catchup.rs`: the other way round: taking in what the stream holds beyond a
 //!   store restored from an older copy.
+//! - `desk.rs`: the desk's accounts and sessions, and the audit log every change
+//!   made under an [`Actor`] is written to in its own transaction.
 //! - `dump.rs`: the whole store as one copy (`kith backup`) and back (`kith restore`).
 
 mod catchup;
+mod desk;
 mod digest;
 mod dump;
 mod leaving;
@@ -53,6 +58,7 @@ mod referrals;
 mod republish;
 
 pub use catchup::CaughtUp;
+pub use desk::{Actor, AuditEntry, DeskUser, Role, Session, acting, current_actor};
 pub use dump::import_dump;
 pub use listings::{ImportOutcome, Imported, Listing, Record};
 pub use outbox::{OutboxEntry, OutboxStatus};
@@ -83,8 +89,12 @@ const REFERRALS: &str = "referrals";
 const PEERS: &str = "peers";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
-/// The trees of the store beside each family's (named by [`Family::plural`]).
-const OTHER_TREES: [&str; 4] = [REFERRALS, PEERS, OUTBOX, META];
+const DESK_USERS: &str = "desk_users";
+const DESK_SESSIONS: &str = "desk_sessions";
+const AUDIT: &str = "audit";
+/// The trees of the store beside each family's (named by [`Family::plural`]) that a
+/// copy holds (sessions are not copied: a restored hub signs everyone in again).
+const OTHER_TREES: [&str; 6] = [REFERRALS, PEERS, OUTBOX, META, DESK_USERS, AUDIT];
 
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
@@ -184,6 +194,9 @@ struct Inner {
     peers: Tree,
     outbox: Tree,
     meta: Tree,
+    desk_users: Tree,
+    desk_sessions: Tree,
+    audit: Tree,
     identity: Identity,
     /// Serialises writers: every write takes the next sequence number, so they would
     /// only conflict and retry inside sled otherwise. Held for microseconds, never
@@ -231,6 +244,9 @@ impl Store {
             peers: db.open_tree(PEERS)?,
             outbox: db.open_tree(OUTBOX)?,
             meta: db.open_tree(META)?,
+            desk_users: db.open_tree(DESK_USERS)?,
+            desk_sessions: db.open_tree(DESK_SESSIONS)?,
+            audit: db.open_tree(AUDIT)?,
             identity,
             _lock: opened.lock,
             write_lock: Mutex::new(()),
@@ -341,12 +357,12 @@ fn seq_of(bytes: &[u8]) -> Result<u64, StoreError> {
 
 /// What the tests of every file here build on: an identity and an opportunity.
 #[cfg(test)]
-mod fixtures {
+pub(crate) mod fixtures {
     use super::*;
     use kith_proto::domain::{Opportunity, OpportunityKind, OpportunityStatus, Pay, Sector};
     use rand::rngs::OsRng;
 
-    pub(super) fn identity() -> Identity {
+    pub(crate) fn identity() -> Identity {
         Identity {
             region: Slug::parse("r", "wy").unwrap(),
             hub: Slug::parse("h", "garden").unwrap(),
@@ -354,7 +370,7 @@ mod fixtures {
         }
     }
 
-    pub(super) fn opportunity(title: &str) -> Opportunity {
+    pub(crate) fn opportunity(title: &str) -> Opportunity {
         Opportunity {
             id: Ulid::new(),
             title: title.into(),

@@ -76,11 +76,13 @@ impl Store {
     ) -> Result<Option<u64>, StoreError> {
         let inner = &self.inner;
         let now = kith_proto::time::now_ms();
-        // Each family's tree, then referrals, outbox and meta, in that order.
-        let trees: Vec<&Tree> = inner.listings.iter().chain([&inner.referrals, &inner.outbox, &inner.meta]).collect();
+        // Each family's tree, then referrals, outbox, meta and audit, in that order.
+        let others = [&inner.referrals, &inner.outbox, &inner.meta, &inner.audit];
+        let trees: Vec<&Tree> = inner.listings.iter().chain(others).collect();
+        let actor = super::current_actor();
         let result = trees[..].transaction(|trees| {
-            let (listings, [referrals, outbox, meta]) = trees.split_at(Family::COUNT) else {
-                unreachable!("three trees after the families'")
+            let (listings, [referrals, outbox, meta, audit]) = trees.split_at(Family::COUNT) else {
+                unreachable!("four trees after the families'")
             };
             let seq = match meta.get(META_SEQ)? {
                 Some(v) => seq_of(&v).map_err(abort)? + 1,
@@ -104,6 +106,10 @@ impl Store {
             };
             outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
             meta.insert(META_SEQ, &seq.to_be_bytes())?;
+            if let Some(actor) = &actor {
+                let entry = super::AuditEntry::of_event(actor, &event, now);
+                audit.insert(&entry.key(), encode(&entry))?;
+            }
             Ok(Some(seq))
         });
         match result {

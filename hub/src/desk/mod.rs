@@ -1,0 +1,392 @@
+//! The desk: the group's own web pages on its hub, for its workers — today's work,
+//! beds, listings, referrals, and for coordinators the accounts and the audit log.
+//!
+//! Server-rendered HTML (maud: escaped by default), working without JavaScript, in
+//! the board's style. Served on `--desk-listen` (hub.toml `desk_listen`): loopback
+//! unless the admin API's certificate is set, then over TLS.
+//!
+//! - [`accounts`]: accounts, passwords (argon2id) and sign-in limits per account.
+//! - [`pages`]: the pages and the forms they post.
+//! - this file: the router, sessions and their cookie, the checks every request
+//!   passes (a session, a role, the form's token against cross-site requests, the
+//!   per-client sign-in limit), the security headers, and the listener.
+//!
+//! Every change is made through the same store functions as the admin API (most by
+//! calling [`AdminService`] itself), under [`Actor::Desk`] so that the audit log
+//! names who made it. A person's details are never in a URL, a log line or a
+//! cache: every page is `Cache-Control: no-store`.
+
+pub mod accounts;
+pub mod pages;
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use maud::{DOCTYPE, Markup, html};
+use rand::RngCore;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+
+use kith_daemon::Stop;
+
+use crate::admin::AdminService;
+use crate::store::{Actor, DeskUser, Role, Session, Store};
+
+const CSS: &str = include_str!("../../desk/desk.css");
+
+/// A session ends after this long unused…
+pub const IDLE: Duration = Duration::from_secs(12 * 3600);
+/// …and this long after it began, used or not.
+pub const LONGEST: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Sign-in attempts one client may make in a minute (all accounts together).
+pub const SIGN_INS_PER_MINUTE: u32 = 10;
+
+/// How long a client has to send a request's header.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the desk's pages need.
+#[derive(Clone)]
+pub struct Desk {
+    pub(crate) store: Store,
+    pub(crate) admin: AdminService,
+    /// The group's name, shown in every page's header.
+    pub(crate) name: String,
+    /// Whether the desk is served over TLS: its cookie is then `__Host-` prefixed.
+    pub(crate) tls: bool,
+    sign_ins: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl Desk {
+    pub fn new(store: Store, admin: AdminService, name: String, tls: bool) -> Desk {
+        let per_minute = NonZeroU32::new(SIGN_INS_PER_MINUTE).expect("not zero");
+        let sign_ins = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)));
+        Desk { store, admin, name, tls, sign_ins }
+    }
+
+    fn cookie_name(&self) -> &'static str {
+        if self.tls { "__Host-kith-desk" } else { "kith-desk" }
+    }
+
+    /// The session cookie for `secret` (empty and expired: the cookie taken away).
+    fn cookie(&self, secret: &str) -> HeaderValue {
+        let mut c = Cookie::build((self.cookie_name(), secret.to_owned()))
+            .http_only(true)
+            .secure(true)
+            .same_site(SameSite::Strict)
+            .path("/");
+        if secret.is_empty() {
+            c = c.max_age(cookie::time::Duration::ZERO);
+        }
+        HeaderValue::from_str(&c.build().to_string()).expect("a cookie is a header value")
+    }
+
+    /// Whether `client` may try to sign in now.
+    fn may_try_sign_in(&self, client: IpAddr) -> bool {
+        self.sign_ins.check_key(&client).is_ok()
+    }
+}
+
+/// A signed-in desk user, as a page sees them.
+#[derive(Clone, Debug)]
+pub struct Worker {
+    pub user: DeskUser,
+    pub session: Session,
+    /// The session's secret (the cookie's value), to end it.
+    pub(crate) secret: String,
+}
+
+impl Worker {
+    pub fn actor(&self) -> Actor {
+        Actor::Desk(self.user.name.clone())
+    }
+
+    pub fn is_coordinator(&self) -> bool {
+        self.user.role == Role::Coordinator
+    }
+}
+
+/// A random secret: 32 bytes, as hex.
+pub(crate) fn secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The signed-in worker of a request, if its cookie names a live session (which is
+/// then noted as used).
+pub(crate) fn worker(desk: &Desk, headers: &HeaderMap) -> Option<Worker> {
+    let secret = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == desk.cookie_name())
+        .map(|c| c.value().to_owned())?;
+    let mut session = desk.store.session(&secret).ok()??;
+    let now = kith_proto::time::now_ms();
+    let idle = now - session.seen_at_ms > IDLE.as_millis() as i64;
+    let old = now - session.created_at_ms > LONGEST.as_millis() as i64;
+    let user = desk.store.desk_user(&session.user).ok()?;
+    let Some(user) = user.filter(|_| !idle && !old) else {
+        let _ = desk.store.touch_session(&secret, &Session { seen_at_ms: 0, ..session });
+        return None;
+    };
+    if now - session.seen_at_ms > 60_000 {
+        session.seen_at_ms = now;
+        let _ = desk.store.touch_session(&secret, &session);
+    }
+    Some(Worker { user, session, secret })
+}
+
+/// The desk's routes.
+pub fn router(desk: Desk) -> Router {
+    pages::routes()
+        .route("/assets/desk.css", axum::routing::get(css))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(desk.clone(), guard))
+        .with_state(desk)
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+}
+
+async fn not_found(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let worker = worker(&desk, &headers);
+    page_error(&desk, worker.as_ref(), StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.")
+}
+
+/// What every request passes before its page: no form posted from another site,
+/// and the security headers on every answer.
+async fn guard(State(_desk): State<Desk>, request: Request, next: Next) -> Response {
+    if request.method() == Method::POST && cross_site(request.headers()) {
+        return (StatusCode::FORBIDDEN, "Refused: this form was sent from another site.").into_response();
+    }
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+             base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// Whether a request says it comes from another site (`Sec-Fetch-Site`, or an
+/// `Origin` other than its `Host`). Forms carry a token as well ([`Worker`]'s
+/// session's `csrf`); this also covers the sign-in form, which has no session yet.
+fn cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST)) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => {
+            let origin = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            host.to_str().map_or(true, |host| origin != host)
+        }
+        _ => false,
+    }
+}
+
+/// A page in the desk's frame: the group's name, the navigation (for a signed-in
+/// worker), the content.
+pub(crate) fn frame(desk: &Desk, worker: Option<&Worker>, title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) " – " (desk.name) " desk" }
+                link rel="stylesheet" href="/assets/desk.css";
+            }
+            body {
+                a.skip href="#main" { "Skip to main content" }
+                header.site {
+                    span.name { (desk.name) " desk" }
+                    @if let Some(w) = worker {
+                        nav aria-label="Desk" {
+                            ul {
+                                li { a href="/" { "Today" } }
+                                li { a href="/beds" { "Beds" } }
+                                li { a href="/referrals" { "Referrals" } }
+                                li { a href="/listings" { "Listings" } }
+                                @if w.is_coordinator() {
+                                    li { a href="/users" { "Workers" } }
+                                    li { a href="/audit" { "Audit log" } }
+                                }
+                                li { a href="/account" { "Signed in as " (w.user.name) } }
+                            }
+                        }
+                    }
+                }
+                main #main { (content) }
+            }
+        }
+    }
+}
+
+/// An HTML answer.
+pub(crate) fn respond(status: StatusCode, page: Markup) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page.into_string()).into_response()
+}
+
+/// A page that only says what went wrong.
+pub(crate) fn page_error(desk: &Desk, worker: Option<&Worker>, status: StatusCode, title: &str, why: &str) -> Response {
+    respond(
+        status,
+        frame(desk, worker, title, html! { h1 { (title) } p { (why) } p { a href="/" { "Back to today" } } }),
+    )
+}
+
+/// What a page requires of the request before it is built.
+pub(crate) enum Access {
+    /// Any signed-in worker.
+    Worker,
+    /// A coordinator; a worker gets 403.
+    Coordinator,
+}
+
+/// The signed-in worker, or the answer to give instead: to the sign-in page, or 403.
+pub(crate) fn require(desk: &Desk, headers: &HeaderMap, access: Access) -> Result<Worker, Box<Response>> {
+    let Some(w) = worker(desk, headers) else { return Err(Box::new(Redirect::to("/sign-in").into_response())) };
+    if matches!(access, Access::Coordinator) && !w.is_coordinator() {
+        return Err(Box::new(page_error(
+            desk,
+            Some(&w),
+            StatusCode::FORBIDDEN,
+            "Only coordinators can open this page",
+            "Ask one of your group's coordinators.",
+        )));
+    }
+    Ok(w)
+}
+
+/// Refuses a posted form whose token is not the session's.
+pub(crate) fn check_token(desk: &Desk, w: &Worker, token: &str) -> Result<(), Box<Response>> {
+    use subtle::ConstantTimeEq;
+    if bool::from(token.as_bytes().ct_eq(w.session.csrf.as_bytes())) {
+        return Ok(());
+    }
+    Err(Box::new(page_error(
+        desk,
+        Some(w),
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "Go back, reload the page and send the form again.",
+    )))
+}
+
+/// Serves the desk on `listener` until `stop` is set, over TLS when `tls` is given.
+pub async fn serve(
+    listener: TcpListener,
+    desk: Desk,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut stop: Stop,
+) -> std::io::Result<()> {
+    let app = router(desk);
+    let mut connections = JoinSet::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a desk connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = kith_daemon::stopped(&mut stop) => break,
+        };
+        while connections.try_join_next().is_some() {}
+        let _ = stream.set_nodelay(true);
+        let (app, tls) = (app.clone(), tls.clone());
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                app.clone().oneshot(request)
+            });
+            let http = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .clone();
+            let served = match tls {
+                Some(tls) => match tokio::time::timeout(HEADER_TIMEOUT, tls.accept(stream)).await {
+                    Ok(Ok(stream)) => http.serve_connection(TokioIo::new(stream), service).await,
+                    _ => return,
+                },
+                None => http.serve_connection(TokioIo::new(stream), service).await,
+            };
+            if let Err(e) = served {
+                tracing::debug!(%peer, error = %e, "desk connection ended");
+            }
+        });
+    }
+    connections.abort_all();
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// The TLS acceptor for a certificate chain and key in PEM files.
+pub fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("{}: {e}", cert.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| e.to_string())?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_from_another_site_are_told_apart() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            h
+        };
+        assert!(!cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!cross_site(&headers(&[("origin", "http://127.0.0.1:7410"), ("host", "127.0.0.1:7410")])));
+        assert!(cross_site(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:7410")])));
+        assert!(cross_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:7410")])));
+        assert!(!cross_site(&headers(&[("host", "127.0.0.1:7410")])), "curl sends neither");
+    }
+}

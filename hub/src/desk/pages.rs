@@ -1,0 +1,1185 @@
+//! The desk's pages and the forms they post.
+//!
+//! A page that changes something takes two steps where a slip would matter (a bed
+//! count, a withdrawal, an erasure): a page that says what will happen, then a
+//! button that does it. Every form carries the session's token; every change runs
+//! as the signed-in worker ([`crate::store::acting`]). Errors in a form are shown
+//! above it (an error summary linking to each field) and beside the field, and
+//! nothing is written.
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use tonic::Request;
+use ulid::Ulid;
+
+use kith_proto::domain::{Opportunity, OpportunityStatus, SafeHouse};
+use kith_proto::service::Service;
+use kith_proto::time::CivilDate;
+use kith_proto::v1::{self, hub_admin_server::HubAdmin};
+use kith_proto::{ValidationError, convert};
+
+use super::accounts::{self, SignIn};
+use super::{Access, Desk, Worker, check_token, frame, page_error, require, respond, secret};
+use crate::store::{Actor, Listing, Record, Session, acting};
+
+/// A posted form, as its name-value pairs (a name may come more than once).
+type Fields = Vec<(String, String)>;
+
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+fn all<'a>(fields: &'a Fields, name: &str) -> Vec<&'a str> {
+    fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+}
+
+pub(super) fn routes() -> Router<Desk> {
+    Router::new()
+        .route("/sign-in", get(sign_in_page).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/account", get(account))
+        .route("/", get(today))
+        .route("/beds", get(beds))
+        .route("/beds/confirm", get(beds_confirm))
+        .route("/beds/set", post(beds_set))
+        .route("/referrals", get(referrals))
+        .route("/referrals/{id}", get(referral))
+        .route("/referrals/{id}/details", post(referral_details))
+        .route("/referrals/{id}/{step}", post(referral_step))
+        .route("/listings", get(listings))
+        .route("/listings/services/new", get(service_new).post(service_add))
+        .route("/listings/services/{id}/confirm", post(service_confirm))
+        .route("/listings/{family}/{id}/withdraw", get(withdraw_page).post(withdraw))
+        .route("/users", get(users).post(users_change))
+        .route("/audit", get(audit))
+}
+
+/// The form's hidden token.
+fn token(w: &Worker) -> Markup {
+    html! { input type="hidden" name="csrf" value=(w.session.csrf); }
+}
+
+/// When something happened or will, in the hub's local time: `today 23:15`, `Sat 5 Dec 23:15`.
+fn when(ms: i64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else { return "—".into() };
+    let tz = jiff::tz::TimeZone::system();
+    let at = ts.to_zoned(tz.clone());
+    let today = jiff::Timestamp::now().to_zoned(tz).date();
+    if at.date() == today { at.strftime("today %H:%M").to_string() } else { at.strftime("%a %-d %b %H:%M").to_string() }
+}
+
+fn today_here() -> CivilDate {
+    CivilDate::today_here()
+}
+
+/// The GOV.UK error summary: what is wrong, each linking to its field.
+fn error_summary(errors: &[(String, String)]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { "There is a problem" }
+                ul {
+                    @for (id, message) in errors {
+                        li { a href={ "#" (id) } { (message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A text input with its label, hint and error.
+fn text_input(id: &str, label: &str, hint: Option<&str>, value: &str, errors: &[(String, String)]) -> Markup {
+    let error = errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
+    let described = match (hint.is_some(), error.is_some()) {
+        (true, true) => format!("{id}-hint {id}-error"),
+        (true, false) => format!("{id}-hint"),
+        (false, true) => format!("{id}-error"),
+        (false, false) => String::new(),
+    };
+    html! {
+        div.field.field-error[error.is_some()] {
+            label for=(id) { (label) }
+            @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
+            @if let Some(error) = error { p.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (error) } }
+            input type="text" id=(id) name=(id) value=(value) aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+        }
+    }
+}
+
+// ---------------------------------------------------------------- signing in
+
+async fn sign_in_page(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    if super::worker(&desk, &headers).is_some() {
+        return Redirect::to("/").into_response();
+    }
+    sign_in_form(&desk, StatusCode::OK, &[], "")
+}
+
+fn sign_in_form(desk: &Desk, status: StatusCode, errors: &[(String, String)], name: &str) -> Response {
+    respond(
+        status,
+        frame(
+            desk,
+            None,
+            "Sign in",
+            html! {
+                (error_summary(errors))
+                h1 { "Sign in" }
+                form method="post" action="/sign-in" novalidate {
+                    div.field {
+                        label for="name" { "Name" }
+                        input #name type="text" name="name" value=(name) autocomplete="username" autocapitalize="none" spellcheck="false";
+                    }
+                    div.field {
+                        label for="password" { "Password" }
+                        input #password type="password" name="password" autocomplete="current-password";
+                    }
+                    button type="submit" { "Sign in" }
+                }
+                p.hint { "No account, or forgotten your password? Ask a coordinator of your group." }
+            },
+        ),
+    )
+}
+
+async fn sign_in(
+    State(desk): State<Desk>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let (name, password) = (field(&form, "name").trim().to_lowercase(), field(&form, "password"));
+    if !desk.may_try_sign_in(peer.ip()) {
+        let errors =
+            [("name".to_owned(), "Too many sign-in attempts from here: wait a minute and try again".to_owned())];
+        return sign_in_form(&desk, StatusCode::TOO_MANY_REQUESTS, &errors, &name);
+    }
+    let now = kith_proto::time::now_ms();
+    match accounts::sign_in(&desk.store, &name, password, now).await {
+        Ok(SignIn::Ok(user)) => {
+            let secret = secret();
+            let session =
+                Session { user: user.name.clone(), created_at_ms: now, seen_at_ms: now, csrf: super::secret() };
+            if let Err(e) = desk.store.start_session(&secret, &session).await {
+                tracing::error!(error = %e, "cannot start a desk session");
+                return page_error(
+                    &desk,
+                    None,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Cannot sign in",
+                    "The hub cannot write to its store.",
+                );
+            }
+            tracing::info!(user = %user.name, "desk: signed in");
+            ([(header::SET_COOKIE, desk.cookie(&secret))], Redirect::to("/")).into_response()
+        }
+        Ok(SignIn::Wrong) => {
+            let errors = [("name".to_owned(), "The name or the password is wrong".to_owned())];
+            sign_in_form(&desk, StatusCode::UNAUTHORIZED, &errors, &name)
+        }
+        Ok(SignIn::Locked { until_ms }) => {
+            let _ =
+                desk.store.audit(&Actor::Desk(name.clone()), "sign-in refused: too many wrong passwords", &name).await;
+            let errors = [(
+                "name".to_owned(),
+                format!("Too many wrong passwords: this account can sign in again {}", when(until_ms)),
+            )];
+            sign_in_form(&desk, StatusCode::TOO_MANY_REQUESTS, &errors, &name)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "desk: sign-in failed");
+            page_error(
+                &desk,
+                None,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Cannot sign in",
+                "The hub could not check the password.",
+            )
+        }
+    }
+}
+
+async fn sign_out(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let everywhere = field(&form, "everywhere") == "yes";
+    let ended = if everywhere {
+        desk.store.end_sessions_of(&w.user.name).map(|_| ())
+    } else {
+        desk.store.end_session(&w.secret).await
+    };
+    if let Err(e) = ended.and(desk.store.flush().await) {
+        tracing::error!(error = %e, "desk: cannot end a session");
+    }
+    ([(header::SET_COOKIE, desk.cookie(""))], Redirect::to("/sign-in")).into_response()
+}
+
+async fn account(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Your account",
+            html! {
+                h1 { "Your account" }
+                dl.details {
+                    dt { "Name" } dd { (w.user.name) }
+                    dt { "Role" } dd { (w.user.role.as_str()) }
+                    dt { "Signed in" } dd { (when(w.session.created_at_ms)) }
+                }
+                form method="post" action="/sign-out" { (token(&w)) button type="submit" { "Sign out" } }
+                form method="post" action="/sign-out" {
+                    (token(&w))
+                    input type="hidden" name="everywhere" value="yes";
+                    button.secondary type="submit" { "Sign out everywhere" }
+                    p.hint { "Ends every session of your account, on every device." }
+                }
+            },
+        ),
+    )
+}
+
+// ---------------------------------------------------------------- today
+
+/// How soon a bed count going stale is shown on the front page.
+const STALE_SOON_MS: i64 = 2 * 3600 * 1000;
+/// A service not confirmed for this many days is shown on the front page.
+const UNCONFIRMED_DAYS: i64 = 183;
+
+async fn today(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let now = kith_proto::time::now_ms();
+    let today = today_here();
+    let houses = live::<SafeHouse>(&desk);
+    let beds: Vec<&Record<SafeHouse>> =
+        houses.iter().filter(|r| r.item.availability.is_none_or(|a| a.valid_until_ms < now + STALE_SOON_MS)).collect();
+    let waiting: Vec<v1::Referral> = list_referrals(&desk, "inbox")
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| matches!(r.status.as_str(), "sent" | "received"))
+        .collect();
+    let week = CivilDate::from(today.to_jiff().saturating_add(jiff::Span::new().days(7)));
+    let closing: Vec<Record<Opportunity>> = live::<Opportunity>(&desk)
+        .into_iter()
+        .filter(|r| {
+            r.item.status == OpportunityStatus::Open && r.item.closes_on.is_some_and(|c| c >= today && c <= week)
+        })
+        .collect();
+    let old = CivilDate::from(today.to_jiff().saturating_sub(jiff::Span::new().days(UNCONFIRMED_DAYS)));
+    let unconfirmed: Vec<Record<Service>> =
+        live::<Service>(&desk).into_iter().filter(|r| r.item.assured_on.is_none_or(|d| d < old)).collect();
+    let status = desk.admin.status(Request::new(v1::StatusRequest {})).await.map(|r| r.into_inner()).ok();
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Today",
+            html! {
+                h1 { "Today" }
+                p { a.button href="/beds" { "Update beds" } }
+                h2 { "Beds to update" }
+                @if houses.is_empty() { p { "This hub lists no safe houses." } }
+                @else if beds.is_empty() { p { "Every house's count holds for at least two more hours." } }
+                @else {
+                    ul.results {
+                        @for r in &beds {
+                            li {
+                                a href="/beds" { (r.item.name) } ": "
+                                @match r.item.availability {
+                                    None => span.warn { "never reported" },
+                                    Some(a) if a.valid_until_ms < now => span.warn { "stale since " (when(a.valid_until_ms)) },
+                                    Some(a) => span { "holds until " (when(a.valid_until_ms)) },
+                                }
+                            }
+                        }
+                    }
+                }
+                h2 { "Referrals waiting for an answer" }
+                @if waiting.is_empty() { p { "None." } }
+                @else {
+                    ul.results {
+                        @for r in &waiting {
+                            li {
+                                a href={ "/referrals/" (r.id) } { "From " (r.from_hub) ", " (when(r.created_at_ms)) }
+                                @if r.answer_by_ms > 0 { " — answer by " strong { (when(r.answer_by_ms)) } }
+                            }
+                        }
+                    }
+                }
+                h2 { "Closing this week" }
+                @if closing.is_empty() { p { "No opportunity closes this week." } }
+                @else {
+                    ul.results { @for r in &closing { li { (r.item.title) ": closes " (kith_words::date_text(r.item.closes_on.expect("filtered"))) } } }
+                }
+                h2 { "Services to check" }
+                @if unconfirmed.is_empty() { p { "Every service was confirmed in the last six months." } }
+                @else {
+                    p { "Not confirmed for six months: are they still right? Confirm them on " a href="/listings#services" { "Listings" } "." }
+                    ul.results { @for r in &unconfirmed { li { (r.item.name) } } }
+                }
+                h2 { "Link to the region" }
+                @if let Some(s) = status {
+                    dl.details {
+                        dt { "Connected" }
+                        dd { @if s.nats_connected { span.good { "Yes" } } @else { span.warn { "No" } } }
+                        dt { "Waiting to be published" }
+                        dd { (s.outbox_pending) }
+                        @if !s.last_error.is_empty() { dt { "Last error" } dd { (s.last_error) } }
+                    }
+                }
+            },
+        ),
+    )
+}
+
+/// Every live listing of a family.
+fn live<T: Listing>(desk: &Desk) -> Vec<Record<T>> {
+    desk.store.list::<T>().map(|v| v.into_iter().filter(|r| !r.withdrawn).collect()).unwrap_or_default()
+}
+
+async fn list_referrals(desk: &Desk, r#box: &str) -> Result<Vec<v1::Referral>, tonic::Status> {
+    let request = v1::ListReferralsRequest { r#box: r#box.to_owned(), limit: 200, ..Default::default() };
+    desk.admin.list_referrals(Request::new(request)).await.map(|r| r.into_inner().items)
+}
+
+// ---------------------------------------------------------------- beds
+
+/// The most bed buttons a house shows.
+const MAX_BED_BUTTONS: u16 = 30;
+/// The choices of how long a count holds, in hours; the first default.
+const VALID_FOR_HOURS: [u64; 4] = [12, 4, 24, 48];
+
+async fn beds(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let now = kith_proto::time::now_ms();
+    let houses = live::<SafeHouse>(&desk);
+    let who = last_changed_by(&desk);
+    let done = q.get("done").and_then(|id| houses.iter().find(|r| r.item.id.to_string() == *id));
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Beds",
+            html! {
+                @if let Some(r) = done {
+                    div.notice role="status" {
+                        p { strong { (r.item.name) ": " (beds_text(&r.item, now)) } }
+                    }
+                }
+                h1 { "Beds free now" }
+                @if houses.is_empty() { p { "This hub lists no safe houses." } }
+                @for r in &houses {
+                    section.house aria-labelledby={ "h-" (r.item.id) } {
+                        h2 id={ "h-" (r.item.id) } { (r.item.name) }
+                        p.meta {
+                            (beds_text(&r.item, now))
+                            @if let Some(a) = r.item.availability {
+                                " · updated " (when(a.updated_at_ms))
+                                @if let Some(by) = who.get(&r.item.id.to_string()) { " by " (by) }
+                            }
+                        }
+                        form.beds method="get" action="/beds/confirm" {
+                            input type="hidden" name="house" value=(r.item.id);
+                            fieldset {
+                                legend { "Beds free now at " (r.item.name) }
+                                div.bed-buttons {
+                                    @for n in 0..=r.item.beds_total.min(MAX_BED_BUTTONS) {
+                                        button.bed type="submit" name="beds" value=(n) aria-label={ (kith_words::count(n as usize, "bed", "beds")) " free" } { (n) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        ),
+    )
+}
+
+/// What the view would say of a house's beds now.
+fn beds_text(house: &SafeHouse, now: i64) -> String {
+    match house.availability {
+        None => "never reported".into(),
+        Some(a) if a.valid_until_ms < now => format!("stale since {}", when(a.valid_until_ms)),
+        Some(a) => {
+            format!("{} free until {}", kith_words::count(a.beds_free as usize, "bed", "beds"), when(a.valid_until_ms))
+        }
+    }
+}
+
+/// Who last changed each listing, from the newest part of the audit log.
+fn last_changed_by(desk: &Desk) -> HashMap<String, String> {
+    let mut who = HashMap::new();
+    for e in desk.store.audit_log(5_000, None).unwrap_or_default() {
+        who.entry(e.about).or_insert(e.actor);
+    }
+    who
+}
+
+async fn beds_confirm(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let house = q
+        .get("house")
+        .and_then(|id| Ulid::from_string(id).ok())
+        .and_then(|id| desk.store.get::<SafeHouse>(id).ok().flatten());
+    let (Some(house), Some(beds)) = (house.filter(|r| !r.withdrawn), q.get("beds").and_then(|b| b.parse::<u32>().ok()))
+    else {
+        return page_error(
+            &desk,
+            Some(&w),
+            StatusCode::NOT_FOUND,
+            "No such house",
+            "Choose a house and a number on the beds page.",
+        );
+    };
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Confirm beds",
+            html! {
+                h1 { (house.item.name) ": " (kith_words::count(beds as usize, "bed", "beds")) " free now" }
+                form method="post" action="/beds/set" {
+                    (token(&w))
+                    input type="hidden" name="house" value=(house.item.id);
+                    input type="hidden" name="beds" value=(beds);
+                    fieldset {
+                        legend { "For how long does this hold?" }
+                        div.radios {
+                            @for (i, h) in VALID_FOR_HOURS.iter().enumerate() {
+                                label {
+                                    input type="radio" name="valid_for_hours" value=(h) checked[i == 0];
+                                    (h) " hours"
+                                }
+                            }
+                        }
+                    }
+                    button type="submit" { "Confirm" }
+                }
+                p { a href="/beds" { "Cancel" } }
+            },
+        ),
+    )
+}
+
+async fn beds_set(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let hours: u64 = field(&form, "valid_for_hours").parse().unwrap_or(VALID_FOR_HOURS[0]);
+    let request = v1::SetAvailabilityRequest {
+        id: field(&form, "house").to_owned(),
+        beds_free: field(&form, "beds").parse().unwrap_or(-1),
+        valid_for_secs: hours.saturating_mul(3600),
+    };
+    match acting(w.actor(), desk.admin.set_availability(Request::new(request))).await {
+        Ok(reply) => Redirect::to(&format!("/beds?done={}", reply.into_inner().id)).into_response(),
+        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not changed", status.message()),
+    }
+}
+
+// ---------------------------------------------------------------- referrals
+
+async fn referrals(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let (inbox, outbox) = match (list_referrals(&desk, "inbox").await, list_referrals(&desk, "outbox").await) {
+        (Ok(i), Ok(o)) => (i, o),
+        (Err(e), _) | (_, Err(e)) => {
+            return page_error(
+                &desk,
+                Some(&w),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Referrals cannot be shown",
+                e.message(),
+            );
+        }
+    };
+    let table = |caption: &str, items: &[v1::Referral], other: fn(&v1::Referral) -> &str| {
+        html! {
+            @if items.is_empty() { p { "None." } }
+            @else {
+                table {
+                    caption.visually-hidden { (caption) }
+                    thead { tr { th scope="col" { "Referral" } th scope="col" { "Hub" } th scope="col" { "Status" } th scope="col" { "Answer by" } } }
+                    tbody {
+                        @for r in items {
+                            tr {
+                                td data-label="Referral" { a href={ "/referrals/" (r.id) } { "Made " (when(r.created_at_ms)) } }
+                                td data-label="Hub" { (other(r)) }
+                                td data-label="Status" { (r.status) @if r.erased { " (details erased)" } }
+                                td data-label="Answer by" { @if r.answer_by_ms > 0 && matches!(r.status.as_str(), "sent" | "received") { (when(r.answer_by_ms)) } @else { "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Referrals",
+            html! {
+                h1 { "Referrals" }
+                h2 { "Inbox: referred to this group" }
+                (table("Referrals to this group", &inbox, |r| &r.from_hub))
+                h2 { "Outbox: referred by this group" }
+                (table("Referrals by this group", &outbox, |r| &r.to_hub))
+            },
+        ),
+    )
+}
+
+async fn referral(State(desk): State<Desk>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    referral_page(&desk, &w, &id, false, &[]).await
+}
+
+async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(String, String)]) -> Response {
+    let r = match desk.admin.get_referral(Request::new(v1::IdRequest { id: id.to_owned() })).await {
+        Ok(r) => r.into_inner(),
+        Err(e) => return page_error(desk, Some(w), StatusCode::NOT_FOUND, "No such referral", e.message()),
+    };
+    let inbox = r.r#box == "inbox";
+    let open = matches!(r.status.as_str(), "sent" | "received");
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let action = |step: &str| format!("/referrals/{}/{step}", r.id);
+    respond(
+        status,
+        frame(
+            desk,
+            Some(w),
+            "Referral",
+            html! {
+                (error_summary(errors))
+                h1 { @if inbox { "Referral from " (r.from_hub) } @else { "Referral to " (r.to_hub) } }
+                dl.details {
+                    dt { "Status" } dd { (r.status) }
+                    dt { "Made" } dd { (when(r.created_at_ms)) }
+                    @if r.answer_by_ms > 0 && open { dt { "Answer by" } dd { (when(r.answer_by_ms)) } }
+                    dt { "For" } dd { (r.target_kind) @if !r.target_id.is_empty() { " " (r.target_id) } }
+                }
+                h2 { "The person" }
+                @if r.erased { p { "Their details have been erased." } }
+                @else if details {
+                    @if let Some(p) = &r.person {
+                        dl.details {
+                            dt { "Name" } dd { (p.name) }
+                            dt { "Contact" } dd { @if p.no_contact { strong { "Do not contact" } } @else { (p.contact) } }
+                            dt { "Needs" } dd { (p.needs) }
+                            dt { "Notes" } dd { (p.notes) }
+                            dt { "Consent" } dd { (p.consent) }
+                        }
+                    } @else { p { "Their details have not arrived yet." } }
+                } @else {
+                    form method="post" action=(action("details")) {
+                        (token(w))
+                        button.secondary type="submit" { "Show details" }
+                        p.hint { "Showing them is recorded in the audit log." }
+                    }
+                }
+                h2 { "History" }
+                ol {
+                    @for s in &r.history {
+                        li { (s.status) " by " (s.hub) ", " (when(s.at_ms)) @if !s.reason.is_empty() { ": " (s.reason) } }
+                    }
+                }
+                h2 { "Answer" }
+                @if inbox && open {
+                    form method="post" action=(action("accept")) { (token(w)) button type="submit" { "Accept" } }
+                    form method="post" action=(action("decline")) {
+                        (token(w))
+                        (text_input("reason", "Reason for declining", Some("Sent to the referring group, sealed."), "", errors))
+                        button.warning type="submit" { "Decline" }
+                    }
+                }
+                @if inbox && r.status == "accepted" {
+                    form method="post" action=(action("complete")) { (token(w)) button type="submit" { "Mark as completed" } }
+                }
+                @if !inbox && !matches!(r.status.as_str(), "declined" | "completed" | "withdrawn" | "expired") {
+                    form method="post" action=(action("withdraw")) {
+                        (token(w))
+                        (text_input("withdraw-reason", "Reason for withdrawing (optional)", None, "", errors))
+                        button.warning type="submit" { "Withdraw" }
+                    }
+                }
+                @if !r.erased {
+                    form method="post" action=(action("erase")) {
+                        (token(w))
+                        div.checks {
+                            label { input type="checkbox" name="sure" value="yes"; "Erase this person's details for good, at both groups" }
+                        }
+                        button.warning type="submit" { "Erase details" }
+                    }
+                }
+                p { a href="/referrals" { "All referrals" } }
+            },
+        ),
+    )
+}
+
+async fn referral_details(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    if let Err(e) = desk.store.audit(&w.actor(), "details shown", &id).await {
+        tracing::error!(error = %e, "desk: cannot audit");
+        return page_error(
+            &desk,
+            Some(&w),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Not shown",
+            "The hub cannot write its audit log.",
+        );
+    }
+    referral_page(&desk, &w, &id, true, &[]).await
+}
+
+async fn referral_step(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let reason = field(&form, if step == "withdraw" { "withdraw-reason" } else { "reason" }).to_owned();
+    let request = || Request::new(v1::ReferralStepRequest { id: id.clone(), reason: reason.clone() });
+    let admin = &desk.admin;
+    let done = match step.as_str() {
+        "accept" => acting(w.actor(), admin.accept_referral(request())).await,
+        "decline" if reason.trim().is_empty() => {
+            let errors = [("reason".to_owned(), "Say why you are declining: the referring group is told".to_owned())];
+            return referral_page(&desk, &w, &id, false, &errors).await;
+        }
+        "decline" => acting(w.actor(), admin.decline_referral(request())).await,
+        "complete" => acting(w.actor(), admin.complete_referral(request())).await,
+        "withdraw" => acting(w.actor(), admin.withdraw_referral(request())).await,
+        "erase" if field(&form, "sure") != "yes" => {
+            let errors = [("erase".to_owned(), "Tick the box to erase the details: it cannot be undone".to_owned())];
+            return referral_page(&desk, &w, &id, false, &errors).await;
+        }
+        "erase" => acting(w.actor(), admin.erase_referral(Request::new(v1::IdRequest { id: id.clone() }))).await,
+        _ => return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "Page not found", "There is no such answer."),
+    };
+    match done {
+        Ok(_) => Redirect::to(&format!("/referrals/{id}")).into_response(),
+        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not changed", status.message()),
+    }
+}
+
+// ---------------------------------------------------------------- listings
+
+async fn listings(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let (opportunities, houses, services) =
+        (live::<Opportunity>(&desk), live::<SafeHouse>(&desk), live::<Service>(&desk));
+    let withdraw = |family: &str, id: Ulid, name: &str| {
+        html! { a href={ "/listings/" (family) "/" (id) "/withdraw" } { "Withdraw" span.visually-hidden { " " (name) } } }
+    };
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Listings",
+            html! {
+                h1 { "Listings" }
+                h2 #opportunities { "Opportunities" }
+                @if opportunities.is_empty() { p { "None." } }
+                ul.results {
+                    @for r in &opportunities {
+                        li {
+                            h3 { (r.item.title) }
+                            p.meta { (kith_words::kind_label(r.item.kind)) " · " (r.item.area) " · " (r.item.status.as_str()) }
+                            p { (withdraw("opportunities", r.item.id, &r.item.title)) }
+                        }
+                    }
+                }
+                h2 #services { "Services" }
+                p { a.button href="/listings/services/new" { "Add a service" } }
+                @if services.is_empty() { p { "None." } }
+                ul.results {
+                    @for r in &services {
+                        li {
+                            h3 { (r.item.name) }
+                            p.meta {
+                                @match r.item.assured_on {
+                                    Some(d) => { "Confirmed " (kith_words::date_text(d)) },
+                                    None => { "Never confirmed" },
+                                }
+                            }
+                            form.inline method="post" action={ "/listings/services/" (r.item.id) "/confirm" } {
+                                (token(&w))
+                                button.secondary type="submit" { "Still right" span.visually-hidden { ": " (r.item.name) } }
+                            }
+                            " " (withdraw("services", r.item.id, &r.item.name))
+                        }
+                    }
+                }
+                h2 #safehouses { "Safe houses" }
+                @if houses.is_empty() { p { "None." } }
+                ul.results {
+                    @for r in &houses {
+                        li {
+                            h3 { (r.item.name) }
+                            p.meta { (r.item.area) " · " (kith_words::count(r.item.beds_total as usize, "bed", "beds")) }
+                            p { (withdraw("safehouses", r.item.id, &r.item.name)) }
+                        }
+                    }
+                }
+            },
+        ),
+    )
+}
+
+/// The name of a listing of a family (by its plural), if the hub has it live.
+fn listing_name(desk: &Desk, family: &str, id: Ulid) -> Option<String> {
+    let get = |name: Option<String>| name;
+    match family {
+        "opportunities" => {
+            get(desk.store.get::<Opportunity>(id).ok().flatten().filter(|r| !r.withdrawn).map(|r| r.item.title))
+        }
+        "services" => get(desk.store.get::<Service>(id).ok().flatten().filter(|r| !r.withdrawn).map(|r| r.item.name)),
+        "safehouses" => {
+            get(desk.store.get::<SafeHouse>(id).ok().flatten().filter(|r| !r.withdrawn).map(|r| r.item.name))
+        }
+        _ => None,
+    }
+}
+
+async fn withdraw_page(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Path((family, id)): Path<(String, String)>,
+) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let Some((id, name)) = Ulid::from_string(&id).ok().and_then(|id| listing_name(&desk, &family, id).map(|n| (id, n)))
+    else {
+        return page_error(
+            &desk,
+            Some(&w),
+            StatusCode::NOT_FOUND,
+            "No such listing",
+            "It may have been withdrawn already.",
+        );
+    };
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Withdraw",
+            html! {
+                h1 { "Withdraw " (name) "?" }
+                p { "It disappears from the region's board, directory and open data. It cannot be published again." }
+                form method="post" action={ "/listings/" (family) "/" (id) "/withdraw" } {
+                    (token(&w))
+                    button.warning type="submit" { "Withdraw" }
+                }
+                p { a href="/listings" { "Cancel" } }
+            },
+        ),
+    )
+}
+
+async fn withdraw(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Path((family, id)): Path<(String, String)>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let request = Request::new(v1::IdRequest { id });
+    let admin = &desk.admin;
+    let done = match family.as_str() {
+        "opportunities" => acting(w.actor(), admin.withdraw_opportunity(request)).await,
+        "services" => acting(w.actor(), admin.withdraw_service(request)).await,
+        "safehouses" => acting(w.actor(), admin.withdraw_safe_house(request)).await,
+        _ => return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "Page not found", "There is no such family."),
+    };
+    match done {
+        Ok(_) => Redirect::to("/listings").into_response(),
+        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not withdrawn", status.message()),
+    }
+}
+
+async fn service_confirm(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let Ok(id) = Ulid::from_string(&id) else {
+        return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "No such service", "Its id is not valid.");
+    };
+    let today = today_here();
+    let confirmed = acting(
+        w.actor(),
+        desk.store.update::<Service>(id, |mut s| {
+            s.assured_on = Some(today);
+            Ok(s)
+        }),
+    )
+    .await;
+    match confirmed {
+        Ok(_) => Redirect::to("/listings#services").into_response(),
+        Err(e) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not confirmed", &e.to_string()),
+    }
+}
+
+/// The service form's fields, in order: (name, label, hint).
+const SERVICE_FIELDS: [(&str, &str, Option<&str>); 8] = [
+    ("name", "Name", None),
+    ("description", "What it is", None),
+    ("categories", "Category", Some("For example: peer-support, benefits-and-money, housing, crisis, food")),
+    (
+        "street",
+        "Street",
+        Some("Where people come: the street and number. Leave the address empty for a service by phone or online."),
+    ),
+    ("town", "Town", None),
+    ("postcode", "Postcode", Some("A full postcode, for example LS1 6DT")),
+    ("phones", "Phone", None),
+    ("email", "Email", None),
+];
+
+async fn service_new(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    service_form(&desk, &w, &Fields::new(), &[])
+}
+
+fn service_form(desk: &Desk, w: &Worker, values: &Fields, errors: &[(String, String)]) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    respond(
+        status,
+        frame(
+            desk,
+            Some(w),
+            "Add a service",
+            html! {
+                (error_summary(errors))
+                h1 { "Add a service" }
+                form method="post" action="/listings/services/new" novalidate {
+                    (token(w))
+                    @for (id, label, hint) in SERVICE_FIELDS {
+                        (text_input(id, label, hint, field(values, id), errors))
+                    }
+                    div.checks { label { input type="checkbox" name="free" value="yes" checked[field(values, "free") == "yes"]; "Free of charge" } }
+                    button type="submit" { "Add the service" }
+                }
+            },
+        ),
+    )
+}
+
+/// The service a posted form describes, or its errors by field (the form's ids).
+fn service_fields(form: &Fields) -> v1::ServiceFields {
+    let address = (field(form, "street"), field(form, "town"), field(form, "postcode"));
+    let places = match address {
+        ("", "", "") => vec![v1::Place { r#where: Some(v1::place::Where::Online(true)) }],
+        (street, town, postcode) => vec![v1::Place {
+            r#where: Some(v1::place::Where::Address(v1::Address {
+                street: street.trim().to_owned(),
+                town: town.trim().to_owned(),
+                postcode: postcode.trim().to_owned(),
+            })),
+        }],
+    };
+    let list =
+        |name: &str| all(form, name).iter().map(|v| v.trim()).filter(|v| !v.is_empty()).map(str::to_owned).collect();
+    v1::ServiceFields {
+        name: field(form, "name").to_owned(),
+        description: field(form, "description").to_owned(),
+        sector: "ordinary".into(),
+        categories: list("categories"),
+        free: field(form, "free") == "yes",
+        phones: list("phones"),
+        email: field(form, "email").trim().to_owned(),
+        places,
+        assured_on: today_here().to_string(),
+        ..Default::default()
+    }
+}
+
+/// The form's field an error of the service's validation is about.
+fn form_field_of(e: &ValidationError) -> String {
+    let f = e.field.as_str();
+    if let Some(rest) = f.strip_prefix("places[0]") {
+        return match rest.trim_start_matches('.') {
+            "postcode" | "" => "postcode".into(),
+            "street" => "street".into(),
+            "town" => "town".into(),
+            _ => "postcode".into(),
+        };
+    }
+    let base = f.split('[').next().unwrap_or(f);
+    SERVICE_FIELDS.iter().find(|(id, ..)| *id == base).map_or("name", |(id, ..)| id).to_owned()
+}
+
+async fn service_add(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let fields = service_fields(&form);
+    // The same checks as the admin API's, first here for the field they name.
+    if let Err(e) = convert::service_from_fields(Ulid::new(), &fields) {
+        let id = form_field_of(&e);
+        let label = SERVICE_FIELDS.iter().find(|(f, ..)| *f == id).map_or("", |(_, l, _)| *l);
+        return service_form(&desk, &w, &form, &[(id, format!("{label}: {}", e.problem))]);
+    }
+    match acting(w.actor(), desk.admin.add_service(Request::new(fields))).await {
+        Ok(_) => Redirect::to("/listings#services").into_response(),
+        Err(status) => service_form(&desk, &w, &form, &[("name".into(), status.message().to_owned())]),
+    }
+}
+
+// ---------------------------------------------------------------- coordinators
+
+async fn users(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match coordinator(&desk, &headers, "/users").await {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    users_page(&desk, &w, None, &[], &Fields::new())
+}
+
+/// The coordinator of a request; a worker's attempt is refused (403) and recorded.
+async fn coordinator(desk: &Desk, headers: &HeaderMap, page: &str) -> Result<Worker, Box<Response>> {
+    match require(desk, headers, Access::Coordinator) {
+        Ok(w) => Ok(w),
+        Err(r) => {
+            if r.status() == StatusCode::FORBIDDEN
+                && let Some(w) = super::worker(desk, headers)
+            {
+                let _ = desk.store.audit(&w.actor(), "refused: a coordinator's page", page).await;
+            }
+            Err(r)
+        }
+    }
+}
+
+fn users_page(
+    desk: &Desk,
+    w: &Worker,
+    told: Option<(String, String)>,
+    errors: &[(String, String)],
+    values: &Fields,
+) -> Response {
+    let users = desk.store.desk_users().unwrap_or_default();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    respond(
+        status,
+        frame(
+            desk,
+            Some(w),
+            "Workers",
+            html! {
+                (error_summary(errors))
+                @if let Some((name, password)) = told {
+                    div.notice role="status" {
+                        p { "The password of " strong { (name) } " is " code.password { (password) } }
+                        p { "Give it to them in person. It is not shown again." }
+                    }
+                }
+                h1 { "Workers" }
+                table {
+                    caption.visually-hidden { "The desk's accounts" }
+                    thead { tr { th scope="col" { "Name" } th scope="col" { "Role" } th scope="col" { "Last signed in" } th scope="col" { "Change" } } }
+                    tbody {
+                        @for u in &users {
+                            tr {
+                                td data-label="Name" { (u.name) }
+                                td data-label="Role" { (u.role.as_str()) }
+                                td data-label="Last signed in" { @if let Some(at) = u.signed_in_at_ms { (when(at)) } @else { "never" } }
+                                td data-label="Change" {
+                                    form.inline method="post" action="/users" {
+                                        (token(w))
+                                        input type="hidden" name="name" value=(u.name);
+                                        button.secondary type="submit" name="do" value="reset" { "New password" span.visually-hidden { " for " (u.name) } }
+                                        " "
+                                        @if u.name != w.user.name {
+                                            button.warning type="submit" name="do" value="remove" { "Remove" span.visually-hidden { " " (u.name) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                h2 { "Add a worker" }
+                form method="post" action="/users" novalidate {
+                    (token(w))
+                    input type="hidden" name="do" value="add";
+                    (text_input("new-name", "Name", Some("Lowercase letters, digits, '.', '-' or '_', e.g. sam.k"), field(values, "new-name"), errors))
+                    fieldset {
+                        legend { "Role" }
+                        div.radios {
+                            label { input type="radio" name="role" value="worker" checked[field(values, "role") != "coordinator"]; "Worker: listings, beds and referrals" }
+                            label { input type="radio" name="role" value="coordinator" checked[field(values, "role") == "coordinator"]; "Coordinator: also workers' accounts and the audit log" }
+                        }
+                    }
+                    button type="submit" { "Add" }
+                }
+            },
+        ),
+    )
+}
+
+async fn users_change(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
+    let w = match coordinator(&desk, &headers, "/users").await {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let actor = w.actor();
+    let name = field(&form, "name");
+    let outcome = match field(&form, "do") {
+        "add" => acting(actor, accounts::add(&desk.store, field(&form, "new-name"), field(&form, "role")))
+            .await
+            .map(|(u, p)| Some((u.name, p))),
+        "reset" => acting(actor, accounts::reset(&desk.store, name)).await.map(|(u, p)| Some((u.name, p))),
+        "remove" if name == w.user.name => {
+            Err(accounts::AccountError::Name("you cannot remove your own account".into()))
+        }
+        "remove" => acting(actor, accounts::remove(&desk.store, name)).await.map(|()| None),
+        _ => return page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not changed", "Unknown change."),
+    };
+    match outcome {
+        Ok(told) => users_page(&desk, &w, told, &[], &Fields::new()),
+        Err(e) => {
+            let id = if field(&form, "do") == "add" { "new-name" } else { "name" };
+            let message = e.to_string();
+            let message = message.strip_prefix("name: ").map_or(message.clone(), |m| format!("Name: {m}"));
+            users_page(&desk, &w, None, &[(id.to_owned(), message)], &form)
+        }
+    }
+}
+
+/// Audit entries on a page.
+const AUDIT_PAGE: usize = 200;
+
+async fn audit(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    let w = match coordinator(&desk, &headers, "/audit").await {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let entries = desk.store.audit_log(AUDIT_PAGE, before).unwrap_or_default();
+    respond(
+        StatusCode::OK,
+        frame(
+            &desk,
+            Some(&w),
+            "Audit log",
+            html! {
+                h1 { "Audit log" }
+                p { "Every change made through the desk or with " code { "kith" } " on this hub: who, when, what. It stays on this hub." }
+                table {
+                    caption.visually-hidden { "Changes, newest first" }
+                    thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "About" } } }
+                    tbody {
+                        @for e in &entries {
+                            tr {
+                                td data-label="When" { (when(e.at_ms)) }
+                                td data-label="Who" { (e.actor) }
+                                td data-label="What" { (e.action) }
+                                td data-label="About" { (e.about) }
+                            }
+                        }
+                    }
+                }
+                @if entries.len() == AUDIT_PAGE {
+                    @if let Some(last) = entries.last() { p { a href={ "/audit?before=" (last.at_ms) } { "Older" } } }
+                }
+            },
+        ),
+    )
+}
