@@ -40,6 +40,8 @@ pub struct HubOptions {
     pub nats_ca: Option<PathBuf>,
     /// `--metrics-listen 127.0.0.1:PORT`: the hub serves Prometheus metrics.
     pub metrics_port: Option<u16>,
+    /// Serve the desk (`desk_listen` in `hub.toml`, on a free loopback port).
+    pub desk: bool,
 }
 
 impl HubOptions {
@@ -50,6 +52,7 @@ impl HubOptions {
             referral_expiry_secs: None,
             nats_ca: None,
             metrics_port: None,
+            desk: false,
         }
     }
 }
@@ -65,6 +68,7 @@ pub struct Hub {
     admin_port: u16,
     token: String,
     metrics_port: Option<u16>,
+    desk_port: Option<u16>,
 }
 
 impl Hub {
@@ -105,12 +109,22 @@ impl Hub {
         if let Some(ca) = &options.nats_ca {
             set_hub_toml(&dir, "nats_ca", toml::Value::String(ca.display().to_string()));
         }
+        let desk_port = options.desk.then(ports::free_port);
+        if let Some(port) = desk_port {
+            set_hub_toml(&dir, "desk_listen", toml::Value::String(format!("127.0.0.1:{port}")));
+        }
         let token = keys::read_admin_token(&dir).expect("kith init wrote an admin token");
         let daemon = Daemon::new(format!("hub {id}"), bins::bin("kith-hub"), root.path().join("hub.log"));
         let metrics_port = options.metrics_port;
-        let mut hub = Hub { region: region.into(), id: id.into(), root, admin_port, token, daemon, metrics_port };
+        let mut hub =
+            Hub { region: region.into(), id: id.into(), root, admin_port, token, daemon, metrics_port, desk_port };
         hub.start_daemon().await;
         hub
+    }
+
+    /// The desk's address, `http://127.0.0.1:PORT`, when it serves one.
+    pub fn desk_url(&self) -> Option<String> {
+        self.desk_port.map(|p| format!("http://127.0.0.1:{p}"))
     }
 
     /// The hub directory (`hub.toml`, `keys/`, `admin.token`, `store/`).

@@ -31,6 +31,7 @@
 pub mod bins;
 pub mod cli;
 pub mod cluster;
+pub mod desk;
 pub mod files;
 pub mod http;
 pub mod hub;

@@ -156,6 +156,8 @@ pub(crate) fn worker(desk: &Desk, headers: &HeaderMap) -> Option<Worker> {
 pub fn router(desk: Desk) -> Router {
     pages::routes()
         .route("/assets/desk.css", axum::routing::get(css))
+        // The desk has no icon: answered, so that browsers log no missing one.
+        .route("/favicon.ico", axum::routing::get(|| async { StatusCode::NO_CONTENT }))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(desk.clone(), guard))
         .with_state(desk)

@@ -10,15 +10,16 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use kith_tests::sample::{add_opportunity, add_safehouse, add_service, set_availability};
-use kith_tests::{DEFAULT_TIMEOUT, Region, bins, wait_until, workspace};
+use kith_tests::{DEFAULT_TIMEOUT, HubOptions, Region, bins, wait_until, workspace};
 
-#[tokio::test]
-async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
+/// Debian's chromium, when it and the npm packages are there; else the test is
+/// recorded as skipped (`what`).
+fn chromium(what: &str) -> Option<PathBuf> {
     let chromium = std::env::var_os("KITH_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
     let modules = workspace().join("tests/browser/node_modules/playwright-core");
     if !chromium.exists() || !modules.exists() {
         kith_tests::skip(
-            "browser: the board in a browser",
+            what,
             &format!(
                 "needs chromium ({}{}) and playwright-core in tests/browser/node_modules{} (tests/run installs both)",
                 chromium.display(),
@@ -26,8 +27,14 @@ async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
                 if modules.exists() { "" } else { ", missing" },
             ),
         );
-        return;
+        return None;
     }
+    Some(chromium)
+}
+
+#[tokio::test]
+async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
+    let Some(chromium) = chromium("browser: the board in a browser") else { return };
     let region = Region::start().await;
     let garden = region.hub("peer-garden").await;
     add_opportunity(
@@ -82,4 +89,36 @@ async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
     eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     eprintln!("screenshots: {}", shots.display());
     assert!(out.status.success(), "the board failed in the browser:\n{stdout}");
+}
+
+#[tokio::test]
+async fn the_desk_works_on_a_phone_by_keyboard_and_for_screen_readers() {
+    let Some(chromium) = chromium("browser: the desk in a browser") else { return };
+    let region = Region::start().await;
+    let options = HubOptions { desk: true, ..HubOptions::named("Rainbow Crisis House") };
+    let houses = region.hub_with("safe-houses", options).await;
+    add_safehouse(&houses, "Rainbow House", 5, &["--for", "lgbtq", "--phone", "0113 496 0303"]).await;
+    add_service(&houses, "Welfare rights drop-in", "benefits-and-money", &["--area", "Leeds"]).await;
+    let password = async |name: &str, role: &str| {
+        let out = houses.kith(["desk", "user", "add", name, "--role", role]).await.ok();
+        format!("{name}:{}", out["password"].as_str().expect("a password"))
+    };
+    let (worker, coordinator) = (password("sam", "worker").await, password("kim", "coordinator").await);
+    let shots = workspace().join("target/desk-screenshots");
+    let out = Command::new("node")
+        .arg(workspace().join("tests/browser/desk.mjs"))
+        .arg(houses.desk_url().expect("a desk"))
+        .arg(region.relay.http_url())
+        .arg(&shots)
+        .env("KITH_DESK_WORKER", worker)
+        .env("KITH_DESK_COORDINATOR", coordinator)
+        .env("KITH_CHROMIUM", &chromium)
+        .output()
+        .expect("run node tests/browser/desk.mjs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("screenshots: {}", shots.display());
+    assert!(out.status.success(), "the desk failed in the browser:\n{stdout}");
+    let report: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("a JSON report");
+    assert!(report["taps_to_beds"].as_u64().is_some_and(|t| t <= 3), "{report}");
 }

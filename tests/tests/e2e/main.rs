@@ -13,6 +13,7 @@ mod browser;
 mod chaos;
 mod clock;
 mod cluster;
+mod desk;
 mod directory;
 mod durability;
 mod forgery;

@@ -1,0 +1,190 @@
+// The desk in a real browser: Debian's chromium driven by playwright-core. A worker
+// on a phone signs in and updates a house's beds in three taps; every page, error
+// states included, is checked by axe-core, and at 320 px for sideways scrolling; a
+// worker's whole bed update is done again by keyboard alone with JavaScript off
+// (the desk serves no script: every page is a plain form).
+//
+//   node tests/browser/desk.mjs DESK_URL BOARD_URL OUT_DIR
+//
+// KITH_DESK_WORKER and KITH_DESK_COORDINATOR are "name:password". Prints one JSON
+// line; exits 1 on a failure.
+
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import { mkdirSync } from "node:fs";
+
+const [desk, board, out] = process.argv.slice(2);
+mkdirSync(out, { recursive: true });
+const [worker, workerPassword] = process.env.KITH_DESK_WORKER.split(":");
+const [coordinator, coordinatorPassword] = process.env.KITH_DESK_COORDINATOR.split(":");
+const failures = [];
+const report = { pages: 0, axe_runs: 0, screenshots: 0, taps_to_beds: null, board_ms: null };
+const fail = (what) => failures.push(what);
+const started = Date.now();
+const step = (what) => process.stderr.write(`${Date.now() - started} ms: ${what}\n`);
+
+setTimeout(() => {
+  console.log(JSON.stringify({ ...report, failures: [...failures, "timed out after 120 s"] }));
+  process.exit(1);
+}, 120000).unref();
+
+const browser = await chromium.launch({
+  executablePath: process.env.KITH_CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
+
+async function axe(page, what) {
+  step(`axe ${what}`);
+  const result = await new AxeBuilder({ page }).analyze();
+  report.axe_runs += 1;
+  for (const v of result.violations) {
+    fail(`${what}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+  }
+}
+
+// axe, no sideways scrolling at 320 px, and a photograph at the phone's width.
+async function check(page, name) {
+  report.pages += 1;
+  await axe(page, name);
+  const size = page.viewportSize();
+  await page.screenshot({ path: `${out}/desk-${name}-${size.width}.png`, fullPage: true });
+  await page.setViewportSize({ width: 320, height: 700 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  if (overflow) { fail(`${name}: scrolls sideways at 320 px`); }
+  await page.setViewportSize(size);
+  report.screenshots += 1;
+}
+
+async function signIn(page, name, password) {
+  await page.goto(desk + "/sign-in");
+  await page.fill("#name", name);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL(desk + "/"), page.click("button[type=submit]")]);
+}
+
+// A worker on a phone (390 px): sign in, then beds in three taps from the front page.
+{
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  const external = [];
+  page.on("request", (r) => { if (!r.url().startsWith(desk)) { external.push(r.url()); } });
+  // The error pages this run asks for (a wrong password, a bad form, a worker on a
+  // coordinator's page) are logged by the browser as failed loads: expected.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of (400|401|403)\b/.test(m.text())) { fail(`console error: ${m.text()}`); }
+  });
+
+  step("sign-in errors");
+  await page.goto(desk + "/");
+  if (!page.url().endsWith("/sign-in")) { fail(`a visitor is not sent to sign in: ${page.url()}`); }
+  await check(page, "sign-in");
+  await page.fill("#name", worker);
+  await page.fill("#password", "not-the-password");
+  await page.click("button[type=submit]");
+  if (!(await page.locator(".error-summary").isVisible())) { fail("a wrong password shows no error summary"); }
+  await check(page, "sign-in-error");
+
+  step("sign in and update beds");
+  await signIn(page, worker, workerPassword);
+  await check(page, "today");
+  let taps = 0;
+  await page.getByRole("link", { name: "Update beds" }).tap(); taps += 1;
+  await page.waitForURL("**/beds");
+  await check(page, "beds");
+  await page.getByRole("button", { name: "2 beds free" }).first().tap(); taps += 1;
+  await page.waitForURL("**/beds/confirm**");
+  await check(page, "beds-confirm");
+  const before = Date.now();
+  await page.getByRole("button", { name: "Confirm" }).tap(); taps += 1;
+  await page.waitForURL("**/beds?done=**");
+  report.taps_to_beds = taps;
+  const notice = await page.locator(".notice").textContent();
+  if (!/2 beds free/.test(notice || "")) { fail(`after the update the beds page says ${JSON.stringify(notice)}`); }
+  await page.screenshot({ path: `${out}/desk-beds-updated-390.png`, fullPage: true });
+  report.screenshots += 1;
+  // The region's board shows it within 2 s.
+  const boardPage = await context.newPage();
+  let shown = false;
+  while (Date.now() - before < 2000 && !shown) {
+    await boardPage.goto(board + "/safe-houses");
+    shown = (await boardPage.content()).includes("2 free");
+    if (!shown) { await boardPage.waitForTimeout(100); }
+  }
+  report.board_ms = Date.now() - before;
+  if (!shown) { fail("the board did not show 2 beds free within 2 s of the update"); }
+  await boardPage.close();
+
+  step("the other pages");
+  for (const [name, path] of [["referrals", "/referrals"], ["listings", "/listings"], ["service-new", "/listings/services/new"], ["account", "/account"]]) {
+    await page.goto(desk + path);
+    await check(page, name);
+  }
+  // An error state: a bad postcode, shown beside the field.
+  await page.goto(desk + "/listings/services/new");
+  await page.fill("#name", "Welfare drop-in");
+  await page.fill("#categories", "benefits-and-money");
+  await page.fill("#street", "1 Market Street");
+  await page.fill("#town", "Leeds");
+  await page.fill("#postcode", "NOT A CODE");
+  await page.click("button[type=submit]");
+  if (!(await page.locator("#postcode-error").isVisible())) { fail("a bad postcode is not named beside its field"); }
+  await check(page, "service-error");
+  // A worker on a coordinator's page.
+  const refused = await page.goto(desk + "/users");
+  if (refused.status() !== 403) { fail(`a worker on /users got ${refused.status()}`); }
+  await check(page, "forbidden");
+  if (external.length) { fail(`requests to elsewhere: ${external.join(", ")}`); }
+  await context.close();
+}
+
+// A coordinator's pages.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  await signIn(page, coordinator, coordinatorPassword);
+  for (const [name, path] of [["users", "/users"], ["audit", "/audit"]]) {
+    await page.goto(desk + path);
+    await check(page, name);
+  }
+  await context.close();
+}
+
+// By keyboard alone, JavaScript off: skip link, sign in, beds, confirm.
+{
+  step("keyboard only, no script");
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  await page.goto(desk + "/sign-in");
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => document.activeElement.textContent.trim());
+  if (first !== "Skip to main content") { fail(`the first Tab lands on ${JSON.stringify(first)}, not the skip link`); }
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(worker);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(workerPassword);
+  await Promise.all([page.waitForURL(desk + "/"), page.keyboard.press("Enter")]);
+  let guard = 0;
+  while (!(await page.evaluate(() => document.activeElement.textContent.trim() === "Update beds")) && guard++ < 30) {
+    await page.keyboard.press("Tab");
+  }
+  await Promise.all([page.waitForURL("**/beds"), page.keyboard.press("Enter")]);
+  guard = 0;
+  while (!(await page.evaluate(() => (document.activeElement.getAttribute("aria-label") || "") === "1 bed free")) && guard++ < 40) {
+    await page.keyboard.press("Tab");
+  }
+  await Promise.all([page.waitForURL("**/beds/confirm**"), page.keyboard.press("Enter")]);
+  guard = 0;
+  while (!(await page.evaluate(() => document.activeElement.textContent.trim() === "Confirm")) && guard++ < 20) {
+    await page.keyboard.press("Tab");
+  }
+  await Promise.all([page.waitForURL("**/beds?done=**"), page.keyboard.press("Enter")]);
+  if (!/1 bed free/.test((await page.locator(".notice").textContent()) || "")) { fail("the keyboard-only bed update did not land"); }
+  await context.close();
+}
+
+await browser.close();
+console.log(JSON.stringify({ ...report, failures }));
+process.exit(failures.length ? 1 : 0);

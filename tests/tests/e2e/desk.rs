@@ -1,0 +1,191 @@
+//! The group's desk over HTTP, as a browser uses it, against real hubs, a relay and
+//! nats-server: beds reach the board, referrals are answered, bad input writes
+//! nothing, and what must be refused is (a cross-site form, a worker on a
+//! coordinator's page, a password guessed past the limit, a cookie after sign-out).
+//! Every change is in the audit log under who made it. The browser side — axe,
+//! keyboard, a phone's width — is `browser.rs`.
+
+use kith_tests::desk::Desk;
+use kith_tests::referral::{send, wait_for_status};
+use kith_tests::sample::add_safehouse;
+use kith_tests::{DEFAULT_TIMEOUT, HubOptions, Region, http, wait_until};
+use std::time::{Duration, Instant};
+
+fn with_desk(id: &str) -> HubOptions {
+    HubOptions { desk: true, heartbeat_secs: Some(3600), ..HubOptions::named(&format!("Hub {id}")) }
+}
+
+/// The audit log at `hub` as `(actor, action, about)`.
+async fn audit(hub: &kith_tests::Hub) -> Vec<(String, String, String)> {
+    let entries = hub.kith(["desk", "audit"]).await.array();
+    entries
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (s("actor"), s("action"), s("about"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_worker_updates_beds_and_answers_referrals_from_the_desk_and_the_audit_log_says_who() {
+    let region = Region::start().await;
+    let houses = region.hub_with("safe-houses", with_desk("safe-houses")).await;
+    let garden = region.hub_with("peer-garden", with_desk("peer-garden")).await;
+    let house = add_safehouse(&houses, "Rainbow House", 4, &["--for", "lgbtq", "--phone", "0113 496 0303"]).await;
+    let mut sam = Desk::signed_in(&houses, "sam", "worker").await;
+
+    // Beds: the front page, the house's "2", confirm — three taps.
+    let today = sam.get("/").await;
+    assert_eq!(today.status, 200, "{today:?}");
+    assert!(today.body.contains("href=\"/beds\""), "{}", today.body);
+    assert_eq!(today.header("cache-control"), Some("no-store"));
+    let confirm = sam.get(&format!("/beds/confirm?house={}&beds=2", house.id)).await;
+    assert_eq!(confirm.status, 200, "{confirm:?}");
+    let started = Instant::now();
+    let set = sam
+        .post(
+            "/beds/set",
+            &[("csrf", &confirm.token()), ("house", &house.id), ("beds", "2"), ("valid_for_hours", "12")],
+            &[],
+        )
+        .await;
+    assert_eq!((set.status, set.header("location")), (303, Some(format!("/beds?done={}", house.id).as_str())));
+    wait_until("the board shows 2 beds free", DEFAULT_TIMEOUT, async || {
+        let page = http::get(&region.relay.http_url(), "/safe-houses", "text/html").await;
+        page.contains("Rainbow House") && page.contains("<span class=\"good\">2 free</span>")
+    })
+    .await;
+    let took = started.elapsed();
+    assert!(sam.get("/beds").await.body.contains("by desk:sam"), "who made the last change is shown");
+
+    // Referrals: one accepted, one declined with a reason; the sending hub sees both.
+    let first = send(&garden, &houses, "Alex Canary", &[]).await;
+    let second = send(&garden, &houses, "Jo Canary", &[]).await;
+    wait_for_status(&houses, &first.id, "received").await;
+    wait_for_status(&houses, &second.id, "received").await;
+    let inbox = sam.get("/referrals").await;
+    assert!(inbox.body.contains(&first.id) && inbox.body.contains(&second.id), "{}", inbox.body);
+    let page = format!("/referrals/{}", first.id);
+    assert!(!sam.get(&page).await.body.contains("Alex Canary"), "details only after 'Show details'");
+    let shown = sam.submit(&page, &format!("/referrals/{}/details", first.id), &[]).await;
+    assert!(shown.body.contains("Alex Canary"), "{}", shown.body);
+    let accepted = sam.submit(&page, &format!("/referrals/{}/accept", first.id), &[]).await;
+    assert_eq!(accepted.status, 303, "{accepted:?}");
+    let page = format!("/referrals/{}", second.id);
+    let no_reason = sam.submit(&page, &format!("/referrals/{}/decline", second.id), &[("reason", " ")]).await;
+    assert_eq!(no_reason.status, 400);
+    assert!(no_reason.body.contains("There is a problem") && no_reason.body.contains("href=\"#reason\""));
+    let declined =
+        sam.submit(&page, &format!("/referrals/{}/decline", second.id), &[("reason", "No room this week")]).await;
+    assert_eq!(declined.status, 303, "{declined:?}");
+    wait_for_status(&garden, &first.id, "accepted").await;
+    let seen = wait_for_status(&garden, &second.id, "declined").await;
+    assert!(seen.to_string().contains("No room this week"), "the reason reaches the sending hub: {seen}");
+
+    // The audit log: the desk user for each change, the CLI for kith's.
+    let log = audit(&houses).await;
+    let has =
+        |actor: &str, action: &str, about: &str| log.iter().any(|e| e.0 == actor && e.1 == action && e.2 == about);
+    assert!(has("cli", "safehouse-published", &house.id), "{log:?}");
+    assert!(has("desk:sam", "safehouse-published", &house.id), "{log:?}");
+    assert!(has("desk:sam", "details shown", &first.id), "{log:?}");
+    assert!(has("desk:sam", "referral accepted", &first.id), "{log:?}");
+    assert!(has("desk:sam", "referral declined", &second.id), "{log:?}");
+    assert!(!log.iter().any(|e| e.0.is_empty()), "no change without its author: {log:?}");
+    eprintln!("desk: a bed update reached the board in {took:?}");
+}
+
+#[tokio::test]
+async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
+    let region = Region::start().await;
+    let hub = region.hub_with("peer-garden", with_desk("peer-garden")).await;
+    let coordinator = hub.kith(["desk", "user", "add", "kim", "--role", "coordinator"]).await.ok();
+    let kim_password = coordinator["password"].as_str().unwrap().to_owned();
+    let mut sam = Desk::signed_in(&hub, "sam", "worker").await;
+    let services = async || hub.kith(["service", "list"]).await.array().len();
+
+    // A cross-site form, and a form without the session's token.
+    let token = sam.get("/listings/services/new").await.token();
+    let fields = [("csrf", token.as_str()), ("name", "Drop-in"), ("categories", "food")];
+    let cross = sam.post("/listings/services/new", &fields, &[("Sec-Fetch-Site", "cross-site")]).await;
+    assert_eq!(cross.status, 403, "{cross:?}");
+    let origin = sam.post("/listings/services/new", &fields, &[("Origin", "https://elsewhere.example")]).await;
+    assert_eq!(origin.status, 403, "{origin:?}");
+    let forged = sam.post("/listings/services/new", &[("csrf", "forged"), ("name", "Drop-in")], &[]).await;
+    assert_eq!(forged.status, 403, "{forged:?}");
+    assert_eq!(services().await, 0, "nothing written");
+
+    // A bad postcode: the error names the field, beside it; nothing written.
+    let bad = sam
+        .submit(
+            "/listings/services/new",
+            "/listings/services/new",
+            &[
+                ("name", "Drop-in"),
+                ("categories", "food"),
+                ("street", "1 Market Street"),
+                ("town", "Leeds"),
+                ("postcode", "NOT A CODE"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+    assert!(bad.body.contains("href=\"#postcode\"") && bad.body.contains("id=\"postcode-error\""), "{}", bad.body);
+    assert!(bad.body.contains("Postcode: "), "{}", bad.body);
+    assert_eq!(services().await, 0, "nothing written");
+
+    // A listing whose name holds markup is shown as text.
+    let good = sam
+        .submit(
+            "/listings/services/new",
+            "/listings/services/new",
+            &[("name", "<script>alert('x')</script> Drop-in"), ("categories", "food"), ("postcode", "")],
+        )
+        .await;
+    assert_eq!(good.status, 303, "{good:?}");
+    let listings = sam.get("/listings").await;
+    assert!(listings.body.contains("&lt;script&gt;alert('x')&lt;/script&gt; Drop-in"), "{}", listings.body);
+    assert!(!listings.body.contains("<script>"), "{}", listings.body);
+    assert!(listings.header("content-security-policy").is_some_and(|c| c.contains("default-src 'none'")));
+
+    // A worker on a coordinator's page.
+    assert_eq!(sam.get("/users").await.status, 403);
+    assert_eq!(sam.get("/audit").await.status, 403);
+    let mut kim = Desk::of(&hub);
+    assert_eq!(kim.sign_in("kim", &kim_password).await.status, 303);
+    assert_eq!(kim.get("/users").await.status, 200);
+
+    // A session cookie after sign-out.
+    let cookie = sam.cookie.clone();
+    let out = sam.submit("/account", "/sign-out", &[]).await;
+    assert_eq!(out.status, 303);
+    let replayed = Desk { cookie, ..sam.clone() };
+    let after = replayed.get("/").await;
+    assert_eq!((after.status, after.header("location")), (303, Some("/sign-in")), "{after:?}");
+
+    // A wrong password past the limit: then even the right one is refused.
+    let mut guesser = Desk::of(&hub);
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(guesser.sign_in("kim", "wrong-password").await.status);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 429]);
+    let locked = guesser.sign_in("kim", &kim_password).await;
+    assert_eq!(locked.status, 429, "{locked:?}");
+    assert!(guesser.cookie.is_none());
+    // And from one client, past its own limit, whatever the account.
+    let mut last = 0;
+    for _ in 0..8 {
+        last = guesser.sign_in("nobody", "x").await.status;
+    }
+    assert_eq!(last, 429, "the client's own limit");
+
+    let log = audit(&hub).await;
+    let has = |actor: &str, action: &str| log.iter().any(|e| e.0 == actor && e.1 == action);
+    assert!(has("desk:sam", "refused: a coordinator's page"), "{log:?}");
+    assert!(has("desk:kim", "sign-in refused: too many wrong passwords"), "{log:?}");
+    assert!(has("desk:sam", "service-published"), "{log:?}");
+    assert!(has("cli", "desk user added"), "{log:?}");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
