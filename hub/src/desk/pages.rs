@@ -377,7 +377,6 @@ async fn beds(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<Hash
     };
     let now = kith_proto::time::now_ms();
     let houses = live::<SafeHouse>(&desk);
-    let who = last_changed_by(&desk);
     let done = q.get("done").and_then(|id| houses.iter().find(|r| r.item.id.to_string() == *id));
     respond(
         StatusCode::OK,
@@ -400,7 +399,7 @@ async fn beds(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<Hash
                             (beds_text(&r.item, now))
                             @if let Some(a) = r.item.availability {
                                 " · updated " (when(a.updated_at_ms))
-                                @if let Some(by) = who.get(&r.item.id.to_string()) { " by " (by) }
+                                @if let Ok(Some(by)) = desk.store.last_audit(&r.item.id.to_string()) { " by " (by.actor) }
                             }
                         }
                         form.beds method="get" action="/beds/confirm" {
@@ -430,15 +429,6 @@ fn beds_text(house: &SafeHouse, now: i64) -> String {
             format!("{} free until {}", kith_words::count(a.beds_free as usize, "bed", "beds"), when(a.valid_until_ms))
         }
     }
-}
-
-/// Who last changed each listing, from the newest part of the audit log.
-fn last_changed_by(desk: &Desk) -> HashMap<String, String> {
-    let mut who = HashMap::new();
-    for e in desk.store.audit_log(5_000, None).unwrap_or_default() {
-        who.entry(e.about).or_insert(e.actor);
-    }
-    who
 }
 
 async fn beds_confirm(
@@ -729,16 +719,39 @@ async fn referral_step(
 
 // ---------------------------------------------------------------- listings
 
-async fn listings(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+/// Listings of a family on one page of the listings.
+const LISTINGS_PAGE: usize = 50;
+
+async fn listings(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let w = match require(&desk, &headers, Access::Worker) {
         Ok(w) => w,
         Err(r) => return *r,
     };
-    let (opportunities, houses, services) =
-        (live::<Opportunity>(&desk), live::<SafeHouse>(&desk), live::<Service>(&desk));
+    // One family's next page when asked for (`?family=services&before=ID`), else the
+    // newest of each.
+    let before = |family: &str| {
+        q.get("family").filter(|f| *f == family).and_then(|_| q.get("before")).and_then(|b| Ulid::from_string(b).ok())
+    };
+    let page = |family: &str| match q.get("family") {
+        Some(f) if f != family => 0,
+        _ => LISTINGS_PAGE,
+    };
+    let (opportunities, houses, services) = (
+        desk.store.live_page::<Opportunity>(before("opportunities"), page("opportunities")).unwrap_or_default(),
+        desk.store.live_page::<SafeHouse>(before("safehouses"), page("safehouses")).unwrap_or_default(),
+        desk.store.live_page::<Service>(before("services"), page("services")).unwrap_or_default(),
+    );
     let withdraw = |family: &str, id: Ulid, name: &str| {
         html! { a href={ "/listings/" (family) "/" (id) "/withdraw" } { "Withdraw" span.visually-hidden { " " (name) } } }
     };
+    let older = |family: &str, last: Option<Ulid>, n: usize| {
+        html! {
+            @if let (Some(last), true) = (last, n == LISTINGS_PAGE) {
+                p { a href={ "/listings?family=" (family) "&before=" (last) "#" (family) } { "Older " (family) } }
+            }
+        }
+    };
+    let shown = |family: &str| q.get("family").is_none_or(|f| f == family);
     respond(
         StatusCode::OK,
         frame(
@@ -747,48 +760,58 @@ async fn listings(State(desk): State<Desk>, headers: HeaderMap) -> Response {
             "Listings",
             html! {
                 h1 { "Listings" }
-                h2 #opportunities { "Opportunities" }
-                @if opportunities.is_empty() { p { "None." } }
-                ul.results {
-                    @for r in &opportunities {
-                        li {
-                            h3 { (r.item.title) }
-                            p.meta { (kith_words::kind_label(r.item.kind)) " · " (r.item.area) " · " (r.item.status.as_str()) }
-                            p { (withdraw("opportunities", r.item.id, &r.item.title)) }
+                @if q.contains_key("family") { p { a href="/listings" { "The newest of every kind" } } }
+                @if shown("opportunities") {
+                    h2 #opportunities { "Opportunities" }
+                    @if opportunities.is_empty() { p { "None." } }
+                    ul.results {
+                        @for r in &opportunities {
+                            li {
+                                h3 { (r.item.title) }
+                                p.meta { (kith_words::kind_label(r.item.kind)) " · " (r.item.area) " · " (r.item.status.as_str()) }
+                                p { (withdraw("opportunities", r.item.id, &r.item.title)) }
+                            }
                         }
                     }
+                    (older("opportunities", opportunities.last().map(|r| r.item.id), opportunities.len()))
                 }
-                h2 #services { "Services" }
-                p { a.button href="/listings/services/new" { "Add a service" } }
-                @if services.is_empty() { p { "None." } }
-                ul.results {
-                    @for r in &services {
-                        li {
-                            h3 { (r.item.name) }
-                            p.meta {
-                                @match r.item.assured_on {
-                                    Some(d) => { "Confirmed " (kith_words::date_text(d)) },
-                                    None => { "Never confirmed" },
+                @if shown("services") {
+                    h2 #services { "Services" }
+                    p { a.button href="/listings/services/new" { "Add a service" } }
+                    @if services.is_empty() { p { "None." } }
+                    ul.results {
+                        @for r in &services {
+                            li {
+                                h3 { (r.item.name) }
+                                p.meta {
+                                    @match r.item.assured_on {
+                                        Some(d) => { "Confirmed " (kith_words::date_text(d)) },
+                                        None => { "Never confirmed" },
+                                    }
                                 }
+                                form.inline method="post" action={ "/listings/services/" (r.item.id) "/confirm" } {
+                                    (token(&w))
+                                    button.secondary type="submit" { "Still right" span.visually-hidden { ": " (r.item.name) } }
+                                }
+                                " " (withdraw("services", r.item.id, &r.item.name))
                             }
-                            form.inline method="post" action={ "/listings/services/" (r.item.id) "/confirm" } {
-                                (token(&w))
-                                button.secondary type="submit" { "Still right" span.visually-hidden { ": " (r.item.name) } }
-                            }
-                            " " (withdraw("services", r.item.id, &r.item.name))
                         }
                     }
+                    (older("services", services.last().map(|r| r.item.id), services.len()))
                 }
-                h2 #safehouses { "Safe houses" }
-                @if houses.is_empty() { p { "None." } }
-                ul.results {
-                    @for r in &houses {
-                        li {
-                            h3 { (r.item.name) }
-                            p.meta { (r.item.area) " · " (kith_words::count(r.item.beds_total as usize, "bed", "beds")) }
-                            p { (withdraw("safehouses", r.item.id, &r.item.name)) }
+                @if shown("safehouses") {
+                    h2 #safehouses { "Safe houses" }
+                    @if houses.is_empty() { p { "None." } }
+                    ul.results {
+                        @for r in &houses {
+                            li {
+                                h3 { (r.item.name) }
+                                p.meta { (r.item.area) " · " (kith_words::count(r.item.beds_total as usize, "bed", "beds")) }
+                                p { (withdraw("safehouses", r.item.id, &r.item.name)) }
+                            }
                         }
                     }
+                    (older("safehouses", houses.last().map(|r| r.item.id), houses.len()))
                 }
             },
         ),

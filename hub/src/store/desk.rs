@@ -5,7 +5,8 @@
 //!   password itself).
 //! - `desk_sessions`: SHA-256 of the session's secret → [`Session`]: a copy of the
 //!   store (a backup) holds no secret that signs anyone in. Not in a backup at all.
-//! - `audit`: a ULID (its time first) → [`AuditEntry`]. Every change made under an
+//! - `audit`: a ULID (its time first) → [`AuditEntry`]; `audit_last`: what an entry
+//!   is about → the latest entry about it (who last changed a house, at once). Every change made under an
 //!   [`Actor`] ([`acting`]) is written here in the same transaction as the change
 //!   itself, so there is no change without its entry; what a desk user only looked
 //!   at (a person's details) is recorded with [`Store::audit`].
@@ -245,7 +246,13 @@ impl Store {
             about: about.to_owned(),
         };
         self.inner.audit.insert(entry.key(), encode(&entry))?;
+        self.inner.audit_last.insert(entry.about.as_bytes(), encode(&entry))?;
         Ok(())
+    }
+
+    /// The latest audit entry about `about` (an id, a name).
+    pub fn last_audit(&self, about: &str) -> Result<Option<AuditEntry>, StoreError> {
+        self.inner.audit_last.get(about.as_bytes())?.map(|v| decode(&v)).transpose()
     }
 
     /// The audit log, newest first: at most `limit` entries, older than `before`

@@ -13,8 +13,8 @@ use sled::Tree;
 use std::path::Path;
 
 use super::{
-    AUDIT, DESK_USERS, META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store, StoreError, decode,
-    seq_of,
+    AUDIT, AUDIT_LAST, DESK_USERS, META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store,
+    StoreError, decode, seq_of,
 };
 use crate::shred;
 
@@ -49,6 +49,7 @@ impl Store {
             (META, &i.meta),
             (DESK_USERS, &i.desk_users),
             (AUDIT, &i.audit),
+            (AUDIT_LAST, &i.audit_last),
         ];
         listings.chain(others).collect()
     }

@@ -194,6 +194,27 @@ impl Store {
     pub fn list<T: Listing>(&self) -> Result<Vec<Record<T>>, StoreError> {
         self.tree::<T>().iter().values().map(|v| decode(&v?)).collect()
     }
+
+    /// A page of a family's live listings, newest first: at most `limit`, older than
+    /// `before` when given. Withdrawn ones are passed over.
+    pub fn live_page<T: Listing>(&self, before: Option<Ulid>, limit: usize) -> Result<Vec<Record<T>>, StoreError> {
+        let tree = self.tree::<T>();
+        let range = match before {
+            Some(id) => tree.range(..id.to_bytes()),
+            None => tree.range::<&[u8], _>(..),
+        };
+        let mut page = Vec::with_capacity(limit.min(1024));
+        for kv in range.rev() {
+            let record: Record<T> = decode(&kv?.1)?;
+            if !record.withdrawn {
+                page.push(record);
+                if page.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(page)
+    }
 }
 
 #[cfg(test)]

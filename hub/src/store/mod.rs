@@ -11,8 +11,8 @@
 //! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
 //! - `outbox`: hub sequence number (big-endian) → [`OutboxEntry`], the signed
 //!   envelope waiting for a JetStream PubAck.
-//! - `desk_users`, `desk_sessions`, `audit`: the group's desk's accounts and
-//!   sessions, and who changed what (`desk.rs`).
+//! - `desk_users`, `desk_sessions`, `audit`, `audit_last`: the group's desk's
+//!   accounts and sessions, and who changed what (`desk.rs`).
 //! - `meta`: the last sequence number written and published, and which outbox entry
 //!   holds the pending profile (so heartbeats never pile up while NATS is down).
 //!
@@ -92,9 +92,10 @@ const META: &str = "meta";
 const DESK_USERS: &str = "desk_users";
 const DESK_SESSIONS: &str = "desk_sessions";
 const AUDIT: &str = "audit";
+const AUDIT_LAST: &str = "audit_last";
 /// The trees of the store beside each family's (named by [`Family::plural`]) that a
 /// copy holds (sessions are not copied: a restored hub signs everyone in again).
-const OTHER_TREES: [&str; 6] = [REFERRALS, PEERS, OUTBOX, META, DESK_USERS, AUDIT];
+const OTHER_TREES: [&str; 7] = [REFERRALS, PEERS, OUTBOX, META, DESK_USERS, AUDIT, AUDIT_LAST];
 
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
@@ -197,6 +198,8 @@ struct Inner {
     desk_users: Tree,
     desk_sessions: Tree,
     audit: Tree,
+    /// What an audit entry is about → the latest entry about it.
+    audit_last: Tree,
     identity: Identity,
     /// Serialises writers: every write takes the next sequence number, so they would
     /// only conflict and retry inside sled otherwise. Held for microseconds, never
@@ -247,6 +250,7 @@ impl Store {
             desk_users: db.open_tree(DESK_USERS)?,
             desk_sessions: db.open_tree(DESK_SESSIONS)?,
             audit: db.open_tree(AUDIT)?,
+            audit_last: db.open_tree(AUDIT_LAST)?,
             identity,
             _lock: opened.lock,
             write_lock: Mutex::new(()),

@@ -76,13 +76,13 @@ impl Store {
     ) -> Result<Option<u64>, StoreError> {
         let inner = &self.inner;
         let now = kith_proto::time::now_ms();
-        // Each family's tree, then referrals, outbox, meta and audit, in that order.
-        let others = [&inner.referrals, &inner.outbox, &inner.meta, &inner.audit];
+        // Each family's tree, then referrals, outbox, meta and the audit's two, in that order.
+        let others = [&inner.referrals, &inner.outbox, &inner.meta, &inner.audit, &inner.audit_last];
         let trees: Vec<&Tree> = inner.listings.iter().chain(others).collect();
         let actor = super::current_actor();
         let result = trees[..].transaction(|trees| {
-            let (listings, [referrals, outbox, meta, audit]) = trees.split_at(Family::COUNT) else {
-                unreachable!("four trees after the families'")
+            let (listings, [referrals, outbox, meta, audit, audit_last]) = trees.split_at(Family::COUNT) else {
+                unreachable!("five trees after the families'")
             };
             let seq = match meta.get(META_SEQ)? {
                 Some(v) => seq_of(&v).map_err(abort)? + 1,
@@ -109,6 +109,7 @@ impl Store {
             if let Some(actor) = &actor {
                 let entry = super::AuditEntry::of_event(actor, &event, now);
                 audit.insert(&entry.key(), encode(&entry))?;
+                audit_last.insert(entry.about.as_bytes(), encode(&entry))?;
             }
             Ok(Some(seq))
         });

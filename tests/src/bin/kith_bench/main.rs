@@ -23,6 +23,7 @@
 mod board;
 mod common;
 mod data;
+mod desk;
 mod freshness;
 mod ingest;
 mod load;
@@ -68,6 +69,8 @@ enum Command {
     Memory(memory::MemoryArgs),
     /// Time to first byte of the board's pages, against the same searches over gRPC.
     Board(board::BoardArgs),
+    /// Time to first byte of a hub's desk pages, against the admin gRPC calls for the same.
+    Desk(desk::DeskArgs),
     /// Every subcommand at modest sizes.
     All {
         /// PostgreSQL URL, for query and memory.
@@ -87,6 +90,7 @@ impl Command {
             Command::Freshness(_) => "freshness",
             Command::Memory(_) => "memory",
             Command::Board(_) => "board",
+            Command::Desk(_) => "desk",
             Command::All { .. } => "all",
         }
     }
@@ -141,6 +145,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
         Command::Freshness(a) => done(freshness::run(&a).await?),
         Command::Memory(a) => done(memory::run(&a).await?),
         Command::Board(a) => done(board::run(&a).await?),
+        Command::Desk(a) => done(desk::run(&a).await?),
         Command::All { pg } => {
             // Each step says which one failed; the ones before are kept.
             done(
@@ -178,6 +183,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
                     .await
                     .map_err(|e| e.context("board"))?,
             );
+            done(desk::run(&desk::DeskArgs { listings: 20_000, requests: 200 }).await.map_err(|e| e.context("desk"))?);
         }
     }
     Ok(sections)
