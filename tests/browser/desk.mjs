@@ -116,7 +116,11 @@ async function signIn(page, name, password) {
   await boardPage.close();
 
   step("the other pages");
-  for (const [name, path] of [["referrals", "/referrals"], ["listings", "/listings"], ["service-new", "/listings/services/new"], ["account", "/account"]]) {
+  const pages = [
+    ["referrals", "/referrals"], ["listings", "/listings"], ["service-new", "/listings/services/new"],
+    ["opportunity-new", "/listings/opportunities/new"], ["safehouse-new", "/listings/safehouses/new"], ["account", "/account"],
+  ];
+  for (const [name, path] of pages) {
     await page.goto(desk + path);
     await check(page, name);
   }

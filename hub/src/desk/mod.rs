@@ -6,7 +6,9 @@
 //! unless the admin API's certificate is set, then over TLS.
 //!
 //! - [`accounts`]: accounts, passwords (argon2id) and sign-in limits per account.
-//! - [`pages`]: the pages and the forms they post.
+//! - [`pages`]: the pages and the forms they post; `listings.rs` the listings'
+//!   (one form per family, checked as the admin API checks it); `form.rs` what the
+//!   forms share (inputs with their errors, the GOV.UK error summary).
 //! - this file: the router, sessions and their cookie, the checks every request
 //!   passes (a session, a role, the form's token against cross-site requests, the
 //!   per-client sign-in limit), the security headers, and the listener.
@@ -17,6 +19,8 @@
 //! cache: every page is `Cache-Control: no-store`.
 
 pub mod accounts;
+mod form;
+mod listings;
 pub mod pages;
 
 use std::net::{IpAddr, SocketAddr};

@@ -149,6 +149,36 @@ async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
     assert!(!listings.body.contains("<script>"), "{}", listings.body);
     assert!(listings.header("content-security-policy").is_some_and(|c| c.contains("default-src 'none'")));
 
+    // An opportunity with a date that is not one: named beside its field.
+    let opportunities = async || hub.kith(["opportunity", "list"]).await.array().len();
+    let fields = [("title", "Gardener"), ("kind", "paid-job"), ("sector", "ordinary"), ("area", "Leeds LS6")];
+    let mut bad_date = fields.to_vec();
+    bad_date.push(("closes_on", "31/12/2026"));
+    let bad = sam.submit("/listings/opportunities/new", "/listings/opportunities/new", &bad_date).await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+    assert!(bad.body.contains("href=\"#closes_on\"") && bad.body.contains("id=\"closes_on-error\""), "{}", bad.body);
+    assert_eq!(opportunities().await, 0, "nothing written");
+    let mut paid = fields.to_vec();
+    paid.extend([("pay", "12.21"), ("pay_per", "hour"), ("closes_on", "2099-01-31")]);
+    let added = sam.submit("/listings/opportunities/new", "/listings/opportunities/new", &paid).await;
+    assert_eq!(added.status, 303, "{added:?}");
+    let listed = hub.kith(["opportunity", "list"]).await.array();
+    assert_eq!(listed[0]["pay"]["pence"], 1221, "{listed:?}");
+
+    // A house changed from the desk keeps its beds.
+    let house = kith_tests::sample::add_safehouse(&hub, "Quiet House", 3, &["--phone", "0113 496 0202"]).await;
+    kith_tests::sample::set_availability(&hub, &house.id, 2, "2h").await;
+    let edit = format!("/listings/safehouses/{}/edit", house.id);
+    let form = sam.get(&edit).await;
+    assert!(form.body.contains("value=\"Quiet House\""), "{}", form.body);
+    let changed = sam
+        .submit(&edit, &edit, &[("name", "Quiet House (Headingley)"), ("area", "Leeds"), ("beds", "3"), ("phone", "0113 496 0202")])
+        .await;
+    assert_eq!(changed.status, 303, "{changed:?}");
+    let shown = hub.kith(["safehouse", "show", &house.id]).await.ok();
+    assert_eq!(shown["name"], "Quiet House (Headingley)", "{shown}");
+    assert_eq!(shown["beds_free"], 2, "the availability stays: {shown}");
+
     // A worker on a coordinator's page.
     assert_eq!(sam.get("/users").await.status, 403);
     assert_eq!(sam.get("/audit").await.status, 403);

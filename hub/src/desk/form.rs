@@ -1,0 +1,121 @@
+//! What the desk's forms share: reading a posted form, the token every form
+//! carries, inputs with their label, hint and error, and the GOV.UK error summary.
+
+use maud::{Markup, html};
+
+use kith_proto::time::CivilDate;
+
+use super::Worker;
+
+/// A posted form, as its name-value pairs (a name may come more than once).
+pub(super) type Fields = Vec<(String, String)>;
+
+pub(super) fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+pub(super) fn all<'a>(fields: &'a Fields, name: &str) -> Vec<&'a str> {
+    fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+}
+
+/// The form's hidden token.
+pub(super) fn token(w: &Worker) -> Markup {
+    html! { input type="hidden" name="csrf" value=(w.session.csrf); }
+}
+
+/// When something happened or will, in the hub's local time: `today 23:15`, `Sat 5 Dec 23:15`.
+pub(super) fn when(ms: i64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else { return "—".into() };
+    let tz = jiff::tz::TimeZone::system();
+    let at = ts.to_zoned(tz.clone());
+    let today = jiff::Timestamp::now().to_zoned(tz).date();
+    if at.date() == today { at.strftime("today %H:%M").to_string() } else { at.strftime("%a %-d %b %H:%M").to_string() }
+}
+
+pub(super) fn today_here() -> CivilDate {
+    CivilDate::today_here()
+}
+
+/// The GOV.UK error summary: what is wrong, each linking to its field.
+pub(super) fn error_summary(errors: &[(String, String)]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { "There is a problem" }
+                ul {
+                    @for (id, message) in errors {
+                        li { a href={ "#" (id) } { (message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A text input with its label, hint and error.
+pub(super) fn text_input(id: &str, label: &str, hint: Option<&str>, value: &str, errors: &[(String, String)]) -> Markup {
+    let described = described_by(id, hint, errors);
+    labelled(id, label, hint, errors, html! { input type="text" id=(id) name=(id) value=(value) aria-describedby=[described]; })
+}
+
+/// The error of field `id`, if it has one.
+fn error_of<'a>(errors: &'a [(String, String)], id: &str) -> Option<&'a str> {
+    errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str())
+}
+
+/// A field's label, hint and error, around its control.
+fn labelled(id: &str, label: &str, hint: Option<&str>, errors: &[(String, String)], control: Markup) -> Markup {
+    let error = error_of(errors, id);
+    html! {
+        div.field.field-error[error.is_some()] {
+            label for=(id) { (label) }
+            @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
+            @if let Some(error) = error { p.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (error) } }
+            (control)
+        }
+    }
+}
+
+/// What describes a field's control: its hint and error.
+fn described_by(id: &str, hint: Option<&str>, errors: &[(String, String)]) -> Option<String> {
+    let parts: Vec<String> = [hint.map(|_| format!("{id}-hint")), error_of(errors, id).map(|_| format!("{id}-error"))]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// A textarea with its label, hint and error.
+pub(super) fn textarea(id: &str, label: &str, hint: Option<&str>, value: &str, errors: &[(String, String)]) -> Markup {
+    let described = described_by(id, hint, errors);
+    labelled(id, label, hint, errors, html! { textarea id=(id) name=(id) rows="5" aria-describedby=[described] { (value) } })
+}
+
+/// A select of `options` (value, words), with `value` chosen.
+pub(super) fn select(
+    id: &str,
+    label: &str,
+    options: &[(&str, &str)],
+    value: &str,
+    errors: &[(String, String)],
+) -> Markup {
+    let described = described_by(id, None, errors);
+    labelled(
+        id,
+        label,
+        None,
+        errors,
+        html! {
+            select id=(id) name=(id) aria-describedby=[described] {
+                @for (v, words) in options { option value=(v) selected[*v == value] { (words) } }
+            }
+        },
+    )
+}
+
+/// A checkbox that posts `yes` when ticked.
+pub(super) fn checkbox(id: &str, label: &str, checked: bool) -> Markup {
+    html! {
+        div.checks { label { input type="checkbox" id=(id) name=(id) value="yes" checked[checked]; (label) } }
+    }
+}
