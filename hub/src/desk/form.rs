@@ -53,9 +53,21 @@ pub(super) fn error_summary(errors: &[(String, String)]) -> Markup {
 }
 
 /// A text input with its label, hint and error.
-pub(super) fn text_input(id: &str, label: &str, hint: Option<&str>, value: &str, errors: &[(String, String)]) -> Markup {
+pub(super) fn text_input(
+    id: &str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    errors: &[(String, String)],
+) -> Markup {
     let described = described_by(id, hint, errors);
-    labelled(id, label, hint, errors, html! { input type="text" id=(id) name=(id) value=(value) aria-describedby=[described]; })
+    labelled(
+        id,
+        label,
+        hint,
+        errors,
+        html! { input type="text" id=(id) name=(id) value=(value) aria-describedby=[described]; },
+    )
 }
 
 /// The error of field `id`, if it has one.
@@ -88,7 +100,13 @@ fn described_by(id: &str, hint: Option<&str>, errors: &[(String, String)]) -> Op
 /// A textarea with its label, hint and error.
 pub(super) fn textarea(id: &str, label: &str, hint: Option<&str>, value: &str, errors: &[(String, String)]) -> Markup {
     let described = described_by(id, hint, errors);
-    labelled(id, label, hint, errors, html! { textarea id=(id) name=(id) rows="5" aria-describedby=[described] { (value) } })
+    labelled(
+        id,
+        label,
+        hint,
+        errors,
+        html! { textarea id=(id) name=(id) rows="5" aria-describedby=[described] { (value) } },
+    )
 }
 
 /// A select of `options` (value, words), with `value` chosen.

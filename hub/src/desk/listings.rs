@@ -303,7 +303,8 @@ impl DeskForm for Opportunity {
     const NOUN: &'static str = "opportunity";
 
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
-        let kinds: Vec<(&str, &str)> = OpportunityKind::ALL.iter().map(|k| (k.as_str(), kith_words::kind_label(*k))).collect();
+        let kinds: Vec<(&str, &str)> =
+            OpportunityKind::ALL.iter().map(|k| (k.as_str(), kith_words::kind_label(*k))).collect();
         let per: Vec<(&str, &str)> = PayPer::ALL.iter().map(|p| (p.as_str(), p.as_str())).collect();
         html! {
             (text_input("title", "Title", None, field(v, "title"), errors))
@@ -358,7 +359,10 @@ impl DeskForm for Opportunity {
             "" => None,
             p => {
                 let pounds: f64 = p.parse().map_err(|_| pair("pay", format!("Pay: not an amount in pounds: {p:?}")))?;
-                Some(v1::Pay { pence: (pounds * 100.0).round().clamp(0.0, u32::MAX as f64) as u32, per: field(form, "pay_per").into() })
+                Some(v1::Pay {
+                    pence: (pounds * 100.0).round().clamp(0.0, u32::MAX as f64) as u32,
+                    per: field(form, "pay_per").into(),
+                })
             }
         };
         let fields = v1::OpportunityFields {
@@ -379,7 +383,9 @@ impl DeskForm for Opportunity {
         let mut o = convert::opportunity_from_fields(id, &fields).map_err(|e| named(e, OPPORTUNITY_FIELDS))?;
         if let Some(status) = Some(field(form, "status")).filter(|s| !s.is_empty()) {
             o.status = match OpportunityStatus::parse("status", status).map_err(|e| named(e, OPPORTUNITY_FIELDS))? {
-                OpportunityStatus::Withdrawn => return Err(pair("status", "Status: withdraw it from the list instead")),
+                OpportunityStatus::Withdrawn => {
+                    return Err(pair("status", "Status: withdraw it from the list instead"));
+                }
                 s => s,
             };
         }
@@ -519,9 +525,11 @@ impl DeskForm for Service {
         let address = (field(form, "street").trim(), field(form, "town").trim(), field(form, "postcode").trim());
         let place = match address {
             ("", "", "") => v1::place::Where::Online(true),
-            (street, town, postcode) => {
-                v1::place::Where::Address(v1::Address { street: street.into(), town: town.into(), postcode: postcode.into() })
-            }
+            (street, town, postcode) => v1::place::Where::Address(v1::Address {
+                street: street.into(),
+                town: town.into(),
+                postcode: postcode.into(),
+            }),
         };
         let fields = v1::ServiceFields {
             name: field(form, "name").into(),
@@ -631,7 +639,12 @@ async fn new_page(State(desk): State<Desk>, headers: HeaderMap, Path(family): Pa
     by_family!(family.as_str(), T => form_page::<T>(&desk, &w, &family, None, &Fields::new(), &[]), no_family(&desk, &w))
 }
 
-async fn add(State(desk): State<Desk>, headers: HeaderMap, Path(family): Path<String>, Form(form): Form<Fields>) -> Response {
+async fn add(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Path(family): Path<String>,
+    Form(form): Form<Fields>,
+) -> Response {
     let w = match require(&desk, &headers, Access::Worker) {
         Ok(w) => w,
         Err(r) => return *r,

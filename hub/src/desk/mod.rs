@@ -71,13 +71,15 @@ pub struct Desk {
     /// Whether the desk is served over TLS: its cookie is then `__Host-` prefixed.
     pub(crate) tls: bool,
     sign_ins: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The front page's chores, as of a sequence number and a day ([`pages`]).
+    chores: Arc<std::sync::Mutex<Option<(u64, kith_proto::time::CivilDate, pages::Chores)>>>,
 }
 
 impl Desk {
     pub fn new(store: Store, admin: AdminService, name: String, tls: bool) -> Desk {
         let per_minute = NonZeroU32::new(SIGN_INS_PER_MINUTE).expect("not zero");
         let sign_ins = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)));
-        Desk { store, admin, name, tls, sign_ins }
+        Desk { store, admin, name, tls, sign_ins, chores: Arc::default() }
     }
 
     fn cookie_name(&self) -> &'static str {

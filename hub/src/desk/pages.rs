@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use maud::html;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tonic::Request;
 use ulid::Ulid;
 
@@ -212,16 +213,7 @@ async fn today(State(desk): State<Desk>, headers: HeaderMap) -> Response {
         .into_iter()
         .filter(|r| matches!(r.status.as_str(), "sent" | "received"))
         .collect();
-    let week = CivilDate::from(today.to_jiff().saturating_add(jiff::Span::new().days(7)));
-    let closing: Vec<Record<Opportunity>> = live::<Opportunity>(&desk)
-        .into_iter()
-        .filter(|r| {
-            r.item.status == OpportunityStatus::Open && r.item.closes_on.is_some_and(|c| c >= today && c <= week)
-        })
-        .collect();
-    let old = CivilDate::from(today.to_jiff().saturating_sub(jiff::Span::new().days(UNCONFIRMED_DAYS)));
-    let unconfirmed: Vec<Record<Service>> =
-        live::<Service>(&desk).into_iter().filter(|r| r.item.assured_on.is_none_or(|d| d < old)).collect();
+    let Chores { closing, unconfirmed } = chores(&desk, today);
     let status = desk.admin.status(Request::new(v1::StatusRequest {})).await.map(|r| r.into_inner()).ok();
     respond(
         StatusCode::OK,
@@ -264,13 +256,13 @@ async fn today(State(desk): State<Desk>, headers: HeaderMap) -> Response {
                 h2 { "Closing this week" }
                 @if closing.is_empty() { p { "No opportunity closes this week." } }
                 @else {
-                    ul.results { @for r in &closing { li { (r.item.title) ": closes " (kith_words::date_text(r.item.closes_on.expect("filtered"))) } } }
+                    ul.results { @for (title, on) in closing.iter() { li { (title) ": closes " (kith_words::date_text(*on)) } } }
                 }
                 h2 { "Services to check" }
                 @if unconfirmed.is_empty() { p { "Every service was confirmed in the last six months." } }
                 @else {
                     p { "Not confirmed for six months: are they still right? Confirm them on " a href="/listings#services" { "Listings" } "." }
-                    ul.results { @for r in &unconfirmed { li { (r.item.name) } } }
+                    ul.results { @for name in unconfirmed.iter() { li { (name) } } }
                 }
                 h2 { "Link to the region" }
                 @if let Some(s) = status {
@@ -285,6 +277,42 @@ async fn today(State(desk): State<Desk>, headers: HeaderMap) -> Response {
             },
         ),
     )
+}
+
+/// What the front page lists of the hub's listings: opportunities closing this
+/// week, services not confirmed for six months.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Chores {
+    closing: Arc<Vec<(String, CivilDate)>>,
+    unconfirmed: Arc<Vec<String>>,
+}
+
+/// The chores of `today`, found by reading every listing — once per change of the
+/// store (its last sequence number) and day: the page is then served from memory.
+fn chores(desk: &Desk, today: CivilDate) -> Chores {
+    let seq = desk.store.last_written_seq().unwrap_or(0);
+    let mut cache = desk.chores.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((s, d, chores)) = cache.as_ref()
+        && *s == seq
+        && *d == today
+    {
+        return chores.clone();
+    }
+    let week = CivilDate::from(today.to_jiff().saturating_add(jiff::Span::new().days(7)));
+    let closing = live::<Opportunity>(desk)
+        .into_iter()
+        .filter(|r| r.item.status == OpportunityStatus::Open)
+        .filter_map(|r| r.item.closes_on.filter(|c| *c >= today && *c <= week).map(|c| (r.item.title, c)))
+        .collect();
+    let old = CivilDate::from(today.to_jiff().saturating_sub(jiff::Span::new().days(UNCONFIRMED_DAYS)));
+    let unconfirmed = live::<Service>(desk)
+        .into_iter()
+        .filter(|r| r.item.assured_on.is_none_or(|d| d < old))
+        .map(|r| r.item.name)
+        .collect();
+    let chores = Chores { closing: Arc::new(closing), unconfirmed: Arc::new(unconfirmed) };
+    *cache = Some((seq, today, chores.clone()));
+    chores
 }
 
 /// Every live listing of a family.

@@ -181,6 +181,11 @@ impl Store {
         Ok(envelope::decode(&entry.bytes, &entry.subject).ok().map(|d| d.envelope().at_ms))
     }
 
+    /// The last sequence number written: it changes with every change of the store.
+    pub fn last_written_seq(&self) -> Result<u64, StoreError> {
+        self.inner.meta.get(META_SEQ)?.map(|v| seq_of(&v)).unwrap_or(Ok(0))
+    }
+
     pub fn outbox_status(&self) -> Result<OutboxStatus, StoreError> {
         let meta = &self.inner.meta;
         let read = |k: &[u8]| -> Result<u64, StoreError> { meta.get(k)?.map(|v| seq_of(&v)).unwrap_or(Ok(0)) };

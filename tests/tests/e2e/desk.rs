@@ -172,7 +172,11 @@ async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
     let form = sam.get(&edit).await;
     assert!(form.body.contains("value=\"Quiet House\""), "{}", form.body);
     let changed = sam
-        .submit(&edit, &edit, &[("name", "Quiet House (Headingley)"), ("area", "Leeds"), ("beds", "3"), ("phone", "0113 496 0202")])
+        .submit(
+            &edit,
+            &edit,
+            &[("name", "Quiet House (Headingley)"), ("area", "Leeds"), ("beds", "3"), ("phone", "0113 496 0202")],
+        )
         .await;
     assert_eq!(changed.status, 303, "{changed:?}");
     let shown = hub.kith(["safehouse", "show", &house.id]).await.ok();
