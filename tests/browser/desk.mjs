@@ -118,7 +118,8 @@ async function signIn(page, name, password) {
   step("the other pages");
   const pages = [
     ["referrals", "/referrals"], ["listings", "/listings"], ["service-new", "/listings/services/new"],
-    ["opportunity-new", "/listings/opportunities/new"], ["safehouse-new", "/listings/safehouses/new"], ["account", "/account"],
+    ["opportunity-new", "/listings/opportunities/new"], ["safehouse-new", "/listings/safehouses/new"],
+    ["referral-new", "/referrals/new"], ["account", "/account"],
   ];
   for (const [name, path] of pages) {
     await page.goto(desk + path);

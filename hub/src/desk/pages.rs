@@ -26,7 +26,7 @@ use kith_proto::time::CivilDate;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use super::accounts::{self, SignIn};
-use super::form::{Fields, error_summary, field, text_input, today_here, token, when};
+use super::form::{Fields, checkbox, error_summary, field, select, text_input, textarea, today_here, token, when};
 use super::{Access, Desk, Worker, check_token, frame, page_error, require, respond, secret};
 use crate::store::{Actor, Listing, Record, Session, acting};
 
@@ -40,6 +40,7 @@ pub(super) fn routes() -> Router<Desk> {
         .route("/beds/confirm", get(beds_confirm))
         .route("/beds/set", post(beds_set))
         .route("/referrals", get(referrals))
+        .route("/referrals/new", get(referral_new).post(referral_send))
         .route("/referrals/{id}", get(referral))
         .route("/referrals/{id}/details", post(referral_details))
         .route("/referrals/{id}/{step}", post(referral_step))
@@ -515,6 +516,7 @@ async fn referrals(State(desk): State<Desk>, headers: HeaderMap) -> Response {
             "Referrals",
             html! {
                 h1 { "Referrals" }
+                p { a.button href="/referrals/new" { "Refer someone to another group" } }
                 h2 { "Inbox: referred to this group" }
                 (table("Referrals to this group", &inbox, |r| &r.from_hub))
                 h2 { "Outbox: referred by this group" }
@@ -522,6 +524,129 @@ async fn referrals(State(desk): State<Desk>, headers: HeaderMap) -> Response {
             },
         ),
     )
+}
+
+/// The form's fields an error of `SendReferral` can name, as `field: problem`.
+const REFERRAL_FIELDS: [(&str, &str); 8] = [
+    ("to_hub", "to_hub"),
+    ("name", "name"),
+    ("contact", "contact"),
+    ("needs", "needs"),
+    ("notes", "notes"),
+    ("consent", "consent"),
+    ("safe_house_id", "target"),
+    ("opportunity_id", "target"),
+];
+
+async fn referral_new(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    referral_form(&desk, &w, &Fields::new(), &[])
+}
+
+/// The hubs a worker can pick: the region's roster's, and those whose keys are pinned.
+fn known_hubs(desk: &Desk) -> Vec<(String, String)> {
+    let me = desk.store.identity().hub.clone();
+    let mut hubs: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    if let Some(roster) = desk.store.roster() {
+        for hub in roster.hubs.keys() {
+            let name = roster.names.get(hub).cloned().unwrap_or_else(|| hub.to_string());
+            hubs.insert(hub.to_string(), name);
+        }
+    }
+    for (hub, _) in desk.store.peers().unwrap_or_default() {
+        hubs.entry(hub.to_string()).or_insert_with(|| hub.to_string());
+    }
+    hubs.remove(me.as_str());
+    hubs.into_iter().collect()
+}
+
+fn referral_form(desk: &Desk, w: &Worker, v: &Fields, errors: &[(String, String)]) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let hubs = known_hubs(desk);
+    let mut options: Vec<(&str, &str)> = vec![("", "Choose a group")];
+    options.extend(hubs.iter().map(|(id, name)| (id.as_str(), name.as_str())));
+    respond(
+        status,
+        frame(
+            desk,
+            Some(w),
+            "Refer someone",
+            html! {
+                (error_summary(errors))
+                h1 { "Refer someone to another group" }
+                p { "What you write about the person is sealed to the other group before it leaves this hub, and reaches no one else." }
+                form method="post" action="/referrals/new" novalidate {
+                    (token(w))
+                    @if hubs.is_empty() {
+                        (text_input("to_hub", "The group's hub id", Some("As the region lists it, e.g. rainbow-crisis-house"), field(v, "to_hub"), errors))
+                    } @else {
+                        (select("to_hub", "To which group", &options, field(v, "to_hub"), errors))
+                    }
+                    (text_input("target", "A safe house or opportunity of theirs (optional)", Some("Its id, from the region's board; leave empty to refer to the group itself"), field(v, "target"), errors))
+                    fieldset {
+                        legend { "What kind of listing that is" }
+                        div.radios {
+                            label { input type="radio" name="target_kind" value="safehouse" checked[field(v, "target_kind") != "opportunity"]; "A safe house" }
+                            label { input type="radio" name="target_kind" value="opportunity" checked[field(v, "target_kind") == "opportunity"]; "An opportunity" }
+                        }
+                    }
+                    (text_input("name", "The person's name or initials", None, field(v, "name"), errors))
+                    (text_input("contact", "How to contact them", Some("A phone number or email, and when"), field(v, "contact"), errors))
+                    (checkbox("no_contact", "They do not want to be contacted", field(v, "no_contact") == "yes"))
+                    (textarea("needs", "What they need", None, field(v, "needs"), errors))
+                    (textarea("notes", "Notes (optional)", None, field(v, "notes"), errors))
+                    (textarea("consent", "Their consent", Some("How they agreed to this referral, when, and who recorded it"), field(v, "consent"), errors))
+                    button type="submit" { "Send the referral" }
+                }
+            },
+        ),
+    )
+}
+
+async fn referral_send(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let target = field(&form, "target").trim().to_owned();
+    let (safe_house_id, opportunity_id) = match field(&form, "target_kind") {
+        "opportunity" => (String::new(), target),
+        _ => (target, String::new()),
+    };
+    let request = v1::SendReferralRequest {
+        to_hub: field(&form, "to_hub").trim().to_owned(),
+        safe_house_id,
+        opportunity_id,
+        person: Some(v1::Person {
+            name: field(&form, "name").to_owned(),
+            contact: field(&form, "contact").to_owned(),
+            no_contact: field(&form, "no_contact") == "yes",
+            needs: field(&form, "needs").to_owned(),
+            notes: field(&form, "notes").to_owned(),
+            consent: field(&form, "consent").to_owned(),
+            consent_recorded_at_ms: 0,
+        }),
+    };
+    if request.to_hub.is_empty() {
+        return referral_form(&desk, &w, &form, &[("to_hub".into(), "Choose the group to refer to".into())]);
+    }
+    match acting(w.actor(), desk.admin.send_referral(Request::new(request))).await {
+        Ok(reply) => Redirect::to(&format!("/referrals/{}", reply.into_inner().id)).into_response(),
+        Err(status) => {
+            let message = status.message();
+            let id = message
+                .split_once(": ")
+                .and_then(|(f, _)| REFERRAL_FIELDS.iter().find(|(name, _)| f.trim_start_matches("person.") == *name))
+                .map_or("to_hub", |(_, id)| id);
+            referral_form(&desk, &w, &form, &[(id.to_owned(), message.to_owned())])
+        }
+    }
 }
 
 async fn referral(State(desk): State<Desk>, headers: HeaderMap, Path(id): Path<String>) -> Response {

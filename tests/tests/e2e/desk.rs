@@ -83,6 +83,24 @@ async fn a_worker_updates_beds_and_answers_referrals_from_the_desk_and_the_audit
     let seen = wait_for_status(&garden, &second.id, "declined").await;
     assert!(seen.to_string().contains("No room this week"), "the reason reaches the sending hub: {seen}");
 
+    // A referral sent from the desk: the person's details in the form, never in a URL.
+    let mut alex = Desk::signed_in(&garden, "alex", "worker").await;
+    let person =
+        [("to_hub", "safe-houses"), ("name", "Kit Canary"), ("contact", "07700 900123"), ("needs", "a bed tonight")];
+    let no_consent = alex.submit("/referrals/new", "/referrals/new", &person).await;
+    assert_eq!(no_consent.status, 400, "{no_consent:?}");
+    assert!(no_consent.body.contains("href=\"#consent\""), "{}", no_consent.body);
+    let mut with_consent = person.to_vec();
+    with_consent.push(("consent", "verbal, today, recorded by alex"));
+    let sent = alex.submit("/referrals/new", "/referrals/new", &with_consent).await;
+    assert_eq!(sent.status, 303, "{sent:?}");
+    let location = sent.header("location").expect("to the referral").to_owned();
+    assert!(!location.contains("Canary"), "{location}");
+    let third = location.trim_start_matches("/referrals/").to_owned();
+    let arrived = wait_for_status(&houses, &third, "received").await;
+    assert!(arrived.to_string().contains("Kit Canary"), "{arrived}");
+    assert!(audit(&garden).await.iter().any(|e| e.0 == "desk:alex" && e.1 == "referral sent" && e.2 == third));
+
     // The audit log: the desk user for each change, the CLI for kith's.
     let log = audit(&houses).await;
     let has =
