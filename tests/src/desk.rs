@@ -81,7 +81,35 @@ impl Desk {
         self.post(action, &all, &[]).await
     }
 
+    /// Posts the multipart form on `page` to `action`: its token, `fields`, and a file
+    /// `file_name` holding `content` in the field `file`.
+    pub async fn upload(
+        &mut self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        content: &str,
+    ) -> Reply {
+        let token = self.get(page).await.token();
+        let boundary = format!("kith-test-{}", rand::random::<u64>());
+        let mut body = String::new();
+        for (k, v) in std::iter::once(("csrf", token.as_str())).chain(fields.iter().copied()) {
+            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+        }
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/json\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        ));
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.raw("POST", action, &body, &[("Sec-Fetch-Site", "same-origin"), ("Content-Type", &content_type)]).await
+    }
+
     async fn request(&self, method: &str, path: &str, body: &str, extra: &[(&str, &str)]) -> Reply {
+        self.raw(method, path, body, extra).await
+    }
+
+    async fn raw(&self, method: &str, path: &str, body: &str, extra: &[(&str, &str)]) -> Reply {
         let mut stream = tokio::net::TcpStream::connect(&self.addr)
             .await
             .unwrap_or_else(|e| panic!("connect to the desk at {}: {e}", self.addr));
@@ -97,10 +125,10 @@ impl Desk {
             head.push_str(&format!("Cookie: {c}\r\n"));
         }
         if method == "POST" {
-            head.push_str(&format!(
-                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
+            if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+                head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+            }
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).await.unwrap();

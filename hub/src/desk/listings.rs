@@ -27,6 +27,10 @@ pub(super) fn routes() -> Router<Desk> {
     Router::new()
         .route("/listings", get(listings))
         .route("/listings/services/{id}/confirm", post(service_confirm))
+        .route(
+            "/listings/import",
+            get(import_page).post(import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
+        )
         .route("/listings/{family}/new", get(new_page).post(add))
         .route("/listings/{family}/{id}/edit", get(edit_page).post(edit))
         .route("/listings/{family}/{id}/withdraw", get(withdraw_page).post(withdraw))
@@ -96,7 +100,7 @@ async fn listings(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<
                 }
                 @if shown("services") {
                     h2 #services { "Services" }
-                    p { a.button href="/listings/services/new" { "Add a service" } }
+                    p { a.button href="/listings/services/new" { "Add a service" } " " a href="/listings/import" { "Import services (HSDS)" } }
                     @if services.is_empty() { p { "None." } }
                     ul.results {
                         @for r in &services {
@@ -706,4 +710,139 @@ async fn edit(
             },
         }
     }, no_family(&desk, &w))
+}
+
+// ---------------------------------------------------------------- import
+
+/// The largest file the import takes.
+const IMPORT_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+async fn import_page(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    import_form(&desk, &w, None, &[])
+}
+
+/// What an import did, or would do on a check.
+#[derive(Debug, Default)]
+struct Imported {
+    check: bool,
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    refused: usize,
+    problems: Vec<kith_opendata::import::Problem>,
+}
+
+fn import_form(desk: &Desk, w: &Worker, done: Option<&Imported>, errors: &[(String, String)]) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    respond(
+        status,
+        frame(
+            desk,
+            Some(w),
+            "Import services",
+            html! {
+                (error_summary(errors))
+                @if let Some(d) = done {
+                    div.notice role="status" {
+                        p { strong {
+                            @if d.check { "Checked: would create " } @else { "Imported: created " }
+                            (d.created) ", update " (d.updated) ", leave " (d.unchanged) " as they are; " (d.refused) " refused"
+                        } }
+                        @if d.check && d.problems.is_empty() { p { "Nothing was written. Choose the file again and import it." } }
+                    }
+                    @if !d.problems.is_empty() {
+                        table {
+                            caption { "What is wrong in the file" }
+                            thead { tr { th scope="col" { "Where" } th scope="col" { "Field" } th scope="col" { "Problem" } } }
+                            tbody { @for p in &d.problems { tr { td data-label="Where" { (p.at) } td data-label="Field" { (p.field) } td data-label="Problem" { (p.reason) } } } }
+                        }
+                    }
+                }
+                h1 { "Import services" }
+                p { "From an HSDS 3 or Open Referral UK JSON file: a service, a list of them, or a page of the API. A service imported again from the same directory updates the one imported before." }
+                form method="post" action="/listings/import" enctype="multipart/form-data" novalidate {
+                    (token(w))
+                    div.field.field-error[errors.iter().any(|(f, _)| f == "file")] {
+                        label for="file" { "The file" }
+                        @if let Some((_, e)) = errors.iter().find(|(f, _)| f == "file") { p.error-message id="file-error" { span.visually-hidden { "Error: " } (e) } }
+                        input #file type="file" name="file" accept=".json,application/json";
+                    }
+                    button.secondary type="submit" name="do" value="check" { "Check it (writes nothing)" }
+                    " "
+                    button type="submit" name="do" value="import" { "Import" }
+                }
+            },
+        ),
+    )
+}
+
+async fn import(State(desk): State<Desk>, headers: HeaderMap, mut parts: axum::extract::Multipart) -> Response {
+    let w = match require(&desk, &headers, Access::Worker) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let (mut csrf, mut action, mut file, mut name) = (String::new(), String::new(), String::new(), String::new());
+    loop {
+        match parts.next_field().await {
+            Ok(Some(part)) => {
+                let field = part.name().unwrap_or_default().to_owned();
+                if field == "file" {
+                    name = part.file_name().unwrap_or("the file").to_owned();
+                }
+                let Ok(text) = part.text().await else {
+                    return import_form(
+                        &desk,
+                        &w,
+                        None,
+                        &[("file".into(), "The file could not be read as text".into())],
+                    );
+                };
+                match field.as_str() {
+                    "csrf" => csrf = text,
+                    "do" => action = text,
+                    "file" => file = text,
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return import_form(&desk, &w, None, &[("file".into(), format!("The upload failed: {e}"))]),
+        }
+    }
+    if let Err(r) = check_token(&desk, &w, &csrf) {
+        return *r;
+    }
+    if file.trim().is_empty() {
+        return import_form(&desk, &w, None, &[("file".into(), "Choose a file to import".into())]);
+    }
+    let (candidates, problems) =
+        match kith_opendata::import::read_json_text(&name, &file, &kith_opendata::import::Defaults::default()) {
+            Ok(read) => read,
+            Err(e) => return import_form(&desk, &w, None, &[("file".into(), e.to_string())]),
+        };
+    let check = action != "import";
+    let mut done = Imported { check, problems, ..Default::default() };
+    for c in candidates {
+        let request = v1::ImportServiceRequest { source_id: c.source_id, fields: Some(c.fields), dry_run: check };
+        match acting(w.actor(), desk.admin.import_service(Request::new(request))).await {
+            Ok(reply) => match reply.into_inner().outcome.as_str() {
+                "created" => done.created += 1,
+                "updated" => done.updated += 1,
+                _ => done.unchanged += 1,
+            },
+            Err(status) => {
+                done.refused += 1;
+                let (field, reason) = status.message().split_once(": ").unwrap_or(("", status.message()));
+                done.problems.push(kith_opendata::import::Problem {
+                    at: c.at,
+                    field: field.into(),
+                    reason: reason.into(),
+                });
+            }
+        }
+    }
+    import_form(&desk, &w, Some(&done), &[])
 }

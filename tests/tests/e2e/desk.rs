@@ -201,6 +201,23 @@ async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
     assert_eq!(shown["name"], "Quiet House (Headingley)", "{shown}");
     assert_eq!(shown["beds_free"], 2, "the availability stays: {shown}");
 
+    // An HSDS file uploaded: checked first (nothing written), then imported.
+    let hsds =
+        std::fs::read_to_string(kith_tests::workspace().join("tests/hsds/spec/examples/service_full.json")).unwrap();
+    let before = services().await;
+    let checked =
+        sam.upload("/listings/import", "/listings/import", &[("do", "check")], "service_full.json", &hsds).await;
+    assert_eq!(checked.status, 200, "{checked:?}");
+    assert!(checked.body.contains("Checked: would create 1"), "{}", checked.body);
+    assert_eq!(services().await, before, "a check writes nothing");
+    let imported =
+        sam.upload("/listings/import", "/listings/import", &[("do", "import")], "service_full.json", &hsds).await;
+    assert!(imported.body.contains("Imported: created 1"), "{}", imported.body);
+    assert_eq!(services().await, before + 1);
+    let junk = sam.upload("/listings/import", "/listings/import", &[("do", "check")], "junk.json", "id,name").await;
+    assert_eq!(junk.status, 400, "{junk:?}");
+    assert!(junk.body.contains("id=\"file-error\""), "{}", junk.body);
+
     // A worker on a coordinator's page.
     assert_eq!(sam.get("/users").await.status, 403);
     assert_eq!(sam.get("/audit").await.status, 403);
