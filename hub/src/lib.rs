@@ -146,6 +146,11 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     .validate()
     .map_err(Error::Profile)?;
     let box_secrets = hub_keys.box_secrets();
+    // When the keys were made or last changed: the desk reminds coordinators to change them.
+    let keys_since_ms = hub_keys.rotations.last().map(|r| r.at_ms).or_else(|| {
+        let made = std::fs::metadata(config.dir.join(keys::KEYS_DIR)).and_then(|m| m.modified()).ok()?;
+        made.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)
+    });
     let own_keys: Vec<ed25519_dalek::VerifyingKey> = std::iter::once(hub_keys.signing.verifying_key())
         .chain(hub_keys.rotations.iter().rev().filter_map(|r| ed25519_dalek::VerifyingKey::from_bytes(&r.from).ok()))
         .collect();
@@ -259,7 +264,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         let bound = listener.local_addr().unwrap_or(addr);
         let scheme = if tls.is_some() { "https" } else { "http" };
         tracing::info!(url = %format!("{scheme}://{bound}/"), "the desk");
-        let desk = desk::Desk::new(store.clone(), admin.clone(), file.name.clone(), tls.is_some());
+        let desk = desk::Desk::new(store.clone(), admin.clone(), file.name.clone(), tls.is_some(), keys_since_ms);
         let stop = stop_rx.clone();
         tasks.spawn_infallible("desk", async move {
             if let Err(e) = desk::serve(listener, desk, tls, stop).await {

@@ -15,6 +15,9 @@ const DISCONNECTED: &str = "disconnected from NATS; reconnecting (writes are kep
 pub struct Link {
     client: Mutex<Option<async_nats::Client>>,
     last_error: Mutex<Option<String>>,
+    /// The last repair a relay asked for: when (Unix ms), and how many listings it
+    /// published again.
+    last_repair: Mutex<Option<(i64, u64)>>,
 }
 
 impl Link {
@@ -33,6 +36,16 @@ impl Link {
 
     pub(crate) fn set_error(&self, error: Option<String>) {
         *lock(&self.last_error) = error;
+    }
+
+    /// The last repair a relay asked for, since the hub started: when, and how many
+    /// listings it published again.
+    pub fn last_repair(&self) -> Option<(i64, u64)> {
+        *lock(&self.last_repair)
+    }
+
+    pub(crate) fn note_repair(&self, republished: u64) {
+        *lock(&self.last_repair) = Some((kith_proto::time::now_ms(), republished));
     }
 }
 

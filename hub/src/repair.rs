@@ -76,7 +76,11 @@ pub async fn run(store: Store, profile: HubProfile, state: Arc<Link>, mut stop: 
                 }
             }
             last = Some(tokio::time::Instant::now());
-            match repair(&store, &std::mem::take(&mut held)).await {
+            let repaired = repair(&store, &std::mem::take(&mut held)).await;
+            if let Ok(n) = repaired {
+                state.note_repair(n);
+            }
+            match repaired {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::warn!(republished = n, "a relay missed some of this hub's listings: published them again");

@@ -149,7 +149,7 @@ async function signIn(page, name, password) {
   context.setDefaultTimeout(15000);
   const page = await context.newPage();
   await signIn(page, coordinator, coordinatorPassword);
-  for (const [name, path] of [["users", "/users"], ["audit", "/audit"]]) {
+  for (const [name, path] of [["users", "/users"], ["audit", "/audit"], ["leave", "/leave"], ["today-coordinator", "/"]]) {
     await page.goto(desk + path);
     await check(page, name);
   }

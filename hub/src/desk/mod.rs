@@ -71,15 +71,19 @@ pub struct Desk {
     /// Whether the desk is served over TLS: its cookie is then `__Host-` prefixed.
     pub(crate) tls: bool,
     sign_ins: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// When the hub's keys were made or last changed.
+    pub(crate) keys_since_ms: Option<i64>,
     /// The front page's chores, as of a sequence number and a day ([`pages`]).
     chores: Arc<std::sync::Mutex<Option<(u64, kith_proto::time::CivilDate, pages::Chores)>>>,
 }
 
 impl Desk {
-    pub fn new(store: Store, admin: AdminService, name: String, tls: bool) -> Desk {
+    /// `keys_since_ms`: when the hub's keys were made or last changed, for the
+    /// coordinators' reminder to change them.
+    pub fn new(store: Store, admin: AdminService, name: String, tls: bool, keys_since_ms: Option<i64>) -> Desk {
         let per_minute = NonZeroU32::new(SIGN_INS_PER_MINUTE).expect("not zero");
         let sign_ins = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)));
-        Desk { store, admin, name, tls, sign_ins, chores: Arc::default() }
+        Desk { store, admin, name, tls, sign_ins, chores: Arc::default(), keys_since_ms }
     }
 
     fn cookie_name(&self) -> &'static str {
@@ -244,6 +248,7 @@ pub(crate) fn frame(desk: &Desk, worker: Option<&Worker>, title: &str, content: 
                                 @if w.is_coordinator() {
                                     li { a href="/users" { "Workers" } }
                                     li { a href="/audit" { "Audit log" } }
+                                    li { a href="/leave" { "Leave the region" } }
                                 }
                                 li { a href="/account" { "Signed in as " (w.user.name) } }
                             }

@@ -46,6 +46,7 @@ pub(super) fn routes() -> Router<Desk> {
         .route("/referrals/{id}/{step}", post(referral_step))
         .route("/users", get(users).post(users_change))
         .route("/audit", get(audit))
+        .route("/leave", get(leave_page).post(leave))
         .merge(super::listings::routes())
 }
 
@@ -195,6 +196,8 @@ async fn account(State(desk): State<Desk>, headers: HeaderMap) -> Response {
 
 /// How soon a bed count going stale is shown on the front page.
 const STALE_SOON_MS: i64 = 2 * 3600 * 1000;
+/// Keys older than this are shown to coordinators as due for a change.
+const KEYS_DAYS: i64 = 365;
 /// A service not confirmed for this many days is shown on the front page.
 const UNCONFIRMED_DAYS: i64 = 183;
 
@@ -265,6 +268,16 @@ async fn today(State(desk): State<Desk>, headers: HeaderMap) -> Response {
                     p { "Not confirmed for six months: are they still right? Confirm them on " a href="/listings#services" { "Listings" } "." }
                     ul.results { @for name in unconfirmed.iter() { li { (name) } } }
                 }
+                @if w.is_coordinator() && let Some(since) = desk.keys_since_ms {
+                    h2 { "This hub's keys" }
+                    @let days = (now - since) / (24 * 3600 * 1000);
+                    @if days >= KEYS_DAYS {
+                        p.warn { "Made or last changed " (days) " days ago: change them (once a year, and whenever someone who held them leaves)." }
+                    } @else {
+                        p { "Made or last changed " (days) " days ago." }
+                    }
+                    p.hint { "To change them: stop the hub, run " code { "kith keys rotate" } " on its machine, start it again. The region follows." }
+                }
                 h2 { "Link to the region" }
                 @if let Some(s) = status {
                     dl.details {
@@ -272,6 +285,14 @@ async fn today(State(desk): State<Desk>, headers: HeaderMap) -> Response {
                         dd { @if s.nats_connected { span.good { "Yes" } } @else { span.warn { "No" } } }
                         dt { "Waiting to be published" }
                         dd { (s.outbox_pending) }
+                        dt { "In step with the relays" }
+                        dd {
+                            @match desk.admin.publisher.last_repair() {
+                                None => { "Yes: no relay has asked for anything again since the hub started" },
+                                Some((at, 0)) => { "Yes: a relay last checked " (when(at)) " and missed nothing" },
+                                Some((at, n)) => { "A relay missed " (kith_words::count(n as usize, "listing", "listings")) ", published again " (when(at)) "; the next heartbeat shows whether it is in step" },
+                            }
+                        }
                         @if !s.last_error.is_empty() { dt { "Last error" } dd { (s.last_error) } }
                     }
                 }
@@ -967,4 +988,59 @@ async fn audit(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<Has
             },
         ),
     )
+}
+
+async fn leave_page(State(desk): State<Desk>, headers: HeaderMap) -> Response {
+    let w = match coordinator(&desk, &headers, "/leave").await {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    leave_form(&desk, &w, &[])
+}
+
+fn leave_form(desk: &Desk, w: &Worker, errors: &[(String, String)]) -> Response {
+    let hub = desk.store.identity().hub.to_string();
+    let left = desk.store.has_left().unwrap_or(false);
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    respond(
+        status,
+        frame(
+            desk,
+            Some(w),
+            "Leave the region",
+            html! {
+                (error_summary(errors))
+                h1 { "Leave the region" }
+                @if left {
+                    p { "This hub has left the region: its listings are withdrawn everywhere." }
+                } @else {
+                    p { "Every listing of this hub is withdrawn from the region's board, directory and open data, and other groups can no longer refer people to it. It cannot be undone: to come back, the region's coordinator adds the group again." }
+                    p { "Referrals already made go on: you can still answer and close them." }
+                    form method="post" action="/leave" novalidate {
+                        (token(w))
+                        (text_input("confirm", "To confirm, type this hub's id", Some(&format!("It is {hub}")), "", errors))
+                        button.warning type="submit" { "Leave the region" }
+                    }
+                }
+            },
+        ),
+    )
+}
+
+async fn leave(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
+    let w = match coordinator(&desk, &headers, "/leave").await {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
+        return *r;
+    }
+    let hub = desk.store.identity().hub.to_string();
+    if field(&form, "confirm").trim() != hub {
+        return leave_form(&desk, &w, &[("confirm".into(), format!("Type {hub} to confirm"))]);
+    }
+    match acting(w.actor(), desk.admin.withdraw_all(Request::new(v1::WithdrawAllRequest {}))).await {
+        Ok(_) => leave_form(&desk, &w, &[]),
+        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not done", status.message()),
+    }
 }

@@ -224,6 +224,15 @@ async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
     let mut kim = Desk::of(&hub);
     assert_eq!(kim.sign_in("kim", &kim_password).await.status, 303);
     assert_eq!(kim.get("/users").await.status, 200);
+    assert_eq!(sam.get("/leave").await.status, 403);
+
+    // Leaving the region, from the desk: the hub's id typed to confirm.
+    let wrong = kim.submit("/leave", "/leave", &[("confirm", "yes")]).await;
+    assert_eq!(wrong.status, 400, "{wrong:?}");
+    assert!(!hub.kith(["opportunity", "list"]).await.array().iter().any(|o| o["status"] == "withdrawn"));
+    let left = kim.submit("/leave", "/leave", &[("confirm", "peer-garden")]).await;
+    assert!(left.body.contains("This hub has left the region"), "{}", left.body);
+    assert!(hub.kith(["opportunity", "list"]).await.array().iter().all(|o| o["status"] == "withdrawn"));
 
     // A session cookie after sign-out.
     let cookie = sam.cookie.clone();
@@ -256,5 +265,6 @@ async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
     assert!(has("desk:kim", "sign-in refused: too many wrong passwords"), "{log:?}");
     assert!(has("desk:sam", "service-published"), "{log:?}");
     assert!(has("cli", "desk user added"), "{log:?}");
+    assert!(has("desk:kim", "left the region"), "{log:?}");
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
