@@ -4,10 +4,14 @@
 //! (`kith-opendata`). `£12.21 an hour`, `16 hours a week`, `31 January 2027`,
 //! `updated 12 minutes ago`.
 //!
-//! Words only: nothing here is read back by a program, so wording can change
+//! And the look the web pages share ([`STYLE`]). Words only otherwise: nothing here is read back by a program, so wording can change
 //! without a format changing (the CLI's `--json` keeps its own shapes).
 
 use kith_proto::domain::{ForTag, OpportunityKind, Pay, PayPer};
+
+/// Kith's look on the web (`style/kith.css`): the relay's board and each hub's desk
+/// serve it, so that people meet the same page wherever they read a listing.
+pub const STYLE: &str = include_str!("../style/kith.css");
 use kith_proto::service::{Schedule, Weekday};
 use kith_proto::time::CivilDate;
 

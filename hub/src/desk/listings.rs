@@ -5,8 +5,8 @@
 //! API writes it.
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -20,7 +20,7 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 use kith_proto::{ValidationError, convert};
 
 use super::form::{Fields, all, checkbox, error_summary, field, select, text_input, textarea, today_here, token};
-use super::{Access, Desk, Worker, check_token, frame, page_error, require, respond};
+use super::{Desk, Posted, Worker, check_token, frame, page_error, respond};
 use crate::store::{Listing, acting};
 
 pub(super) fn routes() -> Router<Desk> {
@@ -41,11 +41,7 @@ pub(super) fn routes() -> Router<Desk> {
 /// Listings of a family on one page of the listings.
 const LISTINGS_PAGE: usize = 50;
 
-async fn listings(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<String, String>>) -> Response {
     // One family's next page when asked for (`?family=services&before=ID`), else the
     // newest of each.
     let before = |family: &str| {
@@ -157,15 +153,7 @@ fn listing_name(desk: &Desk, family: &str, id: Ulid) -> Option<String> {
     }
 }
 
-async fn withdraw_page(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Path((family, id)): Path<(String, String)>,
-) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn withdraw_page(State(desk): State<Desk>, w: Worker, Path((family, id)): Path<(String, String)>) -> Response {
     let Some((id, name)) = Ulid::from_string(&id).ok().and_then(|id| listing_name(&desk, &family, id).map(|n| (id, n)))
     else {
         return page_error(
@@ -197,17 +185,9 @@ async fn withdraw_page(
 
 async fn withdraw(
     State(desk): State<Desk>,
-    headers: HeaderMap,
     Path((family, id)): Path<(String, String)>,
-    Form(form): Form<Fields>,
+    Posted(w, _): Posted,
 ) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
     let request = Request::new(v1::IdRequest { id });
     let admin = &desk.admin;
     let done = match family.as_str() {
@@ -222,19 +202,7 @@ async fn withdraw(
     }
 }
 
-async fn service_confirm(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<Fields>,
-) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn service_confirm(State(desk): State<Desk>, Path(id): Path<String>, Posted(w, _): Posted) -> Response {
     let Ok(id) = Ulid::from_string(&id) else {
         return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "No such service", "Its id is not valid.");
     };
@@ -635,27 +603,11 @@ fn no_family(desk: &Desk, w: &Worker) -> Response {
     page_error(desk, Some(w), StatusCode::NOT_FOUND, "Page not found", "There is no such kind of listing.")
 }
 
-async fn new_page(State(desk): State<Desk>, headers: HeaderMap, Path(family): Path<String>) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn new_page(State(desk): State<Desk>, w: Worker, Path(family): Path<String>) -> Response {
     by_family!(family.as_str(), T => form_page::<T>(&desk, &w, &family, None, &Fields::new(), &[]), no_family(&desk, &w))
 }
 
-async fn add(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Path(family): Path<String>,
-    Form(form): Form<Fields>,
-) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn add(State(desk): State<Desk>, Path(family): Path<String>, Posted(w, form): Posted) -> Response {
     by_family!(family.as_str(), T => {
         match T::from_form(Ulid::new(), &form) {
             Err(error) => form_page::<T>(&desk, &w, &family, None, &form, &[error]),
@@ -667,15 +619,7 @@ async fn add(
     }, no_family(&desk, &w))
 }
 
-async fn edit_page(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Path((family, id)): Path<(String, String)>,
-) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn edit_page(State(desk): State<Desk>, w: Worker, Path((family, id)): Path<(String, String)>) -> Response {
     let Ok(id) = Ulid::from_string(&id) else { return no_listing(&desk, &w) };
     by_family!(family.as_str(), T => match desk.store.get::<T>(id) {
         Ok(Some(r)) if !r.withdrawn => form_page::<T>(&desk, &w, &family, Some(id), &T::values(&r.item), &[]),
@@ -689,17 +633,9 @@ fn no_listing(desk: &Desk, w: &Worker) -> Response {
 
 async fn edit(
     State(desk): State<Desk>,
-    headers: HeaderMap,
     Path((family, id)): Path<(String, String)>,
-    Form(form): Form<Fields>,
+    Posted(w, form): Posted,
 ) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
     let Ok(id) = Ulid::from_string(&id) else { return no_listing(&desk, &w) };
     by_family!(family.as_str(), T => {
         match T::from_form(id, &form) {
@@ -717,11 +653,7 @@ async fn edit(
 /// The largest file the import takes.
 const IMPORT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
-async fn import_page(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn import_page(State(desk): State<Desk>, w: Worker) -> Response {
     import_form(&desk, &w, None, &[])
 }
 
@@ -780,11 +712,7 @@ fn import_form(desk: &Desk, w: &Worker, done: Option<&Imported>, errors: &[(Stri
     )
 }
 
-async fn import(State(desk): State<Desk>, headers: HeaderMap, mut parts: axum::extract::Multipart) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn import(State(desk): State<Desk>, w: Worker, mut parts: axum::extract::Multipart) -> Response {
     let (mut csrf, mut action, mut file, mut name) = (String::new(), String::new(), String::new(), String::new());
     loop {
         match parts.next_field().await {
@@ -812,8 +740,8 @@ async fn import(State(desk): State<Desk>, headers: HeaderMap, mut parts: axum::e
             Err(e) => return import_form(&desk, &w, None, &[("file".into(), format!("The upload failed: {e}"))]),
         }
     }
-    if let Err(r) = check_token(&desk, &w, &csrf) {
-        return *r;
+    if let Err(r) = check_token(&desk, &w, &csrf).await {
+        return r;
     }
     if file.trim().is_empty() {
         return import_form(&desk, &w, None, &[("file".into(), "Choose a file to import".into())]);

@@ -29,7 +29,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Form, FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -48,7 +49,8 @@ use kith_daemon::Stop;
 use crate::admin::AdminService;
 use crate::store::{Actor, DeskUser, Role, Session, Store};
 
-const CSS: &str = include_str!("../../desk/desk.css");
+/// The desk's own styles, served after Kith's look ([`kith_words::STYLE`]).
+const DESK_CSS: &str = include_str!("../../desk/desk.css");
 
 /// A session ends after this long unused…
 pub const IDLE: Duration = Duration::from_secs(12 * 3600);
@@ -174,7 +176,8 @@ pub fn router(desk: Desk) -> Router {
 }
 
 async fn css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+    static CSS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("{}\n{DESK_CSS}", kith_words::STYLE));
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS.as_str()).into_response()
 }
 
 async fn not_found(State(desk): State<Desk>, headers: HeaderMap) -> Response {
@@ -274,42 +277,86 @@ pub(crate) fn page_error(desk: &Desk, worker: Option<&Worker>, status: StatusCod
     )
 }
 
-/// What a page requires of the request before it is built.
-pub(crate) enum Access {
-    /// Any signed-in worker.
-    Worker,
-    /// A coordinator; a worker gets 403.
-    Coordinator,
+/// A page for signed-in workers takes a [`Worker`]: a request without a live
+/// session is sent to sign in.
+impl FromRequestParts<Desk> for Worker {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, desk: &Desk) -> Result<Worker, Response> {
+        worker(desk, &parts.headers).ok_or_else(|| Redirect::to("/sign-in").into_response())
+    }
 }
 
-/// The signed-in worker, or the answer to give instead: to the sign-in page, or 403.
-pub(crate) fn require(desk: &Desk, headers: &HeaderMap, access: Access) -> Result<Worker, Box<Response>> {
-    let Some(w) = worker(desk, headers) else { return Err(Box::new(Redirect::to("/sign-in").into_response())) };
-    if matches!(access, Access::Coordinator) && !w.is_coordinator() {
-        return Err(Box::new(page_error(
+/// A signed-in coordinator. A worker who is not one gets 403, and the audit log
+/// records the attempt.
+pub(crate) struct Coordinator(pub Worker);
+
+impl FromRequestParts<Desk> for Coordinator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, desk: &Desk) -> Result<Coordinator, Response> {
+        let w = Worker::from_request_parts(parts, desk).await?;
+        if w.is_coordinator() {
+            return Ok(Coordinator(w));
+        }
+        let _ = desk.store.audit(&w.actor(), "refused: a coordinator's page", parts.uri.path()).await;
+        Err(page_error(
             desk,
             Some(&w),
             StatusCode::FORBIDDEN,
             "Only coordinators can open this page",
             "Ask one of your group's coordinators.",
-        )));
+        ))
     }
-    Ok(w)
 }
 
-/// Refuses a posted form whose token is not the session's.
-pub(crate) fn check_token(desk: &Desk, w: &Worker, token: &str) -> Result<(), Box<Response>> {
+impl AsRef<Worker> for Worker {
+    fn as_ref(&self) -> &Worker {
+        self
+    }
+}
+
+impl AsRef<Worker> for Coordinator {
+    fn as_ref(&self) -> &Worker {
+        &self.0
+    }
+}
+
+/// A form posted by `W` (a [`Worker`] or a [`Coordinator`]) whose token is its
+/// session's; one without is refused (403), and the audit log records it.
+pub(crate) struct Posted<W = Worker>(pub W, pub form::Fields);
+
+impl<W> FromRequest<Desk> for Posted<W>
+where
+    W: FromRequestParts<Desk, Rejection = Response> + AsRef<Worker> + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, desk: &Desk) -> Result<Posted<W>, Response> {
+        let (mut parts, body) = request.into_parts();
+        let who = W::from_request_parts(&mut parts, desk).await?;
+        let Form(fields) = Form::<form::Fields>::from_request(Request::from_parts(parts, body), desk)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        check_token(desk, who.as_ref(), form::field(&fields, "csrf")).await?;
+        Ok(Posted(who, fields))
+    }
+}
+
+/// Refuses a posted form whose token is not the session's, and records it.
+pub(crate) async fn check_token(desk: &Desk, w: &Worker, token: &str) -> Result<(), Response> {
     use subtle::ConstantTimeEq;
     if bool::from(token.as_bytes().ct_eq(w.session.csrf.as_bytes())) {
         return Ok(());
     }
-    Err(Box::new(page_error(
+    let _ = desk.store.audit(&w.actor(), "refused: a form without its token", "").await;
+    Err(page_error(
         desk,
         Some(w),
         StatusCode::FORBIDDEN,
         "This form has expired",
         "Go back, reload the page and send the form again.",
-    )))
+    ))
 }
 
 /// Serves the desk on `listener` until `stop` is set, over TLS when `tls` is given.

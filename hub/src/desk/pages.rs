@@ -27,7 +27,7 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use super::accounts::{self, SignIn};
 use super::form::{Fields, checkbox, error_summary, field, select, text_input, textarea, today_here, token, when};
-use super::{Access, Desk, Worker, check_token, frame, page_error, require, respond, secret};
+use super::{Coordinator, Desk, Posted, Worker, frame, page_error, respond, secret};
 use crate::store::{Actor, Listing, Record, Session, acting};
 
 pub(super) fn routes() -> Router<Desk> {
@@ -142,14 +142,7 @@ async fn sign_in(
     }
 }
 
-async fn sign_out(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn sign_out(State(desk): State<Desk>, Posted(w, form): Posted) -> Response {
     let everywhere = field(&form, "everywhere") == "yes";
     let ended = if everywhere {
         desk.store.end_sessions_of(&w.user.name).map(|_| ())
@@ -162,11 +155,7 @@ async fn sign_out(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form
     ([(header::SET_COOKIE, desk.cookie(""))], Redirect::to("/sign-in")).into_response()
 }
 
-async fn account(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn account(State(desk): State<Desk>, w: Worker) -> Response {
     respond(
         StatusCode::OK,
         frame(
@@ -201,11 +190,7 @@ const KEYS_DAYS: i64 = 365;
 /// A service not confirmed for this many days is shown on the front page.
 const UNCONFIRMED_DAYS: i64 = 183;
 
-async fn today(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn today(State(desk): State<Desk>, w: Worker) -> Response {
     let now = kith_proto::time::now_ms();
     let today = today_here();
     let houses = live::<SafeHouse>(&desk);
@@ -354,11 +339,7 @@ const MAX_BED_BUTTONS: u16 = 30;
 /// The choices of how long a count holds, in hours; the first default.
 const VALID_FOR_HOURS: [u64; 4] = [12, 4, 24, 48];
 
-async fn beds(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn beds(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<String, String>>) -> Response {
     let now = kith_proto::time::now_ms();
     let houses = live::<SafeHouse>(&desk);
     let done = q.get("done").and_then(|id| houses.iter().find(|r| r.item.id.to_string() == *id));
@@ -415,15 +396,7 @@ fn beds_text(house: &SafeHouse, now: i64) -> String {
     }
 }
 
-async fn beds_confirm(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn beds_confirm(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<String, String>>) -> Response {
     let house = q
         .get("house")
         .and_then(|id| Ulid::from_string(id).ok())
@@ -469,14 +442,7 @@ async fn beds_confirm(
     )
 }
 
-async fn beds_set(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn beds_set(State(desk): State<Desk>, Posted(w, form): Posted) -> Response {
     let hours: u64 = field(&form, "valid_for_hours").parse().unwrap_or(VALID_FOR_HOURS[0]);
     let request = v1::SetAvailabilityRequest {
         id: field(&form, "house").to_owned(),
@@ -491,11 +457,7 @@ async fn beds_set(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form
 
 // ---------------------------------------------------------------- referrals
 
-async fn referrals(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn referrals(State(desk): State<Desk>, w: Worker) -> Response {
     let (inbox, outbox) = match (list_referrals(&desk, "inbox").await, list_referrals(&desk, "outbox").await) {
         (Ok(i), Ok(o)) => (i, o),
         (Err(e), _) | (_, Err(e)) => {
@@ -559,11 +521,7 @@ const REFERRAL_FIELDS: [(&str, &str); 8] = [
     ("opportunity_id", "target"),
 ];
 
-async fn referral_new(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn referral_new(State(desk): State<Desk>, w: Worker) -> Response {
     referral_form(&desk, &w, &Fields::new(), &[])
 }
 
@@ -627,14 +585,7 @@ fn referral_form(desk: &Desk, w: &Worker, v: &Fields, errors: &[(String, String)
     )
 }
 
-async fn referral_send(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn referral_send(State(desk): State<Desk>, Posted(w, form): Posted) -> Response {
     let target = field(&form, "target").trim().to_owned();
     let (safe_house_id, opportunity_id) = match field(&form, "target_kind") {
         "opportunity" => (String::new(), target),
@@ -670,11 +621,7 @@ async fn referral_send(State(desk): State<Desk>, headers: HeaderMap, Form(form):
     }
 }
 
-async fn referral(State(desk): State<Desk>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn referral(State(desk): State<Desk>, w: Worker, Path(id): Path<String>) -> Response {
     referral_page(&desk, &w, &id, false, &[]).await
 }
 
@@ -761,19 +708,7 @@ async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors:
     )
 }
 
-async fn referral_details(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<Fields>,
-) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn referral_details(State(desk): State<Desk>, Path(id): Path<String>, Posted(w, _): Posted) -> Response {
     if let Err(e) = desk.store.audit(&w.actor(), "details shown", &id).await {
         tracing::error!(error = %e, "desk: cannot audit");
         return page_error(
@@ -789,17 +724,9 @@ async fn referral_details(
 
 async fn referral_step(
     State(desk): State<Desk>,
-    headers: HeaderMap,
     Path((id, step)): Path<(String, String)>,
-    Form(form): Form<Fields>,
+    Posted(w, form): Posted,
 ) -> Response {
-    let w = match require(&desk, &headers, Access::Worker) {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
     let reason = field(&form, if step == "withdraw" { "withdraw-reason" } else { "reason" }).to_owned();
     let request = || Request::new(v1::ReferralStepRequest { id: id.clone(), reason: reason.clone() });
     let admin = &desk.admin;
@@ -827,27 +754,8 @@ async fn referral_step(
 
 // ---------------------------------------------------------------- coordinators
 
-async fn users(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let w = match coordinator(&desk, &headers, "/users").await {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn users(State(desk): State<Desk>, Coordinator(w): Coordinator) -> Response {
     users_page(&desk, &w, None, &[], &Fields::new())
-}
-
-/// The coordinator of a request; a worker's attempt is refused (403) and recorded.
-async fn coordinator(desk: &Desk, headers: &HeaderMap, page: &str) -> Result<Worker, Box<Response>> {
-    match require(desk, headers, Access::Coordinator) {
-        Ok(w) => Ok(w),
-        Err(r) => {
-            if r.status() == StatusCode::FORBIDDEN
-                && let Some(w) = super::worker(desk, headers)
-            {
-                let _ = desk.store.audit(&w.actor(), "refused: a coordinator's page", page).await;
-            }
-            Err(r)
-        }
-    }
 }
 
 fn users_page(
@@ -917,14 +825,7 @@ fn users_page(
     )
 }
 
-async fn users_change(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
-    let w = match coordinator(&desk, &headers, "/users").await {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn users_change(State(desk): State<Desk>, Posted(Coordinator(w), form): Posted<Coordinator>) -> Response {
     let actor = w.actor();
     let name = field(&form, "name");
     let outcome = match field(&form, "do") {
@@ -952,11 +853,11 @@ async fn users_change(State(desk): State<Desk>, headers: HeaderMap, Form(form): 
 /// Audit entries on a page.
 const AUDIT_PAGE: usize = 200;
 
-async fn audit(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    let w = match coordinator(&desk, &headers, "/audit").await {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn audit(
+    State(desk): State<Desk>,
+    Coordinator(w): Coordinator,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
     let entries = desk.store.audit_log(AUDIT_PAGE, before).unwrap_or_default();
     respond(
@@ -990,11 +891,7 @@ async fn audit(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<Has
     )
 }
 
-async fn leave_page(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let w = match coordinator(&desk, &headers, "/leave").await {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
+async fn leave_page(State(desk): State<Desk>, Coordinator(w): Coordinator) -> Response {
     leave_form(&desk, &w, &[])
 }
 
@@ -1027,14 +924,7 @@ fn leave_form(desk: &Desk, w: &Worker, errors: &[(String, String)]) -> Response 
     )
 }
 
-async fn leave(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form<Fields>) -> Response {
-    let w = match coordinator(&desk, &headers, "/leave").await {
-        Ok(w) => w,
-        Err(r) => return *r,
-    };
-    if let Err(r) = check_token(&desk, &w, field(&form, "csrf")) {
-        return *r;
-    }
+async fn leave(State(desk): State<Desk>, Posted(Coordinator(w), form): Posted<Coordinator>) -> Response {
     let hub = desk.store.identity().hub.to_string();
     if field(&form, "confirm").trim() != hub {
         return leave_form(&desk, &w, &[("confirm".into(), format!("Type {hub} to confirm"))]);

@@ -33,7 +33,7 @@ use crate::search::TimedOut;
 use crate::view::{HubSummary, View};
 use crate::{Shared, http::HttpState};
 
-const CSS: &str = include_str!("../../board/board.css");
+const CSS: &str = kith_words::STYLE;
 const JS: &str = include_str!("../../board/board.js");
 
 /// Live pages open at once (each holds one server-sent event stream); more are

@@ -262,6 +262,7 @@ async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
     let log = audit(&hub).await;
     let has = |actor: &str, action: &str| log.iter().any(|e| e.0 == actor && e.1 == action);
     assert!(has("desk:sam", "refused: a coordinator's page"), "{log:?}");
+    assert!(has("desk:sam", "refused: a form without its token"), "{log:?}");
     assert!(has("desk:kim", "sign-in refused: too many wrong passwords"), "{log:?}");
     assert!(has("desk:sam", "service-published"), "{log:?}");
     assert!(has("cli", "desk user added"), "{log:?}");
