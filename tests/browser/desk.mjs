@@ -6,7 +6,10 @@
 //
 //   node tests/browser/desk.mjs DESK_URL BOARD_URL OUT_DIR
 //
-// KITH_DESK_WORKER and KITH_DESK_COORDINATOR are "name:password". Prints one JSON
+// KITH_DESK_WORKER and KITH_DESK_COORDINATOR are "name:password"; KITH_REFERRALS
+// two referral ids waiting in the inbox: the first is accepted, the second declined.
+// Then what must be refused: a form from another site, a cookie after sign-out, a
+// listing's script, a password guessed past the limit. Prints one JSON
 // line; exits 1 on a failure.
 
 import { chromium } from "playwright-core";
@@ -156,6 +159,50 @@ async function signIn(page, name, password) {
   await context.close();
 }
 
+// Referrals answered, and what must be refused, at a desktop's width.
+if (process.env.KITH_REFERRALS) {
+  step("referrals and refusals");
+  const [accept, decline] = process.env.KITH_REFERRALS.split(",");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  page.on("dialog", (d) => { fail(`a listing's text ran as a script: ${d.message()}`); d.dismiss(); });
+  await signIn(page, worker, workerPassword);
+  await page.goto(`${desk}/referrals/${accept}`);
+  await check(page, "referral");
+  await page.getByRole("button", { name: "Show details" }).click();
+  if (!(await page.content()).includes("Canary")) { fail("Show details did not show the person"); }
+  await check(page, "referral-details");
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.waitForURL(`**/referrals/${accept}`);
+  if (!/accepted/.test(await page.locator("dl.details").textContent())) { fail("the accepted referral does not say so"); }
+  await page.goto(`${desk}/referrals/${decline}`);
+  await page.getByRole("button", { name: "Decline" }).click();
+  if (!(await page.locator(".error-summary").isVisible())) { fail("declining without a reason shows no error"); }
+  await check(page, "referral-decline-error");
+  await page.fill("#reason", "No room this week");
+  await page.getByRole("button", { name: "Decline" }).click();
+  await page.waitForURL(`**/referrals/${decline}`);
+  if (!/declined/.test(await page.locator("dl.details").textContent())) { fail("the declined referral does not say so"); }
+  // A listing whose name holds a script is shown as text.
+  await page.goto(desk + "/listings");
+  if (!(await page.getByText("<script>alert(1)</script> Drop-in").isVisible())) { fail("the listing's name is not shown as text"); }
+  // A form posted from another site.
+  const forged = await context.newPage();
+  await forged.setContent(`<form method="post" action="${desk}/beds/set"><input name="house" value="x"><input name="beds" value="9"><input name="csrf" value="forged"><button>Go</button></form>`);
+  const [answer] = await Promise.all([forged.waitForResponse(`${desk}/beds/set`), forged.click("button")]);
+  if (answer.status() !== 403) { fail(`a cross-site form was answered ${answer.status()}`); }
+  await forged.close();
+  // The session's cookie after signing out.
+  const cookies = await context.cookies();
+  await page.goto(desk + "/account");
+  await Promise.all([page.waitForURL("**/sign-in"), page.getByRole("button", { name: "Sign out", exact: true }).click()]);
+  await context.addCookies(cookies);
+  await page.goto(desk + "/");
+  if (!page.url().endsWith("/sign-in")) { fail(`the cookie still worked after signing out: ${page.url()}`); }
+  await context.close();
+}
+
 // By keyboard alone, JavaScript off: skip link, sign in, beds, confirm.
 {
   step("keyboard only, no script");
@@ -187,6 +234,26 @@ async function signIn(page, name, password) {
   }
   await Promise.all([page.waitForURL("**/beds?done=**"), page.keyboard.press("Enter")]);
   if (!/1 bed free/.test((await page.locator(".notice").textContent()) || "")) { fail("the keyboard-only bed update did not land"); }
+  await context.close();
+}
+
+// A password guessed past the limit: then even the right one is refused.
+{
+  step("guessing a password");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  for (let i = 0; i < 5; i++) {
+    await page.goto(desk + "/sign-in");
+    await page.fill("#name", coordinator);
+    await page.fill("#password", `guess-${i}`);
+    await page.click("button[type=submit]");
+  }
+  await page.goto(desk + "/sign-in");
+  await page.fill("#name", coordinator);
+  await page.fill("#password", coordinatorPassword);
+  const [answer] = await Promise.all([page.waitForResponse(`${desk}/sign-in`), page.click("button[type=submit]")]);
+  if (answer.status() !== 429 || !page.url().endsWith("/sign-in")) { fail(`the right password after 5 wrong ones was answered ${answer.status()}`); }
+  await check(page, "sign-in-locked");
   await context.close();
 }
 

@@ -19,6 +19,8 @@
 //!    widening is planned by the relay's search (`kith_relay::search`) against the
 //!    words the region holds.
 
+pub mod places;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use std::borrow::Cow;
 use std::sync::LazyLock;

@@ -104,6 +104,13 @@ async fn the_desk_works_on_a_phone_by_keyboard_and_for_screen_readers() {
         format!("{name}:{}", out["password"].as_str().expect("a password"))
     };
     let (worker, coordinator) = (password("sam", "worker").await, password("kim", "coordinator").await);
+    add_service(&houses, "<script>alert(1)</script> Drop-in", "food", &["--area", "Leeds"]).await;
+    let garden = region.hub("peer-garden").await;
+    let first = kith_tests::referral::send(&garden, &houses, "Alex Canary", &[]).await;
+    let second = kith_tests::referral::send(&garden, &houses, "Jo Canary", &[]).await;
+    for id in [&first.id, &second.id] {
+        kith_tests::referral::wait_for_status(&houses, id, "received").await;
+    }
     let shots = workspace().join("target/desk-screenshots");
     let out = Command::new("node")
         .arg(workspace().join("tests/browser/desk.mjs"))
@@ -112,6 +119,7 @@ async fn the_desk_works_on_a_phone_by_keyboard_and_for_screen_readers() {
         .arg(&shots)
         .env("KITH_DESK_WORKER", worker)
         .env("KITH_DESK_COORDINATOR", coordinator)
+        .env("KITH_REFERRALS", format!("{},{}", first.id, second.id))
         .env("KITH_CHROMIUM", &chromium)
         .output()
         .expect("run node tests/browser/desk.mjs");
@@ -121,4 +129,16 @@ async fn the_desk_works_on_a_phone_by_keyboard_and_for_screen_readers() {
     assert!(out.status.success(), "the desk failed in the browser:\n{stdout}");
     let report: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("a JSON report");
     assert!(report["taps_to_beds"].as_u64().is_some_and(|t| t <= 3), "{report}");
+    // The sending hub sees both answers; the audit log names the worker for each change.
+    kith_tests::referral::wait_for_status(&garden, &first.id, "accepted").await;
+    let declined = kith_tests::referral::wait_for_status(&garden, &second.id, "declined").await;
+    assert!(declined.to_string().contains("No room this week"), "{declined}");
+    let log = houses.kith(["desk", "audit"]).await.array();
+    let has = |action: &str, about: &str| {
+        log.iter()
+            .any(|e| e["actor"] == "desk:sam" && e["action"] == action && (about.is_empty() || e["about"] == about))
+    };
+    assert!(has("referral accepted", &first.id) && has("referral declined", &second.id), "{log:#?}");
+    assert!(has("details shown", &first.id) && has("safehouse-published", ""), "{log:#?}");
+    assert!(log.iter().any(|e| e["actor"] == "cli" && e["action"] == "service-published"), "{log:#?}");
 }
