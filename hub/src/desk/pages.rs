@@ -697,7 +697,7 @@ async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors:
                     form method="post" action=(action("erase")) {
                         (token(w))
                         div.checks {
-                            label { input type="checkbox" name="sure" value="yes"; "Erase this person's details for good, at both groups" }
+                            label { input #erase type="checkbox" name="sure" value="yes"; "Erase this person's details for good, at both groups" }
                         }
                         button.warning type="submit" { "Erase details" }
                     }
