@@ -11,12 +11,11 @@
 
 use clap::Args;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use kith_proto::time::now_ms;
 use kith_tests::NatsServer;
 
-use crate::common::{self, Better, Figure, RelayProcess, Section, percentiles};
+use crate::common::{self, Better, Figure, RelayProcess, Section, percentiles, ttfb};
 use crate::data::{self, Query, Region};
 
 #[derive(Debug, Args, Clone)]
@@ -58,23 +57,6 @@ fn search_path(q: &Query) -> String {
     format!("/search?{}", encoded.join("&"))
 }
 
-/// Time to the first byte of the answer to `GET path`, over a new connection; the
-/// status and the whole answer's size.
-async fn ttfb(addr: &str, path: &str) -> anyhow::Result<(Duration, u16, usize)> {
-    let started = Instant::now();
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut first = [0u8; 1];
-    stream.read_exact(&mut first).await?;
-    let elapsed = started.elapsed();
-    let mut rest = Vec::new();
-    stream.read_to_end(&mut rest).await?;
-    let head = String::from_utf8_lossy(&rest[..rest.len().min(16)]).into_owned();
-    let status = head.get(8..11).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Ok((elapsed, status, rest.len() + 1))
-}
-
 pub async fn run(args: &BoardArgs) -> anyhow::Result<Section> {
     anyhow::ensure!(args.hubs > 0 && args.opportunities > 0 && args.queries > 0, "sizes must be above 0");
     let nats = NatsServer::spawn().await;
@@ -96,7 +78,7 @@ pub async fn run(args: &BoardArgs) -> anyhow::Result<Section> {
 
     let (warm, timed) = queries.split_at(WARM_UP);
     for q in warm {
-        ttfb(&addr, &search_path(q)).await?;
+        ttfb(&addr, &search_path(q), "").await?;
         grpc.search_opportunities(q.request()).await?;
     }
     let mut board = Vec::with_capacity(timed.len());
@@ -104,7 +86,7 @@ pub async fn run(args: &BoardArgs) -> anyhow::Result<Section> {
     let mut sizes = Vec::with_capacity(timed.len());
     let mut refused = 0;
     for q in timed {
-        let (t, status, size) = ttfb(&addr, &search_path(q)).await?;
+        let (t, status, size) = ttfb(&addr, &search_path(q), "").await?;
         if status != 200 {
             refused += 1;
         }
@@ -118,7 +100,7 @@ pub async fn run(args: &BoardArgs) -> anyhow::Result<Section> {
     for path in ["/", "/safe-houses", "/hubs", "/helpline?area=Leeds&want=work", "/screen?area=Leeds"] {
         let mut times = Vec::new();
         for _ in 0..50 {
-            times.push(ttfb(&addr, path).await?.0);
+            times.push(ttfb(&addr, path, "").await?.0);
         }
         let [p50, p99, _] = percentiles(&mut times);
         others.push(format!("{path}: p50 {p50:.2} ms, p99 {p99:.2} ms"));

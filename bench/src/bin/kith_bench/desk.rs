@@ -18,7 +18,7 @@ use kith_tests::NatsServer;
 use kith_tests::hub::{Authorization, admin_client};
 use kith_tests::sample::{opportunity_fields, safehouse_fields};
 
-use crate::common::{self, Better, Figure, Section, percentiles};
+use crate::common::{self, Better, Figure, Section, percentiles, ttfb};
 
 #[derive(Debug, Args, Clone)]
 pub struct DeskArgs {
@@ -35,21 +35,6 @@ const WARM_UP: usize = 10;
 const HOUSES: usize = 10;
 /// Admin writes in flight while the hub is filled.
 const WRITERS: usize = 64;
-
-/// Time to the first byte of `GET path` with `cookie`, over a new connection; the status.
-async fn ttfb(addr: &str, path: &str, cookie: &str) -> anyhow::Result<(Duration, u16)> {
-    let started = Instant::now();
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut first = [0u8; 1];
-    stream.read_exact(&mut first).await?;
-    let elapsed = started.elapsed();
-    let mut rest = Vec::new();
-    stream.read_to_end(&mut rest).await?;
-    let status = String::from_utf8_lossy(&rest[..rest.len().min(16)]).get(8..11).and_then(|s| s.parse().ok());
-    Ok((elapsed, status.unwrap_or(0)))
-}
 
 /// Signs in by posting the form; the session cookie (`name=value`).
 async fn sign_in(addr: &str, name: &str, password: &str) -> anyhow::Result<String> {
@@ -166,7 +151,7 @@ pub async fn run(args: &DeskArgs) -> anyhow::Result<Section> {
         }
         let mut times = Vec::with_capacity(args.requests);
         for _ in 0..args.requests {
-            let (t, status) = ttfb(&addr, path, &cookie).await?;
+            let (t, status, _) = ttfb(&addr, path, &cookie).await?;
             refused += usize::from(status != 200);
             times.push(t);
         }

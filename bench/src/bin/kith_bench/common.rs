@@ -529,3 +529,23 @@ pub fn seal_region(region_slug: &Slug, data: &crate::data::Region, now: i64) -> 
     }
     Ok(out)
 }
+
+/// Time to the first byte of the answer to `GET path` (with `cookie`, a `name=value`
+/// pair, when not empty), over a new connection; the status and the whole answer's size.
+pub async fn ttfb(addr: &str, path: &str, cookie: &str) -> anyhow::Result<(Duration, u16, usize)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let cookie = if cookie.is_empty() { String::new() } else { format!("Cookie: {cookie}\r\n") };
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\n{cookie}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut first = [0u8; 1];
+    stream.read_exact(&mut first).await?;
+    let elapsed = started.elapsed();
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).await?;
+    let head = String::from_utf8_lossy(&rest[..rest.len().min(16)]).into_owned();
+    let status = head.get(8..11).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Ok((elapsed, status, rest.len() + 1))
+}
