@@ -3,8 +3,6 @@
 
 use maud::{Markup, html};
 
-use kith_proto::time::CivilDate;
-
 use super::Worker;
 
 /// A posted form, as its name-value pairs (a name may come more than once).
@@ -30,10 +28,6 @@ pub(super) fn when(ms: i64) -> String {
     let at = ts.to_zoned(tz.clone());
     let today = jiff::Timestamp::now().to_zoned(tz).date();
     if at.date() == today { at.strftime("today %H:%M").to_string() } else { at.strftime("%a %-d %b %H:%M").to_string() }
-}
-
-pub(super) fn today_here() -> CivilDate {
-    CivilDate::today_here()
 }
 
 /// The GOV.UK error summary: what is wrong, each linking to its field.

@@ -16,10 +16,11 @@ use ulid::Ulid;
 
 use kith_proto::domain::{ForTag, Opportunity, OpportunityKind, OpportunityStatus, Pay, PayPer, SafeHouse};
 use kith_proto::service::{Category, Place, Service};
+use kith_proto::time::CivilDate;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 use kith_proto::{ValidationError, convert};
 
-use super::form::{Fields, all, checkbox, error_summary, field, select, text_input, textarea, today_here, token};
+use super::form::{Fields, all, checkbox, error_summary, field, select, text_input, textarea, token};
 use super::{Desk, Posted, Worker, check_token, frame, page_error, respond};
 use crate::store::{Listing, acting};
 
@@ -34,6 +35,27 @@ pub(super) fn routes() -> Router<Desk> {
         .route("/listings/{family}/new", get(new_page).post(add))
         .route("/listings/{family}/{id}/edit", get(edit_page).post(edit))
         .route("/listings/{family}/{id}/withdraw", get(withdraw_page).post(withdraw))
+}
+
+/// Runs `then` with the type of the family whose path segment is `family`.
+macro_rules! by_family {
+    ($family:expr, $t:ident => $then:expr, $else:expr) => {
+        match $family {
+            "opportunities" => {
+                type $t = Opportunity;
+                $then
+            }
+            "safehouses" => {
+                type $t = SafeHouse;
+                $then
+            }
+            "services" => {
+                type $t = Service;
+                $then
+            }
+            _ => $else,
+        }
+    };
 }
 
 // ---------------------------------------------------------------- listings
@@ -140,17 +162,9 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
 
 /// The name of a listing of a family (by its plural), if the hub has it live.
 fn listing_name(desk: &Desk, family: &str, id: Ulid) -> Option<String> {
-    let get = |name: Option<String>| name;
-    match family {
-        "opportunities" => {
-            get(desk.store.get::<Opportunity>(id).ok().flatten().filter(|r| !r.withdrawn).map(|r| r.item.title))
-        }
-        "services" => get(desk.store.get::<Service>(id).ok().flatten().filter(|r| !r.withdrawn).map(|r| r.item.name)),
-        "safehouses" => {
-            get(desk.store.get::<SafeHouse>(id).ok().flatten().filter(|r| !r.withdrawn).map(|r| r.item.name))
-        }
-        _ => None,
-    }
+    by_family!(family, T => {
+        desk.store.get::<T>(id).ok().flatten().filter(|r| !r.withdrawn).map(|r| r.item.name().to_owned())
+    }, None)
 }
 
 async fn withdraw_page(State(desk): State<Desk>, w: Worker, Path((family, id)): Path<(String, String)>) -> Response {
@@ -206,7 +220,7 @@ async fn service_confirm(State(desk): State<Desk>, Path(id): Path<String>, Poste
     let Ok(id) = Ulid::from_string(&id) else {
         return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "No such service", "Its id is not valid.");
     };
-    let today = today_here();
+    let today = CivilDate::today_here();
     let confirmed = acting(
         w.actor(),
         desk.store.update::<Service>(id, |mut s| {
@@ -228,6 +242,8 @@ async fn service_confirm(State(desk): State<Desk>, Path(id): Path<String>, Poste
 trait DeskForm: Listing {
     /// Its words: "opportunity", "safe house", "service".
     const NOUN: &'static str;
+    /// What people call this one: its title or name.
+    fn name(&self) -> &str;
     /// The form's controls, filled from `values`.
     fn controls(values: &Fields, errors: &[(String, String)]) -> Markup;
     /// The form's values for `item`.
@@ -273,6 +289,10 @@ const OPPORTUNITY_FIELDS: &Mapping = &[
 
 impl DeskForm for Opportunity {
     const NOUN: &'static str = "opportunity";
+
+    fn name(&self) -> &str {
+        &self.title
+    }
 
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
         let kinds: Vec<(&str, &str)> =
@@ -382,6 +402,10 @@ const SAFEHOUSE_FIELDS: &Mapping = &[
 impl DeskForm for SafeHouse {
     const NOUN: &'static str = "safe house";
 
+    fn name(&self) -> &str {
+        &self.name
+    }
+
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
         let chosen = all(v, "for");
         html! {
@@ -462,6 +486,10 @@ const SERVICE_FIELDS: &Mapping = &[
 impl DeskForm for Service {
     const NOUN: &'static str = "service";
 
+    fn name(&self) -> &str {
+        &self.name
+    }
+
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
         html! {
             (text_input("name", "Name", None, field(v, "name"), errors))
@@ -513,7 +541,7 @@ impl DeskForm for Service {
             email: field(form, "email").trim().into(),
             website: field(form, "website").trim().into(),
             places: vec![v1::Place { r#where: Some(place) }],
-            assured_on: today_here().to_string(),
+            assured_on: CivilDate::today_here().to_string(),
             ..Default::default()
         };
         convert::service_from_fields(id, &fields).map_err(|e| named(e, SERVICE_FIELDS))
@@ -576,27 +604,6 @@ fn form_page<T: DeskForm>(
             },
         ),
     )
-}
-
-/// Runs `then` with the type of the family whose path segment is `family`.
-macro_rules! by_family {
-    ($family:expr, $t:ident => $then:expr, $else:expr) => {
-        match $family {
-            "opportunities" => {
-                type $t = Opportunity;
-                $then
-            }
-            "safehouses" => {
-                type $t = SafeHouse;
-                $then
-            }
-            "services" => {
-                type $t = Service;
-                $then
-            }
-            _ => $else,
-        }
-    };
 }
 
 fn no_family(desk: &Desk, w: &Worker) -> Response {

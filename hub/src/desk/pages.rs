@@ -26,7 +26,7 @@ use kith_proto::time::CivilDate;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use super::accounts::{self, SignIn};
-use super::form::{Fields, checkbox, error_summary, field, select, text_input, textarea, today_here, token, when};
+use super::form::{Fields, checkbox, error_summary, field, select, text_input, textarea, token, when};
 use super::{Coordinator, Desk, Posted, Worker, frame, page_error, respond, secret};
 use crate::store::{Actor, Listing, Record, Session, acting};
 
@@ -192,7 +192,7 @@ const UNCONFIRMED_DAYS: i64 = 183;
 
 async fn today(State(desk): State<Desk>, w: Worker) -> Response {
     let now = kith_proto::time::now_ms();
-    let today = today_here();
+    let today = CivilDate::today_here();
     let houses = live::<SafeHouse>(&desk);
     let beds: Vec<&Record<SafeHouse>> =
         houses.iter().filter(|r| r.item.availability.is_none_or(|a| a.valid_until_ms < now + STALE_SOON_MS)).collect();
