@@ -27,9 +27,9 @@ const started = Date.now();
 const step = (what) => process.stderr.write(`${Date.now() - started} ms: ${what}\n`);
 
 setTimeout(() => {
-  console.log(JSON.stringify({ ...report, failures: [...failures, "timed out after 120 s"] }));
+  console.log(JSON.stringify({ ...report, failures: [...failures, "timed out after 300 s"] }));
   process.exit(1);
-}, 120000).unref();
+}, 300000).unref();
 
 const browser = await chromium.launch({
   executablePath: process.env.KITH_CHROMIUM || "/usr/bin/chromium",
