@@ -150,8 +150,8 @@ pub fn opportunity_to_v1(o: &Opportunity, hub: &str, seq: u64, updated_at_ms: i6
         status: o.status.as_str().to_owned(),
         seq,
         updated_at_ms,
-        // Set by the relay, which knows each hub's region.
-        region: String::new(),
+        // Set by the relay, which knows each hub's region and where places are.
+        ..Default::default()
     }
 }
 
@@ -321,7 +321,8 @@ pub fn safehouse_to_v1(
         status: if withdrawn { "withdrawn" } else { "active" }.to_owned(),
         seq,
         updated_at_ms,
-        region: String::new(),
+        // Set by the relay.
+        ..Default::default()
     }
 }
 
@@ -578,9 +579,8 @@ mod services {
             seq,
             updated_at_ms,
             withdrawn: false,
-            unconfirmed: false,
-            open_now: false,
-            region: String::new(),
+            // Set by the relay: unconfirmed, open now, region, location.
+            ..Default::default()
         }
     }
 

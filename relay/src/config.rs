@@ -73,6 +73,9 @@ pub struct Config {
     pub unpin: Vec<Slug>,
     /// A region's own synonyms, added to the built-in list (`relay/synonyms.txt`).
     pub synonyms: Option<PathBuf>,
+    /// A region's own names for towns and villages (`Hebden Bridge = HX7`, one a
+    /// line), before the postcode areas' towns ([`kith_text::places`]).
+    pub places: Option<PathBuf>,
     /// A query running longer is stopped with `DeadlineExceeded`, so that one costly
     /// query cannot hold the view.
     pub query_timeout: Duration,
@@ -140,6 +143,7 @@ impl Config {
             nats_ca: None,
             unpin: Vec::new(),
             synonyms: None,
+            places: None,
             query_timeout: DEFAULT_QUERY_TIMEOUT,
             max_queries: DEFAULT_MAX_QUERIES,
             quota: Quota::default(),

@@ -100,6 +100,15 @@ pub enum Term {
     Free,
     /// A service whose status is active.
     Active,
+    /// A listing whose area (or one of whose places) is in this postcode district,
+    /// by its number ([`kith_text::places::District`]).
+    District(u16),
+    /// A listing with no place the region's places resolve: searched by words only,
+    /// and ranked after every placed one in a search by distance.
+    Unplaced,
+    /// A listing that gives an area which names no place the region knows (a
+    /// listing online only gives none): a hub's operator is told.
+    Unresolved,
 }
 
 /// The text fields of a listing, in the order they rank: a word found in the title

@@ -87,6 +87,7 @@ pub mod view;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use kith_text::places::Places;
 use thiserror::Error;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -110,6 +111,8 @@ pub enum Error {
     Config(#[from] config::ConfigError),
     #[error("synonyms: {0}")]
     Synonyms(#[from] synonyms::SynonymError),
+    #[error("places file {path}: {why}")]
+    Places { path: std::path::PathBuf, why: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The store failed while the relay ran (a full disk, say): it stops, and what
@@ -150,11 +153,14 @@ pub(crate) struct Shared {
     metrics: Arc<metrics::Metrics>,
     /// Bumped after each batch that changed the view, for the board's live pages.
     changes: Arc<watch::Sender<u64>>,
+    /// Where places are: the view's, to read a search's place without its lock.
+    places: Arc<Places>,
 }
 
 impl Shared {
     fn new(view: View) -> Shared {
         Shared {
+            places: view.places().clone(),
             view: Arc::new(RwLock::new(view)),
             counters: Arc::default(),
             metrics: Arc::default(),
@@ -170,6 +176,11 @@ impl Shared {
 
     pub(crate) fn view_mut(&self) -> RwLockWriteGuard<'_, View> {
         self.view.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The places the view places listings with.
+    pub(crate) fn places(&self) -> &Places {
+        &self.places
     }
 
     /// Says that the view changed (after a batch is on disk).
@@ -200,11 +211,12 @@ fn load_view(
     dir: &std::path::Path,
     marker: Option<ulid::Ulid>,
     today: CivilDate,
+    places: &Arc<Places>,
 ) -> Result<View, Error> {
     let started = std::time::Instant::now();
     let from_snapshot = match marker {
         None => None,
-        Some(nonce) => match snapshot::load(dir, nonce) {
+        Some(nonce) => match snapshot::load(dir, nonce, places.clone()) {
             Ok(view) => Some(view),
             Err(e) => {
                 warn!(error = %e, "not using the view snapshot; loading the store's records");
@@ -215,7 +227,7 @@ fn load_view(
     snapshot::remove(dir)?;
     let (mut view, from) = match from_snapshot {
         Some(view) => (view, "snapshot"),
-        None => (load_records(store, today)?, "records"),
+        None => (load_records(store, today, places)?, "records"),
     };
     // A snapshot written on an earlier day: opportunities closed since then lose `Open`.
     view.set_today(today);
@@ -224,14 +236,14 @@ fn load_view(
 }
 
 /// Loads the view from the store's records, clearing a store that cannot be read.
-fn load_records(store: &Store, today: CivilDate) -> Result<View, StoreError> {
-    let mut view = View::new(today);
+fn load_records(store: &Store, today: CivilDate, places: &Arc<Places>) -> Result<View, StoreError> {
+    let mut view = View::with_places(today, places.clone());
     match store.records().try_for_each(|record| view.restore(record?)) {
         Ok(()) => Ok(view),
         Err(StoreError::Corrupt { tree, why }) => {
             warn!(%tree, %why, "the relay store cannot be read; rebuilding the view from the stream");
             store.clear()?;
-            Ok(View::new(today))
+            Ok(View::with_places(today, places.clone()))
         }
         Err(e) => Err(e),
     }
@@ -266,6 +278,14 @@ pub async fn run(
         Some(path) => synonyms::Synonyms::with_file(path)?,
         None => synonyms::Synonyms::builtin(),
     };
+    // So does a bad places file, naming its line.
+    let places = Arc::new(match &config.places {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Places::builtin().with_file(&text).map_err(|e| e.to_string()))
+            .map_err(|why| Error::Places { path: path.clone(), why })?,
+        None => Places::builtin().clone(),
+    });
     let opening = std::time::Instant::now();
     let store = Store::open(&config.dir)?;
     info!(ms = opening.elapsed().as_millis() as u64, "store opened");
@@ -294,7 +314,8 @@ pub async fn run(
     let today = config.clock.today();
     let mut view = {
         let (store, dir) = (store.clone(), config.dir.clone());
-        tokio::task::spawn_blocking(move || load_view(&store, &dir, marker, today)).await??
+        let places = places.clone();
+        tokio::task::spawn_blocking(move || load_view(&store, &dir, marker, today, &places)).await??
     };
     // A hub revoked, or off the roster, since the view was stored: the view is built
     // again from the stream, where its events are now refused.
@@ -304,7 +325,8 @@ pub async fn run(
         warn!(hubs = ?excluded, "hubs revoked or off the roster are in the stored view; rebuilding it from the stream without them");
         store.clear()?;
         let (store, dir) = (store.clone(), config.dir.clone());
-        view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None, today)).await??;
+        let places = places.clone();
+        view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None, today, &places)).await??;
     }
     view.set_synonyms(synonyms);
     if let Some(roster) = &config.roster {

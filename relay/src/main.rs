@@ -151,6 +151,12 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_SYNONYMS", value_name = "FILE")]
     synonyms: Option<PathBuf>,
 
+    /// The region's own names for towns and villages, one `Name = DISTRICT` a line
+    /// ("Hebden Bridge = HX7"), so that searches near them, and listings in them,
+    /// are placed; they come before the postcode areas' towns.
+    #[arg(long, env = "KITH_RELAY_PLACES", value_name = "FILE")]
+    places: Option<PathBuf>,
+
     /// How long one query may run before it is stopped (e.g. 2s, 500ms).
     #[arg(long, env = "KITH_RELAY_QUERY_TIMEOUT", value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
     query_timeout: std::time::Duration,
@@ -289,6 +295,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
             None => None,
         },
         synonyms: args.synonyms,
+        places: args.places,
         query_timeout: args.query_timeout,
         max_queries: args.max_queries,
         quota: Quota {

@@ -25,9 +25,11 @@ use crate::clock::{LocalNow, RegionClock};
 use crate::ingest::Counters;
 use crate::referrals::ReferralStats;
 use crate::search::{MAX_QUERY_WORDS, Position, Sort, TextQuery, TimedOut};
+use kith_text::places::{Place, Places, cut_postcodes};
 use crate::view::Agreement;
 use crate::view::family::Hit;
 use crate::view::{
+    Near,
     Ambiguous, Counts, HubSummary, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, View, area_words,
 };
 
@@ -153,8 +155,37 @@ fn hub_filter(value: &str) -> Result<Option<Slug>, Status> {
     optional(value, |v| Slug::parse("hub", v.trim()))
 }
 
-fn page_token(value: &str, ranked: bool) -> Result<Option<Position>, Status> {
-    optional(value, |v| Position::from_token(v, ranked).map_err(|why| ValidationError::new("page_token", why)))
+fn page_token(value: &str, ranked: bool, near: bool) -> Result<Option<Position>, Status> {
+    optional(value, |v| Position::from_token(v, ranked, near).map_err(|why| ValidationError::new("page_token", why)))
+}
+
+/// The most characters a place to search near may have.
+const MAX_NEAR_CHARS: usize = 100;
+
+/// A request's `near` and `within_m` as a search by distance. A full postcode is
+/// cut to its district before anything else sees it, errors included.
+pub fn near_query(places: &Places, near: &str, within_m: u32) -> Result<Option<Near>, Status> {
+    let bad = |field: &str, why: String| Err(invalid(ValidationError::new(field, why)));
+    if near.trim().is_empty() {
+        if within_m > 0 {
+            return bad("within_m", "needs near: the place to measure from, e.g. LS6 or Bradford".into());
+        }
+        return Ok(None);
+    }
+    if near.chars().count() > MAX_NEAR_CHARS {
+        return bad("near", format!("at most {MAX_NEAR_CHARS} characters: a postcode district or a town"));
+    }
+    match Near::parse(places, near, (within_m > 0).then_some(within_m)) {
+        Ok(Some(n)) => Ok(Some(n)),
+        Ok(None) => bad(
+            "near",
+            format!(
+                "names no place the region knows: give a postcode district such as LS6, or a town such as Bradford (got {:?})",
+                cut_postcodes(near)
+            ),
+        ),
+        Err(e) => bad("near", e.to_string()),
+    }
 }
 
 fn next_token(page_next: Option<Position>, ranked: bool) -> String {
@@ -171,7 +202,7 @@ fn sort(value: &str) -> Result<Sort, Status> {
 }
 
 /// A search request as a view query.
-pub fn opportunity_query(r: &v1::SearchOpportunitiesRequest) -> Result<OpportunityQuery, Status> {
+pub fn opportunity_query(r: &v1::SearchOpportunitiesRequest, places: &Places) -> Result<OpportunityQuery, Status> {
     let mut q = OpportunityQuery {
         text: text_query(&r.query)?,
         sort: sort(&r.sort)?,
@@ -184,15 +215,16 @@ pub fn opportunity_query(r: &v1::SearchOpportunitiesRequest) -> Result<Opportuni
         max_weekly_pence: None,
         hub: hub_filter(&r.hub)?,
         page_size: r.page_size as usize,
+        near: near_query(places, &r.near, r.within_m)?,
         after: None,
         deadline: None,
     };
-    q.after = page_token(&r.page_token, q.ranked())?;
+    q.after = page_token(&r.page_token, q.ranked(), q.near.is_some())?;
     Ok(q)
 }
 
 /// A safe-house request as a view query.
-pub fn safe_house_query(r: &v1::ListSafeHousesRequest) -> Result<SafeHouseQuery, Status> {
+pub fn safe_house_query(r: &v1::ListSafeHousesRequest, places: &Places) -> Result<SafeHouseQuery, Status> {
     let mut q = SafeHouseQuery {
         text: text_query(&r.query)?,
         sort: sort(&r.sort)?,
@@ -201,16 +233,17 @@ pub fn safe_house_query(r: &v1::ListSafeHousesRequest) -> Result<SafeHouseQuery,
         available_now: r.available_now,
         hub: hub_filter(&r.hub)?,
         page_size: r.page_size as usize,
+        near: near_query(places, &r.near, r.within_m)?,
         after: None,
         deadline: None,
     };
-    q.after = page_token(&r.page_token, q.ranked())?;
+    q.after = page_token(&r.page_token, q.ranked(), q.near.is_some())?;
     Ok(q)
 }
 
 /// A service request as a view query; `now` is the region's local time, for
 /// `open_now`.
-pub fn service_query(r: &v1::SearchServicesRequest, now: LocalNow) -> Result<ServiceQuery, Status> {
+pub fn service_query(r: &v1::SearchServicesRequest, now: LocalNow, places: &Places) -> Result<ServiceQuery, Status> {
     let mut q = ServiceQuery {
         text: text_query(&r.query)?,
         sort: sort(&r.sort)?,
@@ -222,10 +255,11 @@ pub fn service_query(r: &v1::SearchServicesRequest, now: LocalNow) -> Result<Ser
         include_inactive: r.include_inactive,
         hub: hub_filter(&r.hub)?,
         page_size: r.page_size as usize,
+        near: near_query(places, &r.near, r.within_m)?,
         after: None,
         deadline: None,
     };
-    q.after = page_token(&r.page_token, q.ranked())?;
+    q.after = page_token(&r.page_token, q.ranked(), q.near.is_some())?;
     Ok(q)
 }
 
@@ -253,10 +287,22 @@ impl RegionService {
     }
 }
 
+/// A hit's place as the API shows it.
+fn location(place: &Option<Place>) -> Option<v1::Location> {
+    place.as_ref().map(|p| v1::Location {
+        district: p.district.clone(),
+        easting: p.point.east,
+        northing: p.point.north,
+    })
+}
+
 /// An opportunity as the API shows it.
 pub fn opportunity_v1(hit: &Hit<Opportunity>) -> v1::Opportunity {
     v1::Opportunity {
         region: hit.region.to_string(),
+        location: location(&hit.place),
+        distance_m: hit.distance_m,
+        beyond_area: hit.beyond_area,
         ..opportunity_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
     }
 }
@@ -265,6 +311,9 @@ pub fn opportunity_v1(hit: &Hit<Opportunity>) -> v1::Opportunity {
 pub fn safe_house_v1(hit: &Hit<SafeHouse>, now_ms: i64) -> v1::SafeHouse {
     v1::SafeHouse {
         region: hit.region.to_string(),
+        location: location(&hit.place),
+        distance_m: hit.distance_m,
+        beyond_area: hit.beyond_area,
         ..safehouse_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms, false, now_ms)
     }
 }
@@ -276,6 +325,9 @@ pub fn service_v1(hit: &Hit<Service>, now: LocalNow, confirmed_since: CivilDate)
         open_now: hit.item.is_open(now.day, now.time),
         unconfirmed: hit.item.unconfirmed_since(confirmed_since),
         region: hit.region.to_string(),
+        location: location(&hit.place),
+        distance_m: hit.distance_m,
+        beyond_area: hit.beyond_area,
         ..service_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
     }
 }
@@ -343,7 +395,7 @@ impl Region for RegionService {
         &self,
         request: Request<v1::SearchOpportunitiesRequest>,
     ) -> Result<Response<v1::OpportunityPage>, Status> {
-        let mut q = opportunity_query(request.get_ref())?;
+        let mut q = opportunity_query(request.get_ref(), self.shared.places())?;
         if request.get_ref().within_earnings_limit {
             q.max_weekly_pence = Some(self.money.weekly_limit_pence.ok_or_else(|| {
                 Status::failed_precondition(format!(
@@ -369,7 +421,7 @@ impl Region for RegionService {
         &self,
         request: Request<v1::ListSafeHousesRequest>,
     ) -> Result<Response<v1::SafeHousePage>, Status> {
-        let mut q = safe_house_query(request.get_ref())?;
+        let mut q = safe_house_query(request.get_ref(), self.shared.places())?;
         let ranked = q.ranked();
         let now = now_ms();
         let Page { items, next } = self
@@ -411,7 +463,7 @@ impl Region for RegionService {
     ) -> Result<Response<v1::ServicePage>, Status> {
         let now_ms = now_ms();
         let now = self.clock.local(now_ms);
-        let mut q = service_query(request.get_ref(), now)?;
+        let mut q = service_query(request.get_ref(), now, self.shared.places())?;
         let ranked = q.ranked();
         let Page { items, next } = self
             .search(move |view, deadline| {
@@ -469,7 +521,7 @@ mod tests {
         let search = |f: fn(&mut v1::SearchOpportunitiesRequest)| {
             let mut r = v1::SearchOpportunitiesRequest::default();
             f(&mut r);
-            opportunity_query(&r)
+            opportunity_query(&r, Places::builtin())
         };
         check_invalid(search(|r| r.kind = "astronaut".into()), "kind", "paid-job, training");
         check_invalid(search(|r| r.sector = "space".into()), "sector", "ordinary, mental-health");
@@ -489,7 +541,7 @@ mod tests {
         let houses = |f: fn(&mut v1::ListSafeHousesRequest)| {
             let mut r = v1::ListSafeHousesRequest::default();
             f(&mut r);
-            safe_house_query(&r)
+            safe_house_query(&r, Places::builtin())
         };
         check_invalid(houses(|r| r.for_tag = "cats".into()), "for_tag", "women, men");
     }
@@ -531,18 +583,18 @@ mod tests {
             area: "LS6".into(),
             hub: "garden".into(),
             page_size: 7,
-            page_token: Position { tier: 3, key: DocKey(42) }.token(true),
+            page_token: Position::at(3, DocKey(42)).token(true),
             ..Default::default()
         };
-        let q = opportunity_query(&r).unwrap();
+        let q = opportunity_query(&r, Places::builtin()).unwrap();
         assert_eq!(q.text.words, ["peer", "support", "leeds"]);
         assert!(q.ranked());
         assert_eq!(q.area, ["ls6"]);
         assert_eq!(q.kind, Some(OpportunityKind::Training));
         assert_eq!(q.sector, None);
         assert_eq!(q.hub.unwrap().as_str(), "garden");
-        assert_eq!((q.page_size, q.after), (7, Some(Position { tier: 3, key: DocKey(42) })));
-        let s = safe_house_query(&v1::ListSafeHousesRequest { for_tag: "women".into(), ..Default::default() }).unwrap();
+        assert_eq!((q.page_size, q.after), (7, Some(Position::at(3, DocKey(42)))));
+        let s = safe_house_query(&v1::ListSafeHousesRequest { for_tag: "women".into(), ..Default::default() }, Places::builtin()).unwrap();
         assert_eq!(s.for_tag, Some(ForTag::Women));
     }
 }

@@ -210,38 +210,82 @@ fn near_enough(q: &[char], cand: &str, k: usize) -> bool {
     within_edits(q, &buf[..n], k)
 }
 
-/// Where a page ended: the tier and the key of its last entity.
+/// Where a page ended: the tier and the key of its last entity, and in a search by
+/// distance, the district it was in beyond the area ([`crate::view::family::Near`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Position {
     pub tier: u8,
     pub key: DocKey,
+    pub ring: Option<Ring>,
+}
+
+/// A district of a search by distance, in the order it is walked: nearest first,
+/// ties by the district's number; [`Ring::REST`] (what has no place) last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ring {
+    pub distance_m: u32,
+    pub district: u16,
+}
+
+impl Ring {
+    /// After every district: the listings with no place.
+    pub const REST: Ring = Ring { distance_m: u32::MAX, district: u16::MAX };
 }
 
 impl Position {
-    /// The page token. Ranked tokens carry the tier (`r` + two digits + the key);
-    /// newest-first ones are the key alone, as before ranking existed.
-    pub fn token(self, ranked: bool) -> String {
-        if ranked { format!("r{:02}{}", self.tier, self.key.token()) } else { self.key.token() }
+    /// The position of `key` in tier `tier`, in no district.
+    pub fn at(tier: u8, key: DocKey) -> Position {
+        Position { tier, key, ring: None }
     }
 
-    /// Reads a token made by [`Position::token`] for the same kind of order.
-    pub fn from_token(token: &str, ranked: bool) -> Result<Position, String> {
+    /// The page token. Ranked tokens carry the tier (`r` + two digits + the key);
+    /// newest-first ones are the key alone, as before ranking existed. One beyond
+    /// the area of a search by distance starts with its district (`n` + distance
+    /// and district in hex).
+    pub fn token(self, ranked: bool) -> String {
+        let inner = if ranked { format!("r{:02}{}", self.tier, self.key.token()) } else { self.key.token() };
+        match self.ring {
+            Some(r) => format!("n{:08x}{:04x}{inner}", r.distance_m, r.district),
+            None => inner,
+        }
+    }
+
+    /// Reads a token made by [`Position::token`] for the same kind of order (and a
+    /// search by distance, `near`, or not).
+    pub fn from_token(token: &str, ranked: bool, near: bool) -> Result<Position, String> {
         let token = token.trim();
-        let parsed = match (token.strip_prefix('r'), token.len()) {
-            (Some(rest), 19) => rest[..2]
+        let another = || {
+            format!(
+                "is from a search in another order (sort, query or place changed); start again without a page token (got {token:?})"
+            )
+        };
+        let (ring, inner) = match token.strip_prefix('n') {
+            Some(rest) if rest.len() > 12 && rest.is_char_boundary(12) => {
+                let ring = u32::from_str_radix(&rest[..8], 16)
+                    .ok()
+                    .zip(u16::from_str_radix(&rest[8..12], 16).ok())
+                    .map(|(distance_m, district)| Ring { distance_m, district });
+                match ring {
+                    Some(r) if near => (Some(r), &rest[12..]),
+                    Some(_) => return Err(another()),
+                    None => return Err(format!("must be a next_page_token from a previous page (got {token:?})")),
+                }
+            }
+            _ => (None, token),
+        };
+        let parsed = match (inner.strip_prefix('r'), inner.len()) {
+            (Some(rest), 19) if rest.is_char_boundary(2) => rest[..2]
                 .parse::<u8>()
                 .ok()
                 .filter(|&t| t < TIERS)
                 .zip(DocKey::from_token(&rest[2..]))
-                .map(|(tier, key)| (true, Position { tier, key })),
-            (None, 16) => DocKey::from_token(token).map(|key| (false, Position { tier: 0, key })),
+                .map(|(tier, key)| (true, Position { tier, key, ring })),
+            (None, 16) => DocKey::from_token(inner).map(|key| (false, Position { tier: 0, key, ring })),
             _ => None,
         };
         match parsed {
             Some((r, p)) if r == ranked => Ok(p),
-            Some(_) => Err(format!(
-                "is from a search in another order (sort or query changed); start again without a page token (got {token:?})"
-            )),
+            Some(_) => Err(another()),
             None => Err(format!("must be a next_page_token from a previous page (got {token:?})")),
         }
     }
@@ -474,8 +518,8 @@ mod tests {
         assert_eq!(all.iter().map(|&(_, k)| k).collect::<Vec<_>>(), [10, 8, 6, 4, 2, 9, 7, 5, 3, 1]);
         let plans = plan(&TextQuery::parse("bike ").unwrap(), &idx, &Synonyms::builtin());
         for cut in 0..all.len() - 1 {
-            let after = Position { tier: all[cut].0, key: DocKey(all[cut].1) };
-            let after = Position::from_token(&after.token(true), true).unwrap();
+            let after = Position::at(all[cut].0, DocKey(all[cut].1));
+            let after = Position::from_token(&after.token(true), true, false).unwrap();
             let mut rest = vec![];
             Walk { index: &idx, filters: &[], words: &plans, ranked: true, deadline: None }
                 .run(Some(after), |t, k| {
@@ -509,12 +553,21 @@ mod tests {
 
     #[test]
     fn tokens_belong_to_their_order() {
-        let p = Position { tier: 7, key: DocKey(42) };
-        assert_eq!(Position::from_token(&p.token(true), true), Ok(p));
-        assert!(Position::from_token(&p.token(true), false).unwrap_err().contains("another order"));
-        assert!(Position::from_token(&p.token(false), true).unwrap_err().contains("another order"));
-        assert!(Position::from_token("r99000000000000002a", true).unwrap_err().contains("previous page"));
-        assert!(Position::from_token("garbage", true).unwrap_err().contains("previous page"));
+        let p = Position::at(7, DocKey(42));
+        assert_eq!(Position::from_token(&p.token(true), true, false), Ok(p));
+        assert!(Position::from_token(&p.token(true), false, false).unwrap_err().contains("another order"));
+        assert!(Position::from_token(&p.token(false), true, false).unwrap_err().contains("another order"));
+        assert!(Position::from_token("r99000000000000002a", true, false).unwrap_err().contains("previous page"));
+        assert!(Position::from_token("garbage", true, false).unwrap_err().contains("previous page"));
+        // Beyond the area of a search by distance: the district too.
+        for ring in [Ring { distance_m: 12_345, district: 2_000 }, Ring::REST] {
+            let p = Position { ring: Some(ring), ..p };
+            assert_eq!(Position::from_token(&p.token(true), true, true), Ok(p));
+            assert_eq!(Position::from_token(&p.token(false), false, true).map(|q| q.ring), Ok(Some(ring)));
+            assert!(Position::from_token(&p.token(true), true, false).unwrap_err().contains("another order"));
+        }
+        assert!(Position::from_token("nzzzzzzzz0000r07000000000000002a", true, true).unwrap_err().contains("previous page"));
+        assert_eq!(Position::from_token(&p.token(true), true, true), Ok(p), "a token from the area goes on in it");
         assert_eq!(Sort::parse("sort", "").unwrap(), Sort::Relevance);
         assert!(Sort::parse("sort", "best").unwrap_err().to_string().contains("relevance, newest"));
     }

@@ -30,6 +30,8 @@ use thiserror::Error;
 use ulid::Ulid;
 
 use crate::store::{Store, StoreError};
+use kith_text::places::Places;
+use std::sync::Arc;
 use crate::view::View;
 
 /// The snapshot inside the relay's directory.
@@ -134,7 +136,7 @@ fn read_at(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// Reads the snapshot written as `nonce`.
-pub fn load(dir: &Path, nonce: Ulid) -> Result<View, SnapshotError> {
+pub fn load(dir: &Path, nonce: Ulid, places: Arc<Places>) -> Result<View, SnapshotError> {
     let path = path(dir);
     let io = |source| SnapshotError::Io { path: path.clone(), source };
     let unusable = |why: String| SnapshotError::Unusable { path: path.clone(), why };
@@ -180,7 +182,7 @@ pub fn load(dir: &Path, nonce: Ulid) -> Result<View, SnapshotError> {
         }
         Ok(bytes)
     };
-    View::read_image(section, sections.len()).map_err(unusable)
+    View::read_image(section, sections.len(), places).map_err(unusable)
 }
 
 /// Deletes the snapshot file, if there is one: once the relay runs, the store

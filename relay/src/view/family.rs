@@ -16,9 +16,10 @@ use kith_proto::Slug;
 use kith_proto::time::CivilDate;
 
 use crate::index::{DocKey, Field, Index, Term};
-use crate::search::{Position, TextQuery, TimedOut, Walk, plan};
+use crate::search::{Position, Ring, TextQuery, TimedOut, Walk, WordPlan, plan};
 use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
+use kith_text::places::{District, Place, Places, Point, PlacesError};
 use kith_text::{is_stop_word, postcode_area, words};
 
 /// A hub's number in the view: index terms and entity keys carry it instead of the slug.
@@ -47,6 +48,15 @@ pub struct Hit<T> {
     /// The hub's clock at that change.
     pub at_ms: i64,
     pub item: T,
+    /// Where it is: its district and that district's centroid, never nearer (for a
+    /// listing with several places, the one nearest the search's). None when its
+    /// area names no place the region knows, or it is online only.
+    pub place: Option<Place>,
+    /// How far its place is from the place a search was near, in metres.
+    pub distance_m: Option<u32>,
+    /// Found by distance, beyond the area the search named: "nothing in Bradford;
+    /// nearest:".
+    pub beyond_area: bool,
 }
 
 /// One page of results, best or newest first.
@@ -98,6 +108,12 @@ pub trait Listing {
     /// The index terms of an entity on `today`. The same inputs always give the same
     /// terms, so that removing an entity removes exactly what adding it added.
     fn terms(item: &Self::Item, hub: HubId, today: CivilDate) -> Vec<Term>;
+    /// The texts that say where it is (an area, or a place's town and postcode):
+    /// each resolves to a district ([`Places::resolve`]). Empty when it is
+    /// nowhere in particular (online only).
+    fn areas(item: &Self::Item) -> Vec<String>;
+    /// Whether one listing can have places in several districts.
+    const MANY_PLACES: bool = false;
 
     /// The size an entity counts for against its hub's byte quota: its encoding.
     fn size(item: &Self::Item) -> usize {
@@ -150,6 +166,77 @@ pub struct Search<'a> {
     pub page_size: usize,
     pub after: Option<Position>,
     pub deadline: Option<Instant>,
+    /// Ranks by distance from a place: what is in its area first.
+    pub near: Option<&'a Near>,
+    pub places: &'a Places,
+}
+
+/// A search by distance: near the place a person named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Near {
+    pub district: District,
+    pub point: Point,
+    /// The folded words that named it: listings with all of them in their area are
+    /// "in the area" and come first, whatever their distance.
+    pub area: Vec<String>,
+    /// Only listings whose place is within this many metres (and, in the area,
+    /// those with no place).
+    pub within_m: Option<u32>,
+}
+
+impl Near {
+    /// The place `text` names (full postcodes are cut to their district first), or
+    /// None when it names none the region knows.
+    pub fn parse(places: &Places, text: &str, within_m: Option<u32>) -> Result<Option<Near>, PlacesError> {
+        let text = kith_text::places::cut_postcodes(text);
+        Ok(places.resolve(&text)?.map(|district| Near {
+            district,
+            point: places.point(district),
+            area: area_words(&text),
+            within_m,
+        }))
+    }
+}
+
+/// The districts of `areas` the region's places resolve, each once.
+pub fn districts_of(areas: &[String], places: &Places) -> Vec<District> {
+    let mut found: Vec<District> = areas.iter().filter_map(|a| places.resolve(a).ok().flatten()).collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The place terms of a listing in `areas` ([`Term::District`], else
+/// [`Term::Unplaced`] and, when it gives an area, [`Term::Unresolved`]).
+fn place_terms(areas: &[String], places: &Places, terms: &mut Vec<Term>) {
+    let found = districts_of(areas, places);
+    if found.is_empty() {
+        terms.push(Term::Unplaced);
+        if !areas.is_empty() {
+            terms.push(Term::Unresolved);
+        }
+    }
+    terms.extend(found.into_iter().map(|d| Term::District(d.0)));
+}
+
+/// Of the districts of `areas`, the nearest to `from` (ties: the lower number),
+/// with its distance; the first when there is no `from`.
+pub fn nearest(areas: &[String], places: &Places, from: Option<Point>) -> Option<(District, Option<u32>)> {
+    let found = districts_of(areas, places);
+    match from {
+        None => found.first().map(|&d| (d, None)),
+        Some(p) => found
+            .into_iter()
+            .map(|d| (places.point(d).distance_m(p), d))
+            .min()
+            .map(|(m, d)| (d, Some(m))),
+    }
+}
+
+/// A listing on a page, and whether it was found by distance beyond the area.
+pub struct Found<'a, K> {
+    pub doc: &'a Doc<K>,
+    pub beyond_area: bool,
 }
 
 pub struct Family<L: Listing> {
@@ -207,13 +294,20 @@ impl<L: Listing> Family<L> {
     }
 
     /// Replaces the entity's state by `record` (a tombstone when it has no item).
-    pub fn put(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<L::Item>, today: CivilDate) -> Change<L::Kept> {
+    pub fn put(
+        &mut self,
+        hub: HubId,
+        id: Ulid,
+        record: &EntityRecord<L::Item>,
+        today: CivilDate,
+        places: &Places,
+    ) -> Change<L::Kept> {
         let delta = self.delta(hub, id, record);
         let old = match self.slots.get(&(id, hub)) {
             Some(Slot::Live(key)) => {
                 let key = *key;
                 let old = self.docs.remove(&key).expect("a live slot has its doc");
-                for term in L::terms(&L::item(&old.kept), old.hub, today) {
+                for term in Self::all_terms(&L::item(&old.kept), old.hub, today, places) {
                     self.index.remove(&term, key);
                 }
                 Some((key, old))
@@ -228,13 +322,20 @@ impl<L: Listing> Family<L> {
             Some((key, _)) => *key,
             None => DocKey::probe(id, record.at_ms, |k| self.docs.contains_key(&k)),
         };
-        for term in L::terms(item, hub, today) {
+        for term in Self::all_terms(item, hub, today, places) {
             self.index.add(term, key);
         }
         let size = u32::try_from(L::size(item)).unwrap_or(u32::MAX);
         self.docs.insert(key, Doc { hub, seq: record.seq, at_ms: record.at_ms, size, kept: L::keep(item) });
         self.slots.insert((id, hub), Slot::Live(key));
         Change { old, new: Some(key), delta }
+    }
+
+    /// A listing's terms and its place terms.
+    fn all_terms(item: &L::Item, hub: HubId, today: CivilDate, places: &Places) -> Vec<Term> {
+        let mut terms = L::terms(item, hub, today);
+        place_terms(&L::areas(item), places, &mut terms);
+        terms
     }
 
     /// Checks what a family read from a [`crate::snapshot`] says of itself: every
@@ -264,21 +365,119 @@ impl<L: Listing> Family<L> {
     /// Walks the entities that have all filters and match the words, best (or
     /// newest) first after `after`, and keeps those `keep` accepts, up to one more
     /// than a page: the extra one only says that there is a next page.
-    pub fn page(&self, s: &Search<'_>, keep: impl Fn(&Doc<L::Kept>) -> bool) -> Result<Page<&Doc<L::Kept>>, TimedOut> {
+    ///
+    /// A search [`Near`] a place walks three parts in turn: what is in the place's
+    /// area (as a filter by its words would find it); then, district by district
+    /// in order of distance, what is placed beyond it; then, when no `within` is
+    /// asked, what has no place. Each part is the walk of a plain search with one
+    /// more filter, so a page costs what it returns plus a look at each district on
+    /// the way; positions carry the district, so paging needs no state.
+    pub fn page(
+        &self,
+        s: &Search<'_>,
+        keep: impl Fn(&Doc<L::Kept>) -> bool,
+    ) -> Result<Page<Found<'_, L::Kept>>, TimedOut> {
         let words = plan(s.text, &self.index, s.synonyms);
-        let walk =
-            Walk { index: &self.index, filters: s.filters, words: &words, ranked: s.ranked, deadline: s.deadline };
         let mut hits: Vec<(Position, &Doc<L::Kept>)> = Vec::with_capacity(s.page_size + 1);
-        walk.run(s.after, |tier, key| {
-            let doc = &self.docs[&key];
-            if keep(doc) {
-                hits.push((Position { tier, key }, doc));
+        match s.near {
+            None => {
+                self.walk(s, s.filters, &words, s.after, None, &mut hits, |_, d| keep(d))?;
             }
-            hits.len() <= s.page_size
-        })?;
+            Some(near) => self.near(s, near, &words, &mut hits, &keep)?,
+        }
         let next = (hits.len() > s.page_size).then(|| hits[s.page_size - 1].0);
         hits.truncate(s.page_size);
-        Ok(Page { items: hits.into_iter().map(|(_, d)| d).collect(), next })
+        let items = hits.into_iter().map(|(p, doc)| Found { doc, beyond_area: p.ring.is_some() }).collect();
+        Ok(Page { items, next })
+    }
+
+    /// One walk of [`Family::page`]: adds what matches `filters` and `words` and
+    /// `accept` takes, after `after`, to `hits` until they are one more than a page.
+    #[allow(clippy::too_many_arguments)]
+    fn walk<'s>(
+        &'s self,
+        s: &Search<'_>,
+        filters: &[Term],
+        words: &[WordPlan],
+        after: Option<Position>,
+        ring: Option<Ring>,
+        hits: &mut Vec<(Position, &'s Doc<L::Kept>)>,
+        accept: impl Fn(DocKey, &Doc<L::Kept>) -> bool,
+    ) -> Result<(), TimedOut> {
+        let walk = Walk { index: &self.index, filters, words, ranked: s.ranked, deadline: s.deadline };
+        walk.run(after, |tier, key| {
+            let doc = &self.docs[&key];
+            if accept(key, doc) {
+                hits.push((Position { tier, key, ring }, doc));
+            }
+            hits.len() <= s.page_size
+        })
+    }
+
+    /// The parts of a search near a place ([`Family::page`]).
+    fn near<'s>(
+        &'s self,
+        s: &Search<'_>,
+        near: &Near,
+        words: &[WordPlan],
+        hits: &mut Vec<(Position, &'s Doc<L::Kept>)>,
+        keep: &impl Fn(&Doc<L::Kept>) -> bool,
+    ) -> Result<(), TimedOut> {
+        let area: Vec<Term> = near.area.iter().map(|w| Term::Area(w.as_str().into())).collect();
+        let in_area = |key: DocKey| area.iter().all(|t| self.index.get(t).is_some_and(|p| p.contains(key.0)));
+        let full = |hits: &Vec<_>| hits.len() > s.page_size;
+        let after_ring = s.after.and_then(|p| p.ring);
+        // The area: its words as filters; only what is within reach, if asked.
+        if after_ring.is_none() && !area.is_empty() {
+            let filters: Vec<Term> = s.filters.iter().cloned().chain(area.iter().cloned()).collect();
+            let within = |doc: &Doc<L::Kept>| {
+                near.within_m.is_none_or(|max| {
+                    nearest(&L::areas(&L::item(&doc.kept)), s.places, Some(near.point))
+                        .is_none_or(|(_, m)| m.is_none_or(|m| m <= max))
+                })
+            };
+            self.walk(s, &filters, words, s.after, None, hits, |_, d| keep(d) && within(d))?;
+            if full(hits) {
+                return Ok(());
+            }
+        }
+        // Beyond it, district by district, nearest first.
+        let mut rings: Vec<Ring> = s
+            .places
+            .all()
+            .map(|(d, p)| Ring { distance_m: p.distance_m(near.point), district: d.0 })
+            .filter(|r| near.within_m.is_none_or(|max| r.distance_m <= max))
+            .filter(|r| after_ring.is_none_or(|a| *r >= a))
+            .filter(|r| self.index.get(&Term::District(r.district)).is_some())
+            .collect();
+        rings.sort_unstable();
+        if near.within_m.is_none() {
+            rings.push(Ring::REST);
+        }
+        let mut filters: Vec<Term> = s.filters.to_vec();
+        filters.push(Term::All);
+        for ring in rings {
+            if s.deadline.is_some_and(|d| Instant::now() > d) {
+                return Err(TimedOut);
+            }
+            *filters.last_mut().expect("the ring's filter") =
+                if ring == Ring::REST { Term::Unplaced } else { Term::District(ring.district) };
+            let after = s.after.filter(|p| p.ring == Some(ring));
+            // A listing with places in several districts is found in its nearest.
+            let nearest_here = |doc: &Doc<L::Kept>| {
+                !L::MANY_PLACES
+                    || ring == Ring::REST
+                    || nearest(&L::areas(&L::item(&doc.kept)), s.places, Some(near.point))
+                        .is_none_or(|(d, _)| d.0 == ring.district)
+            };
+            self.walk(s, &filters, words, after, Some(ring), hits, |key, d| {
+                keep(d) && !in_area(key) && nearest_here(d)
+            })?;
+            if full(hits) {
+                return Ok(());
+            }
+        }
+        Ok(())
     }
 }
 

@@ -41,8 +41,10 @@ use crate::index::Term;
 use crate::referrals::{ReferralStats, Referrals};
 use crate::store::{EntityRecord, HubRecord, Record, StoreError};
 use crate::synonyms::Synonyms;
-pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, area_words};
-use family::{Delta, Family, Hit, HubId, Listing};
+pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Near, Page, area_words};
+use family::{Delta, Family, Found, Hit, HubId, Listing};
+use kith_text::places::Places;
+use std::sync::Arc;
 pub use opportunities::{Opportunities, OpportunityListing, OpportunityQuery};
 pub use safehouses::{SafeHouseListing, SafeHouseQuery};
 pub use services::{ServiceListing, ServiceQuery};
@@ -273,6 +275,9 @@ pub struct HubSummary {
     pub last_seen_ms: i64,
     /// Live listings of each family, in [`digest::Family::ALL`]'s order ([`HubSummary::of`]).
     pub listings: [usize; digest::Family::COUNT],
+    /// Of those, the ones whose area names no place the region knows: searched by
+    /// words only, never by distance.
+    pub unplaced: [usize; digest::Family::COUNT],
     pub usage: Usage,
     /// The quotas the hub has used up: more of the same is refused.
     pub over_quota: Vec<&'static str>,
@@ -314,6 +319,9 @@ pub struct View {
     referrals: Referrals,
     /// The region's synonyms, for widening query words.
     synonyms: Synonyms,
+    /// Where places are: listings' areas are indexed by district with these, so
+    /// they are set when the view is made and never changed.
+    places: Arc<Places>,
     quota: Quota,
     /// The region's roster's names for hubs (shown instead of their profiles'), and
     /// whether the region has a roster at all. Configuration, not state: set at start.
@@ -359,6 +367,8 @@ trait Member: kith_proto::event::Listing {
 #[derive(Serialize)]
 struct ImageRef<'a> {
     today: CivilDate,
+    /// The [`Places::fingerprint`] of the places the listings were indexed with.
+    places: u64,
     hubs: &'a [HubState],
     closing: Vec<(CivilDate, crate::index::DocKey)>,
     listings: &'a Listings,
@@ -368,6 +378,7 @@ struct ImageRef<'a> {
 #[derive(Deserialize)]
 struct Image {
     today: CivilDate,
+    places: u64,
     hubs: Vec<HubState>,
     closing: Vec<(CivilDate, crate::index::DocKey)>,
     listings: Listings,
@@ -388,6 +399,7 @@ impl View {
         }
         let image = ImageRef {
             today: self.today,
+            places: self.places.fingerprint(),
             hubs: &self.hubs,
             closing: self.listings.opportunities.closing.iter().copied().collect(),
             listings: &self.listings,
@@ -398,10 +410,12 @@ impl View {
 
     /// Reads a view written in `sections` sections by [`View::write_section`], with
     /// the default synonyms and quotas. `section` gives the bytes of one section; it
-    /// is called from two threads. Err names what does not hold together.
+    /// is called from two threads. Err names what does not hold together, and a
+    /// view indexed with other places than `places`.
     pub fn read_image(
         section: impl Fn(usize) -> Result<Vec<u8>, String> + std::marker::Sync,
         sections: usize,
+        places: Arc<Places>,
     ) -> Result<View, String> {
         if sections < 3 {
             return Err(format!("{sections} sections; a view has at least 3"));
@@ -413,6 +427,9 @@ impl View {
             (image, opportunities)
         });
         let (image, family) = (image?, opportunities?);
+        if image.places != places.fingerprint() {
+            return Err("its listings were placed with other places (the places file changed)".into());
+        }
         let mut hub_ids = HashMap::with_capacity(image.hubs.len());
         for (h, state) in image.hubs.iter().enumerate() {
             if hub_ids.insert(state.slug.clone(), h as HubId).is_some() {
@@ -428,6 +445,7 @@ impl View {
             listings,
             referrals: image.referrals,
             synonyms: Synonyms::builtin(),
+            places,
             quota: Quota::default(),
             roster: None,
         };
@@ -437,8 +455,14 @@ impl View {
         Ok(view)
     }
 
-    /// An empty view, with the `Open` term computed for `today`.
+    /// An empty view, with the `Open` term computed for `today`, and GB's places.
     pub fn new(today: CivilDate) -> View {
+        View::with_places(today, Arc::new(Places::builtin().clone()))
+    }
+
+    /// An empty view that places listings with `places` (GB's, with a region's own
+    /// names: [`Places::with_file`]).
+    pub fn with_places(today: CivilDate, places: Arc<Places>) -> View {
         View {
             today,
             hubs: Vec::new(),
@@ -446,6 +470,7 @@ impl View {
             listings: Listings::default(),
             referrals: Referrals::default(),
             synonyms: Synonyms::builtin(),
+            places,
             quota: Quota::default(),
             roster: None,
         }
@@ -706,9 +731,26 @@ impl View {
         &self.hubs[h as usize].slug
     }
 
-    fn hit<K, T>(&self, doc: &family::Doc<K>, item: T) -> Hit<T> {
+    /// The places listings are placed with.
+    pub fn places(&self) -> &Arc<Places> {
+        &self.places
+    }
+
+    /// A listing as a hit: with its place, and its distance from `near`'s.
+    fn hit<T: Member>(&self, doc: &family::Doc<<T::Kept as Listing>::Kept>, near: Option<&Near>) -> Hit<T> {
         let state = &self.hubs[doc.hub as usize];
-        Hit { hub: state.slug.clone(), region: state.region.clone(), seq: doc.seq, at_ms: doc.at_ms, item }
+        let item = T::Kept::item(&doc.kept);
+        let placed = family::nearest(&T::Kept::areas(&item), &self.places, near.map(|n| n.point));
+        Hit {
+            hub: state.slug.clone(),
+            region: state.region.clone(),
+            seq: doc.seq,
+            at_ms: doc.at_ms,
+            place: placed.map(|(d, _)| self.places.place(d)),
+            distance_m: placed.and_then(|(_, m)| m),
+            beyond_area: false,
+            item,
+        }
     }
 
     /// The term for a hub filter; Err when the hub is unknown (nothing matches).
@@ -722,12 +764,16 @@ impl View {
     /// The live listing of `T`'s family with this id (of `hub`, when given).
     fn find<T: Member>(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<T>>, Ambiguous> {
         let doc = self.lookup(T::family(self), id, hub)?;
-        Ok(doc.map(|d| self.hit(d, T::Kept::item(&d.kept))))
+        Ok(doc.map(|d| self.hit(d, None)))
     }
 
-    /// A page of a family's entities as hits.
-    fn hits<T: Member>(&self, page: Page<&family::Doc<<T::Kept as Listing>::Kept>>) -> Page<Hit<T>> {
-        let items = page.items.into_iter().map(|d| self.hit(d, T::Kept::item(&d.kept))).collect();
+    /// A page of a family's entities as hits, with their distance from `near`.
+    fn hits<T: Member>(&self, page: Page<Found<'_, <T::Kept as Listing>::Kept>>, near: Option<&Near>) -> Page<Hit<T>> {
+        let items = page
+            .items
+            .into_iter()
+            .map(|f| Hit { beyond_area: f.beyond_area, ..self.hit(f.doc, near) })
+            .collect();
         Page { items, next: page.next }
     }
 
@@ -763,6 +809,16 @@ impl View {
         listings
     }
 
+    /// Hub `h`'s live listings of each family whose area names no known place.
+    fn hub_unplaced(&self, h: HubId) -> [usize; digest::Family::COUNT] {
+        let mut unplaced = [0; digest::Family::COUNT];
+        each_family!(T => T::family(self).index.search(&[Term::Hub(h), Term::Unresolved], None, |_| {
+            unplaced[T::FAMILY.index()] += 1;
+            true
+        }));
+        unplaced
+    }
+
     /// Every hub, by id, with its counts of live listings.
     pub fn hubs(&self) -> Vec<HubSummary> {
         let mut hubs: Vec<HubSummary> = self
@@ -778,6 +834,7 @@ impl View {
                 on_roster: self.roster.is_some(),
                 last_seen_ms: s.at_ms,
                 listings: self.hub_listings(h as HubId),
+                unplaced: self.hub_unplaced(h as HubId),
                 usage: s.usage,
                 over_quota: s.usage.full(&self.quota),
             })

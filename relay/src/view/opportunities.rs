@@ -14,12 +14,13 @@ use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
 use kith_proto::time::CivilDate;
 use ulid::Ulid;
 
-use super::family::{Delta, Doc, Family, Hit, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::family::{Delta, Family, Found, Hit, HubId, Listing, Near, Page, Search, area_terms, page_size, text_terms};
 use super::{Ambiguous, Member, View};
 use crate::index::{DocKey, Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
 use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
+use kith_text::places::Places;
 
 /// A search over opportunities. Every given filter must hold.
 #[derive(Clone, Debug, Default)]
@@ -39,6 +40,8 @@ pub struct OpportunityQuery {
     /// earnings limit such as the Permitted Work limit.
     pub max_weekly_pence: Option<u64>,
     pub hub: Option<Slug>,
+    /// Nearest first, from this place: what is in its area, then by distance.
+    pub near: Option<Near>,
     pub page_size: usize,
     /// Continue after this position (from a page token).
     pub after: Option<Position>,
@@ -101,6 +104,10 @@ impl Listing for OpportunityListing {
         area_terms(&o.area, &mut terms);
         terms
     }
+
+    fn areas(o: &Opportunity) -> Vec<String> {
+        vec![o.area.clone()]
+    }
 }
 
 impl Member for Opportunity {
@@ -109,7 +116,7 @@ impl Member for Opportunity {
         &view.listings.opportunities.family
     }
     fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) -> Delta {
-        view.listings.opportunities.put(hub, id, record, view.today)
+        view.listings.opportunities.put(hub, id, record, view.today, &view.places)
     }
 }
 
@@ -121,7 +128,7 @@ impl View {
         today: CivilDate,
     ) -> Result<Page<Hit<Opportunity>>, TimedOut> {
         let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        Ok(self.hits(self.listings.opportunities.search(q, hub, today, &self.synonyms)?))
+        Ok(self.hits(self.listings.opportunities.search(q, hub, today, &self.synonyms, &self.places)?, q.near.as_ref()))
     }
 
     /// The opportunity with this id (of `hub`, when given), open or not.
@@ -140,8 +147,15 @@ pub struct Opportunities {
 }
 
 impl Opportunities {
-    pub fn put(&mut self, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>, today: CivilDate) -> Delta {
-        let change = self.family.put(hub, id, record, today);
+    pub fn put(
+        &mut self,
+        hub: HubId,
+        id: Ulid,
+        record: &EntityRecord<Opportunity>,
+        today: CivilDate,
+        places: &Places,
+    ) -> Delta {
+        let change = self.family.put(hub, id, record, today, places);
         if let Some((key, old)) = change.old
             && let Some(c) = old.kept.closes_on
         {
@@ -173,7 +187,8 @@ impl Opportunities {
         hub: Option<Term>,
         today: CivilDate,
         synonyms: &Synonyms,
-    ) -> Result<Page<&Doc<KeptOpportunity>>, TimedOut> {
+        places: &Places,
+    ) -> Result<Page<Found<'_, KeptOpportunity>>, TimedOut> {
         let mut filters: Vec<Term> = hub.into_iter().collect();
         filters.extend(q.area.iter().map(|w| Term::Area(w.as_str().into())));
         filters.extend(q.kind.map(Term::Kind));
@@ -195,6 +210,8 @@ impl Opportunities {
             page_size: page_size(q.page_size),
             after: q.after,
             deadline: q.deadline,
+            near: q.near.as_ref(),
+            places,
         };
         self.family.page(&search, |doc| {
             (q.include_closed || doc.kept.closes_on.is_none_or(|c| c >= today))

@@ -12,12 +12,13 @@ use kith_proto::time::CivilDate;
 
 use ulid::Ulid;
 
-use super::family::{Delta, Doc, Family, Hit, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::family::{Delta, Family, Found, Hit, HubId, Listing, Near, Page, Search, area_terms, page_size, text_terms};
 use super::{Ambiguous, Member, View};
 use crate::index::{Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
 use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
+use kith_text::places::Places;
 
 /// A listing of safe houses. Every given filter must hold.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +32,8 @@ pub struct SafeHouseQuery {
     /// Only houses with a bed free according to availability that is not stale.
     pub available_now: bool,
     pub hub: Option<Slug>,
+    /// Nearest first, from this place: what is in its area, then by distance.
+    pub near: Option<Near>,
     pub page_size: usize,
     pub after: Option<Position>,
     pub deadline: Option<Instant>,
@@ -49,7 +52,7 @@ impl Member for SafeHouse {
         &view.listings.safe_houses
     }
     fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) -> Delta {
-        view.listings.safe_houses.put(hub, id, record, view.today).delta
+        view.listings.safe_houses.put(hub, id, record, view.today, &view.places).delta
     }
     fn future_field(house: &SafeHouse, limit: i64) -> Option<&'static str> {
         house.availability.is_some_and(|a| a.updated_at_ms > limit).then_some("availability.updated_at")
@@ -61,7 +64,7 @@ impl View {
     /// availability reports are stale.
     pub fn list_safe_houses(&self, q: &SafeHouseQuery, now_ms: i64) -> Result<Page<Hit<SafeHouse>>, TimedOut> {
         let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        Ok(self.hits(search(&self.listings.safe_houses, q, hub, now_ms, &self.synonyms)?))
+        Ok(self.hits(search(&self.listings.safe_houses, q, hub, now_ms, &self.synonyms, &self.places)?, q.near.as_ref()))
     }
 
     /// The safe house with this id (of `hub`, when given).
@@ -95,6 +98,11 @@ impl Listing for SafeHouseListing {
         area_terms(&house.area, &mut terms);
         terms
     }
+
+    /// Its area only: a house is placed at its district's centroid, never nearer.
+    fn areas(house: &SafeHouse) -> Vec<String> {
+        vec![house.area.clone()]
+    }
 }
 
 /// The houses matching `q`; `now_ms` decides which availability is stale.
@@ -104,7 +112,8 @@ pub fn search<'a>(
     hub: Option<Term>,
     now_ms: i64,
     synonyms: &Synonyms,
-) -> Result<Page<&'a Doc<SafeHouse>>, TimedOut> {
+    places: &Places,
+) -> Result<Page<Found<'a, SafeHouse>>, TimedOut> {
     let mut filters: Vec<Term> = hub.into_iter().collect();
     filters.extend(q.area.iter().map(|w| Term::Area(w.as_str().into())));
     let search = Search {
@@ -115,6 +124,8 @@ pub fn search<'a>(
         page_size: page_size(q.page_size),
         after: q.after,
         deadline: q.deadline,
+        near: q.near.as_ref(),
+        places,
     };
     family.page(&search, |doc| {
         let house = &doc.kept;

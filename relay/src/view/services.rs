@@ -13,12 +13,13 @@ use kith_proto::time::CivilDate;
 
 use ulid::Ulid;
 
-use super::family::{Delta, Doc, Family, Hit, HubId, Listing, Page, Search, area_terms, page_size, text_terms};
+use super::family::{Delta, Family, Found, Hit, HubId, Listing, Near, Page, Search, area_terms, page_size, text_terms};
 use super::{Ambiguous, Member, View};
 use crate::index::{Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
 use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
+use kith_text::places::Places;
 
 /// A search over services. Every given filter must hold.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +37,8 @@ pub struct ServiceQuery {
     /// Also inactive, defunct and temporarily closed ones.
     pub include_inactive: bool,
     pub hub: Option<Slug>,
+    /// Nearest first, from this place: what is in its area, then by distance.
+    pub near: Option<Near>,
     pub page_size: usize,
     pub after: Option<Position>,
     pub deadline: Option<Instant>,
@@ -54,7 +57,7 @@ impl Member for Service {
         &view.listings.services
     }
     fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Service>) -> Delta {
-        view.listings.services.put(hub, id, record, view.today).delta
+        view.listings.services.put(hub, id, record, view.today, &view.places).delta
     }
 }
 
@@ -62,7 +65,7 @@ impl View {
     /// Services matching `q`, best or newest first.
     pub fn search_services(&self, q: &ServiceQuery) -> Result<Page<Hit<Service>>, TimedOut> {
         let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        Ok(self.hits(search(&self.listings.services, q, hub, &self.synonyms)?))
+        Ok(self.hits(search(&self.listings.services, q, hub, &self.synonyms, &self.places)?, q.near.as_ref()))
     }
 
     /// The service with this id (of `hub`, when given).
@@ -111,6 +114,12 @@ impl Listing for ServiceListing {
         area_terms(&areas.join(" "), &mut terms);
         terms
     }
+
+    fn areas(s: &Service) -> Vec<String> {
+        s.places.iter().filter_map(|p| p.area_text()).collect()
+    }
+
+    const MANY_PLACES: bool = true;
 }
 
 /// The services matching `q`.
@@ -119,7 +128,8 @@ pub fn search<'a>(
     q: &ServiceQuery,
     hub: Option<Term>,
     synonyms: &Synonyms,
-) -> Result<Page<&'a Doc<Service>>, TimedOut> {
+    places: &Places,
+) -> Result<Page<Found<'a, Service>>, TimedOut> {
     let mut filters: Vec<Term> = hub.into_iter().collect();
     filters.extend(q.area.iter().map(|w| Term::Area(w.as_str().into())));
     filters.extend(q.category.map(Term::Category));
@@ -138,6 +148,8 @@ pub fn search<'a>(
         page_size: page_size(q.page_size),
         after: q.after,
         deadline: q.deadline,
+        near: q.near.as_ref(),
+        places,
     };
     family.page(&search, |doc| q.open_at.is_none_or(|(day, time)| doc.kept.is_open(day, time)))
 }

@@ -480,7 +480,7 @@ fn paging_walks_newest_first_without_gaps_or_repeats() {
         assert!(page.items.len() <= 5);
         seen.extend(page.items.into_iter().map(|o| o.item.id.to_string()));
         match page.next {
-            Some(k) => after = Some(Position::from_token(&k.token(false), false).unwrap()),
+            Some(k) => after = Some(Position::from_token(&k.token(false), false, false).unwrap()),
             None => break,
         }
     }
@@ -681,7 +681,12 @@ fn a_view_read_back_from_its_image_answers_and_changes_the_same() {
             bytes
         })
         .collect();
-    let mut read = View::read_image(|i| Ok(sections[i].clone()), sections.len()).unwrap();
+    let places = view.places().clone();
+    let mut read = View::read_image(|i| Ok(sections[i].clone()), sections.len(), places.clone()).unwrap();
+    // Read with other places, it is refused: its listings were placed with these.
+    let other = Arc::new(places.with_file("Hebden Bridge = HX7").unwrap());
+    let refused = View::read_image(|i| Ok(sections[i].clone()), sections.len(), other).unwrap_err();
+    assert!(refused.contains("places"), "{refused}");
     for q in ["", "gardening", "gardner", "cafe", "caf"] {
         let q = OpportunityQuery { text: text_of(q), include_closed: true, ..Default::default() };
         assert_eq!(read.search_opportunities(&q, today()), view.search_opportunities(&q, today()), "{q:?}");
@@ -708,12 +713,12 @@ fn a_view_read_back_from_its_image_answers_and_changes_the_same() {
         let cut = |i: usize| {
             Ok(if i == damaged { sections[i][..sections[i].len() / 2].to_vec() } else { sections[i].clone() })
         };
-        assert!(View::read_image(cut, sections.len()).is_err(), "section {damaged}");
+        assert!(View::read_image(cut, sections.len(), places.clone()).is_err(), "section {damaged}");
     }
     let gone = |i: usize| if i == 2 { Err("gone".into()) } else { Ok(sections[i].clone()) };
-    assert!(View::read_image(gone, sections.len()).is_err());
+    assert!(View::read_image(gone, sections.len(), places.clone()).is_err());
     // A section left out is noticed too: the entities and their slots disagree.
-    assert!(View::read_image(|i| Ok(sections[i].clone()), sections.len() - 1).is_err());
+    assert!(View::read_image(|i| Ok(sections[i].clone()), sections.len() - 1, places).is_err());
 }
 
 fn service(name: &str, categories: &[kith_proto::service::Category], town: &str) -> Service {
@@ -799,4 +804,120 @@ fn services_are_searched_by_words_category_area_cost_and_opening_hours() {
     applied(&mut view, hub.opened(Event::ServiceWithdrawn { id: advice.id }));
     assert!(view.service(advice.id, None).unwrap().is_none());
     assert_eq!(view.hubs()[0].usage.entities, 2);
+}
+
+/// The titles and distances (km, rounded) of a search near a place, every page of
+/// `size` walked.
+fn near_pages(view: &View, near: &str, within_m: Option<u32>, size: usize) -> Vec<(String, Option<u32>, bool)> {
+    let near = Near::parse(view.places(), near, within_m).unwrap().unwrap();
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let q = OpportunityQuery { near: Some(near.clone()), page_size: size, after, ..Default::default() };
+        let page = view.search_opportunities(&q, today()).unwrap();
+        assert!(page.items.len() <= size);
+        out.extend(
+            page.items.into_iter().map(|h| (h.item.title, h.distance_m.map(|m| (m + 500) / 1000), h.beyond_area)),
+        );
+        match page.next {
+            // Through its token, as a client would page.
+            Some(p) => after = Some(Position::from_token(&p.token(false), false, true).unwrap()),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn a_search_near_a_place_gives_its_area_first_then_the_nearest_then_what_has_no_place() {
+    let mut hub = Hub::new("garden", 1);
+    let mut view = view_with(&mut hub);
+    let places = view.places().clone();
+    let at = |title: &str, area: &str| Opportunity { area: area.into(), ..opportunity(title) };
+    for (title, area) in [
+        ("Wakefield", "Wakefield WF1"),
+        ("Halifax", "Halifax HX1"),
+        ("Bradford", "Bradford BD1"),
+        ("Hunslet", "Leeds LS10"),
+        ("Headingley", "Leeds LS6"),
+        ("Online", "Remote"),
+        ("Headingley again", "Headingley LS6"),
+    ] {
+        applied(&mut view, hub.opened(Event::OpportunityPublished(at(title, area))));
+    }
+    let km = |a: &str, b: &str| (places.district(a).unwrap().distance_m(places.district(b).unwrap()) + 500) / 1000;
+    let far = |t: &str, d: &str| (t.to_owned(), Some(km("LS6", d)), true);
+    let all = near_pages(&view, "LS6", None, 50);
+    assert_eq!(
+        all,
+        [
+            ("Headingley again".to_owned(), Some(0), false),
+            ("Headingley".to_owned(), Some(0), false),
+            far("Hunslet", "LS10"),
+            far("Bradford", "BD1"),
+            far("Wakefield", "WF1"),
+            far("Halifax", "HX1"),
+            ("Online".to_owned(), None, true),
+        ]
+    );
+    // The distances are real ones: from Headingley, Hunslet 7 km, Bradford 12,
+    // Wakefield 16, Halifax 23.
+    assert_eq!([km("LS6", "LS10"), km("LS6", "BD1"), km("LS6", "WF1"), km("LS6", "HX1")], [7, 12, 16, 23]);
+    // Paged one at a time, through tokens: the same, without gaps or repeats.
+    assert_eq!(near_pages(&view, "ls6 3ab", None, 1), all, "a full postcode is cut to its district");
+    assert_eq!(near_pages(&view, "LS6", None, 2), all);
+    // Within 10 km: the far ones and what has no place are left out.
+    let near: Vec<String> = near_pages(&view, "LS6", Some(10_000), 50).into_iter().map(|h| h.0).collect();
+    assert_eq!(near, ["Headingley again", "Headingley", "Hunslet"]);
+    // By a town's name: its area's words first (Bradford), then the nearest.
+    let bradford: Vec<String> = near_pages(&view, "Bradford", None, 50).into_iter().map(|h| h.0).collect();
+    assert_eq!(bradford[0], "Bradford");
+    assert_eq!(bradford.last().map(String::as_str), Some("Online"));
+    // A district that does not exist is an error naming it.
+    assert_eq!(Near::parse(&places, "LS40", None).unwrap_err().to_string(), "there is no postcode district LS40");
+    assert_eq!(Near::parse(&places, "somewhere", None), Ok(None));
+    // The hub is told which of its listings have no place: "Remote" names none.
+    assert_eq!(view.hubs()[0].unplaced[Kind::Opportunities.index()], 1);
+}
+
+#[test]
+fn a_safe_house_is_placed_at_its_districts_centroid_and_a_service_at_its_nearest_place() {
+    use kith_proto::service::Place;
+    let mut hub = Hub::new("rainbow", 2);
+    let mut view = view_with(&mut hub);
+    let places = view.places().clone();
+    let rainbow = SafeHouse { area: "Leeds LS7".into(), ..house("Rainbow Crisis House", &[ForTag::TransNonbinary], None) };
+    applied(&mut view, hub.opened(Event::SafeHousePublished(rainbow.clone())));
+    let q = SafeHouseQuery { near: Near::parse(&places, "Bradford", None).unwrap(), ..Default::default() };
+    let found = view.list_safe_houses(&q, 0).unwrap().items;
+    let place = found[0].place.clone().unwrap();
+    assert_eq!(place.district, "LS7");
+    assert_eq!(Some(place.point), places.district("LS7"), "the centroid, never nearer");
+    assert_eq!(found[0].distance_m, Some(place.point.distance_m(places.district("BD1").unwrap())));
+    assert!(found[0].beyond_area, "nothing in Bradford; nearest: Leeds");
+    let v1 = safe_house_v1(&found[0], 0);
+    let location = v1.location.unwrap();
+    assert_eq!((location.district.as_str(), location.easting, location.northing), ("LS7", place.point.east, place.point.north));
+
+    // A service with places in two districts is found once, at the nearer.
+    let mut two = service("Advice", &[kith_proto::service::Category::BenefitsAndMoney], "Leeds");
+    two.places = vec![Place::Area("Halifax HX1".into()), Place::Area("Bradford BD1".into())];
+    applied(&mut view, hub.opened(Event::ServicePublished(two)));
+    let q = ServiceQuery { near: Near::parse(&places, "LS6", None).unwrap(), ..Default::default() };
+    let found = view.search_services(&q).unwrap().items;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].place.as_ref().unwrap().district, "BD1");
+}
+
+#[test]
+fn a_regions_places_file_places_its_villages() {
+    let places = Arc::new(Places::builtin().with_file("Hebden Bridge = HX7\n").unwrap());
+    let mut view = View::with_places(today(), places.clone());
+    let mut hub = Hub::new("calder", 3);
+    applied(&mut view, hub.opened(hub.profile()));
+    let o = Opportunity { area: "Hebden Bridge".into(), ..opportunity("Cafe") };
+    applied(&mut view, hub.opened(Event::OpportunityPublished(o)));
+    let q = OpportunityQuery { near: Near::parse(&places, "HX1", None).unwrap(), ..Default::default() };
+    let hit = view.search_opportunities(&q, today()).unwrap().items.remove(0);
+    assert_eq!(hit.place.unwrap().district, "HX7");
+    assert_eq!(view.hubs()[0].unplaced, [0; Kind::COUNT]);
 }
