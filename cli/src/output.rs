@@ -111,6 +111,15 @@ impl Fields {
         self
     }
 
+    /// A row only when it has a value: one that only some answers have.
+    pub fn add_if(&mut self, label: &'static str, value: impl Into<String>) -> &mut Self {
+        let value = value.into();
+        if !value.is_empty() {
+            self.rows.push((label, value));
+        }
+        self
+    }
+
     pub fn render(&self) -> String {
         let width = self.rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
         let mut out = Vec::new();

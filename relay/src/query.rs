@@ -361,6 +361,7 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
             Agreement::Diverged { since_ms } => since_ms,
             _ => 0,
         },
+        unplaced: h.unplaced.iter().sum::<usize>() as u64,
     }
 }
 

@@ -67,6 +67,15 @@ pub fn date_text(d: CivilDate) -> String {
     format!("{} {} {}", d.day, MONTHS[usize::from(d.month.clamp(1, 12)) - 1], d.year)
 }
 
+/// A distance as people say it, to the kilometre (districts' centroids are no
+/// finer): `12 km`, `under 1 km`.
+pub fn distance_text(metres: u32) -> String {
+    match (metres + 500) / 1000 {
+        0 => "under 1 km".to_owned(),
+        km => format!("{km} km"),
+    }
+}
+
 /// How long ago, in words: `12 minutes ago`, `3 hours ago`, `2 days ago`; `just now`
 /// within a minute, and for a time ahead of this clock (another machine's clock may
 /// be a little ahead); `never` for a time that never came (0 or before).

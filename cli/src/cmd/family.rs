@@ -230,6 +230,80 @@ impl Paging {
     }
 }
 
+/// The flags of a search by distance, the same for every family.
+#[derive(Debug, Default, clap::Args)]
+pub struct Nearness {
+    /// Nearest first, from this place: a postcode district (LS6), a town (Bradford)
+    /// or a name from the region's places file. What is in its area comes first,
+    /// then what is nearest, each with how far away it is.
+    #[arg(long, value_name = "PLACE")]
+    near: Option<String>,
+    /// With --near: only what is within this distance of it, e.g. 10km, 800m, 5mi.
+    #[arg(long, value_name = "DISTANCE")]
+    within: Option<String>,
+}
+
+impl Nearness {
+    /// The place, as the relay takes it: a full postcode is cut to its district
+    /// here, so that it never leaves this machine.
+    pub fn near(&self) -> String {
+        self.near.as_deref().map(kith_text::places::cut_postcodes).unwrap_or_default()
+    }
+
+    /// The distance in metres, checked here first; 0 for none.
+    pub fn within_m(&self) -> Result<u32, ValidationError> {
+        let Some(within) = &self.within else { return Ok(0) };
+        if self.near.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(ValidationError::new("within", "needs --near: the place to measure from, e.g. --near LS6"));
+        }
+        distance_m(within).ok_or_else(|| {
+            ValidationError::new("within", format!("must be a distance such as 10km, 800m or 5mi (got {within:?})"))
+        })
+    }
+}
+
+/// A distance with its unit (`10km`, `800 m`, `2.5mi`) in metres; None when it is
+/// not one, or is 0 or beyond 1,000 km.
+pub fn distance_m(text: &str) -> Option<u32> {
+    let t = text.trim().to_ascii_lowercase();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = t.split_at(split);
+    let n: f64 = number.parse().ok()?;
+    let per = match unit.trim() {
+        "m" | "metres" | "meters" => 1.0,
+        "km" | "kilometres" | "kilometers" => 1000.0,
+        "mi" | "mile" | "miles" => 1609.344,
+        _ => return None,
+    };
+    let m = (n * per).round();
+    (m >= 1.0 && m <= 1_000_000.0).then_some(m as u32)
+}
+
+/// How far away a listing of a search near a place is; empty when not asked.
+pub fn away(distance_m: Option<u32>) -> String {
+    distance_m.map(kith_words::distance_text).unwrap_or_default()
+}
+
+/// A listing's postcode district, from a relay; empty when it has none.
+pub fn district(l: &Option<kith_proto::v1::Location>) -> String {
+    l.as_ref().map(|l| l.district.clone()).unwrap_or_default()
+}
+
+/// Where a listing is, as JSON: its postcode district and that district's centroid
+/// on the British National Grid (metres).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocationJson {
+    pub district: String,
+    pub easting: i32,
+    pub northing: i32,
+}
+
+impl LocationJson {
+    pub fn of(l: &Option<kith_proto::v1::Location>) -> Option<LocationJson> {
+        l.as_ref().map(|l| LocationJson { district: l.district.clone(), easting: l.easting, northing: l.northing })
+    }
+}
+
 /// A search filter as the relay takes it: checked with `parse` (which names the flag
 /// in its error), trimmed; empty when not given.
 pub fn filter<T>(
@@ -318,6 +392,22 @@ mod tests {
         assert_eq!(paging(None).page_size(), Ok(0));
         assert_eq!(paging(Some(500)).page_size(), Ok(500));
         assert_eq!(paging(Some(0)).page_size().unwrap_err().to_string(), "limit: must be 1 to 500 (got 0)");
+    }
+
+    #[test]
+    fn distances_have_their_unit() {
+        assert_eq!(distance_m("10km"), Some(10_000));
+        assert_eq!(distance_m(" 800 m "), Some(800));
+        assert_eq!(distance_m("2.5km"), Some(2_500));
+        assert_eq!(distance_m("5mi"), Some(8_047));
+        for bad in ["10", "km", "ten km", "0km", "-3km", "2000km", "10 furlongs"] {
+            assert_eq!(distance_m(bad), None, "{bad}");
+        }
+        let near = |near: Option<&str>, within: &str| Nearness { near: near.map(Into::into), within: Some(within.into()) };
+        assert_eq!(near(Some("LS6"), "10km").within_m(), Ok(10_000));
+        assert!(near(None, "10km").within_m().unwrap_err().to_string().contains("needs --near"));
+        assert!(near(Some("LS6"), "far").within_m().unwrap_err().to_string().contains("10km, 800m or 5mi"));
+        assert_eq!(Nearness { near: Some("ls6 3ab".into()), within: None }.near(), "ls6", "cut before it is sent");
     }
 
     #[test]

@@ -10,7 +10,9 @@ use tonic::{Response, Status};
 use ulid::Ulid;
 
 use super::Globals;
-use super::family::{self, Listing, Page, Paging, Scope, SortArg, date_words, filter, text_or_file, toggle};
+use super::family::{
+    self, Listing, LocationJson, Nearness, Page, Paging, Scope, SortArg, away, date_words, filter, text_or_file, toggle,
+};
 use crate::connect::{AdminClient, RegionClient};
 use crate::output::{self, Fields, Table};
 use kith_proto::convert;
@@ -249,6 +251,8 @@ pub struct SearchArgs {
     #[arg(long)]
     include_closed: bool,
     #[command(flatten)]
+    near: Nearness,
+    #[command(flatten)]
     paging: Paging,
 }
 
@@ -274,6 +278,8 @@ fn search_request(a: SearchArgs) -> Result<v1::SearchOpportunitiesRequest, Valid
         page_token: a.paging.page_token(),
         sort: SortArg::slug(a.sort),
         within_earnings_limit: a.within_earnings_limit,
+        within_m: a.near.within_m()?,
+        near: a.near.near(),
     })
 }
 
@@ -284,13 +290,18 @@ impl Listing for v1::Opportunity {
     const MANY: &'static str = "opportunities";
 
     fn table(items: &[Self], scope: Scope) -> Table {
-        let mut t = match scope {
-            Scope::Hub => Table::new(&["ID", "STATUS", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"]),
-            Scope::Region => Table::new(&["ID", "HUB", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"]),
+        let near = items.iter().any(|o| o.distance_m.is_some());
+        let mut head = match scope {
+            Scope::Hub => vec!["ID", "STATUS", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"],
+            Scope::Region => vec!["ID", "HUB", "KIND", "SECTOR", "TITLE", "AREA", "PAY", "CLOSES"],
         };
+        if near {
+            head.insert(6, "AWAY");
+        }
+        let mut t = Table::new(&head);
         for o in items {
             let second = if scope == Scope::Hub { o.status.clone() } else { o.hub.clone() };
-            t.row(vec![
+            let mut row = vec![
                 o.id.clone(),
                 second,
                 o.kind.clone(),
@@ -299,7 +310,11 @@ impl Listing for v1::Opportunity {
                 area_text(&o.area, o.remote),
                 pay_text(o.pay.as_ref(), o.expenses_paid),
                 date_words(&o.closes_on),
-            ]);
+            ];
+            if near {
+                row.insert(6, away(o.distance_m));
+            }
+            t.row(row);
         }
         t
     }
@@ -316,6 +331,8 @@ impl Listing for v1::Opportunity {
             .add("kind", &o.kind)
             .add("sector", &o.sector)
             .add("area", &o.area)
+            .add_if("district", family::district(&o.location))
+            .add_if("away", away(o.distance_m))
             .add("remote", output::yes_no(o.remote))
             .add("hours", hours)
             .add("pay", pay_text(o.pay.as_ref(), o.expenses_paid))
@@ -383,6 +400,13 @@ pub struct OpportunityJson {
     pub closes_on: Option<String>,
     pub seq: u64,
     pub updated_at: Option<String>,
+    /// From a relay: its postcode district and that district's centroid; `null`
+    /// when its area names no place the region knows.
+    pub location: Option<LocationJson>,
+    /// From a search near a place: how far it is, in metres.
+    pub distance_m: Option<u32>,
+    /// From a search near a place: found by distance, beyond the area named.
+    pub beyond_area: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -414,6 +438,9 @@ impl From<&v1::Opportunity> for OpportunityJson {
             closes_on: (!o.closes_on.is_empty()).then(|| o.closes_on.clone()),
             seq: o.seq,
             updated_at: output::instant(o.updated_at_ms),
+            location: LocationJson::of(&o.location),
+            distance_m: o.distance_m,
+            beyond_area: o.beyond_area,
         }
     }
 }

@@ -81,7 +81,11 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             let hubs = region.client.list_hubs(ListHubsRequest {}).await.map_err(|s| region.error(s))?.into_inner();
             let json: Vec<HubJson> = hubs.items.iter().map(HubJson::from).collect();
             output::either(globals.json, &json, || {
-                hub_table(&hubs.items, output::now_ms()).render("no hubs have been seen yet")
+                let mut out = hub_table(&hubs.items, output::now_ms()).render("no hubs have been seen yet");
+                if hubs.items.iter().any(|h| h.unplaced > 0) {
+                    out.push_str(UNPLACED_NOTE);
+                }
+                out
             })
         }
         Command::Stats { coordinator_token_file } => {
@@ -127,6 +131,9 @@ pub struct HubJson {
     /// unknown; `diverged_since` when diverged.
     pub sync: String,
     pub diverged_since: Option<String>,
+    /// Its listings whose area names no place the region knows: found by their
+    /// words only, never by distance.
+    pub unplaced: u64,
 }
 
 impl From<&v1::Hub> for HubJson {
@@ -148,6 +155,7 @@ impl From<&v1::Hub> for HubJson {
             region: h.region.clone(),
             sync: h.sync.clone(),
             diverged_since: output::instant(h.diverged_since_ms),
+            unplaced: h.unplaced,
         }
     }
 }
@@ -207,9 +215,18 @@ impl From<&v1::Stats> for StatsJson {
     }
 }
 
+/// What `kith region hubs` says under its table when some listings have no place.
+const UNPLACED_NOTE: &str = "\n\nNO PLACE: listings whose area names no place the region knows. They are found \
+     by their words, never by distance (\"near here\"). Give their area a postcode district (Leeds LS6) or a \
+     town, or name the place in the region's places file (kith-relay --places).";
+
 fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
     let quotas = items.iter().any(|h| !h.over_quota.is_empty() || h.refused_over_quota > 0);
+    let unplaced = items.iter().any(|h| h.unplaced > 0);
     let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "SERVICES", "LAST SEEN", "IN STEP", "CONTACT"];
+    if unplaced {
+        head.push("NO PLACE");
+    }
     if quotas {
         head.push("OVER QUOTA");
     }
@@ -233,6 +250,9 @@ fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
             },
             h.contact.clone(),
         ];
+        if unplaced {
+            row.push(h.unplaced.to_string());
+        }
         if quotas {
             row.push(quota_text(h));
         }

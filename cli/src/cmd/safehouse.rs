@@ -12,7 +12,7 @@ use tonic::{Response, Status};
 use ulid::Ulid;
 
 use super::Globals;
-use super::family::{self, Listing, Page, Paging, Scope, SortArg, filter, text_or_file, toggle};
+use super::family::{self, Listing, LocationJson, Nearness, Page, Paging, Scope, SortArg, away, filter, text_or_file, toggle};
 use crate::connect::{AdminClient, RegionClient};
 use crate::output::{self, Fields, Table};
 use kith_proto::domain::{self, ForTag, limits};
@@ -218,6 +218,8 @@ pub struct SearchArgs {
     #[arg(long)]
     available: bool,
     #[command(flatten)]
+    near: Nearness,
+    #[command(flatten)]
     paging: Paging,
 }
 
@@ -239,6 +241,8 @@ fn search_request(a: SearchArgs) -> Result<v1::ListSafeHousesRequest, Validation
         page_token: a.paging.page_token(),
         query: a.query.unwrap_or_default(),
         sort: SortArg::slug(a.sort),
+        within_m: a.near.within_m()?,
+        near: a.near.near(),
     })
 }
 
@@ -249,13 +253,18 @@ impl Listing for v1::SafeHouse {
     const MANY: &'static str = "safe houses";
 
     fn table(items: &[Self], scope: Scope) -> Table {
-        let mut t = match scope {
-            Scope::Hub => Table::new(&["ID", "STATUS", "NAME", "AREA", "FOR", "BEDS", "FREE"]),
-            Scope::Region => Table::new(&["ID", "HUB", "NAME", "AREA", "FOR", "BEDS", "FREE"]),
+        let near = items.iter().any(|s| s.distance_m.is_some());
+        let mut head = match scope {
+            Scope::Hub => vec!["ID", "STATUS", "NAME", "AREA", "FOR", "BEDS", "FREE"],
+            Scope::Region => vec!["ID", "HUB", "NAME", "AREA", "FOR", "BEDS", "FREE"],
         };
+        if near {
+            head.insert(4, "AWAY");
+        }
+        let mut t = Table::new(&head);
         for s in items {
             let second = if scope == Scope::Hub { s.status.clone() } else { s.hub.clone() };
-            t.row(vec![
+            let mut row = vec![
                 s.id.clone(),
                 second,
                 s.name.clone(),
@@ -263,7 +272,11 @@ impl Listing for v1::SafeHouse {
                 for_text(&s.for_tags),
                 s.beds_total.to_string(),
                 beds_free(s).map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
-            ]);
+            ];
+            if near {
+                row.insert(4, away(s.distance_m));
+            }
+            t.row(row);
         }
         t
     }
@@ -324,6 +337,8 @@ fn detail(s: &v1::SafeHouse, now_ms: i64) -> String {
         .add("name", &s.name)
         .add("status", &s.status)
         .add("area", &s.area)
+        .add_if("district", family::district(&s.location))
+        .add_if("away", away(s.distance_m))
         .add("for", for_text(&s.for_tags))
         .add("beds", s.beds_total.to_string())
         .add("availability", availability)
@@ -365,6 +380,13 @@ pub struct SafeHouseJson {
     pub status: String,
     pub seq: u64,
     pub updated_at: Option<String>,
+    /// From a relay: its postcode district and that district's centroid; `null`
+    /// when its area names no place the region knows.
+    pub location: Option<LocationJson>,
+    /// From a search near a place: how far it is, in metres.
+    pub distance_m: Option<u32>,
+    /// From a search near a place: found by distance, beyond the area named.
+    pub beyond_area: bool,
 }
 
 impl From<&v1::SafeHouse> for SafeHouseJson {
@@ -390,6 +412,9 @@ impl From<&v1::SafeHouse> for SafeHouseJson {
             status: s.status.clone(),
             seq: s.seq,
             updated_at: output::instant(s.updated_at_ms),
+            location: LocationJson::of(&s.location),
+            distance_m: s.distance_m,
+            beyond_area: s.beyond_area,
         }
     }
 }

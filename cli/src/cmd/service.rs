@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use tonic::{Response, Status};
 use ulid::Ulid;
 
-use super::family::{self, Listing, Page, Paging, Scope, SortArg, date_words, filter, text_or_file, toggle};
+use super::family::{self, Listing, LocationJson, Nearness, Page, Paging, Scope, SortArg, away, date_words, filter, text_or_file, toggle};
 use super::{Globals, print_write};
 use crate::connect::{self, AdminClient, RegionClient};
 use crate::import;
@@ -257,6 +257,8 @@ pub struct SearchArgs {
     #[arg(long)]
     include_inactive: bool,
     #[command(flatten)]
+    near: Nearness,
+    #[command(flatten)]
     paging: Paging,
 }
 
@@ -281,6 +283,8 @@ fn search_request(a: SearchArgs) -> Result<v1::SearchServicesRequest, Validation
         page_size: a.paging.page_size()?,
         page_token: a.paging.page_token(),
         sort: SortArg::slug(a.sort),
+        within_m: a.near.within_m()?,
+        near: a.near.near(),
     })
 }
 
@@ -291,12 +295,16 @@ impl Listing for v1::Service {
     const MANY: &'static str = "services";
 
     fn table(items: &[Self], scope: Scope) -> Table {
+        let near = scope == Scope::Region && items.iter().any(|s| s.distance_m.is_some());
         let mut t = match scope {
             Scope::Hub => Table::new(&["ID", "STATUS", "NAME", "CATEGORIES", "WHERE", "COST", "CONFIRMED"]),
+            Scope::Region if near => {
+                Table::new(&["ID", "HUB", "NAME", "CATEGORIES", "WHERE", "AWAY", "COST", "OPEN NOW", "PHONE"])
+            }
             Scope::Region => Table::new(&["ID", "HUB", "NAME", "CATEGORIES", "WHERE", "COST", "OPEN NOW", "PHONE"]),
         };
         for s in items {
-            let row = match scope {
+            let mut row = match scope {
                 Scope::Hub => vec![
                     s.id.clone(),
                     if s.withdrawn { "withdrawn".into() } else { s.status.clone() },
@@ -317,6 +325,9 @@ impl Listing for v1::Service {
                     s.phones.first().cloned().unwrap_or_default(),
                 ],
             };
+            if near {
+                row.insert(5, away(s.distance_m));
+            }
             t.row(row);
         }
         t
@@ -346,6 +357,8 @@ impl Listing for v1::Service {
             .add("sector", &s.sector)
             .add("categories", categories_text(s))
             .add("where", places.join("\n"))
+            .add_if("district", family::district(&s.location))
+            .add_if("away", away(s.distance_m))
             .add("hours", hours_text(s).join("\n"))
             .add("phone", output::list(&s.phones))
             .add("email", &s.email)
@@ -433,6 +446,13 @@ pub struct ServiceJson {
     pub provider: String,
     pub seq: u64,
     pub updated_at: Option<String>,
+    /// From a relay: its postcode district and that district's centroid; `null`
+    /// when its area names no place the region knows.
+    pub location: Option<LocationJson>,
+    /// From a search near a place: how far it is, in metres.
+    pub distance_m: Option<u32>,
+    /// From a search near a place: found by distance, beyond the area named.
+    pub beyond_area: bool,
 }
 
 /// A place in `--json` output: `{"address": "1 Market Street, Leeds LS1 6DT"}`,
@@ -515,6 +535,9 @@ impl From<&v1::Service> for ServiceJson {
             provider: s.provider.clone(),
             seq: s.seq,
             updated_at: output::instant(s.updated_at_ms),
+            location: LocationJson::of(&s.location),
+            distance_m: s.distance_m,
+            beyond_area: s.beyond_area,
         }
     }
 }

@@ -170,7 +170,7 @@ impl Timings {
 fn time_kith(view: &View, queries: &[Query], today: CivilDate) -> anyhow::Result<Timings> {
     let run = |q: &Query| -> anyhow::Result<usize> {
         let query =
-            kith_relay::query::opportunity_query(&q.request()).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
+            kith_relay::query::opportunity_query(&q.request(), view.places()).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
         let page = view.search_opportunities(&query, today).map_err(|_| anyhow::anyhow!("timed out"))?;
         Ok(page.items.len())
     };
