@@ -30,7 +30,8 @@ pub use kith_words::{ago_text, date_text, hours_text, pay_text, pounds};
 use crate::clock::RegionClock;
 use crate::query::Limits;
 use crate::search::TimedOut;
-use crate::view::{HubSummary, View};
+use crate::view::{HubSummary, Near, View, area_words};
+use kith_text::places::{ATTRIBUTION, cut_postcodes};
 use crate::{Shared, http::HttpState};
 
 const CSS: &str = kith_words::STYLE;
@@ -204,6 +205,7 @@ pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Res
                 main id="main" tabindex="-1" { (body) }
                 footer.site {
                     p { "Listed by the user-led groups of " (board.region) ". Nothing here is personal data; no cookies are set." }
+                    p.meta { "Distances are between the centres of postcode districts. " (ATTRIBUTION) "." }
                 }
             }
         }
@@ -220,7 +222,73 @@ pub fn problem(board: &Board, status: StatusCode, title: &str, detail: &str) -> 
     page(board, title, status, html! { h1 { (title) } p { (detail) } p { a href="/" { "Back to the search" } } })
 }
 
+/// What a person typed for "where?", as a search takes it.
+#[derive(Clone, Debug)]
+pub enum Whereabouts {
+    Anywhere,
+    /// A place the region knows: what is in its area first, then the nearest.
+    Near(Near),
+    /// Words that name no place (a postcode area such as `LS`, `online`): a filter
+    /// by the area's words, as a search by area always was.
+    Words(Vec<String>),
+    /// A postcode district that does not exist: said on the page; its words find
+    /// nothing.
+    Unknown { words: Vec<String>, why: String },
+}
+
+impl Whereabouts {
+    /// The place to search near, if any.
+    pub fn near(&self) -> Option<Near> {
+        match self {
+            Whereabouts::Near(n) => Some(n.clone()),
+            _ => None,
+        }
+    }
+
+    /// The area's words to filter by, when it names no place.
+    pub fn words(&self) -> Vec<String> {
+        match self {
+            Whereabouts::Words(w) | Whereabouts::Unknown { words: w, .. } => w.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What to tell the person about what they typed, if anything.
+    pub fn problem(&self) -> Option<&str> {
+        match self {
+            Whereabouts::Unknown { why, .. } => Some(why),
+            _ => None,
+        }
+    }
+}
+
+/// What a person typed for "where?", as the board keeps it: a full postcode cut to
+/// its district before anything else sees it, at most 64 characters.
+pub fn area_field(typed: &str) -> String {
+    cut_postcodes(typed).chars().take(64).collect()
+}
+
+/// The message that says the results are beyond the area asked about.
+pub fn nothing_in(area: &str) -> String {
+    format!("Nothing in {}; nearest:", area.trim())
+}
+
 impl Board {
+    /// What `area` (as [`area_field`] keeps it) means for a search.
+    pub(crate) fn whereabouts(&self, area: &str) -> Whereabouts {
+        if area.trim().is_empty() {
+            return Whereabouts::Anywhere;
+        }
+        match Near::parse(self.shared.places(), area, None) {
+            Ok(Some(near)) => Whereabouts::Near(near),
+            Ok(None) => Whereabouts::Words(area_words(area)),
+            Err(e) => Whereabouts::Unknown {
+                words: area_words(area),
+                why: format!("{}{}: check it, or type a town.", e.to_string()[..1].to_uppercase(), &e.to_string()[1..]),
+            },
+        }
+    }
+
     /// Reads the view under the query limits; a busy or slow read is a 503 page.
     pub(crate) async fn read<T: Send + 'static>(
         &self,

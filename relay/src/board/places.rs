@@ -14,7 +14,7 @@ pub use kith_words::{count, for_label, for_text};
 
 use super::{Board, ago_text, page};
 use crate::view::Agreement;
-use crate::view::{MAX_PAGE_SIZE, SafeHouseQuery, area_words};
+use crate::view::{MAX_PAGE_SIZE, SafeHouseQuery};
 
 /// Beds free now, with how old the figure is; never a stale number.
 pub fn beds_now(house: &SafeHouse, now_ms: i64) -> Markup {
@@ -34,17 +34,19 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
     for (k, v) in &pairs {
         match k.as_str() {
             "for" => for_tag = ForTag::parse("for", v).ok(),
-            "area" => area = v.chars().take(64).collect(),
+            "area" => area = super::area_field(v),
             _ => {}
         }
     }
     let now = now_ms();
-    let a = area.clone();
+    let whereabouts = board.whereabouts(&area);
+    let place = whereabouts.clone();
     let found = board
         .read(move |view, deadline| {
             let q = SafeHouseQuery {
                 for_tag,
-                area: area_words(&a),
+                area: place.words(),
+                near: place.near(),
                 page_size: MAX_PAGE_SIZE,
                 deadline: Some(deadline),
                 ..Default::default()
@@ -72,13 +74,16 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
             }
             div.field {
                 label for="area" { "Where?" }
-                input #area type="text" name="area" value=(area);
+                p.hint id="area-hint" { "A town, or a postcode district such as BD7: the nearest come first" }
+                input #area type="text" name="area" value=(area) aria-describedby="area-hint";
             }
             button type="submit" { "Show houses" }
         }
+        @if let Some(why) = whereabouts.problem() { p.warn role="alert" { (why) } }
         div #live data-live="/live" aria-live="polite" {
         @if houses.is_empty() { p { "No safe houses match." } }
         @else {
+            @if houses.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&area)) } }
             table {
                 caption.meta { "Beds free as each house last reported them. A figure that is too old is shown as unknown." }
                 thead { tr { th scope="col" { "House" } th scope="col" { "Beds free now" } th scope="col" { "For" } th scope="col" { "Area" } th scope="col" { "Phone" } } }
@@ -92,7 +97,7 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
                             }
                             td data-label="Beds free now" { (beds_now(&h.item, now)) }
                             td data-label="For" { (for_text(&h.item.for_tags)) }
-                            td data-label="Area" { (h.item.area) }
+                            td data-label="Area" { (h.item.area) (super::search::away(h.distance_m)) }
                             td.contact data-label="Phone" {
                                 @if h.item.phone.is_empty() {
                                     (hubs.get(&h.hub).map(|x| x.profile.contact.as_str()).unwrap_or_default())

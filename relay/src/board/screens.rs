@@ -14,8 +14,8 @@ use kith_proto::time::now_ms;
 
 use super::places::{for_label, for_text};
 use super::search::kind_label;
-use super::{Board, page};
-use crate::view::{OpportunityQuery, SafeHouseQuery, ServiceQuery, area_words};
+use super::{Board, Whereabouts, page};
+use crate::view::{OpportunityQuery, SafeHouseQuery, ServiceQuery};
 
 /// What a caller wants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,17 +54,30 @@ impl Want {
 struct Line {
     phone: String,
     text: String,
+    /// Found by distance, beyond the area asked about.
+    beyond: bool,
 }
 
-/// What is open for `want`, near `area`, for `who`: short lines, phone numbers first.
+/// Where a listing is, for a line: its area, and how far away when asked near a place.
+fn where_text(area: &str, distance_m: Option<u32>) -> String {
+    match distance_m {
+        Some(m) => format!("{area}, {} away", kith_words::distance_text(m)),
+        None => area.to_owned(),
+    }
+}
+
+/// What is open for `want`, near `area`, for `who`: short lines, phone numbers
+/// first. Near a place the region knows, what is in its area comes first, then the
+/// nearest: the answer is never "nothing" while something matching is open in the
+/// region.
 async fn answer(
     board: &Board,
     want: Want,
-    area: &str,
+    place: &Whereabouts,
     who: Option<ForTag>,
     limit: usize,
 ) -> Result<Vec<Line>, Response> {
-    let area = area_words(area);
+    let (area, near) = (place.words(), place.near());
     let now = now_ms();
     let local = board.clock.local(now);
     let hubs = board.hubs().await?;
@@ -76,16 +89,19 @@ async fn answer(
                     let q = SafeHouseQuery {
                         for_tag: who,
                         area,
+                        near,
                         page_size: limit,
                         deadline: Some(deadline),
                         ..Default::default()
                     };
                     let mut houses = view.list_safe_houses(&q, now)?.items;
-                    // Beds free first, then unknown, then full.
+                    // In the area: beds free first, then unknown, then full. Beyond
+                    // it, the nearest first, as found.
                     houses.sort_by_key(|h| match h.item.availability.and_then(|a| a.beds_free_at(now)) {
-                        Some(0) => 2,
-                        Some(_) => 0,
-                        None => 1,
+                        _ if h.beyond_area => (1, 0),
+                        Some(0) => (0, 2),
+                        Some(_) => (0, 0),
+                        None => (0, 1),
                     });
                     for h in houses {
                         let beds = match h.item.availability.and_then(|a| a.beds_free_at(now)) {
@@ -98,14 +114,16 @@ async fn answer(
                             text: format!(
                                 "{} ({}): {beds}; for {}",
                                 h.item.name,
-                                h.item.area,
+                                where_text(&h.item.area, h.distance_m),
                                 for_text(&h.item.for_tags)
                             ),
+                            beyond: h.beyond_area,
                         });
                     }
                 }
                 Want::Service => {
-                    let mut q = ServiceQuery { area, page_size: limit, deadline: Some(deadline), ..Default::default() };
+                    let mut q =
+                        ServiceQuery { area, near, page_size: limit, deadline: Some(deadline), ..Default::default() };
                     q.open_at = Some((local.day, local.time));
                     let mut found = view.search_services(&q)?.items;
                     let open_now = found.len();
@@ -119,32 +137,44 @@ async fn answer(
                     for (i, h) in found.into_iter().enumerate() {
                         let when = if i < open_now { "open now" } else { "not open now" };
                         let cats: Vec<&str> = h.item.categories.iter().map(|c| c.label()).collect();
+                        let away = h.distance_m.map(|m| format!(" ({} away)", kith_words::distance_text(m)));
                         lines.push(Line {
                             phone: h.item.phones.first().cloned().unwrap_or_default(),
-                            text: format!("{}: {}; {when}", h.item.name, cats.join(", ")),
+                            text: format!("{}{}: {}; {when}", h.item.name, away.unwrap_or_default(), cats.join(", ")),
+                            beyond: h.beyond_area,
                         });
                     }
                 }
                 Want::Work | Want::Training => {
+                    let mut found = Vec::new();
                     for &kind in want.kinds() {
                         let q = OpportunityQuery {
                             area: area.clone(),
+                            near: near.clone(),
                             kind: Some(kind),
                             page_size: limit,
                             deadline: Some(deadline),
                             ..Default::default()
                         };
-                        for h in view.search_opportunities(&q, local.date)?.items {
-                            let pay = super::pay_text(h.item.pay, h.item.expenses_paid);
-                            // Opportunities are reached through their hub.
-                            let phone = hubs.get(&h.hub).map(|x| x.profile.contact.clone()).unwrap_or_default();
-                            lines.push(Line {
-                                phone,
-                                text: format!("{} ({}, {}): {pay}", h.item.title, kind_label(kind), h.item.area),
-                            });
-                        }
+                        found.extend(view.search_opportunities(&q, local.date)?.items);
                     }
-                    lines.truncate(limit);
+                    // One list of every kind: the area's first, then the nearest.
+                    found.sort_by_key(|h| (h.beyond_area, h.distance_m));
+                    for h in found.into_iter().take(limit) {
+                        let pay = super::pay_text(h.item.pay, h.item.expenses_paid);
+                        // Opportunities are reached through their hub.
+                        let phone = hubs.get(&h.hub).map(|x| x.profile.contact.clone()).unwrap_or_default();
+                        lines.push(Line {
+                            phone,
+                            text: format!(
+                                "{} ({}, {}): {pay}",
+                                h.item.title,
+                                kind_label(h.item.kind),
+                                where_text(&h.item.area, h.distance_m)
+                            ),
+                            beyond: h.beyond_area,
+                        });
+                    }
                 }
             }
             Ok(lines)
@@ -158,7 +188,7 @@ fn params(pairs: &[(String, String)]) -> (Option<Want>, String, Option<ForTag>) 
     for (k, v) in pairs {
         match k.as_str() {
             "want" => want = Want::ALL.iter().find(|(_, slug, _)| slug == v).map(|(w, _, _)| *w),
-            "area" => area = v.chars().take(64).collect(),
+            "area" => area = super::area_field(v),
             "for" => who = ForTag::parse("for", v).ok(),
             _ => {}
         }
@@ -168,8 +198,9 @@ fn params(pairs: &[(String, String)]) -> (Option<Want>, String, Option<ForTag>) 
 
 pub async fn helpline(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
     let (want, area, who) = params(&pairs);
+    let place = board.whereabouts(&area);
     let lines = match want {
-        Some(w) => match answer(&board, w, &area, who, 10).await {
+        Some(w) => match answer(&board, w, &place, who, 10).await {
             Ok(lines) => Some(lines),
             Err(r) => return r,
         },
@@ -180,7 +211,7 @@ pub async fn helpline(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(
         form.search method="get" action="/helpline" {
             div.field {
                 label for="area" { "Where is the caller?" }
-                p.hint id="area-hint" { "A town, or the start of a postcode" }
+                p.hint id="area-hint" { "A town, or a postcode district such as BD7: the nearest come first" }
                 input #area type="text" name="area" value=(area) aria-describedby="area-hint";
             }
             fieldset.checks {
@@ -198,9 +229,17 @@ pub async fn helpline(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(
             }
             button type="submit" { "Find what is open" }
         }
+        @if let Some(why) = place.problem() { p.warn role="alert" { (why) } }
         @if let Some(lines) = &lines {
-            h2 { "Open now" @if !area.is_empty() { " near " (area) } }
-            @if lines.is_empty() { p { "Nothing found. Try a wider area, or leave the area empty." } }
+            @if !lines.is_empty() && lines.iter().all(|l| l.beyond) {
+                h2 { (super::nothing_in(&area)) }
+            } @else {
+                h2 { "Open now" @if !area.is_empty() { " near " (area) } }
+            }
+            @if lines.is_empty() {
+                @if place.near().is_some() { p { "Nothing open in the region matches. Try \"Anyone\", or another kind of help." } }
+                @else { p { "Nothing found. Try a wider area, or leave the area empty." } }
+            }
             ol.answer { @for l in lines { li { @if !l.phone.is_empty() { strong.contact { (l.phone) } " — " } (l.text) } } }
             p.meta { "Checked " (board.clock.local(now_ms()).time) ". Read the numbers out first; this page prints on one sheet." }
         }
@@ -221,11 +260,12 @@ pub const SLIDE_SECS: u32 = 20;
 
 pub async fn screen(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
     let (_, area, who) = params(&pairs);
+    let place = board.whereabouts(&area);
     let paused = pairs.iter().any(|(k, v)| k == "pause" && !v.is_empty());
     let slide =
         pairs.iter().find(|(k, _)| k == "slide").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0) % SLIDES.len();
     let (want, title) = SLIDES[slide];
-    let lines = match answer(&board, want, &area, who, 6).await {
+    let lines = match answer(&board, want, &place, who, 6).await {
         Ok(lines) => lines,
         Err(r) => return r,
     };
@@ -240,6 +280,7 @@ pub async fn screen(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(St
         div.screen data-next=[(!paused).then_some(next.as_str())] data-secs=(SLIDE_SECS) {
             h1 { (title) @if !area.is_empty() { " — " (area) } }
             @if lines.is_empty() { p { "Nothing listed here just now. Ask a member of staff." } }
+            @else if lines.iter().all(|l| l.beyond) { p.beyond { (super::nothing_in(&area)) } }
             ul.answer { @for l in &lines { li { (l.text) @if !l.phone.is_empty() { br; strong.contact { "Call " (l.phone) } } } } }
             p.meta {
                 (slide + 1) " of " (SLIDES.len()) ". "

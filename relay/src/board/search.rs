@@ -16,7 +16,7 @@ pub use kith_words::kind_label;
 use super::{Board, date_text, hours_text, pay_text, problem};
 use crate::search::TextQuery;
 use crate::view::family::Hit;
-use crate::view::{HubSummary, OpportunityQuery, ServiceQuery, area_words};
+use crate::view::{HubSummary, OpportunityQuery, ServiceQuery};
 
 /// Results of each kind on one page.
 const PER_KIND: usize = 20;
@@ -46,7 +46,7 @@ impl Form {
             let on = !v.is_empty();
             match k.as_str() {
                 "q" => f.q = v.chars().take(200).collect(),
-                "area" => f.area = v.chars().take(64).collect(),
+                "area" => f.area = super::area_field(v),
                 "what" if v == "work" || v == "services" => f.what = v.clone(),
                 "kind" => f.kind = OpportunityKind::parse("kind", v).ok(),
                 "category" => f.category = Category::parse("category", v).ok(),
@@ -90,12 +90,15 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
     let (want_work, want_services) = (form.what != "services", form.what != "work");
     let f = form.clone();
     let max_weekly = board.money.weekly_limit_pence.filter(|_| form.within_limit);
+    let whereabouts = board.whereabouts(&form.area);
+    let place = whereabouts.clone();
     let found = board
         .read(move |view, deadline| {
             let work = if want_work {
                 let q = OpportunityQuery {
                     text: text.clone(),
-                    area: area_words(&f.area),
+                    area: place.words(),
+                    near: place.near(),
                     kind: f.kind,
                     sector: f.ordinary.then_some(Sector::Ordinary),
                     remote_only: f.remote,
@@ -112,7 +115,8 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
             let services = if want_services && !f.paid && !f.remote {
                 let q = ServiceQuery {
                     text,
-                    area: area_words(&f.area),
+                    area: place.words(),
+                    near: place.near(),
                     category: f.category,
                     sector: f.ordinary.then_some(Sector::Ordinary),
                     free_only: f.free,
@@ -141,6 +145,7 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
         (search_form(&form, &board.money))
         p #results-status .visually-hidden role="status" {}
         div #results data-results {
+            @if let Some(why) = whereabouts.problem() { p.warn role="alert" { (why) } }
             @if form.asked() || !work.is_empty() || !services.is_empty() {
                 @if want_work {
                     h2 id="work" { "Work, training and volunteering (" (work.len()) (if work.len() == PER_KIND { "+" } else { "" }) ")" }
@@ -151,11 +156,13 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
                         }
                     }
                     @if work.is_empty() { p { "Nothing matches. Try fewer words, or another area." } }
+                    @else if work.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&form.area)) } }
                     ol.results { @for hit in &work { (opportunity_item(hit, hubs.get(&hit.hub), local.date, &board.money)) } }
                 }
                 @if want_services {
                     h2 id="services" { "Services (" (services.len()) (if services.len() == PER_KIND { "+" } else { "" }) ")" }
                     @if services.is_empty() { p { "No services match. Try fewer words, or another area." } }
+                    @else if services.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&form.area)) } }
                     ol.results {
                         @for hit in &services { (service_item(hit, hubs.get(&hit.hub), local, confirmed_since)) }
                     }
@@ -180,7 +187,7 @@ fn search_form(f: &Form, money: &crate::config::Money) -> Markup {
             }
             div.field {
                 label for="area" { "Where?" }
-                p.hint id="area-hint" { "A town, or the start of a postcode such as LS or LS6" }
+                p.hint id="area-hint" { "A town, or a postcode district such as LS6: the nearest come first" }
                 input #area type="text" name="area" value=(f.area) aria-describedby="area-hint";
             }
             div.field {
@@ -225,6 +232,12 @@ fn search_form(f: &Form, money: &crate::config::Money) -> Markup {
     }
 }
 
+/// How far away a result is, after its place: ` · 12 km away`; nothing when the
+/// search was not near a place.
+pub fn away(distance_m: Option<u32>) -> Markup {
+    html! { @if let Some(m) = distance_m { " · " strong.away { (kith_words::distance_text(m)) " away" } } }
+}
+
 /// A hub's name and how to reach it, for the foot of a result.
 fn hub_line(hub: &Slug, info: Option<&HubSummary>) -> Markup {
     let name = info.map_or(hub.as_str(), |h| h.name.as_str());
@@ -266,7 +279,10 @@ pub fn opportunity_item(
     html! {
         li {
             h3 { a href={ "/opportunity/" (hit.hub) "/" (o.id) } { (o.title) } }
-            p.meta { (kind_label(o.kind)) " · " (place) @if o.sector == Sector::MentalHealth { " · in mental-health services" } }
+            p.meta {
+                (kind_label(o.kind)) " · " (place) (away(hit.distance_m))
+                @if o.sector == Sector::MentalHealth { " · in mental-health services" }
+            }
             ul.facts {
                 li { strong { "Pay: " } (pay_text(o.pay, o.expenses_paid)) }
                 (money_marks(o, money))
@@ -301,7 +317,7 @@ pub fn service_item(
     html! {
         li {
             h3 { a href={ "/service/" (hit.hub) "/" (s.id) } { (s.name) } }
-            p.meta { (categories.join(", ")) @if !places.is_empty() { " · " (places.join("; ")) } }
+            p.meta { (categories.join(", ")) @if !places.is_empty() { " · " (places.join("; ")) } (away(hit.distance_m)) }
             ul.facts {
                 @if !s.phones.is_empty() { li.contact { "Phone: " (s.phones.join(", ")) } }
                 li {
