@@ -4,7 +4,11 @@
 //! `GET /` says which HSDS version and profile this is and where its OpenAPI
 //! description is (`/openapi.json`), as the ORUK validator expects; `/services`,
 //! `/organizations`, `/service_at_locations`, `/taxonomies`, `/taxonomy_terms` are
-//! paginated (`page`, `per_page`), each with its `/{id}`. Every answer allows any
+//! paginated (`page`, `per_page`), each with its `/{id}`. `/service_at_locations`
+//! also takes `postcode` and `proximity` as the ORUK OpenAPI describes them: nearest
+//! first from the centroid of the postcode (its district's: a full postcode is cut
+//! to its district before it is used), only those within `proximity` metres when
+//! given (locations without an address are then left out). Every answer allows any
 //! origin (CORS `*`) and sets no cookie. Reads of the view go through the same
 //! limits as gRPC searches ([`crate::query::Limits`]), so the web cannot starve ingest.
 
@@ -21,6 +25,7 @@ use kith_opendata::hsds;
 use kith_proto::Slug;
 use kith_proto::service::Category;
 use kith_proto::time::now_ms;
+use kith_text::places::{Places, cut_postcodes};
 
 use crate::Shared;
 use crate::query::Limits;
@@ -397,17 +402,79 @@ impl HttpState {
     }
 }
 
+/// Where `/service_at_locations` measures from: the centroid of the `postcode`'s
+/// district (a full postcode is cut to its district before it is used), and how far
+/// from it a location may be (`proximity`, metres).
+#[derive(Debug, Default)]
+struct Proximity {
+    from: Option<kith_text::places::Point>,
+    within_m: Option<u32>,
+}
+
+fn proximity(places: &Places, pairs: &[(String, String)]) -> Result<Proximity, ApiError> {
+    let value = |name: &str| pairs.iter().find(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.as_str());
+    let within_m = match value("proximity") {
+        None => None,
+        Some(v) => match v.trim().parse::<u32>() {
+            Ok(m) if (1..=MAX_PROXIMITY_M).contains(&m) => Some(m),
+            _ => {
+                return Err(bad(format!(
+                    "proximity: must be metres, a whole number from 1 to {MAX_PROXIMITY_M} (got {:?})",
+                    cut_postcodes(v)
+                )));
+            }
+        },
+    };
+    let from = match value("postcode") {
+        None if within_m.is_some() => return Err(bad("proximity: needs postcode, the point to measure from")),
+        None => None,
+        Some(v) => {
+            let district = cut_postcodes(v);
+            match places.resolve(&district) {
+                Ok(Some(d)) if kith_text::postcode_area(&district.trim().to_ascii_lowercase()).is_some() => {
+                    Some(places.point(d))
+                }
+                Err(e) => return Err(bad(format!("postcode: {e}"))),
+                _ => {
+                    return Err(bad(format!(
+                        "postcode: must be a UK postcode or postcode district, e.g. LS6 1AB or LS6 (got {district:?})"
+                    )));
+                }
+            }
+        }
+    };
+    Ok(Proximity { from, within_m })
+}
+
+/// The farthest `proximity` asked for: the length of Great Britain.
+const MAX_PROXIMITY_M: u32 = 1_500_000;
+
+/// How far a `service_at_location` is from `from`, by its address's postcode
+/// district; None for one without an address (online, by phone).
+fn location_distance(sal: &Value, places: &Places, from: kith_text::places::Point) -> Option<u32> {
+    let postcode = sal["location"]["addresses"].as_array()?.first()?["postal_code"].as_str()?;
+    let district = places.resolve(&cut_postcodes(postcode)).ok()??;
+    Some(places.point(district).distance_m(from))
+}
+
 async fn service_at_locations(State(st): St, Query(q): Query<Vec<(String, String)>>) -> Answer {
     let p = list_params(&q)?;
+    let near = proximity(st.shared.places(), &q)?;
     let all = st.selected(&p).await?;
     // A service's places are known only once it is built: built off the runtime's
     // threads, as the search was.
-    let region = st.region.clone();
+    let (region, shared) = (st.region.clone(), st.shared.clone());
     let items: Vec<Value> = tokio::task::spawn_blocking(move || {
-        all.iter()
-            .flat_map(|e| e.full(&region)["service_at_locations"].as_array().cloned().unwrap_or_default())
-            .map(|sal| hsds::service_summary(&sal))
-            .collect()
+        let sals = all.iter().flat_map(|e| e.full(&region)["service_at_locations"].as_array().cloned().unwrap_or_default());
+        let Some(from) = near.from else { return sals.map(|sal| hsds::service_summary(&sal)).collect() };
+        // From a postcode: the nearest first, within the proximity when given;
+        // locations without an address last, and only when no proximity is given.
+        let mut placed: Vec<(u32, Value)> = sals
+            .map(|sal| (location_distance(&sal, shared.places(), from).unwrap_or(u32::MAX), sal))
+            .filter(|(m, _)| near.within_m.is_none_or(|max| *m <= max))
+            .collect();
+        placed.sort_by_key(|(m, _)| *m);
+        placed.into_iter().map(|(_, sal)| hsds::service_summary(&sal)).collect()
     })
     .await
     .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;

@@ -176,10 +176,20 @@ async fn the_board_answers_people() {
     let (_, _, help) = get(&base, "/helpline?area=Leeds&want=safe&for=lgbtq").await;
     assert!(
         help.contains(
-            r#"<strong class="contact">0113 496 0303</strong> — Rainbow House (Leeds): beds unknown, call to check"#
+            r#"<strong class="contact">0113 496 0303</strong> — Rainbow House (Leeds, under 1 km away): beds unknown, call to check"#
         ),
         "{help}"
     );
+    // Nothing in Bradford: never "nothing found" while the Leeds house is open.
+    let (_, _, bradford) = get(&base, "/helpline?area=Bradford&want=safe&for=lgbtq").await;
+    assert!(bradford.contains("<h2>Nothing in Bradford; nearest:</h2>"), "{bradford}");
+    assert!(bradford.contains("— Rainbow House (Leeds, 13 km away)"), "{bradford}");
+    assert!(!bradford.contains("Nothing found"), "{bradford}");
+    // A full postcode is cut to its district before it is used or shown.
+    let (_, _, postcode) = get(&base, "/helpline?area=BD7%201DP&want=safe").await;
+    assert!(postcode.contains(r#"value="BD7""#) && !postcode.contains("1DP"), "{postcode}");
+    let (_, _, unknown) = get(&base, "/helpline?area=LS40&want=safe").await;
+    assert!(unknown.contains("There is no postcode district LS40: check it, or type a town."), "{unknown}");
     let (_, _, work) = get(&base, "/helpline?area=LS6&want=work").await;
     assert!(work.contains("0113 496 0101</strong> — Market garden assistant"), "{work}");
     let (_, _, form) = get(&base, "/helpline").await;

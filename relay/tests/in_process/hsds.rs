@@ -216,3 +216,66 @@ async fn the_region_is_served_as_hsds() {
 
     relay.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn service_at_locations_answer_by_postcode_and_proximity_as_oruk_describes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (advice, food, _) = stored(dir.path()).await;
+    {
+        // Two more, at known addresses in Bradford and Halifax, and one online only.
+        let store = Store::open(dir.path()).unwrap();
+        let at = |name: &str, town: &str, postcode: &str| Service {
+            places: vec![Place::Address { street: "1 High Street".into(), town: town.into(), postcode: postcode.into() }],
+            ..service(name, Category::Food)
+        };
+        let online = Service { places: vec![Place::Virtual], ..service("Phone line", Category::Food) };
+        for (seq, s) in [(5, at("Bradford pantry", "Bradford", "BD1 1AA")), (6, at("Halifax pantry", "Halifax", "HX1 1AA")), (7, online)]
+        {
+            let record = EntityRecord { seq, at_ms: 1_700_000_000_000 + seq as i64, item: Some(s.clone()) };
+            store.put(&Record::listing(slug("garden"), s.id, &record)).unwrap();
+        }
+        store.flush().await.unwrap();
+    }
+    let _ = (advice, food);
+    let config = Config::new(slug("wy"), NO_NATS, dir.path());
+    let relay = Relay::start_with_http(config, "127.0.0.1:0".parse().unwrap(), Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    let base = relay.http_url().unwrap();
+    let all = json(&base, "/service_at_locations").await;
+    assert_eq!(all["total_items"], 5, "two in Leeds, Bradford, Halifax, online");
+    // The centroids of LS6, LS1, BD1 and HX1 are known: from Headingley (LS6),
+    // Leeds centre is about 3 km, Bradford 12 and Halifax 23.
+    let near = json(&base, "/service_at_locations?postcode=LS6%203AB&proximity=15000").await;
+    assert_eq!(near["total_items"], 3, "Leeds twice and Bradford; not Halifax (23 km), not online: {near}");
+    let mut postcodes = Vec::new();
+    for sal in near["contents"].as_array().unwrap() {
+        let one = json(&base, &format!("/service_at_locations/{}", sal["id"].as_str().unwrap())).await;
+        postcodes.push(one["location"]["addresses"][0]["postal_code"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(postcodes, ["LS1 6DT", "LS1 6DT", "BD1 1AA"], "nearest first");
+    let wider = json(&base, "/service_at_locations?postcode=LS6&proximity=25000").await;
+    assert_eq!(wider["total_items"], 4, "Halifax too, at 23 km");
+    let ordered = json(&base, "/service_at_locations?postcode=HX1").await;
+    assert_eq!(ordered["total_items"], 5, "without proximity, every location, nearest first");
+    let first = json(&base, &format!("/service_at_locations/{}", ordered["contents"][0]["id"].as_str().unwrap())).await;
+    assert_eq!(first["location"]["addresses"][0]["postal_code"], "HX1 1AA");
+    let last = json(&base, &format!("/service_at_locations/{}", ordered["contents"][4]["id"].as_str().unwrap())).await;
+    assert_eq!(last["location"]["location_type"], "virtual", "what has no address comes last");
+
+    // Bad input is a 400 naming the parameter, and never echoes more than a district.
+    for (path, names) in [
+        ("/service_at_locations?proximity=1000", "needs postcode"),
+        ("/service_at_locations?postcode=LS6&proximity=far", "proximity"),
+        ("/service_at_locations?postcode=LS6&proximity=0", "proximity"),
+        ("/service_at_locations?postcode=LS40", "no postcode district LS40"),
+        ("/service_at_locations?postcode=Nowhere%201AB", "postcode"),
+    ] {
+        let (status, _, body) = get(&base, path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains(names), "{path}: {body}");
+    }
+    let (_, _, body) = get(&base, "/service_at_locations?postcode=LS40%201AB").await;
+    assert!(body.contains("LS40") && !body.contains("1AB"), "a full postcode is cut first: {body}");
+    relay.shutdown().await.unwrap();
+}
