@@ -49,7 +49,10 @@ pub async fn add_service(hub: &Hub, name: &str, category: &str, extra: &[&str]) 
 /// `kith safehouse add --name NAME --area Leeds --beds BEDS`, then `extra` flags.
 pub async fn add_safehouse(hub: &Hub, name: &str, beds: u32, extra: &[&str]) -> Written {
     let beds = beds.to_string();
-    let mut args = vec!["safehouse", "add", "--name", name, "--area", "Leeds", "--beds", &beds];
+    let mut args = vec!["safehouse", "add", "--name", name, "--beds", &beds];
+    if !extra.contains(&"--area") {
+        args.extend(["--area", "Leeds"]);
+    }
     args.extend(extra);
     Written::from_json(&hub.kith(&args).await.ok())
 }

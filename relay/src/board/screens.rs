@@ -96,12 +96,17 @@ async fn answer(
                     };
                     let mut houses = view.list_safe_houses(&q, now)?.items;
                     // In the area: beds free first, then unknown, then full. Beyond
-                    // it, the nearest first, as found.
-                    houses.sort_by_key(|h| match h.item.availability.and_then(|a| a.beds_free_at(now)) {
-                        _ if h.beyond_area => (1, 0),
-                        Some(0) => (0, 2),
-                        Some(_) => (0, 0),
-                        None => (0, 1),
+                    // it, the nearest first, and so at each distance.
+                    houses.sort_by_key(|h| {
+                        let beds = match h.item.availability.and_then(|a| a.beds_free_at(now)) {
+                            Some(0) => 2,
+                            Some(_) => 0,
+                            None => 1,
+                        };
+                        match h.beyond_area {
+                            false => (0, 0, beds),
+                            true => (1, h.distance_m.unwrap_or(u32::MAX), beds),
+                        }
                     });
                     for h in houses {
                         let beds = match h.item.availability.and_then(|a| a.beds_free_at(now)) {

@@ -54,7 +54,13 @@ async fn the_board_works_in_a_browser_by_keyboard_and_for_screen_readers() {
     let houses = region.hub("safe-houses").await;
     let stale = add_safehouse(&houses, "Quiet House", 3, &["--phone", "0113 496 0202"]).await;
     set_availability(&houses, &stale.id, 1, "1s").await;
-    let live = add_safehouse(&houses, "Rainbow House", 5, &["--for", "lgbtq", "--phone", "0113 496 0303"]).await;
+    let live = add_safehouse(
+        &houses,
+        "Rainbow House",
+        5,
+        &["--for", "lgbtq", "--for", "trans-nonbinary", "--phone", "0113 496 0303"],
+    )
+    .await;
     set_availability(&houses, &live.id, 1, "2h").await;
     wait_until("the relay has everything", DEFAULT_TIMEOUT, async || {
         let s = region.relay.stats().await;

@@ -26,6 +26,7 @@ mod listings;
 mod load;
 mod local;
 mod metrics;
+mod near;
 mod netns;
 mod open_data;
 mod permissions;
