@@ -52,6 +52,7 @@ pub fn html(layout: &Layout, options: Options) -> String {
                             p { "What is open now, and beds free now, is on the board: " a href=(url) { (url) } }
                         }
                     }
+                    p.meta { (layout.notice) "." }
                 }
                 nav aria-labelledby="contents" {
                     h2 #contents { "Contents" }

@@ -157,6 +157,8 @@ pub struct Layout {
     pub board_url: Option<String>,
     pub sections: Vec<SectionOut>,
     pub hubs: Vec<HubOut>,
+    /// What the places data's licence asks to be said where it is used.
+    pub notice: &'static str,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -417,6 +419,7 @@ impl Layout {
             board_url: d.board_url.clone(),
             sections,
             hubs,
+            notice: kith_text::places::ATTRIBUTION,
         }
     }
 

@@ -80,7 +80,7 @@ fn asked(pairs: &[(String, String)]) -> Result<Asked, String> {
     let mut a = Asked { area: String::new(), sections: vec![], large_print: false };
     for (k, v) in pairs {
         match k.as_str() {
-            "area" => a.area = v.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(64).collect(),
+            "area" => a.area = super::area_field(&v.split_whitespace().collect::<Vec<_>>().join(" ")),
             "kind" => {
                 for s in v.split(',').filter(|s| !s.trim().is_empty()) {
                     a.sections.push(s.parse()?);

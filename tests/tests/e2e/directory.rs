@@ -150,6 +150,7 @@ async fn the_cli_prints_a_tagged_directory_with_every_entry_and_the_date() {
         "To apply: Ring Sam",
         "Bradford café volunteer",
         "Index of hubs",
+        "Contains OS data © Crown copyright and database right 2025",
         "Last confirmed",
     ] {
         assert!(text.contains(expected), "{expected:?} is not in the directory:\n{text}");
