@@ -677,11 +677,24 @@ pub enum Shape {
     Misspelling,
     WordAreaKindPaid,
     FiltersOnly,
+    /// A word, nearest first from a town or a district (`--near`): a shape of its
+    /// own, outside "all queries", so that those stay comparable between runs.
+    Near,
 }
 
 impl Shape {
+    /// The shapes of "all queries", in turn.
     pub const ALL: [Shape; 5] =
         [Shape::OneWord, Shape::SeveralWords, Shape::Misspelling, Shape::WordAreaKindPaid, Shape::FiltersOnly];
+    /// Every shape timed.
+    pub const TIMED: [Shape; 6] = [
+        Shape::OneWord,
+        Shape::SeveralWords,
+        Shape::Misspelling,
+        Shape::WordAreaKindPaid,
+        Shape::FiltersOnly,
+        Shape::Near,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -690,6 +703,7 @@ impl Shape {
             Shape::Misspelling => "misspelling",
             Shape::WordAreaKindPaid => "word+area+kind+paid",
             Shape::FiltersOnly => "filters only",
+            Shape::Near => "word near a place",
         }
     }
 }
@@ -703,6 +717,8 @@ pub struct Query {
     pub kind: Option<OpportunityKind>,
     pub sector: Option<Sector>,
     pub paid_only: bool,
+    /// Nearest first from this town or postcode district.
+    pub near: String,
 }
 
 impl Query {
@@ -714,6 +730,7 @@ impl Query {
             sector: self.sector.map(|s| s.as_str().to_owned()).unwrap_or_default(),
             area: self.area.clone(),
             paid_only: self.paid_only,
+            near: self.near.clone(),
             page_size: PAGE as u32,
             ..Default::default()
         }
@@ -755,14 +772,23 @@ fn search_word(rng: &mut StdRng) -> String {
     skill.split(' ').next().unwrap_or(skill).to_owned()
 }
 
-/// `count` queries, the shapes in turn, from `seed`.
+/// `count` queries, the shapes of [`Shape::ALL`] in turn, then as many again of
+/// [`Shape::Near`] as of each of them, from `seed`.
 pub fn queries(seed: u64, count: usize, region: &Region) -> Vec<Query> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let none =
-        |shape| Query { shape, text: String::new(), area: String::new(), kind: None, sector: None, paid_only: false };
-    (0..count)
+    let none = |shape| Query {
+        shape,
+        text: String::new(),
+        area: String::new(),
+        kind: None,
+        sector: None,
+        paid_only: false,
+        near: String::new(),
+    };
+    let near = count / Shape::ALL.len();
+    (0..count + near)
         .map(|i| {
-            let shape = Shape::ALL[i % Shape::ALL.len()];
+            let shape = if i < count { Shape::ALL[i % Shape::ALL.len()] } else { Shape::Near };
             let mut q = none(shape);
             match shape {
                 Shape::OneWord => q.text = search_word(&mut rng),
@@ -804,6 +830,10 @@ pub fn queries(seed: u64, count: usize, region: &Region) -> Vec<Query> {
                         q.area = town_or_district(&mut rng, region);
                     }
                     q.paid_only = rng.gen_bool(0.5);
+                }
+                Shape::Near => {
+                    q.text = search_word(&mut rng);
+                    q.near = town_or_district(&mut rng, region);
                 }
             }
             q

@@ -16,6 +16,7 @@
 //!   for_tags text[] NOT NULL,       -- safe houses (relevance set only)
 //!   open boolean NOT NULL,          -- status is open
 //!   closes_on date, created bigint NOT NULL,
+//!   pt point,                       -- the area's postcode district centroid (BNG metres), or NULL
 //!   tsv tsvector GENERATED ALWAYS AS (
 //!     setweight(to_tsvector('english', title), 'A') ||
 //!     setweight(to_tsvector('english', skills), 'B') ||
@@ -25,6 +26,7 @@
 //! CREATE INDEX ON <t> USING gin (tsv);
 //! CREATE INDEX ON <t> USING gin (words gin_trgm_ops);
 //! CREATE INDEX ON <t> USING gin (area_words);
+//! CREATE INDEX ON <t> USING gist (pt);
 //! CREATE INDEX ON <t> (kind); (sector); (paid); (area); (closes_on); (created);
 //! ANALYZE <t>;
 //! ```
@@ -53,6 +55,15 @@
 //! ```
 //!
 //! Without words: `SELECT … WHERE <filters> ORDER BY created DESC LIMIT 50`.
+//!
+//! Near a place, as the relay answers: what has the place's words in its area, as
+//! above; then, when the page is not full, the nearest of the rest by GiST's
+//! nearest-neighbour order (PostgreSQL's own `point`, no extension):
+//!
+//! ```sql
+//! SELECT … WHERE [tsv @@ websearch_to_tsquery('english', $1) AND] <filters>
+//!   AND NOT area_words @> $n AND pt IS NOT NULL ORDER BY pt <-> point($x, $y) LIMIT 50 - found;
+//! ```
 //! Statements are prepared once per shape of SQL and reused.
 
 use anyhow::Context;
@@ -81,6 +92,14 @@ pub struct Row<'a> {
     pub open: bool,
     pub closes_on: Option<String>,
     pub created_ms: i64,
+    /// The centroid of the area's postcode district, when it names one.
+    pub point: Option<(i32, i32)>,
+}
+
+/// The centroid of the district `area` names, on the British National Grid.
+pub fn point_of(area: &str) -> Option<(i32, i32)> {
+    let places = kith_text::places::Places::builtin();
+    places.resolve(area).ok().flatten().map(|d| (places.point(d).east, places.point(d).north))
 }
 
 /// A search, engine-neutral.
@@ -93,6 +112,15 @@ pub struct Search {
     pub sector: Option<String>,
     pub paid_only: bool,
     pub for_tag: Option<String>,
+    /// Nearest first from this place: its area's words first, then by distance.
+    pub near: Option<Near>,
+}
+
+/// Where a search by distance measures from.
+#[derive(Clone, Debug)]
+pub struct Near {
+    pub words: Vec<String>,
+    pub point: (i32, i32),
 }
 
 /// Drops and creates table `table` (no indexes yet).
@@ -106,7 +134,7 @@ pub async fn create_table(client: &Client, table: &str) -> anyhow::Result<()> {
                description text NOT NULL, area text NOT NULL, area_words text[] NOT NULL,
                kind text, sector text, paid boolean NOT NULL, remote boolean NOT NULL,
                for_tags text[] NOT NULL, open boolean NOT NULL,
-               closes_on date, created bigint NOT NULL,
+               closes_on date, created bigint NOT NULL, pt point,
                tsv tsvector GENERATED ALWAYS AS (
                  setweight(to_tsvector('english', title), 'A') ||
                  setweight(to_tsvector('english', skills), 'B') ||
@@ -123,7 +151,8 @@ pub async fn create_indexes(client: &Client, table: &str) -> anyhow::Result<()> 
         "SET maintenance_work_mem = '512MB';
          CREATE INDEX {table}_tsv ON {table} USING gin (tsv);
          CREATE INDEX {table}_words_trgm ON {table} USING gin (words gin_trgm_ops);
-         CREATE INDEX {table}_area_words ON {table} USING gin (area_words);"
+         CREATE INDEX {table}_area_words ON {table} USING gin (area_words);
+         CREATE INDEX {table}_pt ON {table} USING gist (pt);"
     );
     for column in ["kind", "sector", "paid", "area", "closes_on", "created"] {
         sql.push_str(&format!("CREATE INDEX {table}_{column} ON {table} ({column});"));
@@ -156,7 +185,7 @@ pub async fn copy_rows<'a>(client: &Client, table: &str, rows: impl Iterator<Ite
     let sink = client
         .copy_in::<_, Bytes>(&format!(
             "COPY {table} (id, hub, family, title, skills, words, description, area, area_words, kind, sector, \
-             paid, remote, for_tags, open, closes_on, created) FROM STDIN"
+             paid, remote, for_tags, open, closes_on, created, pt) FROM STDIN"
         ))
         .await
         .context("COPY")?;
@@ -192,6 +221,10 @@ pub async fn copy_rows<'a>(client: &Client, table: &str, rows: impl Iterator<Ite
         }
         buf.push('\t');
         buf.push_str(&r.created_ms.to_string());
+        match r.point {
+            Some((e, n)) => buf.push_str(&format!("\t({e},{n})")),
+            None => buf.push_str("\t\\N"),
+        }
         buf.push('\n');
         if buf.len() > (1 << 20) - 16_384 {
             sink.send(Bytes::from(std::mem::take(&mut buf))).await.context("COPY data")?;
@@ -245,6 +278,18 @@ impl<'a> Searcher<'a> {
 
     /// The ids of the first page of results, best first.
     pub async fn search(&mut self, s: &Search) -> anyhow::Result<Vec<String>> {
+        let Some(near) = &s.near else { return self.search_in(s, None).await };
+        // The place's area first, as a filter by its words; then the nearest.
+        let in_area = Search { area: near.words.join(" "), near: None, ..s.clone() };
+        let mut found = self.search_in(&in_area, None).await?;
+        if found.len() < PAGE {
+            found.extend(self.search_in(s, Some((near, PAGE - found.len()))).await?);
+        }
+        Ok(found)
+    }
+
+    /// One query: or, with `beyond`, the nearest outside the place's area.
+    async fn search_in(&mut self, s: &Search, beyond: Option<(&Near, usize)>) -> anyhow::Result<Vec<String>> {
         let text = s.text.trim().to_owned();
         let area: Vec<String> =
             s.area.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
@@ -279,9 +324,24 @@ impl<'a> Searcher<'a> {
             params.push(tag);
             add(&mut filters, &mut params, "(cardinality(for_tags) = 0 OR for_tags @> ARRAY[?::text])");
         }
-        let filters = filters.join(" AND ");
         let t = self.table.clone();
         let columns = "id, hub, title, kind, area, closes_on";
+        if let Some((near, limit)) = beyond {
+            let (x, y) = (f64::from(near.point.0), f64::from(near.point.1));
+            let words = &near.words;
+            params.push(words);
+            add(&mut filters, &mut params, "NOT area_words @> ?::text[] AND pt IS NOT NULL");
+            let (px, py) = (params.len() + 1, params.len() + 2);
+            params.push(&x);
+            params.push(&y);
+            let text_filter = if text.is_empty() { "" } else { "tsv @@ websearch_to_tsquery('english', $1) AND " };
+            let sql = format!(
+                "SELECT {columns} FROM {t} WHERE {text_filter}{} ORDER BY pt <-> point(${px}, ${py}) LIMIT {limit}",
+                filters.join(" AND ")
+            );
+            return self.run(sql, &params).await;
+        }
+        let filters = filters.join(" AND ");
         if text.is_empty() {
             let sql = format!("SELECT {columns} FROM {t} WHERE {filters} ORDER BY created DESC LIMIT {PAGE}");
             return self.run(sql, &params).await;
