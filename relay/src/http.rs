@@ -465,7 +465,8 @@ async fn service_at_locations(State(st): St, Query(q): Query<Vec<(String, String
     // threads, as the search was.
     let (region, shared) = (st.region.clone(), st.shared.clone());
     let items: Vec<Value> = tokio::task::spawn_blocking(move || {
-        let sals = all.iter().flat_map(|e| e.full(&region)["service_at_locations"].as_array().cloned().unwrap_or_default());
+        let sals =
+            all.iter().flat_map(|e| e.full(&region)["service_at_locations"].as_array().cloned().unwrap_or_default());
         let Some(from) = near.from else { return sals.map(|sal| hsds::service_summary(&sal)).collect() };
         // From a postcode: the nearest first, within the proximity when given;
         // locations without an address last, and only when no proximity is given.

@@ -84,10 +84,10 @@ pub mod synonyms;
 pub mod throttle;
 pub mod view;
 
+use kith_text::places::Places;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use kith_text::places::Places;
 use thiserror::Error;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};

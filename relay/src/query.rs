@@ -25,13 +25,12 @@ use crate::clock::{LocalNow, RegionClock};
 use crate::ingest::Counters;
 use crate::referrals::ReferralStats;
 use crate::search::{MAX_QUERY_WORDS, Position, Sort, TextQuery, TimedOut};
-use kith_text::places::{Place, Places, cut_postcodes};
 use crate::view::Agreement;
 use crate::view::family::Hit;
 use crate::view::{
-    Near,
-    Ambiguous, Counts, HubSummary, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, View, area_words,
+    Ambiguous, Counts, HubSummary, Near, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, View, area_words,
 };
+use kith_text::places::{Place, Places, cut_postcodes};
 
 /// How many searches run at once, and how long each may take from its arrival.
 #[derive(Clone, Debug)]
@@ -595,7 +594,11 @@ mod tests {
         assert_eq!(q.sector, None);
         assert_eq!(q.hub.unwrap().as_str(), "garden");
         assert_eq!((q.page_size, q.after), (7, Some(Position::at(3, DocKey(42)))));
-        let s = safe_house_query(&v1::ListSafeHousesRequest { for_tag: "women".into(), ..Default::default() }, Places::builtin()).unwrap();
+        let s = safe_house_query(
+            &v1::ListSafeHousesRequest { for_tag: "women".into(), ..Default::default() },
+            Places::builtin(),
+        )
+        .unwrap();
         assert_eq!(s.for_tag, Some(ForTag::Women));
     }
 }

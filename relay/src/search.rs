@@ -566,7 +566,9 @@ mod tests {
             assert_eq!(Position::from_token(&p.token(false), false, true).map(|q| q.ring), Ok(Some(ring)));
             assert!(Position::from_token(&p.token(true), true, false).unwrap_err().contains("another order"));
         }
-        assert!(Position::from_token("nzzzzzzzz0000r07000000000000002a", true, true).unwrap_err().contains("previous page"));
+        assert!(
+            Position::from_token("nzzzzzzzz0000r07000000000000002a", true, true).unwrap_err().contains("previous page")
+        );
         assert_eq!(Position::from_token(&p.token(true), true, true), Ok(p), "a token from the area goes on in it");
         assert_eq!(Sort::parse("sort", "").unwrap(), Sort::Relevance);
         assert!(Sort::parse("sort", "best").unwrap_err().to_string().contains("relevance, newest"));

@@ -30,9 +30,9 @@ use thiserror::Error;
 use ulid::Ulid;
 
 use crate::store::{Store, StoreError};
+use crate::view::View;
 use kith_text::places::Places;
 use std::sync::Arc;
-use crate::view::View;
 
 /// The snapshot inside the relay's directory.
 pub const FILE: &str = "view.snapshot";

@@ -307,8 +307,8 @@ pub fn search_view(view: &View, keys: &HashMap<String, String>, q: &Query) -> an
                 page_size: 50,
                 ..Default::default()
             };
-            let query =
-                kith_relay::query::opportunity_query(&request, view.places()).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
+            let query = kith_relay::query::opportunity_query(&request, view.places())
+                .map_err(|s| anyhow::anyhow!("{}", s.message()))?;
             let page =
                 view.search_opportunities(&query, CivilDate::today_here()).map_err(|_| anyhow::anyhow!("timed out"))?;
             page.items.iter().map(|o| key_of(&o.item.id.to_string())).collect()
@@ -321,8 +321,8 @@ pub fn search_view(view: &View, keys: &HashMap<String, String>, q: &Query) -> an
                 page_size: 50,
                 ..Default::default()
             };
-            let query =
-                kith_relay::query::safe_house_query(&request, view.places()).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
+            let query = kith_relay::query::safe_house_query(&request, view.places())
+                .map_err(|s| anyhow::anyhow!("{}", s.message()))?;
             let page =
                 view.list_safe_houses(&query, kith_proto::time::now_ms()).map_err(|_| anyhow::anyhow!("timed out"))?;
             page.items.iter().map(|s| key_of(&s.item.id.to_string())).collect()

@@ -276,7 +276,7 @@ pub fn distance_m(text: &str) -> Option<u32> {
         _ => return None,
     };
     let m = (n * per).round();
-    (m >= 1.0 && m <= 1_000_000.0).then_some(m as u32)
+    (1.0..=1_000_000.0).contains(&m).then_some(m as u32)
 }
 
 /// How far away a listing of a search near a place is; empty when not asked.
@@ -403,7 +403,8 @@ mod tests {
         for bad in ["10", "km", "ten km", "0km", "-3km", "2000km", "10 furlongs"] {
             assert_eq!(distance_m(bad), None, "{bad}");
         }
-        let near = |near: Option<&str>, within: &str| Nearness { near: near.map(Into::into), within: Some(within.into()) };
+        let near =
+            |near: Option<&str>, within: &str| Nearness { near: near.map(Into::into), within: Some(within.into()) };
         assert_eq!(near(Some("LS6"), "10km").within_m(), Ok(10_000));
         assert!(near(None, "10km").within_m().unwrap_err().to_string().contains("needs --near"));
         assert!(near(Some("LS6"), "far").within_m().unwrap_err().to_string().contains("10km, 800m or 5mi"));

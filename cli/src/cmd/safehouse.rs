@@ -12,7 +12,9 @@ use tonic::{Response, Status};
 use ulid::Ulid;
 
 use super::Globals;
-use super::family::{self, Listing, LocationJson, Nearness, Page, Paging, Scope, SortArg, away, filter, text_or_file, toggle};
+use super::family::{
+    self, Listing, LocationJson, Nearness, Page, Paging, Scope, SortArg, away, filter, text_or_file, toggle,
+};
 use crate::connect::{AdminClient, RegionClient};
 use crate::output::{self, Fields, Table};
 use kith_proto::domain::{self, ForTag, limits};

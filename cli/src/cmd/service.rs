@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use tonic::{Response, Status};
 use ulid::Ulid;
 
-use super::family::{self, Listing, LocationJson, Nearness, Page, Paging, Scope, SortArg, away, date_words, filter, text_or_file, toggle};
+use super::family::{
+    self, Listing, LocationJson, Nearness, Page, Paging, Scope, SortArg, away, date_words, filter, text_or_file, toggle,
+};
 use super::{Globals, print_write};
 use crate::connect::{self, AdminClient, RegionClient};
 use crate::import;

@@ -31,8 +31,8 @@ use crate::clock::RegionClock;
 use crate::query::Limits;
 use crate::search::TimedOut;
 use crate::view::{HubSummary, Near, View, area_words};
-use kith_text::places::{ATTRIBUTION, cut_postcodes};
 use crate::{Shared, http::HttpState};
+use kith_text::places::{ATTRIBUTION, PlacesError, cut_postcodes};
 
 const CSS: &str = kith_words::STYLE;
 const JS: &str = include_str!("../../board/board.js");
@@ -233,7 +233,10 @@ pub enum Whereabouts {
     Words(Vec<String>),
     /// A postcode district that does not exist: said on the page; its words find
     /// nothing.
-    Unknown { words: Vec<String>, why: String },
+    Unknown {
+        words: Vec<String>,
+        why: String,
+    },
 }
 
 impl Whereabouts {
@@ -282,10 +285,13 @@ impl Board {
         match Near::parse(self.shared.places(), area, None) {
             Ok(Some(near)) => Whereabouts::Near(near),
             Ok(None) => Whereabouts::Words(area_words(area)),
-            Err(e) => Whereabouts::Unknown {
-                words: area_words(area),
-                why: format!("{}{}: check it, or type a town.", e.to_string()[..1].to_uppercase(), &e.to_string()[1..]),
-            },
+            Err(e) => {
+                let why = match e {
+                    PlacesError::UnknownDistrict(d) => format!("There is no postcode district {d}"),
+                    other => other.to_string(),
+                };
+                Whereabouts::Unknown { words: area_words(area), why: format!("{why}: check it, or type a town.") }
+            }
         }
     }
 

@@ -19,7 +19,7 @@ use crate::index::{DocKey, Field, Index, Term};
 use crate::search::{Position, Ring, TextQuery, TimedOut, Walk, WordPlan, plan};
 use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
-use kith_text::places::{District, Place, Places, Point, PlacesError};
+use kith_text::places::{District, Place, Places, PlacesError, Point};
 use kith_text::{is_stop_word, postcode_area, words};
 
 /// A hub's number in the view: index terms and entity keys carry it instead of the slug.
@@ -225,11 +225,7 @@ pub fn nearest(areas: &[String], places: &Places, from: Option<Point>) -> Option
     let found = districts_of(areas, places);
     match from {
         None => found.first().map(|&d| (d, None)),
-        Some(p) => found
-            .into_iter()
-            .map(|d| (places.point(d).distance_m(p), d))
-            .min()
-            .map(|(m, d)| (d, Some(m))),
+        Some(p) => found.into_iter().map(|d| (places.point(d).distance_m(p), d)).min().map(|(m, d)| (d, Some(m))),
     }
 }
 

@@ -44,10 +44,10 @@ use crate::synonyms::Synonyms;
 pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Near, Page, area_words};
 use family::{Delta, Family, Found, Hit, HubId, Listing};
 use kith_text::places::Places;
-use std::sync::Arc;
 pub use opportunities::{Opportunities, OpportunityListing, OpportunityQuery};
 pub use safehouses::{SafeHouseListing, SafeHouseQuery};
 pub use services::{ServiceListing, ServiceQuery};
+use std::sync::Arc;
 
 /// What became of an event handed to [`View::apply`].
 #[derive(Debug)]
@@ -769,11 +769,8 @@ impl View {
 
     /// A page of a family's entities as hits, with their distance from `near`.
     fn hits<T: Member>(&self, page: Page<Found<'_, <T::Kept as Listing>::Kept>>, near: Option<&Near>) -> Page<Hit<T>> {
-        let items = page
-            .items
-            .into_iter()
-            .map(|f| Hit { beyond_area: f.beyond_area, ..self.hit(f.doc, near) })
-            .collect();
+        let items =
+            page.items.into_iter().map(|f| Hit { beyond_area: f.beyond_area, ..self.hit(f.doc, near) }).collect();
         Page { items, next: page.next }
     }
 

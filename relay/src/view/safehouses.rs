@@ -64,7 +64,8 @@ impl View {
     /// availability reports are stale.
     pub fn list_safe_houses(&self, q: &SafeHouseQuery, now_ms: i64) -> Result<Page<Hit<SafeHouse>>, TimedOut> {
         let Ok(hub) = self.hub_term(&q.hub) else { return Ok(Page { items: vec![], next: None }) };
-        Ok(self.hits(search(&self.listings.safe_houses, q, hub, now_ms, &self.synonyms, &self.places)?, q.near.as_ref()))
+        Ok(self
+            .hits(search(&self.listings.safe_houses, q, hub, now_ms, &self.synonyms, &self.places)?, q.near.as_ref()))
     }
 
     /// The safe house with this id (of `hub`, when given).

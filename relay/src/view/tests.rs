@@ -885,7 +885,8 @@ fn a_safe_house_is_placed_at_its_districts_centroid_and_a_service_at_its_nearest
     let mut hub = Hub::new("rainbow", 2);
     let mut view = view_with(&mut hub);
     let places = view.places().clone();
-    let rainbow = SafeHouse { area: "Leeds LS7".into(), ..house("Rainbow Crisis House", &[ForTag::TransNonbinary], None) };
+    let rainbow =
+        SafeHouse { area: "Leeds LS7".into(), ..house("Rainbow Crisis House", &[ForTag::TransNonbinary], None) };
     applied(&mut view, hub.opened(Event::SafeHousePublished(rainbow.clone())));
     let q = SafeHouseQuery { near: Near::parse(&places, "Bradford", None).unwrap(), ..Default::default() };
     let found = view.list_safe_houses(&q, 0).unwrap().items;
@@ -896,7 +897,10 @@ fn a_safe_house_is_placed_at_its_districts_centroid_and_a_service_at_its_nearest
     assert!(found[0].beyond_area, "nothing in Bradford; nearest: Leeds");
     let v1 = safe_house_v1(&found[0], 0);
     let location = v1.location.unwrap();
-    assert_eq!((location.district.as_str(), location.easting, location.northing), ("LS7", place.point.east, place.point.north));
+    assert_eq!(
+        (location.district.as_str(), location.easting, location.northing),
+        ("LS7", place.point.east, place.point.north)
+    );
 
     // A service with places in two districts is found once, at the nearer.
     let mut two = service("Advice", &[kith_proto::service::Category::BenefitsAndMoney], "Leeds");

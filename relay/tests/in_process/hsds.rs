@@ -225,12 +225,19 @@ async fn service_at_locations_answer_by_postcode_and_proximity_as_oruk_describes
         // Two more, at known addresses in Bradford and Halifax, and one online only.
         let store = Store::open(dir.path()).unwrap();
         let at = |name: &str, town: &str, postcode: &str| Service {
-            places: vec![Place::Address { street: "1 High Street".into(), town: town.into(), postcode: postcode.into() }],
+            places: vec![Place::Address {
+                street: "1 High Street".into(),
+                town: town.into(),
+                postcode: postcode.into(),
+            }],
             ..service(name, Category::Food)
         };
         let online = Service { places: vec![Place::Virtual], ..service("Phone line", Category::Food) };
-        for (seq, s) in [(5, at("Bradford pantry", "Bradford", "BD1 1AA")), (6, at("Halifax pantry", "Halifax", "HX1 1AA")), (7, online)]
-        {
+        for (seq, s) in [
+            (5, at("Bradford pantry", "Bradford", "BD1 1AA")),
+            (6, at("Halifax pantry", "Halifax", "HX1 1AA")),
+            (7, online),
+        ] {
             let record = EntityRecord { seq, at_ms: 1_700_000_000_000 + seq as i64, item: Some(s.clone()) };
             store.put(&Record::listing(slug("garden"), s.id, &record)).unwrap();
         }

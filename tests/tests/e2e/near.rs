@@ -30,7 +30,8 @@ async fn answers_come_by_distance_with_the_area_first_and_the_far_ones_left_out_
     ] {
         add_opportunity(&hub, title, &["--area", area]).await;
     }
-    let rainbow = add_safehouse(&hub, "Rainbow Crisis House", 4, &["--area", "Leeds LS7", "--for", "trans-nonbinary"]).await;
+    let rainbow =
+        add_safehouse(&hub, "Rainbow Crisis House", 4, &["--area", "Leeds LS7", "--for", "trans-nonbinary"]).await;
     wait_until("the relay has them all", DEFAULT_TIMEOUT, async || region.relay.stats().await.opportunities == 7).await;
 
     // Near LS6: LS6 itself, then the others nearest first, then what has no place.
@@ -54,7 +55,10 @@ async fn answers_come_by_distance_with_the_area_first_and_the_far_ones_left_out_
     assert_eq!(near[0]["location"]["district"], "LS6");
 
     // Within 10 km: the far ones, and what has no place, are left out.
-    assert_eq!(titles(&region.opportunities(&["--near", "LS6", "--within", "10km"]).await), ["Headingley library", "Hunslet garden"]);
+    assert_eq!(
+        titles(&region.opportunities(&["--near", "LS6", "--within", "10km"]).await),
+        ["Headingley library", "Hunslet garden"]
+    );
     // A full postcode is cut to its district; a village of the places file is a place.
     assert_eq!(titles(&region.opportunities(&["--near", "ls6 3ab", "--within", "1km"]).await), ["Headingley library"]);
     let hebden = region.opportunities(&["--near", "Hebden Bridge", "--limit", "2"]).await;
@@ -99,7 +103,10 @@ async fn answers_come_by_distance_with_the_area_first_and_the_far_ones_left_out_
     let house = houses.iter().find(|h| h["id"] == rainbow.id.as_str()).unwrap();
     let centroid = Places::builtin().district("LS7").unwrap();
     assert_eq!(house["location"]["district"], "LS7");
-    assert_eq!((house["location"]["easting"].as_i64(), house["location"]["northing"].as_i64()), (Some(i64::from(centroid.east)), Some(i64::from(centroid.north))));
+    assert_eq!(
+        (house["location"]["easting"].as_i64(), house["location"]["northing"].as_i64()),
+        (Some(i64::from(centroid.east)), Some(i64::from(centroid.north)))
+    );
     assert_eq!(house["beyond_area"], true, "nothing in Bradford; nearest: Leeds");
 
     // The hub is told which of its listings name no place.

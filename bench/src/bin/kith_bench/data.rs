@@ -833,7 +833,14 @@ pub fn queries(seed: u64, count: usize, region: &Region) -> Vec<Query> {
                 }
                 Shape::Near => {
                     q.text = search_word(&mut rng);
-                    q.near = town_or_district(&mut rng, region);
+                    // A place people would type: one the region's places know
+                    // (some synthetic districts, such as S29, do not exist).
+                    q.near = loop {
+                        let place = town_or_district(&mut rng, region);
+                        if crate::pg::point_of(&place).is_some() {
+                            break place;
+                        }
+                    };
                 }
             }
             q

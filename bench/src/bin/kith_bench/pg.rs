@@ -96,9 +96,19 @@ pub struct Row<'a> {
     pub point: Option<(i32, i32)>,
 }
 
+/// The places of the benchmark's region: GB's, with West Yorkshire's own names
+/// (`deploy/places/west-yorkshire.txt`: Keighley, Dewsbury …), as its relay would have.
+pub fn places() -> &'static std::sync::Arc<kith_text::places::Places> {
+    static PLACES: std::sync::LazyLock<std::sync::Arc<kith_text::places::Places>> = std::sync::LazyLock::new(|| {
+        let own = include_str!("../../../../deploy/places/west-yorkshire.txt");
+        std::sync::Arc::new(kith_text::places::Places::builtin().with_file(own).expect("the demo's places file reads"))
+    });
+    &PLACES
+}
+
 /// The centroid of the district `area` names, on the British National Grid.
 pub fn point_of(area: &str) -> Option<(i32, i32)> {
-    let places = kith_text::places::Places::builtin();
+    let places = places();
     places.resolve(area).ok().flatten().map(|d| (places.point(d).east, places.point(d).north))
 }
 

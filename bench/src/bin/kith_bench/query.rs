@@ -47,7 +47,7 @@ const WARM_UP: usize = 200;
 
 /// The view of `region`, as a relay that loaded it from its store holds it.
 pub fn kith_view(region: &Region, now: i64) -> anyhow::Result<View> {
-    let mut view = View::new(CivilDate::at(now, &jiff::tz::TimeZone::UTC));
+    let mut view = View::with_places(CivilDate::at(now, &jiff::tz::TimeZone::UTC), pg::places().clone());
     for (i, hub) in region.hubs.iter().enumerate() {
         let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: crate::common::region() };
         view.restore(Record::Hub { hub: hub.clone(), record })?;
@@ -124,8 +124,7 @@ fn search_of(q: &Query) -> Search {
         sector: q.sector.map(|s| s.as_str().to_owned()),
         paid_only: q.paid_only,
         for_tag: None,
-        near: pg::point_of(&q.near)
-            .map(|point| pg::Near { words: kith_relay::view::area_words(&q.near), point }),
+        near: pg::point_of(&q.near).map(|point| pg::Near { words: kith_relay::view::area_words(&q.near), point }),
     }
 }
 
@@ -175,8 +174,8 @@ impl Timings {
 
 fn time_kith(view: &View, queries: &[Query], today: CivilDate) -> anyhow::Result<Timings> {
     let run = |q: &Query| -> anyhow::Result<usize> {
-        let query =
-            kith_relay::query::opportunity_query(&q.request(), view.places()).map_err(|s| anyhow::anyhow!("{}", s.message()))?;
+        let query = kith_relay::query::opportunity_query(&q.request(), view.places())
+            .map_err(|s| anyhow::anyhow!("{}", s.message()))?;
         let page = view.search_opportunities(&query, today).map_err(|_| anyhow::anyhow!("timed out"))?;
         Ok(page.items.len())
     };
