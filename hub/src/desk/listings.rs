@@ -303,7 +303,7 @@ impl DeskForm for Opportunity {
             (select("kind", "Kind", &kinds, field(v, "kind"), errors))
             (select("sector", "Sector", &[("ordinary", "An ordinary job or course"), ("mental-health", "In mental health")], field(v, "sector"), errors))
             (textarea("description", "Description", None, field(v, "description"), errors))
-            (text_input("area", "Area", Some("A town or postcode district, e.g. Leeds LS6"), field(v, "area"), errors))
+            (text_input("area", "Area", Some("A town or postcode district, e.g. Leeds LS6: with a district, people nearby find it first"), field(v, "area"), errors))
             (checkbox("remote", "Can be done from home", field(v, "remote") == "yes"))
             (text_input("hours", "Hours a week", Some("Leave empty if it varies"), field(v, "hours"), errors))
             (text_input("pay", "Pay, in pounds", Some("e.g. 12.21; leave empty if unpaid"), field(v, "pay"), errors))
@@ -410,7 +410,7 @@ impl DeskForm for SafeHouse {
         let chosen = all(v, "for");
         html! {
             (text_input("name", "Name", None, field(v, "name"), errors))
-            (text_input("area", "Area", Some("A town or postcode district: never the address"), field(v, "area"), errors))
+            (text_input("area", "Area", Some("A town or postcode district, never the address: the region shows the district's centre"), field(v, "area"), errors))
             fieldset #for {
                 legend { "Who it is for" }
                 p.hint { "Leave all unticked if it is for anyone." }

@@ -220,12 +220,11 @@ fn place_terms(areas: &[String], places: &Places, terms: &mut Vec<Term>) {
 }
 
 /// Of the districts of `areas`, the nearest to `from` (ties: the lower number),
-/// with its distance; the first when there is no `from`.
+/// with its distance; the first area's that resolves when there is no `from`.
 pub fn nearest(areas: &[String], places: &Places, from: Option<Point>) -> Option<(District, Option<u32>)> {
-    let found = districts_of(areas, places);
     match from {
-        None => found.first().map(|&d| (d, None)),
-        Some(p) => found.into_iter().map(|d| (places.point(d).distance_m(p), d)).min().map(|(m, d)| (d, Some(m))),
+        None => areas.iter().find_map(|a| places.resolve(a).ok().flatten()).map(|d| (d, None)),
+        Some(p) => districts_of(areas, places).into_iter().map(|d| (places.point(d).distance_m(p), d)).min().map(|(m, d)| (d, Some(m))),
     }
 }
 
@@ -437,7 +436,19 @@ impl<L: Listing> Family<L> {
                 return Ok(());
             }
         }
-        // Beyond it, district by district, nearest first.
+        // Beyond it: when few match, all of them placed and sorted at once.
+        if let Some(few) = self.few_beyond(s, near, words, &in_area, keep)? {
+            let order = |p: &Position| (p.ring, p.tier, std::cmp::Reverse(p.key));
+            let from = s.after.filter(|p| p.ring.is_some()).map(|p| order(&p));
+            for (p, doc) in few.into_iter().filter(|(p, _)| from.is_none_or(|f| order(p) > f)) {
+                hits.push((p, doc));
+                if full(hits) {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        // Else district by district, nearest first.
         let mut rings: Vec<Ring> = s
             .places
             .all()
@@ -475,6 +486,68 @@ impl<L: Listing> Family<L> {
         }
         Ok(())
     }
+
+    /// What matches beyond the place's area, in the order the walk district by
+    /// district gives (district by distance, then tier, then newest), when at most
+    /// [`FEW`] match: a rare word near a place then costs its matches, not a walk of
+    /// every district. None when more match.
+    fn few_beyond<'s>(
+        &'s self,
+        s: &Search<'_>,
+        near: &Near,
+        words: &[WordPlan],
+        in_area: &impl Fn(DocKey) -> bool,
+        keep: &impl Fn(&Doc<L::Kept>) -> bool,
+    ) -> Result<Option<Vec<(Position, &'s Doc<L::Kept>)>>, TimedOut> {
+        let mut found: Vec<(u8, DocKey)> = Vec::new();
+        let walk = Walk { index: &self.index, filters: s.filters, words, ranked: s.ranked, deadline: s.deadline };
+        walk.run(None, |tier, key| {
+            if !in_area(key) {
+                found.push((tier, key));
+            }
+            found.len() <= few()
+        })?;
+        if found.len() > few() {
+            return Ok(None);
+        }
+        let mut placed: Vec<(Position, &Doc<L::Kept>)> = Vec::with_capacity(found.len());
+        for (tier, key) in found {
+            let doc = &self.docs[&key];
+            if !keep(doc) {
+                continue;
+            }
+            let ring = match nearest(&L::areas(&L::item(&doc.kept)), s.places, Some(near.point)) {
+                Some((d, Some(m))) if near.within_m.is_none_or(|max| m <= max) => {
+                    Ring { distance_m: m, district: d.0 }
+                }
+                None if near.within_m.is_none() => Ring::REST,
+                _ => continue,
+            };
+            placed.push((Position { tier, key, ring: Some(ring) }, doc));
+        }
+        placed.sort_unstable_by_key(|(p, _)| (p.ring, p.tier, std::cmp::Reverse(p.key)));
+        Ok(Some(placed))
+    }
+}
+
+/// At most this many matches beyond a place's area are placed and sorted at once
+/// ([`Family::few_beyond`]); more are walked district by district.
+const FEW: usize = 1024;
+
+#[cfg(not(test))]
+fn few() -> usize {
+    FEW
+}
+
+#[cfg(test)]
+thread_local! {
+    /// [`FEW`], which a test sets to 0 to walk district by district.
+    pub static FEW_IN_TESTS: std::cell::Cell<usize> = const { std::cell::Cell::new(FEW) };
+}
+
+#[cfg(test)]
+fn few() -> usize {
+    FEW_IN_TESTS.with(std::cell::Cell::get)
 }
 
 /// Entities per block of a family's image: each block is read into memory on its

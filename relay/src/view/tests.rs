@@ -847,6 +847,13 @@ fn a_search_near_a_place_gives_its_area_first_then_the_nearest_then_what_has_no_
     let km = |a: &str, b: &str| (places.district(a).unwrap().distance_m(places.district(b).unwrap()) + 500) / 1000;
     let far = |t: &str, d: &str| (t.to_owned(), Some(km("LS6", d)), true);
     let all = near_pages(&view, "LS6", None, 50);
+    // Walked district by district, as when many match: the same, page by page.
+    super::family::FEW_IN_TESTS.with(|f| f.set(0));
+    for size in [1, 2, 50] {
+        assert_eq!(near_pages(&view, "LS6", None, size), all, "page size {size}");
+    }
+    assert_eq!(near_pages(&view, "LS6", Some(10_000), 1).len(), 3);
+    super::family::FEW_IN_TESTS.with(|f| f.set(1024));
     assert_eq!(
         all,
         [
