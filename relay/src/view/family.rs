@@ -224,7 +224,11 @@ fn place_terms(areas: &[String], places: &Places, terms: &mut Vec<Term>) {
 pub fn nearest(areas: &[String], places: &Places, from: Option<Point>) -> Option<(District, Option<u32>)> {
     match from {
         None => areas.iter().find_map(|a| places.resolve(a).ok().flatten()).map(|d| (d, None)),
-        Some(p) => districts_of(areas, places).into_iter().map(|d| (places.point(d).distance_m(p), d)).min().map(|(m, d)| (d, Some(m))),
+        Some(p) => districts_of(areas, places)
+            .into_iter()
+            .map(|d| (places.point(d).distance_m(p), d))
+            .min()
+            .map(|(m, d)| (d, Some(m))),
     }
 }
 
@@ -517,9 +521,7 @@ impl<L: Listing> Family<L> {
                 continue;
             }
             let ring = match nearest(&L::areas(&L::item(&doc.kept)), s.places, Some(near.point)) {
-                Some((d, Some(m))) if near.within_m.is_none_or(|max| m <= max) => {
-                    Ring { distance_m: m, district: d.0 }
-                }
+                Some((d, Some(m))) if near.within_m.is_none_or(|max| m <= max) => Ring { distance_m: m, district: d.0 },
                 None if near.within_m.is_none() => Ring::REST,
                 _ => continue,
             };
