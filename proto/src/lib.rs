@@ -13,6 +13,8 @@
 //! - [`event`]: what a hub publishes, as a postcard-encoded enum.
 //! - [`envelope`]: the signed envelope around every event, and its verification.
 //! - [`referral`]: referrals between two hubs: lifecycle, open metadata, sealed notes.
+//! - [`ask`]: a person asking about a listing: what they write, sealed to the hub, and
+//!   the reference they follow it by.
 //! - [`roster`]: a region's hubs and their keys, signed by its coordinator.
 //! - [`report`]: errors said on one line, each cause once.
 //! - [`rotation`]: a hub's key history, each new key signed by the one before.
@@ -22,6 +24,7 @@
 //! - [`stream`]: the region's JetStream stream configuration.
 //! - [`time`]: clock and calendar helpers shared by hub, relay and CLI.
 
+pub mod ask;
 pub mod convert;
 pub mod digest;
 pub mod domain;

@@ -180,20 +180,32 @@ if (process.env.KITH_REFERRALS) {
   await page.getByRole("button", { name: "Decline" }).click();
   if (!(await page.locator(".error-summary").isVisible())) { fail("declining without a reason shows no error"); }
   await check(page, "referral-decline-error");
+  step("decline with a reason");
   await page.fill("#reason", "No room this week");
   await page.getByRole("button", { name: "Decline" }).click();
   await page.waitForURL(`**/referrals/${decline}`);
   if (!/declined/.test(await page.locator("dl.details").textContent())) { fail("the declined referral does not say so"); }
   // A listing whose name holds a script is shown as text.
+  step("a listing's name as text");
   await page.goto(desk + "/listings");
   if (!(await page.getByRole("heading", { name: "<script>alert(1)</script> Drop-in" }).isVisible())) { fail("the listing's name is not shown as text"); }
   // A form posted from another site.
+  step("a cross-site form");
+  // Served from another site (another loopback address, so that the browser's own
+  // checks on public pages reaching private addresses do not stop it first: the desk
+  // must refuse it by itself).
   const forged = await context.newPage();
-  await forged.setContent(`<form method="post" action="${desk}/beds/set"><input name="house" value="x"><input name="beds" value="9"><input name="csrf" value="forged"><button>Go</button></form>`);
+  const elsewhere = "http://127.0.0.2:9/forged.html";
+  await forged.route(elsewhere, (route) => route.fulfill({
+    contentType: "text/html",
+    body: `<!doctype html><title>Elsewhere</title><form method="post" action="${desk}/beds/set"><input name="house" value="x"><input name="beds" value="9"><input name="csrf" value="forged"><button>Go</button></form>`,
+  }));
+  await forged.goto(elsewhere);
   const [answer] = await Promise.all([forged.waitForResponse(`${desk}/beds/set`), forged.click("button")]);
   if (answer.status() !== 403) { fail(`a cross-site form was answered ${answer.status()}`); }
   await forged.close();
   // The session's cookie after signing out.
+  step("signing out");
   const cookies = await context.cookies();
   await page.goto(desk + "/account");
   await Promise.all([page.waitForURL("**/sign-in"), page.getByRole("button", { name: "Sign out", exact: true }).click()]);
