@@ -502,7 +502,7 @@ impl<L: Listing> Family<L> {
         words: &[WordPlan],
         in_area: &impl Fn(DocKey) -> bool,
         keep: &impl Fn(&Doc<L::Kept>) -> bool,
-    ) -> Result<Option<Vec<(Position, &'s Doc<L::Kept>)>>, TimedOut> {
+    ) -> Result<Option<Placed<'s, L::Kept>>, TimedOut> {
         let mut found: Vec<(u8, DocKey)> = Vec::new();
         let walk = Walk { index: &self.index, filters: s.filters, words, ranked: s.ranked, deadline: s.deadline };
         walk.run(None, |tier, key| {
@@ -514,7 +514,7 @@ impl<L: Listing> Family<L> {
         if found.len() > few() {
             return Ok(None);
         }
-        let mut placed: Vec<(Position, &Doc<L::Kept>)> = Vec::with_capacity(found.len());
+        let mut placed: Placed<'s, L::Kept> = Vec::with_capacity(found.len());
         for (tier, key) in found {
             let doc = &self.docs[&key];
             if !keep(doc) {
@@ -531,6 +531,9 @@ impl<L: Listing> Family<L> {
         Ok(Some(placed))
     }
 }
+
+/// Listings of a page with where each stands.
+type Placed<'a, K> = Vec<(Position, &'a Doc<K>)>;
 
 /// At most this many matches beyond a place's area are placed and sorted at once
 /// ([`Family::few_beyond`]); more are walked district by district.
