@@ -13,9 +13,13 @@
 //! value are refused when the hub opens it, as they would be anywhere else.
 
 use crypto_box::{PublicKey, SecretKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use ulid::Ulid;
 
+use crate::event::Family;
+use crate::slug::Slug;
 use crate::validate::{self, ValidationError};
 
 /// The most bytes a sealed ask may have: its JSON at its limits, with room to spare.
@@ -230,6 +234,170 @@ impl std::fmt::Display for Reference {
     }
 }
 
+/// Where asks travel: `kith-ask.<region>.<hub>.<id>`, outside the region's stream of
+/// listings (`kith.<region>.>`, which only hubs write), so that no hub id can
+/// collide with it and a stream of its own keeps asks until their hub reads them.
+pub fn subject(region: &Slug, hub: &Slug, id: Ulid) -> String {
+    format!("{ASK_PREFIX}.{region}.{hub}.{id}")
+}
+
+/// Every ask addressed to `hub`.
+pub fn hub_wildcard(region: &Slug, hub: &Slug) -> String {
+    format!("{ASK_PREFIX}.{region}.{hub}.*")
+}
+
+/// Every ask of the region: the subjects of its asks stream.
+pub fn region_wildcard(region: &Slug) -> String {
+    format!("{ASK_PREFIX}.{region}.>")
+}
+
+/// The stream that holds a region's asks until their hubs read them:
+/// `KITH_ASKS_<REGION>`.
+pub fn stream_name(region: &Slug) -> String {
+    format!("KITH_ASKS_{}", region.as_str().to_ascii_uppercase().replace('-', "_"))
+}
+
+const ASK_PREFIX: &str = "kith-ask";
+
+/// An ask as it travels: which listing it is about, the reference the person
+/// keeps, the sealed content, and the relay that took it, which signs all of it.
+/// A hub takes an ask only from a relay whose key it trusts ([`Ask::verify`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ask {
+    pub id: Ulid,
+    pub region: Slug,
+    /// The listing's hub: the only one that can open it.
+    pub hub: Slug,
+    pub family: Family,
+    pub listing: Ulid,
+    pub reference: Reference,
+    /// [`AskContent`] as a sealed box to `hub`'s box key.
+    pub sealed: Vec<u8>,
+    /// When the relay took it (its clock).
+    pub at_ms: i64,
+    /// The relay's name in the region, and its ed25519 key.
+    pub relay: String,
+    pub relay_key: [u8; 32],
+    pub signature: Vec<u8>,
+}
+
+/// What a relay signs: everything but the signature, postcard-encoded.
+#[derive(Serialize)]
+struct Signed<'a> {
+    id: Ulid,
+    region: &'a Slug,
+    hub: &'a Slug,
+    family: Family,
+    listing: Ulid,
+    reference: &'a Reference,
+    sealed: &'a [u8],
+    at_ms: i64,
+    relay: &'a str,
+    relay_key: &'a [u8; 32],
+}
+
+/// Why an ask is refused by the hub it reached.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum AskRefused {
+    #[error("the ask cannot be decoded: {0}")]
+    Decode(String),
+    #[error("the ask is for hub {hub} of region {region}, not for this one")]
+    NotForUs { region: Slug, hub: Slug },
+    #[error("the ask came on {subject}, which is not its own subject")]
+    Subject { subject: String },
+    #[error("the ask is signed by relay {relay}, whose key this hub does not trust")]
+    UnknownRelay { relay: String },
+    #[error("the ask's signature does not verify: altered, or not from the relay it names")]
+    Signature,
+    #[error("the sealed ask is {0} bytes; it is at most {MAX_SEALED}")]
+    TooLarge(usize),
+}
+
+impl Ask {
+    fn signed(&self) -> Vec<u8> {
+        let s = Signed {
+            id: self.id,
+            region: &self.region,
+            hub: &self.hub,
+            family: self.family,
+            listing: self.listing,
+            reference: &self.reference,
+            sealed: &self.sealed,
+            at_ms: self.at_ms,
+            relay: &self.relay,
+            relay_key: &self.relay_key,
+        };
+        postcard::to_stdvec(&s).expect("an ask always encodes")
+    }
+
+    /// A new ask, signed by relay `relay` with `key`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        region: &Slug,
+        hub: &Slug,
+        family: Family,
+        listing: Ulid,
+        reference: Reference,
+        sealed: Vec<u8>,
+        at_ms: i64,
+        relay: &str,
+        key: &SigningKey,
+    ) -> Result<Ask, AskError> {
+        check_size(&sealed)?;
+        let mut ask = Ask {
+            id: Ulid::new(),
+            region: region.clone(),
+            hub: hub.clone(),
+            family,
+            listing,
+            reference,
+            sealed,
+            at_ms,
+            relay: relay.to_owned(),
+            relay_key: key.verifying_key().to_bytes(),
+            signature: Vec::new(),
+        };
+        ask.signature = key.sign(&ask.signed()).to_bytes().to_vec();
+        Ok(ask)
+    }
+
+    /// The bytes that travel.
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_stdvec(self).expect("an ask always encodes")
+    }
+
+    /// Reads an ask that reached hub `hub` of `region` on `subject`, and checks it: for
+    /// this hub, on its own subject, within size, signed (strictly) by a relay whose
+    /// key is one of `trusted`.
+    pub fn verify(
+        bytes: &[u8],
+        subject: &str,
+        region: &Slug,
+        hub: &Slug,
+        trusted: &[VerifyingKey],
+    ) -> Result<Ask, AskRefused> {
+        if bytes.len() > MAX_SEALED + 1024 {
+            return Err(AskRefused::TooLarge(bytes.len()));
+        }
+        let ask: Ask = postcard::from_bytes(bytes).map_err(|e| AskRefused::Decode(e.to_string()))?;
+        if ask.region != *region || ask.hub != *hub {
+            return Err(AskRefused::NotForUs { region: ask.region, hub: ask.hub });
+        }
+        if subject != self::subject(region, hub, ask.id) {
+            return Err(AskRefused::Subject { subject: subject.to_owned() });
+        }
+        if check_size(&ask.sealed).is_err() {
+            return Err(AskRefused::TooLarge(ask.sealed.len()));
+        }
+        let Some(key) = trusted.iter().find(|k| k.to_bytes() == ask.relay_key) else {
+            return Err(AskRefused::UnknownRelay { relay: ask.relay });
+        };
+        let signature = Signature::from_slice(&ask.signature).map_err(|_| AskRefused::Signature)?;
+        key.verify_strict(&ask.signed(), &signature).map_err(|_| AskRefused::Signature)?;
+        Ok(ask)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +460,57 @@ mod tests {
             "a".repeat(1001)
         );
         assert!(open(&raw(&long), &hub).unwrap_err().to_string().contains("words"));
+    }
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse("t", s).unwrap()
+    }
+
+    #[test]
+    fn a_hub_takes_an_ask_only_from_a_trusted_relay_for_itself_unaltered() {
+        let (region, hub) = (slug("west-yorkshire"), slug("rainbow"));
+        let box_key = SecretKey::generate(&mut rand::rngs::OsRng);
+        let relay = SigningKey::from_bytes(&[7; 32]);
+        let stranger = SigningKey::from_bytes(&[8; 32]);
+        let trusted = [relay.verifying_key()];
+        let sealed = seal(&content(), box_key.public_key().as_bytes()).unwrap();
+        let listing = Ulid::new();
+        let make = |key: &SigningKey| {
+            Ask::new(&region, &hub, Family::SafeHouses, listing, Reference::new(), sealed.clone(), 5, "relay-1", key)
+                .unwrap()
+        };
+        let ask = make(&relay);
+        let on = subject(&region, &hub, ask.id);
+        assert_eq!(on, format!("kith-ask.west-yorkshire.rainbow.{}", ask.id));
+        let taken = Ask::verify(&ask.encode(), &on, &region, &hub, &trusted).unwrap();
+        assert_eq!(taken, ask);
+        assert_eq!(open(&taken.sealed, &box_key).unwrap(), content());
+
+        let forged = make(&stranger);
+        let refused = Ask::verify(&forged.encode(), &subject(&region, &hub, forged.id), &region, &hub, &trusted);
+        assert_eq!(refused, Err(AskRefused::UnknownRelay { relay: "relay-1".into() }));
+        // A stranger naming the trusted relay's key cannot sign for it.
+        let mut claimed = forged.clone();
+        claimed.relay_key = relay.verifying_key().to_bytes();
+        let refused = Ask::verify(&claimed.encode(), &subject(&region, &hub, claimed.id), &region, &hub, &trusted);
+        assert_eq!(refused, Err(AskRefused::Signature));
+        // Altered on the way: another listing.
+        let mut altered = ask.clone();
+        altered.listing = Ulid::new();
+        assert_eq!(Ask::verify(&altered.encode(), &on, &region, &hub, &trusted), Err(AskRefused::Signature));
+        // For another hub, or on another subject.
+        let other = slug("garden");
+        assert!(matches!(
+            Ask::verify(&ask.encode(), &subject(&region, &other, ask.id), &region, &other, &trusted),
+            Err(AskRefused::NotForUs { .. })
+        ));
+        assert!(matches!(
+            Ask::verify(&ask.encode(), &subject(&region, &hub, Ulid::new()), &region, &hub, &trusted),
+            Err(AskRefused::Subject { .. })
+        ));
+        assert!(matches!(Ask::verify(b"junk", &on, &region, &hub, &trusted), Err(AskRefused::Decode(_))));
+        assert_eq!(stream_name(&region), "KITH_ASKS_WEST_YORKSHIRE");
+        assert_eq!(hub_wildcard(&region, &hub), "kith-ask.west-yorkshire.rainbow.*");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod admin;
 mod antientropy;
+mod asks;
 mod bad_disks;
 mod board;
 mod browser;
