@@ -254,6 +254,10 @@ impl Position {
     /// search by distance, `near`, or not).
     pub fn from_token(token: &str, ranked: bool, near: bool) -> Result<Position, String> {
         let token = token.trim();
+        // Tokens are ASCII; anything else (which could cut a character in two below) is not one.
+        if !token.is_ascii() {
+            return Err(format!("must be a next_page_token from a previous page (got {token:?})"));
+        }
         let another = || {
             format!(
                 "is from a search in another order (sort, query or place changed); start again without a page token (got {token:?})"
