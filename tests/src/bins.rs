@@ -21,7 +21,10 @@ pub fn bin_dir() -> PathBuf {
 pub fn bin(name: &str) -> PathBuf {
     let path = bin_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if !path.is_file() {
-        panic!("{} does not exist: run `cargo build --workspace --bins` first", path.display());
+        panic!(
+            "{} does not exist: run `cargo test --workspace`, which builds it, or `cargo build --workspace --bins`",
+            path.display()
+        );
     }
     path
 }
