@@ -65,6 +65,12 @@ pub struct AdminService {
     pub referral_expiry_ms: i64,
     /// What the inbox refused, per sender.
     pub refusals: Arc<crate::limits::Refusals>,
+    /// The profile the hub publishes (published again when its ask policy changes).
+    pub profile: kith_proto::domain::HubProfile,
+    /// `hub.toml`'s `ask_relays`.
+    pub ask_relays: Vec<String>,
+    /// Asks refused as forged or unreadable since the hub started.
+    pub forged_asks: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Builds the interceptor that refuses any call without `authorization: Bearer <token>`.
@@ -592,6 +598,110 @@ impl HubAdmin for AdminService {
             .map_err(to_status)?;
         tracing::info!(referral = %id, "personal details erased");
         Ok(reply(id, seq.unwrap_or(record.seq)))
+    }
+
+    async fn list_asks(&self, req: Request<v1::ListAsksRequest>) -> Result<Response<v1::AskList>, Status> {
+        let req = req.into_inner();
+        let status = match req.status.as_str() {
+            "" => None,
+            s => Some(kith_proto::ask::AskStatus::parse("status", s).map_err(invalid)?),
+        };
+        let after = match req.after.as_str() {
+            "" => None,
+            a => Some(parse_id("after", a).map_err(invalid)?),
+        };
+        let limit = match req.limit as usize {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let records =
+            self.store.asks_newest_first(after, limit, |r| status.is_none_or(|s| r.status == s)).map_err(to_status)?;
+        let items = records.iter().map(|r| crate::asks::to_v1(&self.store, r)).collect();
+        Ok(Response::new(v1::AskList { items }))
+    }
+
+    async fn get_ask(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::Ask>, Status> {
+        let id = parse_id("id", &req.get_ref().id).map_err(invalid)?;
+        let record =
+            self.store.ask(id).map_err(to_status)?.ok_or_else(|| Status::not_found(format!("ask {id} not found")))?;
+        Ok(Response::new(crate::asks::to_v1(&self.store, &record)))
+    }
+
+    async fn answer_ask(&self, req: Request<v1::AnswerAskRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        let req = req.into_inner();
+        let id = parse_id("id", &req.id).map_err(invalid)?;
+        let to = kith_proto::ask::AskStatus::parse("status", &req.status).map_err(invalid)?;
+        let seq = self.store.answer_ask(id, to).await.map_err(to_status)?;
+        Ok(reply(id, seq))
+    }
+
+    async fn erase_ask(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        let id = parse_id("id", &req.get_ref().id).map_err(invalid)?;
+        self.store.erase_ask(id).await.map_err(to_status)?;
+        // No event goes out with an erasure, so the audit entry is written here.
+        let actor = crate::store::current_actor().unwrap_or(crate::store::Actor::Cli);
+        self.store.audit(&actor, "ask erased", &id.to_string()).await.map_err(to_status)?;
+        tracing::info!(ask = %id, "what the person wrote erased");
+        Ok(reply(id, 0))
+    }
+
+    async fn set_ask_policy(&self, req: Request<v1::SetAskPolicyRequest>) -> Result<Response<v1::AskPolicy>, Status> {
+        let req = req.into_inner();
+        let mut settings = self.store.ask_settings().map_err(to_status)?;
+        let changed =
+            req.paused.is_some() || req.daily_cap.is_some() || !req.close.is_empty() || !req.reopen.is_empty();
+        if req.paused == Some(false) && self.ask_relays.is_empty() {
+            return Err(Status::failed_precondition(
+                "this hub takes asks from no relay: add the region's relay keys to ask_relays in hub.toml and \
+                 restart the hub",
+            ));
+        }
+        if let Some(paused) = req.paused {
+            settings.paused = paused;
+        }
+        if let Some(cap) = req.daily_cap {
+            if cap > kith_proto::ask::AskPolicy::MAX_DAILY_CAP {
+                return Err(Status::invalid_argument(format!(
+                    "daily_cap: at most {} a day, not {cap}",
+                    kith_proto::ask::AskPolicy::MAX_DAILY_CAP
+                )));
+            }
+            settings.daily_cap = Some(cap);
+        }
+        for id in &req.close {
+            let id = parse_id("close", id).map_err(invalid)?;
+            if !settings.closed.contains(&id) {
+                settings.closed.push(id);
+            }
+        }
+        for id in &req.reopen {
+            let id = parse_id("reopen", id).map_err(invalid)?;
+            settings.closed.retain(|c| *c != id);
+        }
+        if settings.closed.len() > kith_proto::ask::AskPolicy::MAX_CLOSED {
+            return Err(Status::invalid_argument(format!(
+                "close: at most {} listings closed to asks one by one; pause asks instead",
+                kith_proto::ask::AskPolicy::MAX_CLOSED
+            )));
+        }
+        if changed {
+            self.store.set_ask_settings(&settings).await.map_err(to_status)?;
+            if !self.store.has_left().map_err(to_status)? {
+                self.store.publish_profile(self.profile.clone()).await.map_err(to_status)?;
+            }
+        }
+        let policy = self.store.ask_policy().map_err(to_status)?;
+        let day = self.store.ask_day().map_err(to_status)?;
+        Ok(Response::new(v1::AskPolicy {
+            open: policy.open,
+            paused: settings.paused,
+            daily_cap: policy.daily_cap,
+            closed: policy.closed.iter().map(Ulid::to_string).collect(),
+            relays: self.ask_relays.clone(),
+            taken_today: day.taken,
+            refused_today: day.refused,
+            forged: self.forged_asks.load(std::sync::atomic::Ordering::Relaxed),
+        }))
     }
 
     async fn list_peers(&self, _: Request<v1::ListPeersRequest>) -> Result<Response<v1::PeerList>, Status> {

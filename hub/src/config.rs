@@ -91,6 +91,18 @@ pub struct HubFile {
     /// given. Beyond loopback only with `admin_tls_cert`, whose certificate it serves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desk_listen: Option<SocketAddr>,
+    /// The relays (their ed25519 keys, hex, as `kith-relay` prints them) whose asks
+    /// this hub takes: a person asking about a listing on a relay's board. None:
+    /// the hub takes no asks and the board shows only how to call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ask_relays: Vec<String>,
+    /// Asks taken a day at most (the region's day), until changed with `kith ask cap`.
+    #[serde(default = "default_ask_daily_cap")]
+    pub ask_daily_cap: u32,
+}
+
+fn default_ask_daily_cap() -> u32 {
+    kith_proto::ask::AskPolicy::DEFAULT_DAILY_CAP
 }
 
 fn default_nats_url() -> String {
@@ -159,7 +171,20 @@ impl HubFile {
             admin_tls_ca: None,
             admin_tls_name: None,
             desk_listen: None,
+            ask_relays: Vec::new(),
+            ask_daily_cap: default_ask_daily_cap(),
         }
+    }
+
+    /// The relays' keys in `ask_relays`, read.
+    pub fn ask_relay_keys(&self) -> Result<Vec<ed25519_dalek::VerifyingKey>, String> {
+        self.ask_relays
+            .iter()
+            .map(|hex| {
+                kith_proto::roster::key(hex)
+                    .map_err(|why| format!("ask_relays: {why} (a relay's key, as `kith-relay` prints it at start)"))
+            })
+            .collect()
     }
 
     /// Reads `dir/hub.toml`.
@@ -182,6 +207,15 @@ impl HubFile {
         }
         if file.heartbeat_secs == 0 {
             return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });
+        }
+        if let Err(why) = file.ask_relay_keys() {
+            return Err(ConfigError::Invalid { path, why });
+        }
+        if file.ask_daily_cap > kith_proto::ask::AskPolicy::MAX_DAILY_CAP {
+            return Err(ConfigError::Invalid {
+                path,
+                why: format!("ask_daily_cap: at most {}", kith_proto::ask::AskPolicy::MAX_DAILY_CAP),
+            });
         }
         if file.admin_tls_cert.is_some() != file.admin_tls_key.is_some() {
             return Err(ConfigError::Invalid {
@@ -248,6 +282,7 @@ pub fn init(dir: &Path, file: &HubFile) -> Result<InitOutcome, ConfigError> {
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     };
     profile_check.validate().map_err(|e| ConfigError::Invalid { path: dir.join(HUB_FILE), why: e.to_string() })?;
     if dir.join(HUB_FILE).exists() {

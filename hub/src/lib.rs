@@ -24,6 +24,7 @@
 //!   heartbeat, and shuts everything down in order.
 
 pub mod admin;
+pub mod asks;
 pub mod catchup;
 pub mod config;
 pub mod desk;
@@ -103,6 +104,8 @@ pub enum Error {
     Reflection(#[from] kith_daemon::grpc::ReflectionError),
     #[error("{0}")]
     Roster(String),
+    #[error("hub.toml: {0}")]
+    AskRelays(String),
     #[error("{path}: {why}")]
     Backup { path: std::path::PathBuf, why: String },
     #[error("the hub's {task} stopped unexpectedly: {why}")]
@@ -142,6 +145,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         rotations: hub_keys.rotations.clone(),
         left: false,
         digest: None,
+        asks: Default::default(),
     }
     .validate()
     .map_err(Error::Profile)?;
@@ -178,6 +182,8 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         None => None,
     };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
+    let ask_relays = file.ask_relay_keys().map_err(Error::AskRelays)?;
+    store.set_ask_config(!ask_relays.is_empty(), file.ask_daily_cap);
     if let Some(roster) = roster {
         let version = roster.version;
         if let Err(seen) = store.set_roster(roster)? {
@@ -229,14 +235,26 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         tasks.spawn_infallible("metrics", metrics::serve(store.clone(), state.clone(), listener, stop_rx.clone()));
     }
     tasks.spawn_infallible("repair", repair::run(store.clone(), profile.clone(), state.clone(), stop_rx.clone()));
+    let profile_for_admin = profile.clone();
     tasks.spawn_infallible("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
     let refusals = Arc::new(limits::Refusals::default());
     let sender_limits = limits::SenderLimits { open: file.referral_limit_open, per_hour: file.referral_limit_per_hour };
+    let box_secrets = Arc::new(box_secrets);
     tasks.spawn_infallible(
         "inbox",
         inbox::run(
             store.clone(),
-            inbox::Inbox { secrets: Arc::new(box_secrets), limits: sender_limits, refusals: refusals.clone() },
+            inbox::Inbox { secrets: box_secrets.clone(), limits: sender_limits, refusals: refusals.clone() },
+            state.clone(),
+            stop_rx.clone(),
+        ),
+    );
+    let forged_asks = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    tasks.spawn_infallible(
+        "asks",
+        asks::run(
+            store.clone(),
+            asks::Intake { secrets: box_secrets, relays: ask_relays, forged: forged_asks.clone() },
             state.clone(),
             stop_rx.clone(),
         ),
@@ -251,6 +269,9 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         nats_url: kith_daemon::nats::redact(&file.nats_url),
         referral_expiry_ms: (file.referral_expiry_secs as i64).saturating_mul(1000),
         refusals,
+        profile: profile_for_admin,
+        ask_relays: file.ask_relays.clone(),
+        forged_asks,
     };
     if let Some(addr) = file.desk_listen {
         let tls = match (&file.admin_tls_cert, &file.admin_tls_key) {

@@ -398,6 +398,120 @@ impl Ask {
     }
 }
 
+/// What a hub says of the asks it takes, in its profile: whether it takes any, how
+/// many a day, and the listings it takes none about. A relay offers "Ask about
+/// this" only where the hub's policy allows, and sends no more than its cap a day;
+/// the hub holds senders to the same policy when asks arrive.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskPolicy {
+    /// The hub takes asks: it has said which relays it takes them from
+    /// (`ask_relays` in `hub.toml`) and has not paused them.
+    pub open: bool,
+    /// Asks a day, at most, across its listings (the region's day).
+    pub daily_cap: u32,
+    /// Listings the hub takes no asks about: the board shows only how to call.
+    pub closed: Vec<Ulid>,
+}
+
+impl AskPolicy {
+    /// The most listings a policy may close one by one.
+    pub const MAX_CLOSED: usize = 1000;
+    /// The highest daily cap.
+    pub const MAX_DAILY_CAP: u32 = 10_000;
+    /// The cap of a hub that has not set one.
+    pub const DEFAULT_DAILY_CAP: u32 = 50;
+
+    pub fn validate(self) -> Result<AskPolicy, ValidationError> {
+        if self.closed.len() > Self::MAX_CLOSED {
+            return Err(ValidationError::new(
+                "asks.closed",
+                format!("at most {} listings, not {}", Self::MAX_CLOSED, self.closed.len()),
+            ));
+        }
+        if self.daily_cap > Self::MAX_DAILY_CAP {
+            return Err(ValidationError::new(
+                "asks.daily_cap",
+                format!("at most {} a day, not {}", Self::MAX_DAILY_CAP, self.daily_cap),
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Whether the hub takes asks about this listing.
+    pub fn takes(&self, listing: Ulid) -> bool {
+        self.open && self.daily_cap > 0 && !self.closed.contains(&listing)
+    }
+}
+
+/// Where an ask stands, as its hub says and the person's status page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AskStatus {
+    /// The hub has it.
+    Received,
+    /// Someone from the group has been in touch (or tried to).
+    Contacted,
+    /// Nothing more will come of it.
+    Closed,
+    /// The hub did not take it (its day's asks were used up, or asks paused): the
+    /// person is asked to call instead.
+    NotTaken,
+}
+
+impl AskStatus {
+    pub const ALL: [AskStatus; 4] = [AskStatus::Received, AskStatus::Contacted, AskStatus::Closed, AskStatus::NotTaken];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AskStatus::Received => "received",
+            AskStatus::Contacted => "contacted",
+            AskStatus::Closed => "closed",
+            AskStatus::NotTaken => "not-taken",
+        }
+    }
+
+    pub fn parse(field: &str, value: &str) -> Result<AskStatus, ValidationError> {
+        AskStatus::ALL.into_iter().find(|s| s.name() == value).ok_or_else(|| {
+            ValidationError::new(
+                field,
+                format!("must be one of received, contacted, closed, not-taken (got {value:?})"),
+            )
+        })
+    }
+
+    /// Whether a hub may move an ask from `self` to `to`: forward only, and a
+    /// closed (or not taken) ask stays so.
+    pub fn may_become(self, to: AskStatus) -> bool {
+        use AskStatus::*;
+        matches!((self, to), (Received, Contacted | Closed) | (Contacted, Closed))
+    }
+}
+
+/// A hub's word on one of its asks, published on the region's stream
+/// (`kith.<region>.<hub>.ask.<id>`): nothing of the person, only the ask's id, a
+/// hash of its reference (so that any relay can answer `/ask/REFERENCE`, and the
+/// stream's readers cannot tell which reference it is) and the status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskAnswer {
+    pub id: Ulid,
+    pub reference_hash: [u8; 16],
+    pub status: AskStatus,
+}
+
+/// The hash of a reference that a hub's [`AskAnswer`] carries: SHA-256 with a
+/// context of its own, its first 16 bytes.
+pub fn reference_hash(reference: &Reference) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"kith/ask-reference/v1\0");
+    h.update(reference.as_str().as_bytes());
+    h.finalize()[..16].try_into().expect("16 of 32 bytes")
+}
+
+/// The durable consumer through which a hub reads its asks (`asks-<hub>`).
+pub fn consumer(hub: &Slug) -> String {
+    format!("asks-{hub}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -318,6 +318,9 @@ pub struct HubProfile {
     /// a relay whose view of the hub differs asks it to repair. `None` in a profile
     /// that is not a fresh heartbeat.
     pub digest: Option<crate::digest::HubDigest>,
+    /// Whether, how many a day and about which listings the hub takes asks
+    /// (`crate::ask`).
+    pub asks: crate::ask::AskPolicy,
 }
 
 impl HubProfile {
@@ -332,6 +335,7 @@ impl HubProfile {
         self.description = validate::text("description", &self.description, 0, limits::DESCRIPTION)?;
         self.contact = validate::line("contact", &self.contact, 0, limits::CONTACT)?;
         self.helpline_hours = validate::line("helpline_hours", &self.helpline_hours, 0, limits::HELPLINE_HOURS)?;
+        self.asks = self.asks.validate()?;
         Ok(self)
     }
 }

@@ -296,6 +296,7 @@ mod tests {
             rotations: vec![],
             left: false,
             digest: None,
+            asks: Default::default(),
         })
     }
 

@@ -44,6 +44,8 @@ pub enum Event {
     ServicePublished(Service),
     /// A service was withdrawn: the relay forgets it.
     ServiceWithdrawn { id: Ulid },
+    /// Where an ask to this hub stands (nothing of the person in it).
+    Ask(crate::ask::AskAnswer),
 }
 
 impl Event {
@@ -52,6 +54,7 @@ impl Event {
         match self {
             Event::Profile(_) => Entity::Profile,
             Event::Referral(r) => Entity::Referral { to: r.other.clone(), id: r.id },
+            Event::Ask(a) => Entity::Ask(a.id),
             listing => {
                 let (family, id) = listing.listing().expect("every other event is a listing's");
                 Entity::Listing(family, id)
@@ -75,6 +78,7 @@ impl Event {
             Event::Referral(_) => "referral",
             Event::ServicePublished(_) => "service-published",
             Event::ServiceWithdrawn { .. } => "service-withdrawn",
+            Event::Ask(_) => "ask",
         }
     }
 }

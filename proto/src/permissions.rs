@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use crate::Slug;
+use crate::ask;
 use crate::subject::{hub_wildcard, inbox_wildcard, profile_wildcard, repair_subject, repair_wildcard, stream_name};
 
 /// What a NATS user may publish and subscribe to.
@@ -43,6 +44,7 @@ pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
     let stream = stream_name(region);
     let consumer = inbox_consumer(hub);
     let recover = recover_consumer(hub);
+    let (asks, asks_consumer) = (ask::stream_name(region), ask::consumer(hub));
     Permissions {
         publish: vec![
             hub_wildcard(region, hub),
@@ -59,6 +61,12 @@ pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
             format!("$JS.API.CONSUMER.CREATE.{stream}.{recover}.{}", hub_wildcard(region, hub)),
             format!("$JS.API.CONSUMER.MSG.NEXT.{stream}.{recover}"),
             format!("$JS.API.CONSUMER.DELETE.{stream}.{recover}"),
+            // Asks addressed to it, through its own consumer on the asks stream,
+            // whose filter the permission pins; nothing else of that stream.
+            format!("$JS.API.CONSUMER.CREATE.{asks}.{asks_consumer}.{}", ask::hub_wildcard(region, hub)),
+            format!("$JS.API.CONSUMER.INFO.{asks}.{asks_consumer}"),
+            format!("$JS.API.CONSUMER.MSG.NEXT.{asks}.{asks_consumer}"),
+            format!("$JS.ACK.{asks}.{asks_consumer}.>"),
         ],
         // Repair requests from relays (anti-entropy), outside the stream.
         subscribe: vec![format!("{}.>", inbox_prefix(hub)), repair_subject(region, hub)],
@@ -69,6 +77,7 @@ pub fn hub(region: &Slug, hub: &Slug) -> Permissions {
 /// durable consumer `name`, creates the stream if need be, and publishes nothing else.
 pub fn relay(region: &Slug, name: &str) -> Permissions {
     let stream = stream_name(region);
+    let asks = ask::stream_name(region);
     Permissions {
         publish: vec![
             "$JS.API.INFO".to_owned(),
@@ -87,6 +96,12 @@ pub fn relay(region: &Slug, name: &str) -> Permissions {
             format!("$JS.ACK.{stream}.{name}.>"),
             // Asking a hub to repair what this relay is missing of it.
             repair_wildcard(region),
+            // Asks it took from people on its board, signed by it, into the stream
+            // of asks (which it creates); it reads none back.
+            ask::region_wildcard(region),
+            format!("$JS.API.STREAM.INFO.{asks}"),
+            format!("$JS.API.STREAM.CREATE.{asks}"),
+            format!("$JS.API.STREAM.UPDATE.{asks}"),
         ],
         subscribe: vec!["_INBOX.>".to_owned()],
     }
@@ -128,6 +143,10 @@ mod tests {
         assert!(
             p.publish.contains(&"$JS.API.CONSUMER.CREATE.KITH_WY.inbox-garden.kith.wy.*.referral.garden.*".to_owned())
         );
+        assert!(
+            p.publish.contains(&"$JS.API.CONSUMER.CREATE.KITH_ASKS_WY.asks-garden.kith-ask.wy.garden.*".to_owned())
+        );
+        assert!(p.publish.iter().all(|s| !s.starts_with("kith-ask")), "a hub sends no asks");
         assert_eq!(p.subscribe, vec!["_INBOX_garden.>", "kithctl.wy.garden.repair"]);
         let conf = p.to_nats_conf("garden", "s3cret");
         assert!(conf.starts_with("{ user: \"garden\", password: \"s3cret\""), "{conf}");

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::Slug;
-use crate::keys::hex;
+use crate::keys::{hex, unhex};
 
 /// Domain separation from every other signature made with an ed25519 key.
 const CONTEXT: &[u8] = b"kith/roster/v1\0";
@@ -245,13 +245,6 @@ pub fn key(text: &str) -> Result<VerifyingKey, String> {
     let bytes: [u8; 32] =
         unhex(text.trim()).and_then(|b| b.try_into().ok()).ok_or_else(|| format!("{text:?} is not 64 hex digits"))?;
     VerifyingKey::from_bytes(&bytes).map_err(|_| format!("{text:?} is not an ed25519 public key"))
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 fn invalid(path: &Path, why: String) -> RosterError {

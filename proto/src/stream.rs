@@ -187,3 +187,40 @@ pub async fn open(
 ) -> Result<async_nats::jetstream::stream::Stream<()>, async_nats::jetstream::context::GetStreamError> {
     js.get_stream_no_info(stream_name(region)).await
 }
+
+/// The size limit of a region's stream of asks: asks wait there only until their
+/// hub reads them, and a relay sends no more than each hub's daily cap.
+pub const ASKS_MAX_BYTES: i64 = 256 * 1024 * 1024;
+
+/// How long an ask waits for a hub that does not come back.
+pub const ASKS_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// The stream of a region's asks (`KITH_ASKS_<REGION>`, `kith-ask.<region>.>`):
+/// relays write, each hub reads its own through its consumer. A work queue: an
+/// ask is gone from the stream once its hub has taken it (acknowledged), so the
+/// sealed boxes are not kept a moment longer than their delivery needs; at the
+/// size limit new asks are refused, never old ones dropped.
+pub fn asks_stream(region: &Slug, replicas: usize) -> Config {
+    Config {
+        name: crate::ask::stream_name(region),
+        subjects: vec![crate::ask::region_wildcard(region)],
+        storage: StorageType::File,
+        retention: RetentionPolicy::WorkQueue,
+        discard: DiscardPolicy::New,
+        max_bytes: ASKS_MAX_BYTES,
+        max_age: ASKS_MAX_AGE,
+        max_message_size: (crate::ask::MAX_SEALED + 2048) as i32,
+        duplicate_window: DUPLICATE_WINDOW,
+        num_replicas: replicas.max(1),
+        description: Some(format!("Kith region {region}: asks waiting for their hubs, sealed to them")),
+        ..Default::default()
+    }
+}
+
+/// The stream of asks as a hub opens it: no `STREAM.INFO`, nothing created.
+pub async fn open_asks(
+    js: &async_nats::jetstream::Context,
+    region: &Slug,
+) -> Result<async_nats::jetstream::stream::Stream<()>, async_nats::jetstream::context::GetStreamError> {
+    js.get_stream_no_info(crate::ask::stream_name(region)).await
+}

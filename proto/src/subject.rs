@@ -32,6 +32,8 @@ pub enum Entity {
         to: Slug,
         id: Ulid,
     },
+    /// The hub's answer to an ask: `ask.<id>`.
+    Ask(Ulid),
 }
 
 impl Entity {
@@ -41,6 +43,7 @@ impl Entity {
             Entity::Profile => "profile",
             Entity::Listing(family, _) => family.token(),
             Entity::Referral { .. } => "referral",
+            Entity::Ask(_) => "ask",
         }
     }
 }
@@ -70,6 +73,7 @@ impl Subject {
         let id = |t: &str| Ulid::from_string(t).map_err(|_| err("id must be a ULID"));
         let entity = match &tokens[3..] {
             ["profile"] => Entity::Profile,
+            ["ask", i] => Entity::Ask(id(i)?),
             [token, i] => match Family::from_token(token) {
                 Some(family) => Entity::Listing(family, id(i)?),
                 None => return Err(err("unknown subject family")),
@@ -88,6 +92,7 @@ impl fmt::Display for Subject {
             Entity::Profile => Ok(()),
             Entity::Listing(_, id) => write!(f, ".{id}"),
             Entity::Referral { to, id } => write!(f, ".{to}.{id}"),
+            Entity::Ask(id) => write!(f, ".{id}"),
         }
     }
 }
@@ -146,6 +151,7 @@ mod tests {
             Entity::Listing(Family::SafeHouses, id),
             Entity::Listing(Family::Services, id),
             Entity::Referral { to: slug("other-hub"), id },
+            Entity::Ask(id),
         ] {
             let s = Subject::new(&slug("west-yorkshire"), &slug("peer-garden"), entity);
             assert_eq!(Subject::parse(&s.to_string()).unwrap(), s);

@@ -1,8 +1,10 @@
 // Kith board: what pages do by themselves. Everything works without this file;
 // with it, a page part marked data-live="URL" is refreshed whenever the relay's
 // view changes (server-sent events from URL) and once a minute, so that "updated 3
-// minutes ago" stays true; the ward screen moves on to its next slide; and the search
-// answers as the person types (the form still submits as before).
+// minutes ago" stays true; the ward screen moves on to its next slide; the search
+// answers as the person types (the form still submits as before); "Ask about this"
+// is sealed to the listing hub's key before it leaves the page; and "Exit this
+// page" also answers to Shift pressed three times.
 (function () {
   "use strict";
   // The ward screen: move on to the next slide after its time, unless paused.
@@ -12,6 +14,8 @@
       1000 * Number(screen.getAttribute("data-secs") || 20));
   }
   searchAsYouType();
+  sealAsks();
+  exitThisPage();
   var live = document.querySelector("[data-live]");
   if (!live || !window.fetch || !window.DOMParser) { return; }
   var busy = false;
@@ -72,6 +76,99 @@
     }
     form.addEventListener("input", function (event) {
       soon(event.target.type === "checkbox" || event.target.tagName === "SELECT" ? 0 : 300);
+    });
+  }
+  // Ask about this: what the person wrote is checked as the hub will check it, then
+  // sealed (a libsodium sealed box: the vendored nacl-fast and sealedbox scripts) to
+  // the hub's key in data-seal-to, and only the sealed box is posted, from a form
+  // of its own: the fields themselves never leave the page. Without those scripts
+  // the form posts as it is, and the relay seals it at once.
+  function sealAsks() {
+    var form = document.querySelector("form[data-seal-to]");
+    if (!form) { return; }
+    form.addEventListener("submit", function (event) {
+      if (!window.sealedBox || !window.TextEncoder || !window.btoa) { return; }
+      event.preventDefault();
+      var value = function (name) {
+        var field = form.querySelector("[name=" + name + "]");
+        return field ? field.value.trim() : "";
+      };
+      var chosen = form.querySelector("[name=how]:checked");
+      var how = chosen ? chosen.value : "";
+      var reach = value("reach");
+      var problem = null;
+      var digits = (reach.match(/[0-9]/g) || []).length;
+      if (!value("name")) {
+        problem = ["name", "Enter your name or first name"];
+      } else if (how === "phone" || how === "text") {
+        if (!/^[0-9 +()-]+$/.test(reach) || digits < 7 || digits > 15) {
+          problem = ["reach", "Enter a phone number, like 07700 900123"];
+        }
+      } else if (how === "email") {
+        if (!/^[^@\s]+@[^@\s]+$/.test(reach)) { problem = ["reach", "Enter an email address, like sam@example.org"]; }
+      } else if (how !== "none") {
+        problem = ["how", "Choose how they should contact you, or that you will call them"];
+      }
+      if (!problem && !form.querySelector("[name=consent]").checked) {
+        problem = ["consent-box", "Tick the box to agree that this is passed to the group"];
+      }
+      var said = form.querySelector(".seal-error");
+      if (problem) {
+        said.textContent = problem[1];
+        said.hidden = false;
+        var field = document.getElementById("ask-" + problem[0]);
+        if (field && field.focus) { field.focus(); }
+        return;
+      }
+      said.hidden = true;
+      var contact = how === "none" ? { how: "none" }
+        : how === "email" ? { how: "email", address: reach, when: value("when") }
+        : { how: how, number: reach, when: value("when") };
+      var content = { v: 1, name: value("name"), contact: contact, words: value("words"), consent: true };
+      var hex = form.getAttribute("data-seal-to");
+      var key = new Uint8Array(32);
+      for (var i = 0; i < 32; i += 1) { key[i] = parseInt(hex.substr(2 * i, 2), 16); }
+      var sealed = window.sealedBox.seal(new TextEncoder().encode(JSON.stringify(content)), key);
+      var text = "";
+      for (var j = 0; j < sealed.length; j += 1) { text += String.fromCharCode(sealed[j]); }
+      var out = document.createElement("form");
+      out.method = "post";
+      out.action = form.getAttribute("action");
+      out.hidden = true;
+      [["sealed", window.btoa(text)], ["website", value("website")]].forEach(function (pair) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = pair[0];
+        input.value = pair[1];
+        out.appendChild(input);
+      });
+      document.body.appendChild(out);
+      out.submit();
+    });
+  }
+
+  // Exit this page (GOV.UK's pattern): the link, or Shift three times within five
+  // seconds, hides the page at once and replaces it in the history with a neutral
+  // one, so that Back does not return to it.
+  function exitThisPage() {
+    var exit = document.querySelector("[data-exit]");
+    if (!exit) { return; }
+    var to = exit.getAttribute("href");
+    function leave(event) {
+      if (event) { event.preventDefault(); }
+      document.body.hidden = true;
+      window.location.replace(to);
+    }
+    exit.addEventListener("click", leave);
+    var shifts = 0;
+    var timer = null;
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Shift") { shifts = 0; return; }
+      if (event.repeat) { return; }
+      shifts += 1;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { shifts = 0; }, 5000);
+      if (shifts >= 3) { leave(); }
     });
   }
 }());

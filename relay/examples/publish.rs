@@ -125,6 +125,7 @@ async fn main() -> anyhow::Result<()> {
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     });
     send(&js, next(&profile)?).await?;
     let mut first = None;

@@ -182,6 +182,10 @@ impl Ingest {
     pub(crate) async fn run(self, mut stop: Stop) -> Result<(), IngestError> {
         let Some(client) = self.connect(&mut stop).await else { return Ok(()) };
         let _ = self.client.set(client.clone());
+        self.shared.set_nats(client.clone());
+        if let Some(asks) = self.shared.asks() {
+            asks.ensure_stream().await;
+        }
         let js = jetstream::new(client);
         let mut backoff = backoff();
         loop {

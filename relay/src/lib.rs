@@ -66,6 +66,7 @@
 //! # }
 //! ```
 
+pub mod asks;
 pub mod board;
 pub mod clock;
 pub mod config;
@@ -115,6 +116,8 @@ pub enum Error {
     Places { path: std::path::PathBuf, why: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the relay's key: {0}")]
+    Key(String),
     /// The store failed while the relay ran (a full disk, say): it stops, and what
     /// it had not acknowledged is read again from the stream when it starts again.
     #[error(
@@ -155,6 +158,10 @@ pub(crate) struct Shared {
     changes: Arc<watch::Sender<u64>>,
     /// Where places are: the view's, to read a search's place without its lock.
     places: Arc<Places>,
+    /// Ingest's NATS connection, once it has one (asks are sent on it).
+    nats: Arc<std::sync::OnceLock<async_nats::Client>>,
+    /// Sending asks; `None` for a national view, which takes none.
+    asks: Option<asks::Sender>,
 }
 
 impl Shared {
@@ -165,7 +172,19 @@ impl Shared {
             counters: Arc::default(),
             metrics: Arc::default(),
             changes: Arc::new(watch::Sender::new(0)),
+            nats: Arc::default(),
+            asks: None,
         }
+    }
+
+    /// Sending asks, when this relay takes them.
+    pub(crate) fn asks(&self) -> Option<&asks::Sender> {
+        self.asks.as_ref()
+    }
+
+    /// Ingest's connection, for asks.
+    pub(crate) fn set_nats(&self, client: async_nats::Client) {
+        let _ = self.nats.set(client);
     }
 
     // A panic while holding a lock leaves the view as consistent as each single
@@ -342,7 +361,30 @@ pub async fn run(
         referrals = counts.referrals,
         "view loaded"
     );
-    let shared = Shared::new(view);
+    let mut shared = Shared::new(view);
+    if config.national.is_empty() {
+        let path = config.dir.join(asks::KEY_FILE);
+        let (key, made) = kith_proto::keys::signing_key_file(&path).map_err(|e| Error::Key(e.to_string()))?;
+        let sender = asks::Sender::new(
+            config.region.clone(),
+            config.name.clone(),
+            key,
+            config.replicas,
+            store.clone(),
+            shared.nats.clone(),
+            config.clock.clone(),
+        )?;
+        // The public half, for operators to give the hubs (`cat DIR/relay.pub`).
+        let public = config.dir.join(asks::PUBLIC_KEY_FILE);
+        std::fs::write(&public, format!("{}\n", sender.public_key()))
+            .map_err(|e| Error::Key(format!("{}: {e}", public.display())))?;
+        info!(
+            key = %sender.public_key(),
+            made,
+            "asks are signed with this key: hubs that take this relay's asks name it in ask_relays"
+        );
+        shared.asks = Some(sender);
+    }
     let snapshot_of = shared.clone();
 
     let (stop_tx, stop_rx) = watch::channel(false);

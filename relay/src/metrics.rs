@@ -10,6 +10,7 @@
 //! - `kith_relay_query_duration_seconds{api="grpc|board|hsds"}`: searches and reads.
 //! - `kith_relay_hubs`, `kith_relay_hubs_diverged`, `kith_relay_listings{family}`:
 //!   the view, read when scraped.
+//! - `kith_relay_asks_total{outcome}`: asks from the board, sent or why not.
 
 use kith_proto::event::Family;
 use prometheus::{
@@ -27,6 +28,7 @@ pub struct Metrics {
     hubs: IntGauge,
     diverged: IntGauge,
     listings: IntGaugeVec,
+    asks: IntCounterVec,
 }
 
 /// The buckets of both lag histograms, in seconds.
@@ -82,8 +84,14 @@ impl Metrics {
         let listings =
             IntGaugeVec::new(Opts::new("kith_relay_listings", "Live listings in the view, by family"), &["family"])
                 .expect("valid metric");
+        let asks = IntCounterVec::new(
+            Opts::new("kith_relay_asks_total", "Asks from the board, by outcome (sent, or why not)"),
+            &["outcome"],
+        )
+        .expect("valid metric");
         for c in [
             Box::new(events.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(asks.clone()),
             Box::new(lag.clone()),
             Box::new(stream_lag.clone()),
             Box::new(query.clone()),
@@ -93,12 +101,18 @@ impl Metrics {
         ] {
             registry.register(c).expect("each metric registered once");
         }
-        Metrics { registry, events, lag, stream_lag, query, hubs, diverged, listings }
+        Metrics { registry, events, lag, stream_lag, query, hubs, diverged, listings, asks }
     }
 
     /// One event handled: `outcome` applied, ignored or rejected, with the reason.
     pub fn event(&self, outcome: &str, reason: &str) {
         self.events.with_label_values(&[outcome, reason]).inc();
+    }
+
+    /// An ask from the board: `sent`, or why not (`client-limit`, `hub-cap`,
+    /// `trapped`, `closed`, `invalid`, `unavailable`).
+    pub fn ask(&self, outcome: &str) {
+        self.asks.with_label_values(&[outcome]).inc();
     }
 
     /// An event applied `lag_ms` after its hub wrote it.

@@ -23,6 +23,9 @@
 //!                                        family, named by its plural:
 //!                                        opportunities, safehouses, services
 //! referrals      <ulid 16 B><sender>.<receiver> -> ReferralRecord (metadata only)
+//! asks           <reference hash 16 B> -> AskState (a hub's word on its ask)
+//! asks_sent      <reference hash 16 B> -> SentAsk (which hub and listing, when),
+//!                                         kept across a clear, forgotten after 90 days
 //! ```
 //!
 //! An entity record without an item is a tombstone: the entity was withdrawn, and
@@ -195,6 +198,11 @@ pub enum Record {
         receiver: Slug,
         record: ReferralRecord,
     },
+    /// Where an ask stands, by its reference's hash.
+    Ask {
+        hash: [u8; 16],
+        state: crate::view::asks::AskState,
+    },
 }
 
 impl Record {
@@ -217,6 +225,16 @@ impl ListingRecord {
     }
 }
 
+/// An ask this relay took from a person and sent to its hub: which hub and listing,
+/// and when; never what the person wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentAsk {
+    pub hub: Slug,
+    pub family: Family,
+    pub listing: Ulid,
+    pub at_ms: i64,
+}
+
 /// A cheap-to-clone handle on the store.
 #[derive(Clone)]
 pub struct Store {
@@ -228,6 +246,12 @@ pub struct Store {
     /// Each family's listings, in [`Family::ALL`]'s order.
     listings: Vec<sled::Tree>,
     referrals: sled::Tree,
+    /// reference hash → where the ask stands, as its hub said.
+    asks: sled::Tree,
+    /// reference hash → an ask this relay sent ([`SentAsk`]): not in the stream,
+    /// so kept across [`Store::clear`]; what the status page says before the hub
+    /// has answered, and what the hubs' daily caps are counted by.
+    asks_sent: sled::Tree,
     /// hub → pinned ed25519 key. Survives [`Store::clear`]: a rebuild replays the
     /// stream, and must not trust on first use again whatever profile it holds now.
     pins: sled::Tree,
@@ -308,6 +332,8 @@ impl Store {
             hubs: db.open_tree("hubs")?,
             listings: Family::ALL.iter().map(|f| db.open_tree(f.plural())).collect::<Result<_, _>>()?,
             referrals: db.open_tree("referrals")?,
+            asks: db.open_tree("asks")?,
+            asks_sent: db.open_tree("asks_sent")?,
             pins: db.open_tree("pins")?,
             trust: db.open_tree("trust")?,
             db,
@@ -337,6 +363,7 @@ impl Store {
             tree.clear()?;
         }
         self.referrals.clear()?;
+        self.asks.clear()?;
         self.meta.clear()?;
         self.meta.insert("format", &[FORMAT])?;
         self.db.flush()?;
@@ -432,8 +459,37 @@ impl Store {
             Record::Referral { id, sender, receiver, record } => {
                 self.referrals.insert(referral_key(*id, sender, receiver), encode(record)?)?;
             }
+            Record::Ask { hash, state } => {
+                self.asks.insert(hash, encode(state)?)?;
+            }
         }
         Ok(())
+    }
+
+    /// Records an ask this relay sent, durably, before the person is told.
+    pub async fn put_sent_ask(&self, hash: [u8; 16], sent: &SentAsk) -> Result<(), StoreError> {
+        self.asks_sent.insert(hash, encode(sent)?)?;
+        self.flush().await
+    }
+
+    pub fn sent_ask(&self, hash: &[u8; 16]) -> Result<Option<SentAsk>, StoreError> {
+        self.asks_sent.get(hash)?.map(|v| decode("asks_sent", &v)).transpose()
+    }
+
+    /// Every ask this relay sent since `since_ms`, after forgetting those sent before
+    /// `forget_before_ms`.
+    pub fn sent_asks_since(&self, since_ms: i64, forget_before_ms: i64) -> Result<Vec<SentAsk>, StoreError> {
+        let mut recent = Vec::new();
+        for kv in self.asks_sent.iter() {
+            let (k, v) = kv?;
+            let sent: SentAsk = decode("asks_sent", &v)?;
+            if sent.at_ms < forget_before_ms {
+                self.asks_sent.remove(k)?;
+            } else if sent.at_ms >= since_ms {
+                recent.push(sent);
+            }
+        }
+        Ok(recent)
     }
 
     /// Makes every write so far durable.
@@ -465,7 +521,15 @@ impl Store {
             let (id, sender, receiver) = split_referral_key(&k)?;
             Ok(Record::Referral { id, sender, receiver, record: decode("referrals", &v)? })
         });
-        hubs.chain(listings).chain(referrals)
+        let asks = self.asks.iter().map(|kv| {
+            let (k, v) = kv?;
+            let hash: [u8; 16] = k
+                .as_ref()
+                .try_into()
+                .map_err(|_| StoreError::Corrupt { tree: "asks", why: format!("a key of {} bytes", k.len()) })?;
+            Ok(Record::Ask { hash, state: decode("asks", &v)? })
+        });
+        hubs.chain(listings).chain(referrals).chain(asks)
     }
 }
 
@@ -490,6 +554,7 @@ mod tests {
             rotations: vec![],
             left: false,
             digest: None,
+            asks: Default::default(),
         }
     }
 

@@ -21,3 +21,20 @@ pub async fn metrics(base: &str) -> String {
     assert!(raw.to_lowercase().contains("content-type: text/plain; version=0.0.4"), "{raw}");
     raw.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
 }
+
+/// POST a form (`application/x-www-form-urlencoded`, `body` already encoded) to
+/// `path` of `base`, with more headers (`X-Forwarded-For: …`): the whole response.
+pub async fn post_form(base: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> String {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    raw
+}

@@ -42,6 +42,9 @@ pub struct HubOptions {
     pub metrics_port: Option<u16>,
     /// Serve the desk (`desk_listen` in `hub.toml`, on a free loopback port).
     pub desk: bool,
+    /// Environment variables of its own (a faked clock: `LD_PRELOAD` of libfaketime
+    /// and `FAKETIME`).
+    pub envs: Vec<(&'static str, String)>,
 }
 
 impl HubOptions {
@@ -53,6 +56,7 @@ impl HubOptions {
             nats_ca: None,
             metrics_port: None,
             desk: false,
+            envs: Vec::new(),
         }
     }
 }
@@ -69,6 +73,7 @@ pub struct Hub {
     token: String,
     metrics_port: Option<u16>,
     desk_port: Option<u16>,
+    envs: Vec<(&'static str, String)>,
 }
 
 impl Hub {
@@ -116,8 +121,18 @@ impl Hub {
         let token = keys::read_admin_token(&dir).expect("kith init wrote an admin token");
         let daemon = Daemon::new(format!("hub {id}"), bins::bin("kith-hub"), root.path().join("hub.log"));
         let metrics_port = options.metrics_port;
-        let mut hub =
-            Hub { region: region.into(), id: id.into(), root, admin_port, token, daemon, metrics_port, desk_port };
+        let envs = options.envs.clone();
+        let mut hub = Hub {
+            region: region.into(),
+            id: id.into(),
+            root,
+            admin_port,
+            token,
+            daemon,
+            metrics_port,
+            desk_port,
+            envs,
+        };
         hub.start_daemon().await;
         hub
     }
@@ -238,7 +253,9 @@ impl Hub {
         if let Some(port) = self.metrics_port {
             args.extend(["--metrics-listen".into(), format!("127.0.0.1:{port}").into()]);
         }
-        self.daemon.spawn(&args, &[("RUST_LOG", log_filter())]);
+        let mut envs = vec![("RUST_LOG", log_filter())];
+        envs.extend(self.envs.iter().cloned());
+        self.daemon.spawn(&args, &envs);
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             self.daemon.assert_running();

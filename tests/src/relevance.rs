@@ -280,6 +280,7 @@ pub fn view(set: &TestSet) -> anyhow::Result<View> {
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     });
     let events = std::iter::once(profile)
         .chain(set.opportunities.iter().map(|(_, o)| Event::OpportunityPublished(o.clone())))

@@ -157,5 +157,6 @@ pub fn forged_profile(name: &str, key: &ed25519_dalek::SigningKey) -> kith_proto
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     })
 }

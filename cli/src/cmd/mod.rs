@@ -17,6 +17,7 @@ use crate::output;
 use family::InDisplayOrder as _;
 use kith_proto::v1::WriteReply;
 
+pub mod ask;
 pub mod backup;
 pub mod desk;
 pub mod directory;
@@ -68,6 +69,9 @@ pub enum Command {
     /// Refer a person to another hub, with their consent, and follow the referral.
     #[command(subcommand)]
     Referral(referral::Command),
+    /// People asking about this hub's listings from the board: read, answer, erase; take them or not.
+    #[command(subcommand)]
+    Ask(ask::Command),
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand, subcommands_in_display_order())]
     Region(region::Command),
@@ -101,6 +105,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Safehouse(c) => safehouse::run(globals, c).await,
         Command::Service(c) => service::run(globals, c).await,
         Command::Referral(c) => referral::run(globals, c).await,
+        Command::Ask(c) => ask::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
         Command::NatsUser(c) => nats_user::run(globals, c),
         Command::Peers(c) => peers::run(globals, c).await,

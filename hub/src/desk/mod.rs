@@ -19,6 +19,7 @@
 //! cache: every page is `Cache-Control: no-store`.
 
 pub mod accounts;
+mod asks;
 mod form;
 mod listings;
 pub mod pages;
@@ -167,6 +168,7 @@ pub(crate) fn worker(desk: &Desk, headers: &HeaderMap) -> Option<Worker> {
 /// The desk's routes.
 pub fn router(desk: Desk) -> Router {
     pages::routes()
+        .merge(asks::routes())
         .route("/assets/desk.css", axum::routing::get(css))
         // The desk has no icon: answered, so that browsers log no missing one.
         .route("/favicon.ico", axum::routing::get(|| async { StatusCode::NO_CONTENT }))
@@ -247,6 +249,7 @@ pub(crate) fn frame(desk: &Desk, worker: Option<&Worker>, title: &str, content: 
                                 li { a href="/" { "Today" } }
                                 li { a href="/beds" { "Beds" } }
                                 li { a href="/referrals" { "Referrals" } }
+                                li { a href="/asks" { "Asks" } }
                                 li { a href="/listings" { "Listings" } }
                                 @if w.is_coordinator() {
                                     li { a href="/users" { "Workers" } }

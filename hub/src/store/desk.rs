@@ -126,6 +126,7 @@ impl AuditEntry {
                 let status = side.steps.last().map_or("sent", |s| s.status.as_str());
                 (format!("referral {status}"), side.id.to_string())
             }
+            Event::Ask(a) => (format!("ask {}", a.status.name()), a.id.to_string()),
             Event::Profile(p) if p.left => ("left the region".to_owned(), String::new()),
             Event::Profile(_) => ("profile".to_owned(), String::new()),
             listing => {

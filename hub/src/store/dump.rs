@@ -13,7 +13,7 @@ use sled::Tree;
 use std::path::Path;
 
 use super::{
-    AUDIT, AUDIT_LAST, DESK_USERS, META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store,
+    ASKS, AUDIT, AUDIT_LAST, DESK_USERS, META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store,
     StoreError, decode, seq_of,
 };
 use crate::shred;
@@ -44,6 +44,7 @@ impl Store {
         let listings = Family::ALL.iter().map(|f| f.plural()).zip(&i.listings);
         let others = [
             (REFERRALS, &i.referrals),
+            (ASKS, &i.asks),
             (PEERS, &i.peers),
             (OUTBOX, &i.outbox),
             (META, &i.meta),

@@ -60,10 +60,11 @@ impl Store {
 }
 
 /// What a hub that left the region may still publish: tombstones, the steps of its
-/// referrals, and profiles that say it left.
+/// referrals and asks, and profiles that say it left.
 pub(super) fn after_leaving(event: &Event) -> bool {
     match event {
-        Event::Referral(_) => true,
+        // Asks already taken may still be answered and closed.
+        Event::Referral(_) | Event::Ask(_) => true,
         Event::Profile(p) => p.left,
         listing => match listing.listing() {
             Some((family, _)) => with_family!(family, T => matches!(T::change(listing), Some(Change::Withdrawn(_)))),

@@ -8,6 +8,8 @@
 //!   knows them; while it holds the person's details or reasons, encrypted under a
 //!   key of its own in `referral.keys`, destroyed when they are erased
 //!   ([`crate::shred`]).
+//! - `asks`: id → [`AskRecord`], an ask a person sent about one of the hub's
+//!   listings; encrypted like a referral while it holds what they wrote.
 //! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
 //! - `outbox`: hub sequence number (big-endian) → [`OutboxEntry`], the signed
 //!   envelope waiting for a JetStream PubAck.
@@ -31,6 +33,8 @@
 //!   and their writes: create, update, import, withdraw, and reading them back.
 //! - `referrals.rs`: referral records, written with the side this hub publishes and
 //!   encrypted at rest while they hold anything personal.
+//! - `asks.rs`: asks, written with the answer this hub publishes, encrypted at rest
+//!   while they hold what the person wrote; the operators' choices about asks.
 //! - `peers.rs`: other hubs' keys, pinned here from their profiles.
 //! - `outbox.rs`: the one write transaction every change above goes through, the
 //!   outbox it appends the signed envelope to, the group-commit flusher and the
@@ -46,6 +50,7 @@
 //!   made under an [`Actor`] is written to in its own transaction.
 //! - `dump.rs`: the whole store as one copy (`kith backup`) and back (`kith restore`).
 
+mod asks;
 mod catchup;
 mod desk;
 mod digest;
@@ -57,6 +62,7 @@ mod peers;
 mod referrals;
 mod republish;
 
+pub use asks::{AskDay, AskRecord, AskSettings, AskStep, Taken};
 pub use catchup::CaughtUp;
 pub use desk::{Actor, AuditEntry, DeskUser, Role, Session, acting, current_actor};
 pub use dump::import_dump;
@@ -86,6 +92,7 @@ use crate::shred::{self, ReferralKeys};
 use outbox::flusher;
 
 const REFERRALS: &str = "referrals";
+const ASKS: &str = "asks";
 const PEERS: &str = "peers";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
@@ -95,7 +102,7 @@ const AUDIT: &str = "audit";
 const AUDIT_LAST: &str = "audit_last";
 /// The trees of the store beside each family's (named by [`Family::plural`]) that a
 /// copy holds (sessions are not copied: a restored hub signs everyone in again).
-const OTHER_TREES: [&str; 7] = [REFERRALS, PEERS, OUTBOX, META, DESK_USERS, AUDIT, AUDIT_LAST];
+const OTHER_TREES: [&str; 8] = [REFERRALS, ASKS, PEERS, OUTBOX, META, DESK_USERS, AUDIT, AUDIT_LAST];
 
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
@@ -192,6 +199,8 @@ struct Inner {
     /// Each family's listings, in [`Family::ALL`]'s order.
     listings: [Tree; Family::COUNT],
     referrals: Tree,
+    /// Asks people sent about this hub's listings (`asks.rs`).
+    asks: Tree,
     peers: Tree,
     outbox: Tree,
     meta: Tree,
@@ -213,6 +222,9 @@ struct Inner {
     flusher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// The keys referrals are encrypted under at rest ([`crate::shred`]).
     referral_keys: ReferralKeys,
+    /// Whether any relay is trusted with asks, and `hub.toml`'s daily cap
+    /// ([`Store::set_ask_config`]).
+    ask_config: Mutex<(bool, u32)>,
     /// The region's roster, if the hub was given one ([`Store::set_roster`]).
     roster: std::sync::OnceLock<kith_proto::roster::Roster>,
     /// The highest sequence number known to be on disk. The publisher sends nothing
@@ -244,6 +256,7 @@ impl Store {
         let inner = Inner {
             listings: open_listings(&db)?,
             referrals: db.open_tree(REFERRALS)?,
+            asks: db.open_tree(ASKS)?,
             peers: db.open_tree(PEERS)?,
             outbox: db.open_tree(OUTBOX)?,
             meta: db.open_tree(META)?,
@@ -259,16 +272,17 @@ impl Store {
             flusher: Mutex::new(None),
             durable: Arc::new(AtomicU64::new(0)),
             roster: std::sync::OnceLock::new(),
+            ask_config: Mutex::new((false, kith_proto::ask::AskPolicy::DEFAULT_DAILY_CAP)),
             referral_keys: ReferralKeys::open(&path.join(shred::KEYS_FILE))?,
         };
         // A key left by a crash between a record's last personal value and its
-        // erasure, or of a referral no longer stored: destroyed now.
+        // erasure, or of a referral or ask no longer stored: destroyed now.
         for id in inner.referral_keys.ids() {
-            match inner.referrals.get(id.to_bytes())? {
-                Some(v) if v.first() == Some(&shred::SEALED) => {}
-                _ => {
-                    inner.referral_keys.destroy(id)?;
-                }
+            let sealed = |tree: &Tree| -> Result<bool, StoreError> {
+                Ok(tree.get(id.to_bytes())?.is_some_and(|v| v.first() == Some(&shred::SEALED)))
+            };
+            if !sealed(&inner.referrals)? && !sealed(&inner.asks)? {
+                inner.referral_keys.destroy(id)?;
             }
         }
         // Whatever is on disk when the store opens is durable.

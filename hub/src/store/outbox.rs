@@ -76,19 +76,19 @@ impl Store {
     ) -> Result<Option<u64>, StoreError> {
         let inner = &self.inner;
         let now = kith_proto::time::now_ms();
-        // Each family's tree, then referrals, outbox, meta and the audit's two, in that order.
-        let others = [&inner.referrals, &inner.outbox, &inner.meta, &inner.audit, &inner.audit_last];
+        // Each family's tree, then referrals, asks, outbox, meta and the audit's two, in that order.
+        let others = [&inner.referrals, &inner.asks, &inner.outbox, &inner.meta, &inner.audit, &inner.audit_last];
         let trees: Vec<&Tree> = inner.listings.iter().chain(others).collect();
         let actor = super::current_actor();
         let result = trees[..].transaction(|trees| {
-            let (listings, [referrals, outbox, meta, audit, audit_last]) = trees.split_at(Family::COUNT) else {
-                unreachable!("five trees after the families'")
+            let (listings, [referrals, asks, outbox, meta, audit, audit_last]) = trees.split_at(Family::COUNT) else {
+                unreachable!("six trees after the families'")
             };
             let seq = match meta.get(META_SEQ)? {
                 Some(v) => seq_of(&v).map_err(abort)? + 1,
                 None => 1,
             };
-            let tx = Tx { listings, referrals, meta };
+            let tx = Tx { listings, referrals, asks, meta };
             let Some(event) = body(&tx, seq, now)? else { return Ok(None) };
             if meta.get(META_LEFT)?.is_some() && !after_leaving(&event) {
                 return Err(abort(StoreError::Left));
@@ -204,6 +204,9 @@ impl Store {
         if !profile.left && self.has_left()? {
             return Err(StoreError::Left);
         }
+        // The store holds the operators' choices about asks: every profile says them.
+        let asks = if profile.left { Default::default() } else { self.ask_policy()? };
+        let profile = HubProfile { asks, ..profile };
         self.inner.meta.insert(META_PROFILE, encode(&profile))?;
         if let Some(seq) = self.replace_pending_profile(&profile)? {
             return self.flushed(seq).await;
@@ -223,7 +226,8 @@ impl Store {
         if !profile.left && self.has_left()? {
             return Err(StoreError::Left);
         }
-        let profile = HubProfile { digest: None, ..profile };
+        let asks = if profile.left { Default::default() } else { self.ask_policy()? };
+        let profile = HubProfile { digest: None, asks, ..profile };
         self.inner.meta.insert(META_PROFILE, encode(&profile))?;
         if let Some(seq) = self.replace_pending_profile(&profile)? {
             return self.flushed(seq).await;
@@ -278,6 +282,7 @@ pub(super) struct Tx<'a> {
     /// Each family's, in [`Family::ALL`]'s order.
     listings: &'a [TransactionalTree],
     pub(super) referrals: &'a TransactionalTree,
+    pub(super) asks: &'a TransactionalTree,
     pub(super) meta: &'a TransactionalTree,
 }
 
@@ -401,6 +406,7 @@ mod tests {
             rotations: vec![],
             left: false,
             digest: None,
+            asks: Default::default(),
         };
         for _ in 0..5 {
             store.publish_profile(profile.clone()).await.unwrap();

@@ -11,6 +11,7 @@ use ulid::Ulid;
 
 use kith_opendata::jobposting::{self, Publisher};
 use kith_proto::Slug;
+use kith_proto::event::Family;
 use kith_proto::time::now_ms;
 
 use super::search::kind_label;
@@ -40,6 +41,32 @@ fn hub_rows(hub: &Slug, info: Option<&HubSummary>) -> Markup {
         (row("Listed by", html! { (info.map_or(hub.as_str(), |h| h.name.as_str())) }))
         @if let Some(h) = info { @if !h.profile.contact.is_empty() { (row("Contact", html! { span.contact { (h.profile.contact) } })) } }
     }
+}
+
+/// "Ask about this" for a listing whose page was just read.
+fn ask_section(
+    board: &Board,
+    family: Family,
+    hub: &Slug,
+    id: Ulid,
+    title: &str,
+    phone: &str,
+    info: Option<&HubSummary>,
+) -> Markup {
+    let Some(info) = info else { return html! {} };
+    let phone = if phone.is_empty() { info.profile.contact.clone() } else { phone.to_owned() };
+    let target =
+        super::ask::Target { family, hub: hub.clone(), id, title: title.to_owned(), phone, info: info.clone() };
+    super::ask::section(board, &target, &Default::default(), None)
+}
+
+/// Where "Exit this page" goes: a neutral page elsewhere (GOV.UK's pattern). The
+/// board's script also leaves for it when Shift is pressed three times.
+pub const EXIT_TO: &str = "https://www.bbc.co.uk/weather";
+
+/// "Exit this page", on every safe-house page.
+pub fn exit_link() -> Markup {
+    html! { a.exit href=(EXIT_TO) rel="nofollow noreferrer" data-exit { "Exit this page" } }
 }
 
 /// JSON inside a `<script>` element: `<` escaped so that no string can end it.
@@ -79,6 +106,7 @@ pub async fn opportunity(State(board): State<Arc<Board>>, Path((hub, id)): Path<
             (hub_rows(&hub, info))
         }
         @if !o.description.is_empty() { h2 { "About it" } p { (o.description) } }
+        (ask_section(&board, Family::Opportunities, &hub, id, &o.title, "", info))
     };
     page(&board, &o.title, StatusCode::OK, body)
 }
@@ -125,6 +153,7 @@ pub async fn service(State(board): State<Arc<Board>>, Path((hub, id)): Path<(Str
             (hub_rows(&hub, hubs.get(&hub)))
         }
         @if !s.description.is_empty() { h2 { "About it" } p { (s.description) } }
+        (ask_section(&board, Family::Services, &hub, id, &s.name, &s.phones.join(", "), hubs.get(&hub)))
     };
     page(&board, &s.name, StatusCode::OK, body)
 }
@@ -141,6 +170,11 @@ pub async fn safe_house(State(board): State<Arc<Board>>, Path((hub, id)): Path<(
     let house = &hit.item;
     let now = now_ms();
     let body = html! {
+        (exit_link())
+        div.danger {
+            p { strong { "If you are in danger now, call 999." } }
+            @if !house.phone.is_empty() { p { "To ask about a bed here, call " span.contact { (house.phone) } "." } }
+        }
         h1 { (house.name) }
         p.meta { (house.area) " · for " (super::places::for_text(&house.for_tags)) }
         dl.details {
@@ -155,6 +189,7 @@ pub async fn safe_house(State(board): State<Arc<Board>>, Path((hub, id)): Path<(
         @if !house.description.is_empty() { h2 { "About it" } p { (house.description) } }
         p { "The address is given on the phone, never here." }
         @if let Some(a) = house.availability { p.meta { "Availability reported " (ago_text(a.updated_at_ms, now)) "." } }
+        (ask_section(&board, Family::SafeHouses, &hub, id, &house.name, &house.phone, hubs.get(&hub)))
     };
     page(&board, &house.name, StatusCode::OK, body)
 }

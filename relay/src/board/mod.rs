@@ -10,6 +10,7 @@
 //! Pages are built from the view under the same [`crate::query::Limits`] as gRPC, so
 //! the board cannot starve ingest.
 
+pub mod ask;
 pub mod directory;
 pub mod listing;
 pub mod places;
@@ -109,6 +110,12 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
         .route("/directory.pdf", get(directory::pdf))
         .route("/assets/board.css", get(css))
         .route("/assets/board.js", get(js))
+        .route("/assets/vendor/{name}", get(ask::vendor))
+        .route("/ask/{reference}", get(ask::status))
+        .route(
+            "/ask/{family}/{hub}/{id}",
+            axum::routing::post(ask::send).layer(axum::extract::DefaultBodyLimit::max(32 * 1024)),
+        )
         // Browsers ask for it; there is none.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/live", get(live))

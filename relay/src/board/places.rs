@@ -63,6 +63,8 @@ pub async fn safe_houses(State(board): State<Arc<Board>>, Query(pairs): Query<Ve
         Err(r) => return r,
     };
     let body = html! {
+        (super::listing::exit_link())
+        div.danger { p { strong { "If you are in danger now, call 999." } } }
         h1 { "Safe houses now" }
         form.search method="get" action="/safe-houses" {
             div.field {

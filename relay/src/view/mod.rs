@@ -18,6 +18,7 @@
 //! Nothing time-dependent is stored: whether a safe house's availability is stale and
 //! whether an opportunity has closed are decided when a query runs.
 
+pub mod asks;
 pub mod family;
 pub mod opportunities;
 pub mod safehouses;
@@ -41,6 +42,7 @@ use crate::index::Term;
 use crate::referrals::{ReferralStats, Referrals};
 use crate::store::{EntityRecord, HubRecord, Record, StoreError};
 use crate::synonyms::Synonyms;
+use asks::AskStates;
 pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Near, Page, area_words};
 use family::{Delta, Family, Found, Hit, HubId, Listing};
 use kith_text::places::Places;
@@ -317,6 +319,8 @@ pub struct View {
     hub_ids: HashMap<Slug, HubId>,
     listings: Listings,
     referrals: Referrals,
+    /// Where asks stand, as their hubs say.
+    asks: AskStates,
     /// The region's synonyms, for widening query words.
     synonyms: Synonyms,
     /// Where places are: listings' areas are indexed by district with these, so
@@ -373,6 +377,7 @@ struct ImageRef<'a> {
     closing: Vec<(CivilDate, crate::index::DocKey)>,
     listings: &'a Listings,
     referrals: &'a Referrals,
+    asks: &'a AskStates,
 }
 
 #[derive(Deserialize)]
@@ -383,6 +388,7 @@ struct Image {
     closing: Vec<(CivilDate, crate::index::DocKey)>,
     listings: Listings,
     referrals: Referrals,
+    asks: AskStates,
 }
 
 impl View {
@@ -404,6 +410,7 @@ impl View {
             closing: self.listings.opportunities.closing.iter().copied().collect(),
             listings: &self.listings,
             referrals: &self.referrals,
+            asks: &self.asks,
         };
         postcard::to_io(&image, out).map(|_| ())
     }
@@ -437,6 +444,8 @@ impl View {
             }
         }
         let mut listings = image.listings;
+        let mut asks = image.asks;
+        asks.recount();
         listings.opportunities = Opportunities { family, closing: image.closing.into_iter().collect() };
         let view = View {
             today: image.today,
@@ -444,6 +453,7 @@ impl View {
             hub_ids,
             listings,
             referrals: image.referrals,
+            asks,
             synonyms: Synonyms::builtin(),
             places,
             quota: Quota::default(),
@@ -469,6 +479,7 @@ impl View {
             hub_ids: HashMap::new(),
             listings: Listings::default(),
             referrals: Referrals::default(),
+            asks: AskStates::default(),
             synonyms: Synonyms::builtin(),
             places,
             quota: Quota::default(),
@@ -525,6 +536,7 @@ impl View {
             rotations: vec![],
             left: false,
             digest: None,
+            asks: Default::default(),
         };
         let record = HubRecord { profile, seq: 0, at_ms: 0, region: region.clone() };
         self.put_hub(hub, &record);
@@ -570,6 +582,20 @@ impl View {
                     }
                     Ok(None) => Outcome::Ignored,
                     Err(e) => Outcome::Invalid(e),
+                }
+            }
+            // A hub's word on one of its asks: kept by the reference's hash.
+            Event::Ask(answer) => {
+                if known.is_none() {
+                    return Outcome::UnknownHub;
+                }
+                match self.asks.apply(hub, seq, at_ms, answer) {
+                    Ok(Some((hash, state))) => Outcome::Applied(Box::new(Record::Ask { hash, state })),
+                    Ok(None) => Outcome::Ignored,
+                    Err(asks::Refused::OverQuota) => Outcome::OverQuota("asks"),
+                    Err(asks::Refused::OtherHub) => {
+                        Outcome::Invalid(kith_proto::ValidationError::new("reference_hash", "names another hub's ask"))
+                    }
                 }
             }
             Event::Profile(profile) => {
@@ -685,6 +711,7 @@ impl View {
                 }
                 self.referrals.put(id, sender, receiver, record)
             }
+            Record::Ask { hash, state } => self.asks.put(hash, state),
         }
         Ok(())
     }
@@ -795,6 +822,16 @@ impl View {
     }
 
     /// The region's referral counts: by status, and per receiving hub.
+    /// Where the ask whose reference hashes to `hash` stands, as its hub said.
+    pub fn ask_state(&self, hash: &[u8; 16]) -> Option<&asks::AskState> {
+        self.asks.get(hash)
+    }
+
+    /// The profile of hub `hub`, if the view has it.
+    pub fn hub_profile(&self, hub: &Slug) -> Option<&HubProfile> {
+        self.hub_ids.get(hub).map(|&h| &self.hubs[h as usize].profile)
+    }
+
     pub fn referral_stats(&self) -> ReferralStats {
         self.referrals.stats()
     }

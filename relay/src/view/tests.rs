@@ -67,6 +67,7 @@ impl Hub {
             rotations: vec![],
             left: false,
             digest: None,
+            asks: Default::default(),
         })
     }
 }

@@ -55,6 +55,7 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     };
     store
         .put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })

@@ -27,6 +27,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     };
     store
         .put(&Record::Hub {

@@ -67,6 +67,7 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     };
     store
         .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })

@@ -584,6 +584,7 @@ pub fn hub_profile(i: usize) -> HubProfile {
         rotations: vec![],
         left: false,
         digest: None,
+        asks: Default::default(),
     }
 }
 

@@ -1,0 +1,287 @@
+//! Asks as this hub keeps them: what a person wrote about one of its listings,
+//! taken from the region's stream of asks, and where the hub has got with it.
+//!
+//! A record rests on disk like a referral's ([`crate::shred`]): encrypted under a
+//! key of its own (in the same key file, by the ask's id) while it holds what the
+//! person wrote, and that key destroyed once it does not (erased), so that no older
+//! copy in sled's files can be read. Every change is written with the [`AskAnswer`]
+//! the hub publishes about it, in one transaction: the person's status page follows
+//! the store, never runs ahead of it.
+//!
+//! `meta` holds the operator's choices ([`AskSettings`]: paused, the daily cap, the
+//! listings closed to asks) and the day's counts ([`AskDay`]).
+
+use serde::{Deserialize, Serialize};
+use ulid::Ulid;
+
+use kith_proto::ask::{AskAnswer, AskContent, AskPolicy, AskStatus, Reference, reference_hash};
+use kith_proto::event::{Event, Family};
+use kith_proto::time::CivilDate;
+
+use super::{Store, StoreError, abort, decode, encode};
+use crate::shred;
+
+const META_ASK_SETTINGS: &[u8] = b"ask_settings";
+const META_ASK_DAY: &[u8] = b"ask_day";
+
+/// One ask, as the hub keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskRecord {
+    pub id: Ulid,
+    pub reference: Reference,
+    pub family: Family,
+    pub listing: Ulid,
+    pub received_at_ms: i64,
+    /// The relay that took it from the person (its name in the region).
+    pub relay: String,
+    pub status: AskStatus,
+    pub history: Vec<AskStep>,
+    /// What the person wrote; `None` once erased.
+    #[serde(with = "as_json")]
+    pub content: Option<AskContent>,
+}
+
+/// What the person wrote is kept as the JSON it arrived as: its shape (a tagged
+/// contact) is JSON's, which postcard cannot read back.
+mod as_json {
+    use kith_proto::ask::AskContent;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(content: &Option<AskContent>, s: S) -> Result<S::Ok, S::Error> {
+        let json = content.as_ref().map(|c| serde_json::to_vec(c).expect("in-memory values always encode"));
+        json.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AskContent>, D::Error> {
+        let json: Option<Vec<u8>> = Option::deserialize(d)?;
+        json.map(|j| serde_json::from_slice(&j).map_err(serde::de::Error::custom)).transpose()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskStep {
+    pub status: AskStatus,
+    pub at_ms: i64,
+    /// `hub` (taken in), `cli` or `desk:<name>`.
+    pub by: String,
+}
+
+impl AskRecord {
+    fn answer(&self) -> Event {
+        Event::Ask(AskAnswer { id: self.id, reference_hash: reference_hash(&self.reference), status: self.status })
+    }
+}
+
+/// What the hub's operators chose about asks, beyond `hub.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskSettings {
+    pub paused: bool,
+    /// Set with `kith ask cap`; `hub.toml`'s `ask_daily_cap` until then.
+    pub daily_cap: Option<u32>,
+    pub closed: Vec<Ulid>,
+}
+
+/// The asks of one day (the hub's machine's day, as the desk's): taken, and not
+/// taken (over the cap, or paused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskDay {
+    pub day: CivilDate,
+    pub taken: u32,
+    pub refused: u32,
+}
+
+impl AskDay {
+    fn of(day: CivilDate) -> AskDay {
+        AskDay { day, taken: 0, refused: 0 }
+    }
+}
+
+/// Whether an ask that arrived was taken, or refused for the day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Taken {
+    Taken,
+    /// Over the day's cap, paused, or about a listing closed to asks: kept without
+    /// what the person wrote, and the person's page asks them to call.
+    NotTaken,
+    /// Already here (a redelivery): nothing changed.
+    Known,
+}
+
+impl Store {
+    /// The operators' choices about asks.
+    pub fn ask_settings(&self) -> Result<AskSettings, StoreError> {
+        Ok(self.inner.meta.get(META_ASK_SETTINGS)?.map(|v| decode(&v)).transpose()?.unwrap_or_default())
+    }
+
+    /// Changes the operators' choices; the caller publishes the profile after.
+    pub async fn set_ask_settings(&self, settings: &AskSettings) -> Result<(), StoreError> {
+        self.inner.meta.insert(META_ASK_SETTINGS, encode(settings))?;
+        self.flush().await
+    }
+
+    /// Today's counts (zero on a new day).
+    pub fn ask_day(&self) -> Result<AskDay, StoreError> {
+        let today = CivilDate::today_here();
+        let stored: Option<AskDay> = self.inner.meta.get(META_ASK_DAY)?.map(|v| decode(&v)).transpose()?;
+        Ok(stored.filter(|d| d.day == today).unwrap_or(AskDay::of(today)))
+    }
+
+    /// What `hub.toml` says of asks: whether any relay is trusted with them, and the
+    /// daily cap until an operator sets one. Set once the daemon has read it.
+    pub fn set_ask_config(&self, relays: bool, default_cap: u32) {
+        *self.inner.ask_config.lock().unwrap_or_else(|p| p.into_inner()) = (relays, default_cap);
+    }
+
+    /// The policy the hub publishes in its profile (closed once it has left).
+    pub fn ask_policy(&self) -> Result<AskPolicy, StoreError> {
+        let (relays, default_cap) = *self.inner.ask_config.lock().unwrap_or_else(|p| p.into_inner());
+        let s = self.ask_settings()?;
+        let open = relays && !s.paused && !self.has_left()?;
+        Ok(AskPolicy { open, daily_cap: s.daily_cap.unwrap_or(default_cap), closed: s.closed })
+    }
+
+    /// Takes in an ask that verified and opened: kept with what the person wrote
+    /// (encrypted) and answered `received` when `policy` takes it and the day's cap
+    /// is not reached; else kept without it and answered `not-taken`. A known id
+    /// changes nothing.
+    pub async fn take_ask(&self, record: AskRecord, policy: &AskPolicy) -> Result<Taken, StoreError> {
+        let key = record.id.to_bytes();
+        let outcome = std::cell::Cell::new(Taken::Known);
+        let seq = self.write_maybe(|tx, _seq, now| {
+            outcome.set(Taken::Known);
+            if tx.asks.get(key)?.is_some() {
+                return Ok(None);
+            }
+            let today = CivilDate::today_here();
+            let stored: Option<AskDay> = tx.meta.get(META_ASK_DAY)?.map(|v| decode(&v)).transpose().map_err(abort)?;
+            let mut day = stored.filter(|d| d.day == today).unwrap_or(AskDay::of(today));
+            let mut record = record.clone();
+            if policy.takes(record.listing) && day.taken < policy.daily_cap {
+                day.taken += 1;
+                record.status = AskStatus::Received;
+                outcome.set(Taken::Taken);
+            } else {
+                day.refused += 1;
+                record.status = AskStatus::NotTaken;
+                record.content = None;
+                outcome.set(Taken::NotTaken);
+            }
+            record.history = vec![AskStep { status: record.status, at_ms: now, by: "hub".into() }];
+            tx.meta.insert(META_ASK_DAY, encode(&day))?;
+            tx.asks.insert(&key, self.seal_ask(&record).map_err(abort)?)?;
+            Ok(Some(record.answer()))
+        })?;
+        if let Some(seq) = seq {
+            self.flushed(seq).await?;
+        }
+        self.destroy_ask_key_if_plain(record.id)?;
+        Ok(outcome.get())
+    }
+
+    /// Moves ask `id` on to `to` (forward only), by the current actor.
+    pub async fn answer_ask(&self, id: Ulid, to: AskStatus) -> Result<u64, StoreError> {
+        let by = super::current_actor().map_or_else(|| "hub".to_owned(), |a| a.to_string());
+        let seq = self.write(|tx, _seq, now| {
+            let mut record = self.ask_in(tx.asks, id)?;
+            if !record.status.may_become(to) {
+                return Err(abort(StoreError::Refused(format!(
+                    "ask {id} is {}: it cannot become {} (an ask moves from received to contacted to closed)",
+                    record.status.name(),
+                    to.name()
+                ))));
+            }
+            record.status = to;
+            record.history.push(AskStep { status: to, at_ms: now, by: by.clone() });
+            tx.asks.insert(&id.to_bytes(), self.seal_ask(&record).map_err(abort)?)?;
+            Ok(record.answer())
+        })?;
+        self.flushed(seq).await?;
+        Ok(seq)
+    }
+
+    /// Removes what the person wrote from ask `id`, and with its key every older
+    /// copy; its history stays. Nothing is published: the status does not change.
+    pub async fn erase_ask(&self, id: Ulid) -> Result<(), StoreError> {
+        let key = id.to_bytes();
+        let _guard = self.inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let stored = self.inner.asks.get(key)?.ok_or(StoreError::NotFound { family: "ask", id })?;
+        let mut record = self.open_ask(id, &stored)?;
+        record.content = None;
+        self.inner.asks.insert(key, self.seal_ask(&record)?)?;
+        drop(_guard);
+        self.flush().await?;
+        self.destroy_ask_key_if_plain(id)
+    }
+
+    pub fn ask(&self, id: Ulid) -> Result<Option<AskRecord>, StoreError> {
+        self.inner.asks.get(id.to_bytes())?.map(|v| self.open_ask(id, &v)).transpose()
+    }
+
+    /// At most `limit` asks for which `keep` holds, newest first, after the one with
+    /// id `after`.
+    pub fn asks_newest_first(
+        &self,
+        after: Option<Ulid>,
+        limit: usize,
+        keep: impl Fn(&AskRecord) -> bool,
+    ) -> Result<Vec<AskRecord>, StoreError> {
+        let range = match after {
+            Some(after) => self.inner.asks.range(..after.to_bytes()),
+            None => self.inner.asks.range::<&[u8], _>(..),
+        };
+        let mut page = Vec::new();
+        for kv in range.rev() {
+            let (k, v) = kv?;
+            let record = self.open_ask(super::ulid_of(&k)?, &v)?;
+            if keep(&record) {
+                page.push(record);
+                if page.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(page)
+    }
+
+    fn ask_in(
+        &self,
+        asks: &sled::transaction::TransactionalTree,
+        id: Ulid,
+    ) -> Result<AskRecord, sled::transaction::ConflictableTransactionError<StoreError>> {
+        let stored = asks.get(id.to_bytes())?.ok_or_else(|| abort(StoreError::NotFound { family: "ask", id }))?;
+        self.open_ask(id, &stored).map_err(abort)
+    }
+
+    fn seal_ask(&self, record: &AskRecord) -> Result<Vec<u8>, StoreError> {
+        let plain = encode(record);
+        if record.content.is_none() {
+            return Ok([&[shred::PLAIN][..], &plain].concat());
+        }
+        let key = self.inner.referral_keys.key_for(record.id)?;
+        Ok([&[shred::SEALED][..], &shred::seal(&key, &plain)].concat())
+    }
+
+    fn open_ask(&self, id: Ulid, stored: &[u8]) -> Result<AskRecord, StoreError> {
+        match stored.split_first() {
+            Some((&shred::PLAIN, plain)) => decode(plain),
+            Some((&shred::SEALED, sealed)) => {
+                let key = self.inner.referral_keys.key(id).ok_or_else(|| {
+                    StoreError::Corrupt(format!("the key of ask {id} is missing from {}", shred::KEYS_FILE))
+                })?;
+                let plain = shred::open(&key, sealed)
+                    .ok_or_else(|| StoreError::Corrupt(format!("ask {id} does not open with its key")))?;
+                decode(&plain)
+            }
+            _ => Err(StoreError::Corrupt(format!("ask {id}: unknown record tag"))),
+        }
+    }
+
+    fn destroy_ask_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
+        if let Some(stored) = self.inner.asks.get(id.to_bytes())?
+            && stored.first() == Some(&shred::PLAIN)
+        {
+            self.inner.referral_keys.destroy(id)?;
+        }
+        Ok(())
+    }
+}
