@@ -402,7 +402,7 @@ fn sent_page(board: &Board, target: &Target, reference: &Reference) -> Response 
             p { "Your reference is" }
             p.reference { strong { (reference.to_string()) } }
         }
-        p { "Keep it: " a href={ "/ask/" (reference) } { "the page for " (reference.to_string()) } " shows whether " (hub_name) " has received your ask and been in touch. Nothing you wrote is shown there." }
+        p { "Keep it: " a href={ "/ask/" (reference) } { "the page for " span.nowrap { (reference.to_string()) } } " shows whether " (hub_name) " has received your ask and been in touch. Nothing you wrote is shown there." }
         @if !target.phone.is_empty() {
             p { "If you would rather call them: " span.contact { (target.phone) } ". Give them your reference." }
         }

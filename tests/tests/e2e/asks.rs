@@ -5,11 +5,12 @@
 //! page following, forged asks refused, and floods bounded. A canary name and
 //! message are looked for everywhere the relay and NATS keep anything.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use kith_proto::ask::{self, AskError, Contact};
+use kith_tests::files::files_containing;
 use kith_tests::http::{get, post_form};
 use kith_tests::hub::set_hub_toml;
 use kith_tests::sample::add_opportunity;
@@ -42,23 +43,6 @@ async fn trust_relay(hub: &mut Hub, region: &Region) {
     let key = std::fs::read_to_string(region.relay.dir().join("relay.pub")).expect("the relay wrote relay.pub");
     set_hub_toml(&hub.dir(), "ask_relays", toml::Value::Array(vec![toml::Value::String(key.trim().to_owned())]));
     hub.restart().await;
-}
-
-/// Every file under `dir` that holds `needle`.
-fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return found };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(files_holding(&path, needle));
-        } else if let Ok(bytes) = std::fs::read(&path)
-            && bytes.windows(needle.len()).any(|w| w == needle)
-        {
-            found.push(path.display().to_string());
-        }
-    }
-    found
 }
 
 async fn asks_json(hub: &Hub) -> Vec<Value> {
@@ -129,10 +113,10 @@ async fn a_person_asks_without_script_the_hub_answers_and_the_words_stay_sealed_
     // Nowhere the relay or NATS keeps anything holds the canary: files, logs, the
     // stream's files.
     for needle in [CANARY_NAME.as_bytes(), b"canaryword-7731"] {
-        assert_eq!(files_holding(region.relay.root(), needle), Vec::<String>::new(), "relay");
-        assert_eq!(files_holding(region.nats.root(), needle), Vec::<String>::new(), "NATS");
+        assert_eq!(files_containing(region.relay.root(), needle), Vec::<PathBuf>::new(), "relay");
+        assert_eq!(files_containing(region.nats.root(), needle), Vec::<PathBuf>::new(), "NATS");
         // Nor does the hub's store in plain text: it is encrypted at rest.
-        assert_eq!(files_holding(&hub.dir().join("store"), needle), Vec::<String>::new(), "hub store");
+        assert_eq!(files_containing(&hub.dir().join("store"), needle), Vec::<PathBuf>::new(), "hub store");
     }
 
     // Erased: the hub keeps the history, not the words.

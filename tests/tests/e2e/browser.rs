@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use kith_tests::sample::{add_opportunity, add_safehouse, add_service, set_availability};
-use kith_tests::{DEFAULT_TIMEOUT, HubOptions, Region, bins, wait_until, workspace};
+use kith_tests::{DEFAULT_TIMEOUT, HubOptions, Region, bins, wait_for, wait_until, workspace};
 
 /// Debian's chromium, when it and the npm packages are there; else the test is
 /// recorded as skipped (`what`).
@@ -147,4 +147,84 @@ async fn the_desk_works_on_a_phone_by_keyboard_and_for_screen_readers() {
     assert!(has("referral accepted", &first.id) && has("referral declined", &second.id), "{log:#?}");
     assert!(has("details shown", &first.id) && has("safehouse-published", ""), "{log:#?}");
     assert!(log.iter().any(|e| e["actor"] == "cli" && e["action"] == "service-published"), "{log:#?}");
+}
+
+/// Asking about a listing in Chromium, with the page's script on (sealed before it
+/// leaves) and off (by keyboard alone); the hub's desk and `kith ask list` show both,
+/// opened; the status page follows the desk's answer; nothing the person wrote is
+/// anywhere the relay or NATS keeps anything.
+#[tokio::test]
+async fn a_person_asks_about_a_listing_with_script_on_and_off_and_the_desk_answers() {
+    let Some(chromium) = chromium("browser: asking about a listing") else { return };
+    let region = Region::start().await;
+    let options = HubOptions { desk: true, ..HubOptions::named("Leeds Peer Garden Co-op") };
+    let mut hub = region.hub_with("peer-garden", options).await;
+    let job = add_opportunity(&hub, "Van driver", &[]).await;
+    let house = add_safehouse(&hub, "Garden House", 2, &["--phone", "0113 496 0101"]).await;
+    let key = std::fs::read_to_string(region.relay.dir().join("relay.pub")).expect("relay.pub");
+    kith_tests::hub::set_hub_toml(
+        &hub.dir(),
+        "ask_relays",
+        toml::Value::Array(vec![toml::Value::String(key.trim().to_owned())]),
+    );
+    hub.restart().await;
+    let listing = format!("/opportunity/peer-garden/{}", job.id);
+    wait_until("the board offers Ask about this", DEFAULT_TIMEOUT, async || {
+        kith_tests::http::get(&region.relay.http_url(), &listing, "text/html").await.contains("data-seal-to")
+    })
+    .await;
+    let shots = workspace().join("target/board-screenshots");
+    let out = Command::new("node")
+        .arg(workspace().join("tests/browser/ask.mjs"))
+        .arg(region.relay.http_url())
+        .arg(&listing)
+        .arg(format!("/safe-house/peer-garden/{}", house.id))
+        .arg(&shots)
+        .env("KITH_CHROMIUM", &chromium)
+        .output()
+        .expect("run node tests/browser/ask.mjs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "asking failed in the browser:\n{stdout}");
+    let report: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("a JSON report");
+    let (js, nojs) = (report["js"].as_str().unwrap().to_owned(), report["nojs"].as_str().unwrap().to_owned());
+
+    // Both reach the hub, opened: what the browser sealed opens there.
+    let asks = wait_for("both asks at the hub", DEFAULT_TIMEOUT, async || {
+        let asks = hub.kith(["ask", "list"]).await.array();
+        (asks.len() == 2).then_some(asks)
+    })
+    .await;
+    let by_ref = |r: &str| asks.iter().find(|a| a["reference"] == r).cloned().expect("the ask");
+    assert_eq!(by_ref(&js)["content"]["name"], "Canary Jsperson");
+    assert_eq!(by_ref(&js)["content"]["how"], "text");
+    assert_eq!(by_ref(&nojs)["content"]["name"], "Canary Keyboard");
+
+    // The desk lists them; a worker sees what was written (audited) and answers.
+    let mut desk = kith_tests::desk::Desk::signed_in(&hub, "sam", "worker").await;
+    let list = desk.get("/asks").await;
+    assert!(list.body.contains(&js) && list.body.contains("Van driver"), "{}", list.body);
+    assert!(!list.body.contains("Canary"), "the list shows nothing the person wrote");
+    let id = by_ref(&js)["id"].as_str().unwrap().to_owned();
+    let shown = desk.submit(&format!("/asks/{id}"), &format!("/asks/{id}/details"), &[]).await;
+    assert!(shown.body.contains("Canary Jsperson") && shown.body.contains("07700 900456"), "{}", shown.body);
+    desk.submit(&format!("/asks/{id}"), &format!("/asks/{id}/contacted"), &[]).await;
+    wait_until("the status page follows the desk", DEFAULT_TIMEOUT, async || {
+        kith_tests::http::get(&region.relay.http_url(), &format!("/ask/{js}"), "text/html")
+            .await
+            .contains("<h1>Contacted</h1>")
+    })
+    .await;
+    let audit = hub.kith(["desk", "audit"]).await.array();
+    assert!(audit.iter().any(|e| e["action"] == "ask shown" && e["actor"] == "desk:sam"), "{audit:?}");
+
+    for needle in ["Canary Jsperson", "canaryjs-3301", "Canary Keyboard", "canarykb-4402"] {
+        for (what, dir) in [("relay", region.relay.root()), ("NATS", region.nats.root())] {
+            assert_eq!(
+                kith_tests::files::files_containing(dir, needle.as_bytes()),
+                Vec::<PathBuf>::new(),
+                "{what}: {needle}"
+            );
+        }
+    }
 }
