@@ -55,7 +55,9 @@
       var url = form.getAttribute("action") + "?" + new URLSearchParams(new FormData(form)).toString();
       if (inFlight && window.AbortController) { inFlight.abort(); }
       inFlight = window.AbortController ? new AbortController() : null;
-      fetch(url, { headers: { Accept: "text/html" }, signal: inFlight ? inFlight.signal : undefined })
+      // Marked as made while typing: the board counts a search that found nothing
+      // only when the person makes it.
+      fetch(url, { headers: { Accept: "text/html", "X-Kith-As-You-Type": "1" }, signal: inFlight ? inFlight.signal : undefined })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           if (!html) { return; }

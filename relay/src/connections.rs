@@ -54,7 +54,11 @@ pub struct ClientAddr(pub IpAddr);
 /// The client a request comes from (see [`ClientAddr`]); a request made without the
 /// listener (a test's router) has the connection's peer only, or none.
 pub fn client_of<B>(request: &hyper::Request<B>) -> Option<IpAddr> {
-    let extensions = request.extensions();
+    client_in(request.extensions())
+}
+
+/// [`client_of`] from a request's extensions (a handler that took its parts).
+pub fn client_in(extensions: &axum::http::Extensions) -> Option<IpAddr> {
     extensions
         .get::<ClientAddr>()
         .map(|c| c.0)

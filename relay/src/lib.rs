@@ -75,6 +75,7 @@ pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod metrics;
+pub mod needs;
 pub mod pins;
 pub mod query;
 pub mod referrals;
@@ -162,6 +163,8 @@ pub(crate) struct Shared {
     nats: Arc<std::sync::OnceLock<async_nats::Client>>,
     /// Sending asks; `None` for a national view, which takes none.
     asks: Option<asks::Sender>,
+    /// Counting what people looked for and did not find; `None` for a national view.
+    needs: Option<Arc<needs::Needs>>,
 }
 
 impl Shared {
@@ -174,7 +177,13 @@ impl Shared {
             changes: Arc::new(watch::Sender::new(0)),
             nats: Arc::default(),
             asks: None,
+            needs: None,
         }
+    }
+
+    /// Counting needs, when this relay does.
+    pub(crate) fn needs(&self) -> Option<&Arc<needs::Needs>> {
+        self.needs.as_ref()
     }
 
     /// Sending asks, when this relay takes them.
@@ -384,6 +393,7 @@ pub async fn run(
             "asks are signed with this key: hubs that take this relay's asks name it in ask_relays"
         );
         shared.asks = Some(sender);
+        shared.needs = Some(Arc::new(needs::Needs::new(store.clone())));
     }
     let snapshot_of = shared.clone();
 
@@ -394,6 +404,9 @@ pub async fn run(
         return Err(Error::OlderRoster { version: roster.version, seen });
     }
     let pins = pins::Pins::load(&store, config.roster.as_deref())?;
+    if let Some(needs) = shared.needs().cloned() {
+        tokio::spawn(needs::sample_beds(shared.clone(), needs, config.clock.clone(), stop_rx.clone()));
+    }
     let mut ingest =
         tokio::spawn(Ingest::new(config.clone(), store.clone(), shared.clone(), pins).run(stop_rx.clone()));
     let limits = query::Limits::new(config.max_queries, config.query_timeout);

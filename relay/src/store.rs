@@ -26,6 +26,8 @@
 //! asks           <reference hash 16 B> -> AskState (a hub's word on its ask)
 //! asks_sent      <reference hash 16 B> -> SentAsk (which hub and listing, when),
 //!                                         kept across a clear, forgotten after 90 days
+//! needs          <postcard needs::Cell> -> u32 BE: people (or minutes), kept across a clear
+//! needs_seen     <hash of day key, client, cell 16 B> -> today's: cleared each day
 //! ```
 //!
 //! An entity record without an item is a tombstone: the entity was withdrawn, and
@@ -252,6 +254,11 @@ pub struct Store {
     /// so kept across [`Store::clear`]; what the status page says before the hub
     /// has answered, and what the hubs' daily caps are counted by.
     asks_sent: sled::Tree,
+    /// What is missing (`crate::needs`): cell → people (or minutes with no bed
+    /// free), and today's hashes of (client, cell). Not in the stream: kept across
+    /// a clear.
+    needs: sled::Tree,
+    needs_seen: sled::Tree,
     /// hub → pinned ed25519 key. Survives [`Store::clear`]: a rebuild replays the
     /// stream, and must not trust on first use again whatever profile it holds now.
     pins: sled::Tree,
@@ -334,6 +341,8 @@ impl Store {
             referrals: db.open_tree("referrals")?,
             asks: db.open_tree("asks")?,
             asks_sent: db.open_tree("asks_sent")?,
+            needs: db.open_tree("needs")?,
+            needs_seen: db.open_tree("needs_seen")?,
             pins: db.open_tree("pins")?,
             trust: db.open_tree("trust")?,
             db,
@@ -490,6 +499,39 @@ impl Store {
             }
         }
         Ok(recent)
+    }
+
+    /// Whether `seen` (a client's hash with a cell, today) is new; it is kept if so.
+    pub fn first_need_today(&self, seen: [u8; 16]) -> Result<bool, StoreError> {
+        Ok(self.needs_seen.compare_and_swap(seen, None::<&[u8]>, Some(&[1u8][..]))?.is_ok())
+    }
+
+    /// Forgets the day's hashes (the day changed).
+    pub fn clear_needs_seen(&self) -> Result<(), StoreError> {
+        self.needs_seen.clear()?;
+        Ok(())
+    }
+
+    /// Adds `n` to a cell of what is missing.
+    pub fn add_to_need(&self, cell: &[u8], n: u32) -> Result<(), StoreError> {
+        self.needs.update_and_fetch(cell, |old| {
+            let was = old.and_then(|v| <[u8; 4]>::try_from(v).ok()).map_or(0, u32::from_be_bytes);
+            Some(was.saturating_add(n).to_be_bytes().to_vec())
+        })?;
+        Ok(())
+    }
+
+    /// Every cell of what is missing, with its count.
+    pub fn need_cells(&self) -> Result<Vec<(Vec<u8>, u32)>, StoreError> {
+        self.needs
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                let n = <[u8; 4]>::try_from(v.as_ref())
+                    .map_err(|_| StoreError::Corrupt { tree: "needs", why: "a count of other than 4 bytes".into() })?;
+                Ok((k.to_vec(), u32::from_be_bytes(n)))
+            })
+            .collect()
     }
 
     /// Makes every write so far durable.

@@ -13,6 +13,7 @@
 pub mod ask;
 pub mod directory;
 pub mod listing;
+pub mod needs;
 pub mod places;
 pub mod screens;
 pub mod search;
@@ -94,8 +95,12 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
     Router::new()
         .route(
             "/",
-            get(|state: St, headers: axum::http::HeaderMap, query| async move {
-                if wants_html(&headers) { search::page(state, query).await } else { crate::http::root(headers).await }
+            get(|state: St, query, parts: axum::http::request::Parts| async move {
+                if wants_html(&parts.headers) {
+                    search::page(state, query, parts).await
+                } else {
+                    crate::http::root(parts.headers).await
+                }
             }),
         )
         .route("/search", get(search::page))
@@ -111,6 +116,10 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
         .route("/assets/board.css", get(css))
         .route("/assets/board.js", get(js))
         .route("/assets/vendor/{name}", get(ask::vendor))
+        .route("/needs", get(needs::needs_page))
+        .route("/needs.csv", get(needs::needs_csv))
+        .route("/needs.json", get(needs::needs_json))
+        .route("/needs/say", axum::routing::post(needs::say).layer(axum::extract::DefaultBodyLimit::max(4 * 1024)))
         .route("/ask/{reference}", get(ask::status))
         .route(
             "/ask/{family}/{hub}/{id}",
@@ -206,6 +215,7 @@ pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Res
                             li { a href="/hubs" { "Hubs" } }
                             li { a href="/helpline" { "Helpline" } }
                             li { a href="/directory" { "Print a directory" } }
+                            li { a href="/needs" { "What is missing" } }
                         }
                     }
                 }

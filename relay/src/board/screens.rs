@@ -34,6 +34,16 @@ impl Want {
         (Want::Training, "training", "Training or learning"),
     ];
 
+    /// What it is called where needs are counted.
+    fn need_kind(self) -> &'static str {
+        match self {
+            Want::Work => "work",
+            Want::Training => "training",
+            Want::SafePlace => "safe place",
+            Want::Service => "service",
+        }
+    }
+
     fn kinds(self) -> &'static [OpportunityKind] {
         match self {
             Want::Work => &[
@@ -201,7 +211,11 @@ fn params(pairs: &[(String, String)]) -> (Option<Want>, String, Option<ForTag>) 
     (want, area, who)
 }
 
-pub async fn helpline(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+pub async fn helpline(
+    State(board): State<Arc<Board>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    parts: axum::http::request::Parts,
+) -> Response {
     let (want, area, who) = params(&pairs);
     let place = board.whereabouts(&area);
     let lines = match want {
@@ -211,6 +225,20 @@ pub async fn helpline(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(
         },
         None => None,
     };
+    // Nothing open for the caller: a need (the kind and area only: no words here).
+    let missing = match (want, &lines) {
+        (Some(w), Some(lines)) if lines.is_empty() => {
+            let kind = match who {
+                Some(t) => format!("{}: {}", w.need_kind(), t.as_str()),
+                None => w.need_kind().to_owned(),
+            };
+            Some(crate::needs::Asked { kind, area: board.need_area(&place), terms: Vec::new() })
+        }
+        _ => None,
+    };
+    if let Some(asked) = &missing {
+        board.record_need(crate::connections::client_in(&parts.extensions), asked);
+    }
     let body = html! {
         h1 { "Helpline" }
         form.search method="get" action="/helpline" {
@@ -246,6 +274,7 @@ pub async fn helpline(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(
                 @else { p { "Nothing found. Try a wider area, or leave the area empty." } }
             }
             ol.answer { @for l in lines { li { @if !l.phone.is_empty() { strong.contact { (l.phone) } " — " } (l.text) } } }
+            @if let Some(asked) = &missing { (super::needs::ask_what(asked)) }
             p.meta { "Checked " (board.clock.local(now_ms()).time) ". Read the numbers out first; this page prints on one sheet." }
         }
     };

@@ -14,6 +14,7 @@ use kith_proto::time::{CivilDate, now_ms};
 pub use kith_words::kind_label;
 
 use super::{Board, date_text, hours_text, pay_text, problem};
+use crate::needs::Asked;
 use crate::search::TextQuery;
 use crate::view::family::Hit;
 use crate::view::{HubSummary, OpportunityQuery, ServiceQuery};
@@ -62,6 +63,19 @@ impl Form {
         f
     }
 
+    /// What kind of thing was asked for, as needs count it.
+    fn need_kind(&self) -> String {
+        match (self.what.as_str(), self.kind, self.category) {
+            ("work", Some(k), _) => format!("work: {}", k.as_str()),
+            ("work", None, _) => "work".to_owned(),
+            ("services", _, Some(c)) => format!("service: {}", c.as_str()),
+            ("services", _, None) => "service".to_owned(),
+            (_, Some(k), _) => format!("work: {}", k.as_str()),
+            (_, None, Some(c)) => format!("service: {}", c.as_str()),
+            _ => "anything".to_owned(),
+        }
+    }
+
     fn asked(&self) -> bool {
         !self.q.is_empty()
             || !self.area.is_empty()
@@ -71,7 +85,11 @@ impl Form {
     }
 }
 
-pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+pub async fn page(
+    State(board): State<Arc<Board>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    parts: axum::http::request::Parts,
+) -> Response {
     let form = Form::read(&pairs);
     let text = match TextQuery::parse(&form.q) {
         Ok(t) => t,
@@ -140,6 +158,18 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
         Ok(h) => h,
         Err(response) => return response,
     };
+    // Nothing at all for what the person asked: a need. Not the searches the page's
+    // script makes as they type, only the one they make.
+    let missing = (form.asked() && work.is_empty() && services.is_empty()).then(|| Asked {
+        kind: form.need_kind(),
+        area: board.need_area(&whereabouts),
+        terms: crate::needs::terms(&form.q),
+    });
+    if let Some(asked) = &missing
+        && !parts.headers.contains_key(super::needs::AS_YOU_TYPE)
+    {
+        board.record_need(crate::connections::client_in(&parts.extensions), asked);
+    }
     let body = html! {
         h1 { "What is open to you, near here" }
         (search_form(&form, &board.money))
@@ -167,6 +197,7 @@ pub async fn page(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
                         @for hit in &services { (service_item(hit, hubs.get(&hit.hub), local, confirmed_since)) }
                     }
                 }
+                @if let Some(asked) = &missing { (super::needs::ask_what(asked)) }
             }
         }
     };
