@@ -85,6 +85,14 @@ pub fn html(layout: &Layout, options: Options) -> String {
                             @if let Some(m) = &s.more { p { em { (m) } } }
                         }
                     }
+                    @if let Some(m) = &layout.missing {
+                        section.kind aria-labelledby="missing" {
+                            h2 #missing { "What the region is missing" }
+                            p { "For commissioners: what people looked for on the board and the helpline screen in week " (m.week) " and did not find, and the hours with no safe-house bed free. " (m.note) }
+                            @if m.lines.is_empty() { p { "No figure to show this week." } }
+                            ul { @for l in &m.lines { li { (l) } } }
+                        }
+                    }
                     section.kind aria-labelledby="hubs" {
                         h2 #hubs { "Index of hubs" }
                         p { "The groups whose listings are in this directory, and how to reach them." }

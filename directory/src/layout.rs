@@ -145,6 +145,51 @@ pub struct Directory {
     pub hubs: Vec<Hub>,
     /// Sections that had more listings than were fetched to print.
     pub truncated: BTreeSet<Section>,
+    /// What the region is missing, for commissioners: the week's published figures
+    /// (`None`: not known here, and the part is left out).
+    pub missing: Option<Missing>,
+}
+
+impl Missing {
+    /// The newest of the last two weeks with a figure shown (else this week, with
+    /// none), from what the relay publishes.
+    pub fn from_needs(needs: &kith_proto::v1::Needs) -> Missing {
+        let shown = |w: &&kith_proto::v1::NeedWeek| {
+            w.kinds.iter().any(|f| f.people.is_some()) || !w.terms.is_empty() || !w.no_bed.is_empty()
+        };
+        let Some(week) = needs.weeks.iter().take(2).find(shown).or(needs.weeks.first()) else {
+            return Missing::default();
+        };
+        let mut lines: Vec<String> = week
+            .kinds
+            .iter()
+            .chain(&week.terms)
+            .filter_map(|f| f.people.map(|n| format!("{}: {} — {n} people", f.area, f.what)))
+            .collect();
+        lines.extend(
+            week.no_bed.iter().map(|b| format!("{}: no bed free for {} — {:.1} hours", b.area, b.group, b.hours)),
+        );
+        Missing {
+            week: week.week.clone(),
+            lines,
+            note: format!(
+                "Each figure counts people, each once a day; a figure of fewer than {} people is not shown, nor one a \
+                 total would give away. Published under the {}.",
+                needs.threshold, needs.licence
+            ),
+        }
+    }
+}
+
+/// What people looked for and did not find in one week, as published.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Missing {
+    /// The ISO week: `2026-W49`.
+    pub week: String,
+    /// One line per figure: "LS6: service: food — 12 people".
+    pub lines: Vec<String>,
+    /// How the figures are counted and hidden.
+    pub note: String,
 }
 
 /// A directory laid out: the words of every entry, in order.
@@ -159,6 +204,8 @@ pub struct Layout {
     pub hubs: Vec<HubOut>,
     /// What the places data's licence asks to be said where it is used.
     pub notice: &'static str,
+    /// What the region is missing, printed after the listings.
+    pub missing: Option<Missing>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -420,6 +467,7 @@ impl Layout {
             sections,
             hubs,
             notice: kith_text::places::ATTRIBUTION,
+            missing: d.missing.clone(),
         }
     }
 

@@ -22,7 +22,7 @@ use typst::foundations::{Dict, IntoValue};
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 
 pub use html::html;
-pub use layout::{Directory, Hub, Layout, Listed, Section};
+pub use layout::{Directory, Hub, Layout, Listed, Missing, Section};
 
 /// Why a directory could not be typeset.
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +154,11 @@ mod tests {
             area: None,
             sections: vec![],
             board_url: Some("http://127.0.0.1:8080/".into()),
+            missing: Some(crate::layout::Missing {
+                week: "2026-W49".into(),
+                lines: vec!["LS6: service: food — 12 people".into()],
+                note: "People, each once a day; fewer than 10 are not shown.".into(),
+            }),
             opportunities: vec![
                 job("Allotment gardener", OpportunityKind::PaidJob, "Leeds LS6"),
                 job("Peer trainer", OpportunityKind::PeerTeaching, "Bradford"),
@@ -249,9 +254,15 @@ mod tests {
         let large = super::pdf(&l, Options { large_print: true }).unwrap();
         assert!(large.len() > 1000);
         let page = html(&l, Options::default());
-        for text in
-            ["Rose House", "Beds free: call to check", "£12.21 an hour", "Printed 2 December 2026", "Leeds Peer Co-op"]
-        {
+        for text in [
+            "Rose House",
+            "Beds free: call to check",
+            "£12.21 an hour",
+            "Printed 2 December 2026",
+            "Leeds Peer Co-op",
+            "What the region is missing",
+            "LS6: service: food — 12 people",
+        ] {
             assert!(page.contains(text), "{text} missing from the HTML");
         }
     }

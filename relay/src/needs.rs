@@ -172,6 +172,39 @@ pub struct Report {
     pub weeks: Vec<WeekReport>,
 }
 
+impl Report {
+    /// As the query API and the printed directory carry it.
+    pub fn to_v1(&self) -> kith_proto::v1::Needs {
+        use kith_proto::v1;
+        let figures = |shown: &[Shown]| -> Vec<v1::NeedFigure> {
+            shown
+                .iter()
+                .map(|s| v1::NeedFigure { area: s.area.clone(), what: s.what.clone(), people: s.people })
+                .collect()
+        };
+        v1::Needs {
+            threshold: self.threshold,
+            weeks: self
+                .weeks
+                .iter()
+                .map(|w| v1::NeedWeek {
+                    week: w.week.clone(),
+                    kinds: figures(&w.kinds),
+                    area_totals: figures(&w.area_totals),
+                    kind_totals: figures(&w.kind_totals),
+                    terms: figures(&w.terms),
+                    no_bed: w
+                        .no_bed
+                        .iter()
+                        .map(|b| v1::NoBedHours { area: b.area.clone(), group: b.group.clone(), hours: b.hours })
+                        .collect(),
+                })
+                .collect(),
+            licence: crate::board::needs::LICENCE.to_owned(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WeekReport {
     pub week: String,
@@ -213,7 +246,9 @@ impl WeekReport {
                 KIND => {
                     kinds.insert((cell.area, cell.value), count);
                 }
-                TERM if count >= THRESHOLD => terms.push(Shown { area: cell.area, what: cell.value, people: Some(count) }),
+                TERM if count >= THRESHOLD => {
+                    terms.push(Shown { area: cell.area, what: cell.value, people: Some(count) })
+                }
                 NO_BED => no_bed.push(NoBed {
                     area: cell.area,
                     group: cell.value,
@@ -224,14 +259,7 @@ impl WeekReport {
         }
         terms.sort_by(|a, b| b.people.cmp(&a.people).then(a.area.cmp(&b.area)).then(a.what.cmp(&b.what)));
         let table = suppress(&kinds);
-        WeekReport {
-            week,
-            kinds: table.cells,
-            area_totals: table.rows,
-            kind_totals: table.columns,
-            terms,
-            no_bed,
-        }
+        WeekReport { week, kinds: table.cells, area_totals: table.rows, kind_totals: table.columns, terms, no_bed }
     }
 }
 
@@ -242,6 +270,10 @@ pub struct Suppressed {
     pub rows: Vec<Shown>,
     pub columns: Vec<Shown>,
 }
+
+/// One row or column of a table: its cells, whether its total is shown, whether it
+/// is a row, and its name.
+type Line = (Vec<(String, String)>, bool, bool, String);
 
 /// Hides what cannot be published of a table of (row, column) → people: every cell
 /// and total below [`THRESHOLD`] (primary), then, while a row or a column whose
@@ -257,15 +289,18 @@ pub fn suppress(table: &BTreeMap<(String, String), u32>) -> Suppressed {
         *rows.entry(r.clone()).or_default() += n;
         *columns.entry(c.clone()).or_default() += n;
     }
-    let mut hidden_rows: BTreeSet<String> = rows.iter().filter(|(_, n)| **n < THRESHOLD).map(|(r, _)| r.clone()).collect();
+    let mut hidden_rows: BTreeSet<String> =
+        rows.iter().filter(|(_, n)| **n < THRESHOLD).map(|(r, _)| r.clone()).collect();
     let mut hidden_columns: BTreeSet<String> =
         columns.iter().filter(|(_, n)| **n < THRESHOLD).map(|(c, _)| c.clone()).collect();
     loop {
         let mut changed = false;
         // Each line: its cells, and whether its total is shown.
-        let lines: Vec<(Vec<(String, String)>, bool, bool, String)> = rows
+        let lines: Vec<Line> = rows
             .keys()
-            .map(|r| (table.keys().filter(|(x, _)| x == r).cloned().collect(), !hidden_rows.contains(r), true, r.clone()))
+            .map(|r| {
+                (table.keys().filter(|(x, _)| x == r).cloned().collect(), !hidden_rows.contains(r), true, r.clone())
+            })
             .chain(columns.keys().map(|c| {
                 (table.keys().filter(|(_, y)| y == c).cloned().collect(), !hidden_columns.contains(c), false, c.clone())
             }))
@@ -278,7 +313,8 @@ pub fn suppress(table: &BTreeMap<(String, String), u32>) -> Suppressed {
             if hidden_here != 1 {
                 continue;
             }
-            let smallest_shown = cells.iter().filter(|k| !hidden.contains(*k)).min_by_key(|k| (table[*k], (*k).clone()));
+            let smallest_shown =
+                cells.iter().filter(|k| !hidden.contains(*k)).min_by_key(|k| (table[*k], (*k).clone()));
             match smallest_shown {
                 Some(k) => {
                     hidden.insert(k.clone());
@@ -301,7 +337,11 @@ pub fn suppress(table: &BTreeMap<(String, String), u32>) -> Suppressed {
     Suppressed {
         cells: table
             .iter()
-            .map(|((r, c), &n)| Shown { area: r.clone(), what: c.clone(), people: shown(n, hidden.contains(&(r.clone(), c.clone()))) })
+            .map(|((r, c), &n)| Shown {
+                area: r.clone(),
+                what: c.clone(),
+                people: shown(n, hidden.contains(&(r.clone(), c.clone()))),
+            })
             .collect(),
         rows: rows
             .iter()
@@ -361,8 +401,7 @@ pub(crate) async fn sample_beds(
 pub fn beds_free(view: &crate::view::View, now_ms: i64) -> BTreeMap<(String, String), bool> {
     let mut free: BTreeMap<(String, String), bool> = BTreeMap::new();
     let mut query = crate::view::SafeHouseQuery { page_size: 1000, ..Default::default() };
-    loop {
-        let Ok(page) = view.list_safe_houses(&query, now_ms) else { break };
+    while let Ok(page) = view.list_safe_houses(&query, now_ms) {
         for hit in &page.items {
             let area = match &hit.place {
                 Some(p) => p.district.clone(),
@@ -442,7 +481,10 @@ mod tests {
 
     #[test]
     fn terms_are_words_only() {
-        assert_eq!(terms("Allotment near LS6 1AB, call 07700900123 allotment gardening!"), ["allotment", "near", "call", "gardening"]);
+        assert_eq!(
+            terms("Allotment near LS6 1AB, call 07700900123 allotment gardening!"),
+            ["allotment", "near", "call", "gardening"]
+        );
         assert_eq!(terms("a an 12 x"), Vec::<String>::new());
     }
 

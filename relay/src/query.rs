@@ -488,6 +488,18 @@ impl Region for RegionService {
         }
     }
 
+    async fn get_needs(&self, _: Request<v1::NeedsRequest>) -> Result<Response<v1::Needs>, Status> {
+        let Some(needs) = self.shared.needs().cloned() else {
+            return Err(Status::failed_precondition("a national view counts no needs: ask a region's relay"));
+        };
+        let today = self.clock.today();
+        let report = tokio::task::spawn_blocking(move || needs.report(today))
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?
+            .map_err(|e| Status::unavailable(format!("the figures cannot be read: {e}")))?;
+        Ok(Response::new(report.to_v1()))
+    }
+
     async fn get_stats(&self, request: Request<v1::StatsRequest>) -> Result<Response<v1::Stats>, Status> {
         let coordinator = self.asked_by_coordinator(&request)?;
         let (counts, referrals) = {

@@ -44,6 +44,8 @@ const pages = [
   ["helpline-nearest", "/helpline?area=Bradford&want=safe&for=trans-nonbinary"],
   ["screen", "/screen?area=Leeds&slide=0"],
   ["directory", "/directory"],
+  ["nothing-found", "/search?q=hydrotherapy&area=LS6"],
+  ["needs", "/needs"],
 ];
 
 // Never hang a test run: five minutes is many times what this takes on a loaded machine.

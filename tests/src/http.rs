@@ -38,3 +38,17 @@ pub async fn post_form(base: &str, path: &str, body: &str, headers: &[(&str, &st
     stream.read_to_string(&mut raw).await.unwrap();
     raw
 }
+
+/// GET `path` from `base` as a browser would, with more headers (`X-Forwarded-For:
+/// …`): the whole response.
+pub async fn get_with(base: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\n{extra}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    raw
+}

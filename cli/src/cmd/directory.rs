@@ -130,6 +130,11 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
         safe_houses: vec![],
         hubs: vec![],
         truncated: BTreeSet::new(),
+        // A national view, or an older relay, has none: the part is left out.
+        missing: match region.client.get_needs(v1::NeedsRequest {}).await {
+            Ok(needs) => Some(kith_directory::Missing::from_needs(&needs.into_inner())),
+            Err(_) => None,
+        },
     };
     for h in &hubs.items {
         d.hubs.push(Hub {

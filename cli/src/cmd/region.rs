@@ -40,6 +40,11 @@ pub enum Command {
     },
     /// Write the region as open data: an HSDS 3 data package (CSV tables and
     /// datapackage.json), or the open opportunities as schema.org JobPosting JSON-LD.
+    /// What the region is missing: searches on the board and helpline that found
+    /// nothing, by week, area and kind or word (people; fewer than 10 are not shown),
+    /// and the hours with no safe-house bed free.
+    #[command(display_order = 6)]
+    Needs,
     #[command(display_order = 7)]
     Export {
         /// hsds (Open Referral, for directory tools) or jobposting (for job boards).
@@ -72,6 +77,16 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
             })
         }
         Command::Roster(c) => super::roster::run(globals, c),
+        Command::Needs => {
+            let mut region = connect::region(&globals.relay).await?;
+            let needs = region
+                .client
+                .get_needs(kith_proto::v1::NeedsRequest {})
+                .await
+                .map_err(|s| region.error(s))?
+                .into_inner();
+            output::either(globals.json, &NeedsJson::from(&needs), || render_needs(&needs))
+        }
         Command::Directory(args) => {
             let written = super::directory::run(&globals.relay, args).await?;
             output::either(globals.json, &written, || written.summary())
@@ -432,4 +447,89 @@ mod tests {
         assert!(lines[2].contains("  left 2 hours ago  diverged 2 hours ago  "), "{t}");
         assert!(lines[3].contains("  never             -  "), "{t}");
     }
+}
+
+/// What the region is missing, in `--json` output.
+#[derive(Debug, Serialize)]
+struct NeedsJson {
+    threshold: u32,
+    licence: String,
+    weeks: Vec<NeedWeekJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct NeedWeekJson {
+    week: String,
+    kinds: Vec<NeedFigureJson>,
+    area_totals: Vec<NeedFigureJson>,
+    kind_totals: Vec<NeedFigureJson>,
+    terms: Vec<NeedFigureJson>,
+    no_bed: Vec<NoBedJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct NeedFigureJson {
+    area: String,
+    what: String,
+    /// `null` where hidden.
+    people: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+struct NoBedJson {
+    area: String,
+    group: String,
+    hours: f64,
+}
+
+impl From<&kith_proto::v1::Needs> for NeedsJson {
+    fn from(n: &kith_proto::v1::Needs) -> NeedsJson {
+        let figures = |f: &[kith_proto::v1::NeedFigure]| {
+            f.iter().map(|f| NeedFigureJson { area: f.area.clone(), what: f.what.clone(), people: f.people }).collect()
+        };
+        NeedsJson {
+            threshold: n.threshold,
+            licence: n.licence.clone(),
+            weeks: n
+                .weeks
+                .iter()
+                .map(|w| NeedWeekJson {
+                    week: w.week.clone(),
+                    kinds: figures(&w.kinds),
+                    area_totals: figures(&w.area_totals),
+                    kind_totals: figures(&w.kind_totals),
+                    terms: figures(&w.terms),
+                    no_bed: w
+                        .no_bed
+                        .iter()
+                        .map(|b| NoBedJson { area: b.area.clone(), group: b.group.clone(), hours: b.hours })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One table of the week's figures that are shown, newest week first.
+fn render_needs(n: &kith_proto::v1::Needs) -> String {
+    let mut t = Table::new(&["WEEK", "AREA", "LOOKED FOR", "PEOPLE"]);
+    for w in &n.weeks {
+        for f in w.kinds.iter().chain(&w.terms).filter(|f| f.people.is_some()) {
+            t.row(vec![w.week.clone(), f.area.clone(), f.what.clone(), f.people.unwrap_or_default().to_string()]);
+        }
+        for b in &w.no_bed {
+            t.row(vec![
+                w.week.clone(),
+                b.area.clone(),
+                format!("a bed ({}): hours with none free", b.group),
+                format!("{:.1} h", b.hours),
+            ]);
+        }
+    }
+    let mut out = t.render(&format!("nothing to show in the last {} weeks", n.weeks.len()));
+    out.push_str(&format!(
+        "\nPeople, each once a day; a figure of fewer than {} is not shown, nor one a total would give away. {}.\n",
+        n.threshold, n.licence
+    ));
+    out
 }

@@ -244,6 +244,15 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
             Ok((opportunities, services, safe_houses, view.hubs(), truncated))
         })
         .await?;
+    // What the region is missing, for commissioners (a national view has none).
+    let missing = match board.shared.needs().cloned() {
+        Some(needs) => tokio::task::spawn_blocking(move || needs.report(today))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .map(|r| kith_directory::Missing::from_needs(&r.to_v1())),
+        None => None,
+    };
     Ok(Directory {
         region: board.region.to_string(),
         printed_on: today,
@@ -255,6 +264,7 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
         // request's Host header says: a directory kept for everyone must not carry
         // an address one visitor chose.
         board_url: board.public_url.clone(),
+        missing,
         opportunities: opportunities
             .into_iter()
             .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })

@@ -83,7 +83,13 @@ pub async fn say(State(board): State<Arc<Board>>, request: axum::extract::Reques
     };
     let area_ok = said.area == "anywhere"
         || said.area == "not a known place"
-        || board.shared.places().resolve(&said.area).ok().flatten().is_some_and(|d| board.shared.places().name_of(d) == said.area);
+        || board
+            .shared
+            .places()
+            .resolve(&said.area)
+            .ok()
+            .flatten()
+            .is_some_and(|d| board.shared.places().name_of(d) == said.area);
     if !known_kind(&said.kind) || !area_ok {
         return problem(&board, StatusCode::BAD_REQUEST, "The form could not be read", "Go back and try again.");
     }
@@ -161,32 +167,30 @@ pub async fn needs_page(State(board): State<Arc<Board>>) -> Response {
             h2 { "This week (" (week.week) ")" }
             @if bars.is_empty() { p { "Nothing to show yet this week." } } @else { (chart(&bars)) }
         }
-        @for week in &report.weeks {
+        @let shown: Vec<_> = report.weeks.iter().filter(|w| w.kinds.iter().any(|c| c.people.is_some()) || !w.terms.is_empty() || !w.no_bed.is_empty()).collect();
+        @if shown.is_empty() { p { "No week of the last " (report.weeks.len()) " has a figure to show." } }
+        @for week in shown {
             section.week {
                 h2 { "Week " (week.week) }
-                @if week.kinds.iter().all(|c| c.people.is_none()) && week.terms.is_empty() && week.no_bed.is_empty() {
-                    p { "Nothing to show." }
-                } @else {
-                    @if week.kinds.iter().any(|c| c.people.is_some()) {
-                        table {
-                            caption { "Looked for and not found, by area and kind (people)" }
-                            thead { tr { th scope="col" { "Area" } th scope="col" { "Kind" } th scope="col" { "People" } } }
-                            tbody { @for c in &week.kinds { tr { td data-label="Area" { (c.area) } td data-label="Kind" { (c.what) } td data-label="People" { (count(c.people)) } } } }
-                        }
+                @if week.kinds.iter().any(|c| c.people.is_some()) {
+                    table {
+                        caption { "Looked for and not found, by area and kind (people)" }
+                        thead { tr { th scope="col" { "Area" } th scope="col" { "Kind" } th scope="col" { "People" } } }
+                        tbody { @for c in &week.kinds { tr { td data-label="Area" { (c.area) } td data-label="Kind" { (c.what) } td data-label="People" { (count(c.people)) } } } }
                     }
-                    @if !week.terms.is_empty() {
-                        table {
-                            caption { "Words people looked for (people)" }
-                            thead { tr { th scope="col" { "Area" } th scope="col" { "Word" } th scope="col" { "People" } } }
-                            tbody { @for c in &week.terms { tr { td data-label="Area" { (c.area) } td data-label="Word" { (c.what) } td data-label="People" { (count(c.people)) } } } }
-                        }
+                }
+                @if !week.terms.is_empty() {
+                    table {
+                        caption { "Words people looked for (people)" }
+                        thead { tr { th scope="col" { "Area" } th scope="col" { "Word" } th scope="col" { "People" } } }
+                        tbody { @for c in &week.terms { tr { td data-label="Area" { (c.area) } td data-label="Word" { (c.what) } td data-label="People" { (count(c.people)) } } } }
                     }
-                    @if !week.no_bed.is_empty() {
-                        table {
-                            caption { "Hours with no safe-house bed free (or none said), by area and who the houses are for" }
-                            thead { tr { th scope="col" { "Area" } th scope="col" { "For" } th scope="col" { "Hours" } } }
-                            tbody { @for b in &week.no_bed { tr { td data-label="Area" { (b.area) } td data-label="For" { (b.group) } td data-label="Hours" { (b.hours) } } } }
-                        }
+                }
+                @if !week.no_bed.is_empty() {
+                    table {
+                        caption { "Hours with no safe-house bed free (or none said), by area and who the houses are for" }
+                        thead { tr { th scope="col" { "Area" } th scope="col" { "For" } th scope="col" { "Hours" } } }
+                        tbody { @for b in &week.no_bed { tr { td data-label="Area" { (b.area) } td data-label="For" { (b.group) } td data-label="Hours" { (b.hours) } } } }
                     }
                 }
             }
@@ -233,7 +237,8 @@ pub async fn needs_csv(State(board): State<Arc<Board>>) -> Response {
             let _ = out.write_record([w.week.as_str(), table, &c.area, &c.what, &value]);
         }
         for b in &w.no_bed {
-            let _ = out.write_record([w.week.as_str(), "hours with no bed free", &b.area, &b.group, &b.hours.to_string()]);
+            let _ =
+                out.write_record([w.week.as_str(), "hours with no bed free", &b.area, &b.group, &b.hours.to_string()]);
         }
     }
     let bytes = out.into_inner().unwrap_or_default();

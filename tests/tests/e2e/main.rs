@@ -28,6 +28,7 @@ mod load;
 mod local;
 mod metrics;
 mod near;
+mod needs;
 mod netns;
 mod open_data;
 mod permissions;
