@@ -163,9 +163,11 @@ impl Missing {
         let mut lines: Vec<String> = week
             .kinds
             .iter()
-            .chain(&week.terms)
             .filter_map(|f| f.people.map(|n| format!("{}: {} — {n} people", f.area, f.what)))
             .collect();
+        lines.extend(
+            week.terms.iter().filter_map(|f| f.people.map(|n| format!("{}: “{}” — {n} people", f.area, f.what))),
+        );
         lines.extend(
             week.no_bed.iter().map(|b| format!("{}: no bed free for {} — {:.1} hours", b.area, b.group, b.hours)),
         );

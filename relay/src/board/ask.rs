@@ -260,6 +260,9 @@ pub async fn send(
     request: Request,
 ) -> Response {
     let client = crate::connections::client_of(&request);
+    if super::cross_site(request.headers()) {
+        return problem(&board, StatusCode::FORBIDDEN, "Not sent", "An ask is sent from this board's own pages only.");
+    }
     let not_found = || {
         problem(
             &board,

@@ -135,6 +135,12 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
         .layer(axum::middleware::map_response(crate::http::headers))
 }
 
+/// Whether a browser says a form came from another site (`Sec-Fetch-Site`): the
+/// board's forms that send something are refused from anywhere but its own pages.
+pub(crate) fn cross_site(headers: &axum::http::HeaderMap) -> bool {
+    headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site")
+}
+
 /// Whether a request is a browser's (or anyone's) asking for HTML first.
 fn wants_html(headers: &axum::http::HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))

@@ -78,6 +78,9 @@ fn known_kind(kind: &str) -> bool {
 /// `POST /needs/say`.
 pub async fn say(State(board): State<Arc<Board>>, request: axum::extract::Request) -> Response {
     let client = crate::connections::client_of(&request);
+    if super::cross_site(request.headers()) {
+        return problem(&board, StatusCode::FORBIDDEN, "Not counted", "This is said from this board's own pages only.");
+    }
     let Ok(Form(said)) = Form::<Said>::from_request(request, &()).await else {
         return problem(&board, StatusCode::BAD_REQUEST, "The form could not be read", "Go back and try again.");
     };

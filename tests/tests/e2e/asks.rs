@@ -75,6 +75,15 @@ async fn a_person_asks_without_script_the_hub_answers_and_the_words_stay_sealed_
     let wrong = post_form(&region.relay.http_url(), &action, "name=&how=phone&reach=12&consent=yes", &[]).await;
     assert!(wrong.starts_with("HTTP/1.1 422"), "{wrong}");
     assert!(wrong.contains("Enter your name or first name"), "{wrong}");
+    // A form on another site cannot send one through a visitor's browser.
+    let forged = post_form(
+        &region.relay.http_url(),
+        &action,
+        &plain_form("Other Site", "x"),
+        &[("Sec-Fetch-Site", "cross-site")],
+    )
+    .await;
+    assert!(forged.starts_with("HTTP/1.1 403"), "{forged}");
     let sent = post_form(&region.relay.http_url(), &action, &plain_form(CANARY_NAME, CANARY_WORDS), &[]).await;
     let reference = reference_of(&sent);
     assert!(!sent.contains("Canarybird"), "the Sent page says nothing the person wrote");
@@ -180,6 +189,25 @@ async fn asks_wait_for_an_offline_hub_and_forged_ones_are_refused_and_counted() 
     .await;
     assert_eq!(policy["open"], true);
     assert!(asks_json(&hub).await.iter().all(|a| a["content"]["name"] != "Forger"), "a forged ask is not kept");
+
+    // The hub closes this listing to asks: the board shows only how to call, and a
+    // form posted anyway sends nothing.
+    assert!(hub.kith(["ask", "close", &listing.id]).await.success());
+    wait_until("the board stops offering the form", DEFAULT_TIMEOUT, async || {
+        !get(&region.relay.http_url(), &page, "text/html").await.contains("data-seal-to")
+    })
+    .await;
+    let closed = post_form(&region.relay.http_url(), &action, &plain_form("Late", "still open?"), &[]).await;
+    assert!(closed.starts_with("HTTP/1.1 409"), "{closed}");
+    assert!(hub.kith(["ask", "reopen", &listing.id]).await.success());
+    wait_open(&region, &page).await;
+    // Paused altogether: the same for every listing.
+    let paused = hub.kith(["ask", "pause"]).await.ok();
+    assert_eq!(paused["open"], false);
+    wait_until("the board stops offering the form", DEFAULT_TIMEOUT, async || {
+        !get(&region.relay.http_url(), &page, "text/html").await.contains("data-seal-to")
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -256,4 +284,63 @@ fn an_ask_sealed_by_the_boards_script_opens_at_the_listing_hub_only() {
     assert_eq!(content.name, "Canary Sam");
     assert_eq!(content.contact, Contact::Text { number: "07700 900123".into(), when: "after 6".into() });
     assert!(matches!(ask::open(&sealed, &other), Err(AskError::Open)), "another hub opens nothing");
+}
+
+const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+/// The hub's cap is a day's: with relay and hub clocks set (libfaketime) to just
+/// before midnight, a flood stops at the cap, and an honest ask after midnight goes
+/// through and is taken.
+#[tokio::test]
+async fn after_a_flood_stops_at_the_cap_an_honest_ask_goes_through_once_the_day_turns() {
+    if !std::path::Path::new(LIBFAKETIME).exists() {
+        kith_tests::skip(
+            "asks: the daily cap turning at midnight",
+            "needs libfaketime (apt-get install faketime; tests/run installs it)",
+        );
+        return;
+    }
+    // A winter's night: London's day and UTC's turn together.
+    let envs = vec![
+        ("LD_PRELOAD", LIBFAKETIME.to_owned()),
+        ("FAKETIME", "@2027-03-01 23:59:35".to_owned()),
+        ("FAKETIME_DONT_FAKE_MONOTONIC", "1".to_owned()),
+        ("TZ", "UTC".to_owned()),
+    ];
+    let nats = kith_tests::NatsServer::spawn().await;
+    let relay = kith_tests::Relay::start_with_env(
+        kith_tests::REGION,
+        &nats.url(),
+        None,
+        &["--trust-proxy", "127.0.0.1/32", "--time-zone", "Europe/London"],
+        &envs,
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let region = Region { name: kith_tests::REGION.into(), relay, nats };
+    let options = kith_tests::HubOptions { envs: envs.clone(), ..kith_tests::HubOptions::named("Hub garden") };
+    let mut hub = region.hub_with("garden", options).await;
+    let listing = add_opportunity(&hub, "Gardener", &[]).await;
+    trust_relay(&mut hub, &region).await;
+    assert!(hub.kith(["ask", "cap", "2"]).await.success());
+    let page = format!("/opportunity/garden/{}", listing.id);
+    wait_open(&region, &page).await;
+    let (url, action) = (region.relay.http_url(), format!("/ask/opportunity/garden/{}", listing.id));
+    let from = |ip: &'static str| [("X-Forwarded-For", ip)];
+    reference_of(&post_form(&url, &action, &plain_form("Ann", "one"), &from("198.51.100.1")).await);
+    reference_of(&post_form(&url, &action, &plain_form("Bea", "two"), &from("198.51.100.2")).await);
+    let capped = post_form(&url, &action, &plain_form("Cal", "three"), &from("198.51.100.3")).await;
+    assert!(capped.starts_with("HTTP/1.1 503"), "{capped}");
+    assert!(started.elapsed() < Duration::from_secs(25), "the flood was over before midnight");
+
+    // Past midnight at both (the hub started a moment after the relay).
+    tokio::time::sleep(Duration::from_secs(32).saturating_sub(started.elapsed())).await;
+    let honest = post_form(&url, &action, &plain_form("Honest Person", "after midnight"), &from("198.51.100.4")).await;
+    let reference = reference_of(&honest);
+    let taken = wait_for("the honest ask is taken", DEFAULT_TIMEOUT, async || {
+        asks_json(&hub).await.into_iter().find(|a| a["reference"] == reference.as_str())
+    })
+    .await;
+    assert_eq!(taken["status"], "received", "{taken}");
+    assert_eq!(taken["content"]["name"], "Honest Person");
 }

@@ -71,6 +71,30 @@ async fn nine_people_publish_nothing_ten_publish_the_cell_and_one_searching_fift
     let table = region.relay.kith_table(["region", "needs"]).await;
     assert!(table.contains("allotment") && table.contains("LS6"), "{table}");
 
+    // The printed directory has them, for commissioners.
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("directory.html");
+    let out = region.relay.kith(["region", "directory", "--format", "html", "--out", html.to_str().unwrap()]).await;
+    assert!(out.success(), "{out:?}");
+    let printed = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        printed.contains("What the region is missing") && printed.contains("LS6: service — 10 people"),
+        "{printed}"
+    );
+    if std::process::Command::new("pdftoppm").arg("-v").output().is_ok_and(|o| o.status.success()) {
+        let pdf = dir.path().join("directory.pdf");
+        assert!(region.relay.kith(["region", "directory", "--out", pdf.to_str().unwrap()]).await.success());
+        let pages = kith_tests::workspace().join("target/directory-pages");
+        std::fs::create_dir_all(&pages).unwrap();
+        let made = std::process::Command::new("pdftoppm")
+            .args(["-png", "-r", "60"])
+            .arg(&pdf)
+            .arg(pages.join("needs"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+
     // Words given when asked: counted as terms, the text kept nowhere.
     for n in 1..=10 {
         let said = post_form(
