@@ -5,7 +5,7 @@
 
 use async_nats::jetstream::{self, consumer::pull};
 use kith_proto::subject::{inbox_wildcard, stream_name};
-use kith_proto::{Slug, permissions};
+use kith_proto::{Slug, ask, permissions};
 use kith_tests::referral::{send, wait_for_status};
 use kith_tests::sample::add_opportunity;
 use kith_tests::{DEFAULT_TIMEOUT, Hub, NatsServer, REGION, Relay, kith, wait_until};
@@ -120,6 +120,36 @@ async fn hubs_work_under_their_nats_users_and_cannot_act_for_another_hub() {
     let overheard = tokio::time::timeout(Duration::from_millis(500), futures::StreamExt::next(&mut spy)).await;
     assert!(!matches!(overheard, Ok(Some(_))), "the third hub overheard a referral: {overheard:?}");
 
+    // An ask through the board reaches the garden under its user (its own consumer on
+    // the stream of asks); the third hub cannot make one on the garden's asks.
+    let key = std::fs::read_to_string(relay.dir().join("relay.pub")).expect("relay.pub");
+    let mut garden = garden;
+    kith_tests::hub::set_hub_toml(&garden.dir(), "ask_relays", toml::Value::Array(vec![key.trim().into()]));
+    garden.restart().await;
+    let page = format!("/opportunity/peer-garden/{}", job.id);
+    wait_until("the board offers Ask about this", DEFAULT_TIMEOUT, async || {
+        kith_tests::http::get(&relay.http_url(), &page, "text/html").await.contains("data-seal-to")
+    })
+    .await;
+    let form = "name=Sam&how=none&reach=&when=&words=hello&consent=yes&sealed=&website=";
+    let sent =
+        kith_tests::http::post_form(&relay.http_url(), &format!("/ask/opportunity/peer-garden/{}", job.id), form, &[])
+            .await;
+    assert!(sent.starts_with("HTTP/1.1 200"), "{sent}");
+    wait_until("the garden takes the ask", DEFAULT_TIMEOUT, async || {
+        !garden.kith(["ask", "list"]).await.array().is_empty()
+    })
+    .await;
+    let asks_stream =
+        as_third.get_stream_no_info(ask::stream_name(&region)).await.expect("a handle on the stream of asks");
+    let config = pull::Config {
+        durable_name: Some("asks-peer-garden".to_owned()),
+        filter_subject: ask::hub_wildcard(&region, &Slug::parse("hub", "peer-garden").unwrap()),
+        ..Default::default()
+    };
+    let created = tokio::time::timeout(Duration::from_secs(2), asks_stream.create_consumer(config)).await;
+    assert!(!matches!(created, Ok(Ok(_))), "the third hub made a consumer on the garden's asks");
+
     // It was the permissions that said no, and only to these attempts: the hubs and
     // the relay doing their work never needed anything their users lack.
     let log = std::fs::read_to_string(nats.log_path()).unwrap();
@@ -136,6 +166,7 @@ async fn hubs_work_under_their_nats_users_and_cannot_act_for_another_hub() {
             "$JS.API.DIRECT.GET.KITH_WEST_YORKSHIRE.kith.west-yorkshire.peer-garden.referral",
         ),
         ("Subscription Violation", "third-hub", "kith.west-yorkshire.>"),
+        ("Publish Violation", "third-hub", "CONSUMER.CREATE.KITH_ASKS_WEST_YORKSHIRE.asks-peer-garden."),
     ];
     assert_eq!(violations.len(), expected.len(), "{violations:#?}");
     for ((kind, user, what), line) in expected.iter().zip(&violations) {
