@@ -243,6 +243,18 @@ impl Store {
         Ok(page)
     }
 
+    /// Publishes again this hub's answer to every ask (a new stream, new keys), so
+    /// that people's status pages hold: how many were queued.
+    pub(super) fn republish_asks(&self) -> Result<u64, StoreError> {
+        let mut queued = 0;
+        for key in self.inner.asks.iter().keys() {
+            let id = super::ulid_of(&key?)?;
+            self.write(|tx, _seq, _now| Ok(self.ask_in(tx.asks, id)?.answer()))?;
+            queued += 1;
+        }
+        Ok(queued)
+    }
+
     fn ask_in(
         &self,
         asks: &sled::transaction::TransactionalTree,
@@ -283,5 +295,71 @@ impl Store {
             self.inner.referral_keys.destroy(id)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::identity;
+    use super::*;
+    use kith_proto::ask::Contact;
+
+    fn ask(name: &str) -> AskRecord {
+        AskRecord {
+            id: Ulid::new(),
+            reference: Reference::new(),
+            family: Family::Opportunities,
+            listing: Ulid::new(),
+            received_at_ms: 1,
+            relay: "relay".into(),
+            status: AskStatus::Received,
+            history: Vec::new(),
+            content: Some(AskContent {
+                v: 1,
+                name: name.into(),
+                contact: Contact::Phone { number: "07700 900123".into(), when: String::new() },
+                words: "canary words".into(),
+                consent: true,
+            }),
+        }
+    }
+
+    #[tokio::test]
+    async fn asks_are_taken_once_within_the_cap_moved_forward_erased_and_published_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), identity()).unwrap();
+        let policy = AskPolicy { open: true, daily_cap: 1, closed: Vec::new() };
+        let first = ask("Canary One");
+        assert_eq!(store.take_ask(first.clone(), &policy).await.unwrap(), Taken::Taken);
+        assert_eq!(store.take_ask(first.clone(), &policy).await.unwrap(), Taken::Known, "a redelivery changes nothing");
+        let second = ask("Canary Two");
+        assert_eq!(store.take_ask(second.clone(), &policy).await.unwrap(), Taken::NotTaken, "over the day's cap");
+        let kept = store.ask(second.id).unwrap().unwrap();
+        assert_eq!((kept.status, kept.content), (AskStatus::NotTaken, None), "kept without what they wrote");
+        assert_eq!(store.ask_day().unwrap().taken, 1);
+        assert_eq!(store.ask_day().unwrap().refused, 1);
+
+        // Forward only.
+        store.answer_ask(first.id, AskStatus::Contacted).await.unwrap();
+        assert!(matches!(store.answer_ask(first.id, AskStatus::Contacted).await, Err(StoreError::Refused(_))));
+        assert!(matches!(store.answer_ask(second.id, AskStatus::Closed).await, Err(StoreError::Refused(_))));
+
+        // At rest the words are encrypted; erased, their key is gone.
+        let raw = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .any(|e| std::fs::read(e.path()).unwrap().windows(10).any(|w| w == b"Canary One"));
+        assert!(!raw, "the name is not in the store's files in plain text");
+        assert!(store.inner.referral_keys.key(first.id).is_some());
+        store.erase_ask(first.id).await.unwrap();
+        assert_eq!(store.ask(first.id).unwrap().unwrap().content, None);
+        assert!(store.inner.referral_keys.key(first.id).is_none(), "its key is destroyed");
+
+        // Published again (a new stream): one answer per ask.
+        let pending = store.outbox_status().unwrap().pending;
+        assert_eq!(store.republish_asks().unwrap(), 2);
+        assert_eq!(store.outbox_status().unwrap().pending, pending + 2);
+        store.close().await.unwrap();
     }
 }

@@ -23,7 +23,7 @@ use super::{
 impl Store {
     /// Publishes again the current state of everything this hub owns, under new
     /// sequence numbers: its profile first, then every listing (or the tombstone of a
-    /// withdrawn one) and this hub's side of every referral. The hub's store is the
+    /// withdrawn one), this hub's side of every referral and its word on every ask. The hub's store is the
     /// source of truth: this repairs a region whose stream lost what it had (a new
     /// stream, or a server that lost acknowledged messages in a power cut). Returns
     /// how many events were queued.
@@ -55,6 +55,7 @@ impl Store {
             })?;
             queued += 1;
         }
+        queued += self.republish_asks()?;
         self.flush().await?;
         Ok(queued)
     }
