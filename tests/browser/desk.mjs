@@ -122,7 +122,7 @@ async function signIn(page, name, password) {
   const pages = [
     ["referrals", "/referrals"], ["listings", "/listings"], ["service-new", "/listings/services/new"],
     ["opportunity-new", "/listings/opportunities/new"], ["safehouse-new", "/listings/safehouses/new"],
-    ["referral-new", "/referrals/new"], ["import", "/listings/import"], ["account", "/account"],
+    ["referral-new", "/referrals/new"], ["import", "/listings/import"], ["account", "/account"], ["asks", "/asks"],
   ];
   for (const [name, path] of pages) {
     await page.goto(desk + path);
