@@ -50,7 +50,11 @@ pub async fn run(store: Store, intake: Intake, link: Arc<Link>, mut stop: Stop) 
         if kith_daemon::is_set(&stop) {
             return;
         }
-        if let Some(client) = link.client() {
+        // A store restored from an older copy takes nothing in before it has caught up
+        // with the stream (as the referral inbox): its answers would reuse sequence
+        // numbers the stream already holds.
+        let restored = store.restored_pending().unwrap_or(true);
+        if let Some(client) = link.client().filter(|_| !restored) {
             let js = jetstream::new(client);
             match consume(&store, &js, &intake, &mut stop).await {
                 Ok(()) => return,
