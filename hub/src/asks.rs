@@ -15,7 +15,7 @@ use async_nats::jetstream::{self, AckKind};
 use crypto_box::SecretKey;
 use ed25519_dalek::VerifyingKey;
 use futures::StreamExt;
-use kith_daemon::{Backoff, Stop};
+use kith_daemon::Stop;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -44,31 +44,24 @@ pub async fn run(store: Store, intake: Intake, link: Arc<Link>, mut stop: Stop) 
         kith_daemon::stopped(&mut stop).await;
         return;
     }
-    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
     let mut told = false;
-    loop {
-        if kith_daemon::is_set(&stop) {
-            return;
-        }
-        // A store restored from an older copy takes nothing in before it has caught up
-        // with the stream (as the referral inbox): its answers would reuse sequence
-        // numbers the stream already holds.
-        let restored = store.restored_pending().unwrap_or(true);
-        if let Some(client) = link.client().filter(|_| !restored) {
-            let js = jetstream::new(client);
-            match consume(&store, &js, &intake, &mut stop).await {
-                Ok(()) => return,
-                Err(e) if !told => {
-                    told = true;
-                    tracing::warn!(error = %e, "asks paused (is the region's stream of asks there? a relay makes it); will retry");
-                }
-                Err(e) => tracing::debug!(error = %e, "asks still paused"),
+    crate::link::consume_when_caught_up(
+        &store,
+        &link,
+        stop,
+        |js, mut stop| {
+            let (store, intake) = (&store, &intake);
+            async move { consume(store, &js, intake, &mut stop).await }
+        },
+        |e: String| {
+            if !std::mem::replace(&mut told, true) {
+                tracing::warn!(error = %e, "asks paused (is the region's stream of asks there? a relay makes it); will retry");
+            } else {
+                tracing::debug!(error = %e, "asks still paused");
             }
-        }
-        if !backoff.sleep(&mut stop).await {
-            return;
-        }
-    }
+        },
+    )
+    .await
 }
 
 async fn consume(store: &Store, js: &jetstream::Context, intake: &Intake, stop: &mut Stop) -> Result<(), String> {

@@ -13,7 +13,7 @@
 use async_nats::jetstream::{self, AckKind};
 use crypto_box::SecretKey;
 use futures::StreamExt;
-use kith_daemon::{Backoff, Stop};
+use kith_daemon::Stop;
 use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
@@ -56,27 +56,20 @@ pub struct Inbox {
     pub refusals: Arc<Refusals>,
 }
 
-pub async fn run(store: Store, inbox: Inbox, state: Arc<Link>, mut stop: Stop) {
-    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
-    loop {
-        if kith_daemon::is_set(&stop) {
-            return;
-        }
-        // A restored store takes in nothing before it has caught up with the stream
-        // (the publisher does that first): the stream may record erasures the copy
-        // does not have, and a step taken now could seal an erased person again.
-        let restored = store.restored_pending().unwrap_or(true);
-        if let Some(client) = state.client().filter(|_| !restored) {
-            let js = jetstream::new(client);
-            match consume(&store, &js, &inbox, &mut stop).await {
-                Ok(()) => return,
-                Err(e) => tracing::warn!(error = %e, "referral inbox paused; will retry"),
-            }
-        }
-        if !backoff.sleep(&mut stop).await {
-            return;
-        }
-    }
+pub async fn run(store: Store, inbox: Inbox, state: Arc<Link>, stop: Stop) {
+    // Not before a restored store has caught up: a step taken now could seal a person
+    // the stream says was erased.
+    crate::link::consume_when_caught_up(
+        &store,
+        &state,
+        stop,
+        |js, mut stop| {
+            let (store, inbox) = (&store, &inbox);
+            async move { consume(store, &js, inbox, &mut stop).await }
+        },
+        |e: InboxError| tracing::warn!(error = %e, "referral inbox paused; will retry"),
+    )
+    .await
 }
 
 async fn consume(store: &Store, js: &jetstream::Context, inbox: &Inbox, stop: &mut Stop) -> Result<(), InboxError> {

@@ -91,3 +91,38 @@ pub async fn connect(
     *lock(&link.client) = Some(client.clone());
     Some(client)
 }
+
+/// Runs a consumer of the hub's (`consume`, given a JetStream context on the link and
+/// its own handle on `stop`) until it returns `Ok` or `stop` is set: once the
+/// connection is there, and never while a store restored from an older copy has not
+/// caught up with the stream (the publisher does that first: the stream may hold
+/// erasures the copy lacks, and what the hub publishes meanwhile would reuse
+/// sequence numbers the stream holds). After an error, `paused` is told and it runs
+/// again after a growing pause.
+pub async fn consume_when_caught_up<F, Fut, E>(
+    store: &crate::store::Store,
+    link: &Link,
+    mut stop: Stop,
+    mut consume: F,
+    mut paused: impl FnMut(E),
+) where
+    F: FnMut(async_nats::jetstream::Context, Stop) -> Fut,
+    Fut: std::future::Future<Output = Result<(), E>>,
+{
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
+    loop {
+        if kith_daemon::is_set(&stop) {
+            return;
+        }
+        let restored = store.restored_pending().unwrap_or(true);
+        if let Some(client) = link.client().filter(|_| !restored) {
+            match consume(async_nats::jetstream::new(client), stop.clone()).await {
+                Ok(()) => return,
+                Err(e) => paused(e),
+            }
+        }
+        if !backoff.sleep(&mut stop).await {
+            return;
+        }
+    }
+}

@@ -158,14 +158,19 @@ impl Sender {
         })
     }
 
-    /// Whether hub `hub` can take another ask today under `policy`.
-    pub fn hub_has_room(&self, hub: &Slug, policy: &AskPolicy) -> bool {
+    /// Today's counts per hub, started afresh on a new day.
+    fn today(&self) -> std::sync::MutexGuard<'_, (CivilDate, HashMap<Slug, u32>)> {
         let mut today = self.inner.today.lock().unwrap_or_else(|p| p.into_inner());
         let day = self.inner.clock.today();
         if today.0 != day {
             *today = (day, HashMap::new());
         }
-        today.1.get(hub).copied().unwrap_or(0) < policy.daily_cap
+        today
+    }
+
+    /// Whether hub `hub` can take another ask today under `policy`.
+    pub fn hub_has_room(&self, hub: &Slug, policy: &AskPolicy) -> bool {
+        self.today().1.get(hub).copied().unwrap_or(0) < policy.daily_cap
     }
 
     /// Seals (when need be), signs and sends one ask about listing `listing` of
@@ -191,14 +196,9 @@ impl Sender {
             // Sealed here and dropped: the plain text goes no further than this.
             Content::Plain(content) => ask::seal(&content, box_key)?,
         };
-        let inner = &self.inner;
         {
             // Counted before sending, so that two at once cannot both pass the cap.
-            let mut today = inner.today.lock().unwrap_or_else(|p| p.into_inner());
-            let day = inner.clock.today();
-            if today.0 != day {
-                *today = (day, HashMap::new());
-            }
+            let mut today = self.today();
             let count = today.1.entry(hub.clone()).or_default();
             if *count >= policy.daily_cap {
                 return Err(NotSent::HubCap);
@@ -206,11 +206,10 @@ impl Sender {
             *count += 1;
         }
         let result = self.publish(hub, family, listing, sealed).await;
-        if result.is_err() {
-            let mut today = inner.today.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(count) = today.1.get_mut(hub) {
-                *count = count.saturating_sub(1);
-            }
+        if result.is_err()
+            && let Some(count) = self.today().1.get_mut(hub)
+        {
+            *count = count.saturating_sub(1);
         }
         result
     }
