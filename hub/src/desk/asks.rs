@@ -14,7 +14,7 @@ use tonic::Request;
 
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
-use super::form::{error_summary, field, token, when};
+use super::form::{erase_form, error_summary, field, token, when};
 use super::{Desk, Posted, Worker, frame, page_error, respond};
 use crate::store::acting;
 
@@ -139,13 +139,7 @@ async fn page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(Strin
                     form method="post" action=(action("closed")) { (token(w)) button.secondary type="submit" { "Close it" } }
                 }
                 @if !a.erased && a.content.is_some() {
-                    form method="post" action=(action("erase")) {
-                        (token(w))
-                        div.checks {
-                            label { input #erase type="checkbox" name="sure" value="yes"; "Erase what they wrote, for good" }
-                        }
-                        button.warning type="submit" { "Erase" }
-                    }
+                    (erase_form(w, &action("erase"), "Erase what they wrote, for good", "Erase"))
                 }
                 p { a href="/asks" { "All asks" } }
             },
@@ -154,15 +148,8 @@ async fn page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(Strin
 }
 
 async fn details(State(desk): State<Desk>, Path(id): Path<String>, Posted(w, _): Posted) -> Response {
-    if let Err(e) = desk.store.audit(&w.actor(), "ask shown", &id).await {
-        tracing::error!(error = %e, "desk: cannot audit");
-        return page_error(
-            &desk,
-            Some(&w),
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Not shown",
-            "The hub cannot write its audit log.",
-        );
+    if let Err(r) = super::pages::audit_shown(&desk, &w, "ask shown", &id).await {
+        return r;
     }
     page(&desk, &w, &id, true, &[]).await
 }

@@ -131,3 +131,16 @@ pub(super) fn checkbox(id: &str, label: &str, checked: bool) -> Markup {
         div.checks { label { input type="checkbox" id=(id) name=(id) value="yes" checked[checked]; (label) } }
     }
 }
+
+/// The form that erases a person's details for good: a box to tick, then the button.
+pub(super) fn erase_form(w: &Worker, action: &str, label: &str, button: &str) -> Markup {
+    html! {
+        form method="post" action=(action) {
+            (token(w))
+            div.checks {
+                label { input #erase type="checkbox" name="sure" value="yes"; (label) }
+            }
+            button.warning type="submit" { (button) }
+        }
+    }
+}

@@ -26,7 +26,7 @@ use kith_proto::time::CivilDate;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use super::accounts::{self, SignIn};
-use super::form::{Fields, checkbox, error_summary, field, select, text_input, textarea, token, when};
+use super::form::{Fields, checkbox, erase_form, error_summary, field, select, text_input, textarea, token, when};
 use super::{Coordinator, Desk, Posted, Worker, frame, page_error, respond, secret};
 use crate::store::{Actor, Listing, Record, Session, acting};
 
@@ -694,13 +694,7 @@ async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors:
                     }
                 }
                 @if !r.erased {
-                    form method="post" action=(action("erase")) {
-                        (token(w))
-                        div.checks {
-                            label { input #erase type="checkbox" name="sure" value="yes"; "Erase this person's details for good, at both groups" }
-                        }
-                        button.warning type="submit" { "Erase details" }
-                    }
+                    (erase_form(w, &action("erase"), "Erase this person's details for good, at both groups", "Erase details"))
                 }
                 p { a href="/referrals" { "All referrals" } }
             },
@@ -709,15 +703,8 @@ async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors:
 }
 
 async fn referral_details(State(desk): State<Desk>, Path(id): Path<String>, Posted(w, _): Posted) -> Response {
-    if let Err(e) = desk.store.audit(&w.actor(), "details shown", &id).await {
-        tracing::error!(error = %e, "desk: cannot audit");
-        return page_error(
-            &desk,
-            Some(&w),
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Not shown",
-            "The hub cannot write its audit log.",
-        );
+    if let Err(r) = audit_shown(&desk, &w, "details shown", &id).await {
+        return r;
     }
     referral_page(&desk, &w, &id, true, &[]).await
 }
@@ -933,4 +920,13 @@ async fn leave(State(desk): State<Desk>, Posted(Coordinator(w), form): Posted<Co
         Ok(_) => leave_form(&desk, &w, &[]),
         Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not done", status.message()),
     }
+}
+
+/// Records that `w` was shown what a person wrote (`what`, about `id`) before it is
+/// shown; a page saying it was not shown when the audit log cannot be written.
+pub(super) async fn audit_shown(desk: &Desk, w: &Worker, what: &str, id: &str) -> Result<(), Response> {
+    desk.store.audit(&w.actor(), what, id).await.map_err(|e| {
+        tracing::error!(error = %e, "desk: cannot audit");
+        page_error(desk, Some(w), StatusCode::INTERNAL_SERVER_ERROR, "Not shown", "The hub cannot write its audit log.")
+    })
 }
