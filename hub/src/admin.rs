@@ -71,6 +71,9 @@ pub struct AdminService {
     pub ask_relays: Vec<String>,
     /// Asks refused as forged or unreadable since the hub started.
     pub forged_asks: Arc<std::sync::atomic::AtomicU64>,
+    /// The region's fair rate in pence an hour (`hub.toml`'s `fair_rate`): the
+    /// pool's businesses, members and jobs are refused below it.
+    pub fair_rate_pence: Option<u32>,
 }
 
 /// Builds the interceptor that refuses any call without `authorization: Bearer <token>`.

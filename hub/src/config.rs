@@ -99,6 +99,11 @@ pub struct HubFile {
     /// Asks taken a day at most (the region's day), until changed with `kith ask cap`.
     #[serde(default = "default_ask_daily_cap")]
     pub ask_daily_cap: u32,
+    /// The region's fair rate, in pounds an hour (`"13.45"`; the relay's
+    /// `--fair-rate`): the pool's businesses, members and jobs are refused below it.
+    /// None: the pool is closed until it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fair_rate: Option<String>,
 }
 
 fn default_ask_daily_cap() -> u32 {
@@ -173,6 +178,18 @@ impl HubFile {
             desk_listen: None,
             ask_relays: Vec::new(),
             ask_daily_cap: default_ask_daily_cap(),
+            fair_rate: None,
+        }
+    }
+
+    /// `fair_rate`, in pence an hour.
+    pub fn fair_rate_pence(&self) -> Result<Option<u32>, String> {
+        let Some(text) = &self.fair_rate else { return Ok(None) };
+        let pence = kith_proto::validate::parse_pounds(text).map_err(|why| format!("fair_rate: {why}"))?;
+        match u32::try_from(pence) {
+            Ok(0) => Err("fair_rate: must be more than £0".into()),
+            Ok(p) if p <= 100_000 => Ok(Some(p)),
+            _ => Err(format!("fair_rate: at most £1000 an hour (got {text:?})")),
         }
     }
 
@@ -209,6 +226,9 @@ impl HubFile {
             return Err(ConfigError::Invalid { path, why: "heartbeat_secs must be at least 1".into() });
         }
         if let Err(why) = file.ask_relay_keys() {
+            return Err(ConfigError::Invalid { path, why });
+        }
+        if let Err(why) = file.fair_rate_pence() {
             return Err(ConfigError::Invalid { path, why });
         }
         if file.ask_daily_cap > kith_proto::ask::AskPolicy::MAX_DAILY_CAP {

@@ -106,6 +106,8 @@ pub enum Error {
     Roster(String),
     #[error("hub.toml: {0}")]
     AskRelays(String),
+    #[error("hub.toml: {0}")]
+    FairRate(String),
     #[error("{path}: {why}")]
     Backup { path: std::path::PathBuf, why: String },
     #[error("the hub's {task} stopped unexpectedly: {why}")]
@@ -183,6 +185,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
     let ask_relays = file.ask_relay_keys().map_err(Error::AskRelays)?;
+    let fair_rate_pence = file.fair_rate_pence().map_err(Error::FairRate)?;
     store.set_ask_config(!ask_relays.is_empty(), file.ask_daily_cap);
     if let Some(roster) = roster {
         let version = roster.version;
@@ -272,6 +275,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         profile: profile_for_admin,
         ask_relays: file.ask_relays.clone(),
         forged_asks,
+        fair_rate_pence,
     };
     if let Some(addr) = file.desk_listen {
         let tls = match (&file.admin_tls_cert, &file.admin_tls_key) {

@@ -24,6 +24,20 @@ impl ValidationError {
     }
 }
 
+/// Reads an amount of money in pounds, as people write it: `195.50`, `£195.50`,
+/// `195`; at most £1,000,000. The answer is in pence.
+pub fn parse_pounds(value: &str) -> Result<u64, String> {
+    let bad = || format!("must be an amount in pounds such as 195.50 (got {value:?})");
+    let v = value.trim().trim_start_matches('£');
+    let (whole, pence) = v.split_once('.').unwrap_or((v, "0"));
+    if whole.is_empty() || pence.len() > 2 || !whole.bytes().chain(pence.bytes()).all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let pence: u64 = format!("{pence:0<2}").parse().map_err(|_| bad())?;
+    let whole: u64 = whole.parse().map_err(|_| bad())?;
+    whole.checked_mul(100).and_then(|p| p.checked_add(pence)).filter(|&p| p <= 100_000_000).ok_or_else(bad)
+}
+
 /// Trims `value` and checks that its length in characters is within `min..=max`,
 /// and that it holds no control characters (they have no place in a listing and
 /// would corrupt a printed directory or a terminal table).

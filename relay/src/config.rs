@@ -24,17 +24,7 @@ pub struct Money {
 }
 
 /// Reads an amount of money in pounds: `195.50`, `£195.50`, `195`.
-pub fn parse_pounds(value: &str) -> Result<u64, String> {
-    let bad = || format!("must be an amount in pounds such as 195.50 (got {value:?})");
-    let v = value.trim().trim_start_matches('£');
-    let (whole, pence) = v.split_once('.').unwrap_or((v, "0"));
-    if whole.is_empty() || pence.len() > 2 || !whole.bytes().chain(pence.bytes()).all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let pence: u64 = format!("{pence:0<2}").parse().map_err(|_| bad())?;
-    let whole: u64 = whole.parse().map_err(|_| bad())?;
-    whole.checked_mul(100).and_then(|p| p.checked_add(pence)).filter(|&p| p <= 100_000_000).ok_or_else(bad)
-}
+pub use kith_proto::validate::parse_pounds;
 use crate::view::Quota;
 
 /// Where the query API listens unless told otherwise.
