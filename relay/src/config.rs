@@ -61,7 +61,7 @@ pub struct Config {
     /// Hubs to forget, pinned key and all, before starting: hubs that lost their keys
     /// and were set up again.
     pub unpin: Vec<Slug>,
-    /// A region's own synonyms, added to the built-in list (`relay/synonyms.txt`).
+    /// A region's own synonyms, added to the built-in list (`text/synonyms.txt`).
     pub synonyms: Option<PathBuf>,
     /// A region's own names for towns and villages (`Hebden Bridge = HX7`, one a
     /// line), before the postcode areas' towns ([`kith_text::places`]).

@@ -82,7 +82,7 @@ pub mod referrals;
 pub mod search;
 pub mod snapshot;
 pub mod store;
-pub mod synonyms;
+pub use kith_text::synonyms;
 pub mod throttle;
 pub mod view;
 

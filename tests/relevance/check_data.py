@@ -3,7 +3,7 @@
 
     python3 tests/relevance/check_data.py
 
-- relay/synonyms.txt: every line is a group of single, lowercase, unaccented words;
+- text/synonyms.txt: every line is a group of single, lowercase, unaccented words;
   no word appears in two groups; and, when the `snowballstemmer` package is
   installed, no two groups share a stem (the relay would merge them) and no group
   is only one stem (it would add nothing).
@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RELAY = HERE.parent.parent / "relay"
+TEXT = HERE.parent.parent / "text"
 errors = []
 
 
@@ -143,7 +143,7 @@ def check_queries(path, fam):
     return qs
 
 
-groups = check_synonyms(RELAY / "synonyms.txt")
+groups = check_synonyms(TEXT / "synonyms.txt")
 listings, fam = check_listings(HERE / "listings.toml")
 queries = check_queries(HERE / "queries.toml", fam)
 for e in errors:

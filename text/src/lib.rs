@@ -1,6 +1,7 @@
 //! Text analysis for search: how a listing's text and a person's query become words
 //! that can meet. The relay indexes listings and plans queries with it
-//! (`kith_relay::index`, `search`, `synonyms`, the HSDS API's text filters); the
+//! (`kith_relay::index`, `search`, the HSDS API's text filters), and a hub's pool
+//! matches a job's skills to its members' with the same words and [`synonyms`]; the
 //! fuzz targets (`kith-fuzz-targets`) feed it arbitrary text. It knows nothing of
 //! listings: words in, words out.
 //!
@@ -20,6 +21,7 @@
 //!    words the region holds.
 
 pub mod places;
+pub mod synonyms;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::borrow::Cow;

@@ -1,7 +1,7 @@
 //! Synonyms: words a searcher means the same thing by ("bike" and "bicycle", "job"
 //! and "vacancy").
 //!
-//! The built-in list is `relay/synonyms.txt`, compiled in; a region adds its own
+//! The built-in list is `text/synonyms.txt`, compiled in; a region adds its own
 //! with `--synonyms FILE`. Both have one group per line, words separated by commas,
 //! `#` for comments. Groups are equivalences: a group that shares a word with
 //! another is merged with it, so a region's `cycle, pedal` joins the built-in
@@ -14,7 +14,7 @@ use std::ops::Bound;
 use std::path::Path;
 use thiserror::Error;
 
-use kith_text::{fold, stem, words};
+use crate::{fold, stem, words};
 
 /// The built-in list.
 pub const BUILTIN: &str = include_str!("../synonyms.txt");
