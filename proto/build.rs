@@ -6,7 +6,7 @@ use prost::Message;
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let files = ["kith/v1/types.proto", "kith/v1/admin.proto", "kith/v1/region.proto"];
+    let files = ["kith/v1/types.proto", "kith/v1/admin.proto", "kith/v1/region.proto", "kith/v1/pool.proto"];
     for file in files {
         println!("cargo:rerun-if-changed={file}");
     }

@@ -101,7 +101,7 @@ pub fn require_token(token: String) -> impl Fn(Request<()>) -> Result<Request<()
     }
 }
 
-fn to_status(e: StoreError) -> Status {
+pub(crate) fn to_status(e: StoreError) -> Status {
     if let Some(io) = e.io_error() {
         // The store stops writing after a failed write (sled): say what to do.
         tracing::error!(error = %io, "the store cannot write");
@@ -131,7 +131,7 @@ fn to_status(e: StoreError) -> Status {
     }
 }
 
-fn id_arg(id: &str) -> Result<Ulid, Status> {
+pub(crate) fn id_arg(id: &str) -> Result<Ulid, Status> {
     parse_id("id", id).map_err(|e| Status::invalid_argument(e.to_string()))
 }
 

@@ -34,6 +34,7 @@ pub mod link;
 pub mod metrics;
 pub mod offline;
 pub mod peers;
+pub mod pool;
 pub mod publisher;
 pub mod referral;
 pub mod repair;
@@ -55,6 +56,7 @@ pub use config::Config;
 use kith_proto::domain::HubProfile;
 use kith_proto::keys::{self, HubKeys, KeyError};
 use kith_proto::v1::hub_admin_server::HubAdminServer;
+use kith_proto::v1::hub_pool_server::HubPoolServer;
 
 use crate::admin::AdminService;
 use crate::link::Link;
@@ -265,6 +267,12 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     let expiry = std::time::Duration::from_secs(file.referral_expiry_secs);
     tasks.spawn_infallible("expiry", inbox::expire(store.clone(), inbox::sweep_interval(expiry), stop_rx.clone()));
 
+    let pool = pool::grpc::PoolService {
+        store: store.clone(),
+        name: file.name.clone(),
+        fair_rate_pence,
+        synonyms: std::sync::Arc::new(kith_text::synonyms::Synonyms::builtin()),
+    };
     let admin = AdminService {
         store: store.clone(),
         publisher: state,
@@ -289,7 +297,14 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         let bound = listener.local_addr().unwrap_or(addr);
         let scheme = if tls.is_some() { "https" } else { "http" };
         tracing::info!(url = %format!("{scheme}://{bound}/"), "the desk");
-        let desk = desk::Desk::new(store.clone(), admin.clone(), file.name.clone(), tls.is_some(), keys_since_ms);
+        let desk = desk::Desk::new(
+            store.clone(),
+            admin.clone(),
+            pool.clone(),
+            file.name.clone(),
+            tls.is_some(),
+            keys_since_ms,
+        );
         let stop = stop_rx.clone();
         tasks.spawn_infallible("desk", async move {
             if let Err(e) = desk::serve(listener, desk, tls, stop).await {
@@ -298,6 +313,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         });
     }
     let admin = HubAdminServer::new(admin).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
+    let pool = HubPoolServer::new(pool).max_decoding_message_size(MAX_ADMIN_MESSAGE_BYTES);
     let local = listener.local_addr().ok();
     tracing::info!(hub = %file.hub_id, region = %file.region, admin = ?local, nats = %kith_daemon::nats::redact(&file.nats_url), "hub running");
 
@@ -310,6 +326,10 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         .await?
         .add_service(admin::AsCli(tonic::service::interceptor::InterceptedService::new(
             admin,
+            admin::require_token(token.clone()),
+        )))
+        .add_service(admin::AsCli(tonic::service::interceptor::InterceptedService::new(
+            pool,
             admin::require_token(token),
         )))
         // Answers go out at once, not held back for the client's delayed ACK.

@@ -69,6 +69,7 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Desk {
     pub(crate) store: Store,
     pub(crate) admin: AdminService,
+    pub(crate) pool: crate::pool::grpc::PoolService,
     /// The group's name, shown in every page's header.
     pub(crate) name: String,
     /// Whether the desk is served over TLS: its cookie is then `__Host-` prefixed.
@@ -83,10 +84,17 @@ pub struct Desk {
 impl Desk {
     /// `keys_since_ms`: when the hub's keys were made or last changed, for the
     /// coordinators' reminder to change them.
-    pub fn new(store: Store, admin: AdminService, name: String, tls: bool, keys_since_ms: Option<i64>) -> Desk {
+    pub fn new(
+        store: Store,
+        admin: AdminService,
+        pool: crate::pool::grpc::PoolService,
+        name: String,
+        tls: bool,
+        keys_since_ms: Option<i64>,
+    ) -> Desk {
         let per_minute = NonZeroU32::new(SIGN_INS_PER_MINUTE).expect("not zero");
         let sign_ins = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)));
-        Desk { store, admin, name, tls, sign_ins, chores: Arc::default(), keys_since_ms }
+        Desk { store, admin, pool, name, tls, sign_ins, chores: Arc::default(), keys_since_ms }
     }
 
     fn cookie_name(&self) -> &'static str {

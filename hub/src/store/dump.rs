@@ -13,8 +13,8 @@ use sled::Tree;
 use std::path::Path;
 
 use super::{
-    ASKS, AUDIT, AUDIT_LAST, DESK_USERS, META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, REFERRALS, Store,
-    StoreError, decode, seq_of,
+    ASKS, AUDIT, AUDIT_LAST, DESK_USERS, META, META_RESTORED, META_SEQ, OTHER_TREES, OUTBOX, PEERS, POOL_JOBS,
+    POOL_MEMBERS, REFERRALS, Store, StoreError, decode, seq_of,
 };
 use crate::shred;
 
@@ -51,6 +51,8 @@ impl Store {
             (DESK_USERS, &i.desk_users),
             (AUDIT, &i.audit),
             (AUDIT_LAST, &i.audit_last),
+            (POOL_MEMBERS, &i.pool_members),
+            (POOL_JOBS, &i.pool_jobs),
         ];
         listings.chain(others).collect()
     }

@@ -10,6 +10,9 @@
 //!   ([`crate::shred`]).
 //! - `asks`: id → [`AskRecord`], an ask a person sent about one of the hub's
 //!   listings; encrypted like a referral while it holds what they wrote.
+//! - `pool_members`, `pool_jobs`: id → the pool's members and the jobs booked with
+//!   it (`pool.rs`), never published; encrypted like a referral while they hold a
+//!   person's details, and a member's erased with their key.
 //! - `peers`: hub id → [`PeerKeys`] pinned from that hub's profile.
 //! - `outbox`: hub sequence number (big-endian) → [`OutboxEntry`], the signed
 //!   envelope waiting for a JetStream PubAck.
@@ -35,6 +38,8 @@
 //!   encrypted at rest while they hold anything personal.
 //! - `asks.rs`: asks, written with the answer this hub publishes, encrypted at rest
 //!   while they hold what the person wrote; the operators' choices about asks.
+//! - `pool.rs`: the pool's members and jobs, each written with its audit entry in
+//!   one transaction, and encrypted at rest while it holds a person's details.
 //! - `peers.rs`: other hubs' keys, pinned here from their profiles.
 //! - `outbox.rs`: the one write transaction every change above goes through, the
 //!   outbox it appends the signed envelope to, the group-commit flusher and the
@@ -59,6 +64,7 @@ mod leaving;
 mod listings;
 mod outbox;
 mod peers;
+mod pool;
 mod referrals;
 mod republish;
 
@@ -69,6 +75,7 @@ pub use dump::import_dump;
 pub use listings::{ImportOutcome, Imported, Listing, Record};
 pub use outbox::{OutboxEntry, OutboxStatus};
 pub use peers::PeerKeys;
+pub use pool::{JobRecord, JobStatus, JobStep, MemberRecord, Worked};
 pub use referrals::ReferralChange;
 
 use ed25519_dalek::SigningKey;
@@ -93,6 +100,8 @@ use outbox::flusher;
 
 const REFERRALS: &str = "referrals";
 const ASKS: &str = "asks";
+const POOL_MEMBERS: &str = "pool_members";
+const POOL_JOBS: &str = "pool_jobs";
 const PEERS: &str = "peers";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
@@ -102,7 +111,8 @@ const AUDIT: &str = "audit";
 const AUDIT_LAST: &str = "audit_last";
 /// The trees of the store beside each family's (named by [`Family::plural`]) that a
 /// copy holds (sessions are not copied: a restored hub signs everyone in again).
-const OTHER_TREES: [&str; 8] = [REFERRALS, ASKS, PEERS, OUTBOX, META, DESK_USERS, AUDIT, AUDIT_LAST];
+const OTHER_TREES: [&str; 10] =
+    [REFERRALS, ASKS, PEERS, OUTBOX, META, DESK_USERS, AUDIT, AUDIT_LAST, POOL_MEMBERS, POOL_JOBS];
 
 const META_SEQ: &[u8] = b"seq";
 const META_PUBLISHED: &[u8] = b"published";
@@ -201,6 +211,9 @@ struct Inner {
     referrals: Tree,
     /// Asks people sent about this hub's listings (`asks.rs`).
     asks: Tree,
+    /// The pool's members and jobs (`pool.rs`).
+    pool_members: Tree,
+    pool_jobs: Tree,
     peers: Tree,
     outbox: Tree,
     meta: Tree,
@@ -257,6 +270,8 @@ impl Store {
             listings: open_listings(&db)?,
             referrals: db.open_tree(REFERRALS)?,
             asks: db.open_tree(ASKS)?,
+            pool_members: db.open_tree(POOL_MEMBERS)?,
+            pool_jobs: db.open_tree(POOL_JOBS)?,
             peers: db.open_tree(PEERS)?,
             outbox: db.open_tree(OUTBOX)?,
             meta: db.open_tree(META)?,
@@ -276,12 +291,13 @@ impl Store {
             referral_keys: ReferralKeys::open(&path.join(shred::KEYS_FILE))?,
         };
         // A key left by a crash between a record's last personal value and its
-        // erasure, or of a referral or ask no longer stored: destroyed now.
+        // erasure, or of a referral, ask, member or job no longer stored: destroyed now.
         for id in inner.referral_keys.ids() {
             let sealed = |tree: &Tree| -> Result<bool, StoreError> {
                 Ok(tree.get(id.to_bytes())?.is_some_and(|v| v.first() == Some(&shred::SEALED)))
             };
-            if !sealed(&inner.referrals)? && !sealed(&inner.asks)? {
+            let trees = [&inner.referrals, &inner.asks, &inner.pool_members, &inner.pool_jobs];
+            if !trees.into_iter().map(sealed).collect::<Result<Vec<_>, _>>()?.contains(&true) {
                 inner.referral_keys.destroy(id)?;
             }
         }

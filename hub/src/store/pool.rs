@@ -1,0 +1,282 @@
+//! The pool's members and the jobs booked with it, as the hub keeps them: never
+//! published, so written outside the outbox, each change in one transaction with
+//! its audit entry (who, what, about which id — never a name).
+//!
+//! A record rests on disk like an ask's ([`crate::shred`]): encrypted under a key of
+//! its own while it holds a person's details (a member's name and contact, a job's
+//! client), and plain once it does not, its key destroyed. Erasing a member keeps
+//! their id, when they joined and the hours and pay on the jobs they worked, so the
+//! group's figures stay whole; nothing of who they were.
+
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use ulid::Ulid;
+
+use super::{AuditEntry, Store, StoreError, abort, current_actor, decode, encode};
+use crate::pool::{Job, Member};
+use crate::shred;
+
+/// A member of the pool as kept: their details, or nothing once erased.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub id: Ulid,
+    pub joined_ms: i64,
+    /// None once erased.
+    pub member: Option<Member>,
+    pub erased_ms: Option<i64>,
+}
+
+/// Where a job has got to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobStatus {
+    /// Booked; no one asked yet.
+    Open,
+    /// Offered to one or more members; no one has said yes.
+    Offered,
+    /// A member said yes.
+    Accepted,
+    /// Worked: hours and pay recorded.
+    Done,
+    /// The pool could not take it (no one free, over limits, skills missing).
+    TurnedDown,
+    /// Called off by whoever booked it.
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Open => "open",
+            JobStatus::Offered => "offered",
+            JobStatus::Accepted => "accepted",
+            JobStatus::Done => "done",
+            JobStatus::TurnedDown => "turned-down",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether nothing more can happen to it.
+    pub fn ended(self) -> bool {
+        matches!(self, JobStatus::Done | JobStatus::TurnedDown | JobStatus::Cancelled)
+    }
+}
+
+/// Hours worked on a job and what they paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worked {
+    pub minutes: u32,
+    pub pay_pence: u64,
+    pub recorded_ms: i64,
+}
+
+/// One step of a job: what happened, when, by whom, to which member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobStep {
+    /// `booked`, `offered`, `accepted`, `declined`, `worked`, `turned-down`, `cancelled`.
+    pub what: String,
+    pub at_ms: i64,
+    /// `cli`, `desk:<name>` or `hub`.
+    pub by: String,
+    pub member: Option<Ulid>,
+}
+
+/// A job as kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub id: Ulid,
+    pub job: Job,
+    pub status: JobStatus,
+    /// Members it was offered to, in order.
+    pub offered: Vec<Ulid>,
+    /// Members who said no.
+    pub declined: Vec<Ulid>,
+    /// The member who said yes.
+    pub accepted: Option<Ulid>,
+    pub worked: Option<Worked>,
+    /// Why the pool could not take it (`no-one-free`, `over-limits`,
+    /// `skills-missing`, `pay-too-low`, or the coordinator's words).
+    pub turned_down: Option<String>,
+    pub history: Vec<JobStep>,
+}
+
+impl JobRecord {
+    /// A job just booked.
+    pub fn new(id: Ulid, job: Job, at_ms: i64) -> JobRecord {
+        JobRecord {
+            id,
+            job,
+            status: JobStatus::Open,
+            offered: Vec::new(),
+            declined: Vec::new(),
+            accepted: None,
+            worked: None,
+            turned_down: None,
+            history: vec![JobStep { what: "booked".into(), at_ms, by: by(), member: None }],
+        }
+    }
+
+    /// Records a step by the current actor.
+    pub fn step(&mut self, what: &str, member: Option<Ulid>) {
+        self.history.push(JobStep { what: what.into(), at_ms: kith_proto::time::now_ms(), by: by(), member });
+    }
+
+    fn personal(&self) -> bool {
+        !self.job.client.is_empty() || !self.job.contact.is_empty()
+    }
+}
+
+fn by() -> String {
+    current_actor().map_or_else(|| "hub".to_owned(), |a| a.to_string())
+}
+
+/// The pool's two trees and the audit log's, inside one transaction.
+pub struct PoolTx<'a> {
+    store: &'a Store,
+    members: &'a TransactionalTree,
+    jobs: &'a TransactionalTree,
+    audit: &'a TransactionalTree,
+    audit_last: &'a TransactionalTree,
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+impl PoolTx<'_> {
+    pub fn member(&self, id: Ulid) -> TxResult<MemberRecord> {
+        let stored =
+            self.members.get(id.to_bytes())?.ok_or_else(|| abort(StoreError::NotFound { family: "member", id }))?;
+        self.store.open_sealed(id, &stored, "member").map_err(abort)
+    }
+
+    pub fn job(&self, id: Ulid) -> TxResult<JobRecord> {
+        let stored = self.jobs.get(id.to_bytes())?.ok_or_else(|| abort(StoreError::NotFound { family: "job", id }))?;
+        self.store.open_sealed(id, &stored, "job").map_err(abort)
+    }
+
+    pub fn put_member(&self, record: &MemberRecord) -> TxResult<()> {
+        let sealed = self.store.seal_record(record.id, record, record.member.is_some()).map_err(abort)?;
+        self.members.insert(&record.id.to_bytes(), sealed)?;
+        Ok(())
+    }
+
+    pub fn put_job(&self, record: &JobRecord) -> TxResult<()> {
+        let sealed = self.store.seal_record(record.id, record, record.personal()).map_err(abort)?;
+        self.jobs.insert(&record.id.to_bytes(), sealed)?;
+        Ok(())
+    }
+
+    /// Audits `action` about `id` under the current actor (the hub's own work is not).
+    pub fn audit(&self, action: &str, id: Ulid) -> TxResult<()> {
+        if let Some(actor) = current_actor() {
+            let entry = AuditEntry {
+                at_ms: kith_proto::time::now_ms(),
+                actor: actor.to_string(),
+                action: action.to_owned(),
+                about: id.to_string(),
+            };
+            self.audit.insert(&entry.key(), encode(&entry))?;
+            self.audit_last.insert(entry.about.as_bytes(), encode(&entry))?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Runs `body` in one transaction over the pool's trees and the audit log, then
+    /// flushes, and destroys the keys of records that no longer need them (`ids`).
+    pub async fn pool_write<T>(
+        &self,
+        ids: &[Ulid],
+        body: impl Fn(&PoolTx<'_>) -> TxResult<T>,
+    ) -> Result<T, StoreError> {
+        let i = &self.inner;
+        let out = {
+            let _guard = i.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+            (&i.pool_members, &i.pool_jobs, &i.audit, &i.audit_last)
+                .transaction(|(members, jobs, audit, audit_last)| {
+                    body(&PoolTx { store: self, members, jobs, audit, audit_last })
+                })
+                .map_err(|e| match e {
+                    sled::transaction::TransactionError::Abort(e) => e,
+                    sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
+                })?
+        };
+        self.flush().await?;
+        for &id in ids {
+            self.destroy_pool_key_if_plain(id)?;
+        }
+        Ok(out)
+    }
+
+    /// Every member, erased ones included, oldest first.
+    pub fn pool_members(&self) -> Result<Vec<MemberRecord>, StoreError> {
+        self.inner
+            .pool_members
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                self.open_sealed(super::ulid_of(&k)?, &v, "member")
+            })
+            .collect()
+    }
+
+    pub fn pool_member(&self, id: Ulid) -> Result<Option<MemberRecord>, StoreError> {
+        self.inner.pool_members.get(id.to_bytes())?.map(|v| self.open_sealed(id, &v, "member")).transpose()
+    }
+
+    /// Every job, oldest booking first.
+    pub fn pool_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
+        self.inner
+            .pool_jobs
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                self.open_sealed(super::ulid_of(&k)?, &v, "job")
+            })
+            .collect()
+    }
+
+    pub fn pool_job(&self, id: Ulid) -> Result<Option<JobRecord>, StoreError> {
+        self.inner.pool_jobs.get(id.to_bytes())?.map(|v| self.open_sealed(id, &v, "job")).transpose()
+    }
+
+    fn seal_record<T: Serialize>(&self, id: Ulid, record: &T, personal: bool) -> Result<Vec<u8>, StoreError> {
+        let plain = encode(record);
+        if !personal {
+            return Ok([&[shred::PLAIN][..], &plain].concat());
+        }
+        let key = self.inner.referral_keys.key_for(id)?;
+        Ok([&[shred::SEALED][..], &shred::seal(&key, &plain)].concat())
+    }
+
+    fn open_sealed<T: serde::de::DeserializeOwned>(
+        &self,
+        id: Ulid,
+        stored: &[u8],
+        what: &str,
+    ) -> Result<T, StoreError> {
+        match stored.split_first() {
+            Some((&shred::PLAIN, plain)) => decode(plain),
+            Some((&shred::SEALED, sealed)) => {
+                let key = self.inner.referral_keys.key(id).ok_or_else(|| {
+                    StoreError::Corrupt(format!("the key of {what} {id} is missing from {}", shred::KEYS_FILE))
+                })?;
+                let plain = shred::open(&key, sealed)
+                    .ok_or_else(|| StoreError::Corrupt(format!("{what} {id} does not open with its key")))?;
+                decode(&plain)
+            }
+            _ => Err(StoreError::Corrupt(format!("{what} {id}: unknown record tag"))),
+        }
+    }
+
+    fn destroy_pool_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
+        let stored = match self.inner.pool_members.get(id.to_bytes())? {
+            Some(v) => Some(v),
+            None => self.inner.pool_jobs.get(id.to_bytes())?,
+        };
+        if stored.is_some_and(|v| v.first() == Some(&shred::PLAIN)) {
+            self.inner.referral_keys.destroy(id)?;
+        }
+        Ok(())
+    }
+}
