@@ -16,6 +16,7 @@ use tonic::{Code, Request, Status};
 use kith_hub::config::{ConfigError, HUB_FILE, HubFile};
 use kith_proto::keys;
 use kith_proto::v1::hub_admin_client::HubAdminClient;
+use kith_proto::v1::hub_pool_client::HubPoolClient;
 use kith_proto::v1::region_client;
 
 /// How long to wait for a TCP connection before saying the daemon is not there.
@@ -26,11 +27,14 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_MESSAGE: usize = 64 * 1024 * 1024;
 
 pub type AdminClient = HubAdminClient<InterceptedService<Channel, Bearer>>;
+pub type PoolClient = HubPoolClient<InterceptedService<Channel, Bearer>>;
 pub type RegionClient = region_client::RegionClient<Channel>;
 
 /// A connected admin client and what is needed to explain a failed call.
 pub struct Admin {
     pub client: AdminClient,
+    /// The hub's pool of workers, on the same connection.
+    pub pool: PoolClient,
     target: Target,
 }
 
@@ -189,10 +193,13 @@ pub async fn admin(dir: Option<&Path>) -> anyhow::Result<Admin> {
     };
     let target = Target::Hub { url, dir: dir.to_owned() };
     let channel = tls_channel(target.url(), tls).await.map_err(|_| target.unreachable())?;
+    let pool = HubPoolClient::with_interceptor(channel.clone(), Bearer(bearer.clone()))
+        .max_decoding_message_size(MAX_MESSAGE)
+        .max_encoding_message_size(MAX_MESSAGE);
     let client = HubAdminClient::with_interceptor(channel, Bearer(bearer))
         .max_decoding_message_size(MAX_MESSAGE)
         .max_encoding_message_size(MAX_MESSAGE);
-    Ok(Admin { client, target })
+    Ok(Admin { client, pool, target })
 }
 
 /// Connects to the region API of the relay at `url`.

@@ -7,7 +7,8 @@
 //! ways: [`pdf`] typesets it with typst into a tagged PDF/UA-1 document with its fonts
 //! embedded (DejaVu Sans: no system fonts are needed or used), and [`html`] writes a
 //! single printable HTML page. The CLI (`kith region directory`) and the relay
-//! (`/directory.pdf`) both use this crate; the hub never compiles it.
+//! (`/directory.pdf`) both use this crate; the hub never compiles it. A pool
+//! member's pay statement ([`statement`]) is typeset the same way, by the CLI.
 //!
 //! A directory says what the region knew when it was printed: beds free are printed
 //! only while fresh (otherwise "call to check"), and every entry says when its hub
@@ -15,6 +16,7 @@
 
 mod html;
 mod layout;
+pub mod statement;
 
 use std::sync::OnceLock;
 
@@ -42,35 +44,43 @@ pub struct Options {
 
 const TEMPLATE: &str = include_str!("directory.typ");
 
+/// A typst engine for `template` with the fonts (DejaVu Sans: no system fonts).
+fn engine_with(template: &'static str) -> TypstEngine<TypstTemplateMainFile> {
+    TypstEngine::builder()
+        .main_file(template)
+        .fonts([dejavu::sans::regular(), dejavu::sans::bold(), dejavu::sans::oblique(), dejavu::sans::bold_oblique()])
+        .build()
+}
+
 /// The typst engine with the template and the fonts, built once: parsing the fonts
 /// takes longer than typesetting a small directory.
 fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
     static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .main_file(TEMPLATE)
-            .fonts([
-                dejavu::sans::regular(),
-                dejavu::sans::bold(),
-                dejavu::sans::oblique(),
-                dejavu::sans::bold_oblique(),
-            ])
-            .build()
-    })
+    ENGINE.get_or_init(|| engine_with(TEMPLATE))
 }
 
 /// The directory as a tagged PDF (PDF/UA-1), ready to print.
 pub fn pdf(layout: &Layout, options: Options) -> Result<Vec<u8>, Error> {
     let data = serde_json::to_string(layout).expect("a layout always serialises");
+    typeset(engine(), data, options.large_print, &format!("kith-directory-{}", layout.region))
+}
+
+/// Typesets `data` (JSON, the template's `sys.inputs.data`) as a tagged PDF/UA-1.
+fn typeset(
+    engine: &TypstEngine<TypstTemplateMainFile>,
+    data: String,
+    large: bool,
+    ident: &str,
+) -> Result<Vec<u8>, Error> {
     let mut inputs = Dict::new();
     inputs.insert("data".into(), data.into_value());
-    inputs.insert("large".into(), options.large_print.into_value());
-    let compiled = engine().compile_with_input::<_, typst_layout::PagedDocument>(inputs);
+    inputs.insert("large".into(), large.into_value());
+    let compiled = engine.compile_with_input::<_, typst_layout::PagedDocument>(inputs);
     let document = compiled.output.map_err(|e| Error::Typeset(e.to_string()))?;
     let standards =
         typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1]).map_err(|e| Error::Pdf(format!("{e:?}")))?;
     let options = typst_pdf::PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!("kith-directory-{}", layout.region)),
+        ident: typst::foundations::Smart::Custom(ident.to_owned()),
         creator: typst::foundations::Smart::Custom(Some("Kith".into())),
         timestamp: None,
         page_ranges: None,

@@ -47,6 +47,28 @@ pub fn hours_text(hours: f32) -> String {
     format!("{h} hour{} a week", if h == "1" { "" } else { "s" })
 }
 
+/// Minutes of work as hours people read: `3`, `2.5`, `1.25`.
+pub fn work_hours(minutes: u32) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    if m == 0 {
+        return h.to_string();
+    }
+    let frac = format!("{:.2}", f64::from(m) / 60.0);
+    format!("{h}{}", frac.trim_start_matches('0').trim_end_matches('0'))
+}
+
+/// `3 hours`, `2.5 hours`, `1 hour`.
+pub fn work_hours_text(minutes: u32) -> String {
+    let h = work_hours(minutes);
+    format!("{h} hour{}", if h == "1" { "" } else { "s" })
+}
+
+/// `Tuesday 8 December 2026`.
+pub fn day_text(d: CivilDate) -> String {
+    const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    format!("{} {}", DAYS[d.to_jiff().weekday().to_monday_zero_offset() as usize], date_text(d))
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",

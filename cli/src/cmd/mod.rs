@@ -28,6 +28,7 @@ pub mod keys;
 pub mod nats_user;
 pub mod opportunity;
 pub mod peers;
+pub mod pool;
 pub mod referral;
 pub mod region;
 pub mod republish;
@@ -36,6 +37,7 @@ pub mod safehouse;
 pub mod service;
 pub mod status;
 pub mod withdraw_all;
+pub mod workers;
 
 /// What every command may need from the global flags.
 #[derive(Debug, Clone)]
@@ -72,6 +74,9 @@ pub enum Command {
     /// People asking about this hub's listings from the board: read, answer, erase; take them or not.
     #[command(subcommand)]
     Ask(ask::Command),
+    /// The group's pool of workers and its businesses: members, offers, jobs, hours and pay.
+    #[command(subcommand)]
+    Pool(pool::Command),
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand, subcommands_in_display_order())]
     Region(region::Command),
@@ -106,6 +111,7 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Service(c) => service::run(globals, c).await,
         Command::Referral(c) => referral::run(globals, c).await,
         Command::Ask(c) => ask::run(globals, c).await,
+        Command::Pool(c) => pool::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
         Command::NatsUser(c) => nats_user::run(globals, c),
         Command::Peers(c) => peers::run(globals, c).await,

@@ -250,14 +250,7 @@ pub fn pay(minutes: u32, rate_pence: u32) -> u64 {
 }
 
 /// Minutes as hours people read: `3`, `2.5`, `1.25`.
-pub fn hours(minutes: u32) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    if m == 0 {
-        return h.to_string();
-    }
-    let frac = format!("{:.2}", f64::from(m) / 60.0);
-    format!("{h}{}", frac.trim_start_matches('0').trim_end_matches('0'))
-}
+pub use kith_words::work_hours as hours;
 
 /// Reads hours as people write them: `3`, `2.5`, `2:30`, `1.25`. Whole minutes.
 pub fn parse_hours(field: &str, value: &str) -> Result<u32, ValidationError> {
