@@ -28,7 +28,8 @@ pub enum UserCommand {
     Add {
         /// Lowercase letters, digits, '.', '-' or '_', e.g. sam.k
         name: String,
-        /// worker (listings, beds, referrals) or coordinator (also accounts and the audit log).
+        /// worker (listings, beds, referrals), coordinator (also accounts and the audit log) or member
+        /// (a member of the pool: their own offers of work and earnings only).
         #[arg(long, default_value = "worker")]
         role: String,
     },

@@ -16,7 +16,6 @@ use super::Globals;
 use crate::connect::{self, Admin};
 use crate::output::{self, Fields, Table};
 use kith_proto::convert::parse_id;
-use kith_proto::service::{ClockTime, Weekday};
 use kith_proto::time::CivilDate;
 use kith_proto::v1;
 use kith_words::{pounds, work_hours, work_hours_text};
@@ -250,21 +249,14 @@ fn pence32(v: &str) -> Result<u32, String> {
 
 /// `tue 09:00-17:00`.
 fn window(v: &str) -> Result<v1::MemberWindow, String> {
-    let bad = || format!("must be a day and times such as \"tue 09:00-17:00\" (got {v:?})");
-    let (day, times) = v.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
-    let (from, to) = times.trim().split_once('-').ok_or_else(bad)?;
-    let day = Weekday::read("day", day).map_err(|e| e.problem)?;
-    let from = ClockTime::parse("from", from).map_err(|e| e.problem)?;
-    let to = ClockTime::parse("to", to).map_err(|e| e.problem)?;
-    Ok(v1::MemberWindow { day: day.as_str().into(), from: from.to_string(), to: to.to_string() })
+    let w = kith_hub::pool::parse_window("--available", v).map_err(|e| e.problem)?;
+    Ok(v1::MemberWindow { day: w.day.as_str().into(), from: w.from.to_string(), to: w.to.to_string() })
 }
 
 /// `2026-12-24..2027-01-02`, or one day.
 fn away(v: &str) -> Result<v1::MemberAway, String> {
-    let (from, to) = v.trim().split_once("..").unwrap_or((v.trim(), v.trim()));
-    let from = CivilDate::parse("from", from).map_err(|e| e.problem)?;
-    let to = CivilDate::parse("to", to).map_err(|e| e.problem)?;
-    Ok(v1::MemberAway { from: from.to_string(), to: to.to_string(), note: String::new() })
+    let a = kith_hub::pool::parse_away("--away", v).map_err(|e| e.problem)?;
+    Ok(v1::MemberAway { from: a.from.to_string(), to: a.to.to_string(), note: String::new() })
 }
 
 #[derive(Debug, Serialize)]

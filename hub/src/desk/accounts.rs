@@ -27,7 +27,7 @@ pub const MAX_NAME: usize = 40;
 pub enum AccountError {
     #[error("name: {0}")]
     Name(String),
-    #[error("role: unknown value {0:?}; expected one of: coordinator, worker")]
+    #[error("role: unknown value {0:?}; expected one of: coordinator, worker, member")]
     Role(String),
     #[error("there is already a desk user called {0:?}")]
     Exists(String),

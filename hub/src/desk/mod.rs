@@ -23,6 +23,7 @@ mod asks;
 mod form;
 mod listings;
 pub mod pages;
+mod pool;
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -177,6 +178,7 @@ pub(crate) fn worker(desk: &Desk, headers: &HeaderMap) -> Option<Worker> {
 pub fn router(desk: Desk) -> Router {
     pages::routes()
         .merge(asks::routes())
+        .merge(pool::routes())
         .route("/assets/desk.css", axum::routing::get(css))
         // The desk has no icon: answered, so that browsers log no missing one.
         .route("/favicon.ico", axum::routing::get(|| async { StatusCode::NO_CONTENT }))
@@ -251,7 +253,14 @@ pub(crate) fn frame(desk: &Desk, worker: Option<&Worker>, title: &str, content: 
                 a.skip href="#main" { "Skip to main content" }
                 header.site {
                     span.name { (desk.name) " desk" }
-                    @if let Some(w) = worker {
+                    @if let Some(w) = worker.filter(|w| w.user.role == Role::Member) {
+                        nav aria-label="Desk" {
+                            ul {
+                                li { a href="/me" { "My work" } }
+                                li { a href="/account" { "Signed in as " (w.user.name) } }
+                            }
+                        }
+                    } @else if let Some(w) = worker {
                         nav aria-label="Desk" {
                             ul {
                                 li { a href="/" { "Today" } }
@@ -259,6 +268,7 @@ pub(crate) fn frame(desk: &Desk, worker: Option<&Worker>, title: &str, content: 
                                 li { a href="/referrals" { "Referrals" } }
                                 li { a href="/asks" { "Asks" } }
                                 li { a href="/listings" { "Listings" } }
+                                li { a href="/pool" { "Pool" } }
                                 @if w.is_coordinator() {
                                     li { a href="/users" { "Workers" } }
                                     li { a href="/audit" { "Audit log" } }
@@ -294,7 +304,13 @@ impl FromRequestParts<Desk> for Worker {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, desk: &Desk) -> Result<Worker, Response> {
-        worker(desk, &parts.headers).ok_or_else(|| Redirect::to("/sign-in").into_response())
+        let w = worker(desk, &parts.headers).ok_or_else(|| Redirect::to("/sign-in").into_response())?;
+        // A member of the pool sees their own work and their account, nothing else.
+        let theirs = ["/me", "/account", "/sign-out"].iter().any(|p| parts.uri.path().starts_with(p));
+        if w.user.role == Role::Member && !theirs {
+            return Err(Redirect::to("/me").into_response());
+        }
+        Ok(w)
     }
 }
 

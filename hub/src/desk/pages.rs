@@ -801,8 +801,9 @@ fn users_page(
                     fieldset {
                         legend { "Role" }
                         div.radios {
-                            label { input type="radio" name="role" value="worker" checked[field(values, "role") != "coordinator"]; "Worker: listings, beds and referrals" }
+                            label { input type="radio" name="role" value="worker" checked[!matches!(field(values, "role"), "coordinator" | "member")]; "Worker: listings, beds and referrals" }
                             label { input type="radio" name="role" value="coordinator" checked[field(values, "role") == "coordinator"]; "Coordinator: also workers' accounts and the audit log" }
+                            label { input type="radio" name="role" value="member" checked[field(values, "role") == "member"]; "Member of the pool: their own offers of work and earnings only" }
                         }
                     }
                     button type="submit" { "Add" }

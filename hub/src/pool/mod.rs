@@ -277,6 +277,26 @@ pub fn parse_hours(field: &str, value: &str) -> Result<u32, ValidationError> {
     Ok(minutes)
 }
 
+/// Reads a time of the week as people write it: `tue 09:00-17:00`.
+pub fn parse_window(field: &str, value: &str) -> Result<Window, ValidationError> {
+    let bad =
+        || ValidationError::new(field, format!("must be a day and times such as \"tue 09:00-17:00\" (got {value:?})"));
+    let (day, times) = value.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
+    let (from, to) = times.trim().split_once('-').ok_or_else(bad)?;
+    Ok(Window {
+        day: Weekday::read(field, day)?,
+        from: ClockTime::parse(field, from)?,
+        to: ClockTime::parse(field, to)?,
+    })
+}
+
+/// Reads days away as people write them: `2026-12-24..2027-01-02`, or one day.
+pub fn parse_away(field: &str, value: &str) -> Result<Away, ValidationError> {
+    let v = value.trim();
+    let (from, to) = v.split_once("..").unwrap_or((v, v));
+    Ok(Away { from: CivilDate::parse(field, from)?, to: CivilDate::parse(field, to)?, note: String::new() })
+}
+
 fn weekday(date: CivilDate) -> Weekday {
     Weekday::from_index(date.to_jiff().weekday().to_monday_zero_offset() as u8)
 }

@@ -62,6 +62,8 @@ pub enum Role {
     Coordinator,
     /// Listings, beds and referrals.
     Worker,
+    /// A member of the pool: their own offers of work and their earnings, nothing else.
+    Member,
 }
 
 impl Role {
@@ -69,6 +71,7 @@ impl Role {
         match self {
             Role::Coordinator => "coordinator",
             Role::Worker => "worker",
+            Role::Member => "member",
         }
     }
 
@@ -76,6 +79,7 @@ impl Role {
         match s {
             "coordinator" => Some(Role::Coordinator),
             "worker" => Some(Role::Worker),
+            "member" => Some(Role::Member),
             _ => None,
         }
     }
