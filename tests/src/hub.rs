@@ -45,6 +45,8 @@ pub struct HubOptions {
     /// Environment variables of its own (a faked clock: `LD_PRELOAD` of libfaketime
     /// and `FAKETIME`).
     pub envs: Vec<(&'static str, String)>,
+    /// More `hub.toml` settings (`fair_rate`, …).
+    pub toml: Vec<(&'static str, toml::Value)>,
 }
 
 impl HubOptions {
@@ -57,6 +59,7 @@ impl HubOptions {
             metrics_port: None,
             desk: false,
             envs: Vec::new(),
+            toml: Vec::new(),
         }
     }
 }
@@ -113,6 +116,9 @@ impl Hub {
         }
         if let Some(ca) = &options.nats_ca {
             set_hub_toml(&dir, "nats_ca", toml::Value::String(ca.display().to_string()));
+        }
+        for (key, value) in &options.toml {
+            set_hub_toml(&dir, key, value.clone());
         }
         let desk_port = options.desk.then(ports::free_port);
         if let Some(port) = desk_port {

@@ -32,6 +32,7 @@ mod needs;
 mod netns;
 mod open_data;
 mod permissions;
+mod pool;
 mod referrals;
 mod relevance;
 mod roster;
