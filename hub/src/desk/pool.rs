@@ -57,7 +57,7 @@ fn field_error(status: &Status) -> (String, String) {
             let id = f.split(['[', '.']).next().unwrap_or(f);
             (id.to_owned(), message.to_owned())
         }
-        _ => ("main".to_owned(), message.to_owned()),
+        _ => ("problem".to_owned(), message.to_owned()),
     }
 }
 
@@ -68,6 +68,12 @@ fn items(text: &str, commas: bool) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// `text` with its first letter a capital, to stand as a sentence.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn money(pence: u64) -> String {
@@ -123,7 +129,8 @@ async fn overview(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
     };
     let content = html! {
         h1 { "Pool" }
-        p { a.button href="/pool/jobs/new" { "Book a job" } " " a.button.secondary href="/pool/members/new" { "Add a member" } " " a href="/pool/report" { "The group's figures" } }
+        p { a.button href="/pool/jobs/new" { "Book a job" } " " a.button.secondary href="/pool/members/new" { "Add a member" } }
+        p { a href="/pool/report" { "The group's figures: hours, pay, jobs turned down" } }
         @if !waiting.is_empty() {
             h2 { "Waiting for someone" }
             ul.rows { @for j in &waiting { li { (job_line(j)) } } }
@@ -282,7 +289,7 @@ fn member_form_page(
     errors: &[(String, String)],
 ) -> Response {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let main_error = errors.iter().find(|(f, _)| f == "main");
+    let main_error = errors.iter().find(|(f, _)| f == "problem");
     respond(
         status,
         frame(
@@ -292,7 +299,7 @@ fn member_form_page(
             html! {
                 (error_summary(errors))
                 h1 { (title) }
-                @if let Some((_, m)) = main_error { p.warn #main { (m) } }
+                @if let Some((_, m)) = main_error { p.warn #problem { (m) } }
                 (member_form(w, action, values, errors, "Save"))
                 p { a href="/pool" { "Back to the pool" } }
             },
@@ -520,7 +527,7 @@ fn job_form(w: &Worker, values: &Fields, errors: &[(String, String)]) -> Markup 
 
 fn job_form_page(desk: &Desk, w: &Worker, values: &Fields, errors: &[(String, String)]) -> Response {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let main_error = errors.iter().find(|(f, _)| f == "main");
+    let main_error = errors.iter().find(|(f, _)| f == "problem");
     respond(
         status,
         frame(
@@ -530,7 +537,7 @@ fn job_form_page(desk: &Desk, w: &Worker, values: &Fields, errors: &[(String, St
             html! {
                 (error_summary(errors))
                 h1 { "Book a job" }
-                @if let Some((_, m)) = main_error { p.warn #main { (m) } }
+                @if let Some((_, m)) = main_error { p.warn #problem { (m) } }
                 (job_form(w, values, errors))
                 p { a href="/pool" { "Back to the pool" } }
             },
@@ -598,7 +605,7 @@ async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]
         .collect();
     let name = |m: &str| names.get(m).cloned().unwrap_or_else(|| m.to_owned());
     let action = |step: &str| format!("/pool/jobs/{}/{step}", j.id);
-    let main_error = errors.iter().find(|(f, _)| f == "main");
+    let main_error = errors.iter().find(|(f, _)| f == "problem");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let answering: Vec<&String> = j.offered.iter().filter(|m| !j.declined.contains(m)).collect();
     respond(
@@ -610,7 +617,7 @@ async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]
             html! {
                 (error_summary(errors))
                 h1 { (f.what) }
-                @if let Some((_, m)) = main_error { p.warn #main role="alert" { (m) } }
+                @if let Some((_, m)) = main_error { p.warn #problem role="alert" { (m) } }
                 dl.details {
                     dt { "When" } dd { (CivilDate::parse("d", &f.date).map(day_text).unwrap_or(f.date.clone())) ", " (f.start) ", " (work_hours_text(f.minutes)) }
                     dt { "Pay" } dd { (money(f.rate_pence.into())) " an hour: " (money(crate::pool::pay(f.minutes, f.rate_pence))) }
@@ -739,7 +746,7 @@ async fn job_step(
         Ok(_) => Redirect::to(&format!("/pool/jobs/{id}")).into_response(),
         Err(e) => {
             let (f, m) = field_error(&e);
-            let f = if step == "hours" || f == "reason" { f } else { "main".to_owned() };
+            let f = if step == "hours" || f == "reason" { f } else { "problem".to_owned() };
             job_page(&desk, &w, &id, &[(f, m)]).await
         }
     }

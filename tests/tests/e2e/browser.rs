@@ -228,3 +228,73 @@ async fn a_person_asks_about_a_listing_with_script_on_and_off_and_the_desk_answe
         }
     }
 }
+
+/// The desk's pool pages in Chromium (`tests/browser/pool.mjs`): axe on every page,
+/// 320 px, a member's own page on a phone, and a job offered, taken and its hours
+/// recorded by keyboard alone. Screenshots in `target/pool-screenshots/`.
+#[tokio::test]
+async fn the_pool_pages_work_on_a_phone_by_keyboard_and_for_screen_readers() {
+    let Some(chromium) = chromium("browser: the pool's desk pages in a browser") else { return };
+    let region = Region::start().await;
+    let options = HubOptions {
+        desk: true,
+        toml: vec![("fair_rate", toml::Value::String("12.60".into()))],
+        ..HubOptions::named("Green Hands Garden Co-op")
+    };
+    let garden = region.hub_with("garden", options).await;
+    let password = async |name: &str, role: &str| {
+        let out = garden.kith(["desk", "user", "add", name, "--role", role]).await.ok();
+        format!("{name}:{}", out["password"].as_str().expect("a password"))
+    };
+    let (coordinator, member) = (password("kim", "coordinator").await, password("bea", "member").await);
+    let add = async |args: &[&str]| {
+        let mut all = vec!["pool", "member", "add", "--skill", "gardening", "--available", "tue 09:00-17:00"];
+        all.extend_from_slice(args);
+        garden.kith(all).await.ok()["id"].as_str().expect("an id").to_owned()
+    };
+    let bea = add(&["--name", "Bea Example", "--min-rate", "13", "--desk-user", "bea"]).await;
+    let ann = add(&["--name", "Ann Example", "--min-rate", "12.60", "--weekly-limit", "50"]).await;
+    add(&["--name", "Cal Example", "--min-rate", "40"]).await;
+    let job = garden
+        .kith([
+            "pool",
+            "job",
+            "add",
+            "--what",
+            "Clear the beds",
+            "--date",
+            "2027-03-02",
+            "--start",
+            "10:00",
+            "--hours",
+            "4",
+            "--rate",
+            "15",
+            "--skill",
+            "gardening",
+            "--client",
+            "Calder Housing",
+        ])
+        .await
+        .ok()["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let shots = workspace().join("target/pool-screenshots");
+    let out = Command::new("node")
+        .arg(workspace().join("tests/browser/pool.mjs"))
+        .arg(garden.desk_url().expect("a desk"))
+        .arg(&shots)
+        .env("KITH_DESK_COORDINATOR", coordinator)
+        .env("KITH_DESK_MEMBER", member)
+        .env("KITH_POOL", format!("{job},{bea},{ann}"))
+        .env("KITH_CHROMIUM", &chromium)
+        .output()
+        .expect("run node tests/browser/pool.mjs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("screenshots: {}", shots.display());
+    assert!(out.status.success(), "the pool's pages failed in the browser:\n{stdout}");
+    let done = garden.kith(["pool", "job", "show", &job]).await.ok();
+    assert_eq!((done["status"].as_str(), done["pay_pence"].as_u64()), (Some("done"), Some(5_250)), "{done}");
+}
