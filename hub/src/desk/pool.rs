@@ -670,7 +670,7 @@ async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]
                         ul.rows {
                             @for c in &p.not_proposed {
                                 li {
-                                    (c.why)
+                                    (sentence(&c.why))
                                     @if c.why_code == "over-limit" && !j.offered.contains(&c.member) {
                                         form method="post" action=(action("offer")) {
                                             (token(w)) input type="hidden" name="member" value=(c.member);
