@@ -45,6 +45,8 @@ pub struct HubOptions {
     /// Environment variables of its own (a faked clock: `LD_PRELOAD` of libfaketime
     /// and `FAKETIME`).
     pub envs: Vec<(&'static str, String)>,
+    /// `fair_rate` in `hub.toml` (pounds an hour): the pool's businesses may run.
+    pub fair_rate: Option<String>,
 }
 
 impl HubOptions {
@@ -57,6 +59,7 @@ impl HubOptions {
             metrics_port: None,
             desk: false,
             envs: Vec::new(),
+            fair_rate: None,
         }
     }
 }
@@ -113,6 +116,9 @@ impl Hub {
         }
         if let Some(ca) = &options.nats_ca {
             set_hub_toml(&dir, "nats_ca", toml::Value::String(ca.display().to_string()));
+        }
+        if let Some(rate) = &options.fair_rate {
+            set_hub_toml(&dir, "fair_rate", toml::Value::String(rate.clone()));
         }
         let desk_port = options.desk.then(ports::free_port);
         if let Some(port) = desk_port {
