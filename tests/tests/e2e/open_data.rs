@@ -146,7 +146,7 @@ async fn the_export_is_a_valid_hsds_data_package_and_job_postings() {
     let written = region.relay.kith(["region", "export", "--format", "hsds", "--out", hsds_out]).await.ok();
     assert_eq!(written["counts"]["service"], 4, "{written}");
     assert_eq!(written["counts"]["organization"], 1, "{written}");
-    assert_eq!(written["counts"]["taxonomy_term"], 16, "{written}");
+    assert_eq!(written["counts"]["taxonomy_term"], 17, "{written}");
     let services = std::fs::read_to_string(hsds_dir.join("services.csv")).unwrap();
     assert!(services.starts_with("id,organization_id,program_id,name,"), "{services}");
     assert!(services.contains("Welfare rights drop-in") && services.contains("Rainbow House"), "{services}");
