@@ -251,10 +251,7 @@ mod tests {
         assert!(work.entries[0].contact.contains(&"0113 496 0999".to_owned()), "the hub's phone");
         assert_eq!(l.sections[1].areas[0].name, "Leeds");
         assert_eq!(l.printed, "Printed 2 December 2026");
-        assert_eq!(
-            l.hubs[0].listings,
-            "In this directory: 2 opportunities, 1 service, 2 safe houses, 1 business"
-        );
+        assert_eq!(l.hubs[0].listings, "In this directory: 2 opportunities, 1 service, 2 safe houses, 1 business");
         let business = &l.sections[6].areas[0];
         assert_eq!(business.name, "Leeds LS6", "under its first area");
         let e = &business.entries[0];

@@ -69,7 +69,11 @@ impl Offer {
         if self.areas.is_empty() || self.areas.len() > limits::AREAS {
             return Err(ValidationError::new(
                 "areas",
-                format!("give 1 to {} areas it works in: towns or postcode districts (got {})", limits::AREAS, self.areas.len()),
+                format!(
+                    "give 1 to {} areas it works in: towns or postcode districts (got {})",
+                    limits::AREAS,
+                    self.areas.len()
+                ),
             ));
         }
         let mut areas: Vec<String> = Vec::with_capacity(self.areas.len());
@@ -107,10 +111,7 @@ impl Offer {
 fn rate_error(got_pence: i64) -> ValidationError {
     ValidationError::new(
         "rate",
-        format!(
-            "must be more than £0 and at most £{} an hour (got {got_pence} pence)",
-            limits::MAX_RATE_PENCE / 100
-        ),
+        format!("must be more than £0 and at most £{} an hour (got {got_pence} pence)", limits::MAX_RATE_PENCE / 100),
     )
 }
 

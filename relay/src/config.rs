@@ -23,9 +23,9 @@ pub struct Money {
     pub benefits_advice: String,
 }
 
+use crate::view::Quota;
 /// Reads an amount of money in pounds: `195.50`, `£195.50`, `195`.
 pub use kith_proto::validate::parse_pounds;
-use crate::view::Quota;
 
 /// Where the query API listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7500";

@@ -254,8 +254,7 @@ fn entries(
 ) -> Result<Vec<Entry>, TimedOut> {
     let mut out = Vec::new();
     // Offers carry the offer term and the employment-support category.
-    let offers_wanted =
-        s.safe_houses != Some(true) && s.category.is_none_or(|c| c == Category::EmploymentSupport);
+    let offers_wanted = s.safe_houses != Some(true) && s.category.is_none_or(|c| c == Category::EmploymentSupport);
     if s.offers_only {
         if offers_wanted {
             offers(view, region, s, deadline, &mut out)?;

@@ -683,7 +683,10 @@ mod tests {
             Places::builtin(),
         )
         .unwrap();
-        assert_eq!((o.text.words.as_slice(), o.area.as_slice()), (&["gardener".to_owned()][..], &["ls".to_owned()][..]));
+        assert_eq!(
+            (o.text.words.as_slice(), o.area.as_slice()),
+            (&["gardener".to_owned()][..], &["ls".to_owned()][..])
+        );
         assert!(o.near.is_some() && o.hub.is_some());
         let bad = v1::SearchOffersRequest { within_m: 5000, ..Default::default() };
         assert!(offer_query(&bad, Places::builtin()).unwrap_err().message().starts_with("within_m:"));

@@ -292,7 +292,10 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
             .into_iter()
             .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
             .collect(),
-        offers: offers.into_iter().map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item }).collect(),
+        offers: offers
+            .into_iter()
+            .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
+            .collect(),
         hubs: hubs
             .into_iter()
             .map(|h| Hub {

@@ -108,7 +108,8 @@ pub async fn page(
     let now = now_ms();
     let local = board.clock.local(now);
     let confirmed_since = board.clock.confirmed_since(now);
-    let (want_work, want_services) = (form.what.is_empty() || form.what == "work", form.what.is_empty() || form.what == "services");
+    let (want_work, want_services) =
+        (form.what.is_empty() || form.what == "work", form.what.is_empty() || form.what == "services");
     // Businesses are booked by the hour: the filters of jobs and services do not
     // apply to them, so they are left out when one is chosen.
     let want_offers = (form.what.is_empty() || form.what == "businesses")

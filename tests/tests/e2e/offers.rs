@@ -142,7 +142,8 @@ async fn a_pools_business_is_published_held_to_the_fair_rate_found_printed_and_e
     // The HSDS export: a service with its rate as a cost option, under the offer
     // term, in a data package frictionless finds valid.
     let hsds = out.path().join("hsds");
-    let written = region.relay.kith(["region", "export", "--format", "hsds", "--out", hsds.to_str().unwrap()]).await.ok();
+    let written =
+        region.relay.kith(["region", "export", "--format", "hsds", "--out", hsds.to_str().unwrap()]).await.ok();
     assert_eq!(written["counts"]["service"], 1, "{written}");
     assert_eq!(written["counts"]["cost_option"], 1, "{written}");
     assert_eq!(written["counts"]["service_area"], 2, "{written}");
@@ -172,7 +173,11 @@ async fn a_pools_business_is_published_held_to_the_fair_rate_found_printed_and_e
             .output()
             .expect("run tests/hsds/check.py");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "the HSDS API does not validate:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "the HSDS API does not validate:\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(stdout.contains("1 services"), "{stdout}");
     }
 
@@ -213,4 +218,79 @@ fn sample_offer() -> kith_proto::offer::Offer {
         email: String::new(),
         website: String::new(),
     }
+}
+
+#[tokio::test]
+async fn the_desk_adds_changes_and_withdraws_businesses_held_to_the_fair_rate() {
+    let region = Region::start().await;
+    let options = HubOptions {
+        desk: true,
+        heartbeat_secs: Some(3600),
+        fair_rate: Some(HUB_FAIR_RATE.into()),
+        ..HubOptions::named("Peer Garden")
+    };
+    let hub = region.hub_with("peer-garden", options).await;
+    let mut sam = kith_tests::desk::Desk::signed_in(&hub, "sam", "worker").await;
+    let businesses = async || hub.kith(["pool", "business", "list"]).await.array();
+    let listings = sam.get("/listings").await;
+    assert!(listings.body.contains("Businesses") && listings.body.contains("Add a business"), "{}", listings.body);
+
+    let form = [
+        ("name", "Fresh Coat Crew"),
+        ("skills", "decorating, wallpapering"),
+        ("areas", "Halifax HX1, Leeds"),
+        ("rate", "12"),
+        ("how_to_book", "Ring 07700 900124"),
+        ("phones", "07700 900124"),
+    ];
+    // Below the fair rate: named beside the rate, nothing written.
+    let cheap = sam.submit("/listings/offers/new", "/listings/offers/new", &form).await;
+    assert_eq!(cheap.status, 400, "{cheap:?}");
+    assert!(cheap.body.contains("href=\"#rate\"") && cheap.body.contains("id=\"rate-error\""), "{}", cheap.body);
+    assert!(
+        cheap.body.contains("below the region&#39;s fair rate of £12.50 an hour")
+            || cheap.body.contains("below the region's fair rate of £12.50 an hour"),
+        "{}",
+        cheap.body
+    );
+    assert!(businesses().await.is_empty(), "nothing written");
+    // A full postcode as an area: named beside the areas.
+    let mut postcode = form.to_vec();
+    postcode[2] = ("areas", "Halifax HX1 2AB");
+    postcode[3] = ("rate", "14");
+    let bad = sam.submit("/listings/offers/new", "/listings/offers/new", &postcode).await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+    assert!(bad.body.contains("id=\"areas-error\""), "{}", bad.body);
+    assert!(businesses().await.is_empty(), "nothing written");
+
+    let mut good = form.to_vec();
+    good[3] = ("rate", "14.25");
+    let added = sam.submit("/listings/offers/new", "/listings/offers/new", &good).await;
+    assert_eq!(added.status, 303, "{added:?}");
+    let listed = businesses().await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(
+        (listed[0]["rate_pence"].clone(), listed[0]["areas"].clone()),
+        (1425.into(), serde_json::json!(["Halifax HX1", "Leeds"]))
+    );
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    wait_until("the relay has it", DEFAULT_TIMEOUT, async || region.offers(&["--query", "painter"]).await.len() == 1)
+        .await;
+
+    // Changed: a rate below the fair rate is refused there too; a fair one is taken.
+    let edit = format!("/listings/offers/{id}/edit");
+    assert!(sam.get(&edit).await.body.contains("value=\"14.25\""));
+    let mut lower = good.clone();
+    lower[3] = ("rate", "11.99");
+    assert_eq!(sam.submit(&edit, &edit, &lower).await.status, 400);
+    let mut higher = good.clone();
+    higher[3] = ("rate", "15");
+    assert_eq!(sam.submit(&edit, &edit, &higher).await.status, 303);
+    assert_eq!(businesses().await[0]["rate_pence"], 1500);
+
+    let withdraw = format!("/listings/offers/{id}/withdraw");
+    assert_eq!(sam.submit(&withdraw, &withdraw, &[]).await.status, 303);
+    assert!(businesses().await.is_empty());
+    let audit = hub.kith(["desk", "audit"]).await.array();
+    assert!(audit.iter().any(|e| e["actor"] == "desk:sam" && e["action"] == "offer-withdrawn"), "{audit:?}");
 }
