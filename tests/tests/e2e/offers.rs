@@ -165,6 +165,29 @@ async fn a_pools_business_is_published_held_to_the_fair_rate_found_printed_and_e
             .unwrap_or_else(|e| panic!("frictionless said: {e}\n{}", String::from_utf8_lossy(&out.stderr)));
         assert!(report["valid"] == true, "frictionless found problems: {report:#}");
     }
+    // The HSDS API: the offer term selects the offer, and only it.
+    let base = region.relay.http_url();
+    let api = async |path: String| {
+        let raw = get(&base, &path, "application/json").await;
+        let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+        serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|e| panic!("{path}: {e}: {raw}"))
+    };
+    let terms = api("/taxonomy_terms?per_page=100".into()).await;
+    let term_of = |code: &str| -> String {
+        let all = terms["contents"].as_array().unwrap();
+        all.iter().find(|t| t["code"] == code).unwrap_or_else(|| panic!("no {code} term: {terms}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let by_term = api(format!("/services?taxonomy_term_id={}", term_of("offer"))).await;
+    assert_eq!(by_term["total_items"], 1, "{by_term}");
+    assert_eq!(by_term["contents"][0]["name"], green[0], "{by_term}");
+    let houses = api(format!("/services?taxonomy_term_id={}", term_of("safe-house"))).await;
+    assert_eq!(houses["total_items"], 0, "{houses}");
+    let full = api(format!("/services/{}", by_term["contents"][0]["id"].as_str().unwrap())).await;
+    assert_eq!(full["cost_options"][0]["amount"], 12.75, "{full}");
+    assert_eq!(full["cost_options"][0]["currency"], "GBP", "{full}");
     if let Some(mut python) = python("offers: the HSDS API with offers against the JSON Schemas", "jsonschema") {
         let out = python
             .arg(workspace().join("tests/hsds/check.py"))
