@@ -9,9 +9,12 @@ use std::str::FromStr;
 
 use kith_proto::Slug;
 use kith_proto::domain::{Opportunity, OpportunityKind, SafeHouse, Sector};
+use kith_proto::offer::Offer;
 use kith_proto::service::{Place, Service};
 use kith_proto::time::CivilDate;
-use kith_words::{before_text, date_text, for_text, hours_text, kind_label, pay_text, region_name, schedule_text};
+use kith_words::{
+    before_text, date_text, for_text, hours_text, kind_label, pay_text, rate_with_note, region_name, schedule_text,
+};
 
 /// A listing with the hub that published it and when it last changed.
 #[derive(Clone, Debug)]
@@ -32,7 +35,8 @@ pub struct Hub {
 }
 
 /// The sections of a directory, in the order they are printed: somewhere safe to
-/// stay first, then services, then work and the ways into it.
+/// stay first, then services, then work and the ways into it, then the work the
+/// region's groups' businesses can be booked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
     SafeHouses,
@@ -41,16 +45,19 @@ pub enum Section {
     Involvement,
     Training,
     Volunteering,
+    /// Offers: the businesses of the groups' pools of workers.
+    Businesses,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::SafeHouses,
         Section::Services,
         Section::Work,
         Section::Involvement,
         Section::Training,
         Section::Volunteering,
+        Section::Businesses,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +68,7 @@ impl Section {
             Section::Involvement => "involvement",
             Section::Training => "training",
             Section::Volunteering => "volunteering",
+            Section::Businesses => "businesses",
         }
     }
 
@@ -72,6 +80,7 @@ impl Section {
             Section::Involvement => "Paid involvement",
             Section::Training => "Training and peer teaching",
             Section::Volunteering => "Volunteering",
+            Section::Businesses => "Work you can book from the region's groups",
         }
     }
 
@@ -88,6 +97,10 @@ impl Section {
             Section::Involvement => "Paid work using your experience of services: panels, training, research, reviews.",
             Section::Training => "Courses and training, including peer teaching by people with lived experience.",
             Section::Volunteering => "Unpaid roles. Expenses are paid where it says so.",
+            Section::Businesses => {
+                "Businesses run by the members of the region's groups — gardening, decorating, teaching and more — \
+                 paid by the hour at a fair rate. Book them directly, as each says."
+            }
         }
     }
 
@@ -142,6 +155,8 @@ pub struct Directory {
     pub opportunities: Vec<Listed<Opportunity>>,
     pub services: Vec<Listed<Service>>,
     pub safe_houses: Vec<Listed<SafeHouse>>,
+    /// The businesses of the groups' pools.
+    pub offers: Vec<Listed<Offer>>,
     pub hubs: Vec<Hub>,
     /// Sections that had more listings than were fetched to print.
     pub truncated: BTreeSet<Section>,
@@ -261,7 +276,7 @@ impl Layout {
         let confirmed = |ms: i64| format!("Last confirmed {}", date_text(CivilDate::at(ms, &d.time_zone)));
 
         let mut by_section: BTreeMap<Section, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
-        let mut counts: BTreeMap<&Slug, [usize; 3]> = BTreeMap::new();
+        let mut counts: BTreeMap<&Slug, [usize; 4]> = BTreeMap::new();
         if wanted(Section::SafeHouses) {
             for l in &d.safe_houses {
                 let h = &l.item;
@@ -352,6 +367,33 @@ impl Layout {
                 by_section.entry(Section::Services).or_default().entry(area).or_default().push(entry);
             }
         }
+        if wanted(Section::Businesses) {
+            for l in &d.offers {
+                let o = &l.item;
+                counts.entry(&l.hub).or_default()[3] += 1;
+                let mut facts = vec![rate_with_note(o.rate_pence, &o.rate_note)];
+                if !o.description.is_empty() {
+                    facts.push(o.description.clone());
+                }
+                if o.areas.len() > 1 {
+                    facts.push(format!("Works in {}", o.areas.join(", ")));
+                }
+                let mut contact: Vec<String> = o.phones.clone();
+                contact.push(format!("To book: {}", o.how_to_book));
+                contact.extend([o.email.clone(), o.website.clone()].into_iter().filter(|x| !x.is_empty()));
+                let entry = Entry {
+                    name: o.name.clone(),
+                    what: o.skills.join(", "),
+                    facts,
+                    contact,
+                    warn: None,
+                    confirmed: confirmed(l.updated_at_ms),
+                    hub: hub_name(&l.hub),
+                };
+                let area = o.areas.first().cloned().unwrap_or_else(|| ONLINE.into());
+                by_section.entry(Section::Businesses).or_default().entry(area).or_default().push(entry);
+            }
+        }
         for l in &d.opportunities {
             let o = &l.item;
             let section = Section::of(o.kind);
@@ -427,11 +469,14 @@ impl Layout {
             .hubs
             .iter()
             .map(|h| {
-                let [o, s, sh] = counts.get(&h.id).copied().unwrap_or_default();
+                let [o, s, sh, b] = counts.get(&h.id).copied().unwrap_or_default();
                 let mut listed = Vec::new();
-                for (n, one, many) in
-                    [(o, "opportunity", "opportunities"), (s, "service", "services"), (sh, "safe house", "safe houses")]
-                {
+                for (n, one, many) in [
+                    (o, "opportunity", "opportunities"),
+                    (s, "service", "services"),
+                    (sh, "safe house", "safe houses"),
+                    (b, "business", "businesses"),
+                ] {
                     if n > 0 {
                         listed.push(kith_words::count(n, one, many));
                     }

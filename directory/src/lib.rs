@@ -206,6 +206,23 @@ mod tests {
                 },
             }],
             safe_houses: vec![house("Rose House", Some(fresh)), house("Ash House", Some(stale))],
+            offers: vec![Listed {
+                hub: hub(),
+                updated_at_ms: NOW,
+                item: kith_proto::offer::Offer {
+                    id: ulid::Ulid::new(),
+                    name: "Green Hands Garden Co-op".into(),
+                    description: "Gardens kept and hedges cut.".into(),
+                    skills: vec!["gardening".into(), "hedge cutting".into()],
+                    areas: vec!["Leeds LS6".into(), "Bradford".into()],
+                    rate_pence: 1500,
+                    rate_note: "materials extra".into(),
+                    how_to_book: "Ring or text 07700 900123".into(),
+                    phones: vec!["07700 900123".into()],
+                    email: String::new(),
+                    website: String::new(),
+                },
+            }],
             hubs: vec![Hub {
                 id: hub(),
                 name: "Leeds Peer Co-op".into(),
@@ -223,7 +240,15 @@ mod tests {
         let titles: Vec<&str> = l.sections.iter().map(|s| s.title).collect();
         assert_eq!(
             titles,
-            ["Safe houses", "Services", "Work", "Paid involvement", "Training and peer teaching", "Volunteering"]
+            [
+                "Safe houses",
+                "Services",
+                "Work",
+                "Paid involvement",
+                "Training and peer teaching",
+                "Volunteering",
+                "Work you can book from the region's groups"
+            ]
         );
         let houses = &l.sections[0].areas[0].entries;
         assert_eq!(houses[0].name, "Ash House", "sorted by name");
@@ -236,8 +261,15 @@ mod tests {
         assert!(work.entries[0].contact.contains(&"0113 496 0999".to_owned()), "the hub's phone");
         assert_eq!(l.sections[1].areas[0].name, "Leeds");
         assert_eq!(l.printed, "Printed 2 December 2026");
-        assert_eq!(l.hubs[0].listings, "In this directory: 2 opportunities, 1 service, 2 safe houses");
-        assert_eq!(l.entries(), 5);
+        assert_eq!(l.hubs[0].listings, "In this directory: 2 opportunities, 1 service, 2 safe houses, 1 business");
+        let business = &l.sections[6].areas[0];
+        assert_eq!(business.name, "Leeds LS6", "under its first area");
+        let e = &business.entries[0];
+        assert_eq!((e.name.as_str(), e.what.as_str()), ("Green Hands Garden Co-op", "gardening, hedge cutting"));
+        assert_eq!(e.facts[0], "£15 an hour (materials extra)");
+        assert!(e.facts.contains(&"Works in Leeds LS6, Bradford".to_owned()), "{:?}", e.facts);
+        assert_eq!(e.contact, ["07700 900123", "To book: Ring or text 07700 900123"]);
+        assert_eq!(l.entries(), 6);
     }
 
     #[test]
@@ -268,6 +300,7 @@ mod tests {
             "Rose House",
             "Beds free: call to check",
             "£12.21 an hour",
+            "Green Hands Garden Co-op",
             "Printed 2 December 2026",
             "Leeds Peer Co-op",
             "What the region is missing",

@@ -12,6 +12,7 @@ use ulid::Ulid;
 use kith_proto::convert::{self, parse_id};
 use kith_proto::domain::{Opportunity, SafeHouse};
 use kith_proto::keys::hex;
+use kith_proto::offer::{self, Offer};
 use kith_proto::service::Service;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
@@ -129,6 +130,25 @@ pub(crate) fn to_status(e: StoreError) -> Status {
             Status::internal(other.to_string())
         }
     }
+}
+
+/// Refuses an offer below the region's fair rate, or any offer while the hub sets
+/// none: a pool's businesses pay at least what the region agreed is fair. Checked
+/// before anything is written, by the admin API and the desk alike.
+pub fn fair_rate(offer: &Offer, fair_rate_pence: Option<u32>) -> Result<(), Status> {
+    let Some(fair) = fair_rate_pence else {
+        return Err(Status::failed_precondition(
+            "set fair_rate in hub.toml (the region's fair rate, in pounds an hour) before running a pool's businesses",
+        ));
+    };
+    if offer.rate_pence < fair {
+        return Err(Status::invalid_argument(format!(
+            "rate: {} an hour is below the region's fair rate of {} an hour",
+            kith_words::pounds(u64::from(offer.rate_pence)),
+            kith_words::pounds(u64::from(fair)),
+        )));
+    }
+    Ok(())
 }
 
 pub(crate) fn id_arg(id: &str) -> Result<Ulid, Status> {
@@ -286,6 +306,17 @@ impl AdminService {
 
     fn service(&self, r: &Record<Service>) -> v1::Service {
         v1::Service { withdrawn: r.withdrawn, ..convert::service_to_v1(&r.item, self.hub(), r.seq, r.updated_at_ms) }
+    }
+
+    fn offer(&self, r: &Record<Offer>) -> v1::Offer {
+        v1::Offer { withdrawn: r.withdrawn, ..offer::offer_to_v1(&r.item, self.hub(), r.seq, r.updated_at_ms) }
+    }
+
+    /// An offer from what an operator gave, checked, and held to the fair rate.
+    pub fn offer_from_fields(&self, id: Ulid, fields: &v1::OfferFields) -> Result<Offer, Status> {
+        let o = offer::offer_from_fields(id, fields).map_err(invalid)?;
+        fair_rate(&o, self.fair_rate_pence)?;
+        Ok(o)
     }
 
     fn get<T: Listing>(&self, id: &str) -> Result<Record<T>, Status> {
@@ -705,6 +736,37 @@ impl HubAdmin for AdminService {
             refused_today: day.refused,
             forged: self.forged_asks.load(std::sync::atomic::Ordering::Relaxed),
         }))
+    }
+
+    async fn add_offer(&self, req: Request<v1::OfferFields>) -> Result<Response<v1::WriteReply>, Status> {
+        let id = Ulid::new();
+        let o = self.offer_from_fields(id, req.get_ref())?;
+        let seq = self.store.create(o).await.map_err(to_status)?;
+        Ok(reply(id, seq))
+    }
+
+    async fn update_offer(&self, req: Request<v1::UpdateOfferRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        let req = req.into_inner();
+        let id = id_arg(&req.id)?;
+        let fields = req.fields.ok_or_else(|| Status::invalid_argument("fields: give the offer's fields"))?;
+        let o = self.offer_from_fields(id, &fields)?;
+        let if_seq = (req.if_seq != 0).then_some(req.if_seq);
+        let seq = self.store.update_if::<Offer>(id, if_seq, |_| Ok(o.clone())).await.map_err(to_status)?;
+        Ok(reply(id, seq))
+    }
+
+    async fn withdraw_offer(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {
+        self.withdraw::<Offer>(&req.get_ref().id).await
+    }
+
+    async fn get_offer(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::Offer>, Status> {
+        let r = self.get::<Offer>(&req.get_ref().id)?;
+        Ok(Response::new(self.offer(&r)))
+    }
+
+    async fn list_offers(&self, req: Request<v1::ListRequest>) -> Result<Response<v1::OfferList>, Status> {
+        let items = self.list::<Offer>(req.get_ref().include_withdrawn)?.iter().map(|r| self.offer(r)).collect();
+        Ok(Response::new(v1::OfferList { items }))
     }
 
     async fn list_peers(&self, _: Request<v1::ListPeersRequest>) -> Result<Response<v1::PeerList>, Status> {

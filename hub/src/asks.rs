@@ -151,6 +151,7 @@ pub fn listing_title(store: &Store, family: kith_proto::event::Family, id: ulid:
         Family::Opportunities => store.get::<kith_proto::domain::Opportunity>(id).ok()?.map(|r| r.item.title),
         Family::SafeHouses => store.get::<kith_proto::domain::SafeHouse>(id).ok()?.map(|r| r.item.name),
         Family::Services => store.get::<kith_proto::service::Service>(id).ok()?.map(|r| r.item.name),
+        Family::Offers => store.get::<kith_proto::offer::Offer>(id).ok()?.map(|r| r.item.name),
     }
 }
 

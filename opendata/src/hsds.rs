@@ -2,7 +2,9 @@
 //! hub an `organization`, every service a `service` with its schedules, places and
 //! taxonomy terms, every safe house a `service` with an area and never an address,
 //! its beds in the `service_capacity` shape (`capacities`: available, maximum,
-//! updated). Kith's categories are published as one HSDS taxonomy.
+//! updated), every offer (a business of a hub's pool) a `service` with its areas,
+//! its hourly rate as a cost option and the `offer` term. Kith's categories are
+//! published as one HSDS taxonomy.
 //!
 //! Ids: HSDS wants UUIDs. Each is a UUID v5 of what identifies the entity in Kith
 //! (region and hub for an organization; hub and ULID for a service; the service's
@@ -16,6 +18,7 @@ use uuid::Uuid;
 
 use kith_proto::Slug;
 use kith_proto::domain::SafeHouse;
+use kith_proto::offer::Offer;
 use kith_proto::service::{Category, ClockTime, Place, Service, ServiceStatus, Weekday};
 use kith_words::for_text;
 
@@ -50,6 +53,10 @@ pub fn safe_house_id(hub: &Slug, ulid: Ulid) -> String {
     id("safehouse", &[hub.as_str(), &ulid.to_string()])
 }
 
+pub fn offer_id(hub: &Slug, ulid: Ulid) -> String {
+    id("offer", &[hub.as_str(), &ulid.to_string()])
+}
+
 pub fn taxonomy_id() -> String {
     id("taxonomy", &["kith-categories"])
 }
@@ -62,6 +69,14 @@ pub fn taxonomy_term_id(c: Category) -> String {
 pub fn safe_house_term_id() -> String {
     id("taxonomy_term", &["safe-house"])
 }
+
+/// The term for an offer: work to book from a business of a group's pool.
+pub fn offer_term_id() -> String {
+    id("taxonomy_term", &["offer"])
+}
+
+/// The code and name of [`offer_term_id`]'s term.
+const OFFER_TERM: (&str, &str) = ("offer", "Work to book from a group's business");
 
 /// An RFC 3339 instant with milliseconds, as HSDS's `last_modified` asks.
 pub fn datetime(ms: i64) -> Option<String> {
@@ -101,11 +116,12 @@ pub fn taxonomy() -> Value {
     ])
 }
 
-/// Every term of the taxonomy: the categories, then safe houses.
+/// Every term of the taxonomy: the categories, then safe houses, then offers.
 pub fn taxonomy_terms() -> Vec<Value> {
     let mut terms: Vec<Value> =
         Category::ALL.iter().map(|&c| term(taxonomy_term_id(c), c.as_str(), c.label())).collect();
     terms.push(term(safe_house_term_id(), "safe-house", "Safe house"));
+    terms.push(term(offer_term_id(), OFFER_TERM.0, OFFER_TERM.1));
     terms
 }
 
@@ -327,6 +343,65 @@ pub fn safe_house(region: &Slug, hub: &Slug, ulid: Ulid, h: &SafeHouse, beds_fre
             ]),
         ),
         ("capacities", json!([capacity])),
+    ])
+}
+
+/// An offer as a service: the business, where it works (its areas, never an
+/// address), its rate an hour as a cost option in pounds, how to book it, and the
+/// `offer` term beside the employment-support category.
+pub fn offer(region: &Slug, hub: &Slug, ulid: Ulid, o: &Offer, at_ms: i64) -> Value {
+    let sid = offer_id(hub, ulid);
+    let areas: Vec<Value> = o
+        .areas
+        .iter()
+        .map(|a| {
+            object(vec![
+                ("id", json!(id("service_area", &[&sid, a]))),
+                ("service_id", json!(sid)),
+                ("name", json!(a)),
+                ("extent_type", json!("other")),
+            ])
+        })
+        .collect();
+    let cost = object(vec![
+        ("id", json!(id("cost_option", &[&sid]))),
+        ("service_id", json!(sid)),
+        ("option", json!("An hour")),
+        ("currency", json!("GBP")),
+        ("amount", json!(f64::from(o.rate_pence) / 100.0)),
+        ("amount_description", json!(o.rate_note)),
+    ]);
+    let description = if o.description.is_empty() {
+        format!("{}: {}", o.name, o.skills.join(", "))
+    } else {
+        format!("{} ({})", o.description, o.skills.join(", "))
+    };
+    object(vec![
+        ("id", json!(sid)),
+        ("organization_id", json!(organization_id(region, hub))),
+        ("name", json!(o.name)),
+        ("description", json!(description)),
+        ("url", json!(o.website)),
+        ("email", json!(o.email)),
+        ("status", json!(ServiceStatus::Active.hsds())),
+        ("application_process", json!(o.how_to_book)),
+        ("fees_description", json!(kith_words::rate_with_note(o.rate_pence, &o.rate_note))),
+        ("last_modified", json!(datetime(at_ms))),
+        ("phones", json!(o.phones.iter().map(|p| phone(&sid, p)).collect::<Vec<_>>())),
+        ("service_areas", json!(areas)),
+        ("cost_options", json!([cost])),
+        (
+            "attributes",
+            json!([
+                attribute(&sid, offer_term_id(), OFFER_TERM.0, OFFER_TERM.1),
+                attribute(
+                    &sid,
+                    taxonomy_term_id(Category::EmploymentSupport),
+                    Category::EmploymentSupport.as_str(),
+                    Category::EmploymentSupport.label()
+                ),
+            ]),
+        ),
     ])
 }
 

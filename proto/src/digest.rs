@@ -155,8 +155,9 @@ mod tests {
             d.family_mut(f).add(Ulid::new(), i as u64);
         }
         let fields = Family::ALL.map(|f| *d.family(f));
-        // As the three fields `opportunities, safe_houses, services` were encoded.
-        let (a, b, c) = (fields[0], fields[1], fields[2]);
-        assert_eq!(postcard::to_allocvec(&d).unwrap(), postcard::to_allocvec(&(a, b, c)).unwrap());
+        // As the three fields `opportunities, safe_houses, services` were encoded,
+        // and each family appended since after them.
+        let (a, b, c, offers) = (fields[0], fields[1], fields[2], fields[3]);
+        assert_eq!(postcard::to_allocvec(&d).unwrap(), postcard::to_allocvec(&(a, b, c, offers)).unwrap());
     }
 }

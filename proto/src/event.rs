@@ -7,7 +7,7 @@
 //! # Families
 //!
 //! A *family* is a kind of listing a hub owns and publishes whole: opportunities,
-//! safe houses, services. Each is a domain type implementing [`Listing`] (in its own
+//! safe houses, services, offers. Each is a domain type implementing [`Listing`] (in its own
 //! file), a [`Family`] variant and its line in [`with_family!`](crate::with_family) —
 //! both below, the one list of families every crate reads — and a pair of `Event`
 //! variants. Code that does the same for every family is written once, generic over
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::domain::{HubProfile, Opportunity, SafeHouse};
+use crate::offer::Offer;
 use crate::referral::ReferralSide;
 use crate::service::Service;
 use crate::subject::Entity;
@@ -46,6 +47,11 @@ pub enum Event {
     ServiceWithdrawn { id: Ulid },
     /// Where an ask to this hub stands (nothing of the person in it).
     Ask(crate::ask::AskAnswer),
+    /// An offer (a business of the hub's pool) was created or changed (the whole
+    /// current value).
+    OfferPublished(Offer),
+    /// An offer was withdrawn: the relay forgets it.
+    OfferWithdrawn { id: Ulid },
 }
 
 impl Event {
@@ -79,6 +85,8 @@ impl Event {
             Event::ServicePublished(_) => "service-published",
             Event::ServiceWithdrawn { .. } => "service-withdrawn",
             Event::Ask(_) => "ask",
+            Event::OfferPublished(_) => "offer-published",
+            Event::OfferWithdrawn { .. } => "offer-withdrawn",
         }
     }
 }
@@ -90,6 +98,7 @@ pub enum Family {
     Opportunities,
     SafeHouses,
     Services,
+    Offers,
 }
 
 /// Runs `$body` with `$t` standing for the listing type of the family `$family`:
@@ -111,6 +120,10 @@ macro_rules! with_family {
                 type $t = $crate::service::Service;
                 $body
             }
+            $crate::event::Family::Offers => {
+                type $t = $crate::offer::Offer;
+                $body
+            }
         }
     };
 }
@@ -128,7 +141,7 @@ macro_rules! each_family {
 
 impl Family {
     /// Every family, in order.
-    pub const ALL: [Family; 3] = [Family::Opportunities, Family::SafeHouses, Family::Services];
+    pub const ALL: [Family; 4] = [Family::Opportunities, Family::SafeHouses, Family::Services, Family::Offers];
     /// How many families there are.
     pub const COUNT: usize = Family::ALL.len();
 
@@ -286,6 +299,32 @@ impl Listing for Service {
         match event {
             Event::ServicePublished(s) => Some(Change::Published(s)),
             Event::ServiceWithdrawn { id } => Some(Change::Withdrawn(*id)),
+            _ => None,
+        }
+    }
+}
+
+impl Listing for Offer {
+    const FAMILY: Family = Family::Offers;
+    const TOKEN: &'static str = "offer";
+    const PLURAL: &'static str = "offers";
+
+    fn id(&self) -> Ulid {
+        self.id
+    }
+    fn validate(self) -> Result<Self, ValidationError> {
+        Offer::validate(self)
+    }
+    fn published(self) -> Event {
+        Event::OfferPublished(self)
+    }
+    fn withdrawn(id: Ulid) -> Event {
+        Event::OfferWithdrawn { id }
+    }
+    fn change(event: &Event) -> Option<Change<'_, Self>> {
+        match event {
+            Event::OfferPublished(o) => Some(Change::Published(o)),
+            Event::OfferWithdrawn { id } => Some(Change::Withdrawn(*id)),
             _ => None,
         }
     }

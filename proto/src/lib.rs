@@ -9,6 +9,8 @@
 //! - [`subject`]: the NATS subject scheme and the region's JetStream stream.
 //! - [`domain`]: opportunities, safe houses and hub profiles, with the limits on
 //!   every field ([`validate`]).
+//! - [`service`]: services, shaped after HSDS 3; [`offer`]: the businesses of a
+//!   hub's pool of workers.
 //! - [`digest`]: anti-entropy — a hub's published listings summed, in its heartbeat.
 //! - [`event`]: what a hub publishes, as a postcard-encoded enum.
 //! - [`envelope`]: the signed envelope around every event, and its verification.
@@ -31,6 +33,7 @@ pub mod domain;
 pub mod envelope;
 pub mod event;
 pub mod keys;
+pub mod offer;
 pub mod permissions;
 pub mod referral;
 pub mod report;

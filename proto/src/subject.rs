@@ -150,6 +150,7 @@ mod tests {
             Entity::Listing(Family::Opportunities, id),
             Entity::Listing(Family::SafeHouses, id),
             Entity::Listing(Family::Services, id),
+            Entity::Listing(Family::Offers, id),
             Entity::Referral { to: slug("other-hub"), id },
             Entity::Ask(id),
         ] {

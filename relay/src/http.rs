@@ -31,7 +31,7 @@ use crate::Shared;
 use crate::query::Limits;
 use crate::search::{TextQuery, TimedOut};
 use crate::view::family::Hit;
-use crate::view::{Page, SafeHouseQuery, ServiceQuery, View};
+use crate::view::{OfferQuery, Page, SafeHouseQuery, ServiceQuery, View};
 
 /// Items per page unless `per_page` says otherwise, and the most it may say.
 pub const DEFAULT_PER_PAGE: usize = 50;
@@ -203,6 +203,8 @@ enum Source {
     Service(Hit<kith_proto::service::Service>),
     /// A safe house, and its beds free when read.
     SafeHouse(Hit<kith_proto::domain::SafeHouse>, Option<u16>),
+    /// An offer: a business of a hub's pool.
+    Offer(Hit<kith_proto::offer::Offer>),
 }
 
 impl Entry {
@@ -210,6 +212,7 @@ impl Entry {
         match &self.source {
             Source::Service(h) => hsds::service(region, &h.hub, h.item.id, &h.item, h.at_ms),
             Source::SafeHouse(h, free) => hsds::safe_house(region, &h.hub, h.item.id, &h.item, *free, h.at_ms),
+            Source::Offer(h) => hsds::offer(region, &h.hub, h.item.id, &h.item, h.at_ms),
         }
     }
 }
@@ -230,13 +233,16 @@ fn all_pages<T>(
     }
 }
 
-/// Which of the region's services and safe houses a list (or a lookup) covers.
+/// Which of the region's services, safe houses and offers a list (or a lookup)
+/// covers.
 #[derive(Clone, Debug, Default)]
 struct Selection {
     text: TextQuery,
     category: Option<Category>,
     /// Only safe houses (the safe-house term), or no safe houses (another term).
     safe_houses: Option<bool>,
+    /// Only offers (the offer term).
+    offers_only: bool,
 }
 
 fn entries(
@@ -247,6 +253,14 @@ fn entries(
     deadline: Instant,
 ) -> Result<Vec<Entry>, TimedOut> {
     let mut out = Vec::new();
+    // Offers carry the offer term and the employment-support category.
+    let offers_wanted = s.safe_houses != Some(true) && s.category.is_none_or(|c| c == Category::EmploymentSupport);
+    if s.offers_only {
+        if offers_wanted {
+            offers(view, region, s, deadline, &mut out)?;
+        }
+        return Ok(out);
+    }
     if s.safe_houses != Some(true) {
         let services: Vec<Hit<kith_proto::service::Service>> = all_pages(|after| {
             let q = ServiceQuery {
@@ -291,7 +305,33 @@ fn entries(
             });
         }
     }
+    if offers_wanted {
+        offers(view, region, s, deadline, &mut out)?;
+    }
     Ok(out)
+}
+
+/// The offers `s` selects, into `out`.
+fn offers(view: &View, region: &Slug, s: &Selection, deadline: Instant, out: &mut Vec<Entry>) -> Result<(), TimedOut> {
+    let offers = all_pages(|after| {
+        let q = OfferQuery {
+            text: s.text.clone(),
+            page_size: crate::view::MAX_PAGE_SIZE,
+            after,
+            deadline: Some(deadline),
+            ..Default::default()
+        };
+        view.search_offers(&q)
+    })?;
+    for h in offers {
+        out.push(Entry {
+            id: hsds::offer_id(&h.hub, h.item.id),
+            organization_id: hsds::organization_id(region, &h.hub),
+            at_ms: h.at_ms,
+            source: Source::Offer(h),
+        });
+    }
+    Ok(())
 }
 
 impl HttpState {
@@ -307,7 +347,7 @@ impl HttpState {
             .map_err(|status| error(StatusCode::SERVICE_UNAVAILABLE, status.message().to_owned()))
     }
 
-    /// The region's services and safe houses that `p` selects, in the view's order.
+    /// The region's services, safe houses and offers that `p` selects, in the view's order.
     async fn selected(&self, p: &ListParams) -> Result<Vec<Entry>, ApiError> {
         let mut selection = Selection { text: p.search.clone(), ..Default::default() };
         if let Some(t) = &p.taxonomy_id
@@ -318,6 +358,8 @@ impl HttpState {
         if let Some(term) = &p.taxonomy_term_id {
             if *term == hsds::safe_house_term_id() {
                 selection.safe_houses = Some(true);
+            } else if *term == hsds::offer_term_id() {
+                selection.offers_only = true;
             } else {
                 match Category::ALL.iter().find(|&&c| hsds::taxonomy_term_id(c) == *term) {
                     Some(&c) => selection.category = Some(c),

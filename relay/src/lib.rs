@@ -367,6 +367,7 @@ pub async fn run(
         opportunities = counts.of(Family::Opportunities),
         safe_houses = counts.of(Family::SafeHouses),
         services = counts.of(Family::Services),
+        offers = counts.of(Family::Offers),
         referrals = counts.referrals,
         "view loaded"
     );

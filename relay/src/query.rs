@@ -14,6 +14,7 @@ use kith_proto::convert::{opportunity_to_v1, parse_id, safehouse_to_v1, service_
 use kith_proto::domain::{ForTag, Opportunity, OpportunityKind, SafeHouse, Sector};
 use kith_proto::event::Family;
 use kith_proto::keys::hex;
+use kith_proto::offer::{Offer, offer_to_v1};
 use kith_proto::service::{Category, Service};
 use kith_proto::time::{CivilDate, now_ms};
 use kith_proto::v1::{self, region_server::Region};
@@ -28,7 +29,8 @@ use crate::search::{MAX_QUERY_WORDS, Position, Sort, TextQuery, TimedOut};
 use crate::view::Agreement;
 use crate::view::family::Hit;
 use crate::view::{
-    Ambiguous, Counts, HubSummary, Near, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, View, area_words,
+    Ambiguous, Counts, HubSummary, Near, OfferQuery, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, View,
+    area_words,
 };
 use kith_text::places::{Place, Places, cut_postcodes};
 
@@ -262,6 +264,22 @@ pub fn service_query(r: &v1::SearchServicesRequest, now: LocalNow, places: &Plac
     Ok(q)
 }
 
+/// An offer request as a view query.
+pub fn offer_query(r: &v1::SearchOffersRequest, places: &Places) -> Result<OfferQuery, Status> {
+    let mut q = OfferQuery {
+        text: text_query(&r.query)?,
+        sort: sort(&r.sort)?,
+        area: area_words(&r.area),
+        hub: hub_filter(&r.hub)?,
+        page_size: r.page_size as usize,
+        near: near_query(places, &r.near, r.within_m)?,
+        after: None,
+        deadline: None,
+    };
+    q.after = page_token(&r.page_token, q.ranked(), q.near.is_some())?;
+    Ok(q)
+}
+
 /// A lookup's id and, when given, hub.
 fn get_request(r: &v1::GetRequest) -> Result<(Ulid, Option<Slug>), Status> {
     Ok((parse_id("id", &r.id).map_err(invalid)?, hub_filter(&r.hub)?))
@@ -331,6 +349,19 @@ pub fn service_v1(hit: &Hit<Service>, now: LocalNow, confirmed_since: CivilDate)
     }
 }
 
+/// An offer as the API shows it, marked when it charges below the region's fair
+/// rate (`fair_rate_pence`, the relay's `--fair-rate`).
+pub fn offer_v1(hit: &Hit<Offer>, fair_rate_pence: Option<u32>) -> v1::Offer {
+    v1::Offer {
+        region: hit.region.to_string(),
+        location: location(&hit.place),
+        distance_m: hit.distance_m,
+        beyond_area: hit.beyond_area,
+        below_fair_rate: hit.item.below(fair_rate_pence),
+        ..offer_to_v1(&hit.item, hit.hub.as_str(), hit.seq, hit.at_ms)
+    }
+}
+
 /// A hub as the API shows it.
 pub fn hub_v1(h: &HubSummary) -> v1::Hub {
     v1::Hub {
@@ -361,6 +392,7 @@ pub fn hub_v1(h: &HubSummary) -> v1::Hub {
             _ => 0,
         },
         unplaced: h.unplaced.iter().sum::<usize>() as u64,
+        offers: h.of(Family::Offers) as u64,
     }
 }
 
@@ -386,6 +418,7 @@ pub fn stats(c: &Counters, counts: Counts, referrals: ReferralStats) -> v1::Stat
             })
             .collect(),
         referral_hubs_withheld: false,
+        offers: counts.of(Family::Offers) as u64,
     }
 }
 
@@ -500,6 +533,32 @@ impl Region for RegionService {
         Ok(Response::new(report.to_v1()))
     }
 
+    async fn search_offers(
+        &self,
+        request: Request<v1::SearchOffersRequest>,
+    ) -> Result<Response<v1::OfferPage>, Status> {
+        let mut q = offer_query(request.get_ref(), self.shared.places())?;
+        let ranked = q.ranked();
+        let Page { items, next } = self
+            .search(move |view, deadline| {
+                q.deadline = Some(deadline);
+                view.search_offers(&q)
+            })
+            .await?;
+        let fair = self.money.fair_rate_pence;
+        let items = items.iter().map(|h| offer_v1(h, fair)).collect();
+        Ok(Response::new(v1::OfferPage { items, next_page_token: next_token(next, ranked) }))
+    }
+
+    async fn get_offer(&self, request: Request<v1::GetRequest>) -> Result<Response<v1::Offer>, Status> {
+        let (id, hub) = get_request(request.get_ref())?;
+        let found = self.shared.view().offer(id, hub.as_ref()).map_err(|a| ambiguous(id, a))?;
+        match found {
+            Some(hit) => Ok(Response::new(offer_v1(&hit, self.money.fair_rate_pence))),
+            None => Err(self.not_found("offer", id, hub)),
+        }
+    }
+
     async fn get_stats(&self, request: Request<v1::StatsRequest>) -> Result<Response<v1::Stats>, Status> {
         let coordinator = self.asked_by_coordinator(&request)?;
         let (counts, referrals) = {
@@ -573,9 +632,9 @@ mod tests {
         });
         let mut counters = Counters { applied: 9, ..Default::default() };
         counters.rejected.insert("bad-signature".into(), 1);
-        let counts = Counts { hubs: 2, listings: [0, 1, 0], referrals: 3 };
+        let counts = Counts { hubs: 2, listings: [0, 1, 0, 4], referrals: 3 };
         let s = stats(&counters, counts, referrals);
-        assert_eq!((s.applied, s.hubs, s.safe_houses), (9, 2, 1));
+        assert_eq!((s.applied, s.hubs, s.safe_houses, s.offers), (9, 2, 1, 4));
         assert_eq!(s.rejected.get("bad-signature"), Some(&1));
         assert_eq!(s.referrals_by_status.get("accepted"), Some(&2));
         assert_eq!(s.referrals_by_status.get("sent"), Some(&1));
@@ -612,5 +671,56 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.for_tag, Some(ForTag::Women));
+        let o = offer_query(
+            &v1::SearchOffersRequest {
+                query: "Gardener".into(),
+                area: "LS".into(),
+                hub: "garden".into(),
+                near: "LS6 1AB".into(),
+                within_m: 5000,
+                ..Default::default()
+            },
+            Places::builtin(),
+        )
+        .unwrap();
+        assert_eq!(
+            (o.text.words.as_slice(), o.area.as_slice()),
+            (&["gardener".to_owned()][..], &["ls".to_owned()][..])
+        );
+        assert!(o.near.is_some() && o.hub.is_some());
+        let bad = v1::SearchOffersRequest { within_m: 5000, ..Default::default() };
+        assert!(offer_query(&bad, Places::builtin()).unwrap_err().message().starts_with("within_m:"));
+    }
+
+    #[test]
+    fn an_offer_below_the_fair_rate_is_marked() {
+        let o = kith_proto::offer::Offer {
+            id: Ulid::new(),
+            name: "Green Hands".into(),
+            description: String::new(),
+            skills: vec!["gardening".into()],
+            areas: vec!["Leeds".into()],
+            rate_pence: 1200,
+            rate_note: String::new(),
+            how_to_book: "Ring".into(),
+            phones: vec![],
+            email: String::new(),
+            website: String::new(),
+        };
+        let hit = Hit {
+            hub: Slug::parse("hub", "garden").unwrap(),
+            region: Slug::parse("region", "wy").unwrap(),
+            seq: 3,
+            at_ms: 9,
+            item: o,
+            place: None,
+            distance_m: None,
+            beyond_area: false,
+        };
+        assert!(offer_v1(&hit, Some(1250)).below_fair_rate);
+        assert!(!offer_v1(&hit, Some(1200)).below_fair_rate);
+        let v = offer_v1(&hit, None);
+        assert!(!v.below_fair_rate);
+        assert_eq!((v.hub.as_str(), v.region.as_str(), v.seq, v.rate_pence), ("garden", "wy", 3, 1200));
     }
 }

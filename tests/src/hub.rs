@@ -45,8 +45,8 @@ pub struct HubOptions {
     /// Environment variables of its own (a faked clock: `LD_PRELOAD` of libfaketime
     /// and `FAKETIME`).
     pub envs: Vec<(&'static str, String)>,
-    /// More `hub.toml` settings (`fair_rate`, …).
-    pub toml: Vec<(&'static str, toml::Value)>,
+    /// `fair_rate` in `hub.toml` (pounds an hour): the pool's businesses may run.
+    pub fair_rate: Option<String>,
 }
 
 impl HubOptions {
@@ -59,7 +59,7 @@ impl HubOptions {
             metrics_port: None,
             desk: false,
             envs: Vec::new(),
-            toml: Vec::new(),
+            fair_rate: None,
         }
     }
 }
@@ -117,8 +117,8 @@ impl Hub {
         if let Some(ca) = &options.nats_ca {
             set_hub_toml(&dir, "nats_ca", toml::Value::String(ca.display().to_string()));
         }
-        for (key, value) in &options.toml {
-            set_hub_toml(&dir, key, value.clone());
+        if let Some(rate) = &options.fair_rate {
+            set_hub_toml(&dir, "fair_rate", toml::Value::String(rate.clone()));
         }
         let desk_port = options.desk.then(ports::free_port);
         if let Some(port) = desk_port {

@@ -77,6 +77,13 @@ impl Region {
         self.relay.kith(all).await.array()
     }
 
+    /// `kith region offers ARGS`.
+    pub async fn offers(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = vec!["region", "offers"];
+        all.extend(args);
+        self.relay.kith(all).await.array()
+    }
+
     /// The region's JetStream stream, `KITH_<REGION>`, on this test's server.
     pub async fn stream(&self) -> Stream {
         let name = kith_proto::subject::stream_name(&self.slug());

@@ -41,6 +41,16 @@ pub fn pay_text(pay: Pay, expenses_paid: bool) -> String {
     }
 }
 
+/// An offer's rate as people say it: `£15 an hour`, `£12.50 an hour`.
+pub fn rate_text(pence: u32) -> String {
+    format!("{} an hour", pounds(u64::from(pence)))
+}
+
+/// An offer's rate with what it does not say: `£15 an hour (materials extra)`.
+pub fn rate_with_note(pence: u32, note: &str) -> String {
+    if note.is_empty() { rate_text(pence) } else { format!("{} ({note})", rate_text(pence)) }
+}
+
 /// `16 hours a week`, `7.5 hours a week`.
 pub fn hours_text(hours: f32) -> String {
     let h = if hours.fract() == 0.0 { format!("{hours:.0}") } else { format!("{hours}") };
@@ -194,6 +204,9 @@ mod tests {
     #[test]
     fn money_hours_and_dates_are_said_plainly() {
         assert_eq!(pay_text(Pay::Paid { pence: 1221, per: PayPer::Hour }, false), "£12.21 an hour");
+        assert_eq!(rate_text(1500), "£15 an hour");
+        assert_eq!(rate_with_note(1250, "materials extra"), "£12.50 an hour (materials extra)");
+        assert_eq!(rate_with_note(1250, ""), "£12.50 an hour");
         assert_eq!(pay_text(Pay::Paid { pence: 5000, per: PayPer::Session }, true), "£50 a session, expenses paid");
         assert_eq!(pay_text(Pay::Unpaid, true), "Unpaid, expenses paid");
         assert_eq!(hours_text(16.0), "16 hours a week");

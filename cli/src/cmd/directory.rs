@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     area: Option<String>,
     /// Only these sections (repeat, or separate with commas): safe-houses, services,
-    /// work, involvement, training, volunteering. All of them by default.
+    /// work, involvement, training, volunteering, businesses. All of them by default.
     #[arg(long, value_name = "KIND", value_delimiter = ',')]
     kind: Vec<Section>,
     /// Large print: 16 pt type in one column.
@@ -128,6 +128,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
         opportunities: vec![],
         services: vec![],
         safe_houses: vec![],
+        offers: vec![],
         hubs: vec![],
         truncated: BTreeSet::new(),
         // A national view, or an older relay, has none: the part is left out.
@@ -176,6 +177,18 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
         for s in &items {
             let item = convert::service_from_v1(s).with_context(|| format!("service {} of {}", s.id, s.hub))?;
             d.services.push(Listed { hub: Slug::parse("hub", &s.hub)?, updated_at_ms: s.updated_at_ms, item });
+        }
+    }
+    if wanted(Section::Businesses) {
+        let request =
+            v1::SearchOffersRequest { area: area.clone(), page_size: 500, sort: "newest".into(), ..Default::default() };
+        let (items, more) = pages::<v1::Offer>(region, request, MAX_PER_FAMILY).await?;
+        if more {
+            d.truncated.insert(Section::Businesses);
+        }
+        for o in &items {
+            let item = kith_proto::offer::offer_from_v1(o).with_context(|| format!("offer {} of {}", o.id, o.hub))?;
+            d.offers.push(Listed { hub: Slug::parse("hub", &o.hub)?, updated_at_ms: o.updated_at_ms, item });
         }
     }
     if wanted(Section::SafeHouses) {

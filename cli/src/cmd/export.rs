@@ -2,8 +2,10 @@
 //!
 //! - `--format hsds`: an Open Referral HSDS 3 tabular data package — one CSV per
 //!   table of HSDS's `datapackage.json` (which is written beside them), every
-//!   organization, service, safe house (as a service with an area), location,
-//!   address, phone, schedule, service area, language, attribute and taxonomy term.
+//!   organization, service, safe house (as a service with an area), offer (as a
+//!   service with its areas and its rate as a cost option), location, address,
+//!   phone, schedule, service area, language, cost option, attribute and taxonomy
+//!   term.
 //!   Tables Kith has nothing for are written with their header only, so that the
 //!   package is whole and its foreign keys can be checked.
 //! - `--format jobposting`: the open opportunities as schema.org `JobPosting`
@@ -59,6 +61,8 @@ async fn hsds_package(region: &mut Region, slug: &Slug, hubs: &[v1::Hub], out: &
     let services = pages::<v1::Service>(region, request, usize::MAX).await?.0;
     let request = v1::ListSafeHousesRequest { page_size: 500, sort: "newest".into(), ..Default::default() };
     let houses = pages::<v1::SafeHouse>(region, request, usize::MAX).await?.0;
+    let request = v1::SearchOffersRequest { page_size: 500, sort: "newest".into(), ..Default::default() };
+    let offers = pages::<v1::Offer>(region, request, usize::MAX).await?.0;
 
     let mut tables = Tables::new()?;
     for h in hubs {
@@ -76,6 +80,11 @@ async fn hsds_package(region: &mut Region, slug: &Slug, hubs: &[v1::Hub], out: &
         let (house, free) =
             convert::safehouse_from_v1(s).with_context(|| format!("safe house {} of {}", s.id, s.hub))?;
         full.push(hsds::safe_house(slug, &hub, house.id, &house, free, s.updated_at_ms));
+    }
+    for o in &offers {
+        let hub = Slug::parse("hub", &o.hub)?;
+        let item = kith_proto::offer::offer_from_v1(o).with_context(|| format!("offer {} of {}", o.id, o.hub))?;
+        full.push(hsds::offer(slug, &hub, item.id, &item, o.updated_at_ms));
     }
     for service in full {
         tables.add_service(service);
@@ -114,6 +123,7 @@ impl Tables {
             ("schedules", "schedule"),
             ("service_areas", "service_area"),
             ("languages", "language"),
+            ("cost_options", "cost_option"),
         ] {
             for mut row in service[key].as_array().cloned().unwrap_or_default() {
                 row["service_id"] = sid.clone();

@@ -5,7 +5,8 @@
 //! bad value fails at once with the same message the hub would give.
 //!
 //! This file is also the registry of the families of listings: each family's
-//! everything is in its own file (`opportunity.rs`, `safehouse.rs`, `service.rs`),
+//! everything is in its own file (`opportunity.rs`, `safehouse.rs`, `service.rs`,
+//! `offer.rs`, whose hub commands `pool.rs` mounts as `kith pool business`),
 //! what they share in [`family`], and only here are they named — their `mod` lines,
 //! their [`Command`] variants and arms, and their [`RegionFamily`] variants and arms,
 //! which mount their `kith region` subcommands.
@@ -26,6 +27,7 @@ pub mod family;
 pub mod init;
 pub mod keys;
 pub mod nats_user;
+pub mod offer;
 pub mod opportunity;
 pub mod peers;
 pub mod pool;
@@ -68,15 +70,15 @@ pub enum Command {
     /// Manage this hub's directory of services: opening hours, places, contacts.
     #[command(subcommand)]
     Service(service::Command),
+    /// The group's pool of workers and its businesses: members, offers, jobs, hours and pay.
+    #[command(subcommand)]
+    Pool(pool::Command),
     /// Refer a person to another hub, with their consent, and follow the referral.
     #[command(subcommand)]
     Referral(referral::Command),
     /// People asking about this hub's listings from the board: read, answer, erase; take them or not.
     #[command(subcommand)]
     Ask(ask::Command),
-    /// The group's pool of workers and its businesses: members, offers, jobs, hours and pay.
-    #[command(subcommand)]
-    Pool(pool::Command),
     /// Ask the regional relay what is open across every hub.
     #[command(subcommand, subcommands_in_display_order())]
     Region(region::Command),
@@ -109,9 +111,9 @@ pub async fn run(globals: &Globals, command: Command) -> anyhow::Result<()> {
         Command::Opportunity(c) => opportunity::run(globals, c).await,
         Command::Safehouse(c) => safehouse::run(globals, c).await,
         Command::Service(c) => service::run(globals, c).await,
+        Command::Pool(c) => pool::run(globals, c).await,
         Command::Referral(c) => referral::run(globals, c).await,
         Command::Ask(c) => ask::run(globals, c).await,
-        Command::Pool(c) => pool::run(globals, c).await,
         Command::Region(c) => region::run(globals, c).await,
         Command::NatsUser(c) => nats_user::run(globals, c),
         Command::Peers(c) => peers::run(globals, c).await,
@@ -148,6 +150,8 @@ pub enum RegionFamily {
     Safehouse(safehouse::RegionCommand),
     #[command(flatten)]
     Service(service::RegionCommand),
+    #[command(flatten)]
+    Offer(offer::RegionCommand),
 }
 
 impl RegionFamily {
@@ -156,6 +160,7 @@ impl RegionFamily {
             RegionFamily::Opportunity(c) => opportunity::run_region(globals, c).await,
             RegionFamily::Safehouse(c) => safehouse::run_region(globals, c).await,
             RegionFamily::Service(c) => service::run_region(globals, c).await,
+            RegionFamily::Offer(c) => offer::run_region(globals, c).await,
         }
     }
 }

@@ -133,6 +133,8 @@ pub struct HubJson {
     pub opportunities: u64,
     pub safe_houses: u64,
     pub services: u64,
+    /// Its pool's businesses.
+    pub offers: u64,
     pub signing_key: String,
     /// The quotas the hub has used up at the relay: more of the same is refused.
     pub over_quota: Vec<String>,
@@ -163,6 +165,7 @@ impl From<&v1::Hub> for HubJson {
             opportunities: h.opportunities,
             safe_houses: h.safe_houses,
             services: h.services,
+            offers: h.offers,
             signing_key: h.signing_key.clone(),
             over_quota: h.over_quota.clone(),
             refused_over_quota: h.refused_over_quota,
@@ -185,6 +188,8 @@ pub struct StatsJson {
     pub opportunities: u64,
     pub safe_houses: u64,
     pub services: u64,
+    /// The pools' businesses.
+    pub offers: u64,
     /// Referrals in the region by current status (the relay sees metadata only).
     pub referrals_by_status: BTreeMap<String, u64>,
     /// Per receiving hub, by hub id: for the region's coordinator only.
@@ -214,6 +219,7 @@ impl From<&v1::Stats> for StatsJson {
             opportunities: s.opportunities,
             safe_houses: s.safe_houses,
             services: s.services,
+            offers: s.offers,
             referrals_by_status: s.referrals_by_status.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             referral_hubs: s
                 .referral_hubs
@@ -238,7 +244,8 @@ const UNPLACED_NOTE: &str = "\n\nNO PLACE: listings whose area names no place th
 fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
     let quotas = items.iter().any(|h| !h.over_quota.is_empty() || h.refused_over_quota > 0);
     let unplaced = items.iter().any(|h| h.unplaced > 0);
-    let mut head = vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "SERVICES", "LAST SEEN", "IN STEP", "CONTACT"];
+    let mut head =
+        vec!["ID", "NAME", "OPPORTUNITIES", "SAFE HOUSES", "SERVICES", "BUSINESSES", "LAST SEEN", "IN STEP", "CONTACT"];
     if unplaced {
         head.push("NO PLACE");
     }
@@ -253,6 +260,7 @@ fn hub_table(items: &[v1::Hub], now_ms: i64) -> Table {
             h.opportunities.to_string(),
             h.safe_houses.to_string(),
             h.services.to_string(),
+            h.offers.to_string(),
             if h.left {
                 format!("left {}", ago_text(h.last_seen_ms, now_ms))
             } else {
@@ -291,6 +299,7 @@ fn render_stats(s: &v1::Stats) -> String {
         .add("opportunities", s.opportunities.to_string())
         .add("safe houses", s.safe_houses.to_string())
         .add("services", s.services.to_string())
+        .add("businesses", s.offers.to_string())
         .add("events applied", s.applied.to_string())
         .add("events ignored", format!("{} (already seen: redelivery is harmless)", s.ignored));
     let total: u64 = s.rejected.values().sum();

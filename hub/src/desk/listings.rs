@@ -1,5 +1,6 @@
-//! The desk's listings: the newest of each family, page by page; adding, editing,
-//! confirming and withdrawing them. A form is checked by kith-proto's conversions
+//! The desk's listings: the newest of each family (the pool's businesses, its
+//! offers, among them), page by page; adding, editing, confirming and withdrawing
+//! them. A form is checked by kith-proto's conversions
 //! (the admin API's own checks), its errors shown beside the field they name, and a
 //! listing written with the store's own functions (`create`, `update`), as the admin
 //! API writes it.
@@ -15,6 +16,7 @@ use tonic::Request;
 use ulid::Ulid;
 
 use kith_proto::domain::{ForTag, Opportunity, OpportunityKind, OpportunityStatus, Pay, PayPer, SafeHouse};
+use kith_proto::offer::Offer;
 use kith_proto::service::{Category, Place, Service};
 use kith_proto::time::CivilDate;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
@@ -53,6 +55,10 @@ macro_rules! by_family {
                 type $t = Service;
                 $then
             }
+            "offers" => {
+                type $t = Offer;
+                $then
+            }
             _ => $else,
         }
     };
@@ -73,10 +79,11 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
         Some(f) if f != family => 0,
         _ => LISTINGS_PAGE,
     };
-    let (opportunities, houses, services) = (
+    let (opportunities, houses, services, offers) = (
         desk.store.live_page::<Opportunity>(before("opportunities"), page("opportunities")).unwrap_or_default(),
         desk.store.live_page::<SafeHouse>(before("safehouses"), page("safehouses")).unwrap_or_default(),
         desk.store.live_page::<Service>(before("services"), page("services")).unwrap_or_default(),
+        desk.store.live_page::<Offer>(before("offers"), page("offers")).unwrap_or_default(),
     );
     let withdraw = |family: &str, id: Ulid, name: &str| {
         html! { a href={ "/listings/" (family) "/" (id) "/withdraw" } { "Withdraw" span.visually-hidden { " " (name) } } }
@@ -139,6 +146,26 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
                         }
                     }
                     (older("services", services.last().map(|r| r.item.id), services.len()))
+                }
+                @if shown("offers") {
+                    h2 #offers { "Businesses" }
+                    p.hint { "The pool's businesses, each published to the region with what it does, where, its rate and how to book." }
+                    @if desk.admin.fair_rate_pence.is_none() {
+                        p.warn { "Set fair_rate in hub.toml (the region's fair rate, in pounds an hour) before running a pool's businesses." }
+                    } @else {
+                        p { a.button href="/listings/offers/new" { "Add a business" } }
+                    }
+                    @if offers.is_empty() { p { "None." } }
+                    ul.results {
+                        @for r in &offers {
+                            li {
+                                h3 { (r.item.name) }
+                                p.meta { (kith_words::rate_text(r.item.rate_pence)) " · " (r.item.areas.join(", ")) }
+                                p { (change("offers", r.item.id, &r.item.name)) " " (withdraw("offers", r.item.id, &r.item.name)) }
+                            }
+                        }
+                    }
+                    (older("offers", offers.last().map(|r| r.item.id), offers.len()))
                 }
                 @if shown("safehouses") {
                     h2 #safehouses { "Safe houses" }
@@ -208,6 +235,7 @@ async fn withdraw(
         "opportunities" => acting(w.actor(), admin.withdraw_opportunity(request)).await,
         "services" => acting(w.actor(), admin.withdraw_service(request)).await,
         "safehouses" => acting(w.actor(), admin.withdraw_safe_house(request)).await,
+        "offers" => acting(w.actor(), admin.withdraw_offer(request)).await,
         _ => return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "Page not found", "There is no such family."),
     };
     match done {
@@ -253,6 +281,11 @@ trait DeskForm: Listing {
     fn from_form(id: Ulid, form: &Fields) -> Result<Self, (String, String)>;
     /// What an edit keeps of the listing as it was (a house's availability).
     fn keep(old: &Self, new: Self) -> Self;
+    /// What the hub holds a listing to beyond its fields (an offer's fair rate), as
+    /// the admin API does: (the form's field, the message) when it is refused.
+    fn admit(_desk: &Desk, _item: &Self) -> Result<(), (String, String)> {
+        Ok(())
+    }
 }
 
 /// The (error's field prefix, form field, label) of a family's form.
@@ -572,6 +605,87 @@ impl DeskForm for Service {
     }
 }
 
+const OFFER_FIELDS: &Mapping = &[
+    ("name", "name", "Name"),
+    ("description", "description", "What it does"),
+    ("skills", "skills", "Skills"),
+    ("areas", "areas", "Where it works"),
+    ("rate_note", "rate_note", "About the rate"),
+    ("rate", "rate", "Rate an hour"),
+    ("how_to_book", "how_to_book", "How to book"),
+    ("phones", "phones", "Phone"),
+    ("email", "email", "Email"),
+    ("website", "website", "Website"),
+];
+
+impl DeskForm for Offer {
+    const NOUN: &'static str = "business";
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
+        html! {
+            (text_input("name", "Name", Some("The business, as people know it, e.g. Green Hands Garden Co-op"), field(v, "name"), errors))
+            (textarea("description", "What it does", None, field(v, "description"), errors))
+            (text_input("skills", "Skills", Some("What it does in the words people search, separated by commas: gardening, hedge cutting"), field(v, "skills"), errors))
+            (text_input("areas", "Where it works", Some("Towns or postcode districts, separated by commas, e.g. Leeds LS6, Bradford"), field(v, "areas"), errors))
+            (text_input("rate", "Rate an hour, in pounds", Some("e.g. 15.50: at least the region's fair rate"), field(v, "rate"), errors))
+            (text_input("rate_note", "About the rate", Some("e.g. materials extra; two hours at least"), field(v, "rate_note"), errors))
+            (textarea("how_to_book", "How to book", Some("e.g. Ring or text 07700 900123, weekdays 9 to 5"), field(v, "how_to_book"), errors))
+            (text_input("phones", "Phone", Some("Separated by commas"), field(v, "phones"), errors))
+            (text_input("email", "Email", None, field(v, "email"), errors))
+            (text_input("website", "Website", None, field(v, "website"), errors))
+        }
+    }
+
+    fn values(o: &Offer) -> Fields {
+        vec![
+            pair("name", &o.name),
+            pair("description", &o.description),
+            pair("skills", o.skills.join(", ")),
+            pair("areas", o.areas.join(", ")),
+            pair("rate", format!("{}.{:02}", o.rate_pence / 100, o.rate_pence % 100)),
+            pair("rate_note", &o.rate_note),
+            pair("how_to_book", &o.how_to_book),
+            pair("phones", o.phones.join(", ")),
+            pair("email", &o.email),
+            pair("website", &o.website),
+        ]
+    }
+
+    fn from_form(id: Ulid, form: &Fields) -> Result<Offer, (String, String)> {
+        let rate = kith_proto::validate::parse_pounds(field(form, "rate"))
+            .map_err(|why| pair("rate", format!("Rate an hour: {why}")))?;
+        let fields = v1::OfferFields {
+            name: field(form, "name").into(),
+            description: field(form, "description").into(),
+            skills: words(form, "skills"),
+            areas: words(form, "areas"),
+            rate_pence: i64::try_from(rate).unwrap_or(i64::MAX),
+            rate_note: field(form, "rate_note").into(),
+            how_to_book: field(form, "how_to_book").into(),
+            phones: words(form, "phones"),
+            email: field(form, "email").trim().into(),
+            website: field(form, "website").trim().into(),
+        };
+        kith_proto::offer::offer_from_fields(id, &fields).map_err(|e| named(e, OFFER_FIELDS))
+    }
+
+    fn keep(_old: &Offer, new: Offer) -> Offer {
+        new
+    }
+
+    fn admit(desk: &Desk, item: &Offer) -> Result<(), (String, String)> {
+        crate::admin::fair_rate(item, desk.admin.fair_rate_pence).map_err(|status| {
+            let why = status.message();
+            let why = why.strip_prefix("rate: ").unwrap_or(why);
+            pair("rate", format!("Rate an hour: {why}"))
+        })
+    }
+}
+
 /// The form page of family `T`: to add one (`id` None) or edit one.
 fn form_page<T: DeskForm>(
     desk: &Desk,
@@ -616,7 +730,7 @@ async fn new_page(State(desk): State<Desk>, w: Worker, Path(family): Path<String
 
 async fn add(State(desk): State<Desk>, Path(family): Path<String>, Posted(w, form): Posted) -> Response {
     by_family!(family.as_str(), T => {
-        match T::from_form(Ulid::new(), &form) {
+        match T::from_form(Ulid::new(), &form).and_then(|item| T::admit(&desk, &item).map(|()| item)) {
             Err(error) => form_page::<T>(&desk, &w, &family, None, &form, &[error]),
             Ok(item) => match acting(w.actor(), desk.store.create(item)).await {
                 Ok(_) => Redirect::to(&format!("/listings#{family}")).into_response(),
@@ -645,7 +759,7 @@ async fn edit(
 ) -> Response {
     let Ok(id) = Ulid::from_string(&id) else { return no_listing(&desk, &w) };
     by_family!(family.as_str(), T => {
-        match T::from_form(id, &form) {
+        match T::from_form(id, &form).and_then(|item| T::admit(&desk, &item).map(|()| item)) {
             Err(error) => form_page::<T>(&desk, &w, &family, Some(id), &form, &[error]),
             Ok(item) => match acting(w.actor(), desk.store.update::<T>(id, move |old| Ok(T::keep(&old, item.clone())))).await {
                 Ok(_) => Redirect::to(&format!("/listings#{family}")).into_response(),

@@ -243,6 +243,9 @@ pub async fn target(board: &Board, family: Family, hub: Slug, id: Ulid) -> Resul
                 Family::Services => {
                     view.service(id, Some(&h)).ok().flatten().map(|s| (s.item.name.clone(), s.item.phones.join(", ")))
                 }
+                Family::Offers => {
+                    view.offer(id, Some(&h)).ok().flatten().map(|o| (o.item.name.clone(), o.item.phones.join(", ")))
+                }
             })
         })
         .await?;
@@ -371,6 +374,7 @@ fn listing_href(target: &Target) -> String {
         Family::Opportunities => "opportunity",
         Family::SafeHouses => "safe-house",
         Family::Services => "service",
+        Family::Offers => "offer",
     };
     format!("/{path}/{}/{}", target.hub, target.id)
 }

@@ -18,7 +18,7 @@ use kith_proto::time::now_ms;
 
 use super::{Board, page, problem};
 use crate::search::{Position, TimedOut};
-use crate::view::{MAX_PAGE_SIZE, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, area_words};
+use crate::view::{MAX_PAGE_SIZE, OfferQuery, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, area_words};
 
 /// At most this many of each family are printed.
 pub const MAX_PER_FAMILY: usize = 2_000;
@@ -191,7 +191,7 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
     let area = asked.area.clone();
     let now = now_ms();
     let today = board.clock.local(now).date;
-    let (opportunities, services, safe_houses, hubs, truncated) = board
+    let (opportunities, services, safe_houses, offers, hubs, truncated) = board
         .read(move |view, deadline| {
             let work = [Section::Work, Section::Involvement, Section::Training, Section::Volunteering];
             let mut truncated = BTreeSet::new();
@@ -241,7 +241,22 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
                     truncated.insert(Section::SafeHouses);
                 }
             }
-            Ok((opportunities, services, safe_houses, view.hubs(), truncated))
+            let mut offers = Vec::new();
+            if w(Section::Businesses) {
+                let mut q = OfferQuery {
+                    area: area_words(&area),
+                    page_size: MAX_PAGE_SIZE,
+                    deadline: Some(deadline),
+                    ..Default::default()
+                };
+                if up_to_max(&mut offers, |after| {
+                    q.after = after;
+                    view.search_offers(&q)
+                })? {
+                    truncated.insert(Section::Businesses);
+                }
+            }
+            Ok((opportunities, services, safe_houses, offers, view.hubs(), truncated))
         })
         .await?;
     // What the region is missing, for commissioners (a national view has none).
@@ -274,6 +289,10 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
             .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
             .collect(),
         safe_houses: safe_houses
+            .into_iter()
+            .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
+            .collect(),
+        offers: offers
             .into_iter()
             .map(|hit| Listed { hub: hit.hub, updated_at_ms: hit.at_ms, item: hit.item })
             .collect(),

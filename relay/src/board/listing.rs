@@ -1,5 +1,5 @@
 //! One page per listing, at a stable URL (`/opportunity/{hub}/{id}`,
-//! `/service/{hub}/{id}`, `/safe-house/{hub}/{id}`). Opportunity pages carry their
+//! `/service/{hub}/{id}`, `/safe-house/{hub}/{id}`, `/offer/{hub}/{id}`). Opportunity pages carry their
 //! schema.org `JobPosting` JSON-LD.
 
 use axum::extract::{Path, State};
@@ -156,6 +156,39 @@ pub async fn service(State(board): State<Arc<Board>>, Path((hub, id)): Path<(Str
         (ask_section(&board, Family::Services, &hub, id, &s.name, &s.phones.join(", "), hubs.get(&hub)))
     };
     page(&board, &s.name, StatusCode::OK, body)
+}
+
+pub async fn offer(State(board): State<Arc<Board>>, Path((hub, id)): Path<(String, String)>) -> Response {
+    let Some((hub, id)) = ids(&hub, &id) else { return not_found(&board) };
+    let h = hub.clone();
+    let found = board.read(move |view, _| Ok(view.offer(id, Some(&h)).ok().flatten())).await;
+    let (hit, hubs) = match (found, board.hubs().await) {
+        (Ok(Some(hit)), Ok(hubs)) => (hit, hubs),
+        (Ok(None), _) => return not_found(&board),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let o = &hit.item;
+    let body = html! {
+        h1 { (o.name) }
+        p.meta { "A business of " (hubs.get(&hub).map_or(hub.as_str(), |h| h.name.as_str())) " · " (o.areas.join(", ")) }
+        dl.details {
+            (row("Rate", html! {
+                (kith_words::rate_text(o.rate_pence))
+                @if !o.rate_note.is_empty() { br; (o.rate_note) }
+                ul.facts { (super::search::fair_rate_mark(o, &board.money)) }
+            }))
+            (row("What it does", html! { (o.skills.join(", ")) }))
+            (row("Where it works", html! { (o.areas.join(", ")) }))
+            (row("How to book", html! { (o.how_to_book) }))
+            @if !o.phones.is_empty() { (row("Phone", html! { span.contact { (o.phones.join(", ")) } })) }
+            @if !o.email.is_empty() { (row("Email", html! { (o.email) })) }
+            @if !o.website.is_empty() { (row("Website", html! { a href=(o.website) rel="noopener" { (o.website) } })) }
+            (hub_rows(&hub, hubs.get(&hub)))
+        }
+        @if !o.description.is_empty() { h2 { "About it" } p { (o.description) } }
+        (ask_section(&board, Family::Offers, &hub, id, &o.name, &o.phones.join(", "), hubs.get(&hub)))
+    };
+    page(&board, &o.name, StatusCode::OK, body)
 }
 
 pub async fn safe_house(State(board): State<Arc<Board>>, Path((hub, id)): Path<(String, String)>) -> Response {

@@ -3,8 +3,10 @@
 //! Read-only, no personal data, no cookies, no requests to anywhere else; every page
 //! works with JavaScript off.
 //!
-//! - [`search`]: `/` and `/search` — opportunities and services, with filters;
-//! - [`listing`]: one page per opportunity, service and safe house (stable URLs);
+//! - [`search`]: `/` and `/search` — opportunities, services and the pools'
+//!   businesses (offers), with filters;
+//! - [`listing`]: one page per opportunity, service, safe house and offer (stable
+//!   URLs);
 //! - [`places`]: safe houses now (`/safe-houses`) and the hubs (`/hubs`).
 //!
 //! Pages are built from the view under the same [`crate::query::Limits`] as gRPC, so
@@ -107,6 +109,7 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
         .route("/opportunity/{hub}/{id}", get(listing::opportunity))
         .route("/service/{hub}/{id}", get(listing::service))
         .route("/safe-house/{hub}/{id}", get(listing::safe_house))
+        .route("/offer/{hub}/{id}", get(listing::offer))
         .route("/safe-houses", get(places::safe_houses))
         .route("/hubs", get(places::hubs))
         .route("/helpline", get(screens::helpline))

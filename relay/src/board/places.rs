@@ -149,7 +149,7 @@ pub async fn hubs(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Stri
                     ul.facts {
                         @if !h.profile.contact.is_empty() { li.contact { "Contact: " (h.profile.contact) } }
                         @if !h.profile.helpline_hours.is_empty() { li { strong { "Helpline: " } (h.profile.helpline_hours) } }
-                        li { (count(h.of(Family::Opportunities), "opportunity", "opportunities")) ", " (count(h.of(Family::Services), "service", "services")) ", " (count(h.of(Family::SafeHouses), "safe house", "safe houses")) }
+                        li { (count(h.of(Family::Opportunities), "opportunity", "opportunities")) ", " (count(h.of(Family::Services), "service", "services")) ", " (count(h.of(Family::Offers), "business", "businesses")) ", " (count(h.of(Family::SafeHouses), "safe house", "safe houses")) }
                         li.meta { "Last seen " (ago_text(h.last_seen_ms, now)) }
                         @if let Agreement::Diverged { since_ms } = h.sync {
                             li.meta { "Some of its listings may be missing here since " (ago_text(since_ms, now)) "; the hub has been asked to send them again." }

@@ -1,5 +1,6 @@
 //! `/` and `/search`: what is open to this person, near here — work, training,
-//! volunteering and paid involvement, and services — from one form.
+//! volunteering and paid involvement, services, and the businesses of the region's
+//! pools (offers) — from one form.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 
 use kith_proto::Slug;
 use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
+use kith_proto::offer::Offer;
 use kith_proto::service::{Category, Service};
 use kith_proto::time::{CivilDate, now_ms};
 pub use kith_words::kind_label;
@@ -17,7 +19,7 @@ use super::{Board, date_text, hours_text, pay_text, problem};
 use crate::needs::Asked;
 use crate::search::TextQuery;
 use crate::view::family::Hit;
-use crate::view::{HubSummary, OpportunityQuery, ServiceQuery};
+use crate::view::{HubSummary, OfferQuery, OpportunityQuery, ServiceQuery};
 
 /// Results of each kind on one page.
 const PER_KIND: usize = 20;
@@ -27,7 +29,7 @@ const PER_KIND: usize = 20;
 pub struct Form {
     pub q: String,
     pub area: String,
-    /// `work`, `services` or empty for both.
+    /// `work`, `services`, `businesses` or empty for all.
     pub what: String,
     pub kind: Option<OpportunityKind>,
     pub category: Option<Category>,
@@ -48,7 +50,7 @@ impl Form {
             match k.as_str() {
                 "q" => f.q = v.chars().take(200).collect(),
                 "area" => f.area = super::area_field(v),
-                "what" if v == "work" || v == "services" => f.what = v.clone(),
+                "what" if v == "work" || v == "services" || v == "businesses" => f.what = v.clone(),
                 "kind" => f.kind = OpportunityKind::parse("kind", v).ok(),
                 "category" => f.category = Category::parse("category", v).ok(),
                 "ordinary" => f.ordinary = on,
@@ -70,6 +72,7 @@ impl Form {
             ("work", None, _) => "work".to_owned(),
             ("services", _, Some(c)) => format!("service: {}", c.as_str()),
             ("services", _, None) => "service".to_owned(),
+            ("businesses", _, _) => "business".to_owned(),
             (_, Some(k), _) => format!("work: {}", k.as_str()),
             (_, None, Some(c)) => format!("service: {}", c.as_str()),
             _ => "anything".to_owned(),
@@ -105,7 +108,14 @@ pub async fn page(
     let now = now_ms();
     let local = board.clock.local(now);
     let confirmed_since = board.clock.confirmed_since(now);
-    let (want_work, want_services) = (form.what != "services", form.what != "work");
+    let (want_work, want_services) =
+        (form.what.is_empty() || form.what == "work", form.what.is_empty() || form.what == "services");
+    // Businesses are booked by the hour: the filters of jobs and services do not
+    // apply to them, so they are left out when one is chosen.
+    let want_offers = (form.what.is_empty() || form.what == "businesses")
+        && form.kind.is_none()
+        && form.category.is_none()
+        && !(form.paid || form.remote || form.open_now || form.free || form.within_limit);
     let f = form.clone();
     let max_weekly = board.money.weekly_limit_pence.filter(|_| form.within_limit);
     let whereabouts = board.whereabouts(&form.area);
@@ -130,6 +140,7 @@ pub async fn page(
             } else {
                 Vec::new()
             };
+            let f_text = text.clone();
             let services = if want_services && !f.paid && !f.remote {
                 let q = ServiceQuery {
                     text,
@@ -147,10 +158,23 @@ pub async fn page(
             } else {
                 Vec::new()
             };
-            Ok((work, services))
+            let offers = if want_offers {
+                let q = OfferQuery {
+                    text: f_text,
+                    area: place.words(),
+                    near: place.near(),
+                    page_size: PER_KIND,
+                    deadline: Some(deadline),
+                    ..Default::default()
+                };
+                view.search_offers(&q)?.items
+            } else {
+                Vec::new()
+            };
+            Ok((work, services, offers))
         })
         .await;
-    let (work, services) = match found {
+    let (work, services, offers) = match found {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -160,7 +184,7 @@ pub async fn page(
     };
     // Nothing at all for what the person asked: a need. Not the searches the page's
     // script makes as they type, only the one they make.
-    let missing = (form.asked() && work.is_empty() && services.is_empty()).then(|| Asked {
+    let missing = (form.asked() && work.is_empty() && services.is_empty() && offers.is_empty()).then(|| Asked {
         kind: form.need_kind(),
         area: board.need_area(&whereabouts),
         terms: crate::needs::terms(&form.q),
@@ -176,7 +200,7 @@ pub async fn page(
         p #results-status .visually-hidden role="status" {}
         div #results data-results {
             @if let Some(why) = whereabouts.problem() { p.warn role="alert" { (why) } }
-            @if form.asked() || !work.is_empty() || !services.is_empty() {
+            @if form.asked() || !work.is_empty() || !services.is_empty() || !offers.is_empty() {
                 @if want_work {
                     h2 id="work" { "Work, training and volunteering (" (work.len()) (if work.len() == PER_KIND { "+" } else { "" }) ")" }
                     @if let Some(limit) = board.money.weekly_limit_pence {
@@ -195,6 +219,15 @@ pub async fn page(
                     @else if services.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&form.area)) } }
                     ol.results {
                         @for hit in &services { (service_item(hit, hubs.get(&hit.hub), local, confirmed_since)) }
+                    }
+                }
+                @if want_offers {
+                    h2 id="businesses" { "Businesses you can book (" (offers.len()) (if offers.len() == PER_KIND { "+" } else { "" }) ")" }
+                    p.meta { "Work done by the businesses of the region's groups, paid by the hour." }
+                    @if offers.is_empty() { p { "No businesses match. Try fewer words, or another area." } }
+                    @else if offers.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&form.area)) } }
+                    ol.results {
+                        @for hit in &offers { (offer_item(hit, hubs.get(&hit.hub), &board.money)) }
                     }
                 }
                 @if let Some(asked) = &missing { (super::needs::ask_what(asked)) }
@@ -227,6 +260,7 @@ fn search_form(f: &Form, money: &crate::config::Money) -> Markup {
                     option value="" selected[f.what.is_empty()] { "Work, training and services" }
                     option value="work" selected[f.what == "work"] { "Work, training and volunteering only" }
                     option value="services" selected[f.what == "services"] { "Services only" }
+                    option value="businesses" selected[f.what == "businesses"] { "Businesses you can book only" }
                 }
             }
             div.field {
@@ -323,6 +357,32 @@ pub fn opportunity_item(
                 }
                 @if !o.support.is_empty() { li { strong { "Support: " } (o.support.join(", ")) } }
                 @if !o.how_to_apply.is_empty() { li { strong { "How to apply: " } (o.how_to_apply) } }
+            }
+            (hub_line(&hit.hub, hub))
+        }
+    }
+}
+
+/// How an offer's rate stands against the region's fair rate, when the region sets one.
+pub fn fair_rate_mark(o: &Offer, money: &crate::config::Money) -> Markup {
+    html! {
+        @if let Some(fair) = money.fair_rate_pence.filter(|_| o.below(money.fair_rate_pence)) {
+            li.warn { "Charges less than the fair rate of " (super::pounds(u64::from(fair))) " an hour" }
+        }
+    }
+}
+
+pub fn offer_item(hit: &Hit<Offer>, hub: Option<&HubSummary>, money: &crate::config::Money) -> Markup {
+    let o = &hit.item;
+    html! {
+        li {
+            h3 { a href={ "/offer/" (hit.hub) "/" (o.id) } { (o.name) } }
+            p.meta { (o.skills.join(", ")) " · " (o.areas.join(", ")) (away(hit.distance_m)) }
+            ul.facts {
+                li { strong { "Rate: " } (kith_words::rate_with_note(o.rate_pence, &o.rate_note)) }
+                (fair_rate_mark(o, money))
+                @if !o.phones.is_empty() { li.contact { "Phone: " (o.phones.join(", ")) } }
+                li { strong { "To book: " } (o.how_to_book) }
             }
             (hub_line(&hit.hub, hub))
         }

@@ -7,7 +7,8 @@
 //!   event to its family and returns the [`Record`] to persist;
 //! - [`family`]: what every family of listings shares (entities, tombstones, index,
 //!   lookups, pages) and the [`Listing`](family::Listing) trait a family implements;
-//! - [`opportunities`], [`safehouses`]: one file per family, with its query;
+//! - [`opportunities`], [`safehouses`], [`services`], [`offers`]: one file per
+//!   family, with its query;
 //! - [`crate::referrals`]: referrals as metadata.
 //!
 //! The view is plain in-memory state. [`crate::ingest`] is its only writer; queries
@@ -20,6 +21,7 @@
 
 pub mod asks;
 pub mod family;
+pub mod offers;
 pub mod opportunities;
 pub mod safehouses;
 pub mod services;
@@ -46,6 +48,7 @@ use asks::AskStates;
 pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Near, Page, area_words};
 use family::{Delta, Family, Found, Hit, HubId, Listing};
 use kith_text::places::Places;
+pub use offers::{OfferListing, OfferQuery};
 pub use opportunities::{Opportunities, OpportunityListing, OpportunityQuery};
 pub use safehouses::{SafeHouseListing, SafeHouseQuery};
 pub use services::{ServiceListing, ServiceQuery};
@@ -347,6 +350,7 @@ struct Listings {
     opportunities: Opportunities,
     safe_houses: Family<SafeHouseListing>,
     services: Family<ServiceListing>,
+    offers: Family<OfferListing>,
 }
 
 /// How the view reaches one family: one impl per family, in its file, on the

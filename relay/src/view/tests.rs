@@ -807,6 +807,66 @@ fn services_are_searched_by_words_category_area_cost_and_opening_hours() {
     assert_eq!(view.hubs()[0].usage.entities, 2);
 }
 
+fn offer(name: &str, skills: &[&str], areas: &[&str]) -> kith_proto::offer::Offer {
+    kith_proto::offer::Offer {
+        id: Ulid::new(),
+        name: name.into(),
+        description: String::new(),
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        areas: areas.iter().map(|a| a.to_string()).collect(),
+        rate_pence: 1500,
+        rate_note: String::new(),
+        how_to_book: "Ring 07700 900123".into(),
+        phones: vec![],
+        email: String::new(),
+        website: String::new(),
+    }
+}
+
+#[test]
+fn offers_are_found_by_their_words_a_synonym_a_typo_and_their_areas() {
+    let mut hub = Hub::new("garden", 1);
+    let mut view = view_with(&mut hub);
+    let garden = offer("Green Hands Co-op", &["gardening", "hedge cutting"], &["Leeds LS6", "Bradford"]);
+    let paint = offer("Fresh Coat Crew", &["decorating"], &["Halifax HX1"]);
+    for o in [&garden, &paint] {
+        applied(&mut view, hub.opened(Event::OfferPublished(o.clone())));
+    }
+    fn names_in(view: &View, q: OfferQuery) -> Vec<String> {
+        let mut names: Vec<String> = view.search_offers(&q).unwrap().items.into_iter().map(|h| h.item.name).collect();
+        names.sort();
+        names
+    }
+    let names = |q: OfferQuery| names_in(&view, q);
+    let text = |t: &str| names(OfferQuery { text: text_of(t), ..Default::default() });
+    assert_eq!(names(OfferQuery::default()), ["Fresh Coat Crew", "Green Hands Co-op"]);
+    assert_eq!(text("gardening"), ["Green Hands Co-op"], "by a skill");
+    assert_eq!(text("gardener"), ["Green Hands Co-op"], "by its stem or a synonym");
+    assert_eq!(text("landscaping"), ["Green Hands Co-op"], "by a synonym");
+    assert_eq!(text("horticulture"), ["Green Hands Co-op"], "by a synonym");
+    assert_eq!(text("gardning"), ["Green Hands Co-op"], "with a typo");
+    assert_eq!(text("painter"), ["Fresh Coat Crew"], "painter, decorator");
+    assert_eq!(text("hedge bradford"), ["Green Hands Co-op"], "its areas are words too");
+    assert!(text("plumbing").is_empty());
+    assert_eq!(names(OfferQuery { area: words_of("BD"), ..Default::default() }).len(), 0, "Bradford names no district");
+    assert_eq!(names(OfferQuery { area: words_of("LS"), ..Default::default() }), ["Green Hands Co-op"]);
+    assert_eq!(names(OfferQuery { area: words_of("bradford"), ..Default::default() }), ["Green Hands Co-op"]);
+    assert_eq!(names(OfferQuery { area: words_of("HX"), ..Default::default() }), ["Fresh Coat Crew"]);
+    let near = Near::parse(view.places(), "LS7", None).unwrap().unwrap();
+    let found = view.search_offers(&OfferQuery { near: Some(near), ..Default::default() }).unwrap().items;
+    assert_eq!(found[0].item.name, "Green Hands Co-op", "the nearest first");
+    assert_eq!(found[0].place.as_ref().map(|p| p.district.as_str()), Some("LS6"));
+    assert_eq!(view.offer(garden.id, None).unwrap().unwrap().item.skills, ["gardening", "hedge cutting"]);
+    assert_eq!(view.counts().of(Kind::Offers), 2);
+    assert_eq!(view.hubs()[0].of(Kind::Offers), 2);
+    // An offer below the limits (no areas, no rate) is refused whole.
+    let bad = kith_proto::offer::Offer { rate_pence: 0, ..offer("Nothing", &["x"], &["Leeds"]) };
+    assert!(matches!(view.apply(&hub.opened(Event::OfferPublished(bad))), Outcome::Invalid(_)));
+    applied(&mut view, hub.opened(Event::OfferWithdrawn { id: garden.id }));
+    assert!(view.offer(garden.id, None).unwrap().is_none());
+    assert!(names_in(&view, OfferQuery { text: text_of("gardening"), ..Default::default() }).is_empty());
+}
+
 /// The titles and distances (km, rounded) of a search near a place, every page of
 /// `size` walked.
 fn near_pages(view: &View, near: &str, within_m: Option<u32>, size: usize) -> Vec<(String, Option<u32>, bool)> {

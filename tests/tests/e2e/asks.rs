@@ -21,7 +21,7 @@ const CANARY_NAME: &str = "Canarybird Quillon";
 const CANARY_WORDS: &str = "canaryword-7731 is the cafe job still open";
 
 /// A form as a browser without script posts it.
-fn plain_form(name: &str, words: &str) -> String {
+pub(crate) fn plain_form(name: &str, words: &str) -> String {
     let enc = |s: &str| s.replace(' ', "+");
     format!(
         "name={}&how=phone&reach=07700+900123&when=mornings&words={}&consent=yes&sealed=&website=",
@@ -31,7 +31,7 @@ fn plain_form(name: &str, words: &str) -> String {
 }
 
 /// The reference on a "Sent" page.
-fn reference_of(page: &str) -> String {
+pub(crate) fn reference_of(page: &str) -> String {
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     let at = page.find("/ask/").expect("a link to the status page");
     page[at + 5..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
@@ -39,18 +39,18 @@ fn reference_of(page: &str) -> String {
 
 /// The relay's key, from the file it writes at start, put in the hub's
 /// `ask_relays`; the hub restarted to read it.
-async fn trust_relay(hub: &mut Hub, region: &Region) {
+pub(crate) async fn trust_relay(hub: &mut Hub, region: &Region) {
     let key = std::fs::read_to_string(region.relay.dir().join("relay.pub")).expect("the relay wrote relay.pub");
     set_hub_toml(&hub.dir(), "ask_relays", toml::Value::Array(vec![toml::Value::String(key.trim().to_owned())]));
     hub.restart().await;
 }
 
-async fn asks_json(hub: &Hub) -> Vec<Value> {
+pub(crate) async fn asks_json(hub: &Hub) -> Vec<Value> {
     hub.kith(["ask", "list"]).await.array()
 }
 
 /// The hub's profile at the relay says it takes asks (its heartbeat carried it).
-async fn wait_open(region: &Region, listing_page: &str) {
+pub(crate) async fn wait_open(region: &Region, listing_page: &str) {
     wait_until("the board offers Ask about this", DEFAULT_TIMEOUT, async || {
         get(&region.relay.http_url(), listing_page, "text/html").await.contains("data-seal-to")
     })

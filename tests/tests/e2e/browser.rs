@@ -238,7 +238,7 @@ async fn the_pool_pages_work_on_a_phone_by_keyboard_and_for_screen_readers() {
     let region = Region::start().await;
     let options = HubOptions {
         desk: true,
-        toml: vec![("fair_rate", toml::Value::String("12.60".into()))],
+        fair_rate: Some("12.60".into()),
         ..HubOptions::named("Green Hands Garden Co-op")
     };
     let garden = region.hub_with("garden", options).await;

@@ -14,7 +14,7 @@ use std::process::Command;
 use kith_tests::sample::{add_opportunity, add_safehouse, add_service, set_availability};
 use kith_tests::{DEFAULT_TIMEOUT, Hub, Region, kith, wait_until};
 
-fn poppler() -> bool {
+pub(crate) fn poppler() -> bool {
     let ok = Command::new("pdftotext").arg("-v").output().is_ok_and(|o| o.status.success());
     if !ok {
         kith_tests::skip(
@@ -25,7 +25,7 @@ fn poppler() -> bool {
     ok
 }
 
-fn text_of(pdf: &Path) -> String {
+pub(crate) fn text_of(pdf: &Path) -> String {
     let out = Command::new("pdftotext").arg(pdf).arg("-").output().unwrap();
     assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
     // pdftotext breaks lines where the PDF does; join them to find phrases.

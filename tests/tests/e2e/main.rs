@@ -30,6 +30,7 @@ mod metrics;
 mod near;
 mod needs;
 mod netns;
+mod offers;
 mod open_data;
 mod permissions;
 mod pool;

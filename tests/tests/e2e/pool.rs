@@ -25,7 +25,7 @@ fn pool_hub() -> HubOptions {
     HubOptions {
         desk: true,
         heartbeat_secs: Some(3600),
-        toml: vec![("fair_rate", toml::Value::String("12.60".into()))],
+        fair_rate: Some("12.60".into()),
         ..HubOptions::named("Green Hands Garden Co-op")
     }
 }
