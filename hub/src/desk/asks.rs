@@ -138,6 +138,10 @@ async fn page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(Strin
                     }
                     form method="post" action=(action("closed")) { (token(w)) button.secondary type="submit" { "Close it" } }
                 }
+                @if a.family == "offer" && (a.status == "received" || a.status == "contacted") {
+                    h2 { "Book it" }
+                    p { a.button.secondary href={ "/pool/jobs/new?business=" (a.listing_id) "&ask=" (a.id) } { "Book a job from this ask" } }
+                }
                 @if !a.erased && a.content.is_some() {
                     (erase_form(w, &action("erase"), "Erase what they wrote, for good", "Erase"))
                 }

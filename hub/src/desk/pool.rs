@@ -24,7 +24,7 @@ use kith_proto::time::CivilDate;
 use kith_proto::v1::{self, hub_pool_server::HubPool};
 use kith_words::{date_text, day_text, pounds, work_hours, work_hours_text};
 
-use super::form::{Fields, checkbox, erase_form, error_summary, field, text_input, textarea, token};
+use super::form::{Fields, checkbox, erase_form, error_summary, field, select, text_input, textarea, token};
 use super::{Desk, Posted, Worker, frame, page_error, respond};
 use crate::pool::Period;
 use crate::store::{Role, acting};
@@ -506,10 +506,16 @@ async fn statement(
 
 // --- Jobs ------------------------------------------------------------------------
 
-fn job_form(w: &Worker, values: &Fields, errors: &[(String, String)]) -> Markup {
+fn job_form(w: &Worker, businesses: &[(String, String)], values: &Fields, errors: &[(String, String)]) -> Markup {
+    let mut options: Vec<(&str, &str)> = vec![("", "None: booked with the pool itself")];
+    options.extend(businesses.iter().map(|(id, name)| (id.as_str(), name.as_str())));
     html! {
         form method="post" action="/pool/jobs" novalidate {
             (token(w))
+            @if !field(values, "ask").is_empty() {
+                input type="hidden" name="ask" value=(field(values, "ask"));
+                p.hint { "Booked from an ask: what the person wrote stays with the ask. Copy here only what the job needs." }
+            }
             (text_input("what", "What is to be done", None, field(values, "what"), errors))
             (text_input("date", "Day", Some("As YYYY-MM-DD, for example 2026-12-08."), field(values, "date"), errors))
             (text_input("start", "Starts at", Some("As HH:MM, for example 09:30."), field(values, "start"), errors))
@@ -519,10 +525,16 @@ fn job_form(w: &Worker, values: &Fields, errors: &[(String, String)]) -> Markup 
             (text_input("place", "Where", None, field(values, "place"), errors))
             (text_input("client", "Who booked it", None, field(values, "client"), errors))
             (textarea("contact", "How to reach them", None, field(values, "contact"), errors))
-            (text_input("business", "Business (its id), if booked with one", None, field(values, "business"), errors))
+            (select("business", "Booked with", &options, field(values, "business"), errors))
             button type="submit" { "Book it" }
         }
     }
+}
+
+/// The hub's live businesses (offers), as (id, name).
+fn businesses(desk: &Desk) -> Vec<(String, String)> {
+    let offers = desk.store.list::<kith_proto::offer::Offer>().unwrap_or_default();
+    offers.into_iter().filter(|r| !r.withdrawn).map(|r| (r.item.id.to_string(), r.item.name)).collect()
 }
 
 fn job_form_page(desk: &Desk, w: &Worker, values: &Fields, errors: &[(String, String)]) -> Response {
@@ -538,7 +550,7 @@ fn job_form_page(desk: &Desk, w: &Worker, values: &Fields, errors: &[(String, St
                 (error_summary(errors))
                 h1 { "Book a job" }
                 @if let Some((_, m)) = main_error { p.warn #problem { (m) } }
-                (job_form(w, values, errors))
+                (job_form(w, &businesses(desk), values, errors))
                 p { a href="/pool" { "Back to the pool" } }
             },
         ),

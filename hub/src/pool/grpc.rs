@@ -8,6 +8,7 @@ use tonic::{Request, Response, Status};
 use ulid::Ulid;
 
 use kith_proto::convert::parse_id;
+use kith_proto::offer::Offer;
 use kith_proto::service::{ClockTime, Weekday};
 use kith_proto::time::CivilDate;
 use kith_proto::v1;
@@ -401,6 +402,7 @@ impl HubPool for PoolService {
 
     async fn add_job(&self, req: Request<v1::JobFields>) -> Result<Response<v1::PoolJob>, Status> {
         let job = job_from_v1(req.into_inner(), self.fair_rate()?).map_err(invalid)?;
+        self.check_business(&job)?;
         let id = Ulid::new();
         let record = JobRecord::new(id, job, kith_proto::time::now_ms());
         self.store
@@ -659,7 +661,24 @@ impl HubPool for PoolService {
 impl PoolService {
     /// The name of business `id` (the hub's offer), or its id when it is not one.
     fn business_name(&self, id: Option<Ulid>) -> String {
-        id.map(|b| b.to_string()).unwrap_or_default()
+        let Some(id) = id else { return String::new() };
+        match self.store.get::<Offer>(id) {
+            Ok(Some(r)) => r.item.name,
+            _ => id.to_string(),
+        }
+    }
+
+    /// Refuses a job booked with a business that is not one of this hub's live offers.
+    fn check_business(&self, job: &Job) -> Result<(), Status> {
+        let Some(id) = job.business else { return Ok(()) };
+        match self.store.get::<Offer>(id).map_err(to_status)? {
+            Some(r) if !r.withdrawn => Ok(()),
+            Some(_) => Err(invalid(ValidationError::new("business", format!("business {id} is withdrawn")))),
+            None => Err(invalid(ValidationError::new(
+                "business",
+                format!("this hub has no business {id} (kith pool business list shows them)"),
+            ))),
+        }
     }
 
     /// The group's figures for `period`.

@@ -236,11 +236,8 @@ async fn a_person_asks_about_a_listing_with_script_on_and_off_and_the_desk_answe
 async fn the_pool_pages_work_on_a_phone_by_keyboard_and_for_screen_readers() {
     let Some(chromium) = chromium("browser: the pool's desk pages in a browser") else { return };
     let region = Region::start().await;
-    let options = HubOptions {
-        desk: true,
-        fair_rate: Some("12.60".into()),
-        ..HubOptions::named("Green Hands Garden Co-op")
-    };
+    let options =
+        HubOptions { desk: true, fair_rate: Some("12.60".into()), ..HubOptions::named("Green Hands Garden Co-op") };
     let garden = region.hub_with("garden", options).await;
     let password = async |name: &str, role: &str| {
         let out = garden.kith(["desk", "user", "add", name, "--role", role]).await.ok();

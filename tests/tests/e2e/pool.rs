@@ -85,6 +85,19 @@ async fn a_pool_proposes_within_each_members_limit_and_pays_them_and_their_detai
     let worked = garden.kith(["pool", "job", "hours", &monday, "--hours", "8"]).await.ok();
     assert_eq!((worked["status"].as_str(), worked["pay_pence"].as_u64()), (Some("done"), Some(14_400)));
 
+    // The group's gardening business, published to the region.
+    #[rustfmt::skip]
+    let business = garden
+        .kith([
+            "pool", "business", "add", "--name", "Green Hands gardening", "--skill", "gardening",
+            "--area", "Leeds LS6", "--rate", "18", "--how-to-book", "Ring 07700 900123",
+        ])
+        .await
+        .ok()["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+
     // The booking: Tuesday, four hours' gardening at £15, £60. Ann has £144 of her
     // £195.50 already; Cal is not free; Dee does not garden; Bea is proposed.
     let tuesday = add_job(
@@ -104,6 +117,8 @@ async fn a_pool_proposes_within_each_members_limit_and_pays_them_and_their_detai
             "gardening",
             "--client",
             "Calder Housing",
+            "--business",
+            &business,
         ],
     )
     .await;
@@ -168,6 +183,7 @@ async fn a_pool_proposes_within_each_members_limit_and_pays_them_and_their_detai
         .await
         .ok();
     assert_eq!((statement["pay_pence"].as_u64(), statement["lines"].as_array().map(Vec::len)), (Some(5_250), Some(1)));
+    assert_eq!(statement["lines"][0]["business"], "Green Hands gardening");
     match std::process::Command::new("pdftotext").arg(&pdf).arg("-").output() {
         Ok(out) if out.status.success() => {
             let text = String::from_utf8_lossy(&out.stdout);
@@ -241,6 +257,27 @@ async fn bad_pool_input_is_refused_with_the_field_named_and_nothing_written() {
     let job =
         add_job(&garden, &["--what", "Mow", "--date", TUESDAY, "--start", "09:00", "--hours", "2", "--rate", "13"])
             .await;
+    let nowhere = garden
+        .kith([
+            "pool",
+            "job",
+            "add",
+            "--what",
+            "Mow",
+            "--date",
+            TUESDAY,
+            "--start",
+            "09:00",
+            "--hours",
+            "2",
+            "--rate",
+            "13",
+            "--business",
+            "01KBZZZZZZZZZZZZZZZZZZZZZZ",
+        ])
+        .await
+        .failure();
+    assert!(nowhere.contains("business: this hub has no business"), "{nowhere}");
     let never = garden.kith(["pool", "job", "hours", &job, "--hours", "2"]).await.failure();
     assert!(
         never.contains("hours: job") && never.contains("hours are recorded only on a job someone accepted"),
