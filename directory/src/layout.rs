@@ -170,7 +170,10 @@ impl Missing {
     /// none), from what the relay publishes.
     pub fn from_needs(needs: &kith_proto::v1::Needs) -> Missing {
         let shown = |w: &&kith_proto::v1::NeedWeek| {
-            w.kinds.iter().any(|f| f.people.is_some()) || !w.terms.is_empty() || !w.no_bed.is_empty()
+            w.kinds.iter().any(|f| f.people.is_some())
+                || !w.terms.is_empty()
+                || !w.no_bed.is_empty()
+                || !w.unmet_work.is_empty()
         };
         let Some(week) = needs.weeks.iter().take(2).find(shown).or(needs.weeks.first()) else {
             return Missing::default();
@@ -186,12 +189,16 @@ impl Missing {
         lines.extend(
             week.no_bed.iter().map(|b| format!("{}: no bed free for {} — {:.1} hours", b.area, b.group, b.hours)),
         );
+        lines.extend(week.unmet_work.iter().map(|u| {
+            let s = if u.jobs == 1 { "" } else { "s" };
+            format!("Work no group's pool could take: {} ({}) — {} job{s}", u.work, u.reason.replace('-', " "), u.jobs)
+        }));
         Missing {
             week: week.week.clone(),
             lines,
             note: format!(
                 "Each figure counts people, each once a day; a figure of fewer than {} people is not shown, nor one a \
-                 total would give away. Published under the {}.",
+                 total would give away. Work no pool could take counts jobs booked. Published under the {}.",
                 needs.threshold, needs.licence
             ),
         }

@@ -303,6 +303,7 @@ pub fn init(dir: &Path, file: &HubFile) -> Result<InitOutcome, ConfigError> {
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     };
     profile_check.validate().map_err(|e| ConfigError::Invalid { path: dir.join(HUB_FILE), why: e.to_string() })?;
     if dir.join(HUB_FILE).exists() {

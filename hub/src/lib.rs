@@ -150,6 +150,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     }
     .validate()
     .map_err(Error::Profile)?;

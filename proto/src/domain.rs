@@ -321,6 +321,28 @@ pub struct HubProfile {
     /// Whether, how many a day and about which listings the hub takes asks
     /// (`crate::ask`).
     pub asks: crate::ask::AskPolicy,
+    /// Work the hub's pool could not take in recent weeks, counted: needs of the
+    /// region too. Counts only: never who booked, where, or who could not.
+    pub unmet_work: Vec<UnmetWork>,
+}
+
+/// Jobs a hub's pool turned down in one week, for one kind of work and one reason.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct UnmetWork {
+    /// The ISO week of the jobs' days: `2027-W09`.
+    pub week: String,
+    /// The skills the jobs needed, as the hub wrote them (lowercase, joined by
+    /// `, `), or `any work`.
+    pub work: String,
+    /// `no-one-free`, `over-limits`, `skills-missing`, `pay-too-low`, or the
+    /// coordinator's words.
+    pub reason: String,
+    pub jobs: u32,
+}
+
+impl UnmetWork {
+    /// The most entries a profile carries (the newest kept).
+    pub const MAX: usize = 64;
 }
 
 impl HubProfile {
@@ -336,6 +358,17 @@ impl HubProfile {
         self.contact = validate::line("contact", &self.contact, 0, limits::CONTACT)?;
         self.helpline_hours = validate::line("helpline_hours", &self.helpline_hours, 0, limits::HELPLINE_HOURS)?;
         self.asks = self.asks.validate()?;
+        if self.unmet_work.len() > UnmetWork::MAX {
+            return Err(ValidationError::new(
+                "unmet_work",
+                format!("at most {} entries, not {}", UnmetWork::MAX, self.unmet_work.len()),
+            ));
+        }
+        for (i, u) in self.unmet_work.iter_mut().enumerate() {
+            u.week = validate::line(&format!("unmet_work[{i}].week"), &u.week, 8, 8)?;
+            u.work = validate::line(&format!("unmet_work[{i}].work"), &u.work, 1, limits::NAME)?;
+            u.reason = validate::line(&format!("unmet_work[{i}].reason"), &u.reason, 1, 200)?;
+        }
         Ok(self)
     }
 }

@@ -297,6 +297,7 @@ mod tests {
             left: false,
             digest: None,
             asks: Default::default(),
+            unmet_work: Vec::new(),
         })
     }
 

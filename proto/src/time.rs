@@ -41,6 +41,12 @@ impl CivilDate {
         CivilDate::at(now_ms(), &TimeZone::system())
     }
 
+    /// Its ISO week: `2026-W49`.
+    pub fn iso_week(self) -> String {
+        let w = self.to_jiff().iso_week_date();
+        format!("{:04}-W{:02}", w.year(), w.week())
+    }
+
     /// The same day as jiff's date.
     pub fn to_jiff(self) -> Date {
         // Every CivilDate made here is a day of the calendar; one decoded from the

@@ -126,6 +126,7 @@ async fn main() -> anyhow::Result<()> {
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     });
     send(&js, next(&profile)?).await?;
     let mut first = None;

@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use kith_proto::domain::ForTag;
+use kith_proto::domain::{ForTag, UnmetWork};
 use kith_proto::time::CivilDate;
 
 use crate::store::{Store, StoreError};
@@ -66,8 +66,7 @@ pub fn terms(query: &str) -> Vec<String> {
 
 /// The ISO week of a day: `2026-W49`.
 pub fn week(day: CivilDate) -> String {
-    let w = day.to_jiff().iso_week_date();
-    format!("{:04}-W{:02}", w.year(), w.week())
+    day.iso_week()
 }
 
 /// A cell's key in the store.
@@ -138,8 +137,9 @@ impl Needs {
         self.store.add_to_need(&postcard::to_stdvec(&cell).expect("a cell encodes"), minutes)
     }
 
-    /// What may be published of the last [`WEEKS`] weeks up to `today`.
-    pub fn report(&self, today: CivilDate) -> Result<Report, StoreError> {
+    /// What may be published of the last [`WEEKS`] weeks up to `today`, with the
+    /// work the hubs' pools could not take (`unmet`, from their profiles).
+    pub fn report(&self, today: CivilDate, unmet: &[UnmetWork]) -> Result<Report, StoreError> {
         let mut weeks: Vec<String> = (0..WEEKS as i64)
             .filter_map(|n| today.to_jiff().checked_sub(jiff::Span::new().weeks(n)).ok())
             .map(|d| week(CivilDate::from(d)))
@@ -156,7 +156,9 @@ impl Needs {
             .into_iter()
             .map(|w| {
                 let cells = by_week.remove(&w).unwrap_or_default();
-                WeekReport::of(w, cells)
+                let mut report = WeekReport::of(w, cells);
+                report.unmet_work = unmet_of(&report.week, unmet);
+                report
             })
             .collect();
         Ok(Report { threshold: THRESHOLD, weeks })
@@ -198,6 +200,11 @@ impl Report {
                         .iter()
                         .map(|b| v1::NoBedHours { area: b.area.clone(), group: b.group.clone(), hours: b.hours })
                         .collect(),
+                    unmet_work: w
+                        .unmet_work
+                        .iter()
+                        .map(|u| v1::UnmetJobs { work: u.work.clone(), reason: u.reason.clone(), jobs: u.jobs })
+                        .collect(),
                 })
                 .collect(),
             licence: crate::board::needs::LICENCE.to_owned(),
@@ -218,6 +225,30 @@ pub struct WeekReport {
     pub terms: Vec<Shown>,
     /// Hours with no bed free, per area and group.
     pub no_bed: Vec<NoBed>,
+    /// Jobs the hubs' pools could not take, per kind of work and reason.
+    pub unmet_work: Vec<Unmet>,
+}
+
+/// Jobs booked with the region's pools that none could take, in one week.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unmet {
+    /// The skills the jobs needed, or `any work`.
+    pub work: String,
+    pub reason: String,
+    pub jobs: u32,
+}
+
+/// The region's unmet work of `week`: every hub's, summed by work and reason, most
+/// jobs first. Jobs are bookings an organisation or a person made, not people
+/// searching: counted whole, with no threshold.
+fn unmet_of(week: &str, unmet: &[UnmetWork]) -> Vec<Unmet> {
+    let mut sum: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for u in unmet.iter().filter(|u| u.week == week) {
+        *sum.entry((u.work.clone(), u.reason.clone())).or_default() += u.jobs;
+    }
+    let mut out: Vec<Unmet> = sum.into_iter().map(|((work, reason), jobs)| Unmet { work, reason, jobs }).collect();
+    out.sort_by(|a, b| b.jobs.cmp(&a.jobs).then_with(|| a.work.cmp(&b.work)));
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -259,7 +290,15 @@ impl WeekReport {
         }
         terms.sort_by(|a, b| b.people.cmp(&a.people).then(a.area.cmp(&b.area)).then(a.what.cmp(&b.what)));
         let table = suppress(&kinds);
-        WeekReport { week, kinds: table.cells, area_totals: table.rows, kind_totals: table.columns, terms, no_bed }
+        WeekReport {
+            week,
+            kinds: table.cells,
+            area_totals: table.rows,
+            kind_totals: table.columns,
+            terms,
+            no_bed,
+            unmet_work: Vec::new(),
+        }
     }
 }
 

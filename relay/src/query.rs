@@ -526,7 +526,8 @@ impl Region for RegionService {
             return Err(Status::failed_precondition("a national view counts no needs: ask a region's relay"));
         };
         let today = self.clock.today();
-        let report = tokio::task::spawn_blocking(move || needs.report(today))
+        let unmet = self.shared.view().unmet_work();
+        let report = tokio::task::spawn_blocking(move || needs.report(today, &unmet))
             .await
             .map_err(|e| Status::internal(e.to_string()))?
             .map_err(|e| Status::unavailable(format!("the figures cannot be read: {e}")))?;

@@ -183,28 +183,16 @@ pub struct ReferralRecord {
 pub enum Record {
     Hub {
         hub: Slug,
-        record: HubRecord,
+        /// Boxed: a profile is far larger than the other records.
+        record: Box<HubRecord>,
     },
     /// A listing of any family ([`Record::listing`]).
-    Listing {
-        family: Family,
-        hub: Slug,
-        id: Ulid,
-        record: ListingRecord,
-    },
+    Listing { family: Family, hub: Slug, id: Ulid, record: ListingRecord },
     /// Keyed by id and both hubs: ids are chosen by hubs, so only the triple is sure
     /// to name one referral.
-    Referral {
-        id: Ulid,
-        sender: Slug,
-        receiver: Slug,
-        record: ReferralRecord,
-    },
+    Referral { id: Ulid, sender: Slug, receiver: Slug, record: ReferralRecord },
     /// Where an ask stands, by its reference's hash.
-    Ask {
-        hash: [u8; 16],
-        state: crate::view::asks::AskState,
-    },
+    Ask { hash: [u8; 16], state: crate::view::asks::AskState },
 }
 
 impl Record {
@@ -549,7 +537,7 @@ impl Store {
                 .ok()
                 .and_then(|h| Slug::parse("hub", h).ok())
                 .ok_or_else(|| StoreError::Corrupt { tree: "hubs", why: "bad hub id".into() })?;
-            Ok(Record::Hub { hub, record: decode("hubs", &v)? })
+            Ok(Record::Hub { hub, record: Box::new(decode("hubs", &v)?) })
         });
         let listings = Family::ALL.into_iter().zip(&self.listings).flat_map(|(family, tree)| {
             tree.iter().map(move |kv| {
@@ -597,6 +585,7 @@ mod tests {
             left: false,
             digest: None,
             asks: Default::default(),
+            unmet_work: Vec::new(),
         }
     }
 
@@ -606,7 +595,7 @@ mod tests {
         let id = Ulid::new();
         let hub = Record::Hub {
             hub: slug("garden"),
-            record: HubRecord { profile: profile(), seq: 3, at_ms: 10, region: slug("wy") },
+            record: Box::new(HubRecord { profile: profile(), seq: 3, at_ms: 10, region: slug("wy") }),
         };
         let tomb = Record::listing::<kith_proto::domain::Opportunity>(
             slug("garden"),

@@ -281,6 +281,7 @@ pub fn view(set: &TestSet) -> anyhow::Result<View> {
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     });
     let events = std::iter::once(profile)
         .chain(set.opportunities.iter().map(|(_, o)| Event::OpportunityPublished(o.clone())))

@@ -158,5 +158,6 @@ pub fn forged_profile(name: &str, key: &ed25519_dalek::SigningKey) -> kith_proto
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     })
 }

@@ -474,6 +474,14 @@ struct NeedWeekJson {
     kind_totals: Vec<NeedFigureJson>,
     terms: Vec<NeedFigureJson>,
     no_bed: Vec<NoBedJson>,
+    unmet_work: Vec<UnmetJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct UnmetJson {
+    work: String,
+    reason: String,
+    jobs: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -513,6 +521,11 @@ impl From<&kith_proto::v1::Needs> for NeedsJson {
                         .iter()
                         .map(|b| NoBedJson { area: b.area.clone(), group: b.group.clone(), hours: b.hours })
                         .collect(),
+                    unmet_work: w
+                        .unmet_work
+                        .iter()
+                        .map(|u| UnmetJson { work: u.work.clone(), reason: u.reason.clone(), jobs: u.jobs })
+                        .collect(),
                 })
                 .collect(),
         }
@@ -532,6 +545,14 @@ fn render_needs(n: &kith_proto::v1::Needs) -> String {
                 b.area.clone(),
                 format!("a bed ({}): hours with none free", b.group),
                 format!("{:.1} h", b.hours),
+            ]);
+        }
+        for u in &w.unmet_work {
+            t.row(vec![
+                w.week.clone(),
+                String::new(),
+                format!("work no pool could take: {} ({})", u.work, u.reason.replace('-', " ")),
+                format!("{} job{}", u.jobs, if u.jobs == 1 { "" } else { "s" }),
             ]);
         }
     }

@@ -277,7 +277,7 @@ fn member_values(f: &v1::MemberFields) -> Fields {
 
 /// Pence as a form writes pounds: `13.45`, `195.50`, `25`.
 fn pence_value(p: u64) -> String {
-    if p % 100 == 0 { (p / 100).to_string() } else { format!("{}.{:02}", p / 100, p % 100) }
+    if p.is_multiple_of(100) { (p / 100).to_string() } else { format!("{}.{:02}", p / 100, p % 100) }
 }
 
 fn member_form_page(

@@ -265,7 +265,7 @@ pub fn parse_hours(field: &str, value: &str) -> Result<u32, ValidationError> {
         h * 60 + m
     } else {
         let h: f64 = v.parse().map_err(|_| bad())?;
-        if !h.is_finite() || h < 0.0 || h > 1000.0 {
+        if !h.is_finite() || !(0.0..=1000.0).contains(&h) {
             return Err(bad());
         }
         let m = h * 60.0;
@@ -540,10 +540,13 @@ pub fn propose(
             Some(NotProposed::Busy { other_job })
         } else if m.min_rate_pence > job.rate_pence {
             Some(NotProposed::RateTooLow { wants: m.min_rate_pence })
-        } else if let Some(limit) = m.weekly_limit_pence.filter(|&l| after > u64::from(l)) {
-            Some(NotProposed::OverLimit { limit, earned, booked, pays })
         } else {
-            None
+            m.weekly_limit_pence.filter(|&l| after > u64::from(l)).map(|limit| NotProposed::OverLimit {
+                limit,
+                earned,
+                booked,
+                pays,
+            })
         };
         let c = Candidate { member: id, name: m.name.clone(), week_pence: earned + booked, room_after, not };
         if c.not.is_none() { proposal.proposed.push(c) } else { proposal.not_proposed.push(c) }

@@ -206,7 +206,8 @@ impl Store {
         }
         // The store holds the operators' choices about asks: every profile says them.
         let asks = if profile.left { Default::default() } else { self.ask_policy()? };
-        let profile = HubProfile { asks, ..profile };
+        let unmet_work = if profile.left { Vec::new() } else { self.unmet_work_now()? };
+        let profile = HubProfile { asks, unmet_work, ..profile };
         self.inner.meta.insert(META_PROFILE, encode(&profile))?;
         if let Some(seq) = self.replace_pending_profile(&profile)? {
             return self.flushed(seq).await;
@@ -218,6 +219,11 @@ impl Store {
         self.flushed(seq).await
     }
 
+    /// The pool's unmet work of the last eight weeks, as every profile says it.
+    fn unmet_work_now(&self) -> Result<Vec<kith_proto::domain::UnmetWork>, StoreError> {
+        self.unmet_work(kith_proto::time::CivilDate::today_here(), 8)
+    }
+
     /// Queues the hub's heartbeat: its profile with the digest of everything it has
     /// published ([`kith_proto::digest`]), taken while writers wait, so that it
     /// covers exactly the events numbered before it. A heartbeat that replaces one
@@ -227,7 +233,8 @@ impl Store {
             return Err(StoreError::Left);
         }
         let asks = if profile.left { Default::default() } else { self.ask_policy()? };
-        let profile = HubProfile { digest: None, asks, ..profile };
+        let unmet_work = if profile.left { Vec::new() } else { self.unmet_work_now()? };
+        let profile = HubProfile { digest: None, asks, unmet_work, ..profile };
         self.inner.meta.insert(META_PROFILE, encode(&profile))?;
         if let Some(seq) = self.replace_pending_profile(&profile)? {
             return self.flushed(seq).await;
@@ -407,6 +414,7 @@ mod tests {
             left: false,
             digest: None,
             asks: Default::default(),
+            unmet_work: Vec::new(),
         };
         for _ in 0..5 {
             store.publish_profile(profile.clone()).await.unwrap();

@@ -16,6 +16,7 @@ use ulid::Ulid;
 use super::{AuditEntry, Store, StoreError, abort, current_actor, decode, encode};
 use crate::pool::{Job, Member};
 use crate::shred;
+use kith_proto::domain::UnmetWork;
 
 /// A member of the pool as kept: their details, or nothing once erased.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -238,6 +239,37 @@ impl Store {
 
     pub fn pool_job(&self, id: Ulid) -> Result<Option<JobRecord>, StoreError> {
         self.inner.pool_jobs.get(id.to_bytes())?.map(|v| self.open_sealed(id, &v, "job")).transpose()
+    }
+
+    /// Jobs turned down in the `weeks` weeks up to `today` (by the day they were
+    /// turned down), counted by week, the work they needed and why: what the hub's
+    /// profile tells the region.
+    pub fn unmet_work(&self, today: kith_proto::time::CivilDate, weeks: i64) -> Result<Vec<UnmetWork>, StoreError> {
+        let since: kith_proto::time::CivilDate = (today.to_jiff() - jiff::Span::new().weeks(weeks)).into();
+        let zone = jiff::tz::TimeZone::system();
+        let mut counts: std::collections::BTreeMap<(String, String, String), u32> = Default::default();
+        for j in self.pool_jobs()? {
+            if j.status != JobStatus::TurnedDown {
+                continue;
+            }
+            let Some(at) = j.history.iter().rev().find(|s| s.what == JobStatus::TurnedDown.as_str()) else { continue };
+            let day = kith_proto::time::CivilDate::at(at.at_ms, &zone);
+            if day <= since || day > today {
+                continue;
+            }
+            let mut skills: Vec<String> = j.job.skills.iter().map(|s| s.to_lowercase()).collect();
+            skills.sort();
+            let work = if skills.is_empty() { "any work".to_owned() } else { skills.join(", ") };
+            let work: String = work.chars().take(kith_proto::domain::limits::NAME).collect();
+            let reason: String = j.turned_down.clone().unwrap_or_default().chars().take(200).collect();
+            let reason = if reason.trim().is_empty() { "turned down".to_owned() } else { reason };
+            *counts.entry((day.iso_week(), work, reason)).or_default() += 1;
+        }
+        let mut unmet: Vec<UnmetWork> =
+            counts.into_iter().map(|((week, work, reason), jobs)| UnmetWork { week, work, reason, jobs }).collect();
+        unmet.sort_by(|a, b| b.week.cmp(&a.week).then_with(|| a.work.cmp(&b.work)));
+        unmet.truncate(UnmetWork::MAX);
+        Ok(unmet)
     }
 
     fn seal_record<T: Serialize>(&self, id: Ulid, record: &T, personal: bool) -> Result<Vec<u8>, StoreError> {

@@ -261,11 +261,14 @@ async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
         .await?;
     // What the region is missing, for commissioners (a national view has none).
     let missing = match board.shared.needs().cloned() {
-        Some(needs) => tokio::task::spawn_blocking(move || needs.report(today))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .map(|r| kith_directory::Missing::from_needs(&r.to_v1())),
+        Some(needs) => {
+            let unmet = board.shared.view().unmet_work();
+            tokio::task::spawn_blocking(move || needs.report(today, &unmet))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .map(|r| kith_directory::Missing::from_needs(&r.to_v1()))
+        }
         None => None,
     };
     Ok(Directory {

@@ -117,7 +117,8 @@ async fn report(board: &Board) -> Result<Report, Response> {
     };
     let today = board.clock.today();
     let needs = needs.clone();
-    tokio::task::spawn_blocking(move || needs.report(today))
+    let unmet = board.shared.view().unmet_work();
+    tokio::task::spawn_blocking(move || needs.report(today, &unmet))
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r.map_err(|e| e.to_string()))
@@ -162,7 +163,7 @@ pub async fn needs_page(State(board): State<Arc<Board>>) -> Response {
         .unwrap_or_default();
     let body = html! {
         h1 { "What the region is missing" }
-        p { "Searches on this board and its helpline screen that found nothing, and what people said they were looking for, by week. "
+        p { "Searches on this board and its helpline screen that found nothing, what people said they were looking for, and work booked with the groups' pools that none could take, by week. "
             "A figure counts people, each once a day, never searches; no address, no cookie and nothing finer than a postcode district or a week is kept. "
             "A figure of fewer than " (THRESHOLD) " people is not shown, and neither is another where a total would give it away." }
         p { "As open data: " a href="/needs.csv" { "CSV" } " and " a href="/needs.json" { "JSON" } ", under the " a href=(LICENCE_URL) rel="license" { (LICENCE) } "." }
@@ -170,7 +171,7 @@ pub async fn needs_page(State(board): State<Arc<Board>>) -> Response {
             h2 { "This week (" (week.week) ")" }
             @if bars.is_empty() { p { "Nothing to show yet this week." } } @else { (chart(&bars)) }
         }
-        @let shown: Vec<_> = report.weeks.iter().filter(|w| w.kinds.iter().any(|c| c.people.is_some()) || !w.terms.is_empty() || !w.no_bed.is_empty()).collect();
+        @let shown: Vec<_> = report.weeks.iter().filter(|w| w.kinds.iter().any(|c| c.people.is_some()) || !w.terms.is_empty() || !w.no_bed.is_empty() || !w.unmet_work.is_empty()).collect();
         @if shown.is_empty() { p { "No week of the last " (report.weeks.len()) " has a figure to show." } }
         @for week in shown {
             section.week {
@@ -194,6 +195,13 @@ pub async fn needs_page(State(board): State<Arc<Board>>) -> Response {
                         caption { "Hours with no safe-house bed free (or none said), by area and who the houses are for" }
                         thead { tr { th scope="col" { "Area" } th scope="col" { "For" } th scope="col" { "Hours" } } }
                         tbody { @for b in &week.no_bed { tr { td data-label="Area" { (b.area) } td data-label="For" { (b.group) } td data-label="Hours" { (b.hours) } } } }
+                    }
+                }
+                @if !week.unmet_work.is_empty() {
+                    table {
+                        caption { "Work booked with the groups' pools that none could take (jobs)" }
+                        thead { tr { th scope="col" { "Work" } th scope="col" { "Why" } th scope="col" { "Jobs" } } }
+                        tbody { @for u in &week.unmet_work { tr { td data-label="Work" { (u.work) } td data-label="Why" { (u.reason.replace('-', " ")) } td data-label="Jobs" { (u.jobs) } } } }
                     }
                 }
             }
@@ -242,6 +250,10 @@ pub async fn needs_csv(State(board): State<Arc<Board>>) -> Response {
         for b in &w.no_bed {
             let _ =
                 out.write_record([w.week.as_str(), "hours with no bed free", &b.area, &b.group, &b.hours.to_string()]);
+        }
+        for u in &w.unmet_work {
+            let what = format!("{} ({})", u.work, u.reason);
+            let _ = out.write_record([w.week.as_str(), "jobs no pool could take", "", &what, &u.jobs.to_string()]);
         }
     }
     let bytes = out.into_inner().unwrap_or_default();

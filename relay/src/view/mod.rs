@@ -541,10 +541,11 @@ impl View {
             left: false,
             digest: None,
             asks: Default::default(),
+            unmet_work: Vec::new(),
         };
         let record = HubRecord { profile, seq: 0, at_ms: 0, region: region.clone() };
         self.put_hub(hub, &record);
-        Record::Hub { hub: hub.clone(), record }
+        Record::Hub { hub: hub.clone(), record: Box::new(record) }
     }
 
     /// Applies a verified event, unless the view already has the same or a newer
@@ -612,7 +613,7 @@ impl View {
                 }
                 let record = HubRecord { profile, seq, at_ms, region: env.region.clone() };
                 self.put_hub(hub, &record);
-                Outcome::Applied(Box::new(Record::Hub { hub: hub.clone(), record }))
+                Outcome::Applied(Box::new(Record::Hub { hub: hub.clone(), record: Box::new(record) }))
             }
             listing => {
                 let Some(h) = known else { return Outcome::UnknownHub };
@@ -855,6 +856,11 @@ impl View {
             true
         }));
         unplaced
+    }
+
+    /// The work every hub's pool could not take, as their latest profiles say it.
+    pub fn unmet_work(&self) -> Vec<kith_proto::domain::UnmetWork> {
+        self.hubs.iter().filter(|h| !h.profile.left).flat_map(|h| h.profile.unmet_work.iter().cloned()).collect()
     }
 
     /// Every hub, by id, with its counts of live listings.

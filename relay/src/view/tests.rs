@@ -68,6 +68,7 @@ impl Hub {
             left: false,
             digest: None,
             asks: Default::default(),
+            unmet_work: Vec::new(),
         })
     }
 }

@@ -56,9 +56,13 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     };
     store
-        .put(&Record::Hub { hub: slug("bikes"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })
+        .put(&Record::Hub {
+            hub: slug("bikes"),
+            record: Box::new(HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") }),
+        })
         .unwrap();
     let o = opportunity("Bike mechanic trainee");
     let record = EntityRecord { seq: 2, at_ms: 8, item: Some(o.clone()) };

@@ -28,11 +28,12 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     };
     store
         .put(&Record::Hub {
             hub: slug("garden"),
-            record: HubRecord { profile: profile.clone(), seq: 1, at_ms: 7, region: slug("wy") },
+            record: Box::new(HubRecord { profile: profile.clone(), seq: 1, at_ms: 7, region: slug("wy") }),
         })
         .unwrap();
     // More hubs than one page of /hubs holds.
@@ -41,7 +42,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         store
             .put(&Record::Hub {
                 hub: slug(&format!("hub-{i:02}")),
-                record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") },
+                record: Box::new(HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") }),
             })
             .unwrap();
     }

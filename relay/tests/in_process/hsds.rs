@@ -68,9 +68,13 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     };
     store
-        .put(&Record::Hub { hub: slug("garden"), record: HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") } })
+        .put(&Record::Hub {
+            hub: slug("garden"),
+            record: Box::new(HubRecord { profile, seq: 1, at_ms: 7, region: slug("wy") }),
+        })
         .unwrap();
     let advice = service("Welfare rights drop-in", Category::BenefitsAndMoney);
     let food = service("Community pantry", Category::Food);

@@ -291,3 +291,51 @@ async fn bad_pool_input_is_refused_with_the_field_named_and_nothing_written() {
     let err = plain.kith(["pool", "member", "add", "--name", "Fay", "--min-rate", "13"]).await.failure();
     assert!(err.contains("set fair_rate in hub.toml"), "{err}");
 }
+
+#[tokio::test]
+async fn work_the_pool_could_not_take_is_a_need_of_the_region() {
+    let region = Region::start().await;
+    let options = HubOptions { heartbeat_secs: Some(1), ..pool_hub() };
+    let garden = region.hub_with("garden", options).await;
+    add_member(
+        &garden,
+        &["--name", "Dee Example", "--skill", "painting", "--min-rate", "13", "--available", "mon 09:00-17:00"],
+    )
+    .await;
+    #[rustfmt::skip]
+    let job = add_job(
+        &garden,
+        &["--what", "Lay a hedge", "--date", TUESDAY, "--start", "09:00", "--hours", "6", "--rate", "16", "--skill", "Hedge laying"],
+    )
+    .await;
+    let p = garden.kith(["pool", "job", "propose", &job]).await.ok();
+    assert_eq!(p["why_none"], "skills-missing", "{p}");
+    let ended = garden.kith(["pool", "job", "turn-down", &job]).await.ok();
+    assert_eq!(
+        (ended["status"].as_str(), ended["turned_down"].as_str()),
+        (Some("turned-down"), Some("skills-missing"))
+    );
+
+    // The next heartbeat carries the count; the region's needs show it, and nothing
+    // of who booked it or where.
+    let needs = kith_tests::wait_for("the region's needs to show the job", kith_tests::DEFAULT_TIMEOUT, async || {
+        let out = region.relay.kith(["region", "needs"]).await.ok();
+        let unmet = out["weeks"][0]["unmet_work"].clone();
+        (unmet.as_array().is_some_and(|a| !a.is_empty())).then_some(out)
+    })
+    .await;
+    let unmet = &needs["weeks"][0]["unmet_work"][0];
+    assert_eq!(
+        (unmet["work"].as_str(), unmet["reason"].as_str(), unmet["jobs"].as_u64()),
+        (Some("hedge laying"), Some("skills-missing"), Some(1))
+    );
+    let page = kith_tests::http::get(&region.relay.http_url(), "/needs", "text/html").await;
+    assert!(
+        page.contains("none could take") && page.contains("hedge laying") && page.contains("skills missing"),
+        "{page}"
+    );
+    let csv = kith_tests::http::get(&region.relay.http_url(), "/needs.csv", "text/csv").await;
+    assert!(csv.contains("jobs no pool could take,,hedge laying (skills-missing),1"), "{csv}");
+    let report = garden.kith(["pool", "report", "--from", "2027-03-01", "--to", "2027-03-07"]).await.ok();
+    assert_eq!(report["turned_down"][0]["reason"], "skills-missing");
+}

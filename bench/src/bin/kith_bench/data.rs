@@ -585,6 +585,7 @@ pub fn hub_profile(i: usize) -> HubProfile {
         left: false,
         digest: None,
         asks: Default::default(),
+        unmet_work: Vec::new(),
     }
 }
 

@@ -54,7 +54,7 @@ pub async fn run(args: &MemoryArgs) -> anyhow::Result<Section> {
         for (i, hub) in data.hubs.iter().enumerate() {
             let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: common::region() };
             raw_bytes += hub.as_str().len() + postcard::to_stdvec(&record)?.len();
-            store.put(&Record::Hub { hub: hub.clone(), record })?;
+            store.put(&Record::Hub { hub: hub.clone(), record: Box::new(record) })?;
         }
         for l in &data.listings {
             let record = EntityRecord { seq: 2, at_ms: l.created_ms, item: Some(l.item.clone()) };

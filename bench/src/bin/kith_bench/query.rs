@@ -50,7 +50,7 @@ pub fn kith_view(region: &Region, now: i64) -> anyhow::Result<View> {
     let mut view = View::with_places(CivilDate::at(now, &jiff::tz::TimeZone::UTC), pg::places().clone());
     for (i, hub) in region.hubs.iter().enumerate() {
         let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: crate::common::region() };
-        view.restore(Record::Hub { hub: hub.clone(), record })?;
+        view.restore(Record::Hub { hub: hub.clone(), record: Box::new(record) })?;
     }
     for l in &region.listings {
         let record = EntityRecord { seq: 2, at_ms: l.created_ms, item: Some(l.item.clone()) };
