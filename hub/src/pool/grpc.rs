@@ -647,7 +647,8 @@ impl HubPool for PoolService {
             minutes: lines.iter().map(|l| l.minutes).sum(),
             pay_pence: lines.iter().map(|l| l.pay_pence).sum(),
             lines,
-            earnings: Some(self.earnings(&r, &ledger, period.to)),
+            // As of its last day, or today when that is still to come.
+            earnings: Some(self.earnings(&r, &ledger, period.to.min(CivilDate::today_here()))),
         }))
     }
 
