@@ -312,3 +312,65 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::identity;
+    use super::*;
+    use crate::pool::Window;
+    use kith_proto::service::{ClockTime, Weekday};
+
+    fn member(name: &str) -> Member {
+        Member {
+            name: name.into(),
+            contact: "canary-contact-0770".into(),
+            skills: vec!["gardening".into()],
+            availability: vec![Window { day: Weekday::Monday, from: ClockTime(540), to: ClockTime(1020) }],
+            away: Vec::new(),
+            min_rate_pence: 1_345,
+            weekly_limit_pence: Some(19_550),
+            desk_user: None,
+        }
+    }
+
+    fn on_disk(dir: &std::path::Path, needle: &[u8]) -> bool {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .any(|e| std::fs::read(e.path()).unwrap().windows(needle.len()).any(|w| w == needle))
+    }
+
+    #[tokio::test]
+    async fn members_rest_encrypted_come_back_from_a_backup_and_erasing_destroys_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), identity()).unwrap();
+        let id = Ulid::new();
+        let record = MemberRecord { id, joined_ms: 1, member: Some(member("Canary Gardener")), erased_ms: None };
+        store.pool_write(&[], |tx| tx.put_member(&record)).await.unwrap();
+        assert!(!on_disk(dir.path(), b"Canary Gardener"), "the name is encrypted at rest");
+        assert_eq!(store.pool_member(id).unwrap(), Some(record.clone()));
+
+        // A backup holds the pool and the key that opens it.
+        let (dump, _) = store.dump().unwrap();
+        let copy = tempfile::tempdir().unwrap();
+        super::super::import_dump(copy.path(), &dump).unwrap();
+        let restored = Store::open(copy.path(), identity()).unwrap();
+        assert_eq!(restored.pool_member(id).unwrap(), Some(record.clone()), "the key was kept at open");
+        restored.close().await.unwrap();
+
+        // Erased: nothing of them, and their key gone.
+        store
+            .pool_write(&[id], |tx| {
+                let mut r = tx.member(id)?;
+                r.member = None;
+                r.erased_ms = Some(2);
+                tx.put_member(&r)
+            })
+            .await
+            .unwrap();
+        assert_eq!(store.pool_member(id).unwrap().unwrap().member, None);
+        assert!(store.inner.referral_keys.key(id).is_none(), "its key is destroyed");
+        store.close().await.unwrap();
+    }
+}
