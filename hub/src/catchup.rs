@@ -72,6 +72,7 @@ async fn behind<I>(store: &Store, stream: &Stream<I>, keys: &[VerifyingKey]) -> 
             to = c.to,
             listings = c.listings,
             referrals = c.referrals,
+            asks = c.asks,
             erased = c.erased,
             dropped = c.dropped,
             "caught up with the region's stream: publishing continues above its sequence number"

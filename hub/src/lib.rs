@@ -187,6 +187,9 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         None => None,
     };
     let store = Store::open(&config.dir.join(config::STORE_DIR), identity)?;
+    // Before anything is published: an ask's answer carries the hub's sealed copy.
+    let box_secrets = Arc::new(box_secrets);
+    store.set_box_keys(profile.box_key, box_secrets.clone());
     let ask_relays = file.ask_relay_keys().map_err(Error::AskRelays)?;
     let fair_rate_pence = file.fair_rate_pence().map_err(Error::FairRate)?;
     store.set_ask_config(!ask_relays.is_empty(), file.ask_daily_cap);
@@ -245,7 +248,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     tasks.spawn_infallible("heartbeat", heartbeat(store.clone(), profile, config.heartbeat(), stop_rx.clone()));
     let refusals = Arc::new(limits::Refusals::default());
     let sender_limits = limits::SenderLimits { open: file.referral_limit_open, per_hour: file.referral_limit_per_hour };
-    let box_secrets = Arc::new(box_secrets);
+
     tasks.spawn_infallible(
         "inbox",
         inbox::run(

@@ -487,14 +487,50 @@ impl AskStatus {
 }
 
 /// A hub's word on one of its asks, published on the region's stream
-/// (`kith.<region>.<hub>.ask.<id>`): nothing of the person, only the ask's id, a
-/// hash of its reference (so that any relay can answer `/ask/REFERENCE`, and the
-/// stream's readers cannot tell which reference it is) and the status.
+/// (`kith.<region>.<hub>.ask.<id>`): the ask's id, a hash of its reference (so that
+/// any relay can answer `/ask/REFERENCE`, and the stream's readers cannot tell which
+/// reference it is), the status — and the hub's own copy of the ask, sealed to its
+/// own box key, which nobody else can open: a hub restored from an older backup
+/// takes its asks back from it ([`seal_kept`], [`open_kept`]). The stream keeps one
+/// message per subject, so once what the person wrote is erased the answer that
+/// says so (`kept` empty, `erased` set) is all the stream holds of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AskAnswer {
     pub id: Ulid,
     pub reference_hash: [u8; 16],
     pub status: AskStatus,
+    /// The hub's record of the ask (its own encoding), sealed to its own box key;
+    /// empty once nothing of the person is kept.
+    pub kept: Vec<u8>,
+    /// What the person wrote was erased.
+    pub erased: bool,
+}
+
+/// The most a hub's sealed copy of an ask may be.
+pub const MAX_KEPT: usize = MAX_SEALED + 4096;
+
+impl AskAnswer {
+    pub fn validate(self) -> Result<AskAnswer, ValidationError> {
+        if self.kept.len() > MAX_KEPT {
+            return Err(ValidationError::new("kept", format!("at most {MAX_KEPT} bytes, not {}", self.kept.len())));
+        }
+        Ok(self)
+    }
+}
+
+/// Seals a hub's own record of an ask to its own box key.
+pub fn seal_kept(record: &[u8], own_box_key: &[u8; 32]) -> Result<Vec<u8>, AskError> {
+    let sealed = PublicKey::from(*own_box_key).seal(&mut rand::rngs::OsRng, record).map_err(|_| AskError::Key)?;
+    if sealed.len() > MAX_KEPT {
+        return Err(AskError::TooLarge(sealed.len()));
+    }
+    Ok(sealed)
+}
+
+/// Opens a hub's own sealed record of an ask with any of its box secrets (the
+/// current one first: it may have been sealed before a key change).
+pub fn open_kept(sealed: &[u8], secrets: &[SecretKey]) -> Result<Vec<u8>, AskError> {
+    secrets.iter().find_map(|s| s.unseal(sealed).ok()).ok_or(AskError::Open)
 }
 
 /// The hash of a reference that a hub's [`AskAnswer`] carries: SHA-256 with a

@@ -66,9 +66,71 @@ pub struct AskStep {
     pub by: String,
 }
 
-impl AskRecord {
-    fn answer(&self) -> Event {
-        Event::Ask(AskAnswer { id: self.id, reference_hash: reference_hash(&self.reference), status: self.status })
+impl Store {
+    /// The hub's answer about `record`: its status, and while it holds what the
+    /// person wrote, the hub's own copy sealed to its own box key, from which a
+    /// restore takes it back (none when the store knows no box key: a test's).
+    fn answer(&self, record: &AskRecord) -> Result<Event, StoreError> {
+        let kept = match (&record.content, self.inner.box_keys.get()) {
+            (Some(_), Some((public, _))) => kith_proto::ask::seal_kept(&encode(record), public)
+                .map_err(|e| StoreError::Corrupt(format!("ask {}: {e}", record.id)))?,
+            _ => Vec::new(),
+        };
+        Ok(Event::Ask(AskAnswer {
+            id: record.id,
+            reference_hash: reference_hash(&record.reference),
+            status: record.status,
+            kept,
+            erased: record.content.is_none() && record.status != AskStatus::NotTaken,
+        }))
+    }
+
+    /// Gives the store this hub's box keys (once, at start): its answers about asks
+    /// carry its own sealed copy, and a catch-up after a restore opens them.
+    pub fn set_box_keys(&self, public: [u8; 32], secrets: std::sync::Arc<Vec<crypto_box::SecretKey>>) {
+        let _ = self.inner.box_keys.set((public, secrets));
+    }
+
+    /// Takes in the stream's word on an ask during a catch-up: the hub's own copy
+    /// when the stream holds one (newer than a restored store's), or the erasure of
+    /// what the person wrote. Whether anything changed; `erased` gets the id whose
+    /// key must go once the write is on disk.
+    pub(super) fn adopt_ask(&self, answer: &AskAnswer, erased: &mut Vec<Ulid>) -> Result<bool, StoreError> {
+        let mine = self.ask(answer.id)?;
+        if !answer.kept.is_empty() {
+            let Some((_, secrets)) = self.inner.box_keys.get() else { return Ok(false) };
+            let Ok(bytes) = kith_proto::ask::open_kept(&answer.kept, secrets) else {
+                tracing::warn!(ask = %answer.id, "the stream's copy of an ask does not open with this hub's keys");
+                return Ok(false);
+            };
+            let record: AskRecord = decode(&bytes)?;
+            if record.id != answer.id || mine.as_ref() == Some(&record) {
+                return Ok(false);
+            }
+            self.inner.asks.insert(record.id.to_bytes(), self.seal_ask(&record)?)?;
+            return Ok(true);
+        }
+        match mine {
+            Some(mut record) if record.content.is_some() || record.status != answer.status => {
+                if answer.erased || answer.status == AskStatus::NotTaken {
+                    record.content = None;
+                    erased.push(record.id);
+                }
+                if record.status != answer.status && record.status.may_become(answer.status) {
+                    record.history.push(AskStep {
+                        status: answer.status,
+                        at_ms: kith_proto::time::now_ms(),
+                        by: "hub".into(),
+                    });
+                    record.status = answer.status;
+                }
+                self.inner.asks.insert(record.id.to_bytes(), self.seal_ask(&record)?)?;
+                Ok(true)
+            }
+            // Known only as a status (taken after the copy and erased since, or not
+            // taken): the relay answers the person; nothing of theirs to keep here.
+            _ => Ok(false),
+        }
     }
 }
 
@@ -169,7 +231,7 @@ impl Store {
             record.history = vec![AskStep { status: record.status, at_ms: now, by: "hub".into() }];
             tx.meta.insert(META_ASK_DAY, encode(&day))?;
             tx.asks.insert(&key, self.seal_ask(&record).map_err(abort)?)?;
-            Ok(Some(record.answer()))
+            self.answer(&record).map(Some).map_err(abort)
         })?;
         if let Some(seq) = seq {
             self.flushed(seq).await?;
@@ -193,23 +255,23 @@ impl Store {
             record.status = to;
             record.history.push(AskStep { status: to, at_ms: now, by: by.clone() });
             tx.asks.insert(&id.to_bytes(), self.seal_ask(&record).map_err(abort)?)?;
-            Ok(record.answer())
+            self.answer(&record).map_err(abort)
         })?;
         self.flushed(seq).await?;
         Ok(seq)
     }
 
     /// Removes what the person wrote from ask `id`, and with its key every older
-    /// copy; its history stays. Nothing is published: the status does not change.
+    /// copy; its history stays. The answer published says so, without the hub's
+    /// sealed copy: the stream keeps one message per ask, so the copy it held goes.
     pub async fn erase_ask(&self, id: Ulid) -> Result<(), StoreError> {
-        let key = id.to_bytes();
-        let _guard = self.inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let stored = self.inner.asks.get(key)?.ok_or(StoreError::NotFound { family: "ask", id })?;
-        let mut record = self.open_ask(id, &stored)?;
-        record.content = None;
-        self.inner.asks.insert(key, self.seal_ask(&record)?)?;
-        drop(_guard);
-        self.flush().await?;
+        let seq = self.write_audited_as("ask erased", |tx, _seq, _now| {
+            let mut record = self.ask_in(tx.asks, id)?;
+            record.content = None;
+            tx.asks.insert(&id.to_bytes(), self.seal_ask(&record).map_err(abort)?)?;
+            self.answer(&record).map_err(abort)
+        })?;
+        self.flushed(seq).await?;
         self.destroy_ask_key_if_plain(id)
     }
 
@@ -249,7 +311,7 @@ impl Store {
         let mut queued = 0;
         for key in self.inner.asks.iter().keys() {
             let id = super::ulid_of(&key?)?;
-            self.write(|tx, _seq, _now| Ok(self.ask_in(tx.asks, id)?.answer()))?;
+            self.write(|tx, _seq, _now| self.answer(&self.ask_in(tx.asks, id)?).map_err(abort))?;
             queued += 1;
         }
         Ok(queued)
@@ -288,7 +350,7 @@ impl Store {
         }
     }
 
-    fn destroy_ask_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
+    pub(super) fn destroy_ask_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
         if let Some(stored) = self.inner.asks.get(id.to_bytes())?
             && stored.first() == Some(&shred::PLAIN)
         {

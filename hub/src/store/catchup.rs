@@ -54,6 +54,7 @@ impl Store {
             }
             let mut caught = CaughtUp { from: local, to: high.max(local), ..CaughtUp::default() };
             let mut erased = Vec::new();
+            let mut erased_asks = Vec::new();
             for (seq, at, event) in events {
                 let adopted = match event {
                     Event::Referral(side) => {
@@ -73,6 +74,12 @@ impl Store {
                         }
                         inner.referrals.insert(side.id.to_bytes(), self.seal_referral(&record)?)?;
                         caught.referrals += 1;
+                        false
+                    }
+                    Event::Ask(answer) => {
+                        if self.adopt_ask(&answer, &mut erased_asks)? {
+                            caught.asks += 1;
+                        }
                         false
                     }
                     Event::Profile(p) => {
@@ -103,14 +110,17 @@ impl Store {
                 }
             }
             caught.erased = erased.len() as u64;
-            (caught, erased)
+            (caught, erased, erased_asks)
         };
-        let (caught, erased) = caught;
+        let (caught, erased, erased_asks) = caught;
         self.flush().await?;
         // The records erased again are on disk with nothing personal: their keys,
         // and with them every older value still in the store's files, go.
         for id in erased {
             self.destroy_key_if_plain(id)?;
+        }
+        for id in erased_asks {
+            self.destroy_ask_key_if_plain(id)?;
         }
         Ok(Some(caught))
     }
@@ -145,6 +155,9 @@ pub struct CaughtUp {
     pub listings: u64,
     /// Referrals whose steps were taken from the stream.
     pub referrals: u64,
+    /// Asks taken back from the hub's own sealed copies in the stream, or erased
+    /// again.
+    pub asks: u64,
     /// Of those, referrals whose person was erased after the copy was made: erased
     /// again, their keys destroyed.
     pub erased: u64,

@@ -238,6 +238,8 @@ struct Inner {
     /// Whether any relay is trusted with asks, and `hub.toml`'s daily cap
     /// ([`Store::set_ask_config`]).
     ask_config: Mutex<(bool, u32)>,
+    /// This hub's box key and secrets ([`Store::set_box_keys`]).
+    box_keys: std::sync::OnceLock<([u8; 32], Arc<Vec<crypto_box::SecretKey>>)>,
     /// The region's roster, if the hub was given one ([`Store::set_roster`]).
     roster: std::sync::OnceLock<kith_proto::roster::Roster>,
     /// The highest sequence number known to be on disk. The publisher sends nothing
@@ -287,6 +289,7 @@ impl Store {
             flusher: Mutex::new(None),
             durable: Arc::new(AtomicU64::new(0)),
             roster: std::sync::OnceLock::new(),
+            box_keys: std::sync::OnceLock::new(),
             ask_config: Mutex::new((false, kith_proto::ask::AskPolicy::DEFAULT_DAILY_CAP)),
             referral_keys: ReferralKeys::open(&path.join(shred::KEYS_FILE))?,
         };

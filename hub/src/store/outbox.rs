@@ -66,12 +66,26 @@ impl Store {
         body: impl Fn(&Tx<'_>, u64, i64) -> Result<Option<Event>, ConflictableTransactionError<StoreError>>,
     ) -> Result<Option<u64>, StoreError> {
         let _guard = self.inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        self.commit_locked(body)
+        self.commit_locked(None, body)
     }
 
-    /// [`Store::write_maybe`] for a caller that holds the write lock.
+    /// [`Store::write`] whose audit entry says `action` rather than what the event
+    /// would (an erasure, whose event repeats the status).
+    pub(super) fn write_audited_as(
+        &self,
+        action: &str,
+        body: impl Fn(&Tx<'_>, u64, i64) -> Result<Event, ConflictableTransactionError<StoreError>>,
+    ) -> Result<u64, StoreError> {
+        let _guard = self.inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.commit_locked(Some(action), |tx, seq, now| body(tx, seq, now).map(Some))
+            .map(|seq| seq.expect("an event was written"))
+    }
+
+    /// [`Store::write_maybe`] for a caller that holds the write lock; `action`, the
+    /// audit entry's words when not the event's.
     fn commit_locked(
         &self,
+        action: Option<&str>,
         body: impl Fn(&Tx<'_>, u64, i64) -> Result<Option<Event>, ConflictableTransactionError<StoreError>>,
     ) -> Result<Option<u64>, StoreError> {
         let inner = &self.inner;
@@ -107,7 +121,10 @@ impl Store {
             outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
             meta.insert(META_SEQ, &seq.to_be_bytes())?;
             if let Some(actor) = &actor {
-                let entry = super::AuditEntry::of_event(actor, &event, now);
+                let mut entry = super::AuditEntry::of_event(actor, &event, now);
+                if let Some(action) = action {
+                    entry.action = action.to_owned();
+                }
                 audit.insert(&entry.key(), encode(&entry))?;
                 audit_last.insert(entry.about.as_bytes(), encode(&entry))?;
             }
@@ -243,7 +260,7 @@ impl Store {
             let _guard = self.inner.write_lock.lock().unwrap_or_else(|p| p.into_inner());
             let digest = self.digest()?;
             let profile = HubProfile { digest: Some(digest), ..profile };
-            self.commit_locked(|tx, seq, _now| {
+            self.commit_locked(None, |tx, seq, _now| {
                 tx.meta.insert(META_PENDING_PROFILE, &seq.to_be_bytes())?;
                 Ok(Some(Event::Profile(profile.clone())))
             })?

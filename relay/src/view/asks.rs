@@ -103,7 +103,7 @@ mod tests {
         let mut states = AskStates::default();
         let (garden, rainbow) = (slug("garden"), slug("rainbow"));
         let id = Ulid::new();
-        let answer = |status| AskAnswer { id, reference_hash: [7; 16], status };
+        let answer = |status| AskAnswer { id, reference_hash: [7; 16], status, kept: Vec::new(), erased: false };
         assert!(states.apply(&garden, 5, 1, &answer(AskStatus::Received)).unwrap().is_some());
         assert_eq!(states.apply(&garden, 5, 1, &answer(AskStatus::Received)), Ok(None), "a redelivery");
         assert!(states.apply(&garden, 9, 2, &answer(AskStatus::Contacted)).unwrap().is_some());

@@ -594,6 +594,12 @@ impl View {
                 if known.is_none() {
                     return Outcome::UnknownHub;
                 }
+                // The hub's sealed copy is for the hub alone: checked for size, never kept.
+                let answer = match answer.clone().validate() {
+                    Ok(a) => a,
+                    Err(e) => return Outcome::Invalid(e),
+                };
+                let answer = &answer;
                 match self.asks.apply(hub, seq, at_ms, answer) {
                     Ok(Some((hash, state))) => Outcome::Applied(Box::new(Record::Ask { hash, state })),
                     Ok(None) => Outcome::Ignored,

@@ -344,3 +344,61 @@ async fn after_a_flood_stops_at_the_cap_an_honest_ask_goes_through_once_the_day_
     assert_eq!(taken["status"], "received", "{taken}");
     assert_eq!(taken["content"]["name"], "Honest Person");
 }
+
+/// Asks are a work queue: once a hub has taken one, the stream of asks no longer
+/// holds it. A hub restored from a backup taken before still gets it back — from
+/// its own copy, sealed to itself, in its answer on the region's stream — with the
+/// status it had moved on to; an ask erased since does not come back.
+#[tokio::test]
+async fn a_hub_restored_from_an_older_backup_gets_back_the_asks_it_took_since_but_not_an_erased_one() {
+    let region = Region::start().await;
+    let mut hub = region.hub("peer-garden").await;
+    let listing = add_opportunity(&hub, "Cafe assistant", &[]).await;
+    trust_relay(&mut hub, &region).await;
+    let page = format!("/opportunity/peer-garden/{}", listing.id);
+    wait_open(&region, &page).await;
+    let file = hub.root().join("garden.kithbackup");
+    hub.kith(["backup", "--out", file.to_str().unwrap()]).await.ok();
+
+    // After the backup: two asks taken; one answered, the other erased.
+    let action = format!("/ask/opportunity/peer-garden/{}", listing.id);
+    for (name, words) in [("Kept Canary", "canary-kept-5150"), ("Erased Canary", "canary-erased-5151")] {
+        let sent = post_form(&region.relay.http_url(), &action, &plain_form(name, words), &[]).await;
+        reference_of(&sent);
+    }
+    let asks = wait_for("the hub takes both", DEFAULT_TIMEOUT, async || {
+        let asks = asks_json(&hub).await;
+        (asks.len() == 2 && asks.iter().all(|a| a["status"] == "received")).then_some(asks)
+    })
+    .await;
+    let id_of = |name: &str| {
+        asks.iter().find(|a| a["content"]["name"] == name).expect("taken")["id"].as_str().unwrap().to_owned()
+    };
+    let (kept, erased) = (id_of("Kept Canary"), id_of("Erased Canary"));
+    hub.kith(["ask", "answer", &kept, "--status", "contacted"]).await.ok();
+    hub.kith(["ask", "erase", &erased]).await.ok();
+    let audit = hub.kith(["desk", "audit"]).await.array();
+    assert!(audit.iter().any(|e| e["action"] == "ask erased" && e["about"] == erased.as_str()), "{audit:?}");
+    wait_until("the hub has published both answers", DEFAULT_TIMEOUT, async || {
+        hub.kith(["status"]).await.ok()["outbox_pending"] == 0
+    })
+    .await;
+    // The stream holds the hub's copy sealed, never in plain text.
+    assert!(files_containing(region.nats.root(), b"canary-kept-5150").is_empty(), "NATS holds the words");
+
+    // The disk is lost; the older backup is restored.
+    hub.kill9();
+    std::fs::remove_dir_all(hub.dir()).unwrap();
+    kith_tests::kith(["restore", file.to_str().unwrap(), "--dir", hub.dir().to_str().unwrap()]).await.ok();
+    hub.restart().await;
+
+    let back = wait_for("the restored hub has its ask back", DEFAULT_TIMEOUT, async || {
+        let out = hub.kith(["ask", "show", &kept]).await;
+        out.success().then(|| out.ok()).filter(|a| a["status"] == "contacted")
+    })
+    .await;
+    assert_eq!(back["content"]["words"], "canary-kept-5150", "{back}");
+    let gone = hub.kith(["ask", "list"]).await.array();
+    assert!(!format!("{gone:?}").contains("canary-erased-5151"), "the erased ask came back: {gone:?}");
+    assert!(files_containing(&hub.dir(), b"canary-erased-5151").is_empty(), "the erased words are in the hub's files");
+}
