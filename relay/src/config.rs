@@ -37,6 +37,14 @@ pub const DEFAULT_NAME: &str = "relay";
 pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(2);
 /// How many queries run at once; more wait for a turn (within their deadline).
 pub const DEFAULT_MAX_QUERIES: usize = 4;
+/// How long the view may go without a checkpoint while records change.
+pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(300);
+/// Records changed since the last checkpoint that call for the next one sooner: a
+/// crash restart puts back at most about this many records over the checkpoint.
+pub const CHECKPOINT_CHANGES: u64 = 50_000;
+/// The least time between two checkpoints (or the interval, when shorter): a
+/// relay replaying a whole stream does not spend its time writing checkpoints.
+pub const CHECKPOINT_GAP: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -103,6 +111,9 @@ pub struct Config {
     /// The region coordinator's token (`--coordinator-token-file`): per-hub referral
     /// figures are answered only to a request carrying it. `None`: to nobody.
     pub coordinator_token: Option<String>,
+    /// How long the view may go without a checkpoint while records change
+    /// ([`crate::snapshot`]); sooner after [`CHECKPOINT_CHANGES`] changes.
+    pub checkpoint_interval: Duration,
 }
 
 #[derive(Debug, Error)]
@@ -149,6 +160,7 @@ impl Config {
             revoked: Default::default(),
             national: Vec::new(),
             coordinator_token: None,
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
         }
     }
 

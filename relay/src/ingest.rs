@@ -297,6 +297,9 @@ impl Ingest {
         };
         let mut batches = messages.ready_chunks(BATCH);
         let mut day = tokio::time::interval(DAY_TICK);
+        let mut checkpoints = tokio::time::interval(self.config.checkpoint_interval);
+        checkpoints.tick().await;
+        let mut last_checkpoint = std::time::Instant::now();
         // Set while heartbeats are missing, so that an outage is logged once, not
         // at every missed heartbeat.
         let mut waiting = false;
@@ -307,6 +310,15 @@ impl Ingest {
                 _ = stopped(stop) => return Ok(Ended::Stopped),
                 _ = day.tick() => {
                     self.shared.view_mut().set_today(self.config.clock.today());
+                    continue;
+                }
+                _ = checkpoints.tick() => {
+                    // Changes waiting, or no checkpoint at all (a view read from the records).
+                    let due = self.store.changes() > 0 || matches!(self.store.checkpoint(), Ok(None));
+                    if due && last_checkpoint.elapsed() >= self.config.checkpoint_interval {
+                        self.checkpoint().await;
+                        last_checkpoint = std::time::Instant::now();
+                    }
                     continue;
                 }
                 batch = batches.next() => batch,
@@ -366,10 +378,43 @@ impl Ingest {
                     }
                 }
                 self.purge(stream, purge).await;
+                // Between batches the store holds exactly what the view holds: the
+                // moment for a checkpoint, when one is due.
+                let (changes, since) = (self.store.changes(), last_checkpoint.elapsed());
+                let gap = crate::config::CHECKPOINT_GAP.min(self.config.checkpoint_interval);
+                if (changes >= crate::config::CHECKPOINT_CHANGES && since >= gap)
+                    || (changes > 0 && since >= self.config.checkpoint_interval)
+                {
+                    self.checkpoint().await;
+                    last_checkpoint = std::time::Instant::now();
+                }
             }
             if let Some(why) = broken {
                 return Ok(Ended::Broken(why));
             }
+        }
+    }
+
+    /// Writes a checkpoint of the view ([`crate::snapshot`]). Ingest waits for it;
+    /// queries go on. One that fails is logged and changes nothing: the last one
+    /// and the log of changes since it still hold.
+    async fn checkpoint(&self) {
+        let (store, shared, dir) = (self.store.clone(), self.shared.clone(), self.config.dir.clone());
+        let started = std::time::Instant::now();
+        let written = tokio::task::spawn_blocking(move || {
+            let changes = store.changes();
+            let epoch = store.begin_epoch();
+            crate::snapshot::save(&shared.view(), &dir, &store, epoch).map(|()| changes)
+        })
+        .await;
+        match written {
+            Ok(Ok(changes)) => {
+                info!(changes, ms = started.elapsed().as_millis() as u64, "view checkpoint written")
+            }
+            Ok(Err(e)) => {
+                warn!(error = %e, "no checkpoint written; a restart reads the last one and the changes since")
+            }
+            Err(e) => warn!(error = %e, "the checkpoint's task failed"),
         }
     }
 

@@ -21,8 +21,9 @@
 //!   query's cost independent of the region's size.
 //! - [`store`]: the relay's own sled store, so that a restart does not replay the
 //!   stream; a cache of the stream, rebuilt from it when empty or on `--rebuild`.
-//! - [`snapshot`]: the whole view written at a clean stop, so that the next start
-//!   reads it instead of re-indexing every record of the store.
+//! - [`snapshot`]: checkpoints of the whole view, written while running and at a
+//!   clean stop, so that a start (after a crash too) reads the last one and the
+//!   records changed since instead of re-indexing every record of the store.
 //! - [`query`]: the gRPC service over the view.
 //! - [`http`] and [`board`]: the HTTP listener — the region as HSDS 3 JSON, and the
 //!   board (search, listings, safe houses now, helpline and ward screens).
@@ -36,9 +37,10 @@
 //! `kith-relay --region R --nats URL --listen ADDR --dir DIR` (or `KITH_REGION`,
 //! `KITH_NATS_URL`, `KITH_RELAY_LISTEN`, `KITH_RELAY_DIR`). The view is kept in
 //! `DIR/store`: a restart loads it and the durable consumer resumes where it was.
-//! A clean stop also writes `DIR/view.snapshot`, which the next start reads instead
-//! (seconds at a million listings instead of a minute); after a crash the store's
-//! records are loaded.
+//! Ingest also writes checkpoints of the view to `DIR/view.snapshot` (every
+//! `--checkpoint-interval` while records change, sooner after 50,000 changes, and at
+//! a clean stop); a start reads the last one and puts back the records changed
+//! since, after a crash too (seconds at a million listings instead of a minute).
 //!
 //! - **Rebuild.** A new or empty `DIR`, or `--rebuild`, clears the store and deletes
 //!   and recreates the durable consumer, so the whole stream is replayed: the stream
@@ -230,36 +232,49 @@ impl Shared {
     }
 }
 
-/// Loads the view: from the snapshot the store was left with, when there is a
-/// usable one, or else from the store's records, clearing a store that cannot be
-/// read (the view is then rebuilt from the stream). The snapshot file is deleted
-/// either way: from here on the store moves on.
+/// Loads the view: from the checkpoint the store was left with, when there is a
+/// usable one, with the records changed since put back over it; or else from the
+/// store's records, clearing a store that cannot be read (the view is then rebuilt
+/// from the stream), and then the checkpoint and its file go.
 fn load_view(
     store: &Store,
     dir: &std::path::Path,
-    marker: Option<ulid::Ulid>,
+    marker: Option<(ulid::Ulid, u64)>,
     today: CivilDate,
     places: &Arc<Places>,
 ) -> Result<View, Error> {
     let started = std::time::Instant::now();
-    let from_snapshot = match marker {
+    let from_checkpoint = match marker {
         None => None,
-        Some(nonce) => match snapshot::load(dir, nonce, places.clone()) {
-            Ok(view) => Some(view),
+        Some((nonce, epoch)) => match snapshot::load(dir, nonce, places.clone()) {
+            Ok(mut view) => {
+                let changed = store.changed_since(epoch)?;
+                let replayed = changed.len();
+                match changed.into_iter().try_for_each(|record| view.restore(record)) {
+                    Ok(()) => Some((view, replayed)),
+                    Err(e) => {
+                        warn!(error = %e, "the records changed since the checkpoint do not fit it; loading the store's records");
+                        None
+                    }
+                }
+            }
             Err(e) => {
-                warn!(error = %e, "not using the view snapshot; loading the store's records");
+                warn!(error = %e, "not using the view checkpoint; loading the store's records");
                 None
             }
         },
     };
-    snapshot::remove(dir)?;
-    let (mut view, from) = match from_snapshot {
-        Some(view) => (view, "snapshot"),
-        None => (load_records(store, today, places)?, "records"),
+    let (mut view, from, replayed) = match from_checkpoint {
+        Some((view, replayed)) => (view, "checkpoint", replayed),
+        None => {
+            snapshot::remove(dir)?;
+            store.drop_checkpoint()?;
+            (load_records(store, today, places)?, "records", 0)
+        }
     };
-    // A snapshot written on an earlier day: opportunities closed since then lose `Open`.
+    // A checkpoint written on an earlier day: opportunities closed since then lose `Open`.
     view.set_today(today);
-    info!(from, ms = started.elapsed().as_millis() as u64, "view read");
+    info!(from, replayed, ms = started.elapsed().as_millis() as u64, "view read");
     Ok(view)
 }
 
@@ -317,8 +332,8 @@ pub async fn run(
     let opening = std::time::Instant::now();
     let store = Store::open(&config.dir)?;
     info!(ms = opening.elapsed().as_millis() as u64, "store opened");
-    // Taken before anything below changes the store; kept only if nothing does.
-    let mut marker = store.take_snapshot()?;
+    // Used unless what follows changes the store outside its log of changes.
+    let mut marker = store.checkpoint()?;
     let stream = kith_proto::subject::stream_name(&config.region);
     if config.rebuild {
         marker = None;
@@ -336,6 +351,7 @@ pub async fn run(
     for hub in &config.unpin {
         if store.unpin(hub)? {
             marker = None;
+            store.drop_checkpoint()?;
             warn!(%hub, "--unpin: forgot the hub and its key; its next profile is trusted on first use");
         }
     }
@@ -504,12 +520,13 @@ pub async fn run(
         r??;
     }
     // Ingest has stopped cleanly and the store is flushed: the view holds exactly
-    // what the store holds, so the next start can read it instead.
+    // what the store holds, so the next start can read it with nothing to put back.
     let dir = config.dir.clone();
     tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        snapshot::save(&snapshot_of.view(), &dir, &store)?;
-        info!(ms = started.elapsed().as_millis() as u64, "view snapshot written");
+        let epoch = store.begin_epoch();
+        snapshot::save(&snapshot_of.view(), &dir, &store, epoch)?;
+        info!(ms = started.elapsed().as_millis() as u64, "view checkpoint written");
         Ok::<_, Error>(())
     })
     .await??;

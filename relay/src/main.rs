@@ -157,6 +157,12 @@ struct Args {
     #[arg(long, env = "KITH_RELAY_PLACES", value_name = "FILE")]
     places: Option<PathBuf>,
 
+    /// How long the view may go without a checkpoint while records change (e.g. 5m):
+    /// a restart, after a crash too, reads the last one and the records changed
+    /// since. Sooner after 50,000 changes.
+    #[arg(long, env = "KITH_RELAY_CHECKPOINT_INTERVAL", value_name = "DURATION", default_value = "5m", value_parser = humantime::parse_duration)]
+    checkpoint_interval: std::time::Duration,
+
     /// How long one query may run before it is stopped (e.g. 2s, 500ms).
     #[arg(long, env = "KITH_RELAY_QUERY_TIMEOUT", value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
     query_timeout: std::time::Duration,
@@ -297,6 +303,7 @@ async fn relay(args: Args) -> anyhow::Result<()> {
         synonyms: args.synonyms,
         places: args.places,
         query_timeout: args.query_timeout,
+        checkpoint_interval: args.checkpoint_interval,
         max_queries: args.max_queries,
         quota: Quota {
             entities: args.quota_entities,

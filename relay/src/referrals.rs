@@ -153,6 +153,13 @@ impl Referrals {
     }
 
     /// Puts back a record read from the store.
+    /// Which sides (sender's, receiver's) the view holds of a referral.
+    pub fn sides(&self, id: Ulid, sender: &Slug, receiver: &Slug) -> (bool, bool) {
+        self.entries
+            .get(&(id, sender.clone(), receiver.clone()))
+            .map_or((false, false), |e| (e.record.sender.is_some(), e.record.receiver.is_some()))
+    }
+
     pub fn put(&mut self, id: Ulid, sender: Slug, receiver: Slug, record: ReferralRecord) {
         let summary = Summary::of(&record);
         self.entries.insert((id, sender, receiver), Entry { record, summary });

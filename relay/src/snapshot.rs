@@ -1,14 +1,18 @@
-//! A snapshot of the whole view, so that a relay restarted after a clean stop
-//! answers in a second instead of re-reading and re-indexing every record.
+//! A checkpoint of the whole view, so that a relay restarted — after a clean stop or
+//! a crash — answers in seconds instead of re-reading and re-indexing every record.
 //!
-//! When the relay stops cleanly (ingest stopped, store flushed) it writes the view
-//! to `DIR/view.snapshot` and then marks the store with the snapshot's nonce
-//! ([`Store::set_snapshot`]). At start the mark is taken away before anything else
-//! can change the store ([`Store::take_snapshot`]); the snapshot is used only when
-//! it carries that nonce, this build's format and a matching checksum, and is then
-//! deleted. Every other case — a crash, `--rebuild`, `--unpin`, a snapshot of
-//! another build, a damaged file — loads the store's records as before. The store
-//! stays the relay's record; a snapshot is only a faster way to the same view.
+//! Ingest writes one between two batches (the store flushed, so it holds exactly
+//! what the view holds) once enough has changed or some minutes have passed, and a
+//! clean stop writes a last one. A checkpoint begins a new epoch of the store's log
+//! of changed records ([`Store::begin_epoch`]), writes the view to
+//! `DIR/view.snapshot` (a temporary file, synced, renamed) and then marks the store
+//! with its nonce and that epoch ([`Store::set_checkpoint`]), which forgets the
+//! changes it holds. At start the snapshot is used only when it carries the nonce
+//! of the store's mark, this build's format and matching checksums; the records
+//! changed since its epoch are then put back over it ([`Store::changed_since`]).
+//! Every other case — no mark, `--rebuild`, `--unpin`, a snapshot of another build,
+//! a damaged file — loads the store's records as before. The store stays the
+//! relay's record; a checkpoint is only a faster way to the same view.
 //!
 //! # File layout
 //!
@@ -41,7 +45,7 @@ const MAGIC: &[u8; 8] = b"KITHVIEW";
 
 /// The layout of the view in a snapshot. A snapshot of another version (or of
 /// another build of the relay) is not read.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// The build of the relay: its version and a fingerprint of the sources that lay
 /// out the view (`build.rs`), so that a snapshot is read only by the build that
@@ -95,9 +99,10 @@ fn header(nonce: Ulid) -> Vec<u8> {
 }
 
 /// Writes `view` to the snapshot file (through a temporary file, synced, then
-/// renamed) and marks `store` as held by it. Call only when the store holds exactly
-/// what the view holds: ingest stopped and the store flushed.
-pub fn save(view: &View, dir: &Path, store: &Store) -> Result<(), SnapshotError> {
+/// renamed) and marks `store` as held by it as of `epoch` (begun with
+/// [`Store::begin_epoch`] just before). Call only when the store holds exactly what
+/// the view holds: between ingest's batches, the store flushed.
+pub fn save(view: &View, dir: &Path, store: &Store, epoch: u64) -> Result<(), SnapshotError> {
     let path = path(dir);
     let tmp = dir.join(format!("{FILE}.tmp"));
     let io = |source| SnapshotError::Io { path: tmp.clone(), source };
@@ -123,7 +128,7 @@ pub fn save(view: &View, dir: &Path, store: &Store) -> Result<(), SnapshotError>
     std::fs::rename(&tmp, &path).map_err(io)?;
     // The rename itself is durable once the directory is.
     File::open(dir).and_then(|d| d.sync_all()).map_err(|source| SnapshotError::Io { path: dir.to_owned(), source })?;
-    store.set_snapshot(nonce)?;
+    store.set_checkpoint(nonce, epoch)?;
     Ok(())
 }
 

@@ -14,9 +14,13 @@
 //! meta           "format"   -> [FORMAT]
 //!                "consumer" -> "<stream>/<consumer>" once that durable consumer was
 //!                              (re)created from the start for this store
-//!                "snapshot" -> 16 B: the view.snapshot file that holds exactly what
-//!                              this store holds (written at a clean stop, taken
-//!                              away when the relay starts; see crate::snapshot)
+//!                "checkpoint" -> 16 B nonce + 8 B epoch: the view.snapshot file that
+//!                              holds what this store held when `changed` entered
+//!                              that epoch (see crate::snapshot)
+//! changed        <epoch u64 BE><tag u8><record's key> -> (): which records were
+//!                                        written since the checkpoint (tag 0: a hub,
+//!                                        1 + family index: a listing, 0xF0: a
+//!                                        referral, 0xF1: an ask)
 //! hubs           <hub>                -> HubRecord   (profile, seq, at)
 //! pins           <hub>                -> ed25519 key (32 B), kept across a clear
 //! <family>       <ulid 16 B><hub>     -> EntityRecord<its type>, one tree per
@@ -253,6 +257,11 @@ pub struct Store {
     /// The newest roster version this relay has used. Survives [`Store::clear`] too:
     /// an older roster (one that still lists a hub since removed) is refused.
     trust: sled::Tree,
+    /// The keys of the records written since the last checkpoint, by epoch.
+    changed: sled::Tree,
+    /// The epoch `put` writes under, and how many puts since it began.
+    epoch: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -333,8 +342,19 @@ impl Store {
             needs_seen: db.open_tree("needs_seen")?,
             pins: db.open_tree("pins")?,
             trust: db.open_tree("trust")?,
+            changed: db.open_tree("changed")?,
+            epoch: Default::default(),
+            changes: Default::default(),
             db,
         };
+        // A relay of an earlier layout left a mark of its clean-stop snapshot.
+        store.meta.remove("snapshot")?;
+        let (epoch, changes) = match store.checkpoint()? {
+            Some((_, epoch)) => (epoch, store.changed.range(epoch.to_be_bytes()..).count() as u64),
+            None => (0, store.changed.len() as u64),
+        };
+        store.epoch.store(epoch, std::sync::atomic::Ordering::SeqCst);
+        store.changes.store(changes, std::sync::atomic::Ordering::SeqCst);
         match store.meta.get("format")? {
             Some(v) if v.as_ref() == [FORMAT] => {}
             Some(v) => {
@@ -361,6 +381,8 @@ impl Store {
         }
         self.referrals.clear()?;
         self.asks.clear()?;
+        self.changed.clear()?;
+        self.changes.store(0, std::sync::atomic::Ordering::SeqCst);
         self.meta.clear()?;
         self.meta.insert("format", &[FORMAT])?;
         self.db.flush()?;
@@ -427,21 +449,122 @@ impl Store {
         Ok(())
     }
 
-    /// Records, durably, that the snapshot written as `nonce` holds exactly what
-    /// the store holds ([`crate::snapshot`]).
-    pub fn set_snapshot(&self, nonce: Ulid) -> Result<(), StoreError> {
-        self.meta.insert("snapshot", &nonce.to_bytes())?;
+    /// The checkpoint the store was last left with: the snapshot's nonce and the
+    /// epoch of `changed` that began when it was written.
+    pub fn checkpoint(&self) -> Result<Option<(Ulid, u64)>, StoreError> {
+        let Some(v) = self.meta.get("checkpoint")? else { return Ok(None) };
+        let v = v.as_ref();
+        if v.len() != 24 {
+            return Ok(None);
+        }
+        let nonce = Ulid::from_bytes(v[..16].try_into().expect("16 bytes"));
+        Ok(Some((nonce, u64::from_be_bytes(v[16..].try_into().expect("8 bytes")))))
+    }
+
+    /// Begins a new epoch of `changed` (call with the store holding exactly what the
+    /// view holds, nothing being written): what is written from now on is replayed
+    /// over the snapshot about to be written. Returns the new epoch.
+    pub fn begin_epoch(&self) -> u64 {
+        self.changes.store(0, std::sync::atomic::Ordering::SeqCst);
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    /// Records, durably, that the snapshot written as `nonce` holds what the store
+    /// held when `epoch` began; then forgets the changes of earlier epochs, which it
+    /// holds.
+    pub fn set_checkpoint(&self, nonce: Ulid, epoch: u64) -> Result<(), StoreError> {
+        let mut v = nonce.to_bytes().to_vec();
+        v.extend_from_slice(&epoch.to_be_bytes());
+        self.meta.insert("checkpoint", v)?;
         self.db.flush()?;
+        for key in self.changed.range(..epoch.to_be_bytes()).keys() {
+            self.changed.remove(key?)?;
+        }
         Ok(())
     }
 
-    /// Takes away, durably, the mark of a snapshot that holds what the store holds,
-    /// and returns it. From then on the store may change, so a relay that crashes
-    /// later loads its records instead.
-    pub fn take_snapshot(&self) -> Result<Option<Ulid>, StoreError> {
-        let Some(v) = self.meta.remove("snapshot")? else { return Ok(None) };
+    /// Forgets the checkpoint (the view is being loaded otherwise, or the store is
+    /// changed outside the log: `--unpin`), durably.
+    pub fn drop_checkpoint(&self) -> Result<(), StoreError> {
+        self.meta.remove("checkpoint")?;
         self.db.flush()?;
-        Ok(<[u8; 16]>::try_from(v.as_ref()).ok().map(Ulid::from_bytes))
+        self.changed.clear()?;
+        self.changes.store(0, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Records written since the epoch began, hubs first, each once, as they are now.
+    pub fn changed_since(&self, epoch: u64) -> Result<Vec<Record>, StoreError> {
+        let mut keys = std::collections::BTreeSet::new();
+        for key in self.changed.range(epoch.to_be_bytes()..).keys() {
+            keys.insert(key?[8..].to_vec());
+        }
+        let mut records = Vec::with_capacity(keys.len());
+        for key in keys {
+            let Some((&tag, key)) = key.split_first() else { continue };
+            let record = match tag {
+                0 => {
+                    let hub = std::str::from_utf8(key)
+                        .ok()
+                        .and_then(|h| Slug::parse("hub", h).ok())
+                        .ok_or_else(|| StoreError::Corrupt { tree: "changed", why: "bad hub id".into() })?;
+                    self.hubs
+                        .get(key)?
+                        .map(|v| decode("hubs", &v))
+                        .transpose()?
+                        .map(|record| Record::Hub { hub, record: Box::new(record) })
+                }
+                0xF0 => {
+                    let (id, sender, receiver) = split_referral_key(key)?;
+                    self.referrals
+                        .get(key)?
+                        .map(|v| decode("referrals", &v))
+                        .transpose()?
+                        .map(|record| Record::Referral { id, sender, receiver, record })
+                }
+                0xF1 => {
+                    let hash: [u8; 16] = key
+                        .try_into()
+                        .map_err(|_| StoreError::Corrupt { tree: "changed", why: "an ask's key".into() })?;
+                    self.asks
+                        .get(key)?
+                        .map(|v| decode("asks", &v))
+                        .transpose()?
+                        .map(|state| Record::Ask { hash, state })
+                }
+                t => {
+                    let family = Family::ALL
+                        .get(usize::from(t).wrapping_sub(1))
+                        .copied()
+                        .ok_or_else(|| StoreError::Corrupt { tree: "changed", why: format!("tag {t}") })?;
+                    let (id, hub) = split_entity_key(family.plural(), key)?;
+                    self.listings[family.index()].get(key)?.map(|v| Record::Listing {
+                        family,
+                        hub,
+                        id,
+                        record: ListingRecord(v.to_vec()),
+                    })
+                }
+            };
+            records.extend(record);
+        }
+        records.sort_by_key(|r| !matches!(r, Record::Hub { .. }));
+        Ok(records)
+    }
+
+    /// Records written since the current epoch began (each write counted).
+    pub fn changes(&self) -> u64 {
+        self.changes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn log_change(&self, tag: u8, key: &[u8]) -> Result<(), StoreError> {
+        let mut k = Vec::with_capacity(9 + key.len());
+        k.extend_from_slice(&self.epoch.load(std::sync::atomic::Ordering::SeqCst).to_be_bytes());
+        k.push(tag);
+        k.extend_from_slice(key);
+        self.changed.insert(k, &[])?;
+        self.changes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
     }
 
     /// Writes one record, unflushed.
@@ -449,15 +572,21 @@ impl Store {
         match record {
             Record::Hub { hub, record } => {
                 self.hubs.insert(hub.as_str(), encode(record)?)?;
+                self.log_change(0, hub.as_str().as_bytes())?;
             }
             Record::Listing { family, hub, id, record } => {
-                self.listings[family.index()].insert(entity_key(*id, hub), record.0.as_slice())?;
+                let key = entity_key(*id, hub);
+                self.listings[family.index()].insert(&key, record.0.as_slice())?;
+                self.log_change(1 + family.index() as u8, &key)?;
             }
             Record::Referral { id, sender, receiver, record } => {
-                self.referrals.insert(referral_key(*id, sender, receiver), encode(record)?)?;
+                let key = referral_key(*id, sender, receiver);
+                self.referrals.insert(&key, encode(record)?)?;
+                self.log_change(0xF0, &key)?;
             }
             Record::Ask { hash, state } => {
                 self.asks.insert(hash, encode(state)?)?;
+                self.log_change(0xF1, hash)?;
             }
         }
         Ok(())
@@ -568,6 +697,35 @@ mod tests {
     use super::*;
     use kith_proto::referral::ReferralStatus;
     use std::time::Instant;
+
+    #[tokio::test]
+    async fn the_records_changed_since_a_checkpoint_are_logged_by_epoch_and_read_back_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let hub = |n: &str, seq| Record::Hub {
+            hub: slug(n),
+            record: Box::new(HubRecord { profile: profile(), seq, at_ms: 1, region: slug("wy") }),
+        };
+        store.put(&hub("before", 1)).unwrap();
+        let epoch = store.begin_epoch();
+        store.put(&hub("after", 1)).unwrap();
+        store.put(&hub("after", 2)).unwrap();
+        store.set_checkpoint(Ulid::new(), epoch).unwrap();
+        let changed = store.changed_since(epoch).unwrap();
+        assert_eq!(changed, vec![hub("after", 2)], "each record once, as it is now");
+        assert_eq!(store.changed.len(), 1, "the epoch before is forgotten once the checkpoint holds it");
+        store.flush().await.unwrap();
+        drop(store);
+
+        // Reopened: writes go on in the checkpoint's epoch.
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.checkpoint().unwrap().map(|c| c.1), Some(epoch));
+        assert_eq!(store.changes(), 1);
+        store.put(&hub("later", 1)).unwrap();
+        assert_eq!(store.changed_since(epoch).unwrap().len(), 2);
+        store.drop_checkpoint().unwrap();
+        assert_eq!((store.checkpoint().unwrap(), store.changes()), (None, 0));
+    }
 
     fn slug(s: &str) -> Slug {
         Slug::parse("t", s).unwrap()

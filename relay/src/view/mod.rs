@@ -714,8 +714,15 @@ impl View {
             }
             // Referrals name hubs by id, not by their number in the view: the other
             // hub of a referral may not have been seen.
+            // Put back over a checkpoint too: a side the view already holds is not
+            // counted again.
             Record::Referral { id, sender, receiver, record } => {
-                for (author, side) in [(&sender, record.sender.is_some()), (&receiver, record.receiver.is_some())] {
+                let (had_sender, had_receiver) = self.referrals.sides(id, &sender, &receiver);
+                let sides = [
+                    (&sender, record.sender.is_some() && !had_sender),
+                    (&receiver, record.receiver.is_some() && !had_receiver),
+                ];
+                for (author, side) in sides {
                     if side && let Some(&h) = self.hub_ids.get(author) {
                         self.hubs[h as usize].usage.referral_sides += 1;
                     }

@@ -256,8 +256,8 @@ async fn titles(client: &mut RegionClient<tonic::transport::Channel>) -> Vec<Str
     titles
 }
 
-/// Adds an opportunity to the store behind the relay's back, without touching the
-/// snapshot mark: it shows which of the two a start read.
+/// Adds an opportunity to the store behind the relay's back, as ingest would have
+/// just before a crash: written, and logged as changed since the checkpoint.
 async fn add_behind_the_relays_back(dir: &std::path::Path, title: &str) {
     let store = Store::open(dir).unwrap();
     let o = opportunity(title);
@@ -267,30 +267,31 @@ async fn add_behind_the_relays_back(dir: &std::path::Path, title: &str) {
 }
 
 #[tokio::test]
-async fn a_clean_stop_leaves_a_snapshot_that_only_the_next_start_reads() {
+async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
     let dir = tempfile::tempdir().unwrap();
     let snapshot = dir.path().join(kith_relay::snapshot::FILE);
     stored_view(dir.path()).await;
     let (relay, _) = start(dir.path()).await;
-    assert!(!snapshot.exists(), "no snapshot while the relay runs");
     relay.shutdown().await.unwrap();
-    assert!(snapshot.exists(), "a clean stop writes one");
+    assert!(snapshot.exists(), "a clean stop writes a checkpoint");
+    let (_, epoch) = Store::open(dir.path()).unwrap().checkpoint().unwrap().expect("marked");
 
-    // The next start reads the snapshot, not the records, and deletes it.
+    // The store moved on after the checkpoint (as it does until a crash): the next
+    // start reads the checkpoint and puts back what changed since.
     add_behind_the_relays_back(dir.path(), "Added to the store").await;
-    let (relay, mut client) = start(dir.path()).await;
-    assert_eq!(titles(&mut client).await, ["Bike mechanic trainee"]);
-    assert!(!snapshot.exists());
-    relay.shutdown().await.unwrap();
-
-    // A start after a crash finds no mark (it was taken when the relay started) and
-    // reads the records.
-    Store::open(dir.path()).unwrap().take_snapshot().unwrap();
+    assert_eq!(Store::open(dir.path()).unwrap().changed_since(epoch).unwrap().len(), 1);
     let (relay, mut client) = start(dir.path()).await;
     assert_eq!(titles(&mut client).await, ["Added to the store", "Bike mechanic trainee"]);
+    assert!(snapshot.exists(), "the checkpoint holds while the relay runs");
     relay.shutdown().await.unwrap();
+    let (_, later) = Store::open(dir.path()).unwrap().checkpoint().unwrap().expect("marked");
+    assert!(later > epoch);
+    assert!(
+        Store::open(dir.path()).unwrap().changed_since(later).unwrap().is_empty(),
+        "a clean stop leaves no change over"
+    );
 
-    // A damaged snapshot is not read either.
+    // A damaged checkpoint is not read: the records are, and the checkpoint goes.
     add_behind_the_relays_back(dir.path(), "Added again").await;
     let mut bytes = std::fs::read(&snapshot).unwrap();
     let middle = bytes.len() / 2;
