@@ -514,3 +514,29 @@ async fn a_relay_killed_after_its_checkpoint_starts_from_it_and_the_changes_sinc
     })
     .await;
 }
+
+/// Checkpoints are written while the relay runs, not only at a clean stop: one
+/// killed with SIGKILL, never stopped cleanly, still starts from its last one.
+#[tokio::test]
+async fn a_running_relay_writes_checkpoints_that_a_start_after_kill_9_reads() {
+    let mut region = Region::start_with(&["--checkpoint-interval", "1s"]).await;
+    let hub = region.hub("peer-garden").await;
+    let first = add_opportunity(&hub, "Allotment gardener", &[]).await;
+    wait_for_opportunities(&region, std::slice::from_ref(&first.id)).await;
+    let written = |log: &str| log.matches("view checkpoint written").count();
+    let log_path = region.relay.log_path().to_owned();
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    wait_until("the relay writes a checkpoint while it runs", DEFAULT_TIMEOUT, async || written(&log()) > 0).await;
+    let second = add_opportunity(&hub, "Peer trainer", &[]).await;
+    wait_for_opportunities(&region, std::slice::from_ref(&second.id)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = view(&region.relay).await;
+
+    region.relay.kill9();
+    region.nats.stop().await;
+    region.relay.restart().await;
+    assert_eq!(view(&region.relay).await, before);
+    let read = log().lines().rev().find(|l| l.contains("view read")).unwrap_or_default().to_owned();
+    assert!(read.contains("checkpoint"), "{read}");
+    region.nats.start().await;
+}
