@@ -280,14 +280,9 @@ fn pence_value(p: u64) -> String {
     if p.is_multiple_of(100) { (p / 100).to_string() } else { format!("{}.{:02}", p / 100, p % 100) }
 }
 
-fn member_form_page(
-    desk: &Desk,
-    w: &Worker,
-    title: &str,
-    action: &str,
-    values: &Fields,
-    errors: &[(String, String)],
-) -> Response {
+/// A page of one of the pool's forms, with what is wrong above it: a field's error
+/// beside its field, any other (`problem`) in a box of its own.
+fn form_page(desk: &Desk, w: &Worker, title: &str, errors: &[(String, String)], form: Markup) -> Response {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let main_error = errors.iter().find(|(f, _)| f == "problem");
     respond(
@@ -300,11 +295,22 @@ fn member_form_page(
                 (error_summary(errors))
                 h1 { (title) }
                 @if let Some((_, m)) = main_error { p.warn #problem { (m) } }
-                (member_form(w, action, values, errors, "Save"))
+                (form)
                 p { a href="/pool" { "Back to the pool" } }
             },
         ),
     )
+}
+
+fn member_form_page(
+    desk: &Desk,
+    w: &Worker,
+    title: &str,
+    action: &str,
+    values: &Fields,
+    errors: &[(String, String)],
+) -> Response {
+    form_page(desk, w, title, errors, member_form(w, action, values, errors, "Save"))
 }
 
 async fn member_new(State(desk): State<Desk>, w: Worker) -> Response {
@@ -538,23 +544,7 @@ fn businesses(desk: &Desk) -> Vec<(String, String)> {
 }
 
 fn job_form_page(desk: &Desk, w: &Worker, values: &Fields, errors: &[(String, String)]) -> Response {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let main_error = errors.iter().find(|(f, _)| f == "problem");
-    respond(
-        status,
-        frame(
-            desk,
-            Some(w),
-            "Book a job",
-            html! {
-                (error_summary(errors))
-                h1 { "Book a job" }
-                @if let Some((_, m)) = main_error { p.warn #problem { (m) } }
-                (job_form(w, &businesses(desk), values, errors))
-                p { a href="/pool" { "Back to the pool" } }
-            },
-        ),
-    )
+    form_page(desk, w, "Book a job", errors, job_form(w, &businesses(desk), values, errors))
 }
 
 async fn job_new(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<String, String>>) -> Response {
