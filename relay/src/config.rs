@@ -42,9 +42,13 @@ pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(300);
 /// Records changed since the last checkpoint that call for the next one sooner: a
 /// crash restart puts back at most about this many records over the checkpoint.
 pub const CHECKPOINT_CHANGES: u64 = 50_000;
-/// The least time between two checkpoints (or the interval, when shorter): a
-/// relay replaying a whole stream does not spend its time writing checkpoints.
-pub const CHECKPOINT_GAP: Duration = Duration::from_secs(30);
+/// Between two checkpoints, at least this many times as long as the last one took
+/// (and at least [`CHECKPOINT_GAP`]): a relay replaying a whole stream spends at most
+/// a fifth of its time writing checkpoints, and a crash puts back a few seconds'
+/// worth of changes at most.
+pub const CHECKPOINT_SPACING: u32 = 4;
+/// The least time between two checkpoints (or the interval, when shorter).
+pub const CHECKPOINT_GAP: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Debug)]
 pub struct Config {

@@ -300,6 +300,8 @@ impl Ingest {
         let mut checkpoints = tokio::time::interval(self.config.checkpoint_interval);
         checkpoints.tick().await;
         let mut last_checkpoint = std::time::Instant::now();
+        // How long the last checkpoint took: the next waits a few times as long.
+        let mut checkpoint_took = Duration::ZERO;
         // Set while heartbeats are missing, so that an outage is logged once, not
         // at every missed heartbeat.
         let mut waiting = false;
@@ -316,7 +318,7 @@ impl Ingest {
                     // Changes waiting, or no checkpoint at all (a view read from the records).
                     let due = self.store.changes() > 0 || matches!(self.store.checkpoint(), Ok(None));
                     if due && last_checkpoint.elapsed() >= self.config.checkpoint_interval {
-                        self.checkpoint().await;
+                        checkpoint_took = self.checkpoint().await;
                         last_checkpoint = std::time::Instant::now();
                     }
                     continue;
@@ -381,11 +383,13 @@ impl Ingest {
                 // Between batches the store holds exactly what the view holds: the
                 // moment for a checkpoint, when one is due.
                 let (changes, since) = (self.store.changes(), last_checkpoint.elapsed());
-                let gap = crate::config::CHECKPOINT_GAP.min(self.config.checkpoint_interval);
+                let gap = (checkpoint_took * crate::config::CHECKPOINT_SPACING)
+                    .max(crate::config::CHECKPOINT_GAP)
+                    .min(self.config.checkpoint_interval);
                 if (changes >= crate::config::CHECKPOINT_CHANGES && since >= gap)
                     || (changes > 0 && since >= self.config.checkpoint_interval)
                 {
-                    self.checkpoint().await;
+                    checkpoint_took = self.checkpoint().await;
                     last_checkpoint = std::time::Instant::now();
                 }
             }
@@ -395,10 +399,10 @@ impl Ingest {
         }
     }
 
-    /// Writes a checkpoint of the view ([`crate::snapshot`]). Ingest waits for it;
-    /// queries go on. One that fails is logged and changes nothing: the last one
-    /// and the log of changes since it still hold.
-    async fn checkpoint(&self) {
+    /// Writes a checkpoint of the view ([`crate::snapshot`]), and says how long it
+    /// took. Ingest waits for it; queries go on. One that fails is logged and
+    /// changes nothing: the last one and the log of changes since it still hold.
+    async fn checkpoint(&self) -> Duration {
         let (store, shared, dir) = (self.store.clone(), self.shared.clone(), self.config.dir.clone());
         let started = std::time::Instant::now();
         let written = tokio::task::spawn_blocking(move || {
@@ -416,6 +420,7 @@ impl Ingest {
             }
             Err(e) => warn!(error = %e, "the checkpoint's task failed"),
         }
+        started.elapsed()
     }
 
     /// Verifies and applies one message. Store failures are the only errors.

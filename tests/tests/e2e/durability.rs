@@ -540,3 +540,35 @@ async fn a_running_relay_writes_checkpoints_that_a_start_after_kill_9_reads() {
     assert!(read.contains("checkpoint"), "{read}");
     region.nats.start().await;
 }
+
+/// Killed at a moment nobody chose — while it applies a burst of writes, perhaps
+/// while it writes a checkpoint — a relay starts again from what it has and the
+/// stream's redeliveries, and ends with the view a relay rebuilt from the stream has.
+#[tokio::test]
+async fn a_relay_killed_at_random_during_ingest_ends_with_the_rebuilt_view() {
+    let mut region = Region::start_with(&["--checkpoint-interval", "1s"]).await;
+    let hub = region.hub("peer-garden").await;
+    let writes = async {
+        let mut ids = Vec::new();
+        for i in 0..120 {
+            ids.push(add_opportunity(&hub, &format!("Job {i}"), &[]).await.id);
+        }
+        ids
+    };
+    let kill = async {
+        let after = Duration::from_millis(300 + rand::random::<u64>() % 2200);
+        tokio::time::sleep(after).await;
+        region.relay.kill9();
+        after
+    };
+    let (ids, after) = tokio::join!(writes, kill);
+    region.relay.restart().await;
+    wait_for_opportunities(&region, &ids).await;
+    let settled = view(&region.relay).await;
+    region.relay.restart_with_rebuild().await;
+    wait_for("the rebuilt relay serves the same view", DEFAULT_TIMEOUT, async || {
+        let v = view(&region.relay).await;
+        if v == settled { Ok(()) } else { Err(format!("killed after {after:?}: {v:?}")) }
+    })
+    .await;
+}
