@@ -409,7 +409,7 @@ async fn member_page(desk: &Desk, w: &Worker, id: &str, contact: bool, errors: &
                 h2 { "Details" }
                 dl.details {
                     dt { "Can do" } dd { (f.skills.join(", ")) }
-                    dt { "When they can work" } dd { @for a in &f.availability { (a.day) " " (a.from) "–" (a.to) br; } }
+                    dt { "When they can work" } dd { @for a in &f.availability { (sentence(&a.day)) " " (a.from) "–" (a.to) br; } }
                     @if !f.away.is_empty() { dt { "Away" } dd { @for a in &f.away { (a.from) " to " (a.to) br; } } }
                     dt { "The least they work for" } dd { (money(f.min_rate_pence.into())) " an hour" }
                     @if !f.desk_user.is_empty() { dt { "Desk account" } dd { (f.desk_user) } }
