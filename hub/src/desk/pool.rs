@@ -130,7 +130,7 @@ async fn overview(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
     let content = html! {
         h1 { "Pool" }
         p { a.button href="/pool/jobs/new" { "Book a job" } " " a.button.secondary href="/pool/members/new" { "Add a member" } }
-        p { a href="/pool/report" { "The group's figures: hours, pay, jobs turned down" } }
+        p { a href="/pool/report" { "The group's figures: hours, pay, jobs turned down" } " · " a href="/listings#offers" { "The businesses, as the region sees them" } }
         @if !waiting.is_empty() {
             h2 { "Waiting for someone" }
             ul.rows { @for j in &waiting { li { (job_line(j)) } } }
