@@ -101,26 +101,34 @@ pub struct MemberArgs {
 
 #[derive(Debug, Args)]
 pub struct MemberUpdateArgs {
+    /// Their name.
     #[arg(long)]
     name: Option<String>,
+    /// How to reach them.
     #[arg(long)]
     contact: Option<String>,
+    /// What they can do (repeatable; replaces the list).
     #[arg(long = "skill", value_name = "SKILL")]
     skills: Vec<String>,
+    /// When they can work (repeatable; replaces their week): "tue 09:00-17:00".
     #[arg(long = "available", value_name = "DAY HH:MM-HH:MM", value_parser = window)]
     available: Vec<v1::MemberWindow>,
+    /// Days they cannot work (repeatable; replaces the list).
     #[arg(long = "away", value_name = "FROM..TO", value_parser = away)]
     away: Vec<v1::MemberAway>,
     /// Clear their days away.
     #[arg(long, conflicts_with = "away")]
     no_away: bool,
+    /// The least they work for an hour, in pounds.
     #[arg(long, value_name = "POUNDS", value_parser = pence32)]
     min_rate: Option<u32>,
+    /// Their own weekly earnings limit, in pounds.
     #[arg(long, value_name = "POUNDS", value_parser = pence32)]
     weekly_limit: Option<u32>,
     /// They keep no limit here any more.
     #[arg(long, conflicts_with = "weekly_limit")]
     no_limit: bool,
+    /// Their desk account (empty: none).
     #[arg(long)]
     desk_user: Option<String>,
 }
@@ -131,8 +139,10 @@ pub enum JobCommand {
     Add(JobArgs),
     /// List jobs on days from..to (default: this week), or every job not ended.
     List {
+        /// The first day (YYYY-MM-DD).
         #[arg(long)]
         from: Option<String>,
+        /// The last day (YYYY-MM-DD).
         #[arg(long)]
         to: Option<String>,
         /// Every job not yet done, turned down or cancelled, whatever its day.
@@ -164,6 +174,7 @@ pub enum JobCommand {
     Answer {
         /// The job's id.
         id: String,
+        /// The member's id.
         #[arg(long)]
         member: String,
         /// They take it.
@@ -183,13 +194,17 @@ pub enum JobCommand {
     },
     /// The pool cannot take a job: the reason is worked out from who could not, unless given.
     TurnDown {
+        /// The job's id.
         id: String,
+        /// Why, in words (default: worked out from who could not take it).
         #[arg(long, default_value = "")]
         reason: String,
     },
     /// Whoever booked a job called it off.
     Cancel {
+        /// The job's id.
         id: String,
+        /// Why, in words.
         #[arg(long, default_value = "")]
         reason: String,
     },
