@@ -899,3 +899,83 @@ pub async fn run_report(globals: &Globals, args: ReportArgs) -> anyhow::Result<(
         f.render()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: super::super::pool::Command,
+    }
+
+    fn parse(args: &[&str]) -> Result<super::super::pool::Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("pool").chain(args.iter().copied())).map(|c| c.command)
+    }
+
+    #[test]
+    fn a_member_is_read_in_pounds_hours_and_times_of_the_week() {
+        let c = parse(&[
+            "member",
+            "add",
+            "--name",
+            "Ann",
+            "--skill",
+            "gardening",
+            "--available",
+            "tue 09:00-17:00",
+            "--away",
+            "2026-12-24..2027-01-02",
+            "--min-rate",
+            "£13.45",
+            "--weekly-limit",
+            "195.50",
+        ])
+        .unwrap();
+        let super::super::pool::Command::Member(MemberCommand::Add(a)) = c else { panic!("{c:?}") };
+        let f = fields_of(a);
+        assert_eq!((f.min_rate_pence, f.weekly_limit_pence), (1_345, Some(19_550)));
+        assert_eq!((f.availability[0].day.as_str(), f.availability[0].from.as_str()), ("tuesday", "09:00"));
+        assert_eq!((f.away[0].from.as_str(), f.away[0].to.as_str()), ("2026-12-24", "2027-01-02"));
+
+        for (bad, why) in [
+            (["--available", "someday 9-5"], "unknown day"),
+            (["--available", "tue 09:00"], "day and times"),
+            (["--weekly-limit", "13.456"], "pounds"),
+            (["--away", "24/12/2026"], "YYYY-MM-DD"),
+        ] {
+            let mut args = vec!["member", "add", "--name", "Ann", "--min-rate", "13"];
+            args.extend(bad);
+            let e = parse(&args).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_update_changes_only_what_is_given() {
+        let old = v1::MemberFields {
+            name: "Ann".into(),
+            skills: vec!["gardening".into()],
+            min_rate_pence: 1_345,
+            weekly_limit_pence: Some(19_550),
+            ..Default::default()
+        };
+        let c = parse(&["member", "update", "01JDQ4Z7M3V5X8K2N6P9R1S3T5", "--no-limit", "--min-rate", "14"]).unwrap();
+        let super::super::pool::Command::Member(MemberCommand::Update { args, .. }) = c else { panic!() };
+        let new = update_fields(old.clone(), args);
+        assert_eq!(
+            (new.name, new.skills, new.min_rate_pence, new.weekly_limit_pence),
+            (old.name, old.skills, 1_400, None)
+        );
+        assert!(parse(&["member", "update", "X", "--no-limit", "--weekly-limit", "10"]).is_err(), "one or the other");
+    }
+
+    #[test]
+    fn an_answer_is_yes_or_no() {
+        assert!(parse(&["job", "answer", "J", "--member", "M"]).is_err(), "--yes or --no");
+        assert!(parse(&["job", "answer", "J", "--member", "M", "--yes", "--no"]).is_err());
+        assert!(parse(&["job", "answer", "J", "--member", "M", "--no"]).is_ok());
+    }
+}
