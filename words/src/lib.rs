@@ -73,6 +73,20 @@ pub fn work_hours_text(minutes: u32) -> String {
     format!("{h} hour{}", if h == "1" { "" } else { "s" })
 }
 
+/// A week's earnings beside a weekly limit: `£150 (+£20 booked) of £195.50 — £25.50
+/// left`, `… — over by £4.50`; without a limit, only what was earned and booked.
+pub fn week_earnings_text(earned: u64, booked: u64, limit: Option<u64>) -> String {
+    let booked_text = if booked > 0 { format!(" (+{} booked)", pounds(booked)) } else { String::new() };
+    let Some(limit) = limit else { return format!("{}{booked_text}", pounds(earned)) };
+    let used = earned + booked;
+    let left = if used <= limit {
+        format!("{} left", pounds(limit - used))
+    } else {
+        format!("over by {}", pounds(used - limit))
+    };
+    format!("{}{booked_text} of {} — {left}", pounds(earned), pounds(limit))
+}
+
 /// `Tuesday 8 December 2026`.
 pub fn day_text(d: CivilDate) -> String {
     const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -205,6 +219,9 @@ mod tests {
     fn money_hours_and_dates_are_said_plainly() {
         assert_eq!(pay_text(Pay::Paid { pence: 1221, per: PayPer::Hour }, false), "£12.21 an hour");
         assert_eq!(rate_text(1500), "£15 an hour");
+        assert_eq!(week_earnings_text(15_000, 2_000, Some(19_550)), "£150 (+£20 booked) of £195.50 — £25.50 left");
+        assert_eq!(week_earnings_text(20_000, 0, Some(19_550)), "£200 of £195.50 — over by £4.50");
+        assert_eq!(week_earnings_text(12_600, 0, None), "£126");
         assert_eq!(rate_with_note(1250, "materials extra"), "£12.50 an hour (materials extra)");
         assert_eq!(rate_with_note(1250, ""), "£12.50 an hour");
         assert_eq!(pay_text(Pay::Paid { pence: 5000, per: PayPer::Session }, true), "£50 a session, expenses paid");

@@ -321,19 +321,7 @@ impl From<v1::Earnings> for EarningsJson {
 
 impl EarningsJson {
     fn week_text(&self) -> String {
-        let booked = if self.week_booked_pence > 0 {
-            format!(" + {} booked", pounds(self.week_booked_pence))
-        } else {
-            String::new()
-        };
-        let limit = match (self.weekly_limit_pence, self.week_left_pence) {
-            (Some(l), Some(left)) if left >= 0 => {
-                format!(" of {} ({} left)", pounds(l.into()), pounds(left as u64))
-            }
-            (Some(l), Some(left)) => format!(" of {} (OVER by {})", pounds(l.into()), pounds(left.unsigned_abs())),
-            _ => String::new(),
-        };
-        format!("{}{booked}{limit}", pounds(self.week_pence))
+        kith_words::week_earnings_text(self.week_pence, self.week_booked_pence, self.weekly_limit_pence.map(u64::from))
     }
 }
 

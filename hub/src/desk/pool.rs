@@ -82,19 +82,11 @@ fn money(pence: u64) -> String {
 
 /// `£150 this week of a £195.50 limit — £45.50 left`.
 fn week_text(e: &v1::Earnings) -> String {
-    let used = e.week_pence + e.week_booked_pence;
-    let booked =
-        if e.week_booked_pence > 0 { format!(" (+{} booked)", money(e.week_booked_pence)) } else { String::new() };
-    if !e.has_limit {
-        return format!("{}{booked}", money(e.week_pence));
-    }
-    let limit = u64::from(e.weekly_limit_pence);
-    let left = if used <= limit {
-        format!("{} left", money(limit - used))
-    } else {
-        format!("over by {}", money(used - limit))
-    };
-    format!("{}{booked} of {} — {left}", money(e.week_pence), money(limit))
+    kith_words::week_earnings_text(
+        e.week_pence,
+        e.week_booked_pence,
+        e.has_limit.then_some(e.weekly_limit_pence.into()),
+    )
 }
 
 async fn overview(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<String, String>>) -> Response {

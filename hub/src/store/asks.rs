@@ -19,7 +19,6 @@ use kith_proto::event::{Event, Family};
 use kith_proto::time::CivilDate;
 
 use super::{Store, StoreError, abort, decode, encode};
-use crate::shred;
 
 const META_ASK_SETTINGS: &[u8] = b"ask_settings";
 const META_ASK_DAY: &[u8] = b"ask_day";
@@ -327,36 +326,15 @@ impl Store {
     }
 
     fn seal_ask(&self, record: &AskRecord) -> Result<Vec<u8>, StoreError> {
-        let plain = encode(record);
-        if record.content.is_none() {
-            return Ok([&[shred::PLAIN][..], &plain].concat());
-        }
-        let key = self.inner.referral_keys.key_for(record.id)?;
-        Ok([&[shred::SEALED][..], &shred::seal(&key, &plain)].concat())
+        self.seal_record(record.id, record, record.content.is_some())
     }
 
     fn open_ask(&self, id: Ulid, stored: &[u8]) -> Result<AskRecord, StoreError> {
-        match stored.split_first() {
-            Some((&shred::PLAIN, plain)) => decode(plain),
-            Some((&shred::SEALED, sealed)) => {
-                let key = self.inner.referral_keys.key(id).ok_or_else(|| {
-                    StoreError::Corrupt(format!("the key of ask {id} is missing from {}", shred::KEYS_FILE))
-                })?;
-                let plain = shred::open(&key, sealed)
-                    .ok_or_else(|| StoreError::Corrupt(format!("ask {id} does not open with its key")))?;
-                decode(&plain)
-            }
-            _ => Err(StoreError::Corrupt(format!("ask {id}: unknown record tag"))),
-        }
+        self.open_record(id, stored, "ask")
     }
 
     pub(super) fn destroy_ask_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
-        if let Some(stored) = self.inner.asks.get(id.to_bytes())?
-            && stored.first() == Some(&shred::PLAIN)
-        {
-            self.inner.referral_keys.destroy(id)?;
-        }
-        Ok(())
+        self.destroy_key_if_plain_in(&self.inner.asks, id)
     }
 }
 

@@ -369,6 +369,46 @@ fn write_marker(path: &Path) -> std::io::Result<()> {
     std::fs::File::open(path)?.sync_all()
 }
 
+impl Store {
+    /// A record as it rests ([`crate::shred`]): plain when it holds nothing
+    /// `personal`, else sealed under record `id`'s own key in `referral.keys`.
+    fn seal_record<T: Serialize>(&self, id: Ulid, record: &T, personal: bool) -> Result<Vec<u8>, StoreError> {
+        let plain = encode(record);
+        if !personal {
+            return Ok([&[shred::PLAIN][..], &plain].concat());
+        }
+        let key = self.inner.referral_keys.key_for(id)?;
+        Ok([&[shred::SEALED][..], &shred::seal(&key, &plain)].concat())
+    }
+
+    /// The record `id` (a `what`: "ask", "member"…) from its stored value.
+    fn open_record<T: DeserializeOwned>(&self, id: Ulid, stored: &[u8], what: &str) -> Result<T, StoreError> {
+        match stored.split_first() {
+            Some((&shred::PLAIN, plain)) => decode(plain),
+            Some((&shred::SEALED, sealed)) => {
+                let key = self.inner.referral_keys.key(id).ok_or_else(|| {
+                    StoreError::Corrupt(format!("the key of {what} {id} is missing from {}", shred::KEYS_FILE))
+                })?;
+                let plain = shred::open(&key, sealed)
+                    .ok_or_else(|| StoreError::Corrupt(format!("{what} {id} does not open with its key")))?;
+                decode(&plain)
+            }
+            _ => Err(StoreError::Corrupt(format!("{what} {id}: unknown record tag"))),
+        }
+    }
+
+    /// Destroys record `id`'s key once its value in `tree` is plain (on disk first):
+    /// every older, sealed value in sled's files becomes unreadable.
+    fn destroy_key_if_plain_in(&self, tree: &Tree, id: Ulid) -> Result<(), StoreError> {
+        if let Some(stored) = tree.get(id.to_bytes())?
+            && stored.first() == Some(&shred::PLAIN)
+        {
+            self.inner.referral_keys.destroy(id)?;
+        }
+        Ok(())
+    }
+}
+
 fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
     ConflictableTransactionError::Abort(e)
 }

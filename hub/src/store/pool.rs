@@ -13,9 +13,8 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use ulid::Ulid;
 
-use super::{AuditEntry, Store, StoreError, abort, current_actor, decode, encode};
+use super::{AuditEntry, Store, StoreError, abort, current_actor, encode};
 use crate::pool::{Job, Member};
-use crate::shred;
 use kith_proto::domain::UnmetWork;
 
 /// A member of the pool as kept: their details, or nothing once erased.
@@ -146,12 +145,12 @@ impl PoolTx<'_> {
     pub fn member(&self, id: Ulid) -> TxResult<MemberRecord> {
         let stored =
             self.members.get(id.to_bytes())?.ok_or_else(|| abort(StoreError::NotFound { family: "member", id }))?;
-        self.store.open_sealed(id, &stored, "member").map_err(abort)
+        self.store.open_record(id, &stored, "member").map_err(abort)
     }
 
     pub fn job(&self, id: Ulid) -> TxResult<JobRecord> {
         let stored = self.jobs.get(id.to_bytes())?.ok_or_else(|| abort(StoreError::NotFound { family: "job", id }))?;
-        self.store.open_sealed(id, &stored, "job").map_err(abort)
+        self.store.open_record(id, &stored, "job").map_err(abort)
     }
 
     pub fn put_member(&self, record: &MemberRecord) -> TxResult<()> {
@@ -216,13 +215,13 @@ impl Store {
             .iter()
             .map(|kv| {
                 let (k, v) = kv?;
-                self.open_sealed(super::ulid_of(&k)?, &v, "member")
+                self.open_record(super::ulid_of(&k)?, &v, "member")
             })
             .collect()
     }
 
     pub fn pool_member(&self, id: Ulid) -> Result<Option<MemberRecord>, StoreError> {
-        self.inner.pool_members.get(id.to_bytes())?.map(|v| self.open_sealed(id, &v, "member")).transpose()
+        self.inner.pool_members.get(id.to_bytes())?.map(|v| self.open_record(id, &v, "member")).transpose()
     }
 
     /// Every job, oldest booking first.
@@ -232,13 +231,13 @@ impl Store {
             .iter()
             .map(|kv| {
                 let (k, v) = kv?;
-                self.open_sealed(super::ulid_of(&k)?, &v, "job")
+                self.open_record(super::ulid_of(&k)?, &v, "job")
             })
             .collect()
     }
 
     pub fn pool_job(&self, id: Ulid) -> Result<Option<JobRecord>, StoreError> {
-        self.inner.pool_jobs.get(id.to_bytes())?.map(|v| self.open_sealed(id, &v, "job")).transpose()
+        self.inner.pool_jobs.get(id.to_bytes())?.map(|v| self.open_record(id, &v, "job")).transpose()
     }
 
     /// Jobs turned down in the `weeks` weeks up to `today` (by the day they were
@@ -272,44 +271,13 @@ impl Store {
         Ok(unmet)
     }
 
-    fn seal_record<T: Serialize>(&self, id: Ulid, record: &T, personal: bool) -> Result<Vec<u8>, StoreError> {
-        let plain = encode(record);
-        if !personal {
-            return Ok([&[shred::PLAIN][..], &plain].concat());
-        }
-        let key = self.inner.referral_keys.key_for(id)?;
-        Ok([&[shred::SEALED][..], &shred::seal(&key, &plain)].concat())
-    }
-
-    fn open_sealed<T: serde::de::DeserializeOwned>(
-        &self,
-        id: Ulid,
-        stored: &[u8],
-        what: &str,
-    ) -> Result<T, StoreError> {
-        match stored.split_first() {
-            Some((&shred::PLAIN, plain)) => decode(plain),
-            Some((&shred::SEALED, sealed)) => {
-                let key = self.inner.referral_keys.key(id).ok_or_else(|| {
-                    StoreError::Corrupt(format!("the key of {what} {id} is missing from {}", shred::KEYS_FILE))
-                })?;
-                let plain = shred::open(&key, sealed)
-                    .ok_or_else(|| StoreError::Corrupt(format!("{what} {id} does not open with its key")))?;
-                decode(&plain)
-            }
-            _ => Err(StoreError::Corrupt(format!("{what} {id}: unknown record tag"))),
-        }
-    }
-
     fn destroy_pool_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
-        let stored = match self.inner.pool_members.get(id.to_bytes())? {
-            Some(v) => Some(v),
-            None => self.inner.pool_jobs.get(id.to_bytes())?,
+        let tree = if self.inner.pool_members.contains_key(id.to_bytes())? {
+            &self.inner.pool_members
+        } else {
+            &self.inner.pool_jobs
         };
-        if stored.is_some_and(|v| v.first() == Some(&shred::PLAIN)) {
-            self.inner.referral_keys.destroy(id)?;
-        }
-        Ok(())
+        self.destroy_key_if_plain_in(tree, id)
     }
 }
 

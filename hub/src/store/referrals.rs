@@ -12,7 +12,7 @@ use ulid::Ulid;
 
 use kith_proto::event::Event;
 
-use super::{Store, StoreError, abort, decode, encode};
+use super::{Store, StoreError, abort, decode};
 use crate::referral::ReferralRecord;
 use crate::shred;
 
@@ -57,39 +57,21 @@ impl Store {
     /// Once the record on disk holds nothing personal, its key, and with it every
     /// older value of the record still in the store's files, can go.
     pub(super) fn destroy_key_if_plain(&self, id: Ulid) -> Result<(), StoreError> {
-        if let Some(stored) = self.inner.referrals.get(id.to_bytes())?
-            && stored.first() == Some(&shred::PLAIN)
-        {
-            self.inner.referral_keys.destroy(id)?;
-        }
-        Ok(())
+        self.destroy_key_if_plain_in(&self.inner.referrals, id)
     }
 
     /// A referral record as stored: encrypted under its own key while it holds
     /// anything personal (see [`crate::shred`]).
     pub(super) fn seal_referral(&self, record: &ReferralRecord) -> Result<Vec<u8>, StoreError> {
-        let plain = encode(record);
         let personal =
             record.person.is_some() || record.my_reasons.iter().chain(&record.their_reasons).any(|r| !r.is_empty());
-        if !personal {
-            return Ok([&[shred::PLAIN][..], &plain].concat());
-        }
-        let key = self.inner.referral_keys.key_for(record.id)?;
-        Ok([&[shred::SEALED][..], &shred::seal(&key, &plain)].concat())
+        self.seal_record(record.id, record, personal)
     }
 
     /// The referral record `id` from its stored value.
     pub(super) fn open_referral(&self, id: Ulid, stored: &[u8]) -> Result<ReferralRecord, StoreError> {
-        match stored.split_first() {
-            Some((&shred::PLAIN, plain)) => decode(plain),
-            Some((&shred::SEALED, sealed)) => {
-                let key = self.inner.referral_keys.key(id).ok_or_else(|| {
-                    StoreError::Corrupt(format!("the key of referral {id} is missing from {}", shred::KEYS_FILE))
-                })?;
-                let plain = shred::open(&key, sealed)
-                    .ok_or_else(|| StoreError::Corrupt(format!("referral {id} does not open with its key")))?;
-                decode(&plain)
-            }
+        match stored.first() {
+            Some(&shred::PLAIN | &shred::SEALED) => self.open_record(id, stored, "referral"),
             // Written before records were encrypted: postcard as it is.
             _ => decode(stored),
         }
