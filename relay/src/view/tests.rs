@@ -994,3 +994,23 @@ fn a_regions_places_file_places_its_villages() {
     assert_eq!(hit.place.unwrap().district, "HX7");
     assert_eq!(view.hubs()[0].unplaced, [0; Kind::COUNT]);
 }
+
+#[test]
+fn a_hubs_answer_about_an_ask_carrying_more_than_an_asks_sealed_copy_is_refused() {
+    let mut view = View::new(today());
+    let mut hub = Hub::new("garden", 1);
+    let profile = hub.profile();
+    applied(&mut view, hub.opened(profile));
+    let answer = |kept: usize| kith_proto::ask::AskAnswer {
+        id: Ulid::new(),
+        reference_hash: rand::random(),
+        status: kith_proto::ask::AskStatus::Received,
+        kept: vec![7; kept],
+        erased: false,
+    };
+    applied(&mut view, hub.opened(Event::Ask(answer(kith_proto::ask::MAX_KEPT))));
+    let Outcome::Invalid(e) = view.apply(&hub.opened(Event::Ask(answer(kith_proto::ask::MAX_KEPT + 1)))) else {
+        panic!("a copy beyond the limit was taken")
+    };
+    assert_eq!(e.field, "kept");
+}

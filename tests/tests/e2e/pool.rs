@@ -156,6 +156,11 @@ async fn a_pool_proposes_within_each_members_limit_and_pays_them_and_their_detai
     assert_eq!(bea_page.get("/referrals").await.header("location"), Some("/me"), "a member sees only her work");
     let me = bea_page.get("/me").await;
     assert!(me.body.contains("Clear the beds") && me.body.contains("Pays £60"), "{}", me.body);
+    // A job never offered to her cannot be taken from her page.
+    let not_hers = bea_page.submit("/me", &format!("/me/{monday}/yes"), &[]).await;
+    assert!(not_hers.body.contains("was not offered to this member"), "{}", not_hers.body);
+    let monday_job = garden.kith(["pool", "job", "show", &monday]).await.ok();
+    assert_eq!(monday_job["accepted"].as_str(), Some(ann.as_str()), "unchanged");
     let yes = bea_page.submit("/me", &format!("/me/{tuesday}/yes"), &[]).await;
     assert_eq!(yes.status, 303, "{yes:?}");
     let job = garden.kith(["pool", "job", "show", &tuesday]).await.ok();
