@@ -246,6 +246,16 @@ impl Postings {
         true
     }
 
+    /// Keeps only the keys `keep` accepts, in one pass.
+    pub fn retain(&mut self, mut keep: impl FnMut(u64) -> bool) {
+        for chunk in &mut self.chunks {
+            chunk.retain(|&k| keep(k));
+        }
+        self.chunks.retain(|c| !c.is_empty());
+        self.lasts = self.chunks.iter().map(|c| c[c.len() - 1]).collect();
+        self.len = self.chunks.iter().map(Vec::len).sum();
+    }
+
     pub fn contains(&self, k: u64) -> bool {
         !self.chunks.is_empty() && self.chunks[self.chunk_for(k)].binary_search(&k).is_ok()
     }
@@ -563,6 +573,40 @@ impl Index {
             same.retain(|w| w != word);
             if same.is_empty() {
                 self.stems.remove(s.as_ref());
+            }
+        }
+    }
+
+    /// Removes `keys` from every posting set, in one pass over them all: for
+    /// entities whose terms are not known (their bodies are elsewhere, and already
+    /// changed). Terms and words nothing has any more go too.
+    pub fn remove_keys(&mut self, keys: &foldhash::HashSet<u64>) {
+        if keys.is_empty() {
+            return;
+        }
+        for list in self.terms.values_mut() {
+            list.retain(|k| !keys.contains(&k));
+        }
+        self.terms.retain(|_, list| !list.is_empty());
+        let mut gone = Vec::new();
+        for (word, fields) in &mut self.text {
+            for (_, list) in fields.iter_mut() {
+                list.retain(|k| !keys.contains(&k));
+            }
+            fields.retain(|(_, list)| !list.is_empty());
+            if fields.is_empty() {
+                gone.push(word.clone());
+            }
+        }
+        for word in gone {
+            self.text.remove(&word);
+            self.sorted.remove(&word);
+            let s = stem(&word);
+            if let Some(same) = self.stems.get_mut(s.as_ref()) {
+                same.retain(|w| *w != word);
+                if same.is_empty() {
+                    self.stems.remove(s.as_ref());
+                }
             }
         }
     }

@@ -568,10 +568,9 @@ impl Ingest {
             let why = format!("{field}: more than {} s ahead of this relay's clock", MAX_CLOCK_AHEAD_MS / 1000);
             return Ok(self.reject(subject, "future-dated", &why));
         }
-        let outcome = self.shared.view_mut().apply_received(opened, stored_ms.unwrap_or(i64::MAX));
+        let outcome = self.apply_and_commit(|view| view.apply_received(opened, stored_ms.unwrap_or(i64::MAX)))?;
         match outcome {
-            Outcome::Applied(record) => {
-                self.commit(&record)?;
+            Outcome::Applied(_) => {
                 self.shared.counters().applied += 1;
                 self.shared.metrics().event("applied", "");
                 let now = kith_proto::time::now_ms();
@@ -695,8 +694,11 @@ impl Ingest {
         let Some(key) = self.pinned(hub)? else {
             return Ok(Pin::NoProfile);
         };
-        let record = self.shared.view_mut().restore_pinned(region, hub, key);
-        self.commit(&record)?;
+        {
+            let mut view = self.shared.view_mut();
+            let record = view.restore_pinned(region, hub, key);
+            self.commit(&record)?;
+        }
         info!(%hub, "restored the hub under the key pinned before the rebuild");
         Ok(Pin::Pinned(key))
     }
@@ -708,6 +710,18 @@ impl Ingest {
 
     fn pins(&self) -> std::sync::MutexGuard<'_, Pins> {
         self.pins.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Changes the view with `apply` and writes what it applied, the view locked
+    /// throughout: a reader never finds a listing in the view whose state the store
+    /// does not hold yet (a page reads opportunities' bodies from the store).
+    fn apply_and_commit(&self, apply: impl FnOnce(&mut crate::view::View) -> Outcome) -> Result<Outcome, IngestError> {
+        let mut view = self.shared.view_mut();
+        let outcome = apply(&mut view);
+        if let Outcome::Applied(record) = &outcome {
+            self.commit(record)?;
+        }
+        Ok(outcome)
     }
 
     /// Writes what the view applied, and pins the key of an applied profile: the
@@ -746,10 +760,9 @@ impl Ingest {
                 return self.restore_pinned(region, hub);
             }
         };
-        let outcome = self.shared.view_mut().apply(&opened);
+        let outcome = self.apply_and_commit(|view| view.apply(&opened))?;
         match outcome {
-            Outcome::Applied(record) => {
-                self.commit(&record)?;
+            Outcome::Applied(_) => {
                 self.shared.counters().applied += 1;
                 self.shared.metrics().event("applied", "");
                 info!(%subject, "pinned the hub's key from its latest profile in the stream");

@@ -248,9 +248,10 @@ fn load_view(
         None => None,
         Some((nonce, epoch)) => match snapshot::load(dir, nonce, places.clone()) {
             Ok(mut view) => {
+                view.read_bodies_from(store.clone());
                 let changed = store.changed_since(epoch)?;
                 let replayed = changed.len();
-                match changed.into_iter().try_for_each(|record| view.restore(record)) {
+                match view.restore_changed(changed) {
                     Ok(()) => Some((view, replayed)),
                     Err(e) => {
                         warn!(error = %e, "the records changed since the checkpoint do not fit it; loading the store's records");
@@ -281,12 +282,15 @@ fn load_view(
 /// Loads the view from the store's records, clearing a store that cannot be read.
 fn load_records(store: &Store, today: CivilDate, places: &Arc<Places>) -> Result<View, StoreError> {
     let mut view = View::with_places(today, places.clone());
+    view.read_bodies_from(store.clone());
     match store.records().try_for_each(|record| view.restore(record?)) {
         Ok(()) => Ok(view),
         Err(StoreError::Corrupt { tree, why }) => {
             warn!(%tree, %why, "the relay store cannot be read; rebuilding the view from the stream");
             store.clear()?;
-            Ok(View::with_places(today, places.clone()))
+            let mut view = View::with_places(today, places.clone());
+            view.read_bodies_from(store.clone());
+            Ok(view)
         }
         Err(e) => Err(e),
     }

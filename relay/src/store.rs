@@ -567,6 +567,11 @@ impl Store {
         Ok(())
     }
 
+    /// The record of listing `(id, hub)` of `family`.
+    pub fn listing(&self, family: Family, id: Ulid, hub: &Slug) -> Result<Option<ListingRecord>, StoreError> {
+        Ok(self.listings[family.index()].get(entity_key(id, hub))?.map(|v| ListingRecord(v.to_vec())))
+    }
+
     /// Writes one record, unflushed.
     pub fn put(&self, record: &Record) -> Result<(), StoreError> {
         match record {

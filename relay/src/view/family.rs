@@ -103,8 +103,17 @@ pub trait Listing {
     type Item: Clone + serde::Serialize;
     /// How the view keeps one in memory.
     type Kept;
-    fn keep(item: &Self::Item) -> Self::Kept;
-    fn item(kept: &Self::Kept) -> Self::Item;
+    /// How the view keeps `item`: with its whole body when `hold` (a view of its
+    /// own), or else (a relay's view, whose store holds every listing) with only what
+    /// filters and ranking need, the body being read from the store for a page.
+    /// `places` place it.
+    fn keep(item: &Self::Item, hold: bool, places: &Places) -> Self::Kept;
+    /// The item, when the view holds it; None when it is read from the store.
+    fn held(kept: &Self::Kept) -> Option<Self::Item>;
+    /// The districts it is in, in the order of its areas (see [`nearest`]).
+    fn districts(kept: &Self::Kept, places: &Places) -> Vec<District> {
+        Self::held(kept).map(|item| districts_in_order(&Self::areas(&item), places)).unwrap_or_default()
+    }
     /// The index terms of an entity on `today`. The same inputs always give the same
     /// terms, so that removing an entity removes exactly what adding it added.
     fn terms(item: &Self::Item, hub: HubId, today: CivilDate) -> Vec<Term>;
@@ -124,12 +133,22 @@ pub trait Listing {
 /// A live entity as the view keeps it.
 #[derive(Serialize, Deserialize)]
 pub struct Doc<K> {
+    /// Its id ([`Doc::id`]) as bytes: a `u128` would align every entity of the
+    /// family's map to 16 bytes.
+    id: [u8; 16],
     pub hub: HubId,
     pub seq: u64,
     pub at_ms: i64,
     /// [`Listing::size`], for the hub's byte quota.
     pub size: u32,
     pub kept: K,
+}
+
+impl<K> Doc<K> {
+    /// Its id, as its hub chose it: with the hub, its record's key in the store.
+    pub fn id(&self) -> Ulid {
+        Ulid::from_bytes(self.id)
+    }
 }
 
 /// Where an entity stands: live under a key, or withdrawn at a sequence.
@@ -219,17 +238,39 @@ fn place_terms(areas: &[String], places: &Places, terms: &mut Vec<Term>) {
     terms.extend(found.into_iter().map(|d| Term::District(d.0)));
 }
 
-/// Of the districts of `areas`, the nearest to `from` (ties: the lower number),
-/// with its distance; the first area's that resolves when there is no `from`.
-pub fn nearest(areas: &[String], places: &Places, from: Option<Point>) -> Option<(District, Option<u32>)> {
-    match from {
-        None => areas.iter().find_map(|a| places.resolve(a).ok().flatten()).map(|d| (d, None)),
-        Some(p) => districts_of(areas, places)
-            .into_iter()
-            .map(|d| (places.point(d).distance_m(p), d))
-            .min()
-            .map(|(m, d)| (d, Some(m))),
+/// The districts of `areas` the region's places resolve, each once, in the order
+/// of the areas.
+pub fn districts_in_order(areas: &[String], places: &Places) -> Vec<District> {
+    let mut found: Vec<District> = Vec::new();
+    for d in areas.iter().filter_map(|a| places.resolve(a).ok().flatten()) {
+        if !found.contains(&d) {
+            found.push(d);
+        }
     }
+    found
+}
+
+/// Of `districts` (a listing's, in the order of its areas), the nearest to `from`
+/// (ties: the lower number), with its distance; the first when there is no `from`.
+pub fn nearest(districts: &[District], places: &Places, from: Option<Point>) -> Option<(District, Option<u32>)> {
+    match from {
+        None => districts.first().map(|&d| (d, None)),
+        Some(p) => districts.iter().map(|&d| (places.point(d).distance_m(p), d)).min().map(|(m, d)| (d, Some(m))),
+    }
+}
+
+/// How [`Family::put`] takes the index terms of the state it replaces out, when the
+/// view does not hold that state's body.
+pub enum Prior<'a, T> {
+    /// Read the state from the store, which still holds it (a record is written
+    /// after the view has applied it). None: it cannot be read, and the entity's
+    /// key is taken out of every posting set instead.
+    /// It is given the sequence of the state the view holds, and gives nothing
+    /// unless the store's record is that state.
+    Fetch(&'a dyn Fn(u64) -> Option<T>),
+    /// Already taken out ([`Index::remove_keys`], when the view is caught up with
+    /// records already written over what it holds).
+    Removed,
 }
 
 /// A listing on a page, and whether it was found by distance beyond the area.
@@ -245,15 +286,30 @@ pub struct Family<L: Listing> {
     /// bring back a withdrawn entity.
     slots: BTreeMap<(Ulid, HubId), Slot>,
     pub(crate) index: Index,
+    /// Whether new entities are kept with their bodies ([`Listing::keep`]).
+    hold: bool,
 }
 
 impl<L: Listing> Default for Family<L> {
     fn default() -> Self {
-        Family { docs: HashMap::default(), slots: BTreeMap::new(), index: Index::default() }
+        Family { docs: HashMap::default(), slots: BTreeMap::new(), index: Index::default(), hold: true }
     }
 }
 
 impl<L: Listing> Family<L> {
+    /// From now on, keeps new entities without the bodies a store holds.
+    pub fn read_bodies_from_store(&mut self) {
+        self.hold = false;
+    }
+
+    /// The key of the live entity `(id, hub)`.
+    pub fn live_key(&self, id: Ulid, hub: HubId) -> Option<DocKey> {
+        match self.slots.get(&(id, hub))? {
+            Slot::Live(key) => Some(*key),
+            Slot::Gone { .. } => None,
+        }
+    }
+
     /// How many live entities.
     pub fn len(&self) -> usize {
         self.docs.len()
@@ -300,13 +356,25 @@ impl<L: Listing> Family<L> {
         record: &EntityRecord<L::Item>,
         today: CivilDate,
         places: &Places,
+        prior: Prior<'_, L::Item>,
     ) -> Change<L::Kept> {
         let delta = self.delta(hub, id, record);
         let old = match self.slots.get(&(id, hub)) {
             Some(Slot::Live(key)) => {
                 let key = *key;
                 let old = self.docs.remove(&key).expect("a live slot has its doc");
-                for term in Self::all_terms(&L::item(&old.kept), old.hub, today, places) {
+                let item = match (L::held(&old.kept), prior) {
+                    (Some(item), _) => Some(item),
+                    (None, Prior::Fetch(fetch)) => match fetch(old.seq) {
+                        Some(item) => Some(item),
+                        None => {
+                            self.index.remove_keys(&std::iter::once(key.0).collect());
+                            None
+                        }
+                    },
+                    (None, Prior::Removed) => None,
+                };
+                for term in item.iter().flat_map(|item| Self::all_terms(item, old.hub, today, places)) {
                     self.index.remove(&term, key);
                 }
                 Some((key, old))
@@ -325,7 +393,8 @@ impl<L: Listing> Family<L> {
             self.index.add(term, key);
         }
         let size = u32::try_from(L::size(item)).unwrap_or(u32::MAX);
-        self.docs.insert(key, Doc { hub, seq: record.seq, at_ms: record.at_ms, size, kept: L::keep(item) });
+        let kept = L::keep(item, self.hold, places);
+        self.docs.insert(key, Doc { id: id.to_bytes(), hub, seq: record.seq, at_ms: record.at_ms, size, kept });
         self.slots.insert((id, hub), Slot::Live(key));
         Change { old, new: Some(key), delta }
     }
@@ -431,7 +500,7 @@ impl<L: Listing> Family<L> {
             let filters: Vec<Term> = s.filters.iter().cloned().chain(area.iter().cloned()).collect();
             let within = |doc: &Doc<L::Kept>| {
                 near.within_m.is_none_or(|max| {
-                    nearest(&L::areas(&L::item(&doc.kept)), s.places, Some(near.point))
+                    nearest(&L::districts(&doc.kept, s.places), s.places, Some(near.point))
                         .is_none_or(|(_, m)| m.is_none_or(|m| m <= max))
                 })
             };
@@ -478,7 +547,7 @@ impl<L: Listing> Family<L> {
             let nearest_here = |doc: &Doc<L::Kept>| {
                 !L::MANY_PLACES
                     || ring == Ring::REST
-                    || nearest(&L::areas(&L::item(&doc.kept)), s.places, Some(near.point))
+                    || nearest(&L::districts(&doc.kept, s.places), s.places, Some(near.point))
                         .is_none_or(|(d, _)| d.0 == ring.district)
             };
             self.walk(s, &filters, words, after, Some(ring), hits, |key, d| {
@@ -520,7 +589,7 @@ impl<L: Listing> Family<L> {
             if !keep(doc) {
                 continue;
             }
-            let ring = match nearest(&L::areas(&L::item(&doc.kept)), s.places, Some(near.point)) {
+            let ring = match nearest(&L::districts(&doc.kept, s.places), s.places, Some(near.point)) {
                 Some((d, Some(m))) if near.within_m.is_none_or(|max| m <= max) => Ring { distance_m: m, district: d.0 },
                 None if near.within_m.is_none() => Ring::REST,
                 _ => continue,
@@ -625,7 +694,7 @@ where
         let blocks: Vec<Block<L::Kept>> = mine?.into_iter().chain(theirs).collect();
         let mut docs = HashMap::with_capacity_and_hasher(blocks.iter().map(Vec::len).sum(), Default::default());
         docs.extend(blocks.into_iter().flatten());
-        let family = Family { docs, slots, index };
+        let family = Family { docs, slots, index, hold: true };
         if !family.consistent() {
             return Err("a family's entities and slots disagree".into());
         }
@@ -660,7 +729,7 @@ where
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Family<L>, D::Error> {
         type Parts<K> = (HashMap<DocKey, Doc<K>>, BTreeMap<(Ulid, HubId), Slot>, Index);
         let (docs, slots, index) = Parts::<L::Kept>::deserialize(deserializer)?;
-        let family = Family { docs, slots, index };
+        let family = Family { docs, slots, index, hold: true };
         if !family.consistent() {
             return Err(serde::de::Error::custom("a family's entities and slots disagree"));
         }

@@ -42,17 +42,33 @@ use kith_proto::{each_family, with_family};
 
 use crate::index::Term;
 use crate::referrals::{ReferralStats, Referrals};
-use crate::store::{EntityRecord, HubRecord, Record, StoreError};
+use crate::store::{EntityRecord, HubRecord, Record, Store, StoreError};
 use crate::synonyms::Synonyms;
 use asks::AskStates;
 pub use family::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Near, Page, area_words};
-use family::{Delta, Family, Found, Hit, HubId, Listing};
+use family::{Delta, Family, Found, Hit, HubId, Listing, Prior};
 use kith_text::places::Places;
 pub use offers::{OfferListing, OfferQuery};
 pub use opportunities::{Opportunities, OpportunityListing, OpportunityQuery};
 pub use safehouses::{SafeHouseListing, SafeHouseQuery};
 pub use services::{ServiceListing, ServiceQuery};
 use std::sync::Arc;
+
+/// State `seq` of listing `(id, hub)` of `T`'s family as `store` holds it; None
+/// when it holds another state or none, or cannot be read (said in the log).
+fn stored_listing<T: Member>(store: &Store, id: Ulid, hub: &Slug, seq: u64) -> Option<T> {
+    match store.listing(T::FAMILY, id, hub).and_then(|r| r.map(|r| r.decode::<T>()).transpose()) {
+        Ok(Some(EntityRecord { seq: s, item: Some(item), .. })) if s == seq => Some(item),
+        Ok(_) => {
+            tracing::warn!(%hub, %id, seq, "the store does not hold the state of a listing the view holds");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(%hub, %id, error = %e, "cannot read a listing from the store");
+            None
+        }
+    }
+}
 
 /// What became of an event handed to [`View::apply`].
 #[derive(Debug)]
@@ -333,6 +349,9 @@ pub struct View {
     /// The region's roster's names for hubs (shown instead of their profiles'), and
     /// whether the region has a roster at all. Configuration, not state: set at start.
     roster: Option<BTreeMap<Slug, String>>,
+    /// The relay's store, where the bodies of listings the view does not hold are
+    /// read ([`View::read_bodies_from`]); None: the view holds them all.
+    bodies: Option<Store>,
 }
 
 impl std::fmt::Debug for View {
@@ -361,7 +380,7 @@ trait Member: kith_proto::event::Listing {
     type Kept: Listing<Item = Self>;
     fn family(view: &View) -> &Family<Self::Kept>;
     /// Puts a state of one listing in the family (see [`Family::put`]).
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Self>) -> Delta;
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Self>, prior: Prior<'_, Self>) -> Delta;
     /// A field of the listing dated later than `limit` (beside its id), which the
     /// view refuses ([`future_dated`]).
     fn future_field(_item: &Self, _limit: i64) -> Option<&'static str> {
@@ -462,6 +481,7 @@ impl View {
             places,
             quota: Quota::default(),
             roster: None,
+            bodies: None,
         };
         each_family!(T => if !T::family(&view).hubs_below(view.hubs.len()) {
             return Err(format!("a listing of the {} names a hub the view does not have", T::PLURAL));
@@ -488,7 +508,22 @@ impl View {
             places,
             quota: Quota::default(),
             roster: None,
+            bodies: None,
         }
+    }
+
+    /// From now on, opportunities are kept without their bodies, which are read from
+    /// `store` for the listings a page returns: the store holds every listing the
+    /// view does (ingest writes each applied record before the view is read again).
+    /// Call before the view is filled; what it already holds stays as it is.
+    pub fn read_bodies_from(&mut self, store: Store) {
+        self.listings.opportunities.family.read_bodies_from_store();
+        self.bodies = Some(store);
+    }
+
+    /// The state `seq` of listing `(id, hub)` of `T`'s family, as the store holds it.
+    fn stored<T: Member>(&self, id: Ulid, h: HubId, seq: u64) -> Option<T> {
+        stored_listing(self.bodies.as_ref()?, id, self.hub_slug(h), seq)
     }
 
     /// Sets what each hub may hold. What the view already holds stays; only new
@@ -656,14 +691,17 @@ impl View {
             usage.refused += 1;
             return Outcome::OverQuota(quota);
         }
-        self.put_entity::<T>(h, id, &record);
+        self.put_entity::<T>(h, id, &record, false);
         Outcome::Applied(Box::new(Record::listing(hub.clone(), id, &record)))
     }
 
     /// Puts an entity in its family and counts it against its hub.
-    fn put_entity<T: Member>(&mut self, h: HubId, id: Ulid, record: &EntityRecord<T>) {
+    fn put_entity<T: Member>(&mut self, h: HubId, id: Ulid, record: &EntityRecord<T>, removed: bool) {
         let before = T::family(self).seq(id, h);
-        let delta = T::put(self, h, id, record);
+        let (bodies, hub) = (self.bodies.clone(), self.hub_slug(h).clone());
+        let fetch = move |seq| stored_listing::<T>(bodies.as_ref()?, id, &hub, seq);
+        let prior = if removed { Prior::Removed } else { Prior::Fetch(&fetch) };
+        let delta = T::put(self, h, id, record, prior);
         let state = &mut self.hubs[h as usize];
         state.usage.add(delta);
         let buckets = &mut state.buckets[T::FAMILY.index()];
@@ -702,6 +740,40 @@ impl View {
 
     /// Puts back a record read from the store. Hubs come before their entities.
     pub fn restore(&mut self, record: Record) -> Result<(), StoreError> {
+        self.restore_as(record, false)
+    }
+
+    /// Puts back the records written since a checkpoint over the view read from it
+    /// (hubs first, as [`Store::changed_since`] gives them). The store already
+    /// holds their new states, so the index terms of the states they replace cannot
+    /// be read back from it: the replaced entities' keys are first taken out of
+    /// every posting set, in one pass.
+    pub fn restore_changed(&mut self, records: Vec<Record>) -> Result<(), StoreError> {
+        let (hubs, rest): (Vec<Record>, Vec<Record>) =
+            records.into_iter().partition(|r| matches!(r, Record::Hub { .. }));
+        for record in hubs {
+            self.restore_as(record, false)?;
+        }
+        let family = &self.listings.opportunities.family;
+        let replaced: foldhash::HashSet<u64> = rest
+            .iter()
+            .filter_map(|r| match r {
+                Record::Listing { family: kith_proto::event::Family::Opportunities, hub, id, .. } => {
+                    family.live_key(*id, *self.hub_ids.get(hub)?).map(|k| k.0)
+                }
+                _ => None,
+            })
+            .collect();
+        self.listings.opportunities.family.index.remove_keys(&replaced);
+        for record in rest {
+            self.restore_as(record, true)?;
+        }
+        Ok(())
+    }
+
+    /// [`View::restore`]; `removed`: the index terms of a listing it replaces were
+    /// taken out already ([`View::restore_changed`]).
+    fn restore_as(&mut self, record: Record, removed: bool) -> Result<(), StoreError> {
         let unknown = |tree: &'static str, hub: &Slug| StoreError::Corrupt {
             tree,
             why: format!("an entity of hub {hub:?}, which has no record"),
@@ -710,7 +782,7 @@ impl View {
             Record::Hub { hub, record } => self.put_hub(&hub, &record),
             Record::Listing { family, hub, id, record } => {
                 let &h = self.hub_ids.get(&hub).ok_or_else(|| unknown(family.plural(), &hub))?;
-                with_family!(family, T => self.put_entity::<T>(h, id, &record.decode::<T>()?));
+                with_family!(family, T => self.put_entity::<T>(h, id, &record.decode::<T>()?, removed));
             }
             // Referrals name hubs by id, not by their number in the view: the other
             // hub of a referral may not have been seen.
@@ -782,11 +854,13 @@ impl View {
     }
 
     /// A listing as a hit: with its place, and its distance from `near`'s.
-    fn hit<T: Member>(&self, doc: &family::Doc<<T::Kept as Listing>::Kept>, near: Option<&Near>) -> Hit<T> {
+    /// None when its body cannot be read from the store (said in the log).
+    fn hit<T: Member>(&self, doc: &family::Doc<<T::Kept as Listing>::Kept>, near: Option<&Near>) -> Option<Hit<T>> {
         let state = &self.hubs[doc.hub as usize];
-        let item = T::Kept::item(&doc.kept);
-        let placed = family::nearest(&T::Kept::areas(&item), &self.places, near.map(|n| n.point));
-        Hit {
+        let item = T::Kept::held(&doc.kept).or_else(|| self.stored(doc.id(), doc.hub, doc.seq))?;
+        let districts = T::Kept::districts(&doc.kept, &self.places);
+        let placed = family::nearest(&districts, &self.places, near.map(|n| n.point));
+        Some(Hit {
             hub: state.slug.clone(),
             region: state.region.clone(),
             seq: doc.seq,
@@ -795,7 +869,7 @@ impl View {
             distance_m: placed.and_then(|(_, m)| m),
             beyond_area: false,
             item,
-        }
+        })
     }
 
     /// The term for a hub filter; Err when the hub is unknown (nothing matches).
@@ -809,13 +883,16 @@ impl View {
     /// The live listing of `T`'s family with this id (of `hub`, when given).
     fn find<T: Member>(&self, id: Ulid, hub: Option<&Slug>) -> Result<Option<Hit<T>>, Ambiguous> {
         let doc = self.lookup(T::family(self), id, hub)?;
-        Ok(doc.map(|d| self.hit(d, None)))
+        Ok(doc.and_then(|d| self.hit(d, None)))
     }
 
     /// A page of a family's entities as hits, with their distance from `near`.
     fn hits<T: Member>(&self, page: Page<Found<'_, <T::Kept as Listing>::Kept>>, near: Option<&Near>) -> Page<Hit<T>> {
-        let items =
-            page.items.into_iter().map(|f| Hit { beyond_area: f.beyond_area, ..self.hit(f.doc, near) }).collect();
+        let items = page
+            .items
+            .into_iter()
+            .filter_map(|f| Some(Hit { beyond_area: f.beyond_area, ..self.hit(f.doc, near)? }))
+            .collect();
         Page { items, next: page.next }
     }
 

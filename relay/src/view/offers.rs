@@ -13,7 +13,9 @@ use kith_proto::time::CivilDate;
 
 use ulid::Ulid;
 
-use super::family::{Delta, Family, Found, Hit, HubId, Listing, Near, Page, Search, area_terms, page_size, text_terms};
+use super::family::{
+    Delta, Family, Found, Hit, HubId, Listing, Near, Page, Prior, Search, area_terms, page_size, text_terms,
+};
 use super::{Ambiguous, Member, View};
 use crate::index::{Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
@@ -49,8 +51,8 @@ impl Member for Offer {
     fn family(view: &View) -> &Family<OfferListing> {
         &view.listings.offers
     }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Offer>) -> Delta {
-        view.listings.offers.put(hub, id, record, view.today, &view.places).delta
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Offer>, prior: Prior<'_, Self>) -> Delta {
+        view.listings.offers.put(hub, id, record, view.today, &view.places, prior).delta
     }
 }
 
@@ -74,12 +76,12 @@ impl Listing for OfferListing {
     type Item = Offer;
     type Kept = Offer;
 
-    fn keep(offer: &Offer) -> Offer {
+    fn keep(offer: &Offer, _hold: bool, _places: &Places) -> Offer {
         offer.clone()
     }
 
-    fn item(kept: &Offer) -> Offer {
-        kept.clone()
+    fn held(kept: &Offer) -> Option<Offer> {
+        Some(kept.clone())
     }
 
     fn terms(o: &Offer, hub: HubId, _today: CivilDate) -> Vec<Term> {

@@ -14,13 +14,15 @@ use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
 use kith_proto::time::CivilDate;
 use ulid::Ulid;
 
-use super::family::{Delta, Family, Found, Hit, HubId, Listing, Near, Page, Search, area_terms, page_size, text_terms};
+use super::family::{
+    Delta, Family, Found, Hit, HubId, Listing, Near, Page, Prior, Search, area_terms, page_size, text_terms,
+};
 use super::{Ambiguous, Member, View};
 use crate::index::{DocKey, Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
 use crate::store::EntityRecord;
 use crate::synonyms::Synonyms;
-use kith_text::places::Places;
+use kith_text::places::{District, Places};
 
 /// A search over opportunities. Every given filter must hold.
 #[derive(Clone, Debug, Default)]
@@ -59,30 +61,38 @@ impl OpportunityQuery {
 /// The opportunity family.
 pub struct OpportunityListing;
 
-/// An opportunity as the view keeps it: what filters need, and the rest as postcard
-/// bytes, decoded only for the entities a page returns. At a million opportunities
-/// this halves the memory of keeping them decoded.
+/// An opportunity as the view keeps it: what filters and placing need and, in a
+/// view of its own, the rest as postcard bytes, decoded only for the entities a
+/// page returns. A relay's view keeps no body: at a million opportunities the
+/// bodies are about 400 MiB, which its store already holds on disk.
 #[derive(Serialize, Deserialize)]
 pub struct KeptOpportunity {
     closes_on: Option<CivilDate>,
     /// [`Opportunity::weekly_pence`], for the earnings-limit filter.
     weekly_pence: Option<u64>,
+    /// The district its area is in ([`District`]'s number).
+    district: Option<u16>,
     #[serde(with = "serde_bytes")]
-    body: Box<[u8]>,
+    body: Option<Box<[u8]>>,
 }
 
 impl Listing for OpportunityListing {
     type Item = Opportunity;
     type Kept = KeptOpportunity;
 
-    fn keep(o: &Opportunity) -> KeptOpportunity {
-        let body = postcard::to_stdvec(o).expect("an opportunity always encodes").into_boxed_slice();
-        KeptOpportunity { closes_on: o.closes_on, weekly_pence: o.weekly_pence(), body }
+    fn keep(o: &Opportunity, hold: bool, places: &Places) -> KeptOpportunity {
+        let body = hold.then(|| postcard::to_stdvec(o).expect("an opportunity always encodes").into_boxed_slice());
+        let district = places.resolve(&o.area).ok().flatten().map(|d| d.0);
+        KeptOpportunity { closes_on: o.closes_on, weekly_pence: o.weekly_pence(), district, body }
     }
 
-    fn item(kept: &KeptOpportunity) -> Opportunity {
+    fn held(kept: &KeptOpportunity) -> Option<Opportunity> {
         // The bytes were encoded by `keep` from a value of the same type.
-        postcard::from_bytes(&kept.body).expect("the view decodes what it encoded")
+        kept.body.as_ref().map(|b| postcard::from_bytes(b).expect("the view decodes what it encoded"))
+    }
+
+    fn districts(kept: &KeptOpportunity, _places: &Places) -> Vec<District> {
+        kept.district.into_iter().map(District).collect()
     }
 
     fn terms(o: &Opportunity, hub: HubId, today: CivilDate) -> Vec<Term> {
@@ -115,8 +125,8 @@ impl Member for Opportunity {
     fn family(view: &View) -> &Family<OpportunityListing> {
         &view.listings.opportunities.family
     }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>) -> Delta {
-        view.listings.opportunities.put(hub, id, record, view.today, &view.places)
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Opportunity>, prior: Prior<'_, Self>) -> Delta {
+        view.listings.opportunities.put(hub, id, record, view.today, &view.places, prior)
     }
 }
 
@@ -154,8 +164,9 @@ impl Opportunities {
         record: &EntityRecord<Opportunity>,
         today: CivilDate,
         places: &Places,
+        prior: Prior<'_, Opportunity>,
     ) -> Delta {
-        let change = self.family.put(hub, id, record, today, places);
+        let change = self.family.put(hub, id, record, today, places, prior);
         if let Some((key, old)) = change.old
             && let Some(c) = old.kept.closes_on
         {

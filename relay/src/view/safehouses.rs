@@ -12,7 +12,9 @@ use kith_proto::time::CivilDate;
 
 use ulid::Ulid;
 
-use super::family::{Delta, Family, Found, Hit, HubId, Listing, Near, Page, Search, area_terms, page_size, text_terms};
+use super::family::{
+    Delta, Family, Found, Hit, HubId, Listing, Near, Page, Prior, Search, area_terms, page_size, text_terms,
+};
 use super::{Ambiguous, Member, View};
 use crate::index::{Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
@@ -51,8 +53,8 @@ impl Member for SafeHouse {
     fn family(view: &View) -> &Family<SafeHouseListing> {
         &view.listings.safe_houses
     }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>) -> Delta {
-        view.listings.safe_houses.put(hub, id, record, view.today, &view.places).delta
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<SafeHouse>, prior: Prior<'_, Self>) -> Delta {
+        view.listings.safe_houses.put(hub, id, record, view.today, &view.places, prior).delta
     }
     fn future_field(house: &SafeHouse, limit: i64) -> Option<&'static str> {
         house.availability.is_some_and(|a| a.updated_at_ms > limit).then_some("availability.updated_at")
@@ -81,12 +83,12 @@ impl Listing for SafeHouseListing {
     type Item = SafeHouse;
     type Kept = SafeHouse;
 
-    fn keep(house: &SafeHouse) -> SafeHouse {
+    fn keep(house: &SafeHouse, _hold: bool, _places: &Places) -> SafeHouse {
         house.clone()
     }
 
-    fn item(kept: &SafeHouse) -> SafeHouse {
-        kept.clone()
+    fn held(kept: &SafeHouse) -> Option<SafeHouse> {
+        Some(kept.clone())
     }
 
     fn terms(house: &SafeHouse, hub: HubId, _today: CivilDate) -> Vec<Term> {

@@ -13,7 +13,9 @@ use kith_proto::time::CivilDate;
 
 use ulid::Ulid;
 
-use super::family::{Delta, Family, Found, Hit, HubId, Listing, Near, Page, Search, area_terms, page_size, text_terms};
+use super::family::{
+    Delta, Family, Found, Hit, HubId, Listing, Near, Page, Prior, Search, area_terms, page_size, text_terms,
+};
 use super::{Ambiguous, Member, View};
 use crate::index::{Field, Term};
 use crate::search::{Position, Sort, TextQuery, TimedOut};
@@ -56,8 +58,8 @@ impl Member for Service {
     fn family(view: &View) -> &Family<ServiceListing> {
         &view.listings.services
     }
-    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Service>) -> Delta {
-        view.listings.services.put(hub, id, record, view.today, &view.places).delta
+    fn put(view: &mut View, hub: HubId, id: Ulid, record: &EntityRecord<Service>, prior: Prior<'_, Self>) -> Delta {
+        view.listings.services.put(hub, id, record, view.today, &view.places, prior).delta
     }
 }
 
@@ -81,12 +83,12 @@ impl Listing for ServiceListing {
     type Item = Service;
     type Kept = Service;
 
-    fn keep(service: &Service) -> Service {
+    fn keep(service: &Service, _hold: bool, _places: &Places) -> Service {
         service.clone()
     }
 
-    fn item(kept: &Service) -> Service {
-        kept.clone()
+    fn held(kept: &Service) -> Option<Service> {
+        Some(kept.clone())
     }
 
     fn terms(s: &Service, hub: HubId, _today: CivilDate) -> Vec<Term> {

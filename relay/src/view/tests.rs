@@ -1014,3 +1014,72 @@ fn a_hubs_answer_about_an_ask_carrying_more_than_an_asks_sealed_copy_is_refused(
     };
     assert_eq!(e.field, "kept");
 }
+
+/// A view that reads opportunities' bodies from a store, written as ingest writes it:
+/// each applied record after the view has applied it.
+struct Stored {
+    view: View,
+    store: crate::store::Store,
+    _dir: tempfile::TempDir,
+}
+
+impl Stored {
+    fn new(hub: &mut Hub) -> Stored {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        let mut view = View::new(today());
+        view.read_bodies_from(store.clone());
+        let mut stored = Stored { view, store, _dir: dir };
+        stored.apply(hub.opened(hub.profile()));
+        stored
+    }
+
+    fn apply(&mut self, opened: Opened) {
+        let record = applied(&mut self.view, opened);
+        self.store.put(&record).unwrap();
+    }
+
+    fn found(&self, words: &str) -> Vec<String> {
+        search(&self.view, OpportunityQuery { text: text_of(words), ..Default::default() })
+    }
+}
+
+#[test]
+fn a_view_without_bodies_reads_them_from_the_store_and_indexes_each_state_once() {
+    let mut hub = Hub::new("garden", 1);
+    let mut s = Stored::new(&mut hub);
+    let mut o = opportunity("Gardener");
+    s.apply(hub.opened(Event::OpportunityPublished(o.clone())));
+    let hit = s.view.opportunity(o.id, None).unwrap().unwrap();
+    assert_eq!(hit.item, o, "the body comes from the store");
+    assert_eq!(hit.place.map(|p| p.district), Some("LS6".to_owned()), "placed without its body");
+
+    // An update takes the old state's terms out, read back from the store.
+    o.title = "Head gardener".into();
+    o.area = "Bradford".into();
+    s.apply(hub.opened(Event::OpportunityPublished(o.clone())));
+    o.title = "Plot helper".into();
+    s.apply(hub.opened(Event::OpportunityPublished(o.clone())));
+    assert!(s.found("head").is_empty());
+    assert_eq!(s.found("plot"), ["Plot helper"]);
+    let near = Near::parse(s.view.places(), "Bradford", None).unwrap().unwrap();
+    let q = OpportunityQuery { near: Some(near), ..Default::default() };
+    let hits = s.view.search_opportunities(&q, today()).unwrap().items;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].distance_m, Some(0), "in Bradford's district");
+
+    // A store that lost the state the view holds: the entity's key is taken out of
+    // every posting set instead, and the new state alone is found.
+    s.store
+        .put(&Record::listing(hub.slug.clone(), o.id, &EntityRecord::<Opportunity> { seq: 1, at_ms: 1, item: None }))
+        .unwrap();
+    o.title = "Seed librarian".into();
+    s.apply(hub.opened(Event::OpportunityPublished(o.clone())));
+    assert!(s.found("plot").is_empty());
+    assert_eq!(s.found("seed librarian"), ["Seed librarian"]);
+
+    // A withdrawal leaves nothing to find.
+    s.apply(hub.opened(Event::OpportunityWithdrawn { id: o.id }));
+    assert!(s.found("seed").is_empty());
+    assert!(s.view.opportunity(o.id, None).unwrap().is_none());
+}

@@ -266,11 +266,18 @@ async fn add_behind_the_relays_back(dir: &std::path::Path, title: &str) {
     store.flush().await.unwrap();
 }
 
+/// The titles of the opportunities a search for `query` finds.
+async fn found(client: &mut RegionClient<tonic::transport::Channel>, query: &str) -> Vec<String> {
+    let request = v1::SearchOpportunitiesRequest { query: query.into(), include_closed: true, ..Default::default() };
+    let page = client.search_opportunities(request).await.unwrap().into_inner();
+    page.items.into_iter().map(|o| o.title).collect()
+}
+
 #[tokio::test]
 async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
     let dir = tempfile::tempdir().unwrap();
     let snapshot = dir.path().join(kith_relay::snapshot::FILE);
-    stored_view(dir.path()).await;
+    let bike = stored_view(dir.path()).await;
     let (relay, _) = start(dir.path()).await;
     relay.shutdown().await.unwrap();
     assert!(snapshot.exists(), "a clean stop writes a checkpoint");
@@ -278,10 +285,21 @@ async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
 
     // The store moved on after the checkpoint (as it does until a crash): the next
     // start reads the checkpoint and puts back what changed since.
+    // A listing the checkpoint holds changed too: the store holds only its new
+    // state, and the relay keeps no bodies, yet its old words must not find it.
     add_behind_the_relays_back(dir.path(), "Added to the store").await;
-    assert_eq!(Store::open(dir.path()).unwrap().changed_since(epoch).unwrap().len(), 1);
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let renamed = Opportunity { title: "Cycle repair apprentice".into(), ..bike.clone() };
+        let record = EntityRecord { seq: 3, at_ms: 8, item: Some(renamed) };
+        store.put(&Record::listing(slug("bikes"), bike.id, &record)).unwrap();
+        store.flush().await.unwrap();
+    }
+    assert_eq!(Store::open(dir.path()).unwrap().changed_since(epoch).unwrap().len(), 2);
     let (relay, mut client) = start(dir.path()).await;
-    assert_eq!(titles(&mut client).await, ["Added to the store", "Bike mechanic trainee"]);
+    assert_eq!(titles(&mut client).await, ["Added to the store", "Cycle repair apprentice"]);
+    assert_eq!(found(&mut client, "apprentice").await, ["Cycle repair apprentice"]);
+    assert!(found(&mut client, "mechanic trainee").await.is_empty(), "the words of the state it replaced are gone");
     assert!(snapshot.exists(), "the checkpoint holds while the relay runs");
     relay.shutdown().await.unwrap();
     let (_, later) = Store::open(dir.path()).unwrap().checkpoint().unwrap().expect("marked");
@@ -298,7 +316,7 @@ async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
     bytes[middle] ^= 0x55;
     std::fs::write(&snapshot, bytes).unwrap();
     let (relay, mut client) = start(dir.path()).await;
-    assert_eq!(titles(&mut client).await, ["Added again", "Added to the store", "Bike mechanic trainee"]);
+    assert_eq!(titles(&mut client).await, ["Added again", "Added to the store", "Cycle repair apprentice"]);
     relay.shutdown().await.unwrap();
 
     // Nor is one after --rebuild.

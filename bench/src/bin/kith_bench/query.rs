@@ -3,7 +3,8 @@
 //! same synthetic region and the same queries.
 //!
 //! The view is filled through `View::restore` (the path a relay takes when it loads
-//! its store) and searched in this process through `opportunity_query` and
+//! its store), with the records in a store of its own that it reads the bodies of a
+//! page's opportunities from, as a relay's does, and searched in this process through `opportunity_query` and
 //! `View::search_opportunities`, as the gRPC handler does, without the network.
 //! PostgreSQL is asked over one loopback connection, so its figures include a
 //! round trip (tens of microseconds); tantivy runs in this process. Each engine
@@ -45,16 +46,23 @@ pub struct QueryArgs {
 
 const WARM_UP: usize = 200;
 
-/// The view of `region`, as a relay that loaded it from its store holds it.
-pub fn kith_view(region: &Region, now: i64) -> anyhow::Result<View> {
+/// The view of `region`, as a relay that loaded it from its store holds it: its
+/// records written to a store in `dir`, which the view reads a page's bodies from.
+pub fn kith_view(region: &Region, now: i64, dir: &std::path::Path) -> anyhow::Result<View> {
+    let store = kith_relay::store::Store::open(dir)?;
     let mut view = View::with_places(CivilDate::at(now, &jiff::tz::TimeZone::UTC), pg::places().clone());
+    view.read_bodies_from(store.clone());
     for (i, hub) in region.hubs.iter().enumerate() {
         let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: crate::common::region() };
-        view.restore(Record::Hub { hub: hub.clone(), record: Box::new(record) })?;
+        let record = Record::Hub { hub: hub.clone(), record: Box::new(record) };
+        store.put(&record)?;
+        view.restore(record)?;
     }
     for l in &region.listings {
         let record = EntityRecord { seq: 2, at_ms: l.created_ms, item: Some(l.item.clone()) };
-        view.restore(Record::listing(region.hubs[l.hub].clone(), l.item.id, &record))?;
+        let record = Record::listing(region.hubs[l.hub].clone(), l.item.id, &record);
+        store.put(&record)?;
+        view.restore(record)?;
     }
     Ok(view)
 }
@@ -271,7 +279,8 @@ pub async fn run(args: &QueryArgs) -> anyhow::Result<Section> {
     let mut notes = Vec::new();
 
     let started = Instant::now();
-    let view = kith_view(&region, now)?;
+    let store_dir = tempfile::Builder::new().prefix("kith-bench-query-").tempdir()?;
+    let view = kith_view(&region, now, store_dir.path())?;
     notes.push(format!("kith: view filled through View::restore in {:.1?}", started.elapsed()));
     eprintln!("query: timing {} queries on kith", queries.len());
     let kith = time_kith(&view, &queries, today)?;
