@@ -135,7 +135,7 @@ pub trait Listing {
 pub struct Doc<K> {
     /// Its id ([`Doc::id`]) as bytes: a `u128` would align every entity of the
     /// family's map to 16 bytes.
-    id: [u8; 16],
+    pub(crate) id: [u8; 16],
     pub hub: HubId,
     pub seq: u64,
     pub at_ms: i64,
@@ -148,6 +148,112 @@ impl<K> Doc<K> {
     /// Its id, as its hub chose it: with the hub, its record's key in the store.
     pub fn id(&self) -> Ulid {
         Ulid::from_bytes(self.id)
+    }
+}
+
+/// A family's live entities by key: packed in a `Vec`, with a map from key to
+/// place. A map of keys to entities would round its buckets up to a power of two:
+/// at a million entities, two million buckets of the whole entity each.
+pub struct Docs<K> {
+    places: HashMap<DocKey, u32>,
+    keys: Vec<DocKey>,
+    docs: Vec<Doc<K>>,
+}
+
+impl<K> Default for Docs<K> {
+    fn default() -> Self {
+        Docs { places: HashMap::default(), keys: Vec::new(), docs: Vec::new() }
+    }
+}
+
+impl<K> Docs<K> {
+    fn with_capacity(n: usize) -> Self {
+        Docs {
+            places: HashMap::with_capacity_and_hasher(n, Default::default()),
+            keys: Vec::with_capacity(n),
+            docs: Vec::with_capacity(n),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn get(&self, key: &DocKey) -> Option<&Doc<K>> {
+        self.places.get(key).map(|&i| &self.docs[i as usize])
+    }
+
+    pub fn contains_key(&self, key: &DocKey) -> bool {
+        self.places.contains_key(key)
+    }
+
+    /// Puts `doc` under `key`, replacing what was there.
+    pub fn insert(&mut self, key: DocKey, doc: Doc<K>) {
+        match self.places.get(&key) {
+            Some(&i) => self.docs[i as usize] = doc,
+            None => {
+                let i = u32::try_from(self.docs.len()).expect("fewer than 2^32 entities in a family");
+                self.places.insert(key, i);
+                self.keys.push(key);
+                self.docs.push(doc);
+            }
+        }
+    }
+
+    /// Takes the entity under `key` out; the last one moves into its place.
+    pub fn remove(&mut self, key: &DocKey) -> Option<Doc<K>> {
+        let i = self.places.remove(key)? as usize;
+        self.keys.swap_remove(i);
+        let doc = self.docs.swap_remove(i);
+        if let Some(moved) = self.keys.get(i) {
+            self.places.insert(*moved, i as u32);
+        }
+        Some(doc)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Doc<K>> {
+        self.docs.iter()
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&DocKey, &Doc<K>)> + Clone {
+        self.keys.iter().zip(self.docs.iter())
+    }
+}
+
+impl<K> std::ops::Index<&DocKey> for Docs<K> {
+    type Output = Doc<K>;
+    fn index(&self, key: &DocKey) -> &Doc<K> {
+        self.get(key).expect("an entity under this key")
+    }
+}
+
+impl<K> Extend<(DocKey, Doc<K>)> for Docs<K> {
+    fn extend<I: IntoIterator<Item = (DocKey, Doc<K>)>>(&mut self, pairs: I) {
+        for (key, doc) in pairs {
+            self.insert(key, doc);
+        }
+    }
+}
+
+impl<K: Serialize> Serialize for Docs<K> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de, K: Deserialize<'de>> Deserialize<'de> for Docs<K> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Docs<K>, D::Error> {
+        let pairs = Vec::<(DocKey, Doc<K>)>::deserialize(deserializer)?;
+        let mut docs = Docs::with_capacity(pairs.len());
+        docs.extend(pairs);
+        if docs.len() != docs.keys.len() || docs.places.len() != docs.docs.len() {
+            return Err(serde::de::Error::custom("an entity's key is there twice"));
+        }
+        Ok(docs)
     }
 }
 
@@ -280,7 +386,7 @@ pub struct Found<'a, K> {
 }
 
 pub struct Family<L: Listing> {
-    docs: HashMap<DocKey, Doc<L::Kept>>,
+    docs: Docs<L::Kept>,
     /// By (id, hub): ids are chosen by hubs, so two hubs could use the same one; the
     /// pair is the identity. Tombstones stay here so that an older event cannot
     /// bring back a withdrawn entity.
@@ -292,7 +398,7 @@ pub struct Family<L: Listing> {
 
 impl<L: Listing> Default for Family<L> {
     fn default() -> Self {
-        Family { docs: HashMap::default(), slots: BTreeMap::new(), index: Index::default(), hold: true }
+        Family { docs: Docs::default(), slots: BTreeMap::new(), index: Index::default(), hold: true }
     }
 }
 
@@ -692,7 +798,7 @@ where
         let mine = take_blocks(&next);
         let (slots, index, theirs) = helper.join().map_err(|_| "the index could not be read".to_owned())??;
         let blocks: Vec<Block<L::Kept>> = mine?.into_iter().chain(theirs).collect();
-        let mut docs = HashMap::with_capacity_and_hasher(blocks.iter().map(Vec::len).sum(), Default::default());
+        let mut docs = Docs::with_capacity(blocks.iter().map(Vec::len).sum());
         docs.extend(blocks.into_iter().flatten());
         let family = Family { docs, slots, index, hold: true };
         if !family.consistent() {
@@ -727,7 +833,7 @@ where
     L::Kept: Deserialize<'de>,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Family<L>, D::Error> {
-        type Parts<K> = (HashMap<DocKey, Doc<K>>, BTreeMap<(Ulid, HubId), Slot>, Index);
+        type Parts<K> = (Docs<K>, BTreeMap<(Ulid, HubId), Slot>, Index);
         let (docs, slots, index) = Parts::<L::Kept>::deserialize(deserializer)?;
         let family = Family { docs, slots, index, hold: true };
         if !family.consistent() {

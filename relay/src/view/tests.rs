@@ -1083,3 +1083,29 @@ fn a_view_without_bodies_reads_them_from_the_store_and_indexes_each_state_once()
     assert!(s.found("seed").is_empty());
     assert!(s.view.opportunity(o.id, None).unwrap().is_none());
 }
+
+#[test]
+fn a_familys_packed_entities_keep_their_keys_through_removals() {
+    use super::family::{Doc, Docs};
+    use crate::index::DocKey;
+    let doc = |n: u8| Doc { id: [n; 16], hub: u32::from(n), seq: 0, at_ms: 0, size: 0, kept: n };
+    let mut docs: Docs<u8> = Docs::default();
+    for n in 0..5 {
+        docs.insert(DocKey(u64::from(n) * 10), doc(n));
+    }
+    docs.insert(DocKey(20), doc(22));
+    assert_eq!(docs.len(), 5, "an insert under a key it has replaces");
+    assert_eq!(docs.remove(&DocKey(10)).map(|d| d.kept), Some(1));
+    assert!(docs.remove(&DocKey(10)).is_none());
+    assert_eq!(docs.remove(&DocKey(40)).map(|d| d.kept), Some(4), "the one moved into a hole is found");
+    let mut left: Vec<(u64, u8)> = docs.iter().map(|(k, d)| (k.0, d.kept)).collect();
+    left.sort_unstable();
+    assert_eq!(left, [(0, 0), (20, 22), (30, 3)]);
+    for (k, kept) in left {
+        assert_eq!(docs[&DocKey(k)].kept, kept);
+    }
+    let bytes = postcard::to_stdvec(&docs).unwrap();
+    let read: Docs<u8> = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(read.get(&DocKey(30)).map(|d| d.kept), Some(3));
+    assert_eq!(read.len(), 3);
+}

@@ -421,6 +421,11 @@ impl RelayProcess {
         let mut args = args;
         // One benchmark client asks far more often than a program would.
         args.extend(["--grpc-rate-per-client".into(), "0".into()]);
+        // The region's own places, as the queries' (crate::pg::places) and the demo's.
+        args.extend([
+            "--places".into(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/places/west-yorkshire.txt").into(),
+        ]);
         match self.http_port {
             Some(port) => args.extend([
                 "--http-listen".into(),
