@@ -65,10 +65,14 @@
           if (!fresh) { return; }
           results.innerHTML = fresh.innerHTML;
           if (window.history && history.replaceState) { history.replaceState(null, "", url); }
-          if (status) {
-            var n = results.querySelectorAll("ol.results > li").length;
-            status.textContent = n === 1 ? "1 result" : n + " results";
-          }
+          // The language switch leads to these results too.
+          Array.prototype.forEach.call(document.querySelectorAll("[data-lang-switch] a[data-lang]"), function (a) {
+            var params = new URLSearchParams(url.split("?")[1] || "");
+            params.set("lang", a.getAttribute("data-lang"));
+            a.setAttribute("href", form.getAttribute("action") + "?" + params.toString());
+          });
+          // How many were found, said in the page's language by the board.
+          if (status) { status.textContent = fresh.getAttribute("data-said") || ""; }
         })
         .catch(function () {});
     }
@@ -100,29 +104,31 @@
       var reach = value("reach");
       var problem = null;
       var digits = (reach.match(/[0-9]/g) || []).length;
+      // The messages are the board's, in the page's language, on the form.
+      var said = function (what) { return form.getAttribute("data-error-" + what) || ""; };
       if (!value("name")) {
-        problem = ["name", "Enter your name or first name"];
+        problem = ["name", said("name")];
       } else if (how === "phone" || how === "text") {
         if (!/^[0-9 +()-]+$/.test(reach) || digits < 7 || digits > 15) {
-          problem = ["reach", "Enter a phone number, like 07700 900123"];
+          problem = ["reach", said("phone")];
         }
       } else if (how === "email") {
-        if (!/^[^@\s]+@[^@\s]+$/.test(reach)) { problem = ["reach", "Enter an email address, like sam@example.org"]; }
+        if (!/^[^@\s]+@[^@\s]+$/.test(reach)) { problem = ["reach", said("email")]; }
       } else if (how !== "none") {
-        problem = ["how", "Choose how they should contact you, or that you will call them"];
+        problem = ["how", said("how")];
       }
       if (!problem && !form.querySelector("[name=consent]").checked) {
-        problem = ["consent-box", "Tick the box to agree that this is passed to the group"];
+        problem = ["consent-box", said("consent")];
       }
-      var said = form.querySelector(".seal-error");
+      var shown = form.querySelector(".seal-error");
       if (problem) {
-        said.textContent = problem[1];
-        said.hidden = false;
+        shown.textContent = problem[1];
+        shown.hidden = false;
         var field = document.getElementById("ask-" + problem[0]);
         if (field && field.focus) { field.focus(); }
         return;
       }
-      said.hidden = true;
+      shown.hidden = true;
       var contact = how === "none" ? { how: "none" }
         : how === "email" ? { how: "email", address: reach, when: value("when") }
         : { how: how, number: reach, when: value("when") };

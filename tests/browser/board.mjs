@@ -1,6 +1,7 @@
 // The board in a real browser: Debian's chromium driven by playwright-core, every
 // page checked by axe-core with JavaScript on and off, the main pages photographed
-// at 1280 and 320 px, and what people do tried by keyboard alone.
+// at 1280 and 320 px (in English, Welsh and Urdu), and what people do tried by
+// keyboard alone.
 //
 //   node tests/browser/board.mjs BASE_URL OUT_DIR
 //
@@ -91,6 +92,55 @@ for (const js of [true, false]) {
   if (!(await page.locator("h1").textContent())) { fail("the listing page has no heading"); }
   if (external.length) { fail(`requests to elsewhere: ${external.join(", ")}`); }
   await context.close();
+}
+
+// In Welsh and in Urdu (right to left), chosen by the browser's language: every
+// page axe clean, photographed at 1280 and 320 px, no sideways scrolling, <html>'s
+// lang and dir right; then the language switch keeps what was searched.
+for (const [lang, dir] of [["cy", "ltr"], ["ur", "rtl"]]) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error") { fail(`${lang}: console error: ${m.text()}`); } });
+  const visit = async (name, what) => {
+    await axe(page, `${what} (${lang})`);
+    const html = await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+    if (html[0] !== lang || html[1] !== dir) { fail(`${what} (${lang}): <html lang="${html[0]}" dir="${html[1]}">`); }
+    await page.screenshot({ path: `${out}/${name}-${lang}-1280.png`, fullPage: true });
+    await page.setViewportSize({ width: 320, height: 800 });
+    await page.screenshot({ path: `${out}/${name}-${lang}-320.png`, fullPage: true });
+    report.screenshots += 2;
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    if (overflow) { fail(`${what} (${lang}): scrolls sideways at 320 px`); }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  };
+  for (const [name, path] of pages) {
+    step(`${path} (${lang})`);
+    const response = await page.goto(base + path);
+    report.pages += 1;
+    if (!response || response.status() !== 200) { fail(`${path} (${lang}): status ${response && response.status()}`); }
+    await visit(name, path);
+  }
+  await page.goto(base + "/search?q=garden");
+  await page.locator("ol.results h3 a").first().click();
+  await visit("listing", "a listing page");
+  await page.goto(base + "/safe-houses");
+  await page.locator("table a").first().click();
+  await visit("safe-house", "a safe house's page");
+  await context.close();
+}
+{
+  step("the language switch");
+  const page = await browser.newPage();
+  await page.goto(base + "/search?q=garden&area=LS");
+  await Promise.all([page.waitForURL("**lang=cy**"), page.locator("[data-lang-switch] a[data-lang=cy]").click()]);
+  if (!page.url().includes("q=garden") || !page.url().includes("area=LS")) { fail(`the switch to Welsh lost the search: ${page.url()}`); }
+  if ((await page.inputValue("#q")) !== "garden") { fail("the switch to Welsh lost what was typed"); }
+  if ((await page.evaluate(() => document.documentElement.lang)) !== "cy") { fail("the switch did not lead to Welsh"); }
+  // The chosen language stays as the person goes on.
+  await Promise.all([page.waitForURL("**/safe-houses**"), page.locator("header nav a[href^='/safe-houses']").click()]);
+  if ((await page.evaluate(() => document.documentElement.lang)) !== "cy") { fail(`Welsh was not kept on ${page.url()}`); }
+  await page.close();
 }
 
 // By keyboard alone: the skip link first, then the search, then a filter.

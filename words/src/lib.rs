@@ -6,6 +6,15 @@
 //!
 //! And the look the web pages share ([`STYLE`]). Words only otherwise: nothing here is read back by a program, so wording can change
 //! without a format changing (the CLI's `--json` keeps its own shapes).
+//!
+//! Every language Kith speaks ([`lang`]) says these through its message files; a
+//! function ending in `_in` takes the language, and the one without says it in
+//! English (the CLI, open data).
+
+#[macro_use]
+pub mod lang;
+
+pub use lang::Lang;
 
 use kith_proto::domain::{ForTag, OpportunityKind, Pay, PayPer};
 
@@ -26,35 +35,59 @@ pub fn pounds(pence: u64) -> String {
 
 /// Pay as people say it: `£12.21 an hour`, `£50 a session`, `Unpaid, expenses paid`.
 pub fn pay_text(pay: Pay, expenses_paid: bool) -> String {
-    let expenses = if expenses_paid { ", expenses paid" } else { "" };
-    match pay {
-        Pay::Unpaid => format!("Unpaid{expenses}"),
+    pay_text_in(Lang::En, pay, expenses_paid)
+}
+
+/// [`pay_text`] in `lang`.
+pub fn pay_text_in(lang: Lang, pay: Pay, expenses_paid: bool) -> String {
+    let pay = match pay {
+        Pay::Unpaid => t!(lang, "pay-unpaid"),
         Pay::Paid { pence, per } => {
             let amount = pounds(u64::from(pence));
-            let per = match per {
-                PayPer::Hour => "an hour",
-                PayPer::Session => "a session",
-                PayPer::Day => "a day",
-            };
-            format!("{amount} {per}{expenses}")
+            match per {
+                PayPer::Hour => t!(lang, "pay-per-hour", amount = amount),
+                PayPer::Session => t!(lang, "pay-per-session", amount = amount),
+                PayPer::Day => t!(lang, "pay-per-day", amount = amount),
+            }
         }
-    }
+    };
+    if expenses_paid { t!(lang, "pay-expenses", pay = pay) } else { pay }
 }
 
 /// An offer's rate as people say it: `£15 an hour`, `£12.50 an hour`.
 pub fn rate_text(pence: u32) -> String {
-    format!("{} an hour", pounds(u64::from(pence)))
+    rate_text_in(Lang::En, pence)
+}
+
+/// [`rate_text`] in `lang`.
+pub fn rate_text_in(lang: Lang, pence: u32) -> String {
+    t!(lang, "pay-per-hour", amount = pounds(u64::from(pence)))
 }
 
 /// An offer's rate with what it does not say: `£15 an hour (materials extra)`.
 pub fn rate_with_note(pence: u32, note: &str) -> String {
-    if note.is_empty() { rate_text(pence) } else { format!("{} ({note})", rate_text(pence)) }
+    rate_with_note_in(Lang::En, pence, note)
+}
+
+/// [`rate_with_note`] in `lang` (the note is the hub's, as it wrote it).
+pub fn rate_with_note_in(lang: Lang, pence: u32, note: &str) -> String {
+    let rate = rate_text_in(lang, pence);
+    if note.is_empty() { rate } else { t!(lang, "rate-note", rate = rate, note = note.to_owned()) }
 }
 
 /// `16 hours a week`, `7.5 hours a week`.
 pub fn hours_text(hours: f32) -> String {
-    let h = if hours.fract() == 0.0 { format!("{hours:.0}") } else { format!("{hours}") };
-    format!("{h} hour{} a week", if h == "1" { "" } else { "s" })
+    hours_text_in(Lang::En, hours)
+}
+
+/// [`hours_text`] in `lang`.
+pub fn hours_text_in(lang: Lang, hours: f32) -> String {
+    // Whole hours choose their plural form; a fraction is said with the `other` one.
+    if hours.fract() == 0.0 && (0.0..=1e6).contains(&hours) {
+        t!(lang, "hours-a-week", hours = hours as u32)
+    } else {
+        t!(lang, "hours-a-week", hours = format!("{hours}"))
+    }
 }
 
 /// Minutes of work as hours people read: `3`, `2.5`, `1.25`.
@@ -89,36 +122,43 @@ pub fn week_earnings_text(earned: u64, booked: u64, limit: Option<u64>) -> Strin
 
 /// `Tuesday 8 December 2026`.
 pub fn day_text(d: CivilDate) -> String {
-    const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    format!("{} {}", DAYS[d.to_jiff().weekday().to_monday_zero_offset() as usize], date_text(d))
+    day_text_in(Lang::En, d)
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// [`day_text`] in `lang`.
+pub fn day_text_in(lang: Lang, d: CivilDate) -> String {
+    let weekday = Weekday::ALL[d.to_jiff().weekday().to_monday_zero_offset() as usize];
+    t!(lang, "day-date", weekday = weekday_name(lang, weekday), date = date_text_in(lang, d))
+}
+
+/// A day of the week's name: `Monday`, `Dydd Llun`.
+pub fn weekday_name(lang: Lang, day: Weekday) -> String {
+    lang.t(&format!("weekday-{}", day.as_str()))
+}
 
 /// `31 January 2027`.
 pub fn date_text(d: CivilDate) -> String {
-    format!("{} {} {}", d.day, MONTHS[usize::from(d.month.clamp(1, 12)) - 1], d.year)
+    date_text_in(Lang::En, d)
+}
+
+/// [`date_text`] in `lang`: `31 Ionawr 2027`.
+pub fn date_text_in(lang: Lang, d: CivilDate) -> String {
+    let month = lang.t(&format!("month-{}", d.month.clamp(1, 12)));
+    // Numbers as plain digits: a year is not a quantity to group by thousands.
+    t!(lang, "date", day = d.day.to_string(), month = month, year = d.year.to_string())
 }
 
 /// A distance as people say it, to the kilometre (districts' centroids are no
 /// finer): `12 km`, `under 1 km`.
 pub fn distance_text(metres: u32) -> String {
-    match (metres + 500) / 1000 {
-        0 => "under 1 km".to_owned(),
-        km => format!("{km} km"),
+    distance_text_in(Lang::En, metres)
+}
+
+/// [`distance_text`] in `lang`.
+pub fn distance_text_in(lang: Lang, metres: u32) -> String {
+    match metres.saturating_add(500) / 1000 {
+        0 => t!(lang, "distance-under-1"),
+        km => t!(lang, "distance-km", km = km),
     }
 }
 
@@ -126,10 +166,21 @@ pub fn distance_text(metres: u32) -> String {
 /// within a minute, and for a time ahead of this clock (another machine's clock may
 /// be a little ahead); `never` for a time that never came (0 or before).
 pub fn ago_text(then_ms: i64, now_ms: i64) -> String {
+    ago_text_in(Lang::En, then_ms, now_ms)
+}
+
+/// [`ago_text`] in `lang`, its plural forms chosen by the language's rules.
+pub fn ago_text_in(lang: Lang, then_ms: i64, now_ms: i64) -> String {
     if then_ms <= 0 {
-        return "never".into();
+        return t!(lang, "ago-never");
     }
-    span(then_ms, now_ms).map_or_else(|| "just now".into(), |s| format!("{s} ago"))
+    let mins = now_ms.saturating_sub(then_ms).max(0) / 60_000;
+    match mins {
+        0 => t!(lang, "ago-just-now"),
+        1..=59 => t!(lang, "ago-minutes", n = mins),
+        60..=2879 => t!(lang, "ago-hours", n = mins / 60),
+        _ => t!(lang, "ago-days", n = mins / 1440),
+    }
 }
 
 /// How long before another moment than now, in words: `before_text(at, printed,
@@ -181,7 +232,39 @@ pub fn for_label(t: ForTag) -> &'static str {
 
 /// `anyone`, or the groups a house is for, joined with commas.
 pub fn for_text(tags: &[ForTag]) -> String {
-    if tags.is_empty() { "anyone".into() } else { tags.iter().map(|t| for_label(*t)).collect::<Vec<_>>().join(", ") }
+    for_text_in(Lang::En, tags)
+}
+
+/// [`kind_label`] in `lang`.
+pub fn kind_text(lang: Lang, k: OpportunityKind) -> String {
+    lang.t(&format!("kind-{}", k.as_str()))
+}
+
+/// [`for_label`] in `lang`.
+pub fn for_label_in(lang: Lang, t: ForTag) -> String {
+    lang.t(&format!("for-{}", t.as_str()))
+}
+
+/// [`for_text`] in `lang`.
+pub fn for_text_in(lang: Lang, tags: &[ForTag]) -> String {
+    if tags.is_empty() {
+        t!(lang, "for-anyone")
+    } else {
+        tags.iter().map(|t| for_label_in(lang, *t)).collect::<Vec<_>>().join(list_separator(lang))
+    }
+}
+
+/// A kind of service's name in `lang`: `Peer support`.
+pub fn category_text(lang: Lang, c: kith_proto::service::Category) -> String {
+    lang.t(&format!("category-{}", c.as_str()))
+}
+
+/// What separates the items of a list: Urdu has its own comma.
+pub fn list_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ur => "، ",
+        Lang::En | Lang::Cy => ", ",
+    }
 }
 
 /// A region's id as people write its name: `west-yorkshire` → `West Yorkshire`.
@@ -198,12 +281,33 @@ pub fn region_name(slug: &str) -> String {
 
 /// Opening hours with the days' names written as names: `Monday–Friday 09:00–17:00`.
 pub fn schedule_text(schedule: &Schedule) -> String {
-    let mut text = schedule.to_string();
-    for day in Weekday::ALL {
-        let name = day.as_str();
-        text = text.replace(name, &region_name(name));
+    schedule_text_in(Lang::En, schedule)
+}
+
+/// [`schedule_text`] in `lang`; the schedule's note is the hub's, as it wrote it.
+pub fn schedule_text_in(lang: Lang, schedule: &Schedule) -> String {
+    let days = &schedule.days;
+    let consecutive = days.len() > 2 && days.windows(2).all(|w| w[1] as u8 == w[0] as u8 + 1);
+    let days = if consecutive {
+        format!("{}–{}", weekday_name(lang, days[0]), weekday_name(lang, days[days.len() - 1]))
+    } else {
+        days.iter().map(|d| weekday_name(lang, *d)).collect::<Vec<_>>().join(list_separator(lang))
+    };
+    let mut parts = Vec::new();
+    if let Some((opens, closes)) = schedule.hours {
+        parts.push(format!("{days} {opens}–{closes}"));
     }
-    text
+    if schedule.by_appointment {
+        parts.push(if schedule.hours.is_none() && !schedule.days.is_empty() {
+            t!(lang, "schedule-days-by-appointment", days = days)
+        } else {
+            t!(lang, "schedule-by-appointment")
+        });
+    }
+    if !schedule.note.is_empty() {
+        parts.push(schedule.note.clone());
+    }
+    parts.join("; ")
 }
 
 /// `1 service`, `2 services`.

@@ -24,7 +24,9 @@ use kith_proto::Slug;
 use kith_proto::ask::{AskContent, AskStatus, Contact, Reference, reference_hash};
 use kith_proto::event::Family;
 
-use super::{Board, page, problem};
+use kith_words::t;
+
+use super::{Board, Reader, page, problem_t, theirs};
 use crate::asks::{Content, NotSent};
 use crate::view::HubSummary;
 
@@ -76,8 +78,8 @@ impl Target {
         board.shared.asks().is_some() && !self.info.profile.left && self.info.profile.asks.takes(self.id)
     }
 
-    fn action(&self) -> String {
-        format!("/ask/{}/{}/{}", self.family.token(), self.hub, self.id)
+    fn action(&self, r: &Reader) -> String {
+        r.href(&format!("/ask/{}/{}/{}", self.family.token(), self.hub, self.id))
     }
 }
 
@@ -101,14 +103,14 @@ pub struct AskForm {
 
 impl AskForm {
     /// The content, checked as the hub will check it: the field and what is wrong.
-    fn content(&self) -> Result<AskContent, (String, String)> {
+    fn content(&self, r: &Reader) -> Result<AskContent, (String, String)> {
         let (reach, when) = (self.reach.trim().to_owned(), self.when.trim().to_owned());
         let contact = match self.how.as_str() {
             "phone" => Contact::Phone { number: reach, when },
             "text" => Contact::Text { number: reach, when },
             "email" => Contact::Email { address: reach, when },
             "none" => Contact::None,
-            _ => return Err(("how".into(), "Choose how they should contact you, or that you will call them".into())),
+            _ => return Err(("how".into(), r.t("ask-error-how"))),
         };
         let content = AskContent {
             v: 1,
@@ -124,10 +126,12 @@ impl AskForm {
                 f => f,
             };
             let message = match field {
-                "name" => "Enter your name or first name".to_owned(),
-                "consent" => "Tick the box to agree that this is passed to the group".to_owned(),
-                "reach" if self.how == "email" => "Enter an email address, like sam@example.org".to_owned(),
-                "reach" => "Enter a phone number, like 07700 900123".to_owned(),
+                "name" => r.t("ask-error-name"),
+                "consent" => r.t("ask-error-consent"),
+                "reach" if self.how == "email" => r.t("ask-error-email"),
+                "reach" => r.t("ask-error-phone"),
+                "when" => r.t("ask-error-when"),
+                "words" => r.t("ask-error-words"),
                 _ => e.to_string(),
             };
             (field.to_owned(), message)
@@ -137,16 +141,16 @@ impl AskForm {
 
 /// The "Ask about this" part of a listing's page: the form, or how to call when the
 /// group takes no asks about it.
-pub fn section(board: &Board, target: &Target, form: &AskForm, error: Option<&(String, String)>) -> Markup {
-    let hub_name = &target.info.name;
+pub fn section(board: &Board, r: &Reader, target: &Target, form: &AskForm, error: Option<&(String, String)>) -> Markup {
+    let hub_name = target.info.name.as_str();
     if !target.takes_asks(board) {
         return html! {
             section.ask aria-labelledby="ask-heading" {
-                h2 id="ask-heading" { "Ask about this" }
+                h2 id="ask-heading" { (r.t("ask-heading")) }
                 @if target.phone.is_empty() {
-                    p { "Ask " (hub_name) " about it." }
+                    p { (t!(r.lang, "ask-them", hub = hub_name)) }
                 } @else {
-                    p { "Call " (hub_name) ": " span.contact { (target.phone) } }
+                    p { (t!(r.lang, "call-them", hub = hub_name)) " " span.contact { (theirs(&target.phone)) } }
                 }
             }
         };
@@ -157,46 +161,49 @@ pub fn section(board: &Board, target: &Target, form: &AskForm, error: Option<&(S
     let box_key = kith_proto::keys::hex(&target.info.profile.box_key);
     html! {
         section.ask aria-labelledby="ask-heading" {
-            h2 id="ask-heading" { "Ask about this" }
-            p { "Leave your name and how to reach you, and " (hub_name) " will contact you. Or call them"
-                @if !target.phone.is_empty() { ": " span.contact { (target.phone) } } "." }
+            h2 id="ask-heading" { (r.t("ask-heading")) }
+            p { (t!(r.lang, "ask-intro", hub = hub_name))
+                @if !target.phone.is_empty() { " " (r.t("ask-or-call")) " " span.contact { (theirs(&target.phone)) } } }
             @if let Some((field, message)) = error {
                 div.error-summary role="alert" tabindex="-1" {
-                    h2 { "There is a problem" }
+                    h2 { (r.t("error-summary")) }
                     ul { li { a href={ "#ask-" (field) } { (message) } } }
                 }
             }
-            form.ask-form method="post" action=(target.action()) data-seal-to=(box_key) novalidate {
+            form.ask-form method="post" action=(target.action(r)) data-seal-to=(box_key) novalidate
+                data-error-name=(r.t("ask-error-name")) data-error-phone=(r.t("ask-error-phone"))
+                data-error-email=(r.t("ask-error-email")) data-error-how=(r.t("ask-error-how"))
+                data-error-consent=(r.t("ask-error-consent")) {
                 div class=(field_class("name")) {
-                    label for="ask-name" { "Your name or first name" }
+                    label for="ask-name" { (r.t("ask-name")) }
                     @if let Some(m) = err("name") { p.error-message { (m) } }
                     input #ask-name type="text" name="name" value=(form.name) autocomplete="given-name" maxlength="80" required;
                 }
                 div class=(field_class("how")) id="ask-how" {
                     fieldset {
-                        legend { "How should they contact you?" }
+                        legend { (r.t("ask-how")) }
                         @if let Some(m) = err("how") { p.error-message { (m) } }
-                        @for (value, label) in [("phone", "Phone me"), ("text", "Text me"), ("email", "Email me"), ("none", "Don't contact me — I will call you")] {
+                        @for (value, label) in [("phone", "ask-how-phone"), ("text", "ask-how-text"), ("email", "ask-how-email"), ("none", "ask-how-none")] {
                             div.choice {
                                 input type="radio" name="how" id={ "ask-how-" (value) } value=(value) checked[how == value];
-                                label for={ "ask-how-" (value) } { (label) }
+                                label for={ "ask-how-" (value) } { (r.t(label)) }
                             }
                         }
                     }
                 }
                 div class=(field_class("reach")) {
-                    label for="ask-reach" { "Phone number or email address" }
-                    p.hint { "Leave it empty if you will call them." }
+                    label for="ask-reach" { (r.t("ask-reach")) }
+                    p.hint { (r.t("ask-reach-hint")) }
                     @if let Some(m) = err("reach") { p.error-message { (m) } }
                     input #ask-reach type="text" name="reach" value=(form.reach) maxlength="120" autocomplete="off";
                 }
                 div class=(field_class("when")) {
-                    label for="ask-when" { "When is a good time? (optional)" }
+                    label for="ask-when" { (r.t("ask-when")) }
                     @if let Some(m) = err("when") { p.error-message { (m) } }
                     input #ask-when type="text" name="when" value=(form.when) maxlength="120";
                 }
                 div class=(field_class("words")) {
-                    label for="ask-words" { "A few words (optional)" }
+                    label for="ask-words" { (r.t("ask-words")) }
                     @if let Some(m) = err("words") { p.error-message { (m) } }
                     textarea #ask-words name="words" rows="3" maxlength="1000" { (form.words) }
                 }
@@ -204,22 +211,18 @@ pub fn section(board: &Board, target: &Target, form: &AskForm, error: Option<&(S
                     @if let Some(m) = err("consent") { p.error-message { (m) } }
                     div.choice {
                         input #ask-consent-box type="checkbox" name="consent" value="yes" checked[form.consent.is_some()] required;
-                        label for="ask-consent-box" { "I agree that this is passed to " (hub_name) ", and to no one else." }
+                        label for="ask-consent-box" { (t!(r.lang, "ask-consent", hub = hub_name)) }
                     }
                 }
                 // A robot fills every field; a person never sees this one.
                 div.hp aria-hidden="true" {
-                    label for="ask-website" { "Leave this empty" }
+                    label for="ask-website" { (r.t("ask-trap")) }
                     input #ask-website type="text" name="website" tabindex="-1" autocomplete="off";
                 }
                 input type="hidden" name="sealed" value="";
                 p.error-message.seal-error role="alert" hidden {}
-                button type="submit" { "Send" }
-                p.meta.sealing {
-                    "Only " (hub_name) " can read what you write: it is sealed to their key before it leaves this page "
-                    "(or, if this page's script does not run, by the board as soon as it arrives). The board keeps only "
-                    "which listing it was about."
-                }
+                button type="submit" { (r.t("ask-send")) }
+                p.meta.sealing { (t!(r.lang, "ask-sealing", hub = hub_name)) }
             }
             @for s in &SCRIPTS {
                 script src={ "/assets/vendor/" (s.name) } integrity=(*s.integrity) defer {}
@@ -229,10 +232,16 @@ pub fn section(board: &Board, target: &Target, form: &AskForm, error: Option<&(S
 }
 
 /// The listing `family`/`hub`/`id` as an ask's target.
-pub async fn target(board: &Board, family: Family, hub: Slug, id: Ulid) -> Result<Option<Target>, Response> {
+pub async fn target(
+    board: &Board,
+    r: &Reader,
+    family: Family,
+    hub: Slug,
+    id: Ulid,
+) -> Result<Option<Target>, Response> {
     let h = hub.clone();
     let found = board
-        .read(move |view, _| {
+        .read(r, move |view, _| {
             Ok(match family {
                 Family::Opportunities => {
                     view.opportunity(id, Some(&h)).ok().flatten().map(|o| (o.item.title.clone(), String::new()))
@@ -250,7 +259,7 @@ pub async fn target(board: &Board, family: Family, hub: Slug, id: Ulid) -> Resul
         })
         .await?;
     let Some((title, phone)) = found else { return Ok(None) };
-    let mut hubs = board.hubs().await?;
+    let mut hubs = board.hubs(r).await?;
     let Some(info) = hubs.remove(&hub) else { return Ok(None) };
     let phone = if phone.is_empty() { info.profile.contact.clone() } else { phone };
     Ok(Some(Target { family, hub, id, title, phone, info }))
@@ -263,17 +272,15 @@ pub async fn send(
     request: Request,
 ) -> Response {
     let client = crate::connections::client_of(&request);
+    // A page answering the form switches language to the listing's page: what was
+    // typed is never put in an address.
+    let listing = Family::from_token(&family).map(|f| format!("/{}/{hub}/{id}", page_path(f)));
+    let r = Reader::of(request.uri(), request.headers()).at(listing.as_deref().unwrap_or("/"));
+    let r = &r;
     if super::cross_site(request.headers()) {
-        return problem(&board, StatusCode::FORBIDDEN, "Not sent", "An ask is sent from this board's own pages only.");
+        return problem_t(&board, r, StatusCode::FORBIDDEN, "not-sent", "not-sent-cross-site");
     }
-    let not_found = || {
-        problem(
-            &board,
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "It may have been withdrawn by its group, or the address is wrong.",
-        )
-    };
+    let not_found = || problem_t(&board, r, StatusCode::NOT_FOUND, "not-found", "not-found-ask");
     let (Some(family), Ok(hub), Ok(id)) =
         (Family::from_token(&family), Slug::parse("hub", &hub), Ulid::from_string(&id))
     else {
@@ -281,16 +288,9 @@ pub async fn send(
     };
     let form = match axum::Form::<AskForm>::from_request(request, &()).await {
         Ok(axum::Form(form)) => form,
-        Err(_) => {
-            return problem(
-                &board,
-                StatusCode::BAD_REQUEST,
-                "The form could not be read",
-                "Go back to the listing and try again.",
-            );
-        }
+        Err(_) => return problem_t(&board, r, StatusCode::BAD_REQUEST, "form-unreadable", "form-unreadable-ask"),
     };
-    let target = match target(&board, family, hub, id).await {
+    let target = match target(&board, r, family, hub, id).await {
         Ok(Some(t)) => t,
         Ok(None) => return not_found(),
         Err(r) => return r,
@@ -299,35 +299,28 @@ pub async fn send(
     // A robot: answered as if sent, nothing sent or counted.
     if !form.website.is_empty() {
         board.shared.metrics().ask("trapped");
-        return sent_page(&board, &target, &Reference::new());
+        return sent_page(&board, r, &target, &Reference::new());
     }
     if !target.takes_asks(&board) {
-        return form_page(&board, &target, &AskForm::default(), None, StatusCode::CONFLICT);
+        return form_page(&board, r, &target, &AskForm::default(), None, StatusCode::CONFLICT);
     }
     if let Err(e) = sender.admit(client) {
         board.shared.metrics().ask("client-limit");
-        return not_sent(&board, &target, StatusCode::TOO_MANY_REQUESTS, &e);
+        return not_sent(&board, r, &target, StatusCode::TOO_MANY_REQUESTS, &e);
     }
     if !sender.hub_has_room(&target.hub, &target.info.profile.asks) {
         board.shared.metrics().ask("hub-cap");
-        return not_sent(&board, &target, StatusCode::SERVICE_UNAVAILABLE, &NotSent::HubCap);
+        return not_sent(&board, r, &target, StatusCode::SERVICE_UNAVAILABLE, &NotSent::HubCap);
     }
     let content = if form.sealed.is_empty() {
-        match form.content() {
+        match form.content(r) {
             Ok(c) => Content::Plain(c),
-            Err(error) => return form_page(&board, &target, &form, Some(&error), StatusCode::UNPROCESSABLE_ENTITY),
+            Err(error) => return form_page(&board, r, &target, &form, Some(&error), StatusCode::UNPROCESSABLE_ENTITY),
         }
     } else {
         match base64::engine::general_purpose::STANDARD.decode(form.sealed.trim()) {
             Ok(bytes) => Content::Sealed(bytes),
-            Err(_) => {
-                return problem(
-                    &board,
-                    StatusCode::BAD_REQUEST,
-                    "The form could not be read",
-                    "Go back to the listing and try again.",
-                );
-            }
+            Err(_) => return problem_t(&board, r, StatusCode::BAD_REQUEST, "form-unreadable", "form-unreadable-ask"),
         }
     };
     let key = target.info.profile.box_key;
@@ -335,7 +328,7 @@ pub async fn send(
     match sender.send(&target.hub, &key, &policy, target.family, target.id, content).await {
         Ok(sent) => {
             board.shared.metrics().ask("sent");
-            sent_page(&board, &target, &sent.reference)
+            sent_page(&board, r, &target, &sent.reference)
         }
         Err(e) => {
             let (status, reason) = match &e {
@@ -349,101 +342,93 @@ pub async fn send(
                 tracing::warn!(error = %e, hub = %target.hub, "an ask could not be sent");
             }
             board.shared.metrics().ask(reason);
-            not_sent(&board, &target, status, &e)
+            not_sent(&board, r, &target, status, &e)
         }
     }
 }
 
 fn form_page(
     board: &Board,
+    r: &Reader,
     target: &Target,
     form: &AskForm,
     error: Option<&(String, String)>,
     status: StatusCode,
 ) -> Response {
+    let title = t!(r.lang, "ask-about", title = target.title.clone());
     let body = html! {
-        p { a href=(listing_href(target)) { "Back to " (target.title) } }
-        h1 { "Ask about " (target.title) }
-        (section(board, target, form, error))
+        p { a href=(listing_href(r, target)) { (t!(r.lang, "back-to", title = target.title.clone())) } }
+        h1 { (title) }
+        (section(board, r, target, form, error))
     };
-    private(page(board, &format!("Ask about {}", target.title), status, body))
+    private(page(board, r, &title, status, body))
 }
 
-fn listing_href(target: &Target) -> String {
-    let path = match target.family {
+/// The path of a family's listing pages: `/safe-house/{hub}/{id}`.
+fn page_path(family: Family) -> &'static str {
+    match family {
         Family::Opportunities => "opportunity",
         Family::SafeHouses => "safe-house",
         Family::Services => "service",
         Family::Offers => "offer",
-    };
-    format!("/{path}/{}/{}", target.hub, target.id)
+    }
 }
 
-fn not_sent(board: &Board, target: &Target, status: StatusCode, e: &NotSent) -> Response {
-    let hub_name = &target.info.name;
+fn listing_href(r: &Reader, target: &Target) -> String {
+    r.href(&format!("/{}/{}/{}", page_path(target.family), target.hub, target.id))
+}
+
+fn not_sent(board: &Board, r: &Reader, target: &Target, status: StatusCode, e: &NotSent) -> Response {
+    let hub = target.info.name.as_str();
     let why = match e {
-        NotSent::Client(_) => {
-            format!("This address has sent several asks in a short time, so this one was not sent: {e}.")
-        }
-        NotSent::HubCap => format!("{hub_name} has had as many asks as they can take today, so this one was not sent."),
-        NotSent::Closed => format!("{hub_name} does not take asks about this just now."),
-        NotSent::Invalid(_) => "What was sent could not be read, so nothing was sent.".to_owned(),
-        NotSent::Unavailable(_) | NotSent::Store(_) => {
-            "The board could not send it just now, so nothing was sent. Try again in a few minutes.".to_owned()
-        }
+        NotSent::Client(_) => r.t("not-sent-client"),
+        NotSent::HubCap => t!(r.lang, "not-sent-hub-cap", hub = hub),
+        NotSent::Closed => t!(r.lang, "not-sent-closed", hub = hub),
+        NotSent::Invalid(_) => r.t("not-sent-invalid"),
+        NotSent::Unavailable(_) | NotSent::Store(_) => r.t("not-sent-unavailable"),
     };
     let body = html! {
-        h1 { "Not sent" }
+        h1 { (r.t("not-sent")) }
         p { (why) }
-        @if !target.phone.is_empty() { p { "You can call " (hub_name) ": " span.contact { (target.phone) } } }
-        p { a href=(listing_href(target)) { "Back to " (target.title) } }
+        @if !target.phone.is_empty() { p { (t!(r.lang, "you-can-call", hub = hub)) " " span.contact { (theirs(&target.phone)) } } }
+        p { a href=(listing_href(r, target)) { (t!(r.lang, "back-to", title = target.title.clone())) } }
     };
-    private(page(board, "Not sent", status, body))
+    private(page(board, r, &r.t("not-sent"), status, body))
 }
 
-fn sent_page(board: &Board, target: &Target, reference: &Reference) -> Response {
-    let hub_name = &target.info.name;
+fn sent_page(board: &Board, r: &Reader, target: &Target, reference: &Reference) -> Response {
+    let hub = target.info.name.as_str();
     let body = html! {
         div.panel role="status" {
-            h1 { "Sent to " (hub_name) }
-            p { "Your reference is" }
-            p.reference { strong { (reference.to_string()) } }
+            h1 { (t!(r.lang, "sent-to", hub = hub)) }
+            p { (r.t("your-reference")) }
+            p.reference { strong dir="ltr" { (reference.to_string()) } }
         }
-        p { "Keep it: " a href={ "/ask/" (reference) } { "the page for " span.nowrap { (reference.to_string()) } } " shows whether " (hub_name) " has received your ask and been in touch. Nothing you wrote is shown there." }
+        p { (r.t("keep-it")) " " a href=(r.href(&format!("/ask/{reference}"))) { (r.t("the-page-for")) " " span.nowrap dir="ltr" { (reference.to_string()) } } " " (t!(r.lang, "reference-page-shows", hub = hub)) }
         @if !target.phone.is_empty() {
-            p { "If you would rather call them: " span.contact { (target.phone) } ". Give them your reference." }
+            p { (r.t("rather-call")) " " span.contact { (theirs(&target.phone)) } " " (r.t("give-reference")) }
         }
-        p { a href=(listing_href(target)) { "Back to " (target.title) } }
+        p { a href=(listing_href(r, target)) { (t!(r.lang, "back-to", title = target.title.clone())) } }
     };
-    private(page(board, "Sent", StatusCode::OK, body))
+    private(page(board, r, &r.t("sent"), StatusCode::OK, body))
 }
 
 /// `GET /ask/{reference}`: where an ask stands, and nothing else.
-pub async fn status(State(board): State<Arc<Board>>, Path(reference): Path<String>) -> Response {
+pub async fn status(State(board): State<Arc<Board>>, r: Reader, Path(reference): Path<String>) -> Response {
     let Ok(reference) = Reference::parse("reference", &reference) else {
-        return private(problem(
-            &board,
-            StatusCode::NOT_FOUND,
-            "Not a reference",
-            "A reference has ten letters and digits, like 7KQ2-M9XD-4T. Check it and try again.",
-        ));
+        return private(problem_t(&board, &r, StatusCode::NOT_FOUND, "not-a-reference", "not-a-reference-detail"));
     };
     let hash = reference_hash(&reference);
-    let state = match board.read(move |view, _| Ok(view.ask_state(&hash).cloned())).await {
+    let state = match board.read(&r, move |view, _| Ok(view.ask_state(&hash).cloned())).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let sent = board.shared.asks().and_then(|s| s.sent(&reference).ok().flatten());
     let hub = state.as_ref().map(|s| s.hub.clone()).or_else(|| sent.as_ref().map(|s| s.hub.clone()));
     let Some(hub) = hub else {
-        return private(problem(
-            &board,
-            StatusCode::NOT_FOUND,
-            "We do not know this reference",
-            "Check it and try again. An ask sent through another board of the region shows here once the group has it.",
-        ));
+        return private(problem_t(&board, &r, StatusCode::NOT_FOUND, "unknown-reference", "unknown-reference-detail"));
     };
-    let hubs = match board.hubs().await {
+    let hubs = match board.hubs(&r).await {
         Ok(h) => h,
         Err(r) => return r,
     };
@@ -451,31 +436,20 @@ pub async fn status(State(board): State<Arc<Board>>, Path(reference): Path<Strin
     let name = info.map_or(hub.as_str(), |h| h.name.as_str());
     let contact = info.map(|h| h.profile.contact.as_str()).unwrap_or_default();
     let (heading, said) = match state.map(|s| s.status) {
-        None => (
-            "Sent".to_owned(),
-            format!(
-                "Waiting for {name} to collect it. Groups collect asks when their hub is online; it can take a while."
-            ),
-        ),
-        Some(AskStatus::Received) => {
-            ("Received".to_owned(), format!("{name} has received your ask. They will contact you as you asked."))
-        }
-        Some(AskStatus::Contacted) => ("Contacted".to_owned(), format!("{name} has been in touch, or tried to.")),
-        Some(AskStatus::Closed) => ("Closed".to_owned(), format!("{name} has closed this ask.")),
-        Some(AskStatus::NotTaken) => (
-            "Not taken".to_owned(),
-            format!(
-                "{name} could not take your ask (they had as many as they could take that day). Please call them and give your reference."
-            ),
-        ),
+        None => ("sent", "status-sent"),
+        Some(AskStatus::Received) => ("status-received-heading", "status-received"),
+        Some(AskStatus::Contacted) => ("status-contacted-heading", "status-contacted"),
+        Some(AskStatus::Closed) => ("status-closed-heading", "status-closed"),
+        Some(AskStatus::NotTaken) => ("status-not-taken-heading", "status-not-taken"),
     };
+    let heading = r.t(heading);
     let body = html! {
-        p.meta { "Ask " (reference.to_string()) }
+        p.meta { (r.t("ask-reference")) " " span dir="ltr" { (reference.to_string()) } }
         h1 { (heading) }
-        p { (said) }
-        @if !contact.is_empty() { p { "To reach " (name) ": " span.contact { (contact) } } }
+        p { (t!(r.lang, said, hub = name)) }
+        @if !contact.is_empty() { p { (t!(r.lang, "to-reach", hub = name)) " " span.contact { (theirs(contact)) } } }
     };
-    private(page(&board, &heading, StatusCode::OK, body))
+    private(page(&board, &r, &heading, StatusCode::OK, body))
 }
 
 /// Pages about one person's ask: not kept by caches, not indexed, not passed on as a

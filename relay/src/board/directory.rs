@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 use kith_directory::{Directory, Hub, Layout, Listed, Options, Section};
 use kith_proto::time::now_ms;
 
-use super::{Board, page, problem};
+use kith_words::t;
+
+use super::{Board, Reader, page, problem, problem_t};
 use crate::search::{Position, TimedOut};
 use crate::view::{MAX_PAGE_SIZE, OfferQuery, OpportunityQuery, Page, SafeHouseQuery, ServiceQuery, area_words};
 
@@ -94,58 +96,54 @@ fn asked(pairs: &[(String, String)]) -> Result<Asked, String> {
     Ok(a)
 }
 
-pub async fn form(State(board): State<Arc<Board>>) -> Response {
+pub async fn form(State(board): State<Arc<Board>>, r: Reader) -> Response {
     let body = html! {
-        h1 { "Print a directory" }
-        p { "A directory of " (board.region) " to print, post on a wall or hand over: what is listed, by kind and area, \
-             with how to get in touch and when each entry was last confirmed. It is a PDF that screen readers can read." }
+        h1 { (r.t("nav-directory")) }
+        p { (t!(r.lang, "directory-about", region = board.region.as_str())) }
         form.search method="get" action="/directory.pdf" {
+            (r.keep())
             div.field {
-                label for="area" { "Where?" }
-                p.hint id="area-hint" { "A town, or the start of a postcode such as LS or LS6. Leave it empty for the whole region." }
+                label for="area" { (r.t("where")) }
+                p.hint id="area-hint" { (r.t("directory-where-hint")) }
                 input #area type="text" name="area" aria-describedby="area-hint";
             }
             fieldset.field.checks {
-                legend { "What to include" }
-                p.hint { "Nothing ticked means everything." }
+                legend { (r.t("directory-include")) }
+                p.hint { (r.t("directory-include-hint")) }
                 @for s in Section::ALL {
-                    label { input type="checkbox" name="kind" value=(s.as_str()); (s.title()) }
+                    label { input type="checkbox" name="kind" value=(s.as_str()); (r.t(&format!("section-{}", s.as_str()))) }
                 }
             }
             div.field.checks {
-                label { input type="checkbox" name="large-print" value="1"; "Large print (16 point type)" }
+                label { input type="checkbox" name="large-print" value="1"; (r.t("directory-large-print")) }
             }
-            button type="submit" { "Make the PDF" }
+            button type="submit" { (r.t("directory-make")) }
         }
-        p.meta { "Making the PDF can take a few seconds." }
+        p.meta { (r.t("directory-takes-time")) }
     };
-    page(&board, "Print a directory", StatusCode::OK, body)
+    page(&board, &r, &r.t("nav-directory"), StatusCode::OK, body)
 }
 
-pub async fn pdf(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+pub async fn pdf(State(board): State<Arc<Board>>, r: Reader, Query(pairs): Query<Vec<(String, String)>>) -> Response {
     let asked = match asked(&pairs) {
         Ok(a) => a,
-        Err(e) => return problem(&board, StatusCode::BAD_REQUEST, "Unknown kind", &e),
+        Err(e) => return problem(&board, &r, StatusCode::BAD_REQUEST, &r.t("unknown-kind"), &e),
     };
     let generation = *board.shared.subscribe().borrow();
     if let Some(pdf) = board.printer.get(&asked, generation) {
         return pdf_response(&board, pdf);
     }
     let Ok(_permit) = board.printer.busy.try_acquire() else {
-        let mut r = problem(
-            &board,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Another directory is being made",
-            "Try again in a minute.",
-        );
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        return r;
+        let mut busy =
+            problem_t(&board, &r, StatusCode::SERVICE_UNAVAILABLE, "directory-busy", "directory-busy-detail");
+        busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return busy;
     };
     // Another request may have typeset it while this one waited.
     if let Some(pdf) = board.printer.get(&asked, generation) {
         return pdf_response(&board, pdf);
     }
-    let directory = match gather(&board, &asked).await {
+    let directory = match gather(&board, &r, &asked).await {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -163,11 +161,11 @@ pub async fn pdf(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(Strin
         }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "the directory could not be typeset");
-            problem(&board, StatusCode::INTERNAL_SERVER_ERROR, "The directory could not be made", &e.to_string())
+            problem(&board, &r, StatusCode::INTERNAL_SERVER_ERROR, &r.t("directory-failed"), &e.to_string())
         }
         Err(e) => {
             tracing::error!(error = %e, "the directory typesetting task failed");
-            problem(&board, StatusCode::INTERNAL_SERVER_ERROR, "The directory could not be made", "Try again later.")
+            problem_t(&board, &r, StatusCode::INTERNAL_SERVER_ERROR, "directory-failed", "try-again-later")
         }
     }
 }
@@ -185,14 +183,14 @@ fn pdf_response(board: &Board, pdf: bytes::Bytes) -> Response {
 }
 
 /// Everything the directory prints, read from the view under the query limits.
-async fn gather(board: &Board, asked: &Asked) -> Result<Directory, Response> {
+async fn gather(board: &Board, r: &Reader, asked: &Asked) -> Result<Directory, Response> {
     let sections = asked.sections.clone();
     let w = move |s: Section| sections.is_empty() || sections.contains(&s);
     let area = asked.area.clone();
     let now = now_ms();
     let today = board.clock.local(now).date;
     let (opportunities, services, safe_houses, offers, hubs, truncated) = board
-        .read(move |view, deadline| {
+        .read(r, move |view, deadline| {
             let work = [Section::Work, Section::Involvement, Section::Training, Section::Volunteering];
             let mut truncated = BTreeSet::new();
             let mut opportunities = Vec::new();

@@ -11,6 +11,11 @@
 //!
 //! Pages are built from the view under the same [`crate::query::Limits`] as gRPC, so
 //! the board cannot starve ingest.
+//!
+//! Every word the board itself says comes from `kith-words`' message files, in the
+//! language of the page's [`Reader`]: chosen on the page (`lang=` on its address,
+//! carried on by its links and forms), else the browser's `Accept-Language`. What a
+//! hub wrote stays as it wrote it, isolated in its own direction (`dir="auto"`).
 
 pub mod ask;
 pub mod directory;
@@ -29,7 +34,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use kith_proto::Slug;
-pub use kith_words::{ago_text, date_text, hours_text, pay_text, pounds};
+pub use kith_words::pounds;
+use kith_words::{Lang, t};
 
 use crate::clock::RegionClock;
 use crate::query::Limits;
@@ -97,9 +103,9 @@ pub fn router(board: Board, hsds: HttpState, throttle: Option<crate::throttle::T
     Router::new()
         .route(
             "/",
-            get(|state: St, query, parts: axum::http::request::Parts| async move {
+            get(|state: St, reader: Reader, query, parts: axum::http::request::Parts| async move {
                 if wants_html(&parts.headers) {
-                    search::page(state, query, parts).await
+                    search::page(state, reader, query, parts).await
                 } else {
                     crate::http::root(parts.headers).await
                 }
@@ -155,7 +161,8 @@ async fn metrics(axum::extract::State(board): St, request: axum::extract::Reques
     // (a request a trusted proxy forwards is its client's, not this machine's).
     let client = crate::connections::client_of(&request);
     if !board.metrics_public && !client.is_some_and(|c| c.is_loopback()) {
-        return problem(&board, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.");
+        let reader = Reader::of(request.uri(), request.headers());
+        return problem_t(&board, &reader, StatusCode::NOT_FOUND, "page-not-found", "page-not-found-detail");
     }
     let text = board.shared.metrics().render(&board.shared.view());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
@@ -182,12 +189,8 @@ async fn live(axum::extract::State(board): St, request: axum::extract::Request) 
     let (Some(slot), Ok(permit)) =
         (board.live_clients.take(client, MAX_LIVE_PER_CLIENT), board.live.clone().try_acquire_owned())
     else {
-        return problem(
-            &board,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Too many live pages",
-            "Reload the page to see what changed.",
-        );
+        let reader = Reader::of(request.uri(), request.headers());
+        return problem_t(&board, &reader, StatusCode::SERVICE_UNAVAILABLE, "too-many-live", "too-many-live-detail");
     };
     let changes = tokio_stream::wrappers::WatchStream::from_changes(board.shared.subscribe());
     let events = changes.map(move |_| {
@@ -201,37 +204,145 @@ async fn live(axum::extract::State(board): St, request: axum::extract::Request) 
 const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; \
                    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Who reads a page: the language it is in, and how the next page keeps it.
+#[derive(Clone, Debug, Default)]
+pub struct Reader {
+    pub lang: Lang,
+    /// Whether the language was chosen on the address (`lang=`) rather than by the
+    /// browser: then the page's links and forms carry it on.
+    chosen: bool,
+    /// This page's path and query without `lang`, where the language switch leads
+    /// (with its own `lang`): what was typed and searched stays.
+    here: String,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Reader {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Reader, Self::Rejection> {
+        Ok(Reader::of(&parts.uri, &parts.headers))
+    }
+}
+
+impl Reader {
+    /// The reader of a request: `lang=` on its address, else its `Accept-Language`.
+    pub fn of(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Reader {
+        let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri).map(|q| q.0).unwrap_or_default();
+        let mut chosen = None;
+        let mut kept = Vec::new();
+        for (k, v) in &pairs {
+            match k.as_str() {
+                "lang" => chosen = chosen.or(Lang::parse(v)),
+                // Never finer than a district, even on a link: as the page's form has it.
+                "area" => kept.push(format!("area={}", urlencode(&area_field(v)))),
+                _ => kept.push(format!("{}={}", urlencode(k), urlencode(v))),
+            }
+        }
+        let lang = chosen.unwrap_or_else(|| {
+            Lang::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default())
+        });
+        let here = if kept.is_empty() { uri.path().to_owned() } else { format!("{}?{}", uri.path(), kept.join("&")) };
+        Reader { lang, chosen: chosen.is_some(), here }
+    }
+
+    /// Whether the language was chosen on the page rather than by the browser.
+    pub fn chosen(&self) -> bool {
+        self.chosen
+    }
+
+    /// The message `id` in the reader's language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// A link to `path` on the board that keeps the language chosen on this page.
+    pub fn href(&self, path: &str) -> String {
+        if !self.chosen {
+            return path.to_owned();
+        }
+        let join = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{join}lang={}", self.lang.code())
+    }
+
+    /// The hidden field a form that is sent by GET carries the chosen language in.
+    pub fn keep(&self) -> Markup {
+        html! { @if self.chosen { input type="hidden" name="lang" value=(self.lang.code()); } }
+    }
+
+    /// The same reader, whose language switch leads to `path` (a page answering a
+    /// form that was posted switches to the page the form was on).
+    pub fn at(mut self, path: &str) -> Reader {
+        self.here = path.to_owned();
+        self
+    }
+
+    /// Where this page is in `lang`.
+    fn here_in(&self, lang: Lang) -> String {
+        let join = if self.here.contains('?') { '&' } else { '?' };
+        format!("{}{join}lang={}", self.here, lang.code())
+    }
+
+    /// The links to this page in the other languages, each named in itself.
+    fn switch(&self) -> Markup {
+        html! {
+            nav.langs aria-label=(self.t("nav-languages")) data-lang-switch {
+                ul {
+                    @for lang in Lang::ALL {
+                        li {
+                            @if lang == self.lang {
+                                span lang=(lang.tag()) dir=(lang.dir()) aria-current="true" { (lang.name()) }
+                            } @else {
+                                a href=(self.here_in(lang)) lang=(lang.tag()) hreflang=(lang.tag()) dir=(lang.dir()) data-lang=(lang.code()) { (lang.name()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Text a hub wrote, as it wrote it: its direction found from itself, so that a
+/// name in English reads rightly on a page in Urdu.
+pub fn theirs(text: &str) -> Markup {
+    html! { bdi { (text) } }
+}
+
 /// A page: the shell around `body`, with its security headers.
-pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Response {
+pub fn page(board: &Board, reader: &Reader, title: &str, status: StatusCode, body: Markup) -> Response {
+    let r = reader;
+    let region = board.region.as_str();
     let markup = html! {
         (DOCTYPE)
-        html lang="en-GB" {
+        html lang=(r.lang.tag()) dir=(r.lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — Kith " (board.region) }
+                title { (t!(r.lang, "page-title", title = title.to_owned(), region = region)) }
                 link rel="stylesheet" href="/assets/board.css";
                 script src="/assets/board.js" defer {}
             }
             body {
-                a.skip href="#main" { "Skip to main content" }
+                a.skip href="#main" { (r.t("skip-to-main")) }
                 header.site {
-                    a.name href="/" { "Kith " (board.region) }
-                    nav aria-label="Board" {
+                    // Kith's name and the region's id read left to right in every language.
+                    a.name href=(r.href("/")) dir="ltr" { (t!(r.lang, "board-name", region = region)) }
+                    nav aria-label=(r.t("nav-board")) {
                         ul {
-                            li { a href="/search" { "Work, training and services" } }
-                            li { a href="/safe-houses" { "Safe houses now" } }
-                            li { a href="/hubs" { "Hubs" } }
-                            li { a href="/helpline" { "Helpline" } }
-                            li { a href="/directory" { "Print a directory" } }
-                            li { a href="/needs" { "What is missing" } }
+                            li { a href=(r.href("/search")) { (r.t("nav-search")) } }
+                            li { a href=(r.href("/safe-houses")) { (r.t("nav-safe-houses")) } }
+                            li { a href=(r.href("/hubs")) { (r.t("nav-hubs")) } }
+                            li { a href=(r.href("/helpline")) { (r.t("nav-helpline")) } }
+                            li { a href=(r.href("/directory")) { (r.t("nav-directory")) } }
+                            li { a href=(r.href("/needs")) { (r.t("nav-needs")) } }
                         }
                     }
+                    (r.switch())
                 }
                 main id="main" tabindex="-1" { (body) }
                 footer.site {
-                    p { "Listed by the user-led groups of " (board.region) ". Nothing here is personal data; no cookies are set." }
-                    p.meta { "Distances are between the centres of postcode districts. " (ATTRIBUTION) "." }
+                    p { (t!(r.lang, "footer-listed-by", region = region)) }
+                    p.meta { (r.t("footer-distances")) " " span lang="en-GB" dir="ltr" { (ATTRIBUTION) "." } }
                 }
             }
         }
@@ -240,12 +351,20 @@ pub fn page(board: &Board, title: &str, status: StatusCode, body: Markup) -> Res
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(r.lang.tag()));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     response
 }
 
-/// A page saying what went wrong, in words.
-pub fn problem(board: &Board, status: StatusCode, title: &str, detail: &str) -> Response {
-    page(board, title, status, html! { h1 { (title) } p { (detail) } p { a href="/" { "Back to the search" } } })
+/// A page saying what went wrong, in words already in the reader's language.
+pub fn problem(board: &Board, reader: &Reader, status: StatusCode, title: &str, detail: &str) -> Response {
+    let body = html! { h1 { (title) } p { (detail) } p { a href=(reader.href("/")) { (reader.t("back-to-search")) } } };
+    page(board, reader, title, status, body)
+}
+
+/// [`problem`] with both its title and detail messages by key.
+pub fn problem_t(board: &Board, reader: &Reader, status: StatusCode, title: &str, detail: &str) -> Response {
+    problem(board, reader, status, &reader.t(title), &reader.t(detail))
 }
 
 /// What a person typed for "where?", as a search takes it.
@@ -297,14 +416,25 @@ pub fn area_field(typed: &str) -> String {
     cut_postcodes(typed).chars().take(64).collect()
 }
 
+/// A query value made safe for a URL.
+pub(crate) fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The message that says the results are beyond the area asked about.
-pub fn nothing_in(area: &str) -> String {
-    format!("Nothing in {}; nearest:", area.trim())
+pub fn nothing_in(reader: &Reader, area: &str) -> String {
+    t!(reader.lang, "nothing-in-nearest", area = area.trim().to_owned())
 }
 
 impl Board {
     /// What `area` (as [`area_field`] keeps it) means for a search.
-    pub(crate) fn whereabouts(&self, area: &str) -> Whereabouts {
+    pub(crate) fn whereabouts(&self, reader: &Reader, area: &str) -> Whereabouts {
         if area.trim().is_empty() {
             return Whereabouts::Anywhere;
         }
@@ -313,10 +443,10 @@ impl Board {
             Ok(None) => Whereabouts::Words(area_words(area)),
             Err(e) => {
                 let why = match e {
-                    PlacesError::UnknownDistrict(d) => format!("There is no postcode district {d}"),
-                    other => other.to_string(),
+                    PlacesError::UnknownDistrict(d) => t!(reader.lang, "no-such-district", district = d.to_string()),
+                    other => t!(reader.lang, "place-problem", problem = other.to_string()),
                 };
-                Whereabouts::Unknown { words: area_words(area), why: format!("{why}: check it, or type a town.") }
+                Whereabouts::Unknown { words: area_words(area), why }
             }
         }
     }
@@ -324,23 +454,27 @@ impl Board {
     /// Reads the view under the query limits; a busy or slow read is a 503 page.
     pub(crate) async fn read<T: Send + 'static>(
         &self,
+        reader: &Reader,
         f: impl FnOnce(&View, std::time::Instant) -> Result<T, TimedOut> + Send + 'static,
     ) -> Result<T, Response> {
-        self.limits
-            .run(&self.shared, "board", f)
-            .await
-            .map_err(|status| problem(self, StatusCode::SERVICE_UNAVAILABLE, "The board is busy", status.message()))
+        self.limits.run(&self.shared, "board", f).await.map_err(|status| {
+            let why = match status.code() {
+                tonic::Code::DeadlineExceeded => reader.t("busy-slow"),
+                _ => reader.t("busy-detail"),
+            };
+            problem(self, reader, StatusCode::SERVICE_UNAVAILABLE, &reader.t("busy"), &why)
+        })
     }
 
     /// Every hub by id, for names and phone numbers.
-    pub(crate) async fn hubs(&self) -> Result<HashMap<Slug, HubSummary>, Response> {
-        let hubs = self.current_hubs().await?;
+    pub(crate) async fn hubs(&self, reader: &Reader) -> Result<HashMap<Slug, HubSummary>, Response> {
+        let hubs = self.current_hubs(reader).await?;
         Ok(hubs.into_iter().map(|h| (h.hub.clone(), h)).collect())
     }
 
     /// The hubs of the region, by id, without those that left it.
-    pub(crate) async fn current_hubs(&self) -> Result<Vec<HubSummary>, Response> {
-        let mut hubs = self.read(|view, _| Ok(view.hubs())).await?;
+    pub(crate) async fn current_hubs(&self, reader: &Reader) -> Result<Vec<HubSummary>, Response> {
+        let mut hubs = self.read(reader, |view, _| Ok(view.hubs())).await?;
         hubs.retain(|h| !h.profile.left);
         Ok(hubs)
     }

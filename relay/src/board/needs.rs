@@ -11,7 +11,9 @@ use serde::Deserialize;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::{Board, Whereabouts, page, problem};
+use kith_words::t;
+
+use super::{Board, Reader, Whereabouts, page, problem_t};
 use crate::needs::{Asked, Report, THRESHOLD, terms};
 
 /// The licence the region's open data is published under.
@@ -45,17 +47,17 @@ impl Board {
 
 /// "What were you looking for?", under an answer that found nothing: a few words,
 /// reduced to terms at once; the kind and area go with them as the page had them.
-pub fn ask_what(asked: &Asked) -> Markup {
+pub fn ask_what(r: &Reader, asked: &Asked) -> Markup {
     html! {
-        form.search.need method="post" action="/needs/say" {
+        form.search.need method="post" action=(r.href("/needs/say")) {
             input type="hidden" name="kind" value=(asked.kind);
             input type="hidden" name="area" value=(asked.area);
             div.field {
-                label for="need-words" { "What were you looking for?" }
-                p.hint id="need-words-hint" { "A few words. They are counted with others' to show the region what is missing; nothing else is kept, and nothing about you." }
+                label for="need-words" { (r.t("need-what")) }
+                p.hint id="need-words-hint" { (r.t("need-what-hint")) }
                 input #need-words type="text" name="words" maxlength="200" aria-describedby="need-words-hint" autocomplete="off";
             }
-            button.secondary type="submit" { "Tell the region" }
+            button.secondary type="submit" { (r.t("need-tell")) }
         }
     }
 }
@@ -78,11 +80,12 @@ fn known_kind(kind: &str) -> bool {
 /// `POST /needs/say`.
 pub async fn say(State(board): State<Arc<Board>>, request: axum::extract::Request) -> Response {
     let client = crate::connections::client_of(&request);
+    let r = Reader::of(request.uri(), request.headers()).at("/needs");
     if super::cross_site(request.headers()) {
-        return problem(&board, StatusCode::FORBIDDEN, "Not counted", "This is said from this board's own pages only.");
+        return problem_t(&board, &r, StatusCode::FORBIDDEN, "not-counted", "not-counted-detail");
     }
     let Ok(Form(said)) = Form::<Said>::from_request(request, &()).await else {
-        return problem(&board, StatusCode::BAD_REQUEST, "The form could not be read", "Go back and try again.");
+        return problem_t(&board, &r, StatusCode::BAD_REQUEST, "form-unreadable", "form-unreadable-back");
     };
     let area_ok = said.area == "anywhere"
         || said.area == "not a known place"
@@ -94,7 +97,7 @@ pub async fn say(State(board): State<Arc<Board>>, request: axum::extract::Reques
             .flatten()
             .is_some_and(|d| board.shared.places().name_of(d) == said.area);
     if !known_kind(&said.kind) || !area_ok {
-        return problem(&board, StatusCode::BAD_REQUEST, "The form could not be read", "Go back and try again.");
+        return problem_t(&board, &r, StatusCode::BAD_REQUEST, "form-unreadable", "form-unreadable-back");
     }
     let words = terms(&said.words);
     if !words.is_empty() {
@@ -102,18 +105,18 @@ pub async fn say(State(board): State<Arc<Board>>, request: axum::extract::Reques
         board.record_need(client, &Asked { kind: said.kind, area: said.area, terms: words });
     }
     let body = html! {
-        h1 { "Thank you" }
-        p { "What you were looking for is counted with what others looked for, and published each week when enough people have said the same: " a href="/needs" { "what the region is missing" } "." }
-        p { a href="/" { "Back to the search" } }
+        h1 { (r.t("thank-you")) }
+        p { (r.t("need-counted")) " " a href=(r.href("/needs")) { (r.t("need-counted-link")) } }
+        p { a href=(r.href("/")) { (r.t("back-to-search")) } }
     };
-    page(&board, "Thank you", StatusCode::OK, body)
+    page(&board, &r, &r.t("thank-you"), StatusCode::OK, body)
 }
 
 use axum::extract::FromRequest;
 
-async fn report(board: &Board) -> Result<Report, Response> {
+async fn report(board: &Board, r: &Reader) -> Result<Report, Response> {
     let Some(needs) = board.shared.needs() else {
-        return Err(problem(board, StatusCode::NOT_FOUND, "Page not found", "This relay counts no needs."));
+        return Err(problem_t(board, r, StatusCode::NOT_FOUND, "page-not-found", "needs-none"));
     };
     let today = board.clock.today();
     let needs = needs.clone();
@@ -124,22 +127,22 @@ async fn report(board: &Board) -> Result<Report, Response> {
         .and_then(|r| r.map_err(|e| e.to_string()))
         .map_err(|why| {
             tracing::error!(%why, "needs cannot be read");
-            problem(board, StatusCode::SERVICE_UNAVAILABLE, "Not available", "The figures cannot be read just now.")
+            problem_t(board, r, StatusCode::SERVICE_UNAVAILABLE, "not-available", "needs-unreadable")
         })
 }
 
-fn count(n: Option<u32>) -> String {
-    n.map_or_else(|| format!("fewer than {THRESHOLD}, or hidden"), |n| n.to_string())
+fn count(r: &Reader, n: Option<u32>) -> String {
+    n.map_or_else(|| t!(r.lang, "needs-hidden", threshold = THRESHOLD), |n| n.to_string())
 }
 
 /// A bar chart of the week's kinds by people, drawn as SVG here.
-fn chart(bars: &[(String, u32)]) -> Markup {
+fn chart(r: &Reader, bars: &[(String, u32)]) -> Markup {
     let max = bars.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
     let row = 28;
     let height = row * bars.len().max(1);
     html! {
         svg.chart role="img" aria-labelledby="chart-title" viewBox={ "0 0 600 " (height) } width="100%" {
-            title id="chart-title" { "People who looked for each kind of thing and found nothing, this week" }
+            title id="chart-title" { (r.t("needs-chart")) }
             @for (i, (label, n)) in bars.iter().enumerate() {
                 @let y = i * row;
                 @let w = (f64::from(*n) / f64::from(max) * 330.0).max(2.0);
@@ -152,8 +155,8 @@ fn chart(bars: &[(String, u32)]) -> Markup {
 }
 
 /// `GET /needs`.
-pub async fn needs_page(State(board): State<Arc<Board>>) -> Response {
-    let report = match report(&board).await {
+pub async fn needs_page(State(board): State<Arc<Board>>, r: Reader) -> Response {
+    let report = match report(&board, &r).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -162,57 +165,55 @@ pub async fn needs_page(State(board): State<Arc<Board>>) -> Response {
         .map(|w| w.kind_totals.iter().filter_map(|t| t.people.map(|n| (t.what.clone(), n))).collect())
         .unwrap_or_default();
     let body = html! {
-        h1 { "What the region is missing" }
-        p { "Searches on this board and its helpline screen that found nothing, what people said they were looking for, and work booked with the groups' pools that none could take, by week. "
-            "A figure counts people, each once a day, never searches; no address, no cookie and nothing finer than a postcode district or a week is kept. "
-            "A figure of fewer than " (THRESHOLD) " people is not shown, and neither is another where a total would give it away." }
-        p { "As open data: " a href="/needs.csv" { "CSV" } " and " a href="/needs.json" { "JSON" } ", under the " a href=(LICENCE_URL) rel="license" { (LICENCE) } "." }
+        h1 { (r.t("needs-heading")) }
+        p { (t!(r.lang, "needs-about", threshold = THRESHOLD)) }
+        p { (r.t("needs-open-data")) " " a href="/needs.csv" { (r.t("needs-csv")) } " " (r.t("and")) " " a href="/needs.json" { (r.t("needs-json")) } " " (r.t("needs-under")) " " a href=(LICENCE_URL) rel="license" lang="en-GB" { (LICENCE) } }
         @if let Some(week) = this_week {
-            h2 { "This week (" (week.week) ")" }
-            @if bars.is_empty() { p { "Nothing to show yet this week." } } @else { (chart(&bars)) }
+            h2 { (t!(r.lang, "needs-this-week", week = week.week.clone())) }
+            @if bars.is_empty() { p { (r.t("needs-nothing-yet")) } } @else { (chart(&r, &bars)) }
         }
         @let shown: Vec<_> = report.weeks.iter().filter(|w| w.kinds.iter().any(|c| c.people.is_some()) || !w.terms.is_empty() || !w.no_bed.is_empty() || !w.unmet_work.is_empty()).collect();
-        @if shown.is_empty() { p { "No week of the last " (report.weeks.len()) " has a figure to show." } }
+        @if shown.is_empty() { p { (t!(r.lang, "needs-no-week", weeks = report.weeks.len())) } }
         @for week in shown {
             section.week {
-                h2 { "Week " (week.week) }
+                h2 { (t!(r.lang, "needs-week", week = week.week.clone())) }
                 @if week.kinds.iter().any(|c| c.people.is_some()) {
                     table {
-                        caption { "Looked for and not found, by area and kind (people)" }
-                        thead { tr { th scope="col" { "Area" } th scope="col" { "Kind" } th scope="col" { "People" } } }
-                        tbody { @for c in &week.kinds { tr { td data-label="Area" { (c.area) } td data-label="Kind" { (c.what) } td data-label="People" { (count(c.people)) } } } }
+                        caption { (r.t("needs-kinds-caption")) }
+                        thead { tr { th scope="col" { (r.t("col-area")) } th scope="col" { (r.t("col-kind")) } th scope="col" { (r.t("col-people")) } } }
+                        tbody { @for c in &week.kinds { tr { td data-label=(r.t("col-area")) { (c.area) } td data-label=(r.t("col-kind")) { (c.what) } td data-label=(r.t("col-people")) { (count(&r, c.people)) } } } }
                     }
                 }
                 @if !week.terms.is_empty() {
                     table {
-                        caption { "Words people looked for (people)" }
-                        thead { tr { th scope="col" { "Area" } th scope="col" { "Word" } th scope="col" { "People" } } }
-                        tbody { @for c in &week.terms { tr { td data-label="Area" { (c.area) } td data-label="Word" { (c.what) } td data-label="People" { (count(c.people)) } } } }
+                        caption { (r.t("needs-terms-caption")) }
+                        thead { tr { th scope="col" { (r.t("col-area")) } th scope="col" { (r.t("col-word")) } th scope="col" { (r.t("col-people")) } } }
+                        tbody { @for c in &week.terms { tr { td data-label=(r.t("col-area")) { (c.area) } td data-label=(r.t("col-word")) { (c.what) } td data-label=(r.t("col-people")) { (count(&r, c.people)) } } } }
                     }
                 }
                 @if !week.no_bed.is_empty() {
                     table {
-                        caption { "Hours with no safe-house bed free (or none said), by area and who the houses are for" }
-                        thead { tr { th scope="col" { "Area" } th scope="col" { "For" } th scope="col" { "Hours" } } }
-                        tbody { @for b in &week.no_bed { tr { td data-label="Area" { (b.area) } td data-label="For" { (b.group) } td data-label="Hours" { (b.hours) } } } }
+                        caption { (r.t("needs-beds-caption")) }
+                        thead { tr { th scope="col" { (r.t("col-area")) } th scope="col" { (r.t("col-for")) } th scope="col" { (r.t("col-hours")) } } }
+                        tbody { @for b in &week.no_bed { tr { td data-label=(r.t("col-area")) { (b.area) } td data-label=(r.t("col-for")) { (b.group) } td data-label=(r.t("col-hours")) { (b.hours) } } } }
                     }
                 }
                 @if !week.unmet_work.is_empty() {
                     table {
-                        caption { "Work booked with the groups' pools that none could take (jobs)" }
-                        thead { tr { th scope="col" { "Work" } th scope="col" { "Why" } th scope="col" { "Jobs" } } }
-                        tbody { @for u in &week.unmet_work { tr { td data-label="Work" { (u.work) } td data-label="Why" { (u.reason.replace('-', " ")) } td data-label="Jobs" { (u.jobs) } } } }
+                        caption { (r.t("needs-work-caption")) }
+                        thead { tr { th scope="col" { (r.t("col-work")) } th scope="col" { (r.t("col-why")) } th scope="col" { (r.t("col-jobs")) } } }
+                        tbody { @for u in &week.unmet_work { tr { td data-label=(r.t("col-work")) { (u.work) } td data-label=(r.t("col-why")) { (u.reason.replace('-', " ")) } td data-label=(r.t("col-jobs")) { (u.jobs) } } } }
                     }
                 }
             }
         }
     };
-    page(&board, "What the region is missing", StatusCode::OK, body)
+    page(&board, &r, &r.t("needs-heading"), StatusCode::OK, body)
 }
 
 /// `GET /needs.json`.
-pub async fn needs_json(State(board): State<Arc<Board>>) -> Response {
-    let report = match report(&board).await {
+pub async fn needs_json(State(board): State<Arc<Board>>, r: Reader) -> Response {
+    let report = match report(&board, &r).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -228,8 +229,8 @@ pub async fn needs_json(State(board): State<Arc<Board>>) -> Response {
 
 /// `GET /needs.csv`: one row per figure: week, table, area, what, value (empty
 /// where hidden).
-pub async fn needs_csv(State(board): State<Arc<Board>>) -> Response {
-    let report = match report(&board).await {
+pub async fn needs_csv(State(board): State<Arc<Board>>, r: Reader) -> Response {
+    let report = match report(&board, &r).await {
         Ok(r) => r,
         Err(r) => return r,
     };

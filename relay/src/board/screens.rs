@@ -12,9 +12,9 @@ use std::sync::Arc;
 use kith_proto::domain::{ForTag, OpportunityKind};
 use kith_proto::time::now_ms;
 
-use super::places::{for_label, for_text};
-use super::search::kind_label;
-use super::{Board, Whereabouts, page};
+use kith_words::{Lang, category_text, distance_text_in, for_label_in, for_text_in, kind_text, list_separator, t};
+
+use super::{Board, Reader, Whereabouts, page, theirs, urlencode};
 use crate::view::{OpportunityQuery, SafeHouseQuery, ServiceQuery};
 
 /// What a caller wants.
@@ -27,11 +27,12 @@ enum Want {
 }
 
 impl Want {
+    /// Each want, its slug on the address and its message's key.
     const ALL: [(Want, &'static str, &'static str); 4] = [
-        (Want::SafePlace, "safe", "A safe place tonight"),
-        (Want::Service, "service", "A service (advice, food, support…)"),
-        (Want::Work, "work", "Work or volunteering"),
-        (Want::Training, "training", "Training or learning"),
+        (Want::SafePlace, "safe", "want-safe"),
+        (Want::Service, "service", "want-service"),
+        (Want::Work, "work", "want-work"),
+        (Want::Training, "training", "want-training"),
     ];
 
     /// What it is called where needs are counted.
@@ -63,15 +64,18 @@ impl Want {
 /// One line to read out: how to call first, then what it is.
 struct Line {
     phone: String,
+    /// What the listing is called, as its hub wrote it.
+    name: String,
+    /// The rest of the line, in the page's language.
     text: String,
     /// Found by distance, beyond the area asked about.
     beyond: bool,
 }
 
 /// Where a listing is, for a line: its area, and how far away when asked near a place.
-fn where_text(area: &str, distance_m: Option<u32>) -> String {
+fn where_text(lang: Lang, area: &str, distance_m: Option<u32>) -> String {
     match distance_m {
-        Some(m) => format!("{area}, {} away", kith_words::distance_text(m)),
+        Some(m) => t!(lang, "where-away", area = area.to_owned(), distance = distance_text_in(lang, m)),
         None => area.to_owned(),
     }
 }
@@ -82,6 +86,7 @@ fn where_text(area: &str, distance_m: Option<u32>) -> String {
 /// region.
 async fn answer(
     board: &Board,
+    r: &Reader,
     want: Want,
     place: &Whereabouts,
     who: Option<ForTag>,
@@ -90,9 +95,10 @@ async fn answer(
     let (area, near) = (place.words(), place.near());
     let now = now_ms();
     let local = board.clock.local(now);
-    let hubs = board.hubs().await?;
+    let hubs = board.hubs(r).await?;
+    let lang = r.lang;
     let lines = board
-        .read(move |view, deadline| {
+        .read(r, move |view, deadline| {
             let mut lines = Vec::new();
             match want {
                 Want::SafePlace => {
@@ -120,17 +126,19 @@ async fn answer(
                     });
                     for h in houses {
                         let beds = match h.item.availability.and_then(|a| a.beds_free_at(now)) {
-                            Some(0) => "no beds free now".to_owned(),
-                            Some(n) => format!("{n} bed{} free now", if n == 1 { "" } else { "s" }),
-                            None => "beds unknown, call to check".to_owned(),
+                            Some(0) => t!(lang, "line-no-beds"),
+                            Some(n) => t!(lang, "line-beds-free", n = n),
+                            None => t!(lang, "line-beds-unknown"),
                         };
                         lines.push(Line {
                             phone: h.item.phone.clone(),
-                            text: format!(
-                                "{} ({}): {beds}; for {}",
-                                h.item.name,
-                                where_text(&h.item.area, h.distance_m),
-                                for_text(&h.item.for_tags)
+                            name: h.item.name.clone(),
+                            text: t!(
+                                lang,
+                                "line-house",
+                                place = where_text(lang, &h.item.area, h.distance_m),
+                                beds = beds,
+                                who = for_text_in(lang, &h.item.for_tags)
                             ),
                             beyond: h.beyond_area,
                         });
@@ -150,12 +158,23 @@ async fn answer(
                         found.truncate(limit);
                     }
                     for (i, h) in found.into_iter().enumerate() {
-                        let when = if i < open_now { "open now" } else { "not open now" };
-                        let cats: Vec<&str> = h.item.categories.iter().map(|c| c.label()).collect();
-                        let away = h.distance_m.map(|m| format!(" ({} away)", kith_words::distance_text(m)));
+                        let when = t!(lang, if i < open_now { "line-open-now" } else { "line-not-open-now" });
+                        let cats: Vec<String> = h.item.categories.iter().map(|c| category_text(lang, *c)).collect();
+                        let kinds = cats.join(list_separator(lang));
+                        let text = match h.distance_m {
+                            Some(m) => t!(
+                                lang,
+                                "line-service-away",
+                                distance = distance_text_in(lang, m),
+                                kinds = kinds,
+                                when = when
+                            ),
+                            None => t!(lang, "line-service", kinds = kinds, when = when),
+                        };
                         lines.push(Line {
                             phone: h.item.phones.first().cloned().unwrap_or_default(),
-                            text: format!("{}{}: {}; {when}", h.item.name, away.unwrap_or_default(), cats.join(", ")),
+                            name: h.item.name.clone(),
+                            text,
                             beyond: h.beyond_area,
                         });
                     }
@@ -176,16 +195,18 @@ async fn answer(
                     // One list of every kind: the area's first, then the nearest.
                     found.sort_by_key(|h| (h.beyond_area, h.distance_m));
                     for h in found.into_iter().take(limit) {
-                        let pay = super::pay_text(h.item.pay, h.item.expenses_paid);
+                        let pay = kith_words::pay_text_in(lang, h.item.pay, h.item.expenses_paid);
                         // Opportunities are reached through their hub.
                         let phone = hubs.get(&h.hub).map(|x| x.profile.contact.clone()).unwrap_or_default();
                         lines.push(Line {
                             phone,
-                            text: format!(
-                                "{} ({}, {}): {pay}",
-                                h.item.title,
-                                kind_label(h.item.kind),
-                                where_text(&h.item.area, h.distance_m)
+                            name: h.item.title.clone(),
+                            text: t!(
+                                lang,
+                                "line-work",
+                                kind = kind_text(lang, h.item.kind),
+                                place = where_text(lang, &h.item.area, h.distance_m),
+                                pay = pay
                             ),
                             beyond: h.beyond_area,
                         });
@@ -213,13 +234,14 @@ fn params(pairs: &[(String, String)]) -> (Option<Want>, String, Option<ForTag>) 
 
 pub async fn helpline(
     State(board): State<Arc<Board>>,
+    r: Reader,
     Query(pairs): Query<Vec<(String, String)>>,
     parts: axum::http::request::Parts,
 ) -> Response {
     let (want, area, who) = params(&pairs);
-    let place = board.whereabouts(&area);
+    let place = board.whereabouts(&r, &area);
     let lines = match want {
-        Some(w) => match answer(&board, w, &place, who, 10).await {
+        Some(w) => match answer(&board, &r, w, &place, who, 10).await {
             Ok(lines) => Some(lines),
             Err(r) => return r,
         },
@@ -240,71 +262,80 @@ pub async fn helpline(
         board.record_need(crate::connections::client_in(&parts.extensions), asked);
     }
     let body = html! {
-        h1 { "Helpline" }
+        h1 { (r.t("nav-helpline")) }
         form.search method="get" action="/helpline" {
+            (r.keep())
             div.field {
-                label for="area" { "Where is the caller?" }
-                p.hint id="area-hint" { "A town, or a postcode district such as BD7: the nearest come first" }
+                label for="area" { (r.t("helpline-where")) }
+                p.hint id="area-hint" { (t!(r.lang, "where-hint", example = "BD7")) }
                 input #area type="text" name="area" value=(area) aria-describedby="area-hint";
             }
             fieldset.checks {
-                legend { "What do they want?" }
+                legend { (r.t("helpline-want")) }
                 @for (w, slug, label) in Want::ALL {
-                    label { input type="radio" name="want" value=(slug) checked[want == Some(w)] required; (label) }
+                    label { input type="radio" name="want" value=(slug) checked[want == Some(w)] required; (r.t(label)) }
                 }
             }
             div.field {
-                label for="for" { "Who for" }
+                label for="for" { (r.t("who-for")) }
                 select #for name="for" {
-                    option value="" { "Anyone" }
-                    @for t in ForTag::ALL { option value=(t.as_str()) selected[who == Some(*t)] { (for_label(*t)) } }
+                    option value="" { (r.t("who-for-anyone")) }
+                    @for tag in ForTag::ALL { option value=(tag.as_str()) selected[who == Some(*tag)] { (for_label_in(r.lang, *tag)) } }
                 }
             }
-            button type="submit" { "Find what is open" }
+            button type="submit" { (r.t("helpline-find")) }
         }
         @if let Some(why) = place.problem() { p.warn role="alert" { (why) } }
         @if let Some(lines) = &lines {
             @if !lines.is_empty() && lines.iter().all(|l| l.beyond) {
-                h2 { (super::nothing_in(&area)) }
+                h2 { (super::nothing_in(&r, &area)) }
+            } @else if area.is_empty() {
+                h2 { (r.t("open-now")) }
             } @else {
-                h2 { "Open now" @if !area.is_empty() { " near " (area) } }
+                h2 { (t!(r.lang, "open-now-near", area = area.clone())) }
             }
             @if lines.is_empty() {
-                @if place.near().is_some() { p { "Nothing open in the region matches. Try \"Anyone\", or another kind of help." } }
-                @else { p { "Nothing found. Try a wider area, or leave the area empty." } }
+                @if place.near().is_some() { p { (r.t("helpline-nothing-region")) } }
+                @else { p { (r.t("helpline-nothing")) } }
             }
-            ol.answer { @for l in lines { li { @if !l.phone.is_empty() { strong.contact { (l.phone) } " — " } (l.text) } } }
-            @if let Some(asked) = &missing { (super::needs::ask_what(asked)) }
-            p.meta { "Checked " (board.clock.local(now_ms()).time) ". Read the numbers out first; this page prints on one sheet." }
+            ol.answer { @for l in lines { li { @if !l.phone.is_empty() { strong.contact { (theirs(&l.phone)) } " — " } (theirs(&l.name)) (l.text) } } }
+            @if let Some(asked) = &missing { (super::needs::ask_what(&r, asked)) }
+            p.meta { (t!(r.lang, "helpline-checked", time = board.clock.local(now_ms()).time.to_string())) }
         }
     };
-    page(&board, "Helpline", StatusCode::OK, body)
+    page(&board, &r, &r.t("nav-helpline"), StatusCode::OK, body)
 }
 
-/// The screen's slides, in turn.
+/// The screen's slides, in turn, with their titles' keys.
 const SLIDES: [(Want, &str); 4] = [
-    (Want::SafePlace, "Safe houses"),
-    (Want::Service, "Services near here"),
-    (Want::Work, "Work and volunteering"),
-    (Want::Training, "Training and learning"),
+    (Want::SafePlace, "slide-safe"),
+    (Want::Service, "slide-service"),
+    (Want::Work, "slide-work"),
+    (Want::Training, "slide-training"),
 ];
 
 /// Seconds each slide stays.
 pub const SLIDE_SECS: u32 = 20;
 
-pub async fn screen(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+pub async fn screen(
+    State(board): State<Arc<Board>>,
+    r: Reader,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
     let (_, area, who) = params(&pairs);
-    let place = board.whereabouts(&area);
+    let place = board.whereabouts(&r, &area);
     let paused = pairs.iter().any(|(k, v)| k == "pause" && !v.is_empty());
     let slide =
         pairs.iter().find(|(k, _)| k == "slide").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0) % SLIDES.len();
     let (want, title) = SLIDES[slide];
-    let lines = match answer(&board, want, &place, who, 6).await {
+    let title = r.t(title);
+    let lines = match answer(&board, &r, want, &place, who, 6).await {
         Ok(lines) => lines,
         Err(r) => return r,
     };
     let mut next = format!("/screen?slide={}", (slide + 1) % SLIDES.len());
-    for (k, v) in [("area", area.as_str()), ("for", who.map_or("", |t| t.as_str()))] {
+    let lang = if r.chosen() { r.lang.code() } else { "" };
+    for (k, v) in [("area", area.as_str()), ("for", who.map_or("", |t| t.as_str())), ("lang", lang)] {
         if !v.is_empty() {
             next.push_str(&format!("&{k}={}", urlencode(v)));
         }
@@ -313,27 +344,16 @@ pub async fn screen(State(board): State<Arc<Board>>, Query(pairs): Query<Vec<(St
     let body: Markup = html! {
         div.screen data-next=[(!paused).then_some(next.as_str())] data-secs=(SLIDE_SECS) {
             h1 { (title) @if !area.is_empty() { " — " (area) } }
-            @if lines.is_empty() { p { "Nothing listed here just now. Ask a member of staff." } }
-            @else if lines.iter().all(|l| l.beyond) { p.beyond { (super::nothing_in(&area)) } }
-            ul.answer { @for l in &lines { li { (l.text) @if !l.phone.is_empty() { br; strong.contact { "Call " (l.phone) } } } } }
+            @if lines.is_empty() { p { (r.t("screen-nothing")) } }
+            @else if lines.iter().all(|l| l.beyond) { p.beyond { (super::nothing_in(&r, &area)) } }
+            ul.answer { @for l in &lines { li { (theirs(&l.name)) (l.text) @if !l.phone.is_empty() { br; strong.contact { (r.t("screen-call")) " " (theirs(&l.phone)) } } } } }
             p.meta {
-                (slide + 1) " of " (SLIDES.len()) ". "
-                @if paused { a href=(this.replace("&pause=1", "")) { "Move on by itself" } }
-                @else { "Changes every " (SLIDE_SECS) " seconds. " a href={ (this) "&pause=1" } { "Pause" } }
-                " · " a href=(next) { "Next" }
+                (t!(r.lang, "screen-slide-of", n = slide + 1, all = SLIDES.len())) " "
+                @if paused { a href=(this.replace("&pause=1", "")) { (r.t("screen-resume")) } }
+                @else { (t!(r.lang, "screen-changes-every", secs = SLIDE_SECS)) " " a href={ (this) "&pause=1" } { (r.t("screen-pause")) } }
+                " · " a href=(next) { (r.t("screen-next")) }
             }
         }
     };
-    page(&board, title, StatusCode::OK, body)
-}
-
-/// A query value made safe for a URL.
-fn urlencode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    page(&board, &r, &title, StatusCode::OK, body)
 }

@@ -13,9 +13,9 @@ use kith_proto::domain::{Opportunity, OpportunityKind, Sector};
 use kith_proto::offer::Offer;
 use kith_proto::service::{Category, Service};
 use kith_proto::time::{CivilDate, now_ms};
-pub use kith_words::kind_label;
+use kith_words::{category_text, date_text_in, hours_text_in, kind_text, list_separator, pay_text_in, t};
 
-use super::{Board, date_text, hours_text, pay_text, problem};
+use super::{Board, Reader, problem, theirs};
 use crate::needs::Asked;
 use crate::search::TextQuery;
 use crate::view::family::Hit;
@@ -90,6 +90,7 @@ impl Form {
 
 pub async fn page(
     State(board): State<Arc<Board>>,
+    r: Reader,
     Query(pairs): Query<Vec<(String, String)>>,
     parts: axum::http::request::Parts,
 ) -> Response {
@@ -99,9 +100,10 @@ pub async fn page(
         Err(n) => {
             return problem(
                 &board,
+                &r,
                 StatusCode::BAD_REQUEST,
-                "Too many words",
-                &format!("Use at most 16 words (you gave {n})."),
+                &r.t("too-many-words"),
+                &t!(r.lang, "too-many-words-detail", n = n),
             );
         }
     };
@@ -118,10 +120,10 @@ pub async fn page(
         && !(form.paid || form.remote || form.open_now || form.free || form.within_limit);
     let f = form.clone();
     let max_weekly = board.money.weekly_limit_pence.filter(|_| form.within_limit);
-    let whereabouts = board.whereabouts(&form.area);
+    let whereabouts = board.whereabouts(&r, &form.area);
     let place = whereabouts.clone();
     let found = board
-        .read(move |view, deadline| {
+        .read(&r, move |view, deadline| {
             let work = if want_work {
                 let q = OpportunityQuery {
                     text: text.clone(),
@@ -178,7 +180,7 @@ pub async fn page(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let hubs = match board.hubs().await {
+    let hubs = match board.hubs(&r).await {
         Ok(h) => h,
         Err(response) => return response,
     };
@@ -194,125 +196,129 @@ pub async fn page(
     {
         board.record_need(crate::connections::client_in(&parts.extensions), asked);
     }
+    let said = |n: usize| t!(r.lang, "results-count", n = n);
+    let found_text = said(work.len() + services.len() + offers.len());
+    let more = |n: usize| if n == PER_KIND { "+" } else { "" };
     let body = html! {
-        h1 { "What is open to you, near here" }
-        (search_form(&form, &board.money))
+        h1 { (r.t("search-heading")) }
+        (search_form(&r, &form, &board.money))
         p #results-status .visually-hidden role="status" {}
-        div #results data-results {
+        div #results data-results data-said=(found_text) {
             @if let Some(why) = whereabouts.problem() { p.warn role="alert" { (why) } }
             @if form.asked() || !work.is_empty() || !services.is_empty() || !offers.is_empty() {
                 @if want_work {
-                    h2 id="work" { "Work, training and volunteering (" (work.len()) (if work.len() == PER_KIND { "+" } else { "" }) ")" }
+                    h2 id="work" { (t!(r.lang, "results-work", n = work.len(), more = more(work.len()))) }
                     @if let Some(limit) = board.money.weekly_limit_pence {
                         p.meta {
-                            "Work is marked against the weekly earnings limit of " (super::pounds(limit)) "."
-                            @if !board.money.benefits_advice.is_empty() { " Ask about benefits and work: " (board.money.benefits_advice) "." }
+                            (t!(r.lang, "results-work-limit", limit = super::pounds(limit)))
+                            @if !board.money.benefits_advice.is_empty() { " " (r.t("benefits-advice")) " " (theirs(&board.money.benefits_advice)) }
                         }
                     }
-                    @if work.is_empty() { p { "Nothing matches. Try fewer words, or another area." } }
-                    @else if work.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&form.area)) } }
-                    ol.results { @for hit in &work { (opportunity_item(hit, hubs.get(&hit.hub), local.date, &board.money)) } }
+                    @if work.is_empty() { p { (r.t("results-work-none")) } }
+                    @else if work.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&r, &form.area)) } }
+                    ol.results { @for hit in &work { (opportunity_item(&r, hit, hubs.get(&hit.hub), local.date, &board.money)) } }
                 }
                 @if want_services {
-                    h2 id="services" { "Services (" (services.len()) (if services.len() == PER_KIND { "+" } else { "" }) ")" }
-                    @if services.is_empty() { p { "No services match. Try fewer words, or another area." } }
-                    @else if services.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&form.area)) } }
+                    h2 id="services" { (t!(r.lang, "results-services", n = services.len(), more = more(services.len()))) }
+                    @if services.is_empty() { p { (r.t("results-services-none")) } }
+                    @else if services.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&r, &form.area)) } }
                     ol.results {
-                        @for hit in &services { (service_item(hit, hubs.get(&hit.hub), local, confirmed_since)) }
+                        @for hit in &services { (service_item(&r, hit, hubs.get(&hit.hub), local, confirmed_since)) }
                     }
                 }
                 @if want_offers {
-                    h2 id="businesses" { "Businesses you can book (" (offers.len()) (if offers.len() == PER_KIND { "+" } else { "" }) ")" }
-                    p.meta { "Work done by the businesses of the region's groups, paid by the hour." }
-                    @if offers.is_empty() { p { "No businesses match. Try fewer words, or another area." } }
-                    @else if offers.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&form.area)) } }
+                    h2 id="businesses" { (t!(r.lang, "results-businesses", n = offers.len(), more = more(offers.len()))) }
+                    p.meta { (r.t("results-businesses-about")) }
+                    @if offers.is_empty() { p { (r.t("results-businesses-none")) } }
+                    @else if offers.iter().all(|h| h.beyond_area) { p.beyond { (super::nothing_in(&r, &form.area)) } }
                     ol.results {
-                        @for hit in &offers { (offer_item(hit, hubs.get(&hit.hub), &board.money)) }
+                        @for hit in &offers { (offer_item(&r, hit, hubs.get(&hit.hub), &board.money)) }
                     }
                 }
-                @if let Some(asked) = &missing { (super::needs::ask_what(asked)) }
+                @if let Some(asked) = &missing { (super::needs::ask_what(&r, asked)) }
             }
         }
     };
-    super::page(&board, "Search", StatusCode::OK, body)
+    super::page(&board, &r, &r.t("search-title"), StatusCode::OK, body)
 }
 
 fn checkbox(name: &str, label: &str, on: bool) -> Markup {
     html! { label { input type="checkbox" name=(name) value="1" checked[on]; (label) } }
 }
 
-fn search_form(f: &Form, money: &crate::config::Money) -> Markup {
+fn search_form(r: &Reader, f: &Form, money: &crate::config::Money) -> Markup {
     html! {
         form.search method="get" action="/search" role="search" {
+            (r.keep())
             div.field {
-                label for="q" { "What are you looking for?" }
-                p.hint id="q-hint" { "For example: gardening, café work, benefits advice, a peer group" }
+                label for="q" { (r.t("search-q")) }
+                p.hint id="q-hint" { (r.t("search-q-hint")) }
                 input #q type="search" name="q" value=(f.q) aria-describedby="q-hint" autocomplete="off";
             }
             div.field {
-                label for="area" { "Where?" }
-                p.hint id="area-hint" { "A town, or a postcode district such as LS6: the nearest come first" }
+                label for="area" { (r.t("where")) }
+                p.hint id="area-hint" { (t!(r.lang, "where-hint", example = "LS6")) }
                 input #area type="text" name="area" value=(f.area) aria-describedby="area-hint";
             }
             div.field {
-                label for="what" { "Looking for" }
+                label for="what" { (r.t("search-what")) }
                 select #what name="what" {
-                    option value="" selected[f.what.is_empty()] { "Work, training and services" }
-                    option value="work" selected[f.what == "work"] { "Work, training and volunteering only" }
-                    option value="services" selected[f.what == "services"] { "Services only" }
-                    option value="businesses" selected[f.what == "businesses"] { "Businesses you can book only" }
+                    option value="" selected[f.what.is_empty()] { (r.t("search-what-all")) }
+                    option value="work" selected[f.what == "work"] { (r.t("search-what-work")) }
+                    option value="services" selected[f.what == "services"] { (r.t("search-what-services")) }
+                    option value="businesses" selected[f.what == "businesses"] { (r.t("search-what-businesses")) }
                 }
             }
             div.field {
-                label for="kind" { "Kind of work" }
+                label for="kind" { (r.t("search-kind")) }
                 select #kind name="kind" {
-                    option value="" { "Any" }
+                    option value="" { (r.t("any")) }
                     @for k in OpportunityKind::ALL {
-                        option value=(k.as_str()) selected[f.kind == Some(*k)] { (kind_label(*k)) }
+                        option value=(k.as_str()) selected[f.kind == Some(*k)] { (kind_text(r.lang, *k)) }
                     }
                 }
             }
             div.field {
-                label for="category" { "Kind of service" }
+                label for="category" { (r.t("search-category")) }
                 select #category name="category" {
-                    option value="" { "Any" }
+                    option value="" { (r.t("any")) }
                     @for c in Category::ALL {
-                        option value=(c.as_str()) selected[f.category == Some(*c)] { (c.label()) }
+                        option value=(c.as_str()) selected[f.category == Some(*c)] { (category_text(r.lang, *c)) }
                     }
                 }
             }
             fieldset.checks {
-                legend { "Only" }
-                (checkbox("ordinary", "Ordinary jobs and services (not only mental-health ones)", f.ordinary))
-                (checkbox("paid", "Paid work", f.paid))
-                (checkbox("remote", "Work from home", f.remote))
-                (checkbox("open", "Services open now", f.open_now))
-                (checkbox("free", "Free services", f.free))
+                legend { (r.t("search-only")) }
+                (checkbox("ordinary", &r.t("search-only-ordinary"), f.ordinary))
+                (checkbox("paid", &r.t("search-only-paid"), f.paid))
+                (checkbox("remote", &r.t("search-only-remote"), f.remote))
+                (checkbox("open", &r.t("search-only-open"), f.open_now))
+                (checkbox("free", &r.t("search-only-free"), f.free))
                 @if let Some(limit) = money.weekly_limit_pence {
-                    (checkbox("limit", &format!("Work within the earnings limit ({} a week)", super::pounds(limit)), f.within_limit))
+                    (checkbox("limit", &t!(r.lang, "search-only-limit", limit = super::pounds(limit)), f.within_limit))
                 }
             }
-            button type="submit" { "Search" }
+            button type="submit" { (r.t("search-button")) }
         }
     }
 }
 
 /// How far away a result is, after its place: ` · 12 km away`; nothing when the
 /// search was not near a place.
-pub fn away(distance_m: Option<u32>) -> Markup {
-    html! { @if let Some(m) = distance_m { " · " strong.away { (kith_words::distance_text(m)) " away" } } }
+pub fn away(r: &Reader, distance_m: Option<u32>) -> Markup {
+    html! { @if let Some(m) = distance_m { " · " strong.away { (t!(r.lang, "away", distance = kith_words::distance_text_in(r.lang, m))) } } }
 }
 
 /// A hub's name and how to reach it, for the foot of a result.
 fn hub_line(hub: &Slug, info: Option<&HubSummary>) -> Markup {
     let name = info.map_or(hub.as_str(), |h| h.name.as_str());
     let contact = info.map(|h| h.profile.contact.as_str()).unwrap_or_default();
-    html! { p.contact { (name) @if !contact.is_empty() { " — " (contact) } } }
+    html! { p.contact { (theirs(name)) @if !contact.is_empty() { " — " (theirs(contact)) } } }
 }
 
 /// How an opportunity's pay stands against the region's earnings limit and fair
 /// rate, when the region sets them and the pay says enough.
-pub fn money_marks(o: &Opportunity, money: &crate::config::Money) -> Markup {
+pub fn money_marks(r: &Reader, o: &Opportunity, money: &crate::config::Money) -> Markup {
     use kith_proto::domain::{Pay, PayPer};
     let limit = money.weekly_limit_pence.zip(o.weekly_pence()).filter(|_| o.pay.is_paid());
     let below_fair = match (o.kind, o.pay, money.fair_rate_pence) {
@@ -324,65 +330,73 @@ pub fn money_marks(o: &Opportunity, money: &crate::config::Money) -> Markup {
     html! {
         @if let Some((limit, weekly)) = limit {
             @if weekly <= limit {
-                li.good { "Within the " (super::pounds(limit)) " a week earnings limit (" (super::pounds(weekly)) " a week)" }
+                li.good { (t!(r.lang, "within-limit", limit = super::pounds(limit), weekly = super::pounds(weekly))) }
             } @else {
-                li.warn { "Over the " (super::pounds(limit)) " a week earnings limit (" (super::pounds(weekly)) " a week)" }
+                li.warn { (t!(r.lang, "over-limit", limit = super::pounds(limit), weekly = super::pounds(weekly))) }
             }
         }
-        @if let Some(fair) = below_fair { li.warn { "Pays less than the fair rate of " (super::pounds(u64::from(fair))) " an hour" } }
+        @if let Some(fair) = below_fair { li.warn { (t!(r.lang, "pays-below-fair", fair = super::pounds(u64::from(fair)))) } }
     }
 }
 
 pub fn opportunity_item(
+    r: &Reader,
     hit: &Hit<Opportunity>,
     hub: Option<&HubSummary>,
     today: CivilDate,
     money: &crate::config::Money,
 ) -> Markup {
     let o = &hit.item;
-    let place = if o.remote { format!("{} or from home", o.area) } else { o.area.clone() };
     html! {
         li {
-            h3 { a href={ "/opportunity/" (hit.hub) "/" (o.id) } { (o.title) } }
+            h3 { a href=(r.href(&format!("/opportunity/{}/{}", hit.hub, o.id))) { (theirs(&o.title)) } }
             p.meta {
-                (kind_label(o.kind)) " · " (place) (away(hit.distance_m))
-                @if o.sector == Sector::MentalHealth { " · in mental-health services" }
+                (kind_text(r.lang, o.kind)) " · " (theirs(&o.area)) @if o.remote { " " (r.t("or-from-home")) } (away(r, hit.distance_m))
+                @if o.sector == Sector::MentalHealth { " · " (r.t("in-mental-health")) }
             }
             ul.facts {
-                li { strong { "Pay: " } (pay_text(o.pay, o.expenses_paid)) }
-                (money_marks(o, money))
-                @if let Some(h) = o.hours_per_week { li { strong { "Hours: " } (hours_text(h)) } }
+                li { strong { (r.t("label-pay")) " " } (pay_text_in(r.lang, o.pay, o.expenses_paid)) }
+                (money_marks(r, o, money))
+                @if let Some(h) = o.hours_per_week { li { strong { (r.t("label-hours")) " " } (hours_text_in(r.lang, h)) } }
                 @if let Some(c) = o.closes_on {
-                    li { strong { "Closes: " } (date_text(c)) @if c == today { " (today)" } }
+                    li { strong { (r.t("label-closes")) " " } (date_text_in(r.lang, c)) @if c == today { " " (r.t("today-mark")) } }
                 }
-                @if !o.support.is_empty() { li { strong { "Support: " } (o.support.join(", ")) } }
-                @if !o.how_to_apply.is_empty() { li { strong { "How to apply: " } (o.how_to_apply) } }
+                @if !o.support.is_empty() { li { strong { (r.t("label-support")) " " } (theirs(&o.support.join(", "))) } }
+                @if !o.how_to_apply.is_empty() { li { strong { (r.t("label-how-to-apply")) " " } (theirs(&o.how_to_apply)) } }
             }
             (hub_line(&hit.hub, hub))
         }
     }
 }
 
+/// "Not confirmed since 3 March 2026 — call to check", or "Never confirmed — …".
+pub fn unconfirmed(r: &Reader, assured_on: Option<CivilDate>) -> String {
+    match assured_on {
+        Some(d) => t!(r.lang, "not-confirmed-since", date = date_text_in(r.lang, d)),
+        None => r.t("never-confirmed"),
+    }
+}
+
 /// How an offer's rate stands against the region's fair rate, when the region sets one.
-pub fn fair_rate_mark(o: &Offer, money: &crate::config::Money) -> Markup {
+pub fn fair_rate_mark(r: &Reader, o: &Offer, money: &crate::config::Money) -> Markup {
     html! {
         @if let Some(fair) = money.fair_rate_pence.filter(|_| o.below(money.fair_rate_pence)) {
-            li.warn { "Charges less than the fair rate of " (super::pounds(u64::from(fair))) " an hour" }
+            li.warn { (t!(r.lang, "charges-below-fair", fair = super::pounds(u64::from(fair)))) }
         }
     }
 }
 
-pub fn offer_item(hit: &Hit<Offer>, hub: Option<&HubSummary>, money: &crate::config::Money) -> Markup {
+pub fn offer_item(r: &Reader, hit: &Hit<Offer>, hub: Option<&HubSummary>, money: &crate::config::Money) -> Markup {
     let o = &hit.item;
     html! {
         li {
-            h3 { a href={ "/offer/" (hit.hub) "/" (o.id) } { (o.name) } }
-            p.meta { (o.skills.join(", ")) " · " (o.areas.join(", ")) (away(hit.distance_m)) }
+            h3 { a href=(r.href(&format!("/offer/{}/{}", hit.hub, o.id))) { (theirs(&o.name)) } }
+            p.meta { (theirs(&o.skills.join(", "))) " · " (theirs(&o.areas.join(", "))) (away(r, hit.distance_m)) }
             ul.facts {
-                li { strong { "Rate: " } (kith_words::rate_with_note(o.rate_pence, &o.rate_note)) }
-                (fair_rate_mark(o, money))
-                @if !o.phones.is_empty() { li.contact { "Phone: " (o.phones.join(", ")) } }
-                li { strong { "To book: " } (o.how_to_book) }
+                li { strong { (r.t("label-rate")) " " } (kith_words::rate_text_in(r.lang, o.rate_pence)) @if !o.rate_note.is_empty() { " (" (theirs(&o.rate_note)) ")" } }
+                (fair_rate_mark(r, o, money))
+                @if !o.phones.is_empty() { li.contact { (r.t("label-phone")) " " (theirs(&o.phones.join(", "))) } }
+                li { strong { (r.t("label-to-book")) " " } (theirs(&o.how_to_book)) }
             }
             (hub_line(&hit.hub, hub))
         }
@@ -390,6 +404,7 @@ pub fn offer_item(hit: &Hit<Offer>, hub: Option<&HubSummary>, money: &crate::con
 }
 
 pub fn service_item(
+    r: &Reader,
     hit: &Hit<Service>,
     hub: Option<&HubSummary>,
     now: crate::clock::LocalNow,
@@ -397,30 +412,23 @@ pub fn service_item(
 ) -> Markup {
     let s = &hit.item;
     let places: Vec<String> = s.places.iter().map(ToString::to_string).collect();
-    let categories: Vec<&str> = s.categories.iter().map(|c| c.label()).collect();
-    let cost = if s.free {
-        "Free".to_owned()
-    } else if s.fees.is_empty() {
-        "Ask about cost".into()
-    } else {
-        s.fees.clone()
-    };
+    let categories: Vec<String> = s.categories.iter().map(|c| category_text(r.lang, *c)).collect();
     html! {
         li {
-            h3 { a href={ "/service/" (hit.hub) "/" (s.id) } { (s.name) } }
-            p.meta { (categories.join(", ")) @if !places.is_empty() { " · " (places.join("; ")) } (away(hit.distance_m)) }
+            h3 { a href=(r.href(&format!("/service/{}/{}", hit.hub, s.id))) { (theirs(&s.name)) } }
+            p.meta { (categories.join(list_separator(r.lang))) @if !places.is_empty() { " · " (theirs(&places.join("; "))) } (away(r, hit.distance_m)) }
             ul.facts {
-                @if !s.phones.is_empty() { li.contact { "Phone: " (s.phones.join(", ")) } }
+                @if !s.phones.is_empty() { li.contact { (r.t("label-phone")) " " (theirs(&s.phones.join(", "))) } }
                 li {
-                    @if s.is_open(now.day, now.time) { span.good { "Open now" } } @else { strong { "Hours: " } }
+                    @if s.is_open(now.day, now.time) { span.good { (r.t("open-now")) } } @else { strong { (r.t("label-hours")) } }
                     @if !s.schedules.is_empty() {
-                        " " (s.schedules.iter().map(kith_words::schedule_text).collect::<Vec<_>>().join("; "))
-                    } @else { " ask" }
+                        " " (theirs(&s.schedules.iter().map(|h| kith_words::schedule_text_in(r.lang, h)).collect::<Vec<_>>().join("; ")))
+                    } @else { " " (r.t("hours-ask")) }
                 }
-                li { strong { "Cost: " } (cost) }
-                @if !s.application_process.is_empty() { li { strong { "How to get it: " } (s.application_process) } }
+                li { strong { (r.t("label-cost")) " " } @if s.free { (r.t("cost-free")) } @else if s.fees.is_empty() { (r.t("cost-ask")) } @else { (theirs(&s.fees)) } }
+                @if !s.application_process.is_empty() { li { strong { (r.t("label-how-to-get-it")) " " } (theirs(&s.application_process)) } }
                 @if s.unconfirmed_since(confirmed_since) {
-                    li.warn { @if let Some(d) = s.assured_on { "Not confirmed since " (date_text(d)) } @else { "Never confirmed" } " — call to check" }
+                    li.warn { (unconfirmed(r, s.assured_on)) }
                 }
             }
             (hub_line(&hit.hub, hub))

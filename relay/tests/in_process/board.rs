@@ -90,9 +90,19 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
 
 /// `GET path` asking for HTML: status, headers (lower-case names), body.
 async fn get(base: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    get_in(base, path, "").await
+}
+
+/// `GET path` asking for HTML from a browser whose `Accept-Language` is `languages`
+/// (none when empty).
+async fn get_in(base: &str, path: &str, languages: &str) -> (u16, Vec<(String, String)>, String) {
     let addr = base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
+    let accept_language =
+        if languages.is_empty() { String::new() } else { format!("Accept-Language: {languages}\r\n") };
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\n{accept_language}Connection: close\r\n\r\n"
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
@@ -128,7 +138,7 @@ async fn the_board_answers_people() {
 
     let (status, headers, home) = get(&base, "/").await;
     assert_eq!(status, 200);
-    assert!(home.contains(r#"<html lang="en-GB">"#) && home.contains("Skip to main content"), "{home}");
+    assert!(home.contains(r#"<html lang="en-GB" dir="ltr">"#) && home.contains("Skip to main content"), "{home}");
     let csp = header(&headers, "content-security-policy").expect("a CSP");
     assert!(!csp.contains("unsafe-inline") && csp.contains("default-src 'none'"), "{csp}");
     assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"));
@@ -178,14 +188,14 @@ async fn the_board_answers_people() {
     let (_, _, help) = get(&base, "/helpline?area=Leeds&want=safe&for=lgbtq").await;
     assert!(
         help.contains(
-            r#"<strong class="contact">0113 496 0303</strong> — Rainbow House (Leeds, under 1 km away): beds unknown, call to check"#
+            r#"<strong class="contact"><bdi>0113 496 0303</bdi></strong> — <bdi>Rainbow House</bdi> (Leeds, under 1 km away): beds unknown, call to check"#
         ),
         "{help}"
     );
     // Nothing in Bradford: never "nothing found" while the Leeds house is open.
     let (_, _, bradford) = get(&base, "/helpline?area=Bradford&want=safe&for=lgbtq").await;
     assert!(bradford.contains("<h2>Nothing in Bradford; nearest:</h2>"), "{bradford}");
-    assert!(bradford.contains("— Rainbow House (Leeds, 13 km away)"), "{bradford}");
+    assert!(bradford.contains("— <bdi>Rainbow House</bdi> (Leeds, 13 km away)"), "{bradford}");
     assert!(!bradford.contains("Nothing found"), "{bradford}");
     // A full postcode is cut to its district before it is used or shown.
     let (_, _, postcode) = get(&base, "/helpline?area=BD7%201DP&want=safe").await;
@@ -193,7 +203,7 @@ async fn the_board_answers_people() {
     let (_, _, unknown) = get(&base, "/helpline?area=LS40&want=safe").await;
     assert!(unknown.contains("There is no postcode district LS40: check it, or type a town."), "{unknown}");
     let (_, _, work) = get(&base, "/helpline?area=LS6&want=work").await;
-    assert!(work.contains("0113 496 0101</strong> — Market garden assistant"), "{work}");
+    assert!(work.contains("0113 496 0101</bdi></strong> — <bdi>Market garden assistant"), "{work}");
     let (_, _, form) = get(&base, "/helpline").await;
     assert!(form.contains("What do they want?") && !form.contains("Open now"), "{form}");
 
@@ -213,4 +223,133 @@ async fn the_board_answers_people() {
     assert_eq!((status, header(&headers, "content-type")), (200, Some("text/css; charset=utf-8")));
     assert!(css.contains("prefers-reduced-motion"));
     relay.shutdown().await.unwrap();
+}
+
+/// The text of a page as a person reads it: its markup and what a hub wrote left
+/// out (`<bdi>`, and the elements marked `dir="auto"`), its entities read.
+fn board_words(page: &str) -> String {
+    let mut text = String::new();
+    let mut rest = page;
+    // What the page's script and structured data say is not read on the page.
+    while let Some(at) = rest.find('<') {
+        text.push_str(&rest[..at]);
+        text.push(' ');
+        rest = &rest[at..];
+        const SKIPPED: [(&str, &str); 6] = [
+            ("<bdi>", "</bdi>"),
+            ("<script", "</script>"),
+            ("<title", "</title>"),
+            ("<h1 dir=\"auto\">", "</h1>"),
+            ("<h2 dir=\"auto\">", "</h2>"),
+            ("<p dir=\"auto\">", "</p>"),
+        ];
+        let skip_to = SKIPPED.iter().find(|(open, _)| rest.starts_with(open)).map(|(_, close)| *close);
+        rest = match skip_to {
+            Some(close) => rest.find(close).map_or("", |end| &rest[end + close.len()..]),
+            None => rest.find('>').map_or("", |end| &rest[end + 1..]),
+        };
+    }
+    text.push_str(rest);
+    text.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// The English of the message files a page in another language must not show:
+/// every piece of text of at least two words that the language says otherwise.
+fn english_only(lang: kith_words::Lang) -> Vec<String> {
+    use std::collections::HashMap;
+    let theirs: HashMap<String, String> = kith_words::lang::messages(lang).into_iter().collect();
+    let mut phrases = Vec::new();
+    for (key, english) in kith_words::lang::messages(kith_words::Lang::En) {
+        if theirs.get(&key) == Some(&english) {
+            continue;
+        }
+        for piece in english.lines().map(|p| p.trim().trim_end_matches([':', '.', ','])) {
+            if piece.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
+                phrases.push(piece.to_owned());
+            }
+        }
+    }
+    phrases
+}
+
+#[tokio::test]
+async fn the_board_speaks_welsh_and_urdu() {
+    use kith_words::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let (o, house) = stored(dir.path()).await;
+    let money = kith_relay::config::Money {
+        weekly_limit_pence: Some(20_000),
+        fair_rate_pence: Some(2_500),
+        benefits_advice: "Welfare rights line 0113 496 0999".into(),
+    };
+    let config = Config { money, ..Config::new(slug("wy"), "nats://127.0.0.1:1", dir.path()) };
+    let relay = Relay::start_with_http(config, "127.0.0.1:0".parse().unwrap(), Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    let base = relay.http_url().unwrap();
+
+    // The browser's choice, then the page's: lang and dir on <html>, the header too.
+    let (_, headers, welsh) = get_in(&base, "/", "cy-GB,cy;q=0.9,en;q=0.5").await;
+    assert!(welsh.contains(r#"<html lang="cy" dir="ltr">"#), "{welsh}");
+    assert!(welsh.contains("Beth sydd ar agor i chi"), "{welsh}");
+    assert_eq!(header(&headers, "content-language"), Some("cy"));
+    assert!(header(&headers, "vary").is_some_and(|v| v.contains("Accept-Language")));
+    let (_, _, french) = get_in(&base, "/", "fr-FR,fr;q=0.9").await;
+    assert!(french.contains(r#"<html lang="en-GB" dir="ltr">"#), "English for a language Kith does not speak");
+    let (_, _, urdu) = get_in(&base, "/search?q=gardener&area=LS&lang=ur", "cy").await;
+    assert!(urdu.contains(r#"<html lang="ur" dir="rtl">"#), "lang= on the address wins: {urdu}");
+    // A chosen language is carried on by links and by the search form.
+    assert!(urdu.contains(r#"href="/safe-houses?lang=ur""#), "{urdu}");
+    assert!(urdu.contains(r#"<input type="hidden" name="lang" value="ur">"#), "{urdu}");
+    assert!(urdu.contains(&format!(r#"href="/opportunity/garden/{}?lang=ur""#, o.id)), "{urdu}");
+    // The switch keeps what was searched, and names each language in itself.
+    assert!(urdu.contains(r#"href="/search?q=gardener&amp;area=LS&amp;lang=cy" lang="cy""#), "{urdu}");
+    assert!(urdu.contains(r#"href="/search?q=gardener&amp;area=LS&amp;lang=en" lang="en-GB""#), "{urdu}");
+    assert!(urdu.contains(">Cymraeg<") && urdu.contains(">English<") && urdu.contains(">اردو<"));
+    // What the hub wrote stays as it wrote it, in its own direction.
+    assert!(urdu.contains("<bdi>Market garden assistant &lt;b&gt;</bdi>"), "{urdu}");
+
+    // Plural forms by the language's rules, dates and money in it.
+    let (_, _, hubs) = get(&base, "/hubs?lang=cy").await;
+    assert!(hubs.contains("1 cyfle, dim gwasanaethau, dim busnesau, 1 tŷ diogel"), "{hubs}");
+    let (_, _, job) = get(&base, &format!("/opportunity/garden/{}?lang=cy", o.id)).await;
+    assert!(
+        job.contains("£12.21 yr awr") && job.contains("31 Ionawr 2099") && job.contains("16 awr yr wythnos"),
+        "{job}"
+    );
+    let (_, _, job) = get(&base, &format!("/opportunity/garden/{}?lang=ur", o.id)).await;
+    assert!(job.contains("فی گھنٹہ") && job.contains("جنوری"), "{job}");
+
+    // No page of the board is left in English in another language.
+    let pages = [
+        "/".to_owned(),
+        "/search?q=gardener&area=LS&limit=1".to_owned(),
+        "/search?q=plumbing&area=BD7".to_owned(),
+        format!("/opportunity/garden/{}", o.id),
+        format!("/safe-house/garden/{}", house.id),
+        "/safe-houses".to_owned(),
+        "/hubs".to_owned(),
+        "/hubs?page=2".to_owned(),
+        "/helpline".to_owned(),
+        "/helpline?area=Leeds&want=safe&for=lgbtq".to_owned(),
+        "/helpline?area=LS6&want=work".to_owned(),
+        "/helpline?area=LS40&want=safe".to_owned(),
+        "/screen?area=Leeds&slide=0".to_owned(),
+        "/screen?slide=1&pause=1".to_owned(),
+        "/directory".to_owned(),
+        "/ask/7KQ2-M9XD-4T".to_owned(),
+        format!("/opportunity/garden/{}", Ulid::new()),
+    ];
+    for lang in [Lang::Cy, Lang::Ur] {
+        let english = english_only(lang);
+        assert!(english.len() > 200, "{} phrases", english.len());
+        for path in &pages {
+            let (status, _, page) = get_in(&base, path, lang.code()).await;
+            assert!(status < 500, "{path}: {status}");
+            assert!(page.contains(&format!(r#"<html lang="{}" dir="{}">"#, lang.tag(), lang.dir())), "{path}");
+            let words = board_words(&page);
+            let left: Vec<&String> = english.iter().filter(|e| words.contains(e.as_str())).collect();
+            assert!(left.is_empty(), "{path} in {} still says {left:?}:\n{words}", lang.code());
+        }
+    }
 }

@@ -1,0 +1,1 @@
+# The printed directory (PDF and HTML).
