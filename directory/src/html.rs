@@ -7,9 +7,10 @@ use maud::{DOCTYPE, PreEscaped, html as markup};
 use crate::{Layout, Options};
 
 const CSS: &str = r#"
-body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 1.05rem; line-height: 1.45;
+body { font-family: "DejaVu Sans", "Noto Naskh Arabic", Verdana, Arial, sans-serif; font-size: 1.05rem; line-height: 1.45;
        color: #0b0c0c; background: #fff; margin: 0 auto; max-width: 52rem; padding: 1rem; }
 body.large { font-size: 1.5rem; }
+:lang(ur) body { font-family: "Noto Naskh Arabic", "Noto Nastaliq Urdu", "DejaVu Sans", serif; line-height: 1.8; }
 h1 { font-size: 2.4em; margin: 0.5em 0 0.4em; }
 h2 { font-size: 1.8em; margin: 1.5em 0 0.4em; }
 h3 { font-size: 1.3em; border-bottom: 2px solid #0b0c0c; margin: 1.3em 0 0.5em; }
@@ -28,9 +29,10 @@ a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
 
 /// The directory as a complete HTML document.
 pub fn html(layout: &Layout, options: Options) -> String {
+    let w = &layout.words;
     markup! {
         (DOCTYPE)
-        html lang="en-GB" {
+        html lang=(layout.tag) dir=(layout.dir) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -43,24 +45,21 @@ pub fn html(layout: &Layout, options: Options) -> String {
                     p { strong { (layout.printed) } }
                     p { (layout.scope) }
                     div.notice {
-                        p {
-                            strong { "What is open changes quickly." }
-                            " Closing dates and beds free were right when this was printed. Please call before you go: \
-                             every entry says how to get in touch and when it was last confirmed."
-                        }
+                        p { strong { (w.changes_quickly) } " " (w.call_before) }
                         @if let Some(url) = &layout.board_url {
-                            p { "What is open now, and beds free now, is on the board: " a href=(url) { (url) } }
+                            p { (w.on_the_board) " " a href=(url) dir="ltr" { (url) } }
                         }
                     }
-                    p.meta { (layout.notice) "." }
+                    p { (w.listed_by) }
+                    p.meta lang="en-GB" dir="ltr" { (layout.notice) "." }
                 }
                 nav aria-labelledby="contents" {
-                    h2 #contents { "Contents" }
+                    h2 #contents { (w.contents) }
                     ol {
                         @for s in &layout.sections {
                             li { a href={ "#" (s.id) } { (s.title) } }
                         }
-                        li { a href="#hubs" { "Index of hubs" } }
+                        li { a href="#hubs" { (w.index) } }
                     }
                 }
                 main {
@@ -68,12 +67,12 @@ pub fn html(layout: &Layout, options: Options) -> String {
                         section.kind aria-labelledby=(s.id) {
                             h2 #(s.id) { (s.title) }
                             p { (s.intro) }
-                            @if s.areas.is_empty() { p { "Nothing is listed here at the moment." } }
+                            @if s.areas.is_empty() { p { (w.nothing_here) } }
                             @for a in &s.areas {
-                                h3 { (a.name) }
+                                h3 dir="auto" { (a.name) }
                                 @for e in &a.entries {
                                     div.entry {
-                                        h4 { (e.name) }
+                                        h4 dir="auto" { (e.name) }
                                         p.what { (e.what) }
                                         @if let Some(w) = &e.warn { p { span.warn { (w) } } }
                                         @for f in &e.facts { p { (f) } }
@@ -87,21 +86,21 @@ pub fn html(layout: &Layout, options: Options) -> String {
                     }
                     @if let Some(m) = &layout.missing {
                         section.kind aria-labelledby="missing" {
-                            h2 #missing { "What the region is missing" }
-                            p { "For commissioners: what people looked for on the board and the helpline screen in week " (m.week) " and did not find, and the hours with no safe-house bed free. " (m.note) }
-                            @if m.lines.is_empty() { p { "No figure to show this week." } }
+                            h2 #missing { (w.missing_heading) }
+                            p { (w.missing_intro) " " (m.note) }
+                            @if m.lines.is_empty() { p { (w.missing_none) } }
                             ul { @for l in &m.lines { li { (l) } } }
                         }
                     }
                     section.kind aria-labelledby="hubs" {
-                        h2 #hubs { "Index of hubs" }
-                        p { "The groups whose listings are in this directory, and how to reach them." }
+                        h2 #hubs { (w.index) }
+                        p { (w.index_about) }
                         @for h in &layout.hubs {
                             div.entry {
-                                h3 { (h.name) }
-                                @if !h.description.is_empty() { p { (h.description) } }
-                                @if !h.contact.is_empty() { p { strong { "Contact: " } (h.contact) } }
-                                @if !h.helpline_hours.is_empty() { p { strong { "Helpline: " } (h.helpline_hours) } }
+                                h3 dir="auto" { (h.name) }
+                                @if !h.description.is_empty() { p dir="auto" { (h.description) } }
+                                @if !h.contact.is_empty() { p { strong { (w.contact) } " " bdi { (h.contact) } } }
+                                @if !h.helpline_hours.is_empty() { p { strong { (w.helpline) } " " bdi { (h.helpline_hours) } } }
                                 p.meta { (h.listings) }
                             }
                         }

@@ -13,7 +13,8 @@ use kith_proto::offer::Offer;
 use kith_proto::service::{Place, Service};
 use kith_proto::time::CivilDate;
 use kith_words::{
-    before_text, date_text, for_text, hours_text, kind_label, pay_text, rate_with_note, region_name, schedule_text,
+    Lang, category_text, date_text_in, for_text_in, hours_text_in, kind_text, list_separator, pay_text_in,
+    rate_with_note_in, region_name, schedule_text_in, t,
 };
 
 /// A listing with the hub that published it and when it last changed.
@@ -72,36 +73,18 @@ impl Section {
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Section::SafeHouses => "Safe houses",
-            Section::Services => "Services",
-            Section::Work => "Work",
-            Section::Involvement => "Paid involvement",
-            Section::Training => "Training and peer teaching",
-            Section::Volunteering => "Volunteering",
-            Section::Businesses => "Work you can book from the region's groups",
-        }
+    /// Its title in English: `Training and peer teaching`.
+    pub fn title(self) -> String {
+        self.title_in(Lang::En)
     }
 
-    fn intro(self) -> &'static str {
-        match self {
-            Section::SafeHouses => {
-                "Somewhere safe to stay instead of hospital or the street. Beds free are printed only while the \
-                 figure is recent: always call before going."
-            }
-            Section::Services => "Ordinary services and mental-health services, by area.",
-            Section::Work => {
-                "Jobs, apprenticeships and social enterprises: ordinary jobs as well as jobs in mental health."
-            }
-            Section::Involvement => "Paid work using your experience of services: panels, training, research, reviews.",
-            Section::Training => "Courses and training, including peer teaching by people with lived experience.",
-            Section::Volunteering => "Unpaid roles. Expenses are paid where it says so.",
-            Section::Businesses => {
-                "Businesses run by the members of the region's groups — gardening, decorating, teaching and more — \
-                 paid by the hour at a fair rate. Book them directly, as each says."
-            }
-        }
+    /// Its title in `lang`.
+    pub fn title_in(self, lang: Lang) -> String {
+        lang.t(&format!("section-{}", self.as_str()))
+    }
+
+    fn intro_in(self, lang: Lang) -> String {
+        lang.t(&format!("section-intro-{}", self.as_str()))
     }
 
     /// The section an opportunity of this kind is printed in.
@@ -169,6 +152,11 @@ impl Missing {
     /// The newest of the last two weeks with a figure shown (else this week, with
     /// none), from what the relay publishes.
     pub fn from_needs(needs: &kith_proto::v1::Needs) -> Missing {
+        Missing::from_needs_in(Lang::En, needs)
+    }
+
+    /// [`Missing::from_needs`], said in `lang` (the kinds and areas as published).
+    pub fn from_needs_in(lang: Lang, needs: &kith_proto::v1::Needs) -> Missing {
         let shown = |w: &&kith_proto::v1::NeedWeek| {
             w.kinds.iter().any(|f| f.people.is_some())
                 || !w.terms.is_empty()
@@ -181,27 +169,23 @@ impl Missing {
         let mut lines: Vec<String> = week
             .kinds
             .iter()
-            .filter_map(|f| f.people.map(|n| format!("{}: {} — {n} people", f.area, f.what)))
+            .filter_map(|f| {
+                f.people.map(|n| t!(lang, "missing-people", area = f.area.clone(), what = f.what.clone(), n = n))
+            })
             .collect();
-        lines.extend(
-            week.terms.iter().filter_map(|f| f.people.map(|n| format!("{}: “{}” — {n} people", f.area, f.what))),
-        );
-        lines.extend(
-            week.no_bed.iter().map(|b| format!("{}: no bed free for {} — {:.1} hours", b.area, b.group, b.hours)),
-        );
-        lines.extend(week.unmet_work.iter().map(|u| {
-            let s = if u.jobs == 1 { "" } else { "s" };
-            format!("Work no group's pool could take: {} ({}) — {} job{s}", u.work, u.reason.replace('-', " "), u.jobs)
+        lines.extend(week.terms.iter().filter_map(|f| {
+            f.people.map(|n| t!(lang, "missing-term", area = f.area.clone(), what = f.what.clone(), n = n))
         }));
-        Missing {
-            week: week.week.clone(),
-            lines,
-            note: format!(
-                "Each figure counts people, each once a day; a figure of fewer than {} people is not shown, nor one a \
-                 total would give away. Work no pool could take counts jobs booked. Published under the {}.",
-                needs.threshold, needs.licence
-            ),
-        }
+        lines.extend(week.no_bed.iter().map(|b| {
+            let hours = format!("{:.1}", b.hours);
+            t!(lang, "missing-no-bed", area = b.area.clone(), who = b.group.clone(), hours = hours)
+        }));
+        lines.extend(week.unmet_work.iter().map(|u| {
+            let why = u.reason.replace('-', " ");
+            t!(lang, "missing-work", work = u.work.clone(), why = why, jobs = u.jobs)
+        }));
+        let note = t!(lang, "missing-note", threshold = needs.threshold, licence = needs.licence.clone());
+        Missing { week: week.week.clone(), lines, note }
     }
 }
 
@@ -219,6 +203,14 @@ pub struct Missing {
 /// A directory laid out: the words of every entry, in order.
 #[derive(Clone, Debug, Serialize)]
 pub struct Layout {
+    /// The language it is printed in: its code (`cy`, typst's `lang`) and tag
+    /// (`<html lang>`).
+    pub lang: &'static str,
+    pub tag: &'static str,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+    /// What the templates say around the entries, in the directory's language.
+    pub words: Words,
     pub region: String,
     pub title: String,
     pub printed: String,
@@ -232,11 +224,52 @@ pub struct Layout {
     pub missing: Option<Missing>,
 }
 
+/// The templates' own words, in the directory's language.
+#[derive(Clone, Debug, Serialize)]
+pub struct Words {
+    pub changes_quickly: String,
+    pub call_before: String,
+    pub on_the_board: String,
+    pub listed_by: String,
+    pub contents: String,
+    pub nothing_here: String,
+    pub index: String,
+    pub index_about: String,
+    pub contact: String,
+    pub helpline: String,
+    pub page: String,
+    pub missing_heading: String,
+    /// The introduction to what is missing, with its week.
+    pub missing_intro: String,
+    pub missing_none: String,
+}
+
+impl Words {
+    fn new(lang: Lang, region: &str, missing: Option<&Missing>) -> Words {
+        Words {
+            changes_quickly: lang.t("directory-changes-quickly"),
+            call_before: lang.t("directory-call-before"),
+            on_the_board: lang.t("directory-on-the-board"),
+            listed_by: t!(lang, "directory-listed-by", region = region.to_owned()),
+            contents: lang.t("directory-contents"),
+            nothing_here: lang.t("directory-nothing-here"),
+            index: lang.t("directory-index"),
+            index_about: lang.t("directory-index-about"),
+            contact: lang.t("directory-contact"),
+            helpline: lang.t("directory-helpline"),
+            page: lang.t("directory-page"),
+            missing_heading: lang.t("missing-heading"),
+            missing_intro: t!(lang, "missing-intro", week = missing.map(|m| m.week.clone()).unwrap_or_default()),
+            missing_none: lang.t("missing-none"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SectionOut {
     pub id: &'static str,
-    pub title: &'static str,
-    pub intro: &'static str,
+    pub title: String,
+    pub intro: String,
     pub areas: Vec<AreaOut>,
     /// Said when more were listed than were printed.
     pub more: Option<String>,
@@ -271,16 +304,22 @@ pub struct HubOut {
     pub listings: String,
 }
 
-const ONLINE: &str = "Online or by phone";
-
 impl Layout {
+    /// The layout in English.
     pub fn new(d: &Directory) -> Layout {
+        Layout::new_in(d, Lang::En)
+    }
+
+    /// The layout in `lang`: Kith's words in it, what hubs wrote as they wrote it.
+    pub fn new_in(d: &Directory, lang: Lang) -> Layout {
+        let online = lang.t("directory-online");
+        let sep = list_separator(lang);
         let wanted = |s: Section| d.sections.is_empty() || d.sections.contains(&s);
         let hub_name =
             |id: &Slug| d.hubs.iter().find(|h| &h.id == id).map_or_else(|| id.to_string(), |h| h.name.clone());
         let hub_contact =
             |id: &Slug| d.hubs.iter().find(|h| &h.id == id).map(|h| h.contact.clone()).unwrap_or_default();
-        let confirmed = |ms: i64| format!("Last confirmed {}", date_text(CivilDate::at(ms, &d.time_zone)));
+        let confirmed = |ms: i64| last_confirmed(lang, CivilDate::at(ms, &d.time_zone));
 
         let mut by_section: BTreeMap<Section, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
         let mut counts: BTreeMap<&Slug, [usize; 4]> = BTreeMap::new();
@@ -291,28 +330,30 @@ impl Layout {
                 let beds = h.availability.and_then(|a| a.beds_free_at(d.now_ms).map(|n| (n, a.updated_at_ms)));
                 let (facts_beds, warn) = match beds {
                     Some((n, at)) => (
-                        Some(format!(
-                            "{n} of {} beds free when printed (reported {})",
-                            h.beds_total,
-                            before_text(at, d.now_ms, "printing")
+                        Some(t!(
+                            lang,
+                            "entry-beds-free",
+                            free = n,
+                            total = h.beds_total,
+                            when = before_printing(lang, at, d.now_ms)
                         )),
                         None,
                     ),
-                    None => (None, Some("Beds free: call to check".to_owned())),
+                    None => (None, Some(lang.t("entry-beds-call"))),
                 };
-                let mut facts = vec![format!("For {}", for_text(&h.for_tags))];
+                let mut facts = vec![t!(lang, "entry-for", who = for_text_in(lang, &h.for_tags))];
                 facts.extend(facts_beds);
                 if let Some(n) = h.longest_stay_nights {
-                    facts.push(format!("Stays of up to {n} night{}", if n == 1 { "" } else { "s" }));
+                    facts.push(t!(lang, "entry-stays", n = n));
                 }
                 if h.wheelchair_access {
-                    facts.push("Wheelchair access".into());
+                    facts.push(lang.t("entry-wheelchair"));
                 }
-                facts.push(if h.self_referral { "You can refer yourself" } else { "Referral needed" }.into());
+                facts.push(lang.t(if h.self_referral { "entry-self-referral" } else { "entry-referral-needed" }));
                 let phone = if h.phone.is_empty() { hub_contact(&l.hub) } else { h.phone.clone() };
                 let entry = Entry {
                     name: h.name.clone(),
-                    what: format!("Safe house, {} bed{}", h.beds_total, if h.beds_total == 1 { "" } else { "s" }),
+                    what: t!(lang, "entry-safe-house", beds = h.beds_total),
                     facts,
                     contact: vec![phone].into_iter().filter(|p| !p.is_empty()).collect(),
                     warn,
@@ -336,17 +377,17 @@ impl Layout {
                     }
                 }
                 for h in &s.schedules {
-                    facts.push(format!("Open {}", schedule_text(h)));
+                    facts.push(t!(lang, "entry-open", hours = schedule_text_in(lang, h)));
                 }
                 if !s.eligibility.is_empty() {
-                    facts.push(format!("For {}", s.eligibility));
+                    facts.push(t!(lang, "entry-for", who = s.eligibility.clone()));
                 }
-                facts.push(if s.free { "Free".to_owned() } else { format!("Costs: {}", s.fees) });
+                facts.push(if s.free { lang.t("entry-free") } else { t!(lang, "entry-costs", fees = s.fees.clone()) });
                 if !s.accessibility.is_empty() {
                     facts.push(s.accessibility.join(", "));
                 }
                 if !s.languages.is_empty() {
-                    facts.push(format!("Also in {}", s.languages.join(", ")));
+                    facts.push(t!(lang, "entry-also-in", languages = s.languages.join(", ")));
                 }
                 let mut contact: Vec<String> = s.phones.clone();
                 if !s.application_process.is_empty() {
@@ -356,19 +397,23 @@ impl Layout {
                 if contact.is_empty() {
                     contact.push(hub_contact(&l.hub));
                 }
-                let area =
-                    s.places.iter().find_map(|p| p.area_text().map(|_| place_area(p))).unwrap_or_else(|| ONLINE.into());
-                let sector = match s.sector {
-                    Sector::Ordinary => "",
-                    Sector::MentalHealth => " (mental health)",
+                let area = s
+                    .places
+                    .iter()
+                    .find_map(|p| p.area_text().map(|_| place_area(p, &online)))
+                    .unwrap_or_else(|| online.clone());
+                let kinds = s.categories.iter().map(|c| category_text(lang, *c)).collect::<Vec<_>>().join(sep);
+                let what = match s.sector {
+                    Sector::Ordinary => kinds,
+                    Sector::MentalHealth => t!(lang, "entry-mental-health-service", kinds = kinds),
                 };
                 let entry = Entry {
                     name: s.name.clone(),
-                    what: format!("{}{sector}", s.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")),
+                    what,
                     facts,
                     contact,
                     warn: None,
-                    confirmed: confirmed_service(s, l.updated_at_ms, &d.time_zone),
+                    confirmed: confirmed_service(lang, s, l.updated_at_ms, &d.time_zone),
                     hub: hub_name(&l.hub),
                 };
                 by_section.entry(Section::Services).or_default().entry(area).or_default().push(entry);
@@ -378,15 +423,15 @@ impl Layout {
             for l in &d.offers {
                 let o = &l.item;
                 counts.entry(&l.hub).or_default()[3] += 1;
-                let mut facts = vec![rate_with_note(o.rate_pence, &o.rate_note)];
+                let mut facts = vec![rate_with_note_in(lang, o.rate_pence, &o.rate_note)];
                 if !o.description.is_empty() {
                     facts.push(o.description.clone());
                 }
                 if o.areas.len() > 1 {
-                    facts.push(format!("Works in {}", o.areas.join(", ")));
+                    facts.push(t!(lang, "entry-works-in", areas = o.areas.join(", ")));
                 }
                 let mut contact: Vec<String> = o.phones.clone();
-                contact.push(format!("To book: {}", o.how_to_book));
+                contact.push(t!(lang, "entry-to-book", how = o.how_to_book.clone()));
                 contact.extend([o.email.clone(), o.website.clone()].into_iter().filter(|x| !x.is_empty()));
                 let entry = Entry {
                     name: o.name.clone(),
@@ -397,7 +442,7 @@ impl Layout {
                     confirmed: confirmed(l.updated_at_ms),
                     hub: hub_name(&l.hub),
                 };
-                let area = o.areas.first().cloned().unwrap_or_else(|| ONLINE.into());
+                let area = o.areas.first().cloned().unwrap_or_else(|| online.clone());
                 by_section.entry(Section::Businesses).or_default().entry(area).or_default().push(entry);
             }
         }
@@ -408,21 +453,21 @@ impl Layout {
                 continue;
             }
             counts.entry(&l.hub).or_default()[0] += 1;
-            let mut facts = vec![pay_text(o.pay, o.expenses_paid)];
+            let mut facts = vec![pay_text_in(lang, o.pay, o.expenses_paid)];
             if let Some(h) = o.hours_per_week {
-                facts.push(hours_text(h));
+                facts.push(hours_text_in(lang, h));
             }
             if let Some(c) = o.closes_on {
-                facts.push(format!("Closes {}", date_text(c)));
+                facts.push(t!(lang, "entry-closes", date = date_text_in(lang, c)));
             }
             if o.remote {
-                facts.push("Can be done from home".into());
+                facts.push(lang.t("entry-from-home"));
             }
             if !o.support.is_empty() {
-                facts.push(format!("Support: {}", o.support.join(", ")));
+                facts.push(t!(lang, "entry-support", support = o.support.join(", ")));
             }
             if o.lived_experience_required {
-                facts.push("For people with lived experience of mental-health services".into());
+                facts.push(lang.t("entry-lived-experience"));
             }
             let mut contact = Vec::new();
             let phone = hub_contact(&l.hub);
@@ -430,15 +475,16 @@ impl Layout {
                 contact.push(phone);
             }
             if !o.how_to_apply.is_empty() {
-                contact.push(format!("To apply: {}", o.how_to_apply));
+                contact.push(t!(lang, "entry-to-apply", how = o.how_to_apply.clone()));
             }
-            let sector = match o.sector {
-                Sector::Ordinary => "ordinary job",
-                Sector::MentalHealth => "in mental health",
+            let kind = kind_text(lang, o.kind);
+            let what = match o.sector {
+                Sector::Ordinary => t!(lang, "entry-ordinary-job", kind = kind),
+                Sector::MentalHealth => t!(lang, "entry-in-mental-health", kind = kind),
             };
             let entry = Entry {
                 name: o.title.clone(),
-                what: format!("{}, {sector}", kind_label(o.kind)),
+                what,
                 facts,
                 contact,
                 warn: None,
@@ -462,13 +508,9 @@ impl Layout {
                     })
                     .collect();
                 // Places people can go first, then what is online or by phone.
-                areas.sort_by_key(|a| (a.name == ONLINE, a.name.to_lowercase()));
-                let more = d.truncated.contains(&s).then(|| {
-                    "More are listed than a printed directory holds: search the board for them, or print one \
-                     area at a time."
-                        .to_owned()
-                });
-                SectionOut { id: s.as_str(), title: s.title(), intro: s.intro(), areas, more }
+                areas.sort_by_key(|a| (a.name == online, a.name.to_lowercase()));
+                let more = d.truncated.contains(&s).then(|| lang.t("directory-more"));
+                SectionOut { id: s.as_str(), title: s.title_in(lang), intro: s.intro_in(lang), areas, more }
             })
             .collect();
 
@@ -478,14 +520,14 @@ impl Layout {
             .map(|h| {
                 let [o, s, sh, b] = counts.get(&h.id).copied().unwrap_or_default();
                 let mut listed = Vec::new();
-                for (n, one, many) in [
-                    (o, "opportunity", "opportunities"),
-                    (s, "service", "services"),
-                    (sh, "safe house", "safe houses"),
-                    (b, "business", "businesses"),
+                for (n, key) in [
+                    (o, "count-opportunities"),
+                    (s, "count-services"),
+                    (sh, "count-safe-houses"),
+                    (b, "count-businesses"),
                 ] {
                     if n > 0 {
-                        listed.push(kith_words::count(n, one, many));
+                        listed.push(t!(lang, key, n = n));
                     }
                 }
                 HubOut {
@@ -494,9 +536,9 @@ impl Layout {
                     contact: h.contact.clone(),
                     helpline_hours: h.helpline_hours.clone(),
                     listings: if listed.is_empty() {
-                        "Nothing in this directory".into()
+                        lang.t("directory-nothing-listed")
                     } else {
-                        format!("In this directory: {}", listed.join(", "))
+                        t!(lang, "directory-listed-here", list = listed.join(sep))
                     },
                 }
             })
@@ -505,17 +547,23 @@ impl Layout {
 
         let mut scope = Vec::new();
         match &d.area {
-            Some(a) => scope.push(format!("Listings in or near {a}")),
-            None => scope.push("All areas".to_owned()),
+            Some(a) => scope.push(t!(lang, "directory-in-or-near", area = a.clone())),
+            None => scope.push(lang.t("directory-all-areas")),
         }
         if !d.sections.is_empty() {
-            let titles: Vec<&str> = Section::ALL.iter().filter(|s| d.sections.contains(s)).map(|s| s.title()).collect();
-            scope.push(titles.join(", "));
+            let titles: Vec<String> =
+                Section::ALL.iter().filter(|s| d.sections.contains(s)).map(|s| s.title_in(lang)).collect();
+            scope.push(titles.join(sep));
         }
+        let region = region_name(&d.region);
         Layout {
-            region: region_name(&d.region),
-            title: format!("Directory of {}", region_name(&d.region)),
-            printed: format!("Printed {}", date_text(d.printed_on)),
+            lang: lang.code(),
+            tag: lang.tag(),
+            dir: lang.dir(),
+            words: Words::new(lang, &region, d.missing.as_ref()),
+            title: t!(lang, "directory-title", region = region.clone()),
+            printed: t!(lang, "directory-printed", date = date_text_in(lang, d.printed_on)),
+            region,
             scope: scope.join(" · "),
             board_url: d.board_url.clone(),
             sections,
@@ -532,18 +580,33 @@ impl Layout {
 }
 
 /// The heading a place is printed under: its town, or its area.
-fn place_area(p: &Place) -> String {
+fn place_area(p: &Place, online: &str) -> String {
     match p {
         Place::Address { town, .. } => town.clone(),
         Place::Area(a) => a.clone(),
-        Place::Virtual => ONLINE.into(),
+        Place::Virtual => online.to_owned(),
     }
+}
+
+fn last_confirmed(lang: Lang, on: CivilDate) -> String {
+    t!(lang, "directory-last-confirmed", date = date_text_in(lang, on))
 }
 
 /// A service's hub says when it last checked the entry is right; otherwise the last
 /// change is the last confirmation there is.
-fn confirmed_service(s: &Service, updated_at_ms: i64, zone: &jiff::tz::TimeZone) -> String {
+fn confirmed_service(lang: Lang, s: &Service, updated_at_ms: i64, zone: &jiff::tz::TimeZone) -> String {
     let updated = CivilDate::at(updated_at_ms, zone);
     let on = s.assured_on.map_or(updated, |a| a.max(updated));
-    format!("Last confirmed {}", date_text(on))
+    last_confirmed(lang, on)
+}
+
+/// How long before printing a figure was reported: `12 minutes before printing`.
+fn before_printing(lang: Lang, then_ms: i64, printed_ms: i64) -> String {
+    let mins = printed_ms.saturating_sub(then_ms).max(0) / 60_000;
+    match mins {
+        0 => lang.t("before-printing-just"),
+        1..=59 => t!(lang, "before-printing-minutes", n = mins),
+        60..=2879 => t!(lang, "before-printing-hours", n = mins / 60),
+        _ => t!(lang, "before-printing-days", n = mins / 1440),
+    }
 }

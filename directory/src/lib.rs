@@ -5,8 +5,10 @@
 //!
 //! One layout ([`Layout`], built from the listings by [`Layout::new`]) is written two
 //! ways: [`pdf`] typesets it with typst into a tagged PDF/UA-1 document with its fonts
-//! embedded (DejaVu Sans: no system fonts are needed or used), and [`html`] writes a
-//! single printable HTML page. The CLI (`kith region directory`) and the relay
+//! embedded (DejaVu Sans, and Noto Naskh Arabic for Urdu: no system fonts are needed
+//! or used), and [`html`] writes a single printable HTML page. A layout is in one of
+//! the languages Kith speaks ([`Layout::new_in`]): Kith's words in it, right to left
+//! where it runs so, and what the hubs wrote as they wrote it. The CLI (`kith region directory`) and the relay
 //! (`/directory.pdf`) both use this crate; the hub never compiles it. A pool
 //! member's pay statement ([`statement`]) is typeset the same way, by the CLI.
 //!
@@ -44,11 +46,24 @@ pub struct Options {
 
 const TEMPLATE: &str = include_str!("directory.typ");
 
-/// A typst engine for `template` with the fonts (DejaVu Sans: no system fonts).
+/// Noto Naskh Arabic (SIL Open Font License 1.1, `fonts/OFL.txt`): Urdu's letters,
+/// shaped, which DejaVu Sans lacks some of.
+const NASKH: [&[u8]; 2] =
+    [include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf"), include_bytes!("../fonts/NotoNaskhArabic-Bold.ttf")];
+
+/// A typst engine for `template` with the fonts (DejaVu Sans, Noto Naskh Arabic: no
+/// system fonts).
 fn engine_with(template: &'static str) -> TypstEngine<TypstTemplateMainFile> {
     TypstEngine::builder()
         .main_file(template)
-        .fonts([dejavu::sans::regular(), dejavu::sans::bold(), dejavu::sans::oblique(), dejavu::sans::bold_oblique()])
+        .fonts([
+            dejavu::sans::regular(),
+            dejavu::sans::bold(),
+            dejavu::sans::oblique(),
+            dejavu::sans::bold_oblique(),
+            NASKH[0],
+            NASKH[1],
+        ])
         .build()
 }
 
@@ -237,7 +252,7 @@ mod tests {
     #[test]
     fn sections_come_in_order_with_areas_and_stale_beds_said_as_call_to_check() {
         let l = Layout::new(&directory());
-        let titles: Vec<&str> = l.sections.iter().map(|s| s.title).collect();
+        let titles: Vec<&str> = l.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(
             titles,
             [
@@ -278,7 +293,7 @@ mod tests {
         d.sections = vec!["training".parse().unwrap(), "safe-houses".parse().unwrap()];
         d.area = Some("Leeds".into());
         let l = Layout::new(&d);
-        let titles: Vec<&str> = l.sections.iter().map(|s| s.title).collect();
+        let titles: Vec<&str> = l.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(titles, ["Safe houses", "Training and peer teaching"]);
         assert_eq!(l.scope, "Listings in or near Leeds · Safe houses, Training and peer teaching");
         let e = "astronauts".parse::<Section>().unwrap_err();
@@ -308,5 +323,46 @@ mod tests {
         ] {
             assert!(page.contains(text), "{text} missing from the HTML");
         }
+    }
+
+    /// The English of the message files that a directory in `lang` must not print:
+    /// every piece of two words or more that the language says otherwise.
+    fn english_only(lang: kith_words::Lang) -> Vec<String> {
+        let theirs: std::collections::HashMap<String, String> = kith_words::lang::messages(lang).into_iter().collect();
+        kith_words::lang::messages(kith_words::Lang::En)
+            .into_iter()
+            .filter(|(key, english)| theirs.get(key) != Some(english))
+            .flat_map(|(_, english)| {
+                english.lines().map(|p| p.trim().trim_end_matches([':', '.', ',']).to_owned()).collect::<Vec<_>>()
+            })
+            .filter(|p| p.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2)
+            .collect()
+    }
+
+    #[test]
+    fn a_directory_in_welsh_or_urdu_says_nothing_in_english_but_what_hubs_wrote() {
+        use kith_words::Lang;
+        // The fixture's note on what is missing is in English, as if published so.
+        let mut d = directory();
+        d.missing.as_mut().unwrap().note.clear();
+        for lang in [Lang::Cy, Lang::Ur] {
+            let l = Layout::new_in(&d, lang);
+            assert_eq!((l.lang, l.dir), (lang.code(), lang.dir()));
+            let page = html(&l, Options::default());
+            assert!(page.contains(&format!(r#"<html lang="{}" dir="{}">"#, lang.tag(), lang.dir())), "{page}");
+            let said = serde_json::to_string(&l).unwrap().replace(['\u{2068}', '\u{2069}'], "");
+            let left: Vec<String> = english_only(lang).into_iter().filter(|e| said.contains(e.as_str())).collect();
+            assert!(left.is_empty(), "{} still says {left:?}", lang.code());
+            // What the hubs wrote, as they wrote it.
+            assert!(said.contains("Green Hands Garden Co-op") && said.contains("materials extra"), "{said}");
+            let pdf = pdf(&l, Options::default()).unwrap();
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
+        let welsh = Layout::new_in(&directory(), Lang::Cy);
+        assert_eq!(welsh.printed, "Argraffwyd 2 Rhagfyr 2026");
+        assert_eq!(welsh.sections[0].title, "Tai diogel");
+        assert_eq!(welsh.hubs[0].listings, "Yn y cyfeiriadur hwn: 2 gyfle, 1 gwasanaeth, 2 dŷ diogel, 1 busnes");
+        let urdu = Layout::new_in(&directory(), Lang::Ur);
+        assert!(urdu.title.contains("ڈائریکٹری"), "{}", urdu.title);
     }
 }

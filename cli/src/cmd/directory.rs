@@ -42,6 +42,18 @@ pub struct Args {
     /// pdf (the default) or html.
     #[arg(long, value_enum, default_value = "pdf")]
     format: Format,
+    /// The language to print it in: en (English, the default), cy (Welsh) or ur
+    /// (Urdu, right to left). What the hubs wrote is printed as they wrote it.
+    #[arg(long, value_name = "CODE", default_value = "en", value_parser = language)]
+    lang: kith_words::Lang,
+}
+
+/// A language the directory is printed in, by its code.
+fn language(code: &str) -> Result<kith_words::Lang, String> {
+    kith_words::Lang::parse(code).ok_or_else(|| {
+        let codes: Vec<&str> = kith_words::Lang::ALL.iter().map(|l| l.code()).collect();
+        format!("expected one of: {}", codes.join(", "))
+    })
 }
 
 /// What was written, for the summary line and `--json`.
@@ -80,7 +92,7 @@ pub async fn run(relay: &str, args: Args) -> anyhow::Result<Written> {
     }
     let mut region = connect::region(relay).await?;
     let directory = fetch(&mut region, &args).await?;
-    let layout = Layout::new(&directory);
+    let layout = Layout::new_in(&directory, args.lang);
     let options = Options { large_print: args.large_print };
     let bytes = match args.format {
         Format::Pdf => kith_directory::pdf(&layout, options)?,
@@ -133,7 +145,7 @@ async fn fetch(region: &mut Region, args: &Args) -> anyhow::Result<Directory> {
         truncated: BTreeSet::new(),
         // A national view, or an older relay, has none: the part is left out.
         missing: match region.client.get_needs(v1::NeedsRequest {}).await {
-            Ok(needs) => Some(kith_directory::Missing::from_needs(&needs.into_inner())),
+            Ok(needs) => Some(kith_directory::Missing::from_needs_in(args.lang, &needs.into_inner())),
             Err(_) => None,
         },
     };

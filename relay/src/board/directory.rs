@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use kith_directory::{Directory, Hub, Layout, Listed, Options, Section};
 use kith_proto::time::now_ms;
 
-use kith_words::t;
+use kith_words::{Lang, t};
 
 use super::{Board, Reader, page, problem, problem_t};
 use crate::search::{Position, TimedOut};
@@ -37,6 +37,8 @@ struct Asked {
     area: String,
     sections: Vec<Section>,
     large_print: bool,
+    /// The language it is printed in: the page's (`lang=`, else the browser's).
+    lang: Lang,
 }
 
 impl PartialEq for Asked {
@@ -44,6 +46,7 @@ impl PartialEq for Asked {
         self.area.to_lowercase() == other.area.to_lowercase()
             && self.sections == other.sections
             && self.large_print == other.large_print
+            && self.lang == other.lang
     }
 }
 
@@ -78,8 +81,8 @@ impl Printer {
 }
 
 /// Reads the form's choices; an unknown kind is named.
-fn asked(pairs: &[(String, String)]) -> Result<Asked, String> {
-    let mut a = Asked { area: String::new(), sections: vec![], large_print: false };
+fn asked(pairs: &[(String, String)], lang: Lang) -> Result<Asked, String> {
+    let mut a = Asked { area: String::new(), sections: vec![], large_print: false, lang };
     for (k, v) in pairs {
         match k.as_str() {
             "area" => a.area = super::area_field(&v.split_whitespace().collect::<Vec<_>>().join(" ")),
@@ -117,6 +120,14 @@ pub async fn form(State(board): State<Arc<Board>>, r: Reader) -> Response {
             div.field.checks {
                 label { input type="checkbox" name="large-print" value="1"; (r.t("directory-large-print")) }
             }
+            div.field {
+                label for="lang" { (r.t("directory-language")) }
+                select #lang name="lang" {
+                    @for lang in Lang::ALL {
+                        option value=(lang.code()) lang=(lang.tag()) selected[lang == r.lang] { (lang.name()) }
+                    }
+                }
+            }
             button type="submit" { (r.t("directory-make")) }
         }
         p.meta { (r.t("directory-takes-time")) }
@@ -125,7 +136,7 @@ pub async fn form(State(board): State<Arc<Board>>, r: Reader) -> Response {
 }
 
 pub async fn pdf(State(board): State<Arc<Board>>, r: Reader, Query(pairs): Query<Vec<(String, String)>>) -> Response {
-    let asked = match asked(&pairs) {
+    let asked = match asked(&pairs, r.lang) {
         Ok(a) => a,
         Err(e) => return problem(&board, &r, StatusCode::BAD_REQUEST, &r.t("unknown-kind"), &e),
     };
@@ -147,9 +158,9 @@ pub async fn pdf(State(board): State<Arc<Board>>, r: Reader, Query(pairs): Query
         Ok(d) => d,
         Err(r) => return r,
     };
-    let large_print = asked.large_print;
+    let (large_print, lang) = (asked.large_print, asked.lang);
     let typeset = tokio::task::spawn_blocking(move || {
-        let layout = Layout::new(&directory);
+        let layout = Layout::new_in(&directory, lang);
         kith_directory::pdf(&layout, Options { large_print })
     })
     .await;
@@ -258,6 +269,7 @@ async fn gather(board: &Board, r: &Reader, asked: &Asked) -> Result<Directory, R
         })
         .await?;
     // What the region is missing, for commissioners (a national view has none).
+    let lang = asked.lang;
     let missing = match board.shared.needs().cloned() {
         Some(needs) => {
             let unmet = board.shared.view().unmet_work();
@@ -265,7 +277,7 @@ async fn gather(board: &Board, r: &Reader, asked: &Asked) -> Result<Directory, R
                 .await
                 .ok()
                 .and_then(Result::ok)
-                .map(|r| kith_directory::Missing::from_needs(&r.to_v1()))
+                .map(|report| kith_directory::Missing::from_needs_in(lang, &report.to_v1()))
         }
         None => None,
     };
@@ -339,23 +351,30 @@ mod tests {
 
     #[test]
     fn choices_are_read_and_a_bad_kind_is_named() {
-        let a =
-            asked(&pairs(&[("area", " Leeds "), ("kind", "work,safe-houses"), ("kind", "work"), ("large-print", "1")]))
-                .unwrap();
+        let a = asked(
+            &pairs(&[("area", " Leeds "), ("kind", "work,safe-houses"), ("kind", "work"), ("large-print", "1")]),
+            Lang::En,
+        )
+        .unwrap();
         assert_eq!(a.area, "Leeds");
         assert_eq!(a.sections, [Section::SafeHouses, Section::Work]);
         assert!(a.large_print);
-        let e = asked(&pairs(&[("kind", "rockets")])).unwrap_err();
+        let e = asked(&pairs(&[("kind", "rockets")]), Lang::En).unwrap_err();
         assert!(e.starts_with("unknown kind \"rockets\""), "{e}");
         // The same directory however the area was typed.
-        let b = asked(&pairs(&[("area", "LEEDS"), ("kind", "safe-houses,work"), ("large-print", "1")])).unwrap();
+        let b =
+            asked(&pairs(&[("area", "LEEDS"), ("kind", "safe-houses,work"), ("large-print", "1")]), Lang::En).unwrap();
         assert_eq!(a, b);
+        // Not in another language.
+        let c =
+            asked(&pairs(&[("area", "Leeds"), ("kind", "safe-houses,work"), ("large-print", "1")]), Lang::Cy).unwrap();
+        assert_ne!(a, c);
     }
 
     #[test]
     fn a_kept_directory_is_served_only_while_the_view_is_unchanged() {
         let p = Printer::default();
-        let a = Asked { area: String::new(), sections: vec![], large_print: false };
+        let a = Asked { area: String::new(), sections: vec![], large_print: false, lang: Lang::En };
         p.keep(a.clone(), 7, bytes::Bytes::from_static(b"%PDF"));
         assert!(p.get(&a, 7).is_some());
         assert!(p.get(&a, 8).is_none(), "the view changed");

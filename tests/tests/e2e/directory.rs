@@ -2,8 +2,9 @@
 //! `pdftotext` finds the entries, the printed date and "call to check" for a stale
 //! house; `pdfinfo` says the PDF is tagged; `pdftoppm` renders every page. Made by
 //! the CLI (`kith region directory`, PDF and HTML) and served by the relay
-//! (`/directory.pdf`). Rendered pages are left in `target/directory-pages/` for
-//! people to look at.
+//! (`/directory.pdf`), in English, Welsh and Urdu (`pdffonts` finds the font for
+//! Urdu's letters embedded). Rendered pages are left in `target/directory-pages/`
+//! for people to look at.
 //!
 //! Needs poppler-utils (`tests/run` installs it); without it the PDF checks say so
 //! and are skipped.
@@ -56,6 +57,11 @@ fn pages_of(info: &str) -> usize {
 
 /// Renders every page; each must come out as a PNG.
 fn render(pdf: &Path, name: &str) -> usize {
+    render_at(pdf, name, 60)
+}
+
+/// [`render`] at `dpi` dots an inch (a script's shapes need more than 60 to be judged).
+fn render_at(pdf: &Path, name: &str, dpi: u32) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/directory-pages");
     std::fs::create_dir_all(&dir).unwrap();
     for old in std::fs::read_dir(&dir).unwrap().flatten() {
@@ -63,7 +69,8 @@ fn render(pdf: &Path, name: &str) -> usize {
             std::fs::remove_file(old.path()).unwrap();
         }
     }
-    let out = Command::new("pdftoppm").args(["-r", "60", "-png"]).arg(pdf).arg(dir.join(name)).output().unwrap();
+    let out =
+        Command::new("pdftoppm").args(["-r", &dpi.to_string(), "-png"]).arg(pdf).arg(dir.join(name)).output().unwrap();
     assert!(out.status.success(), "pdftoppm: {}", String::from_utf8_lossy(&out.stderr));
     std::fs::read_dir(&dir)
         .unwrap()
@@ -270,6 +277,101 @@ async fn the_relay_serves_the_directory_as_a_pdf() {
     let info = info_of(&pdf);
     assert!(info.contains("Tagged:          yes"), "{info}");
     assert_eq!(render(&pdf, "relay"), pages_of(&info));
+}
+
+/// The fonts a PDF embeds, as `pdffonts` lists them.
+fn fonts_of(pdf: &Path) -> String {
+    let out = Command::new("pdffonts").arg(pdf).output().unwrap();
+    assert!(out.status.success(), "pdffonts: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_directory_prints_in_welsh_and_in_urdu_with_fonts_for_their_letters() {
+    use kith_words::Lang;
+    let region = Region::start().await;
+    let _hubs = listings(&region).await;
+    let relay = region.relay.url();
+    let tmp = tempfile::tempdir().unwrap();
+    let print = async |lang: &str, name: &str| {
+        let pdf = out(&tmp, name);
+        kith(["--relay", &relay, "region", "directory", "--out", pdf.to_str().unwrap(), "--lang", lang]).await.ok();
+        pdf
+    };
+    let welsh = print("cy", "cy.pdf").await;
+    let urdu = print("ur", "ur.pdf").await;
+    let refused = kith(["--relay", &relay, "region", "directory", "--out", "x.pdf", "--lang", "de"]).await.failure();
+    assert!(refused.contains("expected one of: en, cy, ur"), "{refused}");
+    // The same in HTML: the language and direction on the page.
+    let page = out(&tmp, "ur.html");
+    kith([
+        "--relay",
+        &relay,
+        "region",
+        "directory",
+        "--out",
+        page.to_str().unwrap(),
+        "--format",
+        "html",
+        "--lang",
+        "ur",
+    ])
+    .await
+    .ok();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(r#"<html lang="ur" dir="rtl">"#) && html.contains("ڈائریکٹری"), "{html}");
+    if !poppler() {
+        return;
+    }
+    let text = text_of(&welsh);
+    let d = jiff::Zoned::now().date();
+    let today = kith_proto::time::CivilDate { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 };
+    for expected in [
+        "Cyfeiriadur",
+        &format!("Argraffwyd {}", kith_words::date_text_in(Lang::Cy, today)),
+        "Cynnwys",
+        "Tai diogel",
+        "Quiet House",
+        "Gwelyau'n rhydd: ffoniwch i wirio",
+        "2 o 5 gwely'n rhydd pan argraffwyd",
+        "Ar agor Dydd Llun–Dydd Gwener 10:00",
+        "£12.21 yr awr",
+        "16 awr yr wythnos",
+        "I wneud cais: Ring Sam",
+        "Mynegai'r hybiau",
+        "Contains OS data © Crown copyright",
+    ] {
+        assert!(text.contains(expected), "{expected:?} is not in the Welsh directory:\n{text}");
+    }
+    for english in ["Beds free: call to check", "Index of hubs", "Last confirmed", "an hour", "Contents"] {
+        assert!(!text.contains(english), "{english:?} is left in English:\n{text}");
+    }
+    let info = info_of(&welsh);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert_eq!(render_at(&welsh, "cli-cy", 100), pages_of(&info));
+
+    // Urdu: its letters from Noto Naskh Arabic, embedded, and read back as Urdu.
+    let fonts = fonts_of(&urdu);
+    let naskh = fonts.lines().find(|l| l.contains("NotoNaskhArabic")).unwrap_or_else(|| panic!("{fonts}"));
+    assert!(naskh.split_whitespace().rev().nth(3) == Some("yes"), "embedded: {naskh}");
+    let text = text_of(&urdu);
+    for letter in ['ٹ', 'ڈ', 'ں', 'ے', 'ہ', 'ھ'] {
+        assert!(text.contains(letter), "{letter} is not in the Urdu directory:\n{text}");
+    }
+    assert!(text.contains("Quiet House") && text.contains("Rainbow House"), "what hubs wrote: {text}");
+    assert!(!text.contains("Beds free") && !text.contains("Index of hubs"), "{text}");
+    let info = info_of(&urdu);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert_eq!(render_at(&urdu, "cli-ur", 100), pages_of(&info));
+
+    // The board's /directory.pdf in the page's language.
+    let base = region.relay.http_url();
+    let (status, _, body) = reqwest_get(&format!("{base}/directory.pdf?kind=safe-houses&lang=cy")).await;
+    assert_eq!(status, 200);
+    let pdf = out(&tmp, "relay-cy.pdf");
+    std::fs::write(&pdf, &body).unwrap();
+    let text = text_of(&pdf);
+    assert!(text.contains("Tai diogel") && text.contains("Quiet House"), "{text}");
 }
 
 /// A plain HTTP/1.1 GET: status, the head (lower-cased), the body.

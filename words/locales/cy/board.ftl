@@ -377,6 +377,7 @@ directory-where-hint = Tref, neu ddechrau cod post fel LS neu LS6. Gadewch yn wa
 directory-include = Beth i'w gynnwys
 directory-include-hint = Mae dim wedi'i dicio yn golygu popeth.
 directory-large-print = Print bras (teip 16 pwynt)
+directory-language = Iaith y cyfeiriadur
 directory-make = Gwneud y PDF
 directory-takes-time = Gall gwneud y PDF gymryd ychydig eiliadau.
 directory-busy = Mae cyfeiriadur arall yn cael ei wneud

@@ -347,6 +347,7 @@ directory-where-hint = A town, or the start of a postcode such as LS or LS6. Lea
 directory-include = What to include
 directory-include-hint = Nothing ticked means everything.
 directory-large-print = Large print (16 point type)
+directory-language = Language of the directory
 directory-make = Make the PDF
 directory-takes-time = Making the PDF can take a few seconds.
 directory-busy = Another directory is being made

@@ -350,6 +350,7 @@ directory-where-hint = کوئی قصبہ، یا پوسٹ کوڈ کا آغاز ج
 directory-include = کیا شامل کریں
 directory-include-hint = اگر کسی پر نشان نہ ہو تو سب کچھ شامل ہو گا۔
 directory-large-print = بڑا پرنٹ (16 پوائنٹ ٹائپ)
+directory-language = ڈائریکٹری کی زبان
 directory-make = PDF بنائیں
 directory-takes-time = PDF بنانے میں چند سیکنڈ لگ سکتے ہیں۔
 directory-busy = ایک اور ڈائریکٹری بن رہی ہے
