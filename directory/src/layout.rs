@@ -170,7 +170,8 @@ impl Missing {
             .kinds
             .iter()
             .filter_map(|f| {
-                f.people.map(|n| t!(lang, "missing-people", area = f.area.clone(), what = f.what.clone(), n = n))
+                let what = kith_words::need_kind_text(lang, &f.what);
+                f.people.map(|n| t!(lang, "missing-people", area = f.area.clone(), what = what, n = n))
             })
             .collect();
         lines.extend(week.terms.iter().filter_map(|f| {

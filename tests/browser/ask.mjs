@@ -54,6 +54,27 @@ function referenceOn(text) {
   return m ? m[0] : null;
 }
 
+// In Welsh, the script says the mistake in Welsh (its words come from the page), and
+// in Urdu the form reads right to left, axe clean; nothing is posted.
+for (const [lang, expected] of [["cy", /enw/], ["ur", /نام/]]) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: lang });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  const posted = [];
+  page.on("request", (r) => { if (r.method() === "POST") { posted.push(r.postData() || ""); } });
+  await page.goto(board + listing);
+  await check(page, `listing-${lang}`);
+  await page.fill("#ask-name", "");
+  await page.check("#ask-consent-box");
+  await page.click("form.ask-form button[type=submit]");
+  await page.waitForSelector(".seal-error:not([hidden])");
+  const said = await page.textContent(".seal-error");
+  if (!expected.test(said) || /name/.test(said)) { fail(`${lang}: the mistake is not said in the page's language: ${said}`); }
+  if (posted.length) { fail(`${lang}: a form with a mistake was posted`); }
+  await check(page, `mistake-${lang}`);
+  await context.close();
+}
+
 // JavaScript on, on a phone.
 {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

@@ -259,6 +259,36 @@ pub fn category_text(lang: Lang, c: kith_proto::service::Category) -> String {
     lang.t(&format!("category-{}", c.as_str()))
 }
 
+/// A kind of need as the region counts it, in words: `work: paid-job` → "Paid job",
+/// `safe place: women` → "A safe place for women"; a kind not known here is said as
+/// it was counted.
+pub fn need_kind_text(lang: Lang, kind: &str) -> String {
+    use kith_proto::service::Category;
+    let (family, rest) = kind.split_once(": ").unwrap_or((kind, ""));
+    let family_text = match family {
+        "anything" => t!(lang, "need-anything"),
+        "work" => t!(lang, "need-work"),
+        "training" => t!(lang, "need-training"),
+        "service" => t!(lang, "need-service"),
+        "business" => t!(lang, "need-business"),
+        "safe place" => t!(lang, "need-safe-place"),
+        _ => return kind.to_owned(),
+    };
+    if rest.is_empty() {
+        return family_text;
+    }
+    if let Ok(k) = OpportunityKind::parse("kind", rest) {
+        return kind_text(lang, k);
+    }
+    if let Ok(c) = Category::parse("category", rest) {
+        return category_text(lang, c);
+    }
+    match ForTag::parse("for", rest) {
+        Ok(tag) => t!(lang, "need-for", what = family_text, who = for_label_in(lang, tag)),
+        Err(_) => kind.to_owned(),
+    }
+}
+
 /// What separates the items of a list: Urdu has its own comma.
 pub fn list_separator(lang: Lang) -> &'static str {
     match lang {
@@ -348,5 +378,9 @@ mod tests {
         assert_eq!(region_name("west-yorkshire"), "West Yorkshire");
         let s = Schedule::parse("hours", "mon-fri 09:00-17:00; by appointment").unwrap();
         assert_eq!(schedule_text(&s), "Monday–Friday 09:00–17:00; by appointment");
+        assert_eq!(need_kind_text(Lang::En, "work: paid-job"), "Paid job");
+        assert_eq!(need_kind_text(Lang::Cy, "service"), "Gwasanaeth");
+        assert_eq!(need_kind_text(Lang::En, "safe place: women"), "A safe place for women");
+        assert_eq!(need_kind_text(Lang::En, "rockets: x"), "rockets: x", "as counted");
     }
 }

@@ -131,6 +131,29 @@ async fn report(board: &Board, r: &Reader) -> Result<Report, Response> {
         })
 }
 
+/// A kind of need as the page says it: see [`kith_words::need_kind_text`].
+fn kind_text(r: &Reader, kind: &str) -> String {
+    kith_words::need_kind_text(r.lang, kind)
+}
+
+/// An area as needs count it: a district, or "anywhere" and "not a known place" said.
+fn area_text(r: &Reader, area: &str) -> String {
+    match area {
+        "anywhere" => r.t("need-anywhere"),
+        "not a known place" => r.t("need-unknown-place"),
+        district => district.to_owned(),
+    }
+}
+
+/// Who safe houses are for, as needs count it: a group, or `anyone`.
+fn group_text(r: &Reader, group: &str) -> String {
+    match kith_proto::domain::ForTag::parse("for", group) {
+        Ok(t) => kith_words::for_label_in(r.lang, t),
+        Err(_) if group == "anyone" => r.t("for-anyone"),
+        Err(_) => group.to_owned(),
+    }
+}
+
 fn count(r: &Reader, n: Option<u32>) -> String {
     n.map_or_else(|| t!(r.lang, "needs-hidden", threshold = THRESHOLD), |n| n.to_string())
 }
@@ -162,7 +185,7 @@ pub async fn needs_page(State(board): State<Arc<Board>>, r: Reader) -> Response 
     };
     let this_week = report.weeks.first();
     let bars: Vec<(String, u32)> = this_week
-        .map(|w| w.kind_totals.iter().filter_map(|t| t.people.map(|n| (t.what.clone(), n))).collect())
+        .map(|w| w.kind_totals.iter().filter_map(|t| t.people.map(|n| (kind_text(&r, &t.what), n))).collect())
         .unwrap_or_default();
     let body = html! {
         h1 { (r.t("needs-heading")) }
@@ -181,28 +204,28 @@ pub async fn needs_page(State(board): State<Arc<Board>>, r: Reader) -> Response 
                     table {
                         caption { (r.t("needs-kinds-caption")) }
                         thead { tr { th scope="col" { (r.t("col-area")) } th scope="col" { (r.t("col-kind")) } th scope="col" { (r.t("col-people")) } } }
-                        tbody { @for c in &week.kinds { tr { td data-label=(r.t("col-area")) { (c.area) } td data-label=(r.t("col-kind")) { (c.what) } td data-label=(r.t("col-people")) { (count(&r, c.people)) } } } }
+                        tbody { @for c in &week.kinds { tr { td data-label=(r.t("col-area")) { (area_text(&r, &c.area)) } td data-label=(r.t("col-kind")) { (kind_text(&r, &c.what)) } td data-label=(r.t("col-people")) { (count(&r, c.people)) } } } }
                     }
                 }
                 @if !week.terms.is_empty() {
                     table {
                         caption { (r.t("needs-terms-caption")) }
                         thead { tr { th scope="col" { (r.t("col-area")) } th scope="col" { (r.t("col-word")) } th scope="col" { (r.t("col-people")) } } }
-                        tbody { @for c in &week.terms { tr { td data-label=(r.t("col-area")) { (c.area) } td data-label=(r.t("col-word")) { (c.what) } td data-label=(r.t("col-people")) { (count(&r, c.people)) } } } }
+                        tbody { @for c in &week.terms { tr { td data-label=(r.t("col-area")) { (area_text(&r, &c.area)) } td data-label=(r.t("col-word")) { bdi { (c.what) } } td data-label=(r.t("col-people")) { (count(&r, c.people)) } } } }
                     }
                 }
                 @if !week.no_bed.is_empty() {
                     table {
                         caption { (r.t("needs-beds-caption")) }
                         thead { tr { th scope="col" { (r.t("col-area")) } th scope="col" { (r.t("col-for")) } th scope="col" { (r.t("col-hours")) } } }
-                        tbody { @for b in &week.no_bed { tr { td data-label=(r.t("col-area")) { (b.area) } td data-label=(r.t("col-for")) { (b.group) } td data-label=(r.t("col-hours")) { (b.hours) } } } }
+                        tbody { @for b in &week.no_bed { tr { td data-label=(r.t("col-area")) { (b.area) } td data-label=(r.t("col-for")) { (group_text(&r, &b.group)) } td data-label=(r.t("col-hours")) { (b.hours) } } } }
                     }
                 }
                 @if !week.unmet_work.is_empty() {
                     table {
                         caption { (r.t("needs-work-caption")) }
                         thead { tr { th scope="col" { (r.t("col-work")) } th scope="col" { (r.t("col-why")) } th scope="col" { (r.t("col-jobs")) } } }
-                        tbody { @for u in &week.unmet_work { tr { td data-label=(r.t("col-work")) { (u.work) } td data-label=(r.t("col-why")) { (u.reason.replace('-', " ")) } td data-label=(r.t("col-jobs")) { (u.jobs) } } } }
+                        tbody { @for u in &week.unmet_work { tr { td data-label=(r.t("col-work")) { bdi { (u.work) } } td data-label=(r.t("col-why")) { bdi { (u.reason.replace('-', " ")) } } td data-label=(r.t("col-jobs")) { (u.jobs) } } } }
                     }
                 }
             }

@@ -337,6 +337,7 @@ async fn the_board_speaks_welsh_and_urdu() {
         "/screen?area=Leeds&slide=0".to_owned(),
         "/screen?slide=1&pause=1".to_owned(),
         "/directory".to_owned(),
+        "/needs".to_owned(),
         "/ask/7KQ2-M9XD-4T".to_owned(),
         format!("/opportunity/garden/{}", Ulid::new()),
     ];

@@ -63,6 +63,9 @@ async fn nine_people_publish_nothing_ten_publish_the_cell_and_one_searching_fift
     assert!(csv.contains("term,LS6,allotment,10"), "{csv}");
     let page = get(&url, "/needs", "text/html").await;
     assert!(page.contains("<svg") && page.contains("allotment"), "{page}");
+    // In Welsh, the kinds counted are said in Welsh; the words people typed stay theirs.
+    let welsh = get(&url, "/needs?lang=cy", "text/html").await;
+    assert!(welsh.contains(">Gwasanaeth<") && welsh.contains("<bdi>allotment</bdi>"), "{welsh}");
 
     // The same through the CLI, as a coordinator or commissioner reads it.
     let cli = region.relay.kith(["region", "needs"]).await.ok();
@@ -78,7 +81,15 @@ async fn nine_people_publish_nothing_ten_publish_the_cell_and_one_searching_fift
     assert!(out.success(), "{out:?}");
     let printed = std::fs::read_to_string(&html).unwrap();
     assert!(
-        printed.contains("What the region is missing") && printed.contains("LS6: service — 10 people"),
+        printed.contains("What the region is missing") && printed.contains("LS6: A service — 10 people"),
+        "{printed}"
+    );
+    let cy = dir.path().join("cyfeiriadur.html");
+    let args = ["region", "directory", "--format", "html", "--lang", "cy", "--out", cy.to_str().unwrap()];
+    assert!(region.relay.kith(args).await.success());
+    let printed = std::fs::read_to_string(&cy).unwrap();
+    assert!(
+        printed.contains("Beth sydd ar goll yn y rhanbarth") && printed.contains("LS6: Gwasanaeth — 10 o bobl"),
         "{printed}"
     );
     if std::process::Command::new("pdftoppm").arg("-v").output().is_ok_and(|o| o.status.success()) {

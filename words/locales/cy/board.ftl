@@ -369,6 +369,15 @@ needs-kinds-caption = Chwilio amdano a heb ddod o hyd iddo, fesul ardal a math (
 needs-terms-caption = Geiriau y chwiliodd pobl amdanyn nhw (pobl)
 needs-beds-caption = Oriau heb wely tŷ diogel yn rhydd (neu heb ddweud), fesul ardal ac i bwy mae'r tai
 needs-work-caption = Gwaith a logwyd gyda chronfeydd y grwpiau na allai neb ei gymryd (swyddi)
+need-anything = Unrhyw beth
+need-work = Gwaith
+need-training = Hyfforddiant
+need-service = Gwasanaeth
+need-business = Busnes i'w logi
+need-safe-place = Lle diogel
+need-for = { $what } i { $who }
+need-anywhere = Unrhyw le
+need-unknown-place = Ddim yn lle hysbys
 
 ## Printing a directory
 

@@ -339,6 +339,15 @@ needs-kinds-caption = Looked for and not found, by area and kind (people)
 needs-terms-caption = Words people looked for (people)
 needs-beds-caption = Hours with no safe-house bed free (or none said), by area and who the houses are for
 needs-work-caption = Work booked with the groups' pools that none could take (jobs)
+need-anything = Anything
+need-work = Work
+need-training = Training
+need-service = A service
+need-business = A business to book
+need-safe-place = A safe place
+need-for = { $what } for { $who }
+need-anywhere = Anywhere
+need-unknown-place = Not a known place
 
 ## Printing a directory
 

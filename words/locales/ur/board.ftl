@@ -342,6 +342,15 @@ needs-kinds-caption = تلاش کیا اور نہیں ملا، علاقے اور
 needs-terms-caption = وہ الفاظ جو لوگوں نے تلاش کیے (لوگ)
 needs-beds-caption = وہ گھنٹے جب کسی محفوظ گھر میں کوئی بستر خالی نہیں تھا (یا بتایا نہیں گیا)، علاقے کے لحاظ سے اور یہ کہ گھر کس کے لیے ہیں
 needs-work-caption = گروپوں کے پول میں بک کیا گیا کام جو کوئی نہیں لے سکا (کام)
+need-anything = کچھ بھی
+need-work = کام
+need-training = تربیت
+need-service = کوئی خدمت
+need-business = بک کرنے کے لیے کوئی کاروبار
+need-safe-place = کوئی محفوظ جگہ
+need-for = { $who } کے لیے { $what }
+need-anywhere = کہیں بھی
+need-unknown-place = کوئی معلوم جگہ نہیں
 
 ## Printing a directory
 
