@@ -219,6 +219,9 @@ for (const [lang, dir] of [["cy", "ltr"], ["ur", "rtl"]]) {
   const said = await page.locator("#results-status").textContent();
   if (!/^\d+ results?$/.test(said || "")) { fail(`the number found is not said to screen readers: ${JSON.stringify(said)}`); }
   if ((await page.evaluate(() => document.activeElement.id)) !== "q") { fail("focus left the search box while typing"); }
+  // The language switch follows the results too: Welsh keeps what was typed.
+  const welsh = await page.getAttribute("[data-lang-switch] a[data-lang=cy]", "href");
+  if (!welsh || !welsh.includes("q=allotm") || !welsh.includes("lang=cy")) { fail(`the switch to Welsh does not keep the search typed: ${welsh}`); }
   await page.close();
 }
 

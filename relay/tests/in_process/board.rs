@@ -294,6 +294,8 @@ async fn the_board_speaks_welsh_and_urdu() {
     assert!(welsh.contains("Beth sydd ar agor i chi"), "{welsh}");
     assert_eq!(header(&headers, "content-language"), Some("cy"));
     assert!(header(&headers, "vary").is_some_and(|v| v.contains("Accept-Language")));
+    // A language the browser chose is not put on the page's links: the browser says it again.
+    assert!(welsh.contains(r#"href="/safe-houses""#) && !welsh.contains(r#"name="lang""#), "{welsh}");
     let (_, _, french) = get_in(&base, "/", "fr-FR,fr;q=0.9").await;
     assert!(french.contains(r#"<html lang="en-GB" dir="ltr">"#), "English for a language Kith does not speak");
     let (_, _, urdu) = get_in(&base, "/search?q=gardener&area=LS&lang=ur", "cy").await;
