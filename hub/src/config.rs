@@ -35,6 +35,10 @@ pub struct HubFile {
     pub contact: String,
     #[serde(default)]
     pub helpline_hours: String,
+    /// The language the group writes its listings in (a BCP 47 tag: `cy`, `ur`,
+    /// `pl`), published with its profile so that readers mark its text with it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub language: String,
     #[serde(default = "default_nats_url")]
     pub nats_url: String,
     #[serde(default = "default_admin_listen")]
@@ -160,6 +164,7 @@ impl HubFile {
             description: String::new(),
             contact: String::new(),
             helpline_hours: String::new(),
+            language: String::new(),
             nats_url,
             admin_listen,
             heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
@@ -304,6 +309,7 @@ pub fn init(dir: &Path, file: &HubFile) -> Result<InitOutcome, ConfigError> {
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: file.language.clone(),
     };
     profile_check.validate().map_err(|e| ConfigError::Invalid { path: dir.join(HUB_FILE), why: e.to_string() })?;
     if dir.join(HUB_FILE).exists() {
@@ -400,6 +406,18 @@ mod tests {
         assert_eq!(HubFile::load(dir.path()).unwrap(), file());
         assert!(HubKeys::load(dir.path()).is_ok());
         assert!(matches!(init(dir.path(), &file()), Err(ConfigError::AlreadyInitialised { .. })));
+    }
+
+    #[test]
+    fn the_language_a_hub_writes_in_is_kept_and_a_bad_one_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let welsh = HubFile { language: "cy".into(), ..file() };
+        init(dir.path(), &welsh).unwrap();
+        assert_eq!(HubFile::load(dir.path()).unwrap().language, "cy");
+        let other = tempfile::tempdir().unwrap();
+        let e = init(other.path(), &HubFile { language: "Welsh".into(), ..file() }).unwrap_err().to_string();
+        assert!(e.contains("language") && e.contains("\"Welsh\""), "{e}");
+        assert!(!other.path().join(HUB_FILE).exists(), "nothing is written");
     }
 
     #[test]

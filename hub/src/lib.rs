@@ -151,6 +151,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: file.language.clone(),
     }
     .validate()
     .map_err(Error::Profile)?;

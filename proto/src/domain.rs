@@ -324,6 +324,10 @@ pub struct HubProfile {
     /// Work the hub's pool could not take in recent weeks, counted: needs of the
     /// region too. Counts only: never who booked, where, or who could not.
     pub unmet_work: Vec<UnmetWork>,
+    /// The language the group writes its listings in, as a BCP 47 tag (`en`, `cy`,
+    /// `ur`, `pl`); empty when it has not said. Readers mark the group's own text
+    /// with it, so that a screen reader speaks it in that language.
+    pub language: String,
 }
 
 /// Jobs a hub's pool turned down in one week, for one kind of work and one reason.
@@ -369,8 +373,32 @@ impl HubProfile {
             u.work = validate::line(&format!("unmet_work[{i}].work"), &u.work, 1, limits::NAME)?;
             u.reason = validate::line(&format!("unmet_work[{i}].reason"), &u.reason, 1, 200)?;
         }
+        self.language = language_tag("language", &self.language)?;
         Ok(self)
     }
+}
+
+/// Checks a language tag: empty, or well-formed BCP 47 (`cy`, `ur-PK`, `pa-Arab`): a
+/// primary language of 2 or 3 letters, then subtags of 1 to 8 letters or digits, each
+/// after a hyphen; at most 35 characters. Returned as given, trimmed.
+pub fn language_tag(field: &str, value: &str) -> Result<String, ValidationError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let mut subtags = value.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    let well_formed = value.len() <= 35
+        && (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags.all(|t| (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !well_formed {
+        return Err(ValidationError::new(
+            field,
+            format!("must be a language tag such as cy, ur or pl (BCP 47), not {value:?}"),
+        ));
+    }
+    Ok(value.to_owned())
 }
 
 /// Checks an area: a town or postcode district. A full postcode (with the inward
@@ -410,6 +438,18 @@ fn looks_like_full_postcode(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_tag_is_well_formed_or_refused_by_name() {
+        for good in ["", "cy", "ur", "en-GB", "pa-Arab", "sr-Latn-RS", " pl "] {
+            assert!(language_tag("language", good).is_ok(), "{good:?}");
+        }
+        assert_eq!(language_tag("language", " pl ").unwrap(), "pl");
+        for bad in ["c", "welsh", "cy_GB", "en-", "-en", "en--GB", "en-toolongsubtag", "ur-پاک"] {
+            let e = language_tag("language", bad).unwrap_err();
+            assert_eq!(e.field, "language", "{bad:?}");
+        }
+    }
 
     pub(crate) fn opportunity() -> Opportunity {
         Opportunity {

@@ -298,6 +298,7 @@ mod tests {
             digest: None,
             asks: Default::default(),
             unmet_work: Vec::new(),
+            language: String::new(),
         })
     }
 

@@ -127,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: String::new(),
     });
     send(&js, next(&profile)?).await?;
     let mut first = None;

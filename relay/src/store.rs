@@ -63,7 +63,8 @@ pub const STORE_DIR: &str = "store";
 /// is rebuilt to pick them up from the stream).
 /// 3: hub records no longer carry the pinned key (the pins tree alone does).
 /// 4: hub profiles carry their key rotations; hub records their region.
-pub const FORMAT: u8 = 4;
+/// 5: hub profiles carry the language the hub writes in.
+pub const FORMAT: u8 = 5;
 
 /// sled's page cache. The relay reads the store once at start and keeps the view in
 /// memory, so a large cache would only hold a second copy of it.
@@ -749,6 +750,7 @@ mod tests {
             digest: None,
             asks: Default::default(),
             unmet_work: Vec::new(),
+            language: String::new(),
         }
     }
 

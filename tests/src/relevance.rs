@@ -282,6 +282,7 @@ pub fn view(set: &TestSet) -> anyhow::Result<View> {
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: String::new(),
     });
     let events = std::iter::once(profile)
         .chain(set.opportunities.iter().map(|(_, o)| Event::OpportunityPublished(o.clone())))

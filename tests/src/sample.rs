@@ -159,5 +159,6 @@ pub fn forged_profile(name: &str, key: &ed25519_dalek::SigningKey) -> kith_proto
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: String::new(),
     })
 }

@@ -47,6 +47,10 @@ pub struct Args {
     /// When the group's helpline answers, e.g. "Mon-Fri 10:00-16:00".
     #[arg(long, value_name = "TEXT", default_value = "")]
     helpline_hours: String,
+    /// The language the group writes its listings in, as a language tag (`cy`,
+    /// `ur`, `pl`): the board marks the group's own words with it.
+    #[arg(long, value_name = "TAG", default_value = "")]
+    language: String,
     /// How often the hub re-publishes its profile as a heartbeat, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = config::DEFAULT_HEARTBEAT_SECS)]
     heartbeat_secs: u64,
@@ -87,6 +91,7 @@ pub fn run(globals: &Globals, args: Args) -> anyhow::Result<()> {
         description: args.description.trim().to_owned(),
         contact: args.contact.trim().to_owned(),
         helpline_hours: args.helpline_hours.trim().to_owned(),
+        language: args.language.trim().to_owned(),
         heartbeat_secs: args.heartbeat_secs,
         nats_ca: args.nats_ca,
         ..HubFile::new(

@@ -432,6 +432,7 @@ mod tests {
             digest: None,
             asks: Default::default(),
             unmet_work: Vec::new(),
+            language: String::new(),
         };
         for _ in 0..5 {
             store.publish_profile(profile.clone()).await.unwrap();

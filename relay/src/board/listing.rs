@@ -43,9 +43,15 @@ fn yes_no(r: &Reader, yes: bool) -> String {
     r.t(if yes { "yes" } else { "no" })
 }
 
-/// What a hub wrote at length, in a paragraph of its own direction.
-fn about(r: &Reader, text: &str) -> Markup {
-    html! { @if !text.is_empty() { h2 { (r.t("about-it")) } p dir="auto" { (text) } } }
+/// What a hub wrote at length, in a paragraph of its own direction, marked with
+/// the language the hub writes in (`lang`: its profile's, when it gave one).
+fn about(r: &Reader, text: &str, lang: Option<&str>) -> Markup {
+    html! { @if !text.is_empty() { h2 { (r.t("about-it")) } p dir="auto" lang=[lang] { (text) } } }
+}
+
+/// The language `hub` says it writes its listings in, if it said.
+fn written_in<'a>(hubs: &'a std::collections::HashMap<Slug, HubSummary>, hub: &Slug) -> Option<&'a str> {
+    hubs.get(hub).map(|h| h.profile.language.as_str()).filter(|l| !l.is_empty())
 }
 
 /// "Ask about this" for a listing whose page was just read (its family, hub and id).
@@ -101,7 +107,7 @@ pub async fn opportunity(
     let posting = jobposting::job_posting(o, &by, Some(&format!("/opportunity/{hub}/{id}")));
     let body = html! {
         (json_ld(&posting))
-        h1 dir="auto" { (o.title) }
+        h1 dir="auto" lang=[written_in(&hubs, &hub)] { (o.title) }
         p.meta { (kind_text(r.lang, o.kind)) " · " (theirs(&o.area)) @if o.remote { " " (r.t("or-from-home")) } }
         dl.details {
             (row(&r.t("row-pay"), html! { (pay_text_in(r.lang, o.pay, o.expenses_paid)) ul.facts { (super::search::money_marks(&r, o, &board.money)) } }))
@@ -113,7 +119,7 @@ pub async fn opportunity(
             @if !o.how_to_apply.is_empty() { (row(&r.t("row-how-to-apply"), theirs(&o.how_to_apply))) }
             (hub_rows(&r, &hub, info))
         }
-        (about(&r, &o.description))
+        (about(&r, &o.description, written_in(&hubs, &hub)))
         (ask_section(&board, &r, (Family::Opportunities, &hub, id), &o.title, "", info))
     };
     page(&board, &r, &o.title, StatusCode::OK, body)
@@ -133,7 +139,7 @@ pub async fn service(State(board): State<Arc<Board>>, r: Reader, Path((hub, id))
     let local = board.clock.local(now);
     let categories: Vec<String> = s.categories.iter().map(|c| category_text(r.lang, *c)).collect();
     let body = html! {
-        h1 dir="auto" { (s.name) }
+        h1 dir="auto" lang=[written_in(&hubs, &hub)] { (s.name) }
         p.meta { (categories.join(list_separator(r.lang))) }
         dl.details {
             @if !s.phones.is_empty() { (row(&r.t("row-phone"), html! { span.contact { (theirs(&s.phones.join(", "))) } })) }
@@ -159,7 +165,7 @@ pub async fn service(State(board): State<Arc<Board>>, r: Reader, Path((hub, id))
             }))
             (hub_rows(&r, &hub, hubs.get(&hub)))
         }
-        (about(&r, &s.description))
+        (about(&r, &s.description, written_in(&hubs, &hub)))
         (ask_section(&board, &r, (Family::Services, &hub, id), &s.name, &s.phones.join(", "), hubs.get(&hub)))
     };
     page(&board, &r, &s.name, StatusCode::OK, body)
@@ -176,7 +182,7 @@ pub async fn offer(State(board): State<Arc<Board>>, r: Reader, Path((hub, id)): 
     };
     let o = &hit.item;
     let body = html! {
-        h1 dir="auto" { (o.name) }
+        h1 dir="auto" lang=[written_in(&hubs, &hub)] { (o.name) }
         p.meta { (t!(r.lang, "business-of", hub = hubs.get(&hub).map_or(hub.as_str(), |h| h.name.as_str()).to_owned())) " · " (theirs(&o.areas.join(", "))) }
         dl.details {
             (row(&r.t("row-rate"), html! {
@@ -192,7 +198,7 @@ pub async fn offer(State(board): State<Arc<Board>>, r: Reader, Path((hub, id)): 
             @if !o.website.is_empty() { (row(&r.t("row-website"), html! { a href=(o.website) rel="noopener" dir="ltr" { (o.website) } })) }
             (hub_rows(&r, &hub, hubs.get(&hub)))
         }
-        (about(&r, &o.description))
+        (about(&r, &o.description, written_in(&hubs, &hub)))
         (ask_section(&board, &r, (Family::Offers, &hub, id), &o.name, &o.phones.join(", "), hubs.get(&hub)))
     };
     page(&board, &r, &o.name, StatusCode::OK, body)
@@ -219,7 +225,7 @@ pub async fn safe_house(
             p { strong { (r.t("danger-call-999")) } }
             @if !house.phone.is_empty() { p { (r.t("bed-call")) " " span.contact { (theirs(&house.phone)) } } }
         }
-        h1 dir="auto" { (house.name) }
+        h1 dir="auto" lang=[written_in(&hubs, &hub)] { (house.name) }
         p.meta { (theirs(&house.area)) " · " (t!(r.lang, "house-for", who = kith_words::for_text_in(r.lang, &house.for_tags))) }
         dl.details {
             (row(&r.t("beds-free-now"), super::places::beds_now(&r, house, now)))
@@ -230,7 +236,7 @@ pub async fn safe_house(
             @if let Some(n) = house.longest_stay_nights { (row(&r.t("row-longest-stay"), html! { (t!(r.lang, "nights", n = n)) })) }
             (hub_rows(&r, &hub, hubs.get(&hub)))
         }
-        (about(&r, &house.description))
+        (about(&r, &house.description, written_in(&hubs, &hub)))
         p { (r.t("address-by-phone")) }
         @if let Some(a) = house.availability { p.meta { (t!(r.lang, "availability-reported", ago = ago_text_in(r.lang, a.updated_at_ms, now))) } }
         (ask_section(&board, &r, (Family::SafeHouses, &hub, id), &house.name, &house.phone, hubs.get(&hub)))

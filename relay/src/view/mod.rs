@@ -577,6 +577,7 @@ impl View {
             digest: None,
             asks: Default::default(),
             unmet_work: Vec::new(),
+            language: String::new(),
         };
         let record = HubRecord { profile, seq: 0, at_ms: 0, region: region.clone() };
         self.put_hub(hub, &record);

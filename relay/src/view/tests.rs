@@ -69,6 +69,7 @@ impl Hub {
             digest: None,
             asks: Default::default(),
             unmet_work: Vec::new(),
+            language: String::new(),
         })
     }
 }

@@ -57,6 +57,7 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: String::new(),
     };
     store
         .put(&Record::Hub {

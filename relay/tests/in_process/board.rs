@@ -29,6 +29,7 @@ async fn stored(dir: &std::path::Path) -> (Opportunity, SafeHouse) {
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: "en-GB".into(),
     };
     store
         .put(&Record::Hub {
@@ -165,6 +166,9 @@ async fn the_board_answers_people() {
         "{page}"
     );
     assert!(!page.contains("<b>\""), "no markup gets through the JSON-LD: {page}");
+    // The hub's own words are marked with the language it says it writes in.
+    assert!(page.contains(r#"<h1 dir="auto" lang="en-GB">Market garden assistant"#), "{page}");
+    assert!(page.contains(r#"<p dir="auto" lang="en-GB">Grow vegetables"#), "{page}");
 
     let (_, _, houses) = get(&base, "/safe-houses").await;
     assert!(houses.contains("Rainbow House") && houses.contains("Unknown — call to check"), "{houses}");

@@ -69,6 +69,7 @@ async fn stored(dir: &std::path::Path) -> (Service, Service, SafeHouse) {
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: String::new(),
     };
     store
         .put(&Record::Hub {

@@ -586,6 +586,7 @@ pub fn hub_profile(i: usize) -> HubProfile {
         digest: None,
         asks: Default::default(),
         unmet_work: Vec::new(),
+        language: String::new(),
     }
 }
 
