@@ -242,13 +242,23 @@ fn load_view(
     marker: Option<(ulid::Ulid, u64)>,
     today: CivilDate,
     places: &Arc<Places>,
+    bodies_in_store: bool,
 ) -> Result<View, Error> {
     let started = std::time::Instant::now();
     let from_checkpoint = match marker {
         None => None,
         Some((nonce, epoch)) => match snapshot::load(dir, nonce, places.clone()) {
+            Ok(view) if view.holds_bodies() == bodies_in_store => {
+                warn!(
+                    bodies_in_store,
+                    "the view checkpoint was written with the other --bodies-in-store; loading the store's records"
+                );
+                None
+            }
             Ok(mut view) => {
-                view.read_bodies_from(store.clone());
+                if bodies_in_store {
+                    view.read_bodies_from(store.clone());
+                }
                 let changed = store.changed_since(epoch)?;
                 let replayed = changed.len();
                 match view.restore_changed(changed) {
@@ -270,7 +280,7 @@ fn load_view(
         None => {
             snapshot::remove(dir)?;
             store.drop_checkpoint()?;
-            (load_records(store, today, places)?, "records", 0)
+            (load_records(store, today, places, bodies_in_store)?, "records", 0)
         }
     };
     // A checkpoint written on an earlier day: opportunities closed since then lose `Open`.
@@ -280,17 +290,26 @@ fn load_view(
 }
 
 /// Loads the view from the store's records, clearing a store that cannot be read.
-fn load_records(store: &Store, today: CivilDate, places: &Arc<Places>) -> Result<View, StoreError> {
-    let mut view = View::with_places(today, places.clone());
-    view.read_bodies_from(store.clone());
+fn load_records(
+    store: &Store,
+    today: CivilDate,
+    places: &Arc<Places>,
+    bodies_in_store: bool,
+) -> Result<View, StoreError> {
+    let empty = || {
+        let mut view = View::with_places(today, places.clone());
+        if bodies_in_store {
+            view.read_bodies_from(store.clone());
+        }
+        view
+    };
+    let mut view = empty();
     match store.records().try_for_each(|record| view.restore(record?)) {
         Ok(()) => Ok(view),
         Err(StoreError::Corrupt { tree, why }) => {
             warn!(%tree, %why, "the relay store cannot be read; rebuilding the view from the stream");
             store.clear()?;
-            let mut view = View::with_places(today, places.clone());
-            view.read_bodies_from(store.clone());
-            Ok(view)
+            Ok(empty())
         }
         Err(e) => Err(e),
     }
@@ -363,7 +382,8 @@ pub async fn run(
     let mut view = {
         let (store, dir) = (store.clone(), config.dir.clone());
         let places = places.clone();
-        tokio::task::spawn_blocking(move || load_view(&store, &dir, marker, today, &places)).await??
+        let bodies = config.bodies_in_store;
+        tokio::task::spawn_blocking(move || load_view(&store, &dir, marker, today, &places, bodies)).await??
     };
     // A hub revoked, or off the roster, since the view was stored: the view is built
     // again from the stream, where its events are now refused.
@@ -374,7 +394,8 @@ pub async fn run(
         store.clear()?;
         let (store, dir) = (store.clone(), config.dir.clone());
         let places = places.clone();
-        view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None, today, &places)).await??;
+        let bodies = config.bodies_in_store;
+        view = tokio::task::spawn_blocking(move || load_view(&store, &dir, None, today, &places, bodies)).await??;
     }
     view.set_synonyms(synonyms);
     if let Some(roster) = &config.roster {

@@ -110,6 +110,10 @@ pub trait Listing {
     fn keep(item: &Self::Item, hold: bool, places: &Places) -> Self::Kept;
     /// The item, when the view holds it; None when it is read from the store.
     fn held(kept: &Self::Kept) -> Option<Self::Item>;
+    /// Whether [`Listing::held`] gives the item (without decoding it).
+    fn held_body(_kept: &Self::Kept) -> bool {
+        true
+    }
     /// The districts it is in, in the order of its areas (see [`nearest`]).
     fn districts(kept: &Self::Kept, places: &Places) -> Vec<District> {
         Self::held(kept).map(|item| districts_in_order(&Self::areas(&item), places)).unwrap_or_default()
@@ -406,6 +410,11 @@ impl<L: Listing> Family<L> {
     /// From now on, keeps new entities without the bodies a store holds.
     pub fn read_bodies_from_store(&mut self) {
         self.hold = false;
+    }
+
+    /// Whether every entity is kept with its body.
+    pub fn holds_bodies(&self) -> bool {
+        self.docs.values().all(|d| L::held_body(&d.kept))
     }
 
     /// The key of the live entity `(id, hub)`.

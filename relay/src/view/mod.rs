@@ -521,6 +521,11 @@ impl View {
         self.bodies = Some(store);
     }
 
+    /// Whether the view holds every opportunity's body (none is read from a store).
+    pub fn holds_bodies(&self) -> bool {
+        self.listings.opportunities.family.holds_bodies()
+    }
+
     /// The state `seq` of listing `(id, hub)` of `T`'s family, as the store holds it.
     fn stored<T: Member>(&self, id: Ulid, h: HubId, seq: u64) -> Option<T> {
         stored_listing(self.bodies.as_ref()?, id, self.hub_slug(h), seq)

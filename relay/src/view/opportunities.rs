@@ -91,6 +91,10 @@ impl Listing for OpportunityListing {
         kept.body.as_ref().map(|b| postcard::from_bytes(b).expect("the view decodes what it encoded"))
     }
 
+    fn held_body(kept: &KeptOpportunity) -> bool {
+        kept.body.is_some()
+    }
+
     fn districts(kept: &KeptOpportunity, _places: &Places) -> Vec<District> {
         kept.district.into_iter().map(District).collect()
     }

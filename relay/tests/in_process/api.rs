@@ -89,7 +89,16 @@ async fn stored_view(dir: &std::path::Path) -> Opportunity {
 const COORDINATOR: &str = "coordinator-token-of-the-tests";
 
 async fn start(dir: &std::path::Path) -> (Relay, RegionClient<tonic::transport::Channel>) {
-    let config = Config { coordinator_token: Some(COORDINATOR.into()), ..Config::new(slug("wy"), NO_NATS, dir) };
+    start_with(dir, false).await
+}
+
+/// [`start`], with opportunities' bodies read from the store or held.
+async fn start_with(dir: &std::path::Path, bodies_in_store: bool) -> (Relay, RegionClient<tonic::transport::Channel>) {
+    let config = Config {
+        coordinator_token: Some(COORDINATOR.into()),
+        bodies_in_store,
+        ..Config::new(slug("wy"), NO_NATS, dir)
+    };
     let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = RegionClient::connect(relay.url()).await.unwrap();
     (relay, client)
@@ -276,10 +285,19 @@ async fn found(client: &mut RegionClient<tonic::transport::Channel>, query: &str
 
 #[tokio::test]
 async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
+    checkpoint_and_changes(false).await;
+}
+
+#[tokio::test]
+async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since_with_bodies_in_the_store() {
+    checkpoint_and_changes(true).await;
+}
+
+async fn checkpoint_and_changes(bodies_in_store: bool) {
     let dir = tempfile::tempdir().unwrap();
     let snapshot = dir.path().join(kith_relay::snapshot::FILE);
     let bike = stored_view(dir.path()).await;
-    let (relay, _) = start(dir.path()).await;
+    let (relay, _) = start_with(dir.path(), bodies_in_store).await;
     relay.shutdown().await.unwrap();
     assert!(snapshot.exists(), "a clean stop writes a checkpoint");
     let (_, epoch) = Store::open(dir.path()).unwrap().checkpoint().unwrap().expect("marked");
@@ -297,7 +315,7 @@ async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
         store.flush().await.unwrap();
     }
     assert_eq!(Store::open(dir.path()).unwrap().changed_since(epoch).unwrap().len(), 2);
-    let (relay, mut client) = start(dir.path()).await;
+    let (relay, mut client) = start_with(dir.path(), bodies_in_store).await;
     assert_eq!(titles(&mut client).await, ["Added to the store", "Cycle repair apprentice"]);
     assert_eq!(found(&mut client, "apprentice").await, ["Cycle repair apprentice"]);
     assert!(found(&mut client, "mechanic trainee").await.is_empty(), "the words of the state it replaced are gone");
@@ -316,7 +334,7 @@ async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x55;
     std::fs::write(&snapshot, bytes).unwrap();
-    let (relay, mut client) = start(dir.path()).await;
+    let (relay, mut client) = start_with(dir.path(), bodies_in_store).await;
     assert_eq!(titles(&mut client).await, ["Added again", "Added to the store", "Cycle repair apprentice"]);
     relay.shutdown().await.unwrap();
 
@@ -325,5 +343,21 @@ async fn a_start_reads_the_checkpoint_and_puts_back_what_changed_since() {
     let relay = Relay::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let mut client = RegionClient::connect(relay.url()).await.unwrap();
     assert_eq!(titles(&mut client).await, Vec::<String>::new());
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_checkpoint_without_bodies_is_not_read_by_a_relay_that_holds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    stored_view(dir.path()).await;
+    let (relay, mut client) = start_with(dir.path(), true).await;
+    assert_eq!(titles(&mut client).await, ["Bike mechanic trainee"]);
+    relay.shutdown().await.unwrap();
+    // The checkpoint holds no bodies: read, it would show nothing of them.
+    let (relay, mut client) = start_with(dir.path(), false).await;
+    assert_eq!(titles(&mut client).await, ["Bike mechanic trainee"]);
+    relay.shutdown().await.unwrap();
+    let (relay, mut client) = start_with(dir.path(), true).await;
+    assert_eq!(found(&mut client, "mechanic").await, ["Bike mechanic trainee"]);
     relay.shutdown().await.unwrap();
 }

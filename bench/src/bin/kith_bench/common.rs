@@ -386,6 +386,8 @@ pub struct RelayProcess {
     /// The board's port, for a benchmark of the board; none for the others, which
     /// ask over gRPC only.
     pub http_port: Option<u16>,
+    /// `--bodies-in-store`.
+    pub bodies_in_store: bool,
 }
 
 impl RelayProcess {
@@ -399,6 +401,7 @@ impl RelayProcess {
             dir: dir.to_owned(),
             log_filter: "warn",
             http_port: None,
+            bodies_in_store: false,
         })
     }
 
@@ -421,6 +424,9 @@ impl RelayProcess {
         let mut args = args;
         // One benchmark client asks far more often than a program would.
         args.extend(["--grpc-rate-per-client".into(), "0".into()]);
+        if self.bodies_in_store {
+            args.push("--bodies-in-store".into());
+        }
         // The region's own places, as the queries' (crate::pg::places) and the demo's.
         args.extend([
             "--places".into(),

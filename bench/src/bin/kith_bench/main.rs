@@ -168,13 +168,19 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Vec<Section>> {
                     .await
                     .map_err(|e| e.context("restart"))?,
             );
-            let query =
-                query::QueryArgs { opportunities: 100_000, hubs: 100, queries: 10_000, pg: pg.clone(), seed: 2026 };
+            let query = query::QueryArgs {
+                opportunities: 100_000,
+                hubs: 100,
+                queries: 10_000,
+                pg: pg.clone(),
+                seed: 2026,
+                bodies_in_store: false,
+            };
             done(query::run(&query).await.map_err(|e| e.context("query"))?);
             let fresh = freshness::FreshnessArgs { rate: 1000, seconds: 10, sample_every: 20 };
             done(freshness::run(&fresh).await.map_err(|e| e.context("freshness"))?);
             done(
-                memory::run(&memory::MemoryArgs { opportunities: 100_000, hubs: 100, pg })
+                memory::run(&memory::MemoryArgs { opportunities: 100_000, hubs: 100, pg, bodies_in_store: false })
                     .await
                     .map_err(|e| e.context("memory"))?,
             );

@@ -32,6 +32,9 @@ pub struct MemoryArgs {
     /// Hubs that published them.
     #[arg(long, default_value_t = 100)]
     pub hubs: usize,
+    /// The relay reads a page's opportunities from its store (`--bodies-in-store`).
+    #[arg(long)]
+    pub bodies_in_store: bool,
     /// PostgreSQL URL; its database is created if missing, its tables replaced.
     #[arg(long, env = "KITH_BENCH_PG", default_value = common::DEFAULT_PG)]
     pub pg: String,
@@ -69,6 +72,7 @@ pub async fn run(args: &MemoryArgs) -> anyhow::Result<Section> {
     }
 
     let mut relay = RelayProcess::new(&nats.url(), &dir, root.path().join("relay.log"))?;
+    relay.bodies_in_store = args.bodies_in_store;
     relay.start();
     relay.first_search(Duration::from_secs(300)).await?;
     let queries = data::queries(19, 100, &data);

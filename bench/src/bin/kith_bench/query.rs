@@ -33,6 +33,10 @@ pub struct QueryArgs {
     /// Hubs that published them.
     #[arg(long, default_value_t = 100)]
     pub hubs: usize,
+    /// The view reads a page's opportunities from a store, as `kith-relay
+    /// --bodies-in-store` does, rather than holding them.
+    #[arg(long)]
+    pub bodies_in_store: bool,
     /// Queries timed per engine, the five shapes in turn.
     #[arg(long, default_value_t = 10_000)]
     pub queries: usize,
@@ -46,22 +50,26 @@ pub struct QueryArgs {
 
 const WARM_UP: usize = 200;
 
-/// The view of `region`, as a relay that loaded it from its store holds it: its
-/// records written to a store in `dir`, which the view reads a page's bodies from.
-pub fn kith_view(region: &Region, now: i64, dir: &std::path::Path) -> anyhow::Result<View> {
-    let store = kith_relay::store::Store::open(dir)?;
+/// The view of `region`, as a relay that loaded it from its store holds it. With
+/// `bodies_in` (`--bodies-in-store`), its records are also written to a store in
+/// that directory, which the view reads a page's bodies from.
+pub fn kith_view(region: &Region, now: i64, bodies_in: Option<&std::path::Path>) -> anyhow::Result<View> {
+    let store = bodies_in.map(kith_relay::store::Store::open).transpose()?;
     let mut view = View::with_places(CivilDate::at(now, &jiff::tz::TimeZone::UTC), pg::places().clone());
-    view.read_bodies_from(store.clone());
+    if let Some(store) = &store {
+        view.read_bodies_from(store.clone());
+    }
+    let put = |record: &Record| store.as_ref().map_or(Ok(()), |s| s.put(record));
     for (i, hub) in region.hubs.iter().enumerate() {
         let record = HubRecord { profile: data::hub_profile(i), seq: 1, at_ms: now, region: crate::common::region() };
         let record = Record::Hub { hub: hub.clone(), record: Box::new(record) };
-        store.put(&record)?;
+        put(&record)?;
         view.restore(record)?;
     }
     for l in &region.listings {
         let record = EntityRecord { seq: 2, at_ms: l.created_ms, item: Some(l.item.clone()) };
         let record = Record::listing(region.hubs[l.hub].clone(), l.item.id, &record);
-        store.put(&record)?;
+        put(&record)?;
         view.restore(record)?;
     }
     Ok(view)
@@ -280,7 +288,7 @@ pub async fn run(args: &QueryArgs) -> anyhow::Result<Section> {
 
     let started = Instant::now();
     let store_dir = tempfile::Builder::new().prefix("kith-bench-query-").tempdir()?;
-    let view = kith_view(&region, now, store_dir.path())?;
+    let view = kith_view(&region, now, args.bodies_in_store.then(|| store_dir.path()))?;
     notes.push(format!("kith: view filled through View::restore in {:.1?}", started.elapsed()));
     eprintln!("query: timing {} queries on kith", queries.len());
     let kith = time_kith(&view, &queries, today)?;
