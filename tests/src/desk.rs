@@ -61,6 +61,11 @@ impl Desk {
         self.request("GET", path, "", &[]).await
     }
 
+    /// A page as a browser asking for `accept_language` (`cy`, `ur-PK,ur;q=0.9`) gets it.
+    pub async fn get_in(&self, path: &str, accept_language: &str) -> Reply {
+        self.request("GET", path, "", &[("Accept-Language", accept_language)]).await
+    }
+
     /// Posts a form from the desk's own pages (`Sec-Fetch-Site: same-origin`), or,
     /// given `extra` headers, with those instead.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)], extra: &[(&str, &str)]) -> Reply {

@@ -29,26 +29,29 @@ pub enum Lang {
 
 /// The message files of each language, in the order of [`Lang::ALL`]: the same
 /// files for every language.
-const FILES: [[&str; 3]; 3] = [
+const FILES: [[&str; 4]; 3] = [
     [
         include_str!("../locales/en/words.ftl"),
         include_str!("../locales/en/board.ftl"),
         include_str!("../locales/en/directory.ftl"),
+        include_str!("../locales/en/desk.ftl"),
     ],
     [
         include_str!("../locales/cy/words.ftl"),
         include_str!("../locales/cy/board.ftl"),
         include_str!("../locales/cy/directory.ftl"),
+        include_str!("../locales/cy/desk.ftl"),
     ],
     [
         include_str!("../locales/ur/words.ftl"),
         include_str!("../locales/ur/board.ftl"),
         include_str!("../locales/ur/directory.ftl"),
+        include_str!("../locales/ur/desk.ftl"),
     ],
 ];
 
 /// The names of the message files, as in [`FILES`] (for tests and error messages).
-pub const FILE_NAMES: [&str; 3] = ["words.ftl", "board.ftl", "directory.ftl"];
+pub const FILE_NAMES: [&str; 4] = ["words.ftl", "board.ftl", "directory.ftl", "desk.ftl"];
 
 static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> =
     LazyLock::new(|| Lang::ALL.iter().map(|lang| bundle(*lang)).collect());
@@ -178,6 +181,11 @@ pub fn keys(lang: Lang) -> Vec<String> {
 /// Every message of a language's files: its key and the literal text of its value
 /// (placeables and variants left out, each piece of text on its own line).
 pub fn messages(lang: Lang) -> Vec<(String, String)> {
+    FILE_NAMES.iter().flat_map(|file| messages_of(lang, file)).collect()
+}
+
+/// The messages of one of a language's files (`desk.ftl`), as [`messages`].
+pub fn messages_of(lang: Lang, file: &str) -> Vec<(String, String)> {
     use fluent_bundle::FluentResource;
     use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
     fn text(pattern: &Pattern<&str>, out: &mut Vec<String>) {
@@ -196,8 +204,9 @@ pub fn messages(lang: Lang) -> Vec<(String, String)> {
         }
     }
     let mut all = Vec::new();
-    for source in FILES[lang as usize] {
-        let resource = FluentResource::try_new(source.to_owned()).expect("the message files parse");
+    let sources = FILES[lang as usize].iter().zip(FILE_NAMES).filter(|(_, name)| *name == file);
+    for (source, _) in sources {
+        let resource = FluentResource::try_new((*source).to_owned()).expect("the message files parse");
         for entry in resource.entries() {
             if let Entry::Message(m) = entry {
                 let mut pieces = Vec::new();
@@ -249,8 +258,58 @@ mod tests {
         }
     }
 
-    /// Messages whose words are the same in every language: names and codes.
-    const SAME_EVERYWHERE: &[&str] = &["needs-csv", "needs-json", "board-name", "page-title", "label-cost", "row-cost"];
+    /// Messages whose words are the same in every language: names and codes, and
+    /// words Welsh shares with English ("sector", "problem").
+    const SAME_EVERYWHERE: &[&str] = &[
+        "needs-csv",
+        "needs-json",
+        "board-name",
+        "page-title",
+        "label-cost",
+        "row-cost",
+        "desk-label-sector",
+        "desk-import-problem",
+    ];
+
+    /// Each file of each language holds the same keys as its English file, so a
+    /// message is looked for where a translator would look: the desk's in
+    /// `desk.ftl`, the board's in `board.ftl`.
+    #[test]
+    fn each_file_has_the_english_files_keys() {
+        for file in FILE_NAMES {
+            let english: Vec<String> = messages_of(Lang::En, file).into_iter().map(|(k, _)| k).collect();
+            assert!(!english.is_empty(), "en/{file} has no messages");
+            for lang in &Lang::ALL[1..] {
+                let theirs: Vec<String> = messages_of(*lang, file).into_iter().map(|(k, _)| k).collect();
+                let missing: Vec<_> = english.iter().filter(|k| !theirs.contains(k)).collect();
+                let extra: Vec<_> = theirs.iter().filter(|k| !english.contains(k)).collect();
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "{}/{file}: lacks {missing:?}, has besides {extra:?}",
+                    lang.code()
+                );
+            }
+        }
+        assert!(
+            keys(Lang::En).iter().filter(|k| k.starts_with("desk-")).count() > 300,
+            "the desk's messages are there"
+        );
+    }
+
+    /// The desk's plural forms: beds, hours and days counted in each language.
+    #[test]
+    fn the_desk_counts_in_each_language() {
+        let check = |lang: Lang, id: &str, n: i64, expected: &str| {
+            let said = crate::t!(lang, id, n = n).replace(['\u{2068}', '\u{2069}'], "");
+            assert_eq!(said, expected, "{} {id} {n}", lang.code());
+        };
+        check(Lang::En, "desk-beds-n", 1, "1 bed");
+        check(Lang::En, "desk-beds-n", 4, "4 beds");
+        check(Lang::Cy, "desk-beds-n", 2, "2 wely");
+        check(Lang::Cy, "desk-beds-n", 4, "4 gwely");
+        check(Lang::Ur, "desk-beds-hours", 1, "1 گھنٹہ");
+        check(Lang::Ur, "desk-beds-hours", 12, "12 گھنٹے");
+    }
 
     #[test]
     fn plural_forms_follow_each_language() {

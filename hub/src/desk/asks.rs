@@ -15,6 +15,7 @@ use tonic::Request;
 use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use super::form::{erase_form, error_summary, field, token, when};
+use super::words::{english, switch_to, theirs, tr};
 use super::{Desk, Posted, Worker, frame, page_error, respond};
 use crate::store::acting;
 
@@ -27,13 +28,13 @@ pub(super) fn routes() -> Router<Desk> {
 }
 
 fn how_text(c: &v1::AskContent) -> String {
-    let when = if c.when.is_empty() { String::new() } else { format!(", {}", c.when) };
-    match c.how.as_str() {
-        "phone" => format!("Phone {}{when}", c.reach),
-        "text" => format!("Text {}{when}", c.reach),
-        "email" => format!("Email {}{when}", c.reach),
-        _ => "Do not contact: they will call, quoting their reference".to_owned(),
-    }
+    let how = match c.how.as_str() {
+        "phone" => tr!("desk-ask-how-phone", reach = c.reach.clone()),
+        "text" => tr!("desk-ask-how-text", reach = c.reach.clone()),
+        "email" => tr!("desk-ask-how-email", reach = c.reach.clone()),
+        _ => return tr!("desk-ask-how-none"),
+    };
+    if c.when.is_empty() { how } else { tr!("desk-ask-how-when", how = how, when = c.when.clone()) }
 }
 
 async fn list(State(desk): State<Desk>, w: Worker) -> Response {
@@ -41,7 +42,8 @@ async fn list(State(desk): State<Desk>, w: Worker) -> Response {
     let asks = match desk.admin.list_asks(request).await {
         Ok(list) => list.into_inner().items,
         Err(e) => {
-            return page_error(&desk, Some(&w), StatusCode::SERVICE_UNAVAILABLE, "Asks cannot be shown", e.message());
+            let title = tr!("desk-asks-cannot-show");
+            return page_error(&desk, Some(&w), StatusCode::SERVICE_UNAVAILABLE, &title, english(e.message()));
         }
     };
     let policy =
@@ -51,29 +53,30 @@ async fn list(State(desk): State<Desk>, w: Worker) -> Response {
         frame(
             &desk,
             Some(&w),
-            "Asks",
+            &tr!("desk-nav-asks"),
             html! {
-                h1 { "Asks" }
-                p { "People who asked about your listings on the region's board. Open one to see what they wrote and how to reach them." }
+                h1 { (tr!("desk-nav-asks")) }
+                p { (tr!("desk-asks-intro")) }
                 @if let Some(p) = &policy {
                     @if !p.open {
-                        p.warn { @if p.relays.is_empty() { "Not taking asks: no relay is named in ask_relays (hub.toml)." } @else { "Asks are paused: the board shows only how to call." } }
+                        p.warn { @if p.relays.is_empty() { (tr!("desk-asks-no-relay")) " " code dir="ltr" { "ask_relays" } } @else { (tr!("desk-asks-paused")) } }
                     } @else {
-                        p.meta { (p.taken_today) " of " (p.daily_cap) " taken today." }
+                        p.meta { (tr!("desk-asks-taken-today", n = p.taken_today, cap = p.daily_cap)) }
                     }
                 }
-                @if asks.is_empty() { p { "None yet." } }
+                @if asks.is_empty() { p { (tr!("desk-none-yet")) } }
                 @else {
+                    @let (ask, about, reference, state) = (tr!("desk-col-ask"), tr!("desk-col-about"), tr!("desk-label-reference"), tr!("desk-label-status"));
                     table {
-                        caption.visually-hidden { "Asks, newest first" }
-                        thead { tr { th scope="col" { "Ask" } th scope="col" { "About" } th scope="col" { "Reference" } th scope="col" { "Status" } } }
+                        caption.visually-hidden { (tr!("desk-asks-caption")) }
+                        thead { tr { th scope="col" { (ask) } th scope="col" { (about) } th scope="col" { (reference) } th scope="col" { (state) } } }
                         tbody {
                             @for a in &asks {
                                 tr {
-                                    td data-label="Ask" { a href={ "/asks/" (a.id) } { "Sent " (when(a.received_at_ms)) } }
-                                    td data-label="About" { (a.listing_title) }
-                                    td data-label="Reference" { (a.reference) }
-                                    td data-label="Status" { (a.status) @if a.erased { " (erased)" } }
+                                    td data-label=(ask) { a href={ "/asks/" (a.id) } { (tr!("desk-ask-sent", when = when(a.received_at_ms))) } }
+                                    td data-label=(about) { (theirs(&a.listing_title)) }
+                                    td data-label=(reference) { code { (a.reference) } }
+                                    td data-label=(state) { (ask_status(&a.status)) @if a.erased { " " (tr!("desk-ask-erased-mark")) } }
                                 }
                             }
                         }
@@ -91,8 +94,11 @@ async fn one(State(desk): State<Desk>, w: Worker, Path(id): Path<String>) -> Res
 async fn page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(String, String)]) -> Response {
     let a = match desk.admin.get_ask(Request::new(v1::IdRequest { id: id.to_owned() })).await {
         Ok(a) => a.into_inner(),
-        Err(e) => return page_error(desk, Some(w), StatusCode::NOT_FOUND, "No such ask", e.message()),
+        Err(e) => {
+            return page_error(desk, Some(w), StatusCode::NOT_FOUND, &tr!("desk-no-such-ask"), english(e.message()));
+        }
     };
+    switch_to(&format!("/asks/{}", a.id));
     let action = |step: &str| format!("/asks/{}/{step}", a.id);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     respond(
@@ -100,52 +106,52 @@ async fn page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(Strin
         frame(
             desk,
             Some(w),
-            "Ask",
+            &tr!("desk-ask"),
             html! {
                 (error_summary(errors))
-                h1 { "Ask about " (if a.listing_title.is_empty() { a.listing_id.as_str() } else { a.listing_title.as_str() }) }
+                h1 { (tr!("desk-ask-about", listing = if a.listing_title.is_empty() { a.listing_id.clone() } else { a.listing_title.clone() })) }
                 dl.details {
-                    dt { "Reference" } dd { strong { (a.reference) } }
-                    dt { "Status" } dd { (a.status) }
-                    dt { "Sent" } dd { (when(a.received_at_ms)) }
-                    dt { "Through" } dd { "The board of relay " (a.relay) }
+                    dt { (tr!("desk-label-reference")) } dd { strong { code { (a.reference) } } }
+                    dt { (tr!("desk-label-status")) } dd { (ask_status(&a.status)) }
+                    dt { (tr!("desk-ask-sent-label")) } dd { (when(a.received_at_ms)) }
+                    dt { (tr!("desk-ask-through")) } dd { (tr!("desk-ask-through-relay", relay = a.relay.clone())) }
                 }
-                h2 { "What they wrote" }
-                @if a.status == "not-taken" { p { "Not taken: it came over the day's cap or while asks were paused, so nothing of it was kept. They were asked to call." } }
-                @else if a.erased { p { "Erased." } }
+                h2 { (tr!("desk-ask-what-they-wrote")) }
+                @if a.status == "not-taken" { p { (tr!("desk-ask-not-taken")) } }
+                @else if a.erased { p { (tr!("desk-ask-erased")) } }
                 @else if details {
                     @if let Some(c) = &a.content {
                         dl.details {
-                            dt { "Name" } dd { (c.name) }
-                            dt { "How to reach them" } dd { (how_text(c)) }
-                            dt { "Their words" } dd { @if c.words.is_empty() { "—" } @else { (c.words) } }
+                            dt { (tr!("desk-label-name")) } dd dir="auto" { (c.name) }
+                            dt { (tr!("desk-ask-how")) } dd { (how_text(c)) }
+                            dt { (tr!("desk-ask-their-words")) } dd dir="auto" { @if c.words.is_empty() { "—" } @else { (c.words) } }
                         }
                     }
                 } @else {
                     form method="post" action=(action("details")) {
                         (token(w))
-                        button.secondary type="submit" { "Show what they wrote" }
-                        p.hint { "Showing it is recorded in the audit log." }
+                        button.secondary type="submit" { (tr!("desk-ask-show")) }
+                        p.hint { (tr!("desk-ask-show-hint")) }
                     }
                 }
-                h2 { "History" }
-                ol { @for s in &a.history { li { (s.status) " by " (s.by) ", " (when(s.at_ms)) } } }
+                h2 { (tr!("desk-history")) }
+                ol { @for s in &a.history { li { (tr!("desk-history-step", status = ask_status(&s.status), by = s.by.clone(), when = when(s.at_ms))) } } }
                 @if a.status == "received" || a.status == "contacted" {
-                    h2 { "Answer" }
-                    p.hint { "They see only this status, on the page for their reference." }
+                    h2 { (tr!("desk-answer")) }
+                    p.hint { (tr!("desk-ask-answer-hint")) }
                     @if a.status == "received" {
-                        form method="post" action=(action("contacted")) { (token(w)) button type="submit" { "We have been in touch" } }
+                        form method="post" action=(action("contacted")) { (token(w)) button type="submit" { (tr!("desk-ask-contacted")) } }
                     }
-                    form method="post" action=(action("closed")) { (token(w)) button.secondary type="submit" { "Close it" } }
+                    form method="post" action=(action("closed")) { (token(w)) button.secondary type="submit" { (tr!("desk-ask-close")) } }
                 }
                 @if a.family == "offer" && (a.status == "received" || a.status == "contacted") {
-                    h2 { "Book it" }
-                    p { a.button.secondary href={ "/pool/jobs/new?business=" (a.listing_id) "&ask=" (a.id) } { "Book a job from this ask" } }
+                    h2 { (tr!("desk-ask-book")) }
+                    p { a.button.secondary href={ "/pool/jobs/new?business=" (a.listing_id) "&ask=" (a.id) } { (tr!("desk-ask-book-job")) } }
                 }
                 @if !a.erased && a.content.is_some() {
-                    (erase_form(w, &action("erase"), "Erase what they wrote, for good", "Erase"))
+                    (erase_form(w, &action("erase"), &tr!("desk-ask-erase-label"), &tr!("desk-erase")))
                 }
-                p { a href="/asks" { "All asks" } }
+                p { a href="/asks" { (tr!("desk-asks-all")) } }
             },
         ),
     )
@@ -166,15 +172,35 @@ async fn step(State(desk): State<Desk>, Path((id, step)): Path<(String, String)>
             acting(w.actor(), admin.answer_ask(request)).await
         }
         "erase" if field(&form, "sure") != "yes" => {
-            let errors =
-                [("erase".to_owned(), "Tick the box to erase what they wrote: it cannot be undone".to_owned())];
+            let errors = [("erase".to_owned(), tr!("desk-ask-erase-tick"))];
             return page(&desk, &w, &id, false, &errors).await;
         }
         "erase" => acting(w.actor(), admin.erase_ask(Request::new(v1::IdRequest { id: id.clone() }))).await,
-        _ => return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "Page not found", "There is no such answer."),
+        _ => {
+            return page_error(
+                &desk,
+                Some(&w),
+                StatusCode::NOT_FOUND,
+                &tr!("desk-page-not-found"),
+                tr!("desk-no-such-answer"),
+            );
+        }
     };
     match done {
         Ok(_) => Redirect::to(&format!("/asks/{id}")).into_response(),
-        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not changed", status.message()),
+        Err(status) => {
+            page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &tr!("desk-not-changed"), english(status.message()))
+        }
+    }
+}
+
+/// Where an ask stands, in words.
+fn ask_status(status: &str) -> String {
+    match status {
+        "received" => tr!("desk-ask-status-received"),
+        "contacted" => tr!("desk-ask-status-contacted"),
+        "closed" => tr!("desk-ask-status-closed"),
+        "not-taken" => tr!("desk-ask-status-not-taken"),
+        other => other.to_owned(),
     }
 }

@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::Worker;
+use super::words::{lang, tr};
 
 /// A posted form, as its name-value pairs (a name may come more than once).
 pub(super) type Fields = Vec<(String, String)>;
@@ -21,13 +22,20 @@ pub(super) fn token(w: &Worker) -> Markup {
     html! { input type="hidden" name="csrf" value=(w.session.csrf); }
 }
 
-/// When something happened or will, in the hub's local time: `today 23:15`, `Sat 5 Dec 23:15`.
+/// When something happened or will, in the hub's local time and the page's
+/// language: `today 23:15`, `Saturday 5 December 2026 23:15`.
 pub(super) fn when(ms: i64) -> String {
     let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else { return "—".into() };
     let tz = jiff::tz::TimeZone::system();
     let at = ts.to_zoned(tz.clone());
     let today = jiff::Timestamp::now().to_zoned(tz).date();
-    if at.date() == today { at.strftime("today %H:%M").to_string() } else { at.strftime("%a %-d %b %H:%M").to_string() }
+    let time = at.strftime("%H:%M").to_string();
+    if at.date() == today {
+        tr!("desk-when-today", time = time)
+    } else {
+        let day = kith_proto::time::CivilDate::from(at.date());
+        tr!("desk-when-day", day = kith_words::day_text_in(lang(), day), time = time)
+    }
 }
 
 /// The GOV.UK error summary: what is wrong, each linking to its field.
@@ -35,7 +43,7 @@ pub(super) fn error_summary(errors: &[(String, String)]) -> Markup {
     html! {
         @if !errors.is_empty() {
             div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                h2 #error-summary-title { "There is a problem" }
+                h2 #error-summary-title { (tr!("desk-error-summary")) }
                 ul {
                     @for (id, message) in errors {
                         li { a href={ "#" (id) } { (message) } }
@@ -46,7 +54,8 @@ pub(super) fn error_summary(errors: &[(String, String)]) -> Markup {
     }
 }
 
-/// A text input with its label, hint and error.
+/// A text input with its label, hint and error; what is typed runs in its own
+/// direction (an English name on a page in Urdu).
 pub(super) fn text_input(
     id: &str,
     label: &str,
@@ -60,7 +69,7 @@ pub(super) fn text_input(
         label,
         hint,
         errors,
-        html! { input type="text" id=(id) name=(id) value=(value) aria-describedby=[described]; },
+        html! { input type="text" id=(id) name=(id) value=(value) dir="auto" aria-describedby=[described]; },
     )
 }
 
@@ -76,7 +85,7 @@ fn labelled(id: &str, label: &str, hint: Option<&str>, errors: &[(String, String
         div.field.field-error[error.is_some()] {
             label for=(id) { (label) }
             @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
-            @if let Some(error) = error { p.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (error) } }
+            @if let Some(error) = error { p.error-message id={ (id) "-error" } { span.visually-hidden { (tr!("desk-error-prefix")) " " } (error) } }
             (control)
         }
     }
@@ -99,7 +108,7 @@ pub(super) fn textarea(id: &str, label: &str, hint: Option<&str>, value: &str, e
         label,
         hint,
         errors,
-        html! { textarea id=(id) name=(id) rows="5" aria-describedby=[described] { (value) } },
+        html! { textarea id=(id) name=(id) rows="5" dir="auto" aria-describedby=[described] { (value) } },
     )
 }
 

@@ -23,6 +23,7 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 use kith_proto::{ValidationError, convert};
 
 use super::form::{Fields, all, checkbox, error_summary, field, select, text_input, textarea, token};
+use super::words::{english, lang, theirs, tr};
 use super::{Desk, Posted, Worker, check_token, frame, page_error, respond};
 use crate::store::{Listing, acting};
 
@@ -86,15 +87,15 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
         desk.store.live_page::<Offer>(before("offers"), page("offers")).unwrap_or_default(),
     );
     let withdraw = |family: &str, id: Ulid, name: &str| {
-        html! { a href={ "/listings/" (family) "/" (id) "/withdraw" } { "Withdraw" span.visually-hidden { " " (name) } } }
+        html! { a href={ "/listings/" (family) "/" (id) "/withdraw" } { (tr!("desk-withdraw")) span.visually-hidden { " " (theirs(name)) } } }
     };
     let change = |family: &str, id: Ulid, name: &str| {
-        html! { a href={ "/listings/" (family) "/" (id) "/edit" } { "Change" span.visually-hidden { " " (name) } } }
+        html! { a href={ "/listings/" (family) "/" (id) "/edit" } { (tr!("desk-change")) span.visually-hidden { " " (theirs(name)) } } }
     };
     let older = |family: &str, last: Option<Ulid>, n: usize| {
         html! {
             @if let (Some(last), true) = (last, n == LISTINGS_PAGE) {
-                p { a href={ "/listings?family=" (family) "&before=" (last) "#" (family) } { "Older " (family) } }
+                p { a href={ "/listings?family=" (family) "&before=" (last) "#" (family) } { (tr!(&format!("desk-older-{family}"))) } }
             }
         }
     };
@@ -104,19 +105,19 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
         frame(
             &desk,
             Some(&w),
-            "Listings",
+            &tr!("desk-nav-listings"),
             html! {
-                h1 { "Listings" }
-                @if q.contains_key("family") { p { a href="/listings" { "The newest of every kind" } } }
+                h1 { (tr!("desk-nav-listings")) }
+                @if q.contains_key("family") { p { a href="/listings" { (tr!("desk-listings-newest")) } } }
                 @if shown("opportunities") {
-                    h2 #opportunities { "Opportunities" }
-                    p { a.button href="/listings/opportunities/new" { "Add an opportunity" } }
-                    @if opportunities.is_empty() { p { "None." } }
+                    h2 #opportunities { (tr!("desk-listings-opportunities")) }
+                    p { a.button href="/listings/opportunities/new" { (tr!("desk-add-opportunity")) } }
+                    @if opportunities.is_empty() { p { (tr!("desk-none")) } }
                     ul.results {
                         @for r in &opportunities {
                             li {
-                                h3 { (r.item.title) }
-                                p.meta { (kith_words::kind_label(r.item.kind)) " · " (r.item.area) " · " (r.item.status.as_str()) }
+                                h3 dir="auto" { (r.item.title) }
+                                p.meta { (kith_words::kind_text(lang(), r.item.kind)) " · " (theirs(&r.item.area)) " · " (opportunity_status(r.item.status)) }
                                 p { (change("opportunities", r.item.id, &r.item.title)) " " (withdraw("opportunities", r.item.id, &r.item.title)) }
                             }
                         }
@@ -124,22 +125,22 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
                     (older("opportunities", opportunities.last().map(|r| r.item.id), opportunities.len()))
                 }
                 @if shown("services") {
-                    h2 #services { "Services" }
-                    p { a.button href="/listings/services/new" { "Add a service" } " " a href="/listings/import" { "Import services (HSDS)" } }
-                    @if services.is_empty() { p { "None." } }
+                    h2 #services { (tr!("desk-listings-services")) }
+                    p { a.button href="/listings/services/new" { (tr!("desk-add-service")) } " " a href="/listings/import" { (tr!("desk-import-services-link")) } }
+                    @if services.is_empty() { p { (tr!("desk-none")) } }
                     ul.results {
                         @for r in &services {
                             li {
-                                h3 { (r.item.name) }
+                                h3 dir="auto" { (r.item.name) }
                                 p.meta {
                                     @match r.item.assured_on {
-                                        Some(d) => { "Confirmed " (kith_words::date_text(d)) },
-                                        None => { "Never confirmed" },
+                                        Some(d) => { (tr!("desk-service-confirmed", date = kith_words::date_text_in(lang(), d))) },
+                                        None => { (tr!("desk-service-never-confirmed")) },
                                     }
                                 }
                                 form.inline method="post" action={ "/listings/services/" (r.item.id) "/confirm" } {
                                     (token(&w))
-                                    button.secondary type="submit" { "Still right" span.visually-hidden { ": " (r.item.name) } }
+                                    button.secondary type="submit" { (tr!("desk-service-still-right")) span.visually-hidden { (tr!("desk-colon")) (theirs(&r.item.name)) } }
                                 }
                                 " " (change("services", r.item.id, &r.item.name)) " " (withdraw("services", r.item.id, &r.item.name))
                             }
@@ -148,19 +149,19 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
                     (older("services", services.last().map(|r| r.item.id), services.len()))
                 }
                 @if shown("offers") {
-                    h2 #offers { "Businesses" }
-                    p.hint { "The pool's businesses, each published to the region with what it does, where, its rate and how to book." }
+                    h2 #offers { (tr!("desk-listings-offers")) }
+                    p.hint { (tr!("desk-listings-offers-hint")) }
                     @if desk.admin.fair_rate_pence.is_none() {
-                        p.warn { "Set fair_rate in hub.toml (the region's fair rate, in pounds an hour) before running a pool's businesses." }
+                        p.warn { (tr!("desk-listings-offers-no-fair-rate")) " " code dir="ltr" { "fair_rate" } }
                     } @else {
-                        p { a.button href="/listings/offers/new" { "Add a business" } }
+                        p { a.button href="/listings/offers/new" { (tr!("desk-add-offer")) } }
                     }
-                    @if offers.is_empty() { p { "None." } }
+                    @if offers.is_empty() { p { (tr!("desk-none")) } }
                     ul.results {
                         @for r in &offers {
                             li {
-                                h3 { (r.item.name) }
-                                p.meta { (kith_words::rate_text(r.item.rate_pence)) " · " (r.item.areas.join(", ")) }
+                                h3 dir="auto" { (r.item.name) }
+                                p.meta { (kith_words::rate_text_in(lang(), r.item.rate_pence)) " · " (theirs(&r.item.areas.join(", "))) }
                                 p { (change("offers", r.item.id, &r.item.name)) " " (withdraw("offers", r.item.id, &r.item.name)) }
                             }
                         }
@@ -168,14 +169,14 @@ async fn listings(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
                     (older("offers", offers.last().map(|r| r.item.id), offers.len()))
                 }
                 @if shown("safehouses") {
-                    h2 #safehouses { "Safe houses" }
-                    p { a.button href="/listings/safehouses/new" { "Add a safe house" } }
-                    @if houses.is_empty() { p { "None." } }
+                    h2 #safehouses { (tr!("desk-listings-safehouses")) }
+                    p { a.button href="/listings/safehouses/new" { (tr!("desk-add-safehouse")) } }
+                    @if houses.is_empty() { p { (tr!("desk-none")) } }
                     ul.results {
                         @for r in &houses {
                             li {
-                                h3 { (r.item.name) }
-                                p.meta { (r.item.area) " · " (kith_words::count(r.item.beds_total as usize, "bed", "beds")) }
+                                h3 dir="auto" { (r.item.name) }
+                                p.meta { (theirs(&r.item.area)) " · " (tr!("desk-beds-n", n = r.item.beds_total)) }
                                 p { (change("safehouses", r.item.id, &r.item.name)) " " (withdraw("safehouses", r.item.id, &r.item.name)) }
                             }
                         }
@@ -201,8 +202,8 @@ async fn withdraw_page(State(desk): State<Desk>, w: Worker, Path((family, id)): 
             &desk,
             Some(&w),
             StatusCode::NOT_FOUND,
-            "No such listing",
-            "It may have been withdrawn already.",
+            &tr!("desk-no-such-listing"),
+            tr!("desk-no-such-listing-detail"),
         );
     };
     respond(
@@ -210,15 +211,15 @@ async fn withdraw_page(State(desk): State<Desk>, w: Worker, Path((family, id)): 
         frame(
             &desk,
             Some(&w),
-            "Withdraw",
+            &tr!("desk-withdraw"),
             html! {
-                h1 { "Withdraw " (name) "?" }
-                p { "It disappears from the region's board, directory and open data. It cannot be published again." }
+                h1 { (tr!("desk-withdraw-question", name = name)) }
+                p { (tr!("desk-withdraw-what")) }
                 form method="post" action={ "/listings/" (family) "/" (id) "/withdraw" } {
                     (token(&w))
-                    button.warning type="submit" { "Withdraw" }
+                    button.warning type="submit" { (tr!("desk-withdraw")) }
                 }
-                p { a href="/listings" { "Cancel" } }
+                p { a href="/listings" { (tr!("desk-cancel")) } }
             },
         ),
     )
@@ -236,17 +237,25 @@ async fn withdraw(
         "services" => acting(w.actor(), admin.withdraw_service(request)).await,
         "safehouses" => acting(w.actor(), admin.withdraw_safe_house(request)).await,
         "offers" => acting(w.actor(), admin.withdraw_offer(request)).await,
-        _ => return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "Page not found", "There is no such family."),
+        _ => return no_family(&desk, &w),
     };
     match done {
         Ok(_) => Redirect::to("/listings").into_response(),
-        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not withdrawn", status.message()),
+        Err(status) => {
+            page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &tr!("desk-not-withdrawn"), english(status.message()))
+        }
     }
 }
 
 async fn service_confirm(State(desk): State<Desk>, Path(id): Path<String>, Posted(w, _): Posted) -> Response {
     let Ok(id) = Ulid::from_string(&id) else {
-        return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "No such service", "Its id is not valid.");
+        return page_error(
+            &desk,
+            Some(&w),
+            StatusCode::NOT_FOUND,
+            &tr!("desk-no-such-service"),
+            tr!("desk-id-not-valid"),
+        );
     };
     let today = CivilDate::today_here();
     let confirmed = acting(
@@ -259,7 +268,9 @@ async fn service_confirm(State(desk): State<Desk>, Path(id): Path<String>, Poste
     .await;
     match confirmed {
         Ok(_) => Redirect::to("/listings#services").into_response(),
-        Err(e) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not confirmed", &e.to_string()),
+        Err(e) => {
+            page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &tr!("desk-not-confirmed"), english(&e.to_string()))
+        }
     }
 }
 
@@ -268,7 +279,7 @@ async fn service_confirm(State(desk): State<Desk>, Path(id): Path<String>, Poste
 /// One family's form on the desk: its controls, its values for a listing, and the
 /// listing it describes, checked as the admin API checks it.
 trait DeskForm: Listing {
-    /// Its words: "opportunity", "safe house", "service".
+    /// What its messages are named by: `add-opportunity`, `change-opportunity`.
     const NOUN: &'static str;
     /// What people call this one: its title or name.
     fn name(&self) -> &str;
@@ -288,14 +299,15 @@ trait DeskForm: Listing {
     }
 }
 
-/// The (error's field prefix, form field, label) of a family's form.
+/// The (error's field prefix, form field, label's message) of a family's form.
 type Mapping = [(&'static str, &'static str, &'static str)];
 
-/// Names an error by the form's field and label: `(form field, "Label: problem")`.
+/// Names an error by the form's field and label: `(form field, "Label: problem")`;
+/// the problem is kith-proto's, in English.
 fn named(e: ValidationError, mapping: &Mapping) -> (String, String) {
     let found = mapping.iter().find(|(prefix, ..)| e.field.starts_with(prefix));
     let (_, id, label) = found.copied().unwrap_or(mapping[0]);
-    (id.to_owned(), format!("{label}: {}", e.problem))
+    (id.to_owned(), tr!("desk-field-problem", label = tr!(label), problem = e.problem))
 }
 
 fn words(form: &Fields, name: &str) -> Vec<String> {
@@ -307,17 +319,17 @@ fn pair(k: &str, v: impl Into<String>) -> (String, String) {
 }
 
 const OPPORTUNITY_FIELDS: &Mapping = &[
-    ("title", "title", "Title"),
-    ("kind", "kind", "Kind"),
-    ("sector", "sector", "Sector"),
-    ("description", "description", "Description"),
-    ("area", "area", "Area"),
-    ("hours_per_week", "hours", "Hours a week"),
-    ("pay", "pay", "Pay"),
-    ("skills", "skills", "Skills"),
-    ("how_to_apply", "how_to_apply", "How to apply"),
-    ("closes_on", "closes_on", "Closes on"),
-    ("status", "status", "Status"),
+    ("title", "title", "desk-label-title"),
+    ("kind", "kind", "desk-label-kind"),
+    ("sector", "sector", "desk-label-sector"),
+    ("description", "description", "desk-label-description"),
+    ("area", "area", "desk-label-area"),
+    ("hours_per_week", "hours", "desk-label-hours"),
+    ("pay", "pay", "desk-label-pay"),
+    ("skills", "skills", "desk-label-skills"),
+    ("how_to_apply", "how_to_apply", "desk-label-how-to-apply"),
+    ("closes_on", "closes_on", "desk-label-closes-on"),
+    ("status", "status", "desk-label-status"),
 ];
 
 impl DeskForm for Opportunity {
@@ -328,25 +340,31 @@ impl DeskForm for Opportunity {
     }
 
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
+        let kind_words: Vec<String> = OpportunityKind::ALL.iter().map(|k| kith_words::kind_text(lang(), *k)).collect();
         let kinds: Vec<(&str, &str)> =
-            OpportunityKind::ALL.iter().map(|k| (k.as_str(), kith_words::kind_label(*k))).collect();
-        let per: Vec<(&str, &str)> = PayPer::ALL.iter().map(|p| (p.as_str(), p.as_str())).collect();
+            OpportunityKind::ALL.iter().zip(&kind_words).map(|(k, w)| (k.as_str(), w.as_str())).collect();
+        let (ordinary, mental_health) = (tr!("desk-sector-ordinary"), tr!("desk-sector-mental-health"));
+        let (open, filled) = (tr!("desk-opportunity-status-open"), tr!("desk-opportunity-status-filled"));
+        let per_words: Vec<String> =
+            PayPer::ALL.iter().map(|p| tr!(&format!("desk-paid-per-{}", p.as_str()))).collect();
+        let per: Vec<(&str, &str)> =
+            PayPer::ALL.iter().zip(&per_words).map(|(p, w)| (p.as_str(), w.as_str())).collect();
         html! {
-            (text_input("title", "Title", None, field(v, "title"), errors))
-            (select("kind", "Kind", &kinds, field(v, "kind"), errors))
-            (select("sector", "Sector", &[("ordinary", "An ordinary job or course"), ("mental-health", "In mental health")], field(v, "sector"), errors))
-            (textarea("description", "Description", None, field(v, "description"), errors))
-            (text_input("area", "Area", Some("A town or postcode district, e.g. Leeds LS6: with a district, people nearby find it first"), field(v, "area"), errors))
-            (checkbox("remote", "Can be done from home", field(v, "remote") == "yes"))
-            (text_input("hours", "Hours a week", Some("Leave empty if it varies"), field(v, "hours"), errors))
-            (text_input("pay", "Pay, in pounds", Some("e.g. 12.21; leave empty if unpaid"), field(v, "pay"), errors))
-            (select("pay_per", "Paid per", &per, field(v, "pay_per"), errors))
-            (checkbox("expenses_paid", "Expenses paid", field(v, "expenses_paid") == "yes"))
-            (text_input("skills", "Skills", Some("Separated by commas"), field(v, "skills"), errors))
-            (textarea("how_to_apply", "How to apply", None, field(v, "how_to_apply"), errors))
-            (text_input("closes_on", "Closes on", Some("YYYY-MM-DD; leave empty if it does not close"), field(v, "closes_on"), errors))
+            (text_input("title", &tr!("desk-label-title"), None, field(v, "title"), errors))
+            (select("kind", &tr!("desk-label-kind"), &kinds, field(v, "kind"), errors))
+            (select("sector", &tr!("desk-label-sector"), &[("ordinary", &ordinary), ("mental-health", &mental_health)], field(v, "sector"), errors))
+            (textarea("description", &tr!("desk-label-description"), None, field(v, "description"), errors))
+            (text_input("area", &tr!("desk-label-area"), Some(&tr!("desk-hint-area-opportunity")), field(v, "area"), errors))
+            (checkbox("remote", &tr!("desk-label-remote"), field(v, "remote") == "yes"))
+            (text_input("hours", &tr!("desk-label-hours"), Some(&tr!("desk-hint-hours")), field(v, "hours"), errors))
+            (text_input("pay", &tr!("desk-label-pay"), Some(&tr!("desk-hint-pay")), field(v, "pay"), errors))
+            (select("pay_per", &tr!("desk-label-pay-per"), &per, field(v, "pay_per"), errors))
+            (checkbox("expenses_paid", &tr!("desk-label-expenses-paid"), field(v, "expenses_paid") == "yes"))
+            (text_input("skills", &tr!("desk-label-skills"), Some(&tr!("desk-hint-commas")), field(v, "skills"), errors))
+            (textarea("how_to_apply", &tr!("desk-label-how-to-apply"), None, field(v, "how_to_apply"), errors))
+            (text_input("closes_on", &tr!("desk-label-closes-on"), Some(&tr!("desk-hint-closes-on")), field(v, "closes_on"), errors))
             @if !field(v, "status").is_empty() {
-                (select("status", "Status", &[("open", "Open"), ("filled", "Filled")], field(v, "status"), errors))
+                (select("status", &tr!("desk-label-status"), &[("open", &open), ("filled", &filled)], field(v, "status"), errors))
             }
         }
     }
@@ -378,12 +396,16 @@ impl DeskForm for Opportunity {
     fn from_form(id: Ulid, form: &Fields) -> Result<Opportunity, (String, String)> {
         let hours = match field(form, "hours").trim() {
             "" => None,
-            h => Some(h.parse::<f32>().map_err(|_| pair("hours", format!("Hours a week: not a number: {h:?}")))?),
+            h => Some(
+                h.parse::<f32>()
+                    .map_err(|_| pair("hours", tr!("desk-error-hours-not-number", typed = h.to_owned())))?,
+            ),
         };
         let pay = match field(form, "pay").trim().trim_start_matches('£') {
             "" => None,
             p => {
-                let pounds: f64 = p.parse().map_err(|_| pair("pay", format!("Pay: not an amount in pounds: {p:?}")))?;
+                let pounds: f64 =
+                    p.parse().map_err(|_| pair("pay", tr!("desk-error-pay-not-pounds", typed = p.to_owned())))?;
                 Some(v1::Pay {
                     pence: (pounds * 100.0).round().clamp(0.0, u32::MAX as f64) as u32,
                     per: field(form, "pay_per").into(),
@@ -409,7 +431,7 @@ impl DeskForm for Opportunity {
         if let Some(status) = Some(field(form, "status")).filter(|s| !s.is_empty()) {
             o.status = match OpportunityStatus::parse("status", status).map_err(|e| named(e, OPPORTUNITY_FIELDS))? {
                 OpportunityStatus::Withdrawn => {
-                    return Err(pair("status", "Status: withdraw it from the list instead"));
+                    return Err(pair("status", tr!("desk-error-status-withdrawn")));
                 }
                 s => s,
             };
@@ -423,17 +445,17 @@ impl DeskForm for Opportunity {
 }
 
 const SAFEHOUSE_FIELDS: &Mapping = &[
-    ("name", "name", "Name"),
-    ("area", "area", "Area"),
-    ("for", "for", "Who it is for"),
-    ("beds_total", "beds", "Beds"),
-    ("longest_stay_nights", "longest_stay", "Longest stay"),
-    ("phone", "phone", "Phone"),
-    ("description", "description", "Description"),
+    ("name", "name", "desk-label-name"),
+    ("area", "area", "desk-label-area"),
+    ("for", "for", "desk-label-for"),
+    ("beds_total", "beds", "desk-label-beds-total"),
+    ("longest_stay_nights", "longest_stay", "desk-label-longest-stay"),
+    ("phone", "phone", "desk-label-phone"),
+    ("description", "description", "desk-label-description"),
 ];
 
 impl DeskForm for SafeHouse {
-    const NOUN: &'static str = "safe house";
+    const NOUN: &'static str = "safehouse";
 
     fn name(&self) -> &str {
         &self.name
@@ -442,23 +464,23 @@ impl DeskForm for SafeHouse {
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
         let chosen = all(v, "for");
         html! {
-            (text_input("name", "Name", None, field(v, "name"), errors))
-            (text_input("area", "Area", Some("A town or postcode district, never the address: the region shows the district's centre"), field(v, "area"), errors))
+            (text_input("name", &tr!("desk-label-name"), None, field(v, "name"), errors))
+            (text_input("area", &tr!("desk-label-area"), Some(&tr!("desk-hint-area-safehouse")), field(v, "area"), errors))
             fieldset #for {
-                legend { "Who it is for" }
-                p.hint { "Leave all unticked if it is for anyone." }
+                legend { (tr!("desk-label-for")) }
+                p.hint { (tr!("desk-hint-for")) }
                 div.checks {
                     @for t in ForTag::ALL {
-                        label { input type="checkbox" name="for" value=(t.as_str()) checked[chosen.contains(&t.as_str())]; (kith_words::for_label(*t)) }
+                        label { input type="checkbox" name="for" value=(t.as_str()) checked[chosen.contains(&t.as_str())]; (kith_words::for_label_in(lang(), *t)) }
                     }
                 }
             }
-            (text_input("beds", "Beds in total", None, field(v, "beds"), errors))
-            (checkbox("wheelchair_access", "Wheelchair accessible", field(v, "wheelchair_access") == "yes"))
-            (checkbox("self_referral", "People can refer themselves", field(v, "self_referral") == "yes"))
-            (text_input("longest_stay", "Longest stay, in nights", Some("Leave empty if there is none"), field(v, "longest_stay"), errors))
-            (text_input("phone", "Phone", Some("The number people ring to ask for a bed"), field(v, "phone"), errors))
-            (textarea("description", "Description", None, field(v, "description"), errors))
+            (text_input("beds", &tr!("desk-label-beds-total"), None, field(v, "beds"), errors))
+            (checkbox("wheelchair_access", &tr!("desk-label-wheelchair"), field(v, "wheelchair_access") == "yes"))
+            (checkbox("self_referral", &tr!("desk-label-self-referral"), field(v, "self_referral") == "yes"))
+            (text_input("longest_stay", &tr!("desk-label-longest-stay-nights"), Some(&tr!("desk-hint-longest-stay")), field(v, "longest_stay"), errors))
+            (text_input("phone", &tr!("desk-label-phone"), Some(&tr!("desk-hint-phone-safehouse")), field(v, "phone"), errors))
+            (textarea("description", &tr!("desk-label-description"), None, field(v, "description"), errors))
         }
     }
 
@@ -482,17 +504,19 @@ impl DeskForm for SafeHouse {
         let number = |name: &str, label: &str| -> Result<Option<i64>, (String, String)> {
             match field(form, name).trim() {
                 "" => Ok(None),
-                n => n.parse().map(Some).map_err(|_| pair(name, format!("{label}: not a whole number: {n:?}"))),
+                n => n.parse().map(Some).map_err(|_| {
+                    pair(name, tr!("desk-error-not-whole-number", label = tr!(label), typed = n.to_owned()))
+                }),
             }
         };
         let fields = v1::SafeHouseFields {
             name: field(form, "name").into(),
             area: field(form, "area").into(),
             for_tags: all(form, "for").into_iter().map(str::to_owned).collect(),
-            beds_total: number("beds", "Beds in total")?.unwrap_or(0),
+            beds_total: number("beds", "desk-label-beds-total")?.unwrap_or(0),
             wheelchair_access: field(form, "wheelchair_access") == "yes",
             self_referral: field(form, "self_referral") == "yes",
-            longest_stay_nights: number("longest_stay", "Longest stay")?,
+            longest_stay_nights: number("longest_stay", "desk-label-longest-stay")?,
             phone: field(form, "phone").into(),
             description: field(form, "description").into(),
         };
@@ -505,15 +529,15 @@ impl DeskForm for SafeHouse {
 }
 
 const SERVICE_FIELDS: &Mapping = &[
-    ("name", "name", "Name"),
-    ("description", "description", "What it is"),
-    ("categories", "categories", "Categories"),
-    ("places[0].street", "street", "Street"),
-    ("places[0].town", "town", "Town"),
-    ("places", "postcode", "Postcode"),
-    ("phones", "phones", "Phone"),
-    ("email", "email", "Email"),
-    ("website", "website", "Website"),
+    ("name", "name", "desk-label-name"),
+    ("description", "description", "desk-label-what-it-is"),
+    ("categories", "categories", "desk-label-categories"),
+    ("places[0].street", "street", "desk-label-street"),
+    ("places[0].town", "town", "desk-label-town"),
+    ("places", "postcode", "desk-label-postcode"),
+    ("phones", "phones", "desk-label-phone"),
+    ("email", "email", "desk-label-email"),
+    ("website", "website", "desk-label-website"),
 ];
 
 impl DeskForm for Service {
@@ -525,16 +549,16 @@ impl DeskForm for Service {
 
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
         html! {
-            (text_input("name", "Name", None, field(v, "name"), errors))
-            (textarea("description", "What it is", None, field(v, "description"), errors))
-            (text_input("categories", "Categories", Some(&format!("Separated by commas, from: {}", Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))), field(v, "categories"), errors))
-            (text_input("street", "Street", Some("Where people come: the street and number. Leave the address empty for a service by phone or online."), field(v, "street"), errors))
-            (text_input("town", "Town", None, field(v, "town"), errors))
-            (text_input("postcode", "Postcode", Some("A full postcode, for example LS1 6DT"), field(v, "postcode"), errors))
-            (text_input("phones", "Phone", Some("Separated by commas"), field(v, "phones"), errors))
-            (text_input("email", "Email", None, field(v, "email"), errors))
-            (text_input("website", "Website", None, field(v, "website"), errors))
-            (checkbox("free", "Free of charge", field(v, "free") == "yes"))
+            (text_input("name", &tr!("desk-label-name"), None, field(v, "name"), errors))
+            (textarea("description", &tr!("desk-label-what-it-is"), None, field(v, "description"), errors))
+            (text_input("categories", &tr!("desk-label-categories"), Some(&tr!("desk-hint-categories", categories = Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))), field(v, "categories"), errors))
+            (text_input("street", &tr!("desk-label-street"), Some(&tr!("desk-hint-street")), field(v, "street"), errors))
+            (text_input("town", &tr!("desk-label-town"), None, field(v, "town"), errors))
+            (text_input("postcode", &tr!("desk-label-postcode"), Some(&tr!("desk-hint-postcode")), field(v, "postcode"), errors))
+            (text_input("phones", &tr!("desk-label-phone"), Some(&tr!("desk-hint-commas")), field(v, "phones"), errors))
+            (text_input("email", &tr!("desk-label-email"), None, field(v, "email"), errors))
+            (text_input("website", &tr!("desk-label-website"), None, field(v, "website"), errors))
+            (checkbox("free", &tr!("desk-label-free"), field(v, "free") == "yes"))
         }
     }
 
@@ -606,20 +630,20 @@ impl DeskForm for Service {
 }
 
 const OFFER_FIELDS: &Mapping = &[
-    ("name", "name", "Name"),
-    ("description", "description", "What it does"),
-    ("skills", "skills", "Skills"),
-    ("areas", "areas", "Where it works"),
-    ("rate_note", "rate_note", "About the rate"),
-    ("rate", "rate", "Rate an hour"),
-    ("how_to_book", "how_to_book", "How to book"),
-    ("phones", "phones", "Phone"),
-    ("email", "email", "Email"),
-    ("website", "website", "Website"),
+    ("name", "name", "desk-label-name"),
+    ("description", "description", "desk-label-what-it-does"),
+    ("skills", "skills", "desk-label-skills"),
+    ("areas", "areas", "desk-label-areas"),
+    ("rate_note", "rate_note", "desk-label-rate-note"),
+    ("rate", "rate", "desk-label-rate"),
+    ("how_to_book", "how_to_book", "desk-label-how-to-book"),
+    ("phones", "phones", "desk-label-phone"),
+    ("email", "email", "desk-label-email"),
+    ("website", "website", "desk-label-website"),
 ];
 
 impl DeskForm for Offer {
-    const NOUN: &'static str = "business";
+    const NOUN: &'static str = "offer";
 
     fn name(&self) -> &str {
         &self.name
@@ -627,16 +651,16 @@ impl DeskForm for Offer {
 
     fn controls(v: &Fields, errors: &[(String, String)]) -> Markup {
         html! {
-            (text_input("name", "Name", Some("The business, as people know it, e.g. Green Hands Garden Co-op"), field(v, "name"), errors))
-            (textarea("description", "What it does", None, field(v, "description"), errors))
-            (text_input("skills", "Skills", Some("What it does in the words people search, separated by commas: gardening, hedge cutting"), field(v, "skills"), errors))
-            (text_input("areas", "Where it works", Some("Towns or postcode districts, separated by commas, e.g. Leeds LS6, Bradford"), field(v, "areas"), errors))
-            (text_input("rate", "Rate an hour, in pounds", Some("e.g. 15.50: at least the region's fair rate"), field(v, "rate"), errors))
-            (text_input("rate_note", "About the rate", Some("e.g. materials extra; two hours at least"), field(v, "rate_note"), errors))
-            (textarea("how_to_book", "How to book", Some("e.g. Ring or text 07700 900123, weekdays 9 to 5"), field(v, "how_to_book"), errors))
-            (text_input("phones", "Phone", Some("Separated by commas"), field(v, "phones"), errors))
-            (text_input("email", "Email", None, field(v, "email"), errors))
-            (text_input("website", "Website", None, field(v, "website"), errors))
+            (text_input("name", &tr!("desk-label-name"), Some(&tr!("desk-hint-offer-name")), field(v, "name"), errors))
+            (textarea("description", &tr!("desk-label-what-it-does"), None, field(v, "description"), errors))
+            (text_input("skills", &tr!("desk-label-skills"), Some(&tr!("desk-hint-offer-skills")), field(v, "skills"), errors))
+            (text_input("areas", &tr!("desk-label-areas"), Some(&tr!("desk-hint-offer-areas")), field(v, "areas"), errors))
+            (text_input("rate", &tr!("desk-label-rate-pounds"), Some(&tr!("desk-hint-rate")), field(v, "rate"), errors))
+            (text_input("rate_note", &tr!("desk-label-rate-note"), Some(&tr!("desk-hint-rate-note")), field(v, "rate_note"), errors))
+            (textarea("how_to_book", &tr!("desk-label-how-to-book"), Some(&tr!("desk-hint-how-to-book")), field(v, "how_to_book"), errors))
+            (text_input("phones", &tr!("desk-label-phone"), Some(&tr!("desk-hint-commas")), field(v, "phones"), errors))
+            (text_input("email", &tr!("desk-label-email"), None, field(v, "email"), errors))
+            (text_input("website", &tr!("desk-label-website"), None, field(v, "website"), errors))
         }
     }
 
@@ -657,7 +681,7 @@ impl DeskForm for Offer {
 
     fn from_form(id: Ulid, form: &Fields) -> Result<Offer, (String, String)> {
         let rate = kith_proto::validate::parse_pounds(field(form, "rate"))
-            .map_err(|why| pair("rate", format!("Rate an hour: {why}")))?;
+            .map_err(|why| pair("rate", tr!("desk-field-problem", label = tr!("desk-label-rate"), problem = why)))?;
         let fields = v1::OfferFields {
             name: field(form, "name").into(),
             description: field(form, "description").into(),
@@ -681,7 +705,7 @@ impl DeskForm for Offer {
         crate::admin::fair_rate(item, desk.admin.fair_rate_pence).map_err(|status| {
             let why = status.message();
             let why = why.strip_prefix("rate: ").unwrap_or(why);
-            pair("rate", format!("Rate an hour: {why}"))
+            pair("rate", tr!("desk-field-problem", label = tr!("desk-label-rate"), problem = why.to_owned()))
         })
     }
 }
@@ -697,8 +721,8 @@ fn form_page<T: DeskForm>(
 ) -> Response {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let (title, action) = match id {
-        None => (format!("Add a {}", T::NOUN), format!("/listings/{family}/new")),
-        Some(id) => (format!("Change this {}", T::NOUN), format!("/listings/{family}/{id}/edit")),
+        None => (tr!(&format!("desk-add-{}", T::NOUN)), format!("/listings/{family}/new")),
+        Some(id) => (tr!(&format!("desk-change-{}", T::NOUN)), format!("/listings/{family}/{id}/edit")),
     };
     respond(
         status,
@@ -712,16 +736,16 @@ fn form_page<T: DeskForm>(
                 form method="post" action=(action) novalidate {
                     (token(w))
                     (T::controls(values, errors))
-                    button type="submit" { @if id.is_some() { "Save the changes" } @else { (title) } }
+                    button type="submit" { @if id.is_some() { (tr!("desk-save-changes")) } @else { (title) } }
                 }
-                p { a href={ "/listings#" (family) } { "Cancel" } }
+                p { a href={ "/listings#" (family) } { (tr!("desk-cancel")) } }
             },
         ),
     )
 }
 
 fn no_family(desk: &Desk, w: &Worker) -> Response {
-    page_error(desk, Some(w), StatusCode::NOT_FOUND, "Page not found", "There is no such kind of listing.")
+    page_error(desk, Some(w), StatusCode::NOT_FOUND, &tr!("desk-page-not-found"), tr!("desk-no-such-family"))
 }
 
 async fn new_page(State(desk): State<Desk>, w: Worker, Path(family): Path<String>) -> Response {
@@ -749,7 +773,7 @@ async fn edit_page(State(desk): State<Desk>, w: Worker, Path((family, id)): Path
 }
 
 fn no_listing(desk: &Desk, w: &Worker) -> Response {
-    page_error(desk, Some(w), StatusCode::NOT_FOUND, "No such listing", "It may have been withdrawn.")
+    page_error(desk, Some(w), StatusCode::NOT_FOUND, &tr!("desk-no-such-listing"), tr!("desk-no-such-listing-detail"))
 }
 
 async fn edit(
@@ -796,37 +820,42 @@ fn import_form(desk: &Desk, w: &Worker, done: Option<&Imported>, errors: &[(Stri
         frame(
             desk,
             Some(w),
-            "Import services",
+            &tr!("desk-import-services"),
             html! {
                 (error_summary(errors))
                 @if let Some(d) = done {
                     div.notice role="status" {
                         p { strong {
-                            @if d.check { "Checked: would create " } @else { "Imported: created " }
-                            (d.created) ", update " (d.updated) ", leave " (d.unchanged) " as they are; " (d.refused) " refused"
+                            @let counts = (d.created, d.updated, d.unchanged, d.refused);
+                            @if d.check {
+                                (tr!("desk-import-checked", created = counts.0, updated = counts.1, unchanged = counts.2, refused = counts.3))
+                            } @else {
+                                (tr!("desk-import-done", created = counts.0, updated = counts.1, unchanged = counts.2, refused = counts.3))
+                            }
                         } }
-                        @if d.check && d.problems.is_empty() { p { "Nothing was written. Choose the file again and import it." } }
+                        @if d.check && d.problems.is_empty() { p { (tr!("desk-import-nothing-written")) } }
                     }
                     @if !d.problems.is_empty() {
+                        @let (at, fld, problem) = (tr!("desk-import-where"), tr!("desk-import-field"), tr!("desk-import-problem"));
                         table {
-                            caption { "What is wrong in the file" }
-                            thead { tr { th scope="col" { "Where" } th scope="col" { "Field" } th scope="col" { "Problem" } } }
-                            tbody { @for p in &d.problems { tr { td data-label="Where" { (p.at) } td data-label="Field" { (p.field) } td data-label="Problem" { (p.reason) } } } }
+                            caption { (tr!("desk-import-wrong")) }
+                            thead { tr { th scope="col" { (at) } th scope="col" { (fld) } th scope="col" { (problem) } } }
+                            tbody { @for p in &d.problems { tr { td data-label=(at) { (theirs(&p.at)) } td data-label=(fld) { code { (p.field) } } td data-label=(problem) { (english(&p.reason)) } } } }
                         }
                     }
                 }
-                h1 { "Import services" }
-                p { "From an HSDS 3 or Open Referral UK JSON file: a service, a list of them, or a page of the API. A service imported again from the same directory updates the one imported before." }
+                h1 { (tr!("desk-import-services")) }
+                p { (tr!("desk-import-intro")) }
                 form method="post" action="/listings/import" enctype="multipart/form-data" novalidate {
                     (token(w))
                     div.field.field-error[errors.iter().any(|(f, _)| f == "file")] {
-                        label for="file" { "The file" }
-                        @if let Some((_, e)) = errors.iter().find(|(f, _)| f == "file") { p.error-message id="file-error" { span.visually-hidden { "Error: " } (e) } }
+                        label for="file" { (tr!("desk-import-file")) }
+                        @if let Some((_, e)) = errors.iter().find(|(f, _)| f == "file") { p.error-message id="file-error" { span.visually-hidden { (tr!("desk-error-prefix")) " " } (e) } }
                         input #file type="file" name="file" accept=".json,application/json";
                     }
-                    button.secondary type="submit" name="do" value="check" { "Check it (writes nothing)" }
+                    button.secondary type="submit" name="do" value="check" { (tr!("desk-import-check")) }
                     " "
-                    button type="submit" name="do" value="import" { "Import" }
+                    button type="submit" name="do" value="import" { (tr!("desk-import")) }
                 }
             },
         ),
@@ -843,12 +872,7 @@ async fn import(State(desk): State<Desk>, w: Worker, mut parts: axum::extract::M
                     name = part.file_name().unwrap_or("the file").to_owned();
                 }
                 let Ok(text) = part.text().await else {
-                    return import_form(
-                        &desk,
-                        &w,
-                        None,
-                        &[("file".into(), "The file could not be read as text".into())],
-                    );
+                    return import_form(&desk, &w, None, &[("file".into(), tr!("desk-import-not-text"))]);
                 };
                 match field.as_str() {
                     "csrf" => csrf = text,
@@ -858,14 +882,21 @@ async fn import(State(desk): State<Desk>, w: Worker, mut parts: axum::extract::M
                 }
             }
             Ok(None) => break,
-            Err(e) => return import_form(&desk, &w, None, &[("file".into(), format!("The upload failed: {e}"))]),
+            Err(e) => {
+                return import_form(
+                    &desk,
+                    &w,
+                    None,
+                    &[("file".into(), tr!("desk-import-upload-failed", why = e.to_string()))],
+                );
+            }
         }
     }
     if let Err(r) = check_token(&desk, &w, &csrf).await {
         return r;
     }
     if file.trim().is_empty() {
-        return import_form(&desk, &w, None, &[("file".into(), "Choose a file to import".into())]);
+        return import_form(&desk, &w, None, &[("file".into(), tr!("desk-import-choose-file"))]);
     }
     let (candidates, problems) =
         match kith_opendata::import::read_json_text(&name, &file, &kith_opendata::import::Defaults::default()) {
@@ -894,4 +925,13 @@ async fn import(State(desk): State<Desk>, w: Worker, mut parts: axum::extract::M
         }
     }
     import_form(&desk, &w, Some(&done), &[])
+}
+
+/// Whether an opportunity is open, in words.
+fn opportunity_status(status: OpportunityStatus) -> String {
+    match status {
+        OpportunityStatus::Open => tr!("desk-opportunity-status-open"),
+        OpportunityStatus::Filled => tr!("desk-opportunity-status-filled"),
+        OpportunityStatus::Withdrawn => tr!("desk-opportunity-status-withdrawn"),
+    }
 }

@@ -9,6 +9,8 @@
 //! - [`pages`]: the pages and the forms they post; `listings.rs` the listings'
 //!   (one form per family, checked as the admin API checks it); `form.rs` what the
 //!   forms share (inputs with their errors, the GOV.UK error summary).
+//! - [`words`]: the page's language (`lang=`, remembered in a cookie, else the
+//!   browser's) and its words, every one a message of `kith-words`' `desk.ftl`.
 //! - this file: the router, sessions and their cookie, the checks every request
 //!   passes (a session, a role, the form's token against cross-site requests, the
 //!   per-client sign-in limit), the security headers, and the listener.
@@ -24,6 +26,7 @@ mod form;
 mod listings;
 pub mod pages;
 mod pool;
+mod words;
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -48,6 +51,7 @@ use tower::ServiceExt;
 
 use kith_daemon::Stop;
 
+use self::words::{Reader, tr};
 use crate::admin::AdminService;
 use crate::store::{Actor, DeskUser, Role, Session, Store};
 
@@ -112,6 +116,18 @@ impl Desk {
         if secret.is_empty() {
             c = c.max_age(cookie::time::Duration::ZERO);
         }
+        HeaderValue::from_str(&c.build().to_string()).expect("a cookie is a header value")
+    }
+
+    /// The cookie that remembers a language chosen on a page ([`words`]): not a
+    /// secret, but kept to the desk like its session.
+    fn lang_cookie(&self, lang: kith_words::Lang) -> HeaderValue {
+        let c = Cookie::build((words::COOKIE, lang.code()))
+            .http_only(true)
+            .secure(true)
+            .same_site(SameSite::Strict)
+            .path("/")
+            .max_age(cookie::time::Duration::days(365));
         HeaderValue::from_str(&c.build().to_string()).expect("a cookie is a header value")
     }
 
@@ -194,17 +210,33 @@ async fn css() -> Response {
 
 async fn not_found(State(desk): State<Desk>, headers: HeaderMap) -> Response {
     let worker = worker(&desk, &headers);
-    page_error(&desk, worker.as_ref(), StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.")
+    page_error(
+        &desk,
+        worker.as_ref(),
+        StatusCode::NOT_FOUND,
+        &tr!("desk-page-not-found"),
+        tr!("desk-page-not-found-detail"),
+    )
 }
 
 /// What every request passes before its page: no form posted from another site,
-/// and the security headers on every answer.
-async fn guard(State(_desk): State<Desk>, request: Request, next: Next) -> Response {
+/// its page made in its reader's language ([`words`]), and the security headers on
+/// every answer.
+async fn guard(State(desk): State<Desk>, request: Request, next: Next) -> Response {
+    let reader = Reader::of(request.method(), request.uri(), request.headers());
+    let lang = reader.lang;
     if request.method() == Method::POST && cross_site(request.headers()) {
-        return (StatusCode::FORBIDDEN, "Refused: this form was sent from another site.").into_response();
+        let refused = lang.t("desk-refused-cross-site");
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_LANGUAGE, lang.tag())], refused).into_response();
     }
-    let mut response = next.run(request).await;
+    let chosen = reader.chosen;
+    let mut response = reader.scope(next.run(request)).await;
     let h = response.headers_mut();
+    if chosen {
+        h.append(header::SET_COOKIE, desk.lang_cookie(lang));
+    }
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag()));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -236,50 +268,53 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-/// A page in the desk's frame: the group's name, the navigation (for a signed-in
-/// worker), the content.
+/// A page in the desk's frame, in the reader's language: the group's name, the
+/// navigation (for a signed-in worker), the language switch, the content.
 pub(crate) fn frame(desk: &Desk, worker: Option<&Worker>, title: &str, content: Markup) -> Markup {
+    let lang = words::lang();
+    let me = |w: &Worker| html! { (tr!("desk-nav-signed-in-as", name = w.user.name.clone())) };
     html! {
         (DOCTYPE)
-        html lang="en-GB" {
+        html lang=(lang.tag()) dir=(lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
-                title { (title) " – " (desk.name) " desk" }
+                title { (tr!("desk-page-title", title = title.to_owned(), group = desk.name.clone())) }
                 link rel="stylesheet" href="/assets/desk.css";
             }
             body {
-                a.skip href="#main" { "Skip to main content" }
+                a.skip href="#main" { (tr!("desk-skip-to-main")) }
                 header.site {
-                    span.name { (desk.name) " desk" }
+                    span.name { (tr!("desk-name", group = desk.name.clone())) }
                     @if let Some(w) = worker.filter(|w| w.user.role == Role::Member) {
-                        nav aria-label="Desk" {
+                        nav aria-label=(tr!("desk-nav-desk")) {
                             ul {
-                                li { a href="/me" { "My work" } }
-                                li { a href="/account" { "Signed in as " (w.user.name) } }
+                                li { a href="/me" { (tr!("desk-nav-my-work")) } }
+                                li { a href="/account" { (me(w)) } }
                             }
                         }
                     } @else if let Some(w) = worker {
-                        nav aria-label="Desk" {
+                        nav aria-label=(tr!("desk-nav-desk")) {
                             ul {
-                                li { a href="/" { "Today" } }
-                                li { a href="/beds" { "Beds" } }
-                                li { a href="/referrals" { "Referrals" } }
-                                li { a href="/asks" { "Asks" } }
-                                li { a href="/listings" { "Listings" } }
-                                li { a href="/pool" { "Pool" } }
+                                li { a href="/" { (tr!("desk-nav-today")) } }
+                                li { a href="/beds" { (tr!("desk-nav-beds")) } }
+                                li { a href="/referrals" { (tr!("desk-nav-referrals")) } }
+                                li { a href="/asks" { (tr!("desk-nav-asks")) } }
+                                li { a href="/listings" { (tr!("desk-nav-listings")) } }
+                                li { a href="/pool" { (tr!("desk-nav-pool")) } }
                                 @if w.is_coordinator() {
-                                    li { a href="/users" { "Workers" } }
-                                    li { a href="/audit" { "Audit log" } }
-                                    li { a href="/leave" { "Leave the region" } }
+                                    li { a href="/users" { (tr!("desk-nav-workers")) } }
+                                    li { a href="/audit" { (tr!("desk-nav-audit")) } }
+                                    li { a href="/leave" { (tr!("desk-nav-leave")) } }
                                 }
-                                li { a href="/account" { "Signed in as " (w.user.name) } }
+                                li { a href="/account" { (me(w)) } }
                             }
                         }
                     }
+                    (words::switch())
                 }
-                main #main { (content) }
+                main #main tabindex="-1" { (content) }
             }
         }
     }
@@ -291,10 +326,23 @@ pub(crate) fn respond(status: StatusCode, page: Markup) -> Response {
 }
 
 /// A page that only says what went wrong.
-pub(crate) fn page_error(desk: &Desk, worker: Option<&Worker>, status: StatusCode, title: &str, why: &str) -> Response {
+/// `why` is words in the page's language, or [`words::english`] around a problem
+/// only said in English.
+pub(crate) fn page_error(
+    desk: &Desk,
+    worker: Option<&Worker>,
+    status: StatusCode,
+    title: &str,
+    why: impl maud::Render,
+) -> Response {
     respond(
         status,
-        frame(desk, worker, title, html! { h1 { (title) } p { (why) } p { a href="/" { "Back to today" } } }),
+        frame(
+            desk,
+            worker,
+            title,
+            html! { h1 { (title) } p { (why) } p { a href="/" { (tr!("desk-back-to-today")) } } },
+        ),
     )
 }
 
@@ -331,8 +379,8 @@ impl FromRequestParts<Desk> for Coordinator {
             desk,
             Some(&w),
             StatusCode::FORBIDDEN,
-            "Only coordinators can open this page",
-            "Ask one of your group's coordinators.",
+            &tr!("desk-coordinators-only"),
+            tr!("desk-coordinators-only-detail"),
         ))
     }
 }
@@ -377,13 +425,7 @@ pub(crate) async fn check_token(desk: &Desk, w: &Worker, token: &str) -> Result<
         return Ok(());
     }
     let _ = desk.store.audit(&w.actor(), "refused: a form without its token", "").await;
-    Err(page_error(
-        desk,
-        Some(w),
-        StatusCode::FORBIDDEN,
-        "This form has expired",
-        "Go back, reload the page and send the form again.",
-    ))
+    Err(page_error(desk, Some(w), StatusCode::FORBIDDEN, &tr!("desk-form-expired"), tr!("desk-form-expired-detail")))
 }
 
 /// Serves the desk on `listener` until `stop` is set, over TLS when `tls` is given.

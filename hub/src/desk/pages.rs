@@ -27,6 +27,7 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use super::accounts::{self, SignIn};
 use super::form::{Fields, checkbox, erase_form, error_summary, field, select, text_input, textarea, token, when};
+use super::words::{english, switch_to, theirs, tr};
 use super::{Coordinator, Desk, Posted, Worker, frame, page_error, respond, secret};
 use crate::store::{Actor, Listing, Record, Session, acting};
 
@@ -65,22 +66,22 @@ fn sign_in_form(desk: &Desk, status: StatusCode, errors: &[(String, String)], na
         frame(
             desk,
             None,
-            "Sign in",
+            &tr!("desk-sign-in"),
             html! {
                 (error_summary(errors))
-                h1 { "Sign in" }
+                h1 { (tr!("desk-sign-in")) }
                 form method="post" action="/sign-in" novalidate {
                     div.field {
-                        label for="name" { "Name" }
-                        input #name type="text" name="name" value=(name) autocomplete="username" autocapitalize="none" spellcheck="false";
+                        label for="name" { (tr!("desk-label-name")) }
+                        input #name type="text" name="name" value=(name) dir="auto" autocomplete="username" autocapitalize="none" spellcheck="false";
                     }
                     div.field {
-                        label for="password" { "Password" }
+                        label for="password" { (tr!("desk-label-password")) }
                         input #password type="password" name="password" autocomplete="current-password";
                     }
-                    button type="submit" { "Sign in" }
+                    button type="submit" { (tr!("desk-sign-in")) }
                 }
-                p.hint { "No account, or forgotten your password? Ask a coordinator of your group." }
+                p.hint { (tr!("desk-sign-in-hint")) }
             },
         ),
     )
@@ -93,8 +94,7 @@ async fn sign_in(
 ) -> Response {
     let (name, password) = (field(&form, "name").trim().to_lowercase(), field(&form, "password"));
     if !desk.may_try_sign_in(peer.ip()) {
-        let errors =
-            [("name".to_owned(), "Too many sign-in attempts from here: wait a minute and try again".to_owned())];
+        let errors = [("name".to_owned(), tr!("desk-sign-in-too-many"))];
         return sign_in_form(&desk, StatusCode::TOO_MANY_REQUESTS, &errors, &name);
     }
     let now = kith_proto::time::now_ms();
@@ -109,24 +109,21 @@ async fn sign_in(
                     &desk,
                     None,
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "Cannot sign in",
-                    "The hub cannot write to its store.",
+                    &tr!("desk-sign-in-cannot"),
+                    tr!("desk-cannot-write-store"),
                 );
             }
             tracing::info!(user = %user.name, "desk: signed in");
             ([(header::SET_COOKIE, desk.cookie(&secret))], Redirect::to("/")).into_response()
         }
         Ok(SignIn::Wrong) => {
-            let errors = [("name".to_owned(), "The name or the password is wrong".to_owned())];
+            let errors = [("name".to_owned(), tr!("desk-sign-in-wrong"))];
             sign_in_form(&desk, StatusCode::UNAUTHORIZED, &errors, &name)
         }
         Ok(SignIn::Locked { until_ms }) => {
             let _ =
                 desk.store.audit(&Actor::Desk(name.clone()), "sign-in refused: too many wrong passwords", &name).await;
-            let errors = [(
-                "name".to_owned(),
-                format!("Too many wrong passwords: this account can sign in again {}", when(until_ms)),
-            )];
+            let errors = [("name".to_owned(), tr!("desk-sign-in-locked", when = when(until_ms)))];
             sign_in_form(&desk, StatusCode::TOO_MANY_REQUESTS, &errors, &name)
         }
         Err(e) => {
@@ -135,8 +132,8 @@ async fn sign_in(
                 &desk,
                 None,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Cannot sign in",
-                "The hub could not check the password.",
+                &tr!("desk-sign-in-cannot"),
+                tr!("desk-sign-in-cannot-check"),
             )
         }
     }
@@ -161,20 +158,20 @@ async fn account(State(desk): State<Desk>, w: Worker) -> Response {
         frame(
             &desk,
             Some(&w),
-            "Your account",
+            &tr!("desk-account"),
             html! {
-                h1 { "Your account" }
+                h1 { (tr!("desk-account")) }
                 dl.details {
-                    dt { "Name" } dd { (w.user.name) }
-                    dt { "Role" } dd { (w.user.role.as_str()) }
-                    dt { "Signed in" } dd { (when(w.session.created_at_ms)) }
+                    dt { (tr!("desk-label-name")) } dd { (theirs(&w.user.name)) }
+                    dt { (tr!("desk-label-role")) } dd { (role_text(w.user.role)) }
+                    dt { (tr!("desk-account-signed-in")) } dd { (when(w.session.created_at_ms)) }
                 }
-                form method="post" action="/sign-out" { (token(&w)) button type="submit" { "Sign out" } }
+                form method="post" action="/sign-out" { (token(&w)) button type="submit" { (tr!("desk-sign-out")) } }
                 form method="post" action="/sign-out" {
                     (token(&w))
                     input type="hidden" name="everywhere" value="yes";
-                    button.secondary type="submit" { "Sign out everywhere" }
-                    p.hint { "Ends every session of your account, on every device." }
+                    button.secondary type="submit" { (tr!("desk-sign-out-everywhere")) }
+                    p.hint { (tr!("desk-sign-out-everywhere-hint")) }
                 }
             },
         ),
@@ -209,76 +206,76 @@ async fn today(State(desk): State<Desk>, w: Worker) -> Response {
         frame(
             &desk,
             Some(&w),
-            "Today",
+            &tr!("desk-nav-today"),
             html! {
-                h1 { "Today" }
-                p { a.button href="/beds" { "Update beds" } }
-                h2 { "Beds to update" }
-                @if houses.is_empty() { p { "This hub lists no safe houses." } }
-                @else if beds.is_empty() { p { "Every house's count holds for at least two more hours." } }
+                h1 { (tr!("desk-nav-today")) }
+                p { a.button href="/beds" { (tr!("desk-today-update-beds")) } }
+                h2 { (tr!("desk-today-beds")) }
+                @if houses.is_empty() { p { (tr!("desk-no-safe-houses")) } }
+                @else if beds.is_empty() { p { (tr!("desk-today-beds-hold")) } }
                 @else {
                     ul.results {
                         @for r in &beds {
                             li {
-                                a href="/beds" { (r.item.name) } ": "
+                                a href="/beds" { (theirs(&r.item.name)) } (tr!("desk-colon"))
                                 @match r.item.availability {
-                                    None => span.warn { "never reported" },
-                                    Some(a) if a.valid_until_ms < now => span.warn { "stale since " (when(a.valid_until_ms)) },
-                                    Some(a) => span { "holds until " (when(a.valid_until_ms)) },
+                                    None => span.warn { (tr!("desk-beds-never-reported")) },
+                                    Some(a) if a.valid_until_ms < now => span.warn { (tr!("desk-beds-stale-since", when = when(a.valid_until_ms))) },
+                                    Some(a) => span { (tr!("desk-beds-hold-until", when = when(a.valid_until_ms))) },
                                 }
                             }
                         }
                     }
                 }
-                h2 { "Referrals waiting for an answer" }
-                @if waiting.is_empty() { p { "None." } }
+                h2 { (tr!("desk-today-referrals")) }
+                @if waiting.is_empty() { p { (tr!("desk-none")) } }
                 @else {
                     ul.results {
                         @for r in &waiting {
                             li {
-                                a href={ "/referrals/" (r.id) } { "From " (r.from_hub) ", " (when(r.created_at_ms)) }
-                                @if r.answer_by_ms > 0 { " — answer by " strong { (when(r.answer_by_ms)) } }
+                                a href={ "/referrals/" (r.id) } { (tr!("desk-today-referral-from", hub = r.from_hub.clone(), when = when(r.created_at_ms))) }
+                                @if r.answer_by_ms > 0 { " — " (tr!("desk-today-answer-by")) " " strong { (when(r.answer_by_ms)) } }
                             }
                         }
                     }
                 }
-                h2 { "Closing this week" }
-                @if closing.is_empty() { p { "No opportunity closes this week." } }
+                h2 { (tr!("desk-today-closing")) }
+                @if closing.is_empty() { p { (tr!("desk-today-closing-none")) } }
                 @else {
-                    ul.results { @for (title, on) in closing.iter() { li { (title) ": closes " (kith_words::date_text(*on)) } } }
+                    ul.results { @for (title, on) in closing.iter() { li { (theirs(title)) (tr!("desk-colon")) (tr!("desk-today-closes", date = kith_words::date_text_in(super::words::lang(), *on))) } } }
                 }
-                h2 { "Services to check" }
-                @if unconfirmed.is_empty() { p { "Every service was confirmed in the last six months." } }
+                h2 { (tr!("desk-today-services")) }
+                @if unconfirmed.is_empty() { p { (tr!("desk-today-services-none")) } }
                 @else {
-                    p { "Not confirmed for six months: are they still right? Confirm them on " a href="/listings#services" { "Listings" } "." }
-                    ul.results { @for name in unconfirmed.iter() { li { (name) } } }
+                    p { (tr!("desk-today-services-old")) " " a href="/listings#services" { (tr!("desk-today-services-confirm")) } }
+                    ul.results { @for name in unconfirmed.iter() { li { (theirs(name)) } } }
                 }
                 @if w.is_coordinator() && let Some(since) = desk.keys_since_ms {
-                    h2 { "This hub's keys" }
+                    h2 { (tr!("desk-today-keys")) }
                     @let days = (now - since) / (24 * 3600 * 1000);
                     @if days >= KEYS_DAYS {
-                        p.warn { "Made or last changed " (days) " days ago: change them (once a year, and whenever someone who held them leaves)." }
+                        p.warn { (tr!("desk-today-keys-old", days = days)) }
                     } @else {
-                        p { "Made or last changed " (days) " days ago." }
+                        p { (tr!("desk-today-keys-age", days = days)) }
                     }
-                    p.hint { "To change them: stop the hub, run " code { "kith keys rotate" } " on its machine, start it again. The region follows." }
+                    p.hint { (tr!("desk-today-keys-how")) " " code dir="ltr" { "kith keys rotate" } }
                 }
-                h2 { "Link to the region" }
+                h2 { (tr!("desk-today-link")) }
                 @if let Some(s) = status {
                     dl.details {
-                        dt { "Connected" }
-                        dd { @if s.nats_connected { span.good { "Yes" } } @else { span.warn { "No" } } }
-                        dt { "Waiting to be published" }
+                        dt { (tr!("desk-today-connected")) }
+                        dd { @if s.nats_connected { span.good { (tr!("desk-yes")) } } @else { span.warn { (tr!("desk-no")) } } }
+                        dt { (tr!("desk-today-waiting")) }
                         dd { (s.outbox_pending) }
-                        dt { "In step with the relays" }
+                        dt { (tr!("desk-today-in-step")) }
                         dd {
                             @match desk.admin.publisher.last_repair() {
-                                None => { "Yes: no relay has asked for anything again since the hub started" },
-                                Some((at, 0)) => { "Yes: a relay last checked " (when(at)) " and missed nothing" },
-                                Some((at, n)) => { "A relay missed " (kith_words::count(n as usize, "listing", "listings")) ", published again " (when(at)) "; the next heartbeat shows whether it is in step" },
+                                None => { (tr!("desk-today-in-step-never-asked")) },
+                                Some((at, 0)) => { (tr!("desk-today-in-step-checked", when = when(at))) },
+                                Some((at, n)) => { (tr!("desk-today-in-step-missed", n = n, when = when(at))) },
                             }
                         }
-                        @if !s.last_error.is_empty() { dt { "Last error" } dd { (s.last_error) } }
+                        @if !s.last_error.is_empty() { dt { (tr!("desk-today-last-error")) } dd { (english(&s.last_error)) } }
                     }
                 }
             },
@@ -348,32 +345,36 @@ async fn beds(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<Strin
         frame(
             &desk,
             Some(&w),
-            "Beds",
+            &tr!("desk-nav-beds"),
             html! {
                 @if let Some(r) = done {
                     div.notice role="status" {
-                        p { strong { (r.item.name) ": " (beds_text(&r.item, now)) } }
+                        p { strong { (theirs(&r.item.name)) (tr!("desk-colon")) (beds_text(&r.item, now)) } }
                     }
                 }
-                h1 { "Beds free now" }
-                @if houses.is_empty() { p { "This hub lists no safe houses." } }
+                h1 { (tr!("desk-beds-free-now")) }
+                @if houses.is_empty() { p { (tr!("desk-no-safe-houses")) } }
                 @for r in &houses {
                     section.house aria-labelledby={ "h-" (r.item.id) } {
-                        h2 id={ "h-" (r.item.id) } { (r.item.name) }
+                        h2 id={ "h-" (r.item.id) } { (theirs(&r.item.name)) }
                         p.meta {
                             (beds_text(&r.item, now))
                             @if let Some(a) = r.item.availability {
-                                " · updated " (when(a.updated_at_ms))
-                                @if let Ok(Some(by)) = desk.store.last_audit(&r.item.id.to_string()) { " by " (by.actor) }
+                                " · "
+                                @if let Ok(Some(by)) = desk.store.last_audit(&r.item.id.to_string()) {
+                                    (tr!("desk-beds-updated-by", when = when(a.updated_at_ms), who = by.actor))
+                                } @else {
+                                    (tr!("desk-beds-updated", when = when(a.updated_at_ms)))
+                                }
                             }
                         }
                         form.beds method="get" action="/beds/confirm" {
                             input type="hidden" name="house" value=(r.item.id);
                             fieldset {
-                                legend { "Beds free now at " (r.item.name) }
+                                legend { (tr!("desk-beds-free-at", house = r.item.name.clone())) }
                                 div.bed-buttons {
                                     @for n in 0..=r.item.beds_total.min(MAX_BED_BUTTONS) {
-                                        button.bed type="submit" name="beds" value=(n) aria-label={ (kith_words::count(n as usize, "bed", "beds")) " free" } { (n) }
+                                        button.bed type="submit" name="beds" value=(n) aria-label=(tr!("desk-beds-n-free", n = n)) { (n) }
                                     }
                                 }
                             }
@@ -388,11 +389,9 @@ async fn beds(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<Strin
 /// What the view would say of a house's beds now.
 fn beds_text(house: &SafeHouse, now: i64) -> String {
     match house.availability {
-        None => "never reported".into(),
-        Some(a) if a.valid_until_ms < now => format!("stale since {}", when(a.valid_until_ms)),
-        Some(a) => {
-            format!("{} free until {}", kith_words::count(a.beds_free as usize, "bed", "beds"), when(a.valid_until_ms))
-        }
+        None => tr!("desk-beds-never-reported"),
+        Some(a) if a.valid_until_ms < now => tr!("desk-beds-stale-since", when = when(a.valid_until_ms)),
+        Some(a) => tr!("desk-beds-free-until", n = a.beds_free, when = when(a.valid_until_ms)),
     }
 }
 
@@ -407,8 +406,8 @@ async fn beds_confirm(State(desk): State<Desk>, w: Worker, Query(q): Query<HashM
             &desk,
             Some(&w),
             StatusCode::NOT_FOUND,
-            "No such house",
-            "Choose a house and a number on the beds page.",
+            &tr!("desk-no-such-house"),
+            tr!("desk-no-such-house-detail"),
         );
     };
     respond(
@@ -416,27 +415,27 @@ async fn beds_confirm(State(desk): State<Desk>, w: Worker, Query(q): Query<HashM
         frame(
             &desk,
             Some(&w),
-            "Confirm beds",
+            &tr!("desk-beds-confirm"),
             html! {
-                h1 { (house.item.name) ": " (kith_words::count(beds as usize, "bed", "beds")) " free now" }
+                h1 { (theirs(&house.item.name)) (tr!("desk-colon")) (tr!("desk-beds-n-free-now", n = beds)) }
                 form method="post" action="/beds/set" {
                     (token(&w))
                     input type="hidden" name="house" value=(house.item.id);
                     input type="hidden" name="beds" value=(beds);
                     fieldset {
-                        legend { "For how long does this hold?" }
+                        legend { (tr!("desk-beds-how-long")) }
                         div.radios {
                             @for (i, h) in VALID_FOR_HOURS.iter().enumerate() {
                                 label {
                                     input type="radio" name="valid_for_hours" value=(h) checked[i == 0];
-                                    (h) " hours"
+                                    (tr!("desk-beds-hours", n = *h))
                                 }
                             }
                         }
                     }
-                    button type="submit" { "Confirm" }
+                    button type="submit" { (tr!("desk-confirm")) }
                 }
-                p { a href="/beds" { "Cancel" } }
+                p { a href="/beds" { (tr!("desk-cancel")) } }
             },
         ),
     )
@@ -451,7 +450,9 @@ async fn beds_set(State(desk): State<Desk>, Posted(w, form): Posted) -> Response
     };
     match acting(w.actor(), desk.admin.set_availability(Request::new(request))).await {
         Ok(reply) => Redirect::to(&format!("/beds?done={}", reply.into_inner().id)).into_response(),
-        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not changed", status.message()),
+        Err(status) => {
+            page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &tr!("desk-not-changed"), english(status.message()))
+        }
     }
 }
 
@@ -465,25 +466,26 @@ async fn referrals(State(desk): State<Desk>, w: Worker) -> Response {
                 &desk,
                 Some(&w),
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Referrals cannot be shown",
-                e.message(),
+                &tr!("desk-referrals-cannot-show"),
+                english(e.message()),
             );
         }
     };
     let table = |caption: &str, items: &[v1::Referral], other: fn(&v1::Referral) -> &str| {
         html! {
-            @if items.is_empty() { p { "None." } }
+            @if items.is_empty() { p { (tr!("desk-none")) } }
             @else {
+                @let (referral, hub, state, by) = (tr!("desk-col-referral"), tr!("desk-col-hub"), tr!("desk-label-status"), tr!("desk-label-answer-by"));
                 table {
                     caption.visually-hidden { (caption) }
-                    thead { tr { th scope="col" { "Referral" } th scope="col" { "Hub" } th scope="col" { "Status" } th scope="col" { "Answer by" } } }
+                    thead { tr { th scope="col" { (referral) } th scope="col" { (hub) } th scope="col" { (state) } th scope="col" { (by) } } }
                     tbody {
                         @for r in items {
                             tr {
-                                td data-label="Referral" { a href={ "/referrals/" (r.id) } { "Made " (when(r.created_at_ms)) } }
-                                td data-label="Hub" { (other(r)) }
-                                td data-label="Status" { (r.status) @if r.erased { " (details erased)" } }
-                                td data-label="Answer by" { @if r.answer_by_ms > 0 && matches!(r.status.as_str(), "sent" | "received") { (when(r.answer_by_ms)) } @else { "—" } }
+                                td data-label=(referral) { a href={ "/referrals/" (r.id) } { (tr!("desk-referral-made", when = when(r.created_at_ms))) } }
+                                td data-label=(hub) { (theirs(other(r))) }
+                                td data-label=(state) { (referral_status(&r.status)) @if r.erased { " " (tr!("desk-referral-details-erased")) } }
+                                td data-label=(by) { @if r.answer_by_ms > 0 && matches!(r.status.as_str(), "sent" | "received") { (when(r.answer_by_ms)) } @else { "—" } }
                             }
                         }
                     }
@@ -496,14 +498,14 @@ async fn referrals(State(desk): State<Desk>, w: Worker) -> Response {
         frame(
             &desk,
             Some(&w),
-            "Referrals",
+            &tr!("desk-nav-referrals"),
             html! {
-                h1 { "Referrals" }
-                p { a.button href="/referrals/new" { "Refer someone to another group" } }
-                h2 { "Inbox: referred to this group" }
-                (table("Referrals to this group", &inbox, |r| &r.from_hub))
-                h2 { "Outbox: referred by this group" }
-                (table("Referrals by this group", &outbox, |r| &r.to_hub))
+                h1 { (tr!("desk-nav-referrals")) }
+                p { a.button href="/referrals/new" { (tr!("desk-refer-someone")) } }
+                h2 { (tr!("desk-referrals-inbox")) }
+                (table(&tr!("desk-referrals-inbox-caption"), &inbox, |r| &r.from_hub))
+                h2 { (tr!("desk-referrals-outbox")) }
+                (table(&tr!("desk-referrals-outbox-caption"), &outbox, |r| &r.to_hub))
             },
         ),
     )
@@ -545,40 +547,41 @@ fn known_hubs(desk: &Desk) -> Vec<(String, String)> {
 fn referral_form(desk: &Desk, w: &Worker, v: &Fields, errors: &[(String, String)]) -> Response {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let hubs = known_hubs(desk);
-    let mut options: Vec<(&str, &str)> = vec![("", "Choose a group")];
+    let choose = tr!("desk-referral-choose-group");
+    let mut options: Vec<(&str, &str)> = vec![("", &choose)];
     options.extend(hubs.iter().map(|(id, name)| (id.as_str(), name.as_str())));
     respond(
         status,
         frame(
             desk,
             Some(w),
-            "Refer someone",
+            &tr!("desk-refer-someone-title"),
             html! {
                 (error_summary(errors))
-                h1 { "Refer someone to another group" }
-                p { "What you write about the person is sealed to the other group before it leaves this hub, and reaches no one else." }
+                h1 { (tr!("desk-refer-someone")) }
+                p { (tr!("desk-referral-sealed")) }
                 form method="post" action="/referrals/new" novalidate {
                     (token(w))
                     @if hubs.is_empty() {
-                        (text_input("to_hub", "The group's hub id", Some("As the region lists it, e.g. rainbow-crisis-house"), field(v, "to_hub"), errors))
+                        (text_input("to_hub", &tr!("desk-referral-hub-id"), Some(&tr!("desk-referral-hub-id-hint")), field(v, "to_hub"), errors))
                     } @else {
-                        (select("to_hub", "To which group", &options, field(v, "to_hub"), errors))
+                        (select("to_hub", &tr!("desk-referral-to-group"), &options, field(v, "to_hub"), errors))
                     }
-                    (text_input("target", "A safe house or opportunity of theirs (optional)", Some("Its id, from the region's board; leave empty to refer to the group itself"), field(v, "target"), errors))
+                    (text_input("target", &tr!("desk-referral-target"), Some(&tr!("desk-referral-target-hint")), field(v, "target"), errors))
                     fieldset {
-                        legend { "What kind of listing that is" }
+                        legend { (tr!("desk-referral-target-kind")) }
                         div.radios {
-                            label { input type="radio" name="target_kind" value="safehouse" checked[field(v, "target_kind") != "opportunity"]; "A safe house" }
-                            label { input type="radio" name="target_kind" value="opportunity" checked[field(v, "target_kind") == "opportunity"]; "An opportunity" }
+                            label { input type="radio" name="target_kind" value="safehouse" checked[field(v, "target_kind") != "opportunity"]; (tr!("desk-referral-kind-safehouse")) }
+                            label { input type="radio" name="target_kind" value="opportunity" checked[field(v, "target_kind") == "opportunity"]; (tr!("desk-referral-kind-opportunity")) }
                         }
                     }
-                    (text_input("name", "The person's name or initials", None, field(v, "name"), errors))
-                    (text_input("contact", "How to contact them", Some("A phone number or email, and when"), field(v, "contact"), errors))
-                    (checkbox("no_contact", "They do not want to be contacted", field(v, "no_contact") == "yes"))
-                    (textarea("needs", "What they need", None, field(v, "needs"), errors))
-                    (textarea("notes", "Notes (optional)", None, field(v, "notes"), errors))
-                    (textarea("consent", "Their consent", Some("How they agreed to this referral, when, and who recorded it"), field(v, "consent"), errors))
-                    button type="submit" { "Send the referral" }
+                    (text_input("name", &tr!("desk-referral-person-name"), None, field(v, "name"), errors))
+                    (text_input("contact", &tr!("desk-referral-contact"), Some(&tr!("desk-referral-contact-hint")), field(v, "contact"), errors))
+                    (checkbox("no_contact", &tr!("desk-referral-no-contact"), field(v, "no_contact") == "yes"))
+                    (textarea("needs", &tr!("desk-referral-needs"), None, field(v, "needs"), errors))
+                    (textarea("notes", &tr!("desk-referral-notes"), None, field(v, "notes"), errors))
+                    (textarea("consent", &tr!("desk-referral-consent"), Some(&tr!("desk-referral-consent-hint")), field(v, "consent"), errors))
+                    button type="submit" { (tr!("desk-referral-send")) }
                 }
             },
         ),
@@ -606,7 +609,7 @@ async fn referral_send(State(desk): State<Desk>, Posted(w, form): Posted) -> Res
         }),
     };
     if request.to_hub.is_empty() {
-        return referral_form(&desk, &w, &form, &[("to_hub".into(), "Choose the group to refer to".into())]);
+        return referral_form(&desk, &w, &form, &[("to_hub".into(), tr!("desk-referral-choose-group-error"))]);
     }
     match acting(w.actor(), desk.admin.send_referral(Request::new(request))).await {
         Ok(reply) => Redirect::to(&format!("/referrals/{}", reply.into_inner().id)).into_response(),
@@ -628,8 +631,17 @@ async fn referral(State(desk): State<Desk>, w: Worker, Path(id): Path<String>) -
 async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(String, String)]) -> Response {
     let r = match desk.admin.get_referral(Request::new(v1::IdRequest { id: id.to_owned() })).await {
         Ok(r) => r.into_inner(),
-        Err(e) => return page_error(desk, Some(w), StatusCode::NOT_FOUND, "No such referral", e.message()),
+        Err(e) => {
+            return page_error(
+                desk,
+                Some(w),
+                StatusCode::NOT_FOUND,
+                &tr!("desk-no-such-referral"),
+                english(e.message()),
+            );
+        }
     };
+    switch_to(&format!("/referrals/{}", r.id));
     let inbox = r.r#box == "inbox";
     let open = matches!(r.status.as_str(), "sent" | "received");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
@@ -639,64 +651,77 @@ async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors:
         frame(
             desk,
             Some(w),
-            "Referral",
+            &tr!("desk-referral"),
             html! {
                 (error_summary(errors))
-                h1 { @if inbox { "Referral from " (r.from_hub) } @else { "Referral to " (r.to_hub) } }
-                dl.details {
-                    dt { "Status" } dd { (r.status) }
-                    dt { "Made" } dd { (when(r.created_at_ms)) }
-                    @if r.answer_by_ms > 0 && open { dt { "Answer by" } dd { (when(r.answer_by_ms)) } }
-                    dt { "For" } dd { (r.target_kind) @if !r.target_id.is_empty() { " " (r.target_id) } }
+                h1 {
+                    @if inbox { (tr!("desk-referral-from", hub = r.from_hub.clone())) }
+                    @else { (tr!("desk-referral-to", hub = r.to_hub.clone())) }
                 }
-                h2 { "The person" }
-                @if r.erased { p { "Their details have been erased." } }
+                dl.details {
+                    dt { (tr!("desk-label-status")) } dd { (referral_status(&r.status)) }
+                    dt { (tr!("desk-referral-made-label")) } dd { (when(r.created_at_ms)) }
+                    @if r.answer_by_ms > 0 && open { dt { (tr!("desk-label-answer-by")) } dd { (when(r.answer_by_ms)) } }
+                    dt { (tr!("desk-referral-for")) } dd {
+                        @match r.target_kind.as_str() {
+                            "safehouse" => (tr!("desk-referral-kind-safehouse")),
+                            "opportunity" => (tr!("desk-referral-kind-opportunity")),
+                            _ => (tr!("desk-referral-kind-hub")),
+                        }
+                        @if !r.target_id.is_empty() { " " code { (r.target_id) } }
+                    }
+                }
+                h2 { (tr!("desk-referral-person")) }
+                @if r.erased { p { (tr!("desk-referral-erased")) } }
                 @else if details {
                     @if let Some(p) = &r.person {
                         dl.details {
-                            dt { "Name" } dd { (p.name) }
-                            dt { "Contact" } dd { @if p.no_contact { strong { "Do not contact" } } @else { (p.contact) } }
-                            dt { "Needs" } dd { (p.needs) }
-                            dt { "Notes" } dd { (p.notes) }
-                            dt { "Consent" } dd { (p.consent) }
+                            dt { (tr!("desk-label-name")) } dd dir="auto" { (p.name) }
+                            dt { (tr!("desk-referral-contact-label")) } dd dir="auto" { @if p.no_contact { strong { (tr!("desk-referral-do-not-contact")) } } @else { (p.contact) } }
+                            dt { (tr!("desk-referral-needs-label")) } dd dir="auto" { (p.needs) }
+                            dt { (tr!("desk-referral-notes-label")) } dd dir="auto" { (p.notes) }
+                            dt { (tr!("desk-referral-consent-label")) } dd dir="auto" { (p.consent) }
                         }
-                    } @else { p { "Their details have not arrived yet." } }
+                    } @else { p { (tr!("desk-referral-not-arrived")) } }
                 } @else {
                     form method="post" action=(action("details")) {
                         (token(w))
-                        button.secondary type="submit" { "Show details" }
-                        p.hint { "Showing them is recorded in the audit log." }
+                        button.secondary type="submit" { (tr!("desk-referral-show")) }
+                        p.hint { (tr!("desk-referral-show-hint")) }
                     }
                 }
-                h2 { "History" }
+                h2 { (tr!("desk-history")) }
                 ol {
                     @for s in &r.history {
-                        li { (s.status) " by " (s.hub) ", " (when(s.at_ms)) @if !s.reason.is_empty() { ": " (s.reason) } }
+                        li {
+                            (tr!("desk-history-step", status = referral_status(&s.status), by = s.hub.clone(), when = when(s.at_ms)))
+                            @if !s.reason.is_empty() { (tr!("desk-colon")) (theirs(&s.reason)) }
+                        }
                     }
                 }
-                h2 { "Answer" }
+                h2 { (tr!("desk-answer")) }
                 @if inbox && open {
-                    form method="post" action=(action("accept")) { (token(w)) button type="submit" { "Accept" } }
+                    form method="post" action=(action("accept")) { (token(w)) button type="submit" { (tr!("desk-referral-accept")) } }
                     form method="post" action=(action("decline")) {
                         (token(w))
-                        (text_input("reason", "Reason for declining", Some("Sent to the referring group, sealed."), "", errors))
-                        button.warning type="submit" { "Decline" }
+                        (text_input("reason", &tr!("desk-referral-decline-reason"), Some(&tr!("desk-referral-decline-reason-hint")), "", errors))
+                        button.warning type="submit" { (tr!("desk-referral-decline")) }
                     }
                 }
                 @if inbox && r.status == "accepted" {
-                    form method="post" action=(action("complete")) { (token(w)) button type="submit" { "Mark as completed" } }
+                    form method="post" action=(action("complete")) { (token(w)) button type="submit" { (tr!("desk-referral-complete")) } }
                 }
                 @if !inbox && !matches!(r.status.as_str(), "declined" | "completed" | "withdrawn" | "expired") {
                     form method="post" action=(action("withdraw")) {
                         (token(w))
-                        (text_input("withdraw-reason", "Reason for withdrawing (optional)", None, "", errors))
-                        button.warning type="submit" { "Withdraw" }
+                        (text_input("withdraw-reason", &tr!("desk-referral-withdraw-reason"), None, "", errors))
+                        button.warning type="submit" { (tr!("desk-withdraw")) }
                     }
                 }
                 @if !r.erased {
-                    (erase_form(w, &action("erase"), "Erase this person's details for good, at both groups", "Erase details"))
+                    (erase_form(w, &action("erase"), &tr!("desk-referral-erase-label"), &tr!("desk-referral-erase")))
                 }
-                p { a href="/referrals" { "All referrals" } }
+                p { a href="/referrals" { (tr!("desk-referrals-all")) } }
             },
         ),
     )
@@ -720,22 +745,32 @@ async fn referral_step(
     let done = match step.as_str() {
         "accept" => acting(w.actor(), admin.accept_referral(request())).await,
         "decline" if reason.trim().is_empty() => {
-            let errors = [("reason".to_owned(), "Say why you are declining: the referring group is told".to_owned())];
+            let errors = [("reason".to_owned(), tr!("desk-referral-decline-why"))];
             return referral_page(&desk, &w, &id, false, &errors).await;
         }
         "decline" => acting(w.actor(), admin.decline_referral(request())).await,
         "complete" => acting(w.actor(), admin.complete_referral(request())).await,
         "withdraw" => acting(w.actor(), admin.withdraw_referral(request())).await,
         "erase" if field(&form, "sure") != "yes" => {
-            let errors = [("erase".to_owned(), "Tick the box to erase the details: it cannot be undone".to_owned())];
+            let errors = [("erase".to_owned(), tr!("desk-referral-erase-tick"))];
             return referral_page(&desk, &w, &id, false, &errors).await;
         }
         "erase" => acting(w.actor(), admin.erase_referral(Request::new(v1::IdRequest { id: id.clone() }))).await,
-        _ => return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "Page not found", "There is no such answer."),
+        _ => {
+            return page_error(
+                &desk,
+                Some(&w),
+                StatusCode::NOT_FOUND,
+                &tr!("desk-page-not-found"),
+                tr!("desk-no-such-answer"),
+            );
+        }
     };
     match done {
         Ok(_) => Redirect::to(&format!("/referrals/{id}")).into_response(),
-        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not changed", status.message()),
+        Err(status) => {
+            page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &tr!("desk-not-changed"), english(status.message()))
+        }
     }
 }
 
@@ -759,33 +794,34 @@ fn users_page(
         frame(
             desk,
             Some(w),
-            "Workers",
+            &tr!("desk-nav-workers"),
             html! {
                 (error_summary(errors))
                 @if let Some((name, password)) = told {
                     div.notice role="status" {
-                        p { "The password of " strong { (name) } " is " code.password { (password) } }
-                        p { "Give it to them in person. It is not shown again." }
+                        p { (tr!("desk-users-password-of", name = name)) " " code.password dir="ltr" { (password) } }
+                        p { (tr!("desk-users-password-give")) }
                     }
                 }
-                h1 { "Workers" }
+                h1 { (tr!("desk-nav-workers")) }
+                @let (name, role, last, change) = (tr!("desk-label-name"), tr!("desk-label-role"), tr!("desk-users-last-signed-in"), tr!("desk-users-change"));
                 table {
-                    caption.visually-hidden { "The desk's accounts" }
-                    thead { tr { th scope="col" { "Name" } th scope="col" { "Role" } th scope="col" { "Last signed in" } th scope="col" { "Change" } } }
+                    caption.visually-hidden { (tr!("desk-users-caption")) }
+                    thead { tr { th scope="col" { (name) } th scope="col" { (role) } th scope="col" { (last) } th scope="col" { (change) } } }
                     tbody {
                         @for u in &users {
                             tr {
-                                td data-label="Name" { (u.name) }
-                                td data-label="Role" { (u.role.as_str()) }
-                                td data-label="Last signed in" { @if let Some(at) = u.signed_in_at_ms { (when(at)) } @else { "never" } }
-                                td data-label="Change" {
+                                td data-label=(name) { (theirs(&u.name)) }
+                                td data-label=(role) { (role_text(u.role)) }
+                                td data-label=(last) { @if let Some(at) = u.signed_in_at_ms { (when(at)) } @else { (tr!("desk-never")) } }
+                                td data-label=(change) {
                                     form.inline method="post" action="/users" {
                                         (token(w))
                                         input type="hidden" name="name" value=(u.name);
-                                        button.secondary type="submit" name="do" value="reset" { "New password" span.visually-hidden { " for " (u.name) } }
+                                        button.secondary type="submit" name="do" value="reset" { (tr!("desk-users-new-password")) span.visually-hidden { " " (theirs(&u.name)) } }
                                         " "
                                         @if u.name != w.user.name {
-                                            button.warning type="submit" name="do" value="remove" { "Remove" span.visually-hidden { " " (u.name) } }
+                                            button.warning type="submit" name="do" value="remove" { (tr!("desk-users-remove")) span.visually-hidden { " " (theirs(&u.name)) } }
                                         }
                                     }
                                 }
@@ -793,20 +829,20 @@ fn users_page(
                         }
                     }
                 }
-                h2 { "Add a worker" }
+                h2 { (tr!("desk-users-add")) }
                 form method="post" action="/users" novalidate {
                     (token(w))
                     input type="hidden" name="do" value="add";
-                    (text_input("new-name", "Name", Some("Lowercase letters, digits, '.', '-' or '_', e.g. sam.k"), field(values, "new-name"), errors))
+                    (text_input("new-name", &name, Some(&tr!("desk-users-name-hint")), field(values, "new-name"), errors))
                     fieldset {
-                        legend { "Role" }
+                        legend { (role) }
                         div.radios {
-                            label { input type="radio" name="role" value="worker" checked[!matches!(field(values, "role"), "coordinator" | "member")]; "Worker: listings, beds and referrals" }
-                            label { input type="radio" name="role" value="coordinator" checked[field(values, "role") == "coordinator"]; "Coordinator: also workers' accounts and the audit log" }
-                            label { input type="radio" name="role" value="member" checked[field(values, "role") == "member"]; "Member of the pool: their own offers of work and earnings only" }
+                            label { input type="radio" name="role" value="worker" checked[!matches!(field(values, "role"), "coordinator" | "member")]; (tr!("desk-users-role-worker")) }
+                            label { input type="radio" name="role" value="coordinator" checked[field(values, "role") == "coordinator"]; (tr!("desk-users-role-coordinator")) }
+                            label { input type="radio" name="role" value="member" checked[field(values, "role") == "member"]; (tr!("desk-users-role-member")) }
                         }
                     }
-                    button type="submit" { "Add" }
+                    button type="submit" { (tr!("desk-add")) }
                 }
             },
         ),
@@ -825,14 +861,21 @@ async fn users_change(State(desk): State<Desk>, Posted(Coordinator(w), form): Po
             Err(accounts::AccountError::Name("you cannot remove your own account".into()))
         }
         "remove" => acting(actor, accounts::remove(&desk.store, name)).await.map(|()| None),
-        _ => return page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not changed", "Unknown change."),
+        _ => {
+            return page_error(
+                &desk,
+                Some(&w),
+                StatusCode::BAD_REQUEST,
+                &tr!("desk-not-changed"),
+                tr!("desk-unknown-change"),
+            );
+        }
     };
     match outcome {
         Ok(told) => users_page(&desk, &w, told, &[], &Fields::new()),
         Err(e) => {
             let id = if field(&form, "do") == "add" { "new-name" } else { "name" };
-            let message = e.to_string();
-            let message = message.strip_prefix("name: ").map_or(message.clone(), |m| format!("Name: {m}"));
+            let message = account_error(&e, field(&form, id));
             users_page(&desk, &w, None, &[(id.to_owned(), message)], &form)
         }
     }
@@ -853,26 +896,27 @@ async fn audit(
         frame(
             &desk,
             Some(&w),
-            "Audit log",
+            &tr!("desk-nav-audit"),
             html! {
-                h1 { "Audit log" }
-                p { "Every change made through the desk or with " code { "kith" } " on this hub: who, when, what. It stays on this hub." }
+                h1 { (tr!("desk-nav-audit")) }
+                p { (tr!("desk-audit-intro")) }
+                @let (at, who, what, about) = (tr!("desk-audit-when"), tr!("desk-audit-who"), tr!("desk-audit-what"), tr!("desk-audit-about"));
                 table {
-                    caption.visually-hidden { "Changes, newest first" }
-                    thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "About" } } }
+                    caption.visually-hidden { (tr!("desk-audit-caption")) }
+                    thead { tr { th scope="col" { (at) } th scope="col" { (who) } th scope="col" { (what) } th scope="col" { (about) } } }
                     tbody {
                         @for e in &entries {
                             tr {
-                                td data-label="When" { (when(e.at_ms)) }
-                                td data-label="Who" { (e.actor) }
-                                td data-label="What" { (e.action) }
-                                td data-label="About" { (e.about) }
+                                td data-label=(at) { (when(e.at_ms)) }
+                                td data-label=(who) { (theirs(&e.actor)) }
+                                td data-label=(what) { (english(&e.action)) }
+                                td data-label=(about) { (theirs(&e.about)) }
                             }
                         }
                     }
                 }
                 @if entries.len() == AUDIT_PAGE {
-                    @if let Some(last) = entries.last() { p { a href={ "/audit?before=" (last.at_ms) } { "Older" } } }
+                    @if let Some(last) = entries.last() { p { a href={ "/audit?before=" (last.at_ms) } { (tr!("desk-older")) } } }
                 }
             },
         ),
@@ -892,19 +936,19 @@ fn leave_form(desk: &Desk, w: &Worker, errors: &[(String, String)]) -> Response 
         frame(
             desk,
             Some(w),
-            "Leave the region",
+            &tr!("desk-nav-leave"),
             html! {
                 (error_summary(errors))
-                h1 { "Leave the region" }
+                h1 { (tr!("desk-nav-leave")) }
                 @if left {
-                    p { "This hub has left the region: its listings are withdrawn everywhere." }
+                    p { (tr!("desk-leave-left")) }
                 } @else {
-                    p { "Every listing of this hub is withdrawn from the region's board, directory and open data, and other groups can no longer refer people to it. It cannot be undone: to come back, the region's coordinator adds the group again." }
-                    p { "Referrals already made go on: you can still answer and close them." }
+                    p { (tr!("desk-leave-what")) }
+                    p { (tr!("desk-leave-referrals")) }
                     form method="post" action="/leave" novalidate {
                         (token(w))
-                        (text_input("confirm", "To confirm, type this hub's id", Some(&format!("It is {hub}")), "", errors))
-                        button.warning type="submit" { "Leave the region" }
+                        (text_input("confirm", &tr!("desk-leave-confirm"), Some(&tr!("desk-leave-confirm-hint", hub = hub)), "", errors))
+                        button.warning type="submit" { (tr!("desk-nav-leave")) }
                     }
                 }
             },
@@ -915,11 +959,13 @@ fn leave_form(desk: &Desk, w: &Worker, errors: &[(String, String)]) -> Response 
 async fn leave(State(desk): State<Desk>, Posted(Coordinator(w), form): Posted<Coordinator>) -> Response {
     let hub = desk.store.identity().hub.to_string();
     if field(&form, "confirm").trim() != hub {
-        return leave_form(&desk, &w, &[("confirm".into(), format!("Type {hub} to confirm"))]);
+        return leave_form(&desk, &w, &[("confirm".into(), tr!("desk-leave-type", hub = hub))]);
     }
     match acting(w.actor(), desk.admin.withdraw_all(Request::new(v1::WithdrawAllRequest {}))).await {
         Ok(_) => leave_form(&desk, &w, &[]),
-        Err(status) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not done", status.message()),
+        Err(status) => {
+            page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &tr!("desk-not-done"), english(status.message()))
+        }
     }
 }
 
@@ -928,6 +974,60 @@ async fn leave(State(desk): State<Desk>, Posted(Coordinator(w), form): Posted<Co
 pub(super) async fn audit_shown(desk: &Desk, w: &Worker, what: &str, id: &str) -> Result<(), Response> {
     desk.store.audit(&w.actor(), what, id).await.map_err(|e| {
         tracing::error!(error = %e, "desk: cannot audit");
-        page_error(desk, Some(w), StatusCode::INTERNAL_SERVER_ERROR, "Not shown", "The hub cannot write its audit log.")
+        page_error(
+            desk,
+            Some(w),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &tr!("desk-not-shown"),
+            tr!("desk-cannot-write-audit"),
+        )
     })
+}
+
+/// A desk account's role in words.
+pub(super) fn role_text(role: crate::store::Role) -> String {
+    use crate::store::Role;
+    match role {
+        Role::Coordinator => tr!("desk-role-coordinator"),
+        Role::Worker => tr!("desk-role-worker"),
+        Role::Member => tr!("desk-role-member"),
+    }
+}
+
+/// Where a referral stands, in words (a status the desk does not know as it came).
+fn referral_status(status: &str) -> String {
+    match status {
+        "sent" => tr!("desk-referral-status-sent"),
+        "received" => tr!("desk-referral-status-received"),
+        "accepted" => tr!("desk-referral-status-accepted"),
+        "declined" => tr!("desk-referral-status-declined"),
+        "completed" => tr!("desk-referral-status-completed"),
+        "withdrawn" => tr!("desk-referral-status-withdrawn"),
+        "expired" => tr!("desk-referral-status-expired"),
+        other => other.to_owned(),
+    }
+}
+
+/// What is wrong with an account change, in words.
+fn account_error(e: &accounts::AccountError, typed: &str) -> String {
+    use accounts::AccountError;
+    match e {
+        // Said again from the name typed: the error's own words are English.
+        AccountError::Name(_) => {
+            let typed = typed.trim();
+            match typed.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(*c))) {
+                _ if typed.is_empty() => tr!("desk-account-error-name-empty"),
+                _ if typed.chars().count() > accounts::MAX_NAME => {
+                    tr!("desk-account-error-name-long", n = accounts::MAX_NAME)
+                }
+                Some(c) => tr!("desk-account-error-name-letter", letter = c.to_string()),
+                None => tr!("desk-account-error-name-own"),
+            }
+        }
+        AccountError::Role(role) => tr!("desk-account-error-role", role = role.clone()),
+        AccountError::Exists(name) => tr!("desk-account-error-exists", name = name.clone()),
+        AccountError::Unknown(name) => tr!("desk-account-error-unknown", name = name.clone()),
+        AccountError::LastCoordinator(name) => tr!("desk-account-error-last-coordinator", name = name.clone()),
+        other => other.to_string(),
+    }
 }

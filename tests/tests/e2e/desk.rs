@@ -2,8 +2,8 @@
 //! nats-server: beds reach the board, referrals are answered, bad input writes
 //! nothing, and what must be refused is (a cross-site form, a worker on a
 //! coordinator's page, a password guessed past the limit, a cookie after sign-out).
-//! Every change is in the audit log under who made it. The browser side — axe,
-//! keyboard, a phone's width — is `browser.rs`.
+//! Every change is in the audit log under who made it; every page speaks Welsh and
+//! Urdu. The browser side — axe, keyboard, a phone's width — is `browser.rs`.
 
 use kith_tests::desk::Desk;
 use kith_tests::referral::{send, wait_for_status};
@@ -268,4 +268,169 @@ async fn the_desk_refuses_what_it_must_and_writes_nothing_then() {
     assert!(has("cli", "desk user added"), "{log:?}");
     assert!(has("desk:kim", "left the region"), "{log:?}");
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+/// What a desk page says in its own words: its text without what the group or a
+/// person typed (`<bdi>`, `dir="auto"`), what is only in English by design (marked
+/// `lang="en-GB"`), codes and the page's title.
+fn desk_words(page: &str) -> String {
+    let mut text = String::new();
+    let mut rest = page;
+    while let Some(at) = rest.find('<') {
+        text.push_str(&rest[..at]);
+        text.push(' ');
+        rest = &rest[at..];
+        let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+        let tag = &rest[..end];
+        let name: String = tag[1..].chars().take_while(char::is_ascii_alphanumeric).collect();
+        let skipped = matches!(name.as_str(), "bdi" | "code" | "title" | "textarea")
+            || tag.contains(r#"dir="auto""#)
+            || (tag.contains(r#"lang="en-GB""#) && name != "html");
+        let close = format!("</{name}>");
+        rest = match (skipped, rest.find(&close)) {
+            (true, Some(stop)) => &rest[stop + close.len()..],
+            _ => &rest[end..],
+        };
+    }
+    text.push_str(rest);
+    text.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// The English of the message files a page in `lang` must not show: every piece of
+/// text of at least two words that the language says otherwise.
+fn english_only(lang: kith_words::Lang) -> Vec<String> {
+    use std::collections::HashMap;
+    let theirs: HashMap<String, String> = kith_words::lang::messages(lang).into_iter().collect();
+    let mut phrases = Vec::new();
+    for (key, english) in kith_words::lang::messages(kith_words::Lang::En) {
+        if theirs.get(&key) == Some(&english) {
+            continue;
+        }
+        for piece in english.lines().map(|p| p.trim().trim_end_matches([':', '.', ',', '?'])) {
+            if piece.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
+                phrases.push(piece.to_owned());
+            }
+        }
+    }
+    phrases
+}
+
+#[tokio::test]
+async fn the_desk_speaks_welsh_and_urdu() {
+    use kith_words::Lang;
+    let region = Region::start().await;
+    let options = HubOptions { fair_rate: Some("12.50".into()), ..with_desk("safe-houses") };
+    let houses = region.hub_with("safe-houses", options).await;
+    let garden = region.hub_with("peer-garden", with_desk("peer-garden")).await;
+    let house = add_safehouse(&houses, "Rainbow House", 4, &["--for", "lgbtq"]).await;
+    let soon = jiff::Zoned::now().date().saturating_add(jiff::Span::new().days(2)).to_string();
+    kith_tests::sample::add_opportunity(&houses, "Gardener", &["--closes", &soon]).await;
+    kith_tests::sample::add_service(&houses, "Drop-in", "food", &[]).await;
+    let referral = send(&garden, &houses, "Alex Canary", &[]).await;
+    wait_for_status(&houses, &referral.id, "received").await;
+    let mut kim = Desk::signed_in(&houses, "kim", "coordinator").await;
+
+    // The browser's language; then a choice on the address, which a cookie keeps.
+    let welsh = kim.get_in("/", "cy-GB,cy;q=0.9,en;q=0.5").await;
+    assert!(welsh.body.contains(r#"<html lang="cy" dir="ltr">"#), "{}", welsh.body);
+    assert!(welsh.body.contains("Gwelyau i'w diweddaru"), "{}", welsh.body);
+    assert_eq!(welsh.header("content-language"), Some("cy"));
+    assert!(welsh.header("vary").is_some_and(|v| v.contains("Accept-Language")));
+    let urdu = kim.get_in("/listings?family=services&lang=ur", "cy").await;
+    assert!(urdu.body.contains(r#"<html lang="ur" dir="rtl">"#), "lang= on the address wins: {}", urdu.body);
+    let remembered = urdu.header("set-cookie").expect("the choice is remembered");
+    assert!(remembered.starts_with("kith-lang=ur;") && remembered.contains("SameSite=Strict"), "{remembered}");
+    // The switch keeps what the address asked for, and names each language in itself.
+    assert!(urdu.body.contains(r#"href="/listings?family=services&amp;lang=cy" lang="cy""#), "{}", urdu.body);
+    assert!(urdu.body.contains(">Cymraeg<") && urdu.body.contains(">English<") && urdu.body.contains(">اردو<"));
+    // A page the cookie's language is read on, as after a form's redirect.
+    let mut after = kim.clone();
+    after.cookie = Some(format!("{}; kith-lang=ur", kim.cookie.clone().unwrap()));
+    assert!(after.get("/beds").await.body.contains(r#"<html lang="ur" dir="rtl">"#));
+    // What the group typed stays as typed, in its own direction; counts and dates in the language.
+    let beds = kim.get(&format!("/beds/confirm?house={}&beds=2&lang=cy", house.id)).await;
+    assert!(
+        beds.body.contains("<bdi>Rainbow House</bdi>") && beds.body.contains("2 wely'n rhydd nawr"),
+        "{}",
+        beds.body
+    );
+    let listings = kim.get("/listings?lang=cy").await;
+    assert!(listings.body.contains("Ionawr") || listings.body.contains("Cadarnhawyd"), "{}", listings.body);
+    // The pool's pages are still in English only: whole, and without a switch.
+    let pool = kim.get("/pool?lang=cy").await;
+    assert!(pool.body.contains(r#"<html lang="en-GB" dir="ltr">"#) && !pool.body.contains("data-lang-switch"));
+
+    // No page of the desk (but the pool's) is left in English in another language.
+    let pages = [
+        "/".to_owned(),
+        "/beds".to_owned(),
+        format!("/beds/confirm?house={}&beds=2", house.id),
+        format!("/beds/confirm?house={}&beds=0", house.id),
+        "/referrals".to_owned(),
+        "/referrals/new".to_owned(),
+        format!("/referrals/{}", referral.id),
+        "/asks".to_owned(),
+        "/asks/01JZZZZZZZZZZZZZZZZZZZZZZZ".to_owned(),
+        "/listings".to_owned(),
+        "/listings/opportunities/new".to_owned(),
+        "/listings/services/new".to_owned(),
+        "/listings/safehouses/new".to_owned(),
+        "/listings/offers/new".to_owned(),
+        format!("/listings/safehouses/{}/edit", house.id),
+        format!("/listings/safehouses/{}/withdraw", house.id),
+        "/listings/import".to_owned(),
+        "/account".to_owned(),
+        "/users".to_owned(),
+        "/audit".to_owned(),
+        "/leave".to_owned(),
+        "/nowhere".to_owned(),
+    ];
+    let mut signed_out = Desk::of(&houses);
+    for lang in [Lang::Cy, Lang::Ur] {
+        let english = english_only(lang);
+        assert!(english.len() > 400, "{} phrases", english.len());
+        let check = |path: &str, reply: &kith_tests::desk::Reply| {
+            assert!(reply.status < 500, "{path}: {reply:?}");
+            let html = format!(r#"<html lang="{}" dir="{}">"#, lang.tag(), lang.dir());
+            assert!(reply.body.contains(&html), "{path} in {}: {}", lang.code(), reply.body);
+            let words = desk_words(&reply.body);
+            let left: Vec<&String> = english.iter().filter(|e| words.contains(e.as_str())).collect();
+            assert!(left.is_empty(), "{path} in {} still says {left:?}:\n{words}", lang.code());
+        };
+        for path in &pages {
+            check(path, &kim.get_in(path, lang.code()).await);
+        }
+        // Details shown, forms with their errors, and signing in.
+        let page = format!("/referrals/{}", referral.id);
+        let shown = kim.submit(&page, &format!("/referrals/{}/details", referral.id), &[]).await;
+        assert!(shown.body.contains("Alex Canary"), "{}", shown.body);
+        let mut in_lang = kim.clone();
+        in_lang.cookie = Some(format!("{}; kith-lang={}", kim.cookie.clone().unwrap(), lang.code()));
+        let token = in_lang.get(&page).await.token();
+        let shown = in_lang.post(&format!("/referrals/{}/details", referral.id), &[("csrf", &token)], &[]).await;
+        check("details", &shown);
+        let no_reason = in_lang
+            .post(&format!("/referrals/{}/decline", referral.id), &[("csrf", &token), ("reason", "")], &[])
+            .await;
+        assert_eq!(no_reason.status, 400);
+        check("decline without a reason", &no_reason);
+        let bad = in_lang
+            .post("/listings/safehouses/new", &[("csrf", &token), ("name", "Quiet House"), ("beds", "lots")], &[])
+            .await;
+        assert_eq!(bad.status, 400, "{bad:?}");
+        check("a form with an error", &bad);
+        let added = in_lang.post("/users", &[("csrf", &token), ("do", "add"), ("new-name", "Sam K")], &[]).await;
+        check("an account name refused", &added);
+        let sign_in = signed_out.get_in("/sign-in", lang.code()).await;
+        check("/sign-in", &sign_in);
+        let wrong = signed_out
+            .post(
+                "/sign-in",
+                &[("name", "kim"), ("password", "wrong")],
+                &[("Sec-Fetch-Site", "same-origin"), ("Accept-Language", lang.code())],
+            )
+            .await;
+        assert_eq!(wrong.status, 401);
+        check("a wrong password", &wrong);
+    }
 }
