@@ -23,6 +23,7 @@ use kith_proto::domain::{ForTag, OpportunityKind, Pay, PayPer};
 pub const STYLE: &str = include_str!("../style/kith.css");
 use kith_proto::service::{Schedule, Weekday};
 use kith_proto::time::CivilDate;
+use lang::FluentValue;
 
 /// An amount of money in pence, as people say it: `£195.50`, `£25`.
 pub fn pounds(pence: u64) -> String {
@@ -102,22 +103,36 @@ pub fn work_hours(minutes: u32) -> String {
 
 /// `3 hours`, `2.5 hours`, `1 hour`.
 pub fn work_hours_text(minutes: u32) -> String {
-    let h = work_hours(minutes);
-    format!("{h} hour{}", if h == "1" { "" } else { "s" })
+    work_hours_text_in(Lang::En, minutes)
+}
+
+/// [`work_hours_text`] in `lang`.
+pub fn work_hours_text_in(lang: Lang, minutes: u32) -> String {
+    // A number, so that the plural form is chosen by it; said as `work_hours` says it.
+    let hours = FluentValue::from(f64::from(minutes) / 60.0);
+    t!(lang, "work-hours", n = hours, hours = work_hours(minutes))
 }
 
 /// A week's earnings beside a weekly limit: `£150 (+£20 booked) of £195.50 — £25.50
 /// left`, `… — over by £4.50`; without a limit, only what was earned and booked.
 pub fn week_earnings_text(earned: u64, booked: u64, limit: Option<u64>) -> String {
-    let booked_text = if booked > 0 { format!(" (+{} booked)", pounds(booked)) } else { String::new() };
-    let Some(limit) = limit else { return format!("{}{booked_text}", pounds(earned)) };
-    let used = earned + booked;
-    let left = if used <= limit {
-        format!("{} left", pounds(limit - used))
+    week_earnings_text_in(Lang::En, earned, booked, limit)
+}
+
+/// [`week_earnings_text`] in `lang`.
+pub fn week_earnings_text_in(lang: Lang, earned: u64, booked: u64, limit: Option<u64>) -> String {
+    let earned_text = if booked > 0 {
+        t!(lang, "week-earned-booked", earned = pounds(earned), booked = pounds(booked))
     } else {
-        format!("over by {}", pounds(used - limit))
+        pounds(earned)
     };
-    format!("{}{booked_text} of {} — {left}", pounds(earned), pounds(limit))
+    let Some(limit) = limit else { return earned_text };
+    let used = earned + booked;
+    if used <= limit {
+        t!(lang, "week-limit-left", earned = earned_text, limit = pounds(limit), left = pounds(limit - used))
+    } else {
+        t!(lang, "week-limit-over", earned = earned_text, limit = pounds(limit), over = pounds(used - limit))
+    }
 }
 
 /// `Tuesday 8 December 2026`.
@@ -356,6 +371,14 @@ mod tests {
         assert_eq!(week_earnings_text(15_000, 2_000, Some(19_550)), "£150 (+£20 booked) of £195.50 — £25.50 left");
         assert_eq!(week_earnings_text(20_000, 0, Some(19_550)), "£200 of £195.50 — over by £4.50");
         assert_eq!(week_earnings_text(12_600, 0, None), "£126");
+        assert_eq!(work_hours_text(60), "1 hour");
+        assert_eq!(work_hours_text(150), "2.5 hours");
+        assert_eq!(work_hours_text_in(Lang::Cy, 150), "2.5 awr");
+        assert_eq!(work_hours_text_in(Lang::Ur, 60).replace(['\u{2068}', '\u{2069}'], ""), "1 گھنٹہ");
+        assert_eq!(
+            week_earnings_text_in(Lang::Cy, 15_000, 2_000, Some(19_550)),
+            "£150 (+£20 wedi'u trefnu) o £195.50 — £25.50 ar ôl"
+        );
         assert_eq!(rate_with_note(1250, "materials extra"), "£12.50 an hour (materials extra)");
         assert_eq!(rate_with_note(1250, ""), "£12.50 an hour");
         assert_eq!(pay_text(Pay::Paid { pence: 5000, per: PayPer::Session }, true), "£50 a session, expenses paid");

@@ -122,9 +122,9 @@ async fn page(desk: &Desk, w: &Worker, id: &str, details: bool, errors: &[(Strin
                 @else if details {
                     @if let Some(c) = &a.content {
                         dl.details {
-                            dt { (tr!("desk-label-name")) } dd dir="auto" { (c.name) }
+                            dt { (tr!("desk-label-name")) } dd { (theirs(&c.name)) }
                             dt { (tr!("desk-ask-how")) } dd { (how_text(c)) }
-                            dt { (tr!("desk-ask-their-words")) } dd dir="auto" { @if c.words.is_empty() { "—" } @else { (c.words) } }
+                            dt { (tr!("desk-ask-their-words")) } dd { @if c.words.is_empty() { "—" } @else { (theirs(&c.words)) } }
                         }
                     }
                 } @else {

@@ -676,11 +676,11 @@ async fn referral_page(desk: &Desk, w: &Worker, id: &str, details: bool, errors:
                 @else if details {
                     @if let Some(p) = &r.person {
                         dl.details {
-                            dt { (tr!("desk-label-name")) } dd dir="auto" { (p.name) }
-                            dt { (tr!("desk-referral-contact-label")) } dd dir="auto" { @if p.no_contact { strong { (tr!("desk-referral-do-not-contact")) } } @else { (p.contact) } }
-                            dt { (tr!("desk-referral-needs-label")) } dd dir="auto" { (p.needs) }
-                            dt { (tr!("desk-referral-notes-label")) } dd dir="auto" { (p.notes) }
-                            dt { (tr!("desk-referral-consent-label")) } dd dir="auto" { (p.consent) }
+                            dt { (tr!("desk-label-name")) } dd { (theirs(&p.name)) }
+                            dt { (tr!("desk-referral-contact-label")) } dd { @if p.no_contact { strong { (tr!("desk-referral-do-not-contact")) } } @else { (theirs(&p.contact)) } }
+                            dt { (tr!("desk-referral-needs-label")) } dd { (theirs(&p.needs)) }
+                            dt { (tr!("desk-referral-notes-label")) } dd { (theirs(&p.notes)) }
+                            dt { (tr!("desk-referral-consent-label")) } dd { (theirs(&p.consent)) }
                         }
                     } @else { p { (tr!("desk-referral-not-arrived")) } }
                 } @else {

@@ -22,9 +22,10 @@ use tonic::{Request, Status};
 
 use kith_proto::time::CivilDate;
 use kith_proto::v1::{self, hub_pool_server::HubPool};
-use kith_words::{date_text, day_text, pounds, work_hours, work_hours_text};
+use kith_words::{Lang, pounds, work_hours};
 
 use super::form::{Fields, checkbox, erase_form, error_summary, field, select, text_input, textarea, token};
+use super::words::{english, lang, switch_to, theirs, tr};
 use super::{Desk, Posted, Worker, frame, page_error, respond};
 use crate::pool::Period;
 use crate::store::{Role, acting};
@@ -80,13 +81,79 @@ fn money(pence: u64) -> String {
     pounds(pence)
 }
 
-/// `£150 this week of a £195.50 limit — £45.50 left`.
+/// `£12.50 an hour`, in the page's language.
+fn rate(pence: u32) -> String {
+    kith_words::rate_text_in(lang(), pence)
+}
+
+/// `£150 (+£20 booked) of £195.50 — £25.50 left`.
 fn week_text(e: &v1::Earnings) -> String {
-    kith_words::week_earnings_text(
+    kith_words::week_earnings_text_in(
+        lang(),
         e.week_pence,
         e.week_booked_pence,
         e.has_limit.then_some(e.weekly_limit_pence.into()),
     )
+}
+
+/// `3 hours`, `2.5 awr`.
+fn hours_text(minutes: u32) -> String {
+    kith_words::work_hours_text_in(lang(), minutes)
+}
+
+/// What a list's items are separated by in the page's language: `, `, `، `.
+fn sep() -> &'static str {
+    kith_words::list_separator(lang())
+}
+
+/// A day as the pool's forms write it (`2026-12-08`), said in words.
+fn day(d: &str) -> String {
+    CivilDate::parse("d", d).map(|d| kith_words::day_text_in(lang(), d)).unwrap_or_else(|_| d.to_owned())
+}
+
+/// A date as the pool's forms write it, said in words.
+fn date(d: &str) -> String {
+    CivilDate::parse("d", d).map(|d| kith_words::date_text_in(lang(), d)).unwrap_or_else(|_| d.to_owned())
+}
+
+/// A day of the week as the pool writes it (`tuesday`), said in words.
+fn weekday(d: &str) -> String {
+    use kith_proto::service::Weekday;
+    match Weekday::ALL.iter().find(|w| w.as_str() == d) {
+        Some(w) => kith_words::weekday_name(lang(), *w),
+        None => sentence(d),
+    }
+}
+
+/// Where a job stands, or a step of its history, in words.
+fn job_status(status: &str) -> String {
+    match status {
+        "open" | "offered" | "accepted" | "done" | "turned-down" | "cancelled" | "booked" | "declined" | "worked" => {
+            tr!(&format!("desk-pool-status-{status}"))
+        }
+        other => other.to_owned(),
+    }
+}
+
+/// Why the pool could not take a job: a reason the hub worked out, in words, or the
+/// one a worker typed, as typed.
+fn reason_text(reason: &str) -> maud::Markup {
+    match reason {
+        "skills-missing" | "no-one-free" | "pay-too-low" | "over-limits" | "members-declined" => {
+            html! { (tr!(&format!("desk-pool-reason-{reason}"))) }
+        }
+        typed => theirs(typed),
+    }
+}
+
+/// Why a member is not proposed for a job. English says it with its details, as the
+/// pool's rules say it; another language says it by its code.
+fn why_text(c: &v1::Candidate) -> String {
+    let known = ["skills-missing", "not-free", "busy", "declined", "rate-too-low", "over-limit"];
+    if lang() == Lang::En || !known.contains(&c.why_code.as_str()) {
+        return sentence(&c.why);
+    }
+    tr!(&format!("desk-pool-why-{}", c.why_code), name = c.name.clone())
 }
 
 async fn overview(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -109,8 +176,8 @@ async fn overview(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
                 &desk,
                 Some(&w),
                 StatusCode::SERVICE_UNAVAILABLE,
-                "The pool cannot be shown",
-                e.message(),
+                &tr!("desk-pool-cannot-show"),
+                english(e.message()),
             );
         }
     };
@@ -120,62 +187,64 @@ async fn overview(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<S
         format!("/pool?week={d}")
     };
     let content = html! {
-        h1 { "Pool" }
-        p { a.button href="/pool/jobs/new" { "Book a job" } " " a.button.secondary href="/pool/members/new" { "Add a member" } }
-        p { a href="/pool/report" { "The group's figures: hours, pay, jobs turned down" } " · " a href="/listings#offers" { "The businesses, as the region sees them" } }
+        h1 { (tr!("desk-nav-pool")) }
+        p { a.button href="/pool/jobs/new" { (tr!("desk-pool-book-job")) } " " a.button.secondary href="/pool/members/new" { (tr!("desk-pool-add-member")) } }
+        p { a href="/pool/report" { (tr!("desk-pool-figures-link")) } " · " a href="/listings#offers" { (tr!("desk-pool-businesses-link")) } }
         @if !waiting.is_empty() {
-            h2 { "Waiting for someone" }
+            h2 { (tr!("desk-pool-waiting")) }
             ul.rows { @for j in &waiting { li { (job_line(j)) } } }
         }
-        h2 #rota { "The week from " (date_text(week.from)) }
-        p.meta { a href=(step(-7)) { "Week before" } " · " a href=(step(7)) { "Week after" } }
-        @if jobs.is_empty() { p { "No jobs booked this week." } }
+        h2 #rota { (tr!("desk-pool-week-from", date = kith_words::date_text_in(lang(), week.from))) }
+        p.meta { a href=(step(-7)) { (tr!("desk-pool-week-before")) } " · " a href=(step(7)) { (tr!("desk-pool-week-after")) } }
+        @if jobs.is_empty() { p { (tr!("desk-pool-no-jobs-week")) } }
         @else {
+            @let (d, job, hours, who, state) = (tr!("desk-pool-day"), tr!("desk-pool-job"), tr!("desk-pool-hours"), tr!("desk-pool-who"), tr!("desk-label-status"));
             table {
-                caption.visually-hidden { "Jobs this week, by day" }
-                thead { tr { th scope="col" { "Day" } th scope="col" { "Job" } th scope="col" { "Hours" } th scope="col" { "Who" } th scope="col" { "Status" } } }
+                caption.visually-hidden { (tr!("desk-pool-jobs-caption")) }
+                thead { tr { th scope="col" { (d) } th scope="col" { (job) } th scope="col" { (hours) } th scope="col" { (who) } th scope="col" { (state) } } }
                 tbody {
                     @for j in &jobs {
                         @let f = j.fields.clone().unwrap_or_default();
                         tr {
-                            td data-label="Day" { (CivilDate::parse("d", &f.date).map(day_text).unwrap_or(f.date.clone())) ", " (f.start) }
-                            td data-label="Job" { a href={ "/pool/jobs/" (j.id) } { (f.what) } }
-                            td data-label="Hours" { (work_hours(f.minutes)) }
-                            td data-label="Who" { @if j.accepted_name.is_empty() { "—" } @else { (j.accepted_name) } }
-                            td data-label="Status" { (j.status) }
+                            td data-label=(d) { (day(&f.date)) (sep()) (f.start) }
+                            td data-label=(job) { a href={ "/pool/jobs/" (j.id) } dir="auto" { (f.what) } }
+                            td data-label=(hours) { (work_hours(f.minutes)) }
+                            td data-label=(who) { @if j.accepted_name.is_empty() { "—" } @else { (theirs(&j.accepted_name)) } }
+                            td data-label=(state) { (job_status(&j.status)) }
                         }
                     }
                 }
             }
         }
-        h2 { "Members" }
-        @if members.is_empty() { p { "No members yet." } }
+        h2 { (tr!("desk-pool-members")) }
+        @if members.is_empty() { p { (tr!("desk-pool-no-members")) } }
         @else {
+            @let (member, can, week) = (tr!("desk-pool-member"), tr!("desk-pool-can-do"), tr!("desk-pool-this-week"));
             table {
-                caption.visually-hidden { "Members, with their earnings this week" }
-                thead { tr { th scope="col" { "Member" } th scope="col" { "Can do" } th scope="col" { "This week" } } }
+                caption.visually-hidden { (tr!("desk-pool-members-caption")) }
+                thead { tr { th scope="col" { (member) } th scope="col" { (can) } th scope="col" { (week) } } }
                 tbody {
                     @for m in &members {
                         @let f = m.fields.clone().unwrap_or_default();
                         tr {
-                            td data-label="Member" { a href={ "/pool/members/" (m.id) } { (f.name) } }
-                            td data-label="Can do" { (f.skills.join(", ")) }
-                            td data-label="This week" { (m.earnings.as_ref().map(week_text).unwrap_or_default()) }
+                            td data-label=(member) { a href={ "/pool/members/" (m.id) } dir="auto" { (f.name) } }
+                            td data-label=(can) { (theirs(&f.skills.join(", "))) }
+                            td data-label=(week) { (m.earnings.as_ref().map(week_text).unwrap_or_default()) }
                         }
                     }
                 }
             }
         }
     };
-    respond(StatusCode::OK, frame(&desk, Some(&w), "Pool", content))
+    respond(StatusCode::OK, frame(&desk, Some(&w), &tr!("desk-nav-pool"), content))
 }
 
 fn job_line(j: &v1::PoolJob) -> Markup {
     let f = j.fields.clone().unwrap_or_default();
     html! {
-        a href={ "/pool/jobs/" (j.id) } { (f.what) }
-        " — " (CivilDate::parse("d", &f.date).map(day_text).unwrap_or(f.date.clone())) " " (f.start) ", "
-        (work_hours_text(f.minutes)) " (" (j.status) ")"
+        a href={ "/pool/jobs/" (j.id) } dir="auto" { (f.what) }
+        " — " (day(&f.date)) " " (f.start) (sep())
+        (hours_text(f.minutes)) " (" (job_status(&j.status)) ")"
     }
 }
 
@@ -185,14 +254,14 @@ fn member_form(w: &Worker, action: &str, values: &Fields, errors: &[(String, Str
     html! {
         form method="post" action=(action) novalidate {
             (token(w))
-            (text_input("name", "Name", None, field(values, "name"), errors))
-            (textarea("contact", "How to reach them", Some("Kept on this hub only, shown after a button press."), field(values, "contact"), errors))
-            (textarea("skills", "What they can do", Some("One a line, or separated by commas: gardening, hedge cutting."), field(values, "skills"), errors))
-            (textarea("availability", "When they can work", Some("One a line, a day and times: tue 09:00-17:00."), field(values, "availability"), errors))
-            (textarea("away", "Days they cannot work", Some("One a line: 2026-12-24..2027-01-02, or one day."), field(values, "away"), errors))
-            (text_input("min_rate", "The least they work for an hour, in pounds", Some("At least the region's fair rate."), field(values, "min_rate"), errors))
-            (text_input("weekly_limit", "Their own weekly earnings limit, in pounds", Some("Only if they keep one, for example a Permitted Work limit. Leave it empty if not."), field(values, "weekly_limit"), errors))
-            (text_input("desk_user", "Their desk account, if they have one", Some("An account with the member role: they answer offers themselves."), field(values, "desk_user"), errors))
+            (text_input("name", &tr!("desk-label-name"), None, field(values, "name"), errors))
+            (textarea("contact", &tr!("desk-ask-how"), Some(&tr!("desk-pool-hint-contact")), field(values, "contact"), errors))
+            (textarea("skills", &tr!("desk-pool-label-skills"), Some(&tr!("desk-pool-hint-skills")), field(values, "skills"), errors))
+            (textarea("availability", &tr!("desk-pool-label-availability"), Some(&tr!("desk-pool-hint-availability")), field(values, "availability"), errors))
+            (textarea("away", &tr!("desk-pool-label-away"), Some(&tr!("desk-pool-hint-away")), field(values, "away"), errors))
+            (text_input("min_rate", &tr!("desk-pool-label-min-rate"), Some(&tr!("desk-pool-hint-fair-rate")), field(values, "min_rate"), errors))
+            (text_input("weekly_limit", &tr!("desk-pool-label-weekly-limit"), Some(&tr!("desk-pool-hint-weekly-limit")), field(values, "weekly_limit"), errors))
+            (text_input("desk_user", &tr!("desk-pool-label-desk-user"), Some(&tr!("desk-pool-hint-desk-user")), field(values, "desk_user"), errors))
             button type="submit" { (button) }
         }
     }
@@ -205,8 +274,10 @@ fn member_fields(form: &Fields) -> Result<v1::MemberFields, (String, String)> {
         if v.is_empty() {
             return Ok(None);
         }
-        let p = kith_proto::validate::parse_pounds(v).map_err(|why| (name.to_owned(), format!("{name}: {why}")))?;
-        u32::try_from(p).map(Some).map_err(|_| (name.to_owned(), format!("{name}: too much")))
+        let label = || tr!(&format!("desk-pool-label-{}", name.replace('_', "-")));
+        let p = kith_proto::validate::parse_pounds(v)
+            .map_err(|why| (name.to_owned(), tr!("desk-field-problem", label = label(), problem = why)))?;
+        u32::try_from(p).map(Some).map_err(|_| (name.to_owned(), tr!("desk-pool-error-too-much", label = label())))
     };
     let availability = items(field(form, "availability"), false)
         .iter()
@@ -218,8 +289,7 @@ fn member_fields(form: &Fields) -> Result<v1::MemberFields, (String, String)> {
         .map(|l| crate::pool::parse_away("away", l))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ("away".to_owned(), e.to_string()))?;
-    let min_rate = pence("min_rate")?
-        .ok_or_else(|| ("min_rate".to_owned(), "min_rate: give the least they work for an hour".to_owned()))?;
+    let min_rate = pence("min_rate")?.ok_or_else(|| ("min_rate".to_owned(), tr!("desk-pool-error-min-rate")))?;
     Ok(v1::MemberFields {
         name: field(form, "name").to_owned(),
         contact: field(form, "contact").to_owned(),
@@ -286,9 +356,9 @@ fn form_page(desk: &Desk, w: &Worker, title: &str, errors: &[(String, String)], 
             html! {
                 (error_summary(errors))
                 h1 { (title) }
-                @if let Some((_, m)) = main_error { p.warn #problem { (m) } }
+                @if let Some((_, m)) = main_error { p.warn #problem { (english(m)) } }
                 (form)
-                p { a href="/pool" { "Back to the pool" } }
+                p { a href="/pool" { (tr!("desk-pool-back")) } }
             },
         ),
     )
@@ -302,21 +372,21 @@ fn member_form_page(
     values: &Fields,
     errors: &[(String, String)],
 ) -> Response {
-    form_page(desk, w, title, errors, member_form(w, action, values, errors, "Save"))
+    form_page(desk, w, title, errors, member_form(w, action, values, errors, &tr!("desk-pool-save")))
 }
 
 async fn member_new(State(desk): State<Desk>, w: Worker) -> Response {
-    member_form_page(&desk, &w, "Add a member", "/pool/members", &Vec::new(), &[])
+    member_form_page(&desk, &w, &tr!("desk-pool-add-member"), "/pool/members", &Vec::new(), &[])
 }
 
 async fn member_add(State(desk): State<Desk>, Posted(w, form): Posted) -> Response {
     let fields = match member_fields(&form) {
         Ok(f) => f,
-        Err(e) => return member_form_page(&desk, &w, "Add a member", "/pool/members", &form, &[e]),
+        Err(e) => return member_form_page(&desk, &w, &tr!("desk-pool-add-member"), "/pool/members", &form, &[e]),
     };
     match acting(w.actor(), desk.pool.add_member(Request::new(fields))).await {
         Ok(m) => Redirect::to(&format!("/pool/members/{}", m.into_inner().id)).into_response(),
-        Err(e) => member_form_page(&desk, &w, "Add a member", "/pool/members", &form, &[field_error(&e)]),
+        Err(e) => member_form_page(&desk, &w, &tr!("desk-pool-add-member"), "/pool/members", &form, &[field_error(&e)]),
     }
 }
 
@@ -324,11 +394,16 @@ async fn member_edit(State(desk): State<Desk>, w: Worker, Path(id): Path<String>
     match desk.pool.get_member(Request::new(v1::IdRequest { id: id.clone() })).await {
         Ok(m) => match m.into_inner().fields {
             Some(f) => {
-                member_form_page(&desk, &w, "Change a member", &format!("/pool/members/{id}"), &member_values(&f), &[])
+                let title = tr!("desk-pool-change-member");
+                member_form_page(&desk, &w, &title, &format!("/pool/members/{id}"), &member_values(&f), &[])
             }
-            None => page_error(&desk, Some(&w), StatusCode::GONE, "Erased", "This member's details were erased."),
+            None => {
+                page_error(&desk, Some(&w), StatusCode::GONE, &tr!("desk-ask-erased"), tr!("desk-pool-member-erased"))
+            }
         },
-        Err(e) => page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "No such member", e.message()),
+        Err(e) => {
+            page_error(&desk, Some(&w), StatusCode::NOT_FOUND, &tr!("desk-pool-no-such-member"), english(e.message()))
+        }
     }
 }
 
@@ -336,12 +411,12 @@ async fn member_change(State(desk): State<Desk>, Path(id): Path<String>, Posted(
     let action = format!("/pool/members/{id}");
     let fields = match member_fields(&form) {
         Ok(f) => f,
-        Err(e) => return member_form_page(&desk, &w, "Change a member", &action, &form, &[e]),
+        Err(e) => return member_form_page(&desk, &w, &tr!("desk-pool-change-member"), &action, &form, &[e]),
     };
     let request = v1::UpdateMemberRequest { id: id.clone(), fields: Some(fields) };
     match acting(w.actor(), desk.pool.update_member(Request::new(request))).await {
         Ok(_) => Redirect::to(&action).into_response(),
-        Err(e) => member_form_page(&desk, &w, "Change a member", &action, &form, &[field_error(&e)]),
+        Err(e) => member_form_page(&desk, &w, &tr!("desk-pool-change-member"), &action, &form, &[field_error(&e)]),
     }
 }
 
@@ -352,8 +427,12 @@ async fn member(State(desk): State<Desk>, w: Worker, Path(id): Path<String>) -> 
 async fn member_page(desk: &Desk, w: &Worker, id: &str, contact: bool, errors: &[(String, String)]) -> Response {
     let m = match desk.pool.get_member(Request::new(v1::IdRequest { id: id.to_owned() })).await {
         Ok(m) => m.into_inner(),
-        Err(e) => return page_error(desk, Some(w), StatusCode::NOT_FOUND, "No such member", e.message()),
+        Err(e) => {
+            let title = tr!("desk-pool-no-such-member");
+            return page_error(desk, Some(w), StatusCode::NOT_FOUND, &title, english(e.message()));
+        }
     };
+    switch_to(&format!("/pool/members/{}", m.id));
     let action = |step: &str| format!("/pool/members/{}/{step}", m.id);
     let e = m.earnings.clone().unwrap_or_default();
     let today = CivilDate::today_here();
@@ -365,11 +444,11 @@ async fn member_page(desk: &Desk, w: &Worker, id: &str, contact: bool, errors: &
             frame(
                 desk,
                 Some(w),
-                "Erased member",
+                &tr!("desk-pool-erased-member"),
                 html! {
-                    h1 { "Erased member" }
-                    p { "Their details were erased. The hours and pay of the jobs they worked stay in the group's figures, without their name." }
-                    p { a href="/pool" { "Back to the pool" } }
+                    h1 { (tr!("desk-pool-erased-member")) }
+                    p { (tr!("desk-pool-erased-member-detail")) }
+                    p { a href="/pool" { (tr!("desk-pool-back")) } }
                 },
             ),
         );
@@ -382,46 +461,46 @@ async fn member_page(desk: &Desk, w: &Worker, id: &str, contact: bool, errors: &
             &f.name,
             html! {
                 (error_summary(errors))
-                h1 { (f.name) }
-                h2 { "Earnings" }
+                h1 dir="auto" { (f.name) }
+                h2 { (tr!("desk-pool-earnings")) }
                 dl.details {
-                    dt { "This week (from " (CivilDate::parse("d", &e.week_from).map(date_text).unwrap_or_default()) ")" } dd { strong { (week_text(&e)) } }
-                    dt { "This month" } dd { (money(e.month_pence)) }
-                    dt { "This tax year (from " (CivilDate::parse("d", &e.tax_year_from).map(date_text).unwrap_or_default()) ")" } dd { (money(e.tax_year_pence)) }
-                    dt { "Their weekly limit" } dd { @if e.has_limit { (money(e.weekly_limit_pence.into())) } @else { "None kept here" } }
+                    dt { (tr!("desk-pool-this-week-from", date = date(&e.week_from))) } dd { strong { (week_text(&e)) } }
+                    dt { (tr!("desk-pool-this-month")) } dd { (money(e.month_pence)) }
+                    dt { (tr!("desk-pool-tax-year-from", date = date(&e.tax_year_from))) } dd { (money(e.tax_year_pence)) }
+                    dt { (tr!("desk-pool-their-limit")) } dd { @if e.has_limit { (money(e.weekly_limit_pence.into())) } @else { (tr!("desk-pool-no-limit")) } }
                 }
                 form method="get" action=(action("statement")) {
-                    h2 { "Pay statement" }
+                    h2 { (tr!("desk-pool-statement")) }
                     div.inline {
-                        div.field { label for="from" { "From" } input #from type="date" name="from" value=(month.from.to_string()); }
-                        div.field { label for="to" { "To" } input #to type="date" name="to" value=(today.to_string()); }
+                        div.field { label for="from" { (tr!("desk-pool-from")) } input #from type="date" name="from" value=(month.from.to_string()); }
+                        div.field { label for="to" { (tr!("desk-pool-to")) } input #to type="date" name="to" value=(today.to_string()); }
                     }
-                    button.secondary type="submit" { "Show the statement" }
+                    button.secondary type="submit" { (tr!("desk-pool-show-statement")) }
                 }
-                h2 { "Details" }
+                h2 { (tr!("desk-pool-details")) }
                 dl.details {
-                    dt { "Can do" } dd { (f.skills.join(", ")) }
-                    dt { "When they can work" } dd { @for a in &f.availability { (sentence(&a.day)) " " (a.from) "–" (a.to) br; } }
-                    @if !f.away.is_empty() { dt { "Away" } dd { @for a in &f.away { (a.from) " to " (a.to) br; } } }
-                    dt { "The least they work for" } dd { (money(f.min_rate_pence.into())) " an hour" }
-                    @if !f.desk_user.is_empty() { dt { "Desk account" } dd { (f.desk_user) } }
-                    dt { "How to reach them" }
+                    dt { (tr!("desk-pool-can-do")) } dd { (theirs(&f.skills.join(", "))) }
+                    dt { (tr!("desk-pool-label-availability")) } dd { @for a in &f.availability { (weekday(&a.day)) " " (a.from) "–" (a.to) br; } }
+                    @if !f.away.is_empty() { dt { (tr!("desk-pool-away")) } dd { @for a in &f.away { (tr!("desk-pool-from-to", from = date(&a.from), to = date(&a.to))) br; } } }
+                    dt { (tr!("desk-pool-least-rate")) } dd { (rate(f.min_rate_pence)) }
+                    @if !f.desk_user.is_empty() { dt { (tr!("desk-pool-desk-account")) } dd { (theirs(&f.desk_user)) } }
+                    dt { (tr!("desk-ask-how")) }
                     dd {
-                        @if contact { @if f.contact.is_empty() { "—" } @else { (f.contact) } }
+                        @if contact { @if f.contact.is_empty() { "—" } @else { span dir="auto" { (f.contact) } } }
                         @else {
                             form method="post" action=(action("contact")) {
                                 (token(w))
-                                button.secondary type="submit" { "Show how to reach them" }
-                                p.hint { "Showing it is recorded in the audit log." }
+                                button.secondary type="submit" { (tr!("desk-pool-show-contact")) }
+                                p.hint { (tr!("desk-ask-show-hint")) }
                             }
                         }
                     }
                 }
-                p { a.button.secondary href=(action("edit")) { "Change their details" } }
-                h2 { "Erase" }
-                p.hint { "Their name, how to reach them, skills and limit are destroyed for good. The hours and pay of jobs they worked stay, without their name." }
-                (erase_form(w, &action("erase"), "Erase this member's details, for good", "Erase"))
-                p { a href="/pool" { "Back to the pool" } }
+                p { a.button.secondary href=(action("edit")) { (tr!("desk-pool-change-details")) } }
+                h2 { (tr!("desk-erase")) }
+                p.hint { (tr!("desk-pool-erase-hint")) }
+                (erase_form(w, &action("erase"), &tr!("desk-pool-erase-label"), &tr!("desk-erase")))
+                p { a href="/pool" { (tr!("desk-pool-back")) } }
             },
         ),
     )
@@ -436,12 +515,14 @@ async fn member_contact(State(desk): State<Desk>, Path(id): Path<String>, Posted
 
 async fn member_erase(State(desk): State<Desk>, Path(id): Path<String>, Posted(w, form): Posted) -> Response {
     if field(&form, "sure") != "yes" {
-        let errors = [("erase".to_owned(), "Tick the box to erase their details: it cannot be undone".to_owned())];
+        let errors = [("erase".to_owned(), tr!("desk-pool-erase-tick"))];
         return member_page(&desk, &w, &id, false, &errors).await;
     }
     match acting(w.actor(), desk.pool.erase_member(Request::new(v1::IdRequest { id: id.clone() }))).await {
         Ok(_) => Redirect::to(&format!("/pool/members/{id}")).into_response(),
-        Err(e) => page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "Not erased", e.message()),
+        Err(e) => {
+            page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &tr!("desk-pool-not-erased"), english(e.message()))
+        }
     }
 }
 
@@ -455,48 +536,51 @@ async fn statement(
     let request = v1::PeriodRequest { member: id.clone(), from: get("from"), to: get("to") };
     let s = match desk.pool.get_pay_statement(Request::new(request)).await {
         Ok(s) => s.into_inner(),
-        Err(e) => return page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "No statement", e.message()),
+        Err(e) => {
+            let title = tr!("desk-pool-no-statement");
+            return page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &title, english(e.message()));
+        }
     };
-    let date = |d: &str| CivilDate::parse("d", d).map(date_text).unwrap_or_else(|_| d.to_owned());
     let e = s.earnings.clone().unwrap_or_default();
     respond(
         StatusCode::OK,
         frame(
             &desk,
             Some(&w),
-            "Pay statement",
+            &tr!("desk-pool-statement"),
             html! {
                 div.statement {
-                    h1 { "Pay statement" }
-                    p.lede { strong { (s.name) } br; (date(&s.from)) " to " (date(&s.to)) br; "From " (s.group) }
-                    @if s.lines.is_empty() { p { "No work was recorded in this period." } }
+                    h1 { (tr!("desk-pool-statement")) }
+                    p.lede { strong { (theirs(&s.name)) } br; (tr!("desk-pool-from-to", from = date(&s.from), to = date(&s.to))) br; (tr!("desk-pool-statement-from", group = s.group.clone())) }
+                    @if s.lines.is_empty() { p { (tr!("desk-pool-no-work")) } }
                     @else {
+                        @let (d, work, hours, per, pay) = (tr!("desk-pool-day"), tr!("desk-pool-work"), tr!("desk-pool-hours"), tr!("desk-pool-rate"), tr!("desk-pool-pay"));
                         table {
-                            caption.visually-hidden { "Work done, day by day" }
-                            thead { tr { th scope="col" { "Day" } th scope="col" { "Work" } th scope="col" { "Hours" } th scope="col" { "Rate" } th scope="col" { "Pay" } } }
+                            caption.visually-hidden { (tr!("desk-pool-work-caption")) }
+                            thead { tr { th scope="col" { (d) } th scope="col" { (work) } th scope="col" { (hours) } th scope="col" { (per) } th scope="col" { (pay) } } }
                             tbody {
                                 @for l in &s.lines {
                                     tr {
-                                        td data-label="Day" { (CivilDate::parse("d", &l.date).map(day_text).unwrap_or(l.date.clone())) }
-                                        td data-label="Work" { (l.what) }
-                                        td data-label="Hours" { (work_hours(l.minutes)) }
-                                        td data-label="Rate" { (money(l.rate_pence.into())) " an hour" }
-                                        td data-label="Pay" { (money(l.pay_pence)) }
+                                        td data-label=(d) { (day(&l.date)) }
+                                        td data-label=(work) { (theirs(&l.what)) }
+                                        td data-label=(hours) { (work_hours(l.minutes)) }
+                                        td data-label=(per) { (rate(l.rate_pence)) }
+                                        td data-label=(pay) { (money(l.pay_pence)) }
                                     }
                                 }
                             }
-                            tfoot { tr { th scope="row" { "Total" } td {} td data-label="Hours" { (work_hours(s.minutes)) } td {} td data-label="Pay" { strong { (money(s.pay_pence)) } } } }
+                            tfoot { tr { th scope="row" { (tr!("desk-pool-total")) } td {} td data-label=(hours) { (work_hours(s.minutes)) } td {} td data-label=(pay) { strong { (money(s.pay_pence)) } } } }
                         }
                     }
-                    h2 { "Earnings and their limit" }
+                    h2 { (tr!("desk-pool-earnings-limit")) }
                     dl.details {
-                        dt { "The week from " (date(&e.week_from)) } dd { (week_text(&e)) }
-                        dt { "That month" } dd { (money(e.month_pence)) }
-                        dt { "The tax year from " (date(&e.tax_year_from)) } dd { (money(e.tax_year_pence)) }
+                        dt { (tr!("desk-pool-week-from", date = date(&e.week_from))) } dd { (week_text(&e)) }
+                        dt { (tr!("desk-pool-that-month")) } dd { (money(e.month_pence)) }
+                        dt { (tr!("desk-pool-tax-year-from-plain", date = date(&e.tax_year_from))) } dd { (money(e.tax_year_pence)) }
                     }
-                    p.hint { "Print this page, or make a PDF with: kith pool member statement " (s.member) " --from " (s.from) " --to " (s.to) " --pdf statement.pdf" }
+                    p.hint { (tr!("desk-pool-print")) " " code dir="ltr" { "kith pool member statement " (s.member) " --from " (s.from) " --to " (s.to) " --pdf statement.pdf" } }
                 }
-                p { a href={ "/pool/members/" (id) } { "Back to the member" } }
+                p { a href={ "/pool/members/" (id) } { (tr!("desk-pool-back-member")) } }
             },
         ),
     )
@@ -505,26 +589,27 @@ async fn statement(
 // --- Jobs ------------------------------------------------------------------------
 
 fn job_form(w: &Worker, businesses: &[(String, String)], values: &Fields, errors: &[(String, String)]) -> Markup {
-    let mut options: Vec<(&str, &str)> = vec![("", "None: booked with the pool itself")];
+    let none = tr!("desk-pool-business-none");
+    let mut options: Vec<(&str, &str)> = vec![("", &none)];
     options.extend(businesses.iter().map(|(id, name)| (id.as_str(), name.as_str())));
     html! {
         form method="post" action="/pool/jobs" novalidate {
             (token(w))
             @if !field(values, "ask").is_empty() {
                 input type="hidden" name="ask" value=(field(values, "ask"));
-                p.hint { "Booked from an ask: what the person wrote stays with the ask. Copy here only what the job needs." }
+                p.hint { (tr!("desk-pool-from-ask")) }
             }
-            (text_input("what", "What is to be done", None, field(values, "what"), errors))
-            (text_input("date", "Day", Some("As YYYY-MM-DD, for example 2026-12-08."), field(values, "date"), errors))
-            (text_input("start", "Starts at", Some("As HH:MM, for example 09:30."), field(values, "start"), errors))
-            (text_input("hours", "How long, in hours", Some("For example 3, 2.5 or 2:30."), field(values, "hours"), errors))
-            (text_input("rate", "Pay an hour to the worker, in pounds", Some("At least the region's fair rate."), field(values, "rate"), errors))
-            (textarea("skills", "Skills it needs", Some("One a line, or separated by commas."), field(values, "skills"), errors))
-            (text_input("place", "Where", None, field(values, "place"), errors))
-            (text_input("client", "Who booked it", None, field(values, "client"), errors))
-            (textarea("contact", "How to reach them", None, field(values, "contact"), errors))
-            (select("business", "Booked with", &options, field(values, "business"), errors))
-            button type="submit" { "Book it" }
+            (text_input("what", &tr!("desk-pool-label-what"), None, field(values, "what"), errors))
+            (text_input("date", &tr!("desk-pool-day"), Some(&tr!("desk-pool-hint-date")), field(values, "date"), errors))
+            (text_input("start", &tr!("desk-pool-label-start"), Some(&tr!("desk-pool-hint-start")), field(values, "start"), errors))
+            (text_input("hours", &tr!("desk-pool-label-hours"), Some(&tr!("desk-pool-hint-hours")), field(values, "hours"), errors))
+            (text_input("rate", &tr!("desk-pool-label-rate"), Some(&tr!("desk-pool-hint-fair-rate")), field(values, "rate"), errors))
+            (textarea("skills", &tr!("desk-pool-label-job-skills"), Some(&tr!("desk-pool-hint-job-skills")), field(values, "skills"), errors))
+            (text_input("place", &tr!("desk-pool-where"), None, field(values, "place"), errors))
+            (text_input("client", &tr!("desk-pool-booked-by"), None, field(values, "client"), errors))
+            (textarea("contact", &tr!("desk-ask-how"), None, field(values, "contact"), errors))
+            (select("business", &tr!("desk-pool-label-business"), &options, field(values, "business"), errors))
+            button type="submit" { (tr!("desk-ask-book")) }
         }
     }
 }
@@ -536,7 +621,7 @@ fn businesses(desk: &Desk) -> Vec<(String, String)> {
 }
 
 fn job_form_page(desk: &Desk, w: &Worker, values: &Fields, errors: &[(String, String)]) -> Response {
-    form_page(desk, w, "Book a job", errors, job_form(w, &businesses(desk), values, errors))
+    form_page(desk, w, &tr!("desk-pool-book-job"), errors, job_form(w, &businesses(desk), values, errors))
 }
 
 async fn job_new(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -551,7 +636,10 @@ async fn job_add(State(desk): State<Desk>, Posted(w, form): Posted) -> Response 
     };
     let rate = match kith_proto::validate::parse_pounds(field(&form, "rate")) {
         Ok(p) => u32::try_from(p).unwrap_or(u32::MAX),
-        Err(why) => return job_form_page(&desk, &w, &form, &[("rate".into(), format!("rate: {why}"))]),
+        Err(why) => {
+            let error = tr!("desk-field-problem", label = tr!("desk-label-rate"), problem = why);
+            return job_form_page(&desk, &w, &form, &[("rate".into(), error)]);
+        }
     };
     let fields = v1::JobFields {
         business: field(&form, "business").trim().to_owned(),
@@ -579,8 +667,17 @@ async fn job(State(desk): State<Desk>, w: Worker, Path(id): Path<String>) -> Res
 async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]) -> Response {
     let j = match desk.pool.get_job(Request::new(v1::IdRequest { id: id.to_owned() })).await {
         Ok(j) => j.into_inner(),
-        Err(e) => return page_error(desk, Some(w), StatusCode::NOT_FOUND, "No such job", e.message()),
+        Err(e) => {
+            return page_error(
+                desk,
+                Some(w),
+                StatusCode::NOT_FOUND,
+                &tr!("desk-pool-no-such-job"),
+                english(e.message()),
+            );
+        }
     };
+    switch_to(&format!("/pool/jobs/{}", j.id));
     let f = j.fields.clone().unwrap_or_default();
     let waiting = matches!(j.status.as_str(), "open" | "offered");
     let proposal = if waiting {
@@ -595,7 +692,7 @@ async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]
         .map(|l| l.into_inner().members)
         .unwrap_or_default()
         .into_iter()
-        .map(|m| (m.id, m.fields.map(|f| f.name).unwrap_or_else(|| "(erased)".into())))
+        .map(|m| (m.id, m.fields.map(|f| f.name).unwrap_or_else(|| tr!("desk-ask-erased-mark"))))
         .collect();
     let name = |m: &str| names.get(m).cloned().unwrap_or_else(|| m.to_owned());
     let action = |step: &str| format!("/pool/jobs/{}/{step}", j.id);
@@ -610,49 +707,49 @@ async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]
             &f.what,
             html! {
                 (error_summary(errors))
-                h1 { (f.what) }
-                @if let Some((_, m)) = main_error { p.warn #problem role="alert" { (m) } }
+                h1 dir="auto" { (f.what) }
+                @if let Some((_, m)) = main_error { p.warn #problem role="alert" { (english(m)) } }
                 dl.details {
-                    dt { "When" } dd { (CivilDate::parse("d", &f.date).map(day_text).unwrap_or(f.date.clone())) ", " (f.start) ", " (work_hours_text(f.minutes)) }
-                    dt { "Pay" } dd { (money(f.rate_pence.into())) " an hour: " (money(crate::pool::pay(f.minutes, f.rate_pence))) }
-                    dt { "Skills" } dd { @if f.skills.is_empty() { "—" } @else { (f.skills.join(", ")) } }
-                    @if !f.place.is_empty() { dt { "Where" } dd { (f.place) } }
-                    @if !f.client.is_empty() { dt { "Booked by" } dd { (f.client) } }
-                    dt { "Status" } dd { strong { (j.status) } @if !j.turned_down.is_empty() { ": " (j.turned_down.replace('-', " ")) } }
-                    @if !j.accepted.is_empty() { dt { "Taken by" } dd { a href={ "/pool/members/" (j.accepted) } { (name(&j.accepted)) } } }
-                    @if j.status == "done" { dt { "Worked" } dd { (work_hours_text(j.worked_minutes)) ", paid " (money(j.pay_pence)) } }
+                    dt { (tr!("desk-audit-when")) } dd { (day(&f.date)) (sep()) (f.start) (sep()) (hours_text(f.minutes)) }
+                    dt { (tr!("desk-pool-pay")) } dd { (tr!("desk-pool-pay-for-job", rate = rate(f.rate_pence), pay = money(crate::pool::pay(f.minutes, f.rate_pence)))) }
+                    dt { (tr!("desk-label-skills")) } dd { @if f.skills.is_empty() { "—" } @else { (theirs(&f.skills.join(", "))) } }
+                    @if !f.place.is_empty() { dt { (tr!("desk-pool-where")) } dd { (theirs(&f.place)) } }
+                    @if !f.client.is_empty() { dt { (tr!("desk-pool-booked-by")) } dd { (theirs(&f.client)) } }
+                    dt { (tr!("desk-label-status")) } dd { strong { (job_status(&j.status)) } @if !j.turned_down.is_empty() { (tr!("desk-colon")) (reason_text(&j.turned_down)) } }
+                    @if !j.accepted.is_empty() { dt { (tr!("desk-pool-taken-by")) } dd { a href={ "/pool/members/" (j.accepted) } { (theirs(&name(&j.accepted))) } } }
+                    @if j.status == "done" { dt { (tr!("desk-pool-worked")) } dd { (tr!("desk-pool-worked-paid", hours = hours_text(j.worked_minutes), pay = money(j.pay_pence))) } }
                 }
                 @if j.status == "offered" && !answering.is_empty() {
-                    h2 { "Offered to" }
-                    p.hint { "Record their answer here for members without a desk account of their own." }
+                    h2 { (tr!("desk-pool-offered-to")) }
+                    p.hint { (tr!("desk-pool-offered-hint")) }
                     ul.rows {
                         @for m in &answering {
                             li {
-                                (name(m)) " "
+                                (theirs(&name(m))) " "
                                 form.inline method="post" action=(action("answer")) {
                                     (token(w)) input type="hidden" name="member" value=(m);
-                                    button type="submit" name="answer" value="yes" { "They take it" }
+                                    button type="submit" name="answer" value="yes" { (tr!("desk-pool-they-take-it")) }
                                     " "
-                                    button.secondary type="submit" name="answer" value="no" { "They say no" }
+                                    button.secondary type="submit" name="answer" value="no" { (tr!("desk-pool-they-say-no")) }
                                 }
                             }
                         }
                     }
                 }
                 @if let Some(p) = &proposal {
-                    h2 #proposal { "Who could take it" }
+                    h2 #proposal { (tr!("desk-pool-who-could")) }
                     @if p.proposed.is_empty() {
-                        p { "No one can take this job: " (p.why_none.replace('-', " ")) "." }
+                        p { (tr!("desk-pool-no-one")) (tr!("desk-colon")) (reason_text(&p.why_none)) }
                     } @else {
                         ul.rows {
                             @for c in &p.proposed {
                                 li {
-                                    strong { (c.name) } " — " (money(c.week_pence)) " this week"
-                                    @if c.has_limit { ", " (money(c.room_after_pence.max(0) as u64)) " left under their limit after this job" }
+                                    strong { (theirs(&c.name)) } " — " (tr!("desk-pool-earned-this-week", pay = money(c.week_pence)))
+                                    @if c.has_limit { (sep()) (tr!("desk-pool-room-after", pay = money(c.room_after_pence.max(0) as u64))) }
                                     @if !j.offered.contains(&c.member) {
                                         form.inline method="post" action=(action("offer")) {
                                             (token(w)) input type="hidden" name="member" value=(c.member);
-                                            " " button.secondary type="submit" { "Offer it to " (c.name) }
+                                            " " button.secondary type="submit" { (tr!("desk-pool-offer-to", name = c.name.clone())) }
                                         }
                                     }
                                 }
@@ -660,16 +757,16 @@ async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]
                         }
                     }
                     @if !p.not_proposed.is_empty() {
-                        h3 { "Not proposed" }
+                        h3 { (tr!("desk-pool-not-proposed")) }
                         ul.rows {
                             @for c in &p.not_proposed {
                                 li {
-                                    (sentence(&c.why))
+                                    (why_text(c))
                                     @if c.why_code == "over-limit" && !j.offered.contains(&c.member) {
                                         form method="post" action=(action("offer")) {
                                             (token(w)) input type="hidden" name="member" value=(c.member);
-                                            (checkbox(&format!("over_limit-{}", c.member), &format!("{} knows this takes them over their limit, and chooses to", c.name), false))
-                                            button.secondary type="submit" { "Offer it anyway" }
+                                            (checkbox(&format!("over_limit-{}", c.member), &tr!("desk-pool-over-limit-chooses", name = c.name.clone()), false))
+                                            button.secondary type="submit" { (tr!("desk-pool-offer-anyway")) }
                                         }
                                     }
                                 }
@@ -678,26 +775,37 @@ async fn job_page(desk: &Desk, w: &Worker, id: &str, errors: &[(String, String)]
                     }
                 }
                 @if j.status == "accepted" {
-                    h2 { "Hours worked" }
+                    h2 { (tr!("desk-pool-hours-worked")) }
                     form method="post" action=(action("hours")) novalidate {
                         (token(w))
-                        (text_input("hours", "Hours worked", Some("For example 3, 2.5 or 2:30. The pay follows from the rate."), &work_hours(f.minutes), errors))
-                        button type="submit" { "Record the hours" }
+                        (text_input("hours", &tr!("desk-pool-hours-worked"), Some(&tr!("desk-pool-hint-hours-worked")), &work_hours(f.minutes), errors))
+                        button type="submit" { (tr!("desk-pool-record-hours")) }
                     }
                 }
                 @if waiting || j.status == "accepted" {
-                    h2 { "End it" }
+                    h2 { (tr!("desk-pool-end-it")) }
                     form method="post" action=(action("end")) {
                         (token(w))
-                        (text_input("reason", "Why (optional)", Some("If the pool cannot take it and you leave this empty, the reason is worked out from who could not."), "", errors))
-                        button.secondary type="submit" name="how" value="turned-down" { "The pool cannot take it" }
+                        (text_input("reason", &tr!("desk-pool-why-optional"), Some(&tr!("desk-pool-hint-why")), "", errors))
+                        button.secondary type="submit" name="how" value="turned-down" { (tr!("desk-pool-cannot-take")) }
                         " "
-                        button.secondary type="submit" name="how" value="cancelled" { "Whoever booked it called it off" }
+                        button.secondary type="submit" name="how" value="cancelled" { (tr!("desk-pool-called-off")) }
                     }
                 }
-                h2 { "History" }
-                ol { @for s in &j.history { li { (s.what) @if !s.member.is_empty() { " (" (name(&s.member)) ")" } " by " (s.by) ", " (super::form::when(s.at_ms)) } } }
-                p { a href="/pool" { "Back to the pool" } }
+                h2 { (tr!("desk-history")) }
+                ol {
+                    @for s in &j.history {
+                        li {
+                            @let (status, by, when) = (job_status(&s.what), s.by.clone(), super::form::when(s.at_ms));
+                            @if s.member.is_empty() {
+                                (tr!("desk-history-step", status = status, by = by, when = when))
+                            } @else {
+                                (tr!("desk-pool-history-step-member", status = status, member = name(&s.member), by = by, when = when))
+                            }
+                        }
+                    }
+                }
+                p { a href="/pool" { (tr!("desk-pool-back")) } }
             },
         ),
     )
@@ -734,7 +842,15 @@ async fn job_step(
             };
             acting(w.actor(), desk.pool.end_job(Request::new(request))).await
         }
-        _ => return page_error(&desk, Some(&w), StatusCode::NOT_FOUND, "Page not found", "There is no such step."),
+        _ => {
+            return page_error(
+                &desk,
+                Some(&w),
+                StatusCode::NOT_FOUND,
+                &tr!("desk-page-not-found"),
+                tr!("desk-pool-no-step"),
+            );
+        }
     };
     match done {
         Ok(_) => Redirect::to(&format!("/pool/jobs/{id}")).into_response(),
@@ -755,40 +871,42 @@ async fn report(State(desk): State<Desk>, w: Worker, Query(q): Query<HashMap<Str
     let request = v1::PeriodRequest { member: String::new(), from: from.clone(), to: to.clone() };
     let r = match desk.pool.get_pool_report(Request::new(request)).await {
         Ok(r) => r.into_inner(),
-        Err(e) => return page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, "No figures", e.message()),
+        Err(e) => {
+            let title = tr!("desk-pool-no-figures");
+            return page_error(&desk, Some(&w), StatusCode::BAD_REQUEST, &title, english(e.message()));
+        }
     };
-    let date = |d: &str| CivilDate::parse("d", d).map(date_text).unwrap_or_else(|_| d.to_owned());
     respond(
         StatusCode::OK,
         frame(
             &desk,
             Some(&w),
-            "The group's figures",
+            &tr!("desk-pool-figures"),
             html! {
-                h1 { "The group's figures" }
+                h1 { (tr!("desk-pool-figures")) }
                 form method="get" action="/pool/report" {
                     div.inline {
-                        div.field { label for="from" { "From" } input #from type="date" name="from" value=(from); }
-                        div.field { label for="to" { "To" } input #to type="date" name="to" value=(to); }
+                        div.field { label for="from" { (tr!("desk-pool-from")) } input #from type="date" name="from" value=(from); }
+                        div.field { label for="to" { (tr!("desk-pool-to")) } input #to type="date" name="to" value=(to); }
                     }
-                    button.secondary type="submit" { "Show" }
+                    button.secondary type="submit" { (tr!("desk-pool-show")) }
                 }
-                h2 { (date(&r.from)) " to " (date(&r.to)) }
+                h2 { (tr!("desk-pool-from-to", from = date(&r.from), to = date(&r.to))) }
                 dl.details {
-                    dt { "Jobs booked" } dd { (r.jobs_booked) }
-                    dt { "Jobs done" } dd { (r.jobs_done) }
-                    dt { "Hours worked" } dd { (work_hours(r.minutes)) }
-                    dt { "Paid to members" } dd { (money(r.pay_pence)) }
-                    dt { "Members paid" } dd { (r.members_paid) }
-                    dt { "Cancelled by whoever booked" } dd { (r.jobs_cancelled) }
+                    dt { (tr!("desk-pool-jobs-booked")) } dd { (r.jobs_booked) }
+                    dt { (tr!("desk-pool-jobs-done")) } dd { (r.jobs_done) }
+                    dt { (tr!("desk-pool-hours-worked")) } dd { (work_hours(r.minutes)) }
+                    dt { (tr!("desk-pool-paid-to-members")) } dd { (money(r.pay_pence)) }
+                    dt { (tr!("desk-pool-members-paid")) } dd { (r.members_paid) }
+                    dt { (tr!("desk-pool-cancelled")) } dd { (r.jobs_cancelled) }
                 }
-                h2 { "Jobs the pool could not take" }
-                @if r.turned_down.is_empty() { p { "None." } }
+                h2 { (tr!("desk-pool-turned-down")) }
+                @if r.turned_down.is_empty() { p { (tr!("desk-none")) } }
                 @else {
-                    ul { @for c in &r.turned_down { li { (c.reason.replace('-', " ")) ": " (c.jobs) } } }
-                    p { "Skills they needed: " (r.skills_turned_down.iter().map(|c| format!("{} ({})", c.reason, c.jobs)).collect::<Vec<_>>().join(", ")) }
+                    ul { @for c in &r.turned_down { li { (reason_text(&c.reason)) (tr!("desk-colon")) (c.jobs) } } }
+                    p { (tr!("desk-pool-skills-needed")) " " (theirs(&r.skills_turned_down.iter().map(|c| format!("{} ({})", c.reason, c.jobs)).collect::<Vec<_>>().join(", "))) }
                 }
-                p { a href="/pool" { "Back to the pool" } }
+                p { a href="/pool" { (tr!("desk-pool-back")) } }
             },
         ),
     )
@@ -808,12 +926,8 @@ async fn me(State(desk): State<Desk>, w: Worker) -> Response {
 
 async fn me_page(desk: &Desk, w: &Worker, problem: Option<&str>) -> Response {
     let Some(m) = own_member(desk, w).await else {
-        let why = if w.user.role == Role::Member {
-            "Your account is not linked to a member of the pool yet: ask your coordinator."
-        } else {
-            "This page is for members of the pool, with their own account."
-        };
-        return page_error(desk, Some(w), StatusCode::OK, "My work", why);
+        let why = if w.user.role == Role::Member { tr!("desk-me-not-linked") } else { tr!("desk-me-not-member") };
+        return page_error(desk, Some(w), StatusCode::OK, &tr!("desk-nav-my-work"), why);
     };
     let open = desk.pool.list_jobs(Request::new(v1::ListJobsRequest { open: true, ..Default::default() })).await;
     let jobs = open.map(|l| l.into_inner().jobs).unwrap_or_default();
@@ -828,35 +942,35 @@ async fn me_page(desk: &Desk, w: &Worker, problem: Option<&str>) -> Response {
         frame(
             desk,
             Some(w),
-            "My work",
+            &tr!("desk-nav-my-work"),
             html! {
-                h1 { "My work" }
-                @if let Some(p) = problem { p.warn role="alert" { (p) } }
-                h2 { "Offered to you" }
-                @if offered.is_empty() { p { "Nothing is waiting for your answer." } }
+                h1 { (tr!("desk-nav-my-work")) }
+                @if let Some(p) = problem { p.warn role="alert" { (english(p)) } }
+                h2 { (tr!("desk-me-offered")) }
+                @if offered.is_empty() { p { (tr!("desk-me-nothing-waiting")) } }
                 @else {
                     ul.rows {
                         @for j in &offered {
                             @let f = j.fields.clone().unwrap_or_default();
                             li {
-                                strong { (f.what) } br;
-                                (CivilDate::parse("d", &f.date).map(day_text).unwrap_or(f.date.clone())) ", " (f.start) ", " (work_hours_text(f.minutes))
-                                @if !f.place.is_empty() { ", " (f.place) }
-                                br; "Pays " (money(crate::pool::pay(f.minutes, f.rate_pence))) " (" (money(f.rate_pence.into())) " an hour)"
-                                form method="post" action={ "/me/" (j.id) "/yes" } { (token(w)) button type="submit" { "I'll take it" } }
-                                form method="post" action={ "/me/" (j.id) "/no" } { (token(w)) button.secondary type="submit" { "Not this one" } }
+                                strong { (theirs(&f.what)) } br;
+                                (day(&f.date)) (sep()) (f.start) (sep()) (hours_text(f.minutes))
+                                @if !f.place.is_empty() { (sep()) (theirs(&f.place)) }
+                                br; (tr!("desk-me-pays", pay = money(crate::pool::pay(f.minutes, f.rate_pence)), rate = rate(f.rate_pence)))
+                                form method="post" action={ "/me/" (j.id) "/yes" } { (token(w)) button type="submit" { (tr!("desk-me-take")) } }
+                                form method="post" action={ "/me/" (j.id) "/no" } { (token(w)) button.secondary type="submit" { (tr!("desk-me-not-this")) } }
                             }
                         }
                     }
                 }
-                h2 { "Your jobs" }
-                @if mine.is_empty() { p { "None booked." } }
-                @else { ul.rows { @for j in &mine { @let f = j.fields.clone().unwrap_or_default(); li { (f.what) ", " (f.date) " " (f.start) } } } }
-                h2 { "Your earnings" }
+                h2 { (tr!("desk-me-your-jobs")) }
+                @if mine.is_empty() { p { (tr!("desk-me-none-booked")) } }
+                @else { ul.rows { @for j in &mine { @let f = j.fields.clone().unwrap_or_default(); li { (theirs(&f.what)) (sep()) (day(&f.date)) " " (f.start) } } } }
+                h2 { (tr!("desk-me-earnings")) }
                 dl.details {
-                    dt { "This week" } dd { (week_text(&e)) }
-                    dt { "This month" } dd { (money(e.month_pence)) }
-                    dt { "This tax year" } dd { (money(e.tax_year_pence)) }
+                    dt { (tr!("desk-pool-this-week")) } dd { (week_text(&e)) }
+                    dt { (tr!("desk-pool-this-month")) } dd { (money(e.month_pence)) }
+                    dt { (tr!("desk-me-tax-year")) } dd { (money(e.tax_year_pence)) }
                 }
             },
         ),

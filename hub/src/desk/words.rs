@@ -44,22 +44,15 @@ pub(crate) struct Reader {
     /// Whether `lang=` on the address chose it: then the cookie remembers it.
     pub chosen: bool,
     /// This page's path and query without `lang`, where the switch leads (with its
-    /// own `lang`); None on the pages still only in English, which show no switch.
+    /// own `lang`); None outside a request.
     here: Option<String>,
 }
-
-/// Pages whose words are still only in English: they are in English whatever was
-/// chosen, so that no page is half in one language and half in another.
-const ENGLISH_ONLY: [&str; 2] = ["/pool", "/me"];
 
 impl Reader {
     /// The reader of a request: `lang=` on its address, else the cookie, else its
     /// `Accept-Language`.
     pub(super) fn of(method: &Method, uri: &Uri, headers: &HeaderMap) -> Reader {
         let path = uri.path();
-        if ENGLISH_ONLY.iter().any(|p| path == *p || path.starts_with(&format!("{p}/"))) {
-            return Reader::default();
-        }
         let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri).map(|q| q.0).unwrap_or_default();
         let chosen = pairs.iter().find(|(k, _)| k == "lang").and_then(|(_, v)| Lang::parse(v));
         let kept: Vec<String> = pairs
@@ -129,8 +122,7 @@ pub(crate) fn switch_to(path: &str) {
     });
 }
 
-/// The links to this page in each language, each named in itself; nothing on a page
-/// only in English.
+/// The links to this page in each language, each named in itself.
 pub(super) fn switch() -> Markup {
     let Ok((lang, Some(here))) = READER.try_with(|r| (r.borrow().lang, r.borrow().here.clone())) else {
         return html! {};

@@ -329,6 +329,32 @@ async fn the_desk_speaks_welsh_and_urdu() {
     let referral = send(&garden, &houses, "Alex Canary", &[]).await;
     wait_for_status(&houses, &referral.id, "received").await;
     let mut kim = Desk::signed_in(&houses, "kim", "coordinator").await;
+    // The pool: a member with an account of their own, a job offered to them and
+    // one they cannot take, one worked and one turned down.
+    let bea = Desk::signed_in(&houses, "bea", "member").await;
+    let pool = async |args: &[&str]| {
+        let mut all = vec!["pool"];
+        all.extend_from_slice(args);
+        houses.kith(all).await.ok()["id"].as_str().unwrap_or_default().to_owned()
+    };
+    let week = ["--available", "mon 09:00-17:00", "--available", "tue 09:00-17:00"];
+    let mut bea_args = vec!["member", "add", "--name", "Bea Example", "--skill", "gardening", "--min-rate", "13"];
+    bea_args.extend_from_slice(&["--weekly-limit", "195.50", "--desk-user", "bea"]);
+    bea_args.extend_from_slice(&week);
+    let member = pool(&bea_args).await;
+    pool(&["member", "add", "--name", "Cal Example", "--skill", "painting", "--min-rate", "13"]).await;
+    let job = |what: &'static str, date: &'static str| {
+        ["job", "add", "--what", what, "--date", date, "--start", "09:00", "--hours", "2.5", "--rate", "15"]
+    };
+    let offered = pool(&job("Clear the beds", "2027-03-02")).await;
+    houses.kith(["pool", "job", "offer", &offered, "--member", &member]).await.ok();
+    let open = pool(&job("Mow the lawn", "2027-03-04")).await;
+    let worked = pool(&job("Cut the hedges", "2027-03-01")).await;
+    houses.kith(["pool", "job", "offer", &worked, "--member", &member]).await.ok();
+    houses.kith(["pool", "job", "answer", &worked, "--member", &member, "--yes"]).await.ok();
+    houses.kith(["pool", "job", "hours", &worked, "--hours", "3:30"]).await.ok();
+    let ended = pool(&job("Paint the fence", "2027-03-03")).await;
+    houses.kith(["pool", "job", "turn-down", &ended]).await.ok();
 
     // The browser's language; then a choice on the address, which a cookie keeps.
     let welsh = kim.get_in("/", "cy-GB,cy;q=0.9,en;q=0.5").await;
@@ -356,11 +382,13 @@ async fn the_desk_speaks_welsh_and_urdu() {
     );
     let listings = kim.get("/listings?lang=cy").await;
     assert!(listings.body.contains("Ionawr") || listings.body.contains("Cadarnhawyd"), "{}", listings.body);
-    // The pool's pages are still in English only: whole, and without a switch.
-    let pool = kim.get("/pool?lang=cy").await;
-    assert!(pool.body.contains(r#"<html lang="en-GB" dir="ltr">"#) && !pool.body.contains("data-lang-switch"));
+    // Hours and pay in the language; a member's own page too.
+    let job_page = kim.get(&format!("/pool/jobs/{worked}?lang=cy")).await;
+    assert!(job_page.body.contains("3.5 awr") && job_page.body.contains("£52.50"), "{}", job_page.body);
+    let me = bea.get_in("/me", "ur").await;
+    assert!(me.body.contains(r#"<html lang="ur" dir="rtl">"#) && me.body.contains("£37.50"), "{}", me.body);
 
-    // No page of the desk (but the pool's) is left in English in another language.
+    // No page of the desk is left in English in another language.
     let pages = [
         "/".to_owned(),
         "/beds".to_owned(),
@@ -384,6 +412,18 @@ async fn the_desk_speaks_welsh_and_urdu() {
         "/audit".to_owned(),
         "/leave".to_owned(),
         "/nowhere".to_owned(),
+        "/pool".to_owned(),
+        "/pool?week=2027-03-01".to_owned(),
+        "/pool/report?from=2027-03-01&to=2027-03-31".to_owned(),
+        "/pool/members/new".to_owned(),
+        format!("/pool/members/{member}"),
+        format!("/pool/members/{member}/edit"),
+        format!("/pool/members/{member}/statement?from=2027-03-01&to=2027-03-31"),
+        "/pool/jobs/new".to_owned(),
+        format!("/pool/jobs/{offered}"),
+        format!("/pool/jobs/{open}"),
+        format!("/pool/jobs/{worked}"),
+        format!("/pool/jobs/{ended}"),
     ];
     let mut signed_out = Desk::of(&houses);
     for lang in [Lang::Cy, Lang::Ur] {
@@ -421,6 +461,10 @@ async fn the_desk_speaks_welsh_and_urdu() {
         check("a form with an error", &bad);
         let added = in_lang.post("/users", &[("csrf", &token), ("do", "add"), ("new-name", "Sam K")], &[]).await;
         check("an account name refused", &added);
+        check("/me", &bea.get_in("/me", lang.code()).await);
+        let no_rate = in_lang.post("/pool/members", &[("csrf", &token), ("name", "Dee"), ("min_rate", "")], &[]).await;
+        assert_eq!(no_rate.status, 400, "{no_rate:?}");
+        check("a member without a rate", &no_rate);
         let sign_in = signed_out.get_in("/sign-in", lang.code()).await;
         check("/sign-in", &sign_in);
         let wrong = signed_out

@@ -19,6 +19,12 @@ hours-a-week = { $hours ->
     [many] { $hours } awr yr wythnos
    *[other] { $hours } awr yr wythnos
 }
+work-hours = { $n ->
+   *[other] { $hours } awr
+}
+week-earned-booked = { $earned } (+{ $booked } wedi'u trefnu)
+week-limit-left = { $earned } o { $limit } — { $left } ar ôl
+week-limit-over = { $earned } o { $limit } — { $over } dros y terfyn
 
 ## Dates and times
 

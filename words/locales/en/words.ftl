@@ -13,6 +13,13 @@ hours-a-week = { $hours ->
     [one] { $hours } hour a week
    *[other] { $hours } hours a week
 }
+work-hours = { $n ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+}
+week-earned-booked = { $earned } (+{ $booked } booked)
+week-limit-left = { $earned } of { $limit } — { $left } left
+week-limit-over = { $earned } of { $limit } — over by { $over }
 
 ## Dates and times
 

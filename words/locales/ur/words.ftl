@@ -15,6 +15,13 @@ hours-a-week = { $hours ->
     [one] ہفتے میں { $hours } گھنٹہ
    *[other] ہفتے میں { $hours } گھنٹے
 }
+work-hours = { $n ->
+    [one] { $hours } گھنٹہ
+   *[other] { $hours } گھنٹے
+}
+week-earned-booked = { $earned } (+{ $booked } بک شدہ)
+week-limit-left = { $limit } میں سے { $earned } — { $left } باقی
+week-limit-over = { $limit } میں سے { $earned } — حد سے { $over } زیادہ
 
 ## Dates and times
 
