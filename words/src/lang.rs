@@ -184,6 +184,26 @@ pub fn messages(lang: Lang) -> Vec<(String, String)> {
     FILE_NAMES.iter().flat_map(|file| messages_of(lang, file)).collect()
 }
 
+/// The English of the message files that a page in `lang` must not show: each
+/// piece of text of at least two words of a message that `lang` says otherwise
+/// (trailing `:`, `.`, `,` and `?` left off). For the checks that no page in
+/// another language is left in English.
+pub fn english_only(lang: Lang) -> Vec<String> {
+    let theirs: std::collections::HashMap<String, String> = messages(lang).into_iter().collect();
+    let mut phrases = Vec::new();
+    for (key, english) in messages(Lang::En) {
+        if theirs.get(&key) == Some(&english) {
+            continue;
+        }
+        for piece in english.lines().map(|p| p.trim().trim_end_matches([':', '.', ',', '?'])) {
+            if piece.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
+                phrases.push(piece.to_owned());
+            }
+        }
+    }
+    phrases
+}
+
 /// The messages of one of a language's files (`desk.ftl`), as [`messages`].
 pub fn messages_of(lang: Lang, file: &str) -> Vec<(String, String)> {
     use fluent_bundle::FluentResource;

@@ -16,7 +16,7 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 
 use super::form::{erase_form, error_summary, field, token, when};
 use super::words::{english, switch_to, theirs, tr};
-use super::{Desk, Posted, Worker, frame, page_error, respond};
+use super::{Desk, Posted, Worker, frame, page_error, page_not_found, respond};
 use crate::store::acting;
 
 pub(super) fn routes() -> Router<Desk> {
@@ -177,13 +177,7 @@ async fn step(State(desk): State<Desk>, Path((id, step)): Path<(String, String)>
         }
         "erase" => acting(w.actor(), admin.erase_ask(Request::new(v1::IdRequest { id: id.clone() }))).await,
         _ => {
-            return page_error(
-                &desk,
-                Some(&w),
-                StatusCode::NOT_FOUND,
-                &tr!("desk-page-not-found"),
-                tr!("desk-no-such-answer"),
-            );
+            return page_not_found(&desk, Some(&w), tr!("desk-no-such-answer"));
         }
     };
     match done {

@@ -210,13 +210,12 @@ async fn css() -> Response {
 
 async fn not_found(State(desk): State<Desk>, headers: HeaderMap) -> Response {
     let worker = worker(&desk, &headers);
-    page_error(
-        &desk,
-        worker.as_ref(),
-        StatusCode::NOT_FOUND,
-        &tr!("desk-page-not-found"),
-        tr!("desk-page-not-found-detail"),
-    )
+    page_not_found(&desk, worker.as_ref(), tr!("desk-page-not-found-detail"))
+}
+
+/// "Page not found", saying why.
+pub(crate) fn page_not_found(desk: &Desk, worker: Option<&Worker>, why: String) -> Response {
+    page_error(desk, worker, StatusCode::NOT_FOUND, &tr!("desk-page-not-found"), why)
 }
 
 /// What every request passes before its page: no form posted from another site,

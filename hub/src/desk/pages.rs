@@ -28,7 +28,7 @@ use kith_proto::v1::{self, hub_admin_server::HubAdmin};
 use super::accounts::{self, SignIn};
 use super::form::{Fields, checkbox, erase_form, error_summary, field, select, text_input, textarea, token, when};
 use super::words::{english, switch_to, theirs, tr};
-use super::{Coordinator, Desk, Posted, Worker, frame, page_error, respond, secret};
+use super::{Coordinator, Desk, Posted, Worker, frame, page_error, page_not_found, respond, secret};
 use crate::store::{Actor, Listing, Record, Session, acting};
 
 pub(super) fn routes() -> Router<Desk> {
@@ -757,13 +757,7 @@ async fn referral_step(
         }
         "erase" => acting(w.actor(), admin.erase_referral(Request::new(v1::IdRequest { id: id.clone() }))).await,
         _ => {
-            return page_error(
-                &desk,
-                Some(&w),
-                StatusCode::NOT_FOUND,
-                &tr!("desk-page-not-found"),
-                tr!("desk-no-such-answer"),
-            );
+            return page_not_found(&desk, Some(&w), tr!("desk-no-such-answer"));
         }
     };
     match done {

@@ -26,7 +26,7 @@ use kith_words::{Lang, pounds, work_hours};
 
 use super::form::{Fields, checkbox, erase_form, error_summary, field, select, text_input, textarea, token};
 use super::words::{english, lang, switch_to, theirs, tr};
-use super::{Desk, Posted, Worker, frame, page_error, respond};
+use super::{Desk, Posted, Worker, frame, page_error, page_not_found, respond};
 use crate::pool::Period;
 use crate::store::{Role, acting};
 
@@ -843,13 +843,7 @@ async fn job_step(
             acting(w.actor(), desk.pool.end_job(Request::new(request))).await
         }
         _ => {
-            return page_error(
-                &desk,
-                Some(&w),
-                StatusCode::NOT_FOUND,
-                &tr!("desk-page-not-found"),
-                tr!("desk-pool-no-step"),
-            );
+            return page_not_found(&desk, Some(&w), tr!("desk-pool-no-step"));
         }
     };
     match done {

@@ -257,25 +257,6 @@ fn board_words(page: &str) -> String {
     text.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
-/// The English of the message files a page in another language must not show:
-/// every piece of text of at least two words that the language says otherwise.
-fn english_only(lang: kith_words::Lang) -> Vec<String> {
-    use std::collections::HashMap;
-    let theirs: HashMap<String, String> = kith_words::lang::messages(lang).into_iter().collect();
-    let mut phrases = Vec::new();
-    for (key, english) in kith_words::lang::messages(kith_words::Lang::En) {
-        if theirs.get(&key) == Some(&english) {
-            continue;
-        }
-        for piece in english.lines().map(|p| p.trim().trim_end_matches([':', '.', ','])) {
-            if piece.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
-                phrases.push(piece.to_owned());
-            }
-        }
-    }
-    phrases
-}
-
 #[tokio::test]
 async fn the_board_speaks_welsh_and_urdu() {
     use kith_words::Lang;
@@ -348,7 +329,7 @@ async fn the_board_speaks_welsh_and_urdu() {
         format!("/opportunity/garden/{}", Ulid::new()),
     ];
     for lang in [Lang::Cy, Lang::Ur] {
-        let english = english_only(lang);
+        let english = kith_words::lang::english_only(lang);
         assert!(english.len() > 200, "{} phrases", english.len());
         for path in &pages {
             let (status, _, page) = get_in(&base, path, lang.code()).await;

@@ -296,25 +296,6 @@ fn desk_words(page: &str) -> String {
     text.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
-/// The English of the message files a page in `lang` must not show: every piece of
-/// text of at least two words that the language says otherwise.
-fn english_only(lang: kith_words::Lang) -> Vec<String> {
-    use std::collections::HashMap;
-    let theirs: HashMap<String, String> = kith_words::lang::messages(lang).into_iter().collect();
-    let mut phrases = Vec::new();
-    for (key, english) in kith_words::lang::messages(kith_words::Lang::En) {
-        if theirs.get(&key) == Some(&english) {
-            continue;
-        }
-        for piece in english.lines().map(|p| p.trim().trim_end_matches([':', '.', ',', '?'])) {
-            if piece.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
-                phrases.push(piece.to_owned());
-            }
-        }
-    }
-    phrases
-}
-
 #[tokio::test]
 async fn the_desk_speaks_welsh_and_urdu() {
     use kith_words::Lang;
@@ -427,7 +408,7 @@ async fn the_desk_speaks_welsh_and_urdu() {
     ];
     let mut signed_out = Desk::of(&houses);
     for lang in [Lang::Cy, Lang::Ur] {
-        let english = english_only(lang);
+        let english = kith_words::lang::english_only(lang);
         assert!(english.len() > 400, "{} phrases", english.len());
         let check = |path: &str, reply: &kith_tests::desk::Reply| {
             assert!(reply.status < 500, "{path}: {reply:?}");
