@@ -1110,3 +1110,18 @@ fn a_familys_packed_entities_keep_their_keys_through_removals() {
     assert_eq!(read.get(&DocKey(30)).map(|d| d.kept), Some(3));
     assert_eq!(read.len(), 3);
 }
+
+#[test]
+fn a_profile_naming_its_language_with_anything_but_a_language_tag_is_refused() {
+    let mut hub = Hub::new("garden", 1);
+    let Event::Profile(profile) = hub.profile() else { unreachable!() };
+    let mut view = View::new(today());
+    let hostile = HubProfile { language: r#"cy" onload="x"#.into(), ..profile.clone() };
+    match view.apply(&hub.opened(Event::Profile(hostile))) {
+        Outcome::Invalid(e) => assert_eq!(e.field, "language"),
+        other => panic!("expected invalid, got {other:?}"),
+    }
+    assert!(!view.knows_hub(&hub.slug));
+    applied(&mut view, hub.opened(Event::Profile(HubProfile { language: "cy".into(), ..profile })));
+    assert_eq!(view.hubs()[0].profile.language, "cy");
+}

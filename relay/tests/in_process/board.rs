@@ -297,6 +297,14 @@ async fn the_board_speaks_welsh_and_urdu() {
     assert!(urdu.contains("<bdi>Market garden assistant &lt;b&gt;</bdi>"), "{urdu}");
 
     // Plural forms by the language's rules, dates and money in it.
+    // A language the board does not speak, or no language at all, is English, and
+    // what was asked for is never written back into the page.
+    for hostile in ["%3Cscript%3Ealert(1)%3C%2Fscript%3E", "xx", "en%22%20onload%3D%22x", &"cy".repeat(2_000)] {
+        let (status, _, page) = get(&base, &format!("/search?q=gardener&lang={hostile}")).await;
+        assert_eq!(status, 200, "{hostile}");
+        assert!(page.contains(r#"<html lang="en-GB" dir="ltr">"#), "{hostile}: {page}");
+        assert!(!page.contains("<script>alert") && !page.contains("onload="), "{hostile}: {page}");
+    }
     let (_, _, hubs) = get(&base, "/hubs?lang=cy").await;
     assert!(hubs.contains("1 cyfle, dim gwasanaethau, dim busnesau, 1 tŷ diogel"), "{hubs}");
     let (_, _, job) = get(&base, &format!("/opportunity/garden/{}?lang=cy", o.id)).await;
