@@ -129,16 +129,160 @@ impl Field {
 }
 
 /// Posting sets are cut into chunks of at most this many keys: an insert or a
-/// removal moves at most one chunk's worth of memory, and a set costs about 8 bytes
-/// per key (plus slack) instead of a tree node's overhead.
+/// removal repacks at most one chunk, and a chunk's own cost (its first key, its
+/// width, its allocation) is spread over many keys.
 const CHUNK: usize = 512;
+
+/// The bits `v` needs.
+fn bits(v: u64) -> u8 {
+    (64 - v.leading_zeros()) as u8
+}
+
+/// A chunk of a posting set: its keys as offsets from its first key, each packed in
+/// the bits its largest offset needs ("frame of reference"). Keys of one chunk are
+/// close in time, so a key costs about 40 to 50 bits rather than 64, and the i-th key
+/// is still read directly, so a seek's binary search decodes nothing.
+struct Chunk {
+    first: u64,
+    /// `len` offsets of `width` bits each, from the lowest bit of the first word up.
+    words: Vec<u64>,
+    len: u16,
+    width: u8,
+}
+
+impl Chunk {
+    fn one(k: u64) -> Chunk {
+        Chunk { first: k, words: Vec::new(), len: 1, width: 0 }
+    }
+
+    /// `keys`, sorted ascending and not empty, packed with no room to spare.
+    fn pack(keys: &[u64]) -> Chunk {
+        debug_assert!(!keys.is_empty() && keys.len() <= CHUNK + 1);
+        let first = keys[0];
+        let width = bits(keys[keys.len() - 1] - first);
+        let mut words = vec![0u64; (keys.len() * usize::from(width)).div_ceil(64)];
+        for (i, &k) in keys.iter().enumerate() {
+            put_bits(&mut words, i, width, k - first);
+        }
+        Chunk { first, words, len: keys.len() as u16, width }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Its `i`-th key.
+    #[inline]
+    fn get(&self, i: usize) -> u64 {
+        debug_assert!(i < self.len());
+        let w = usize::from(self.width);
+        if w == 0 {
+            return self.first;
+        }
+        let bit = i * w;
+        let (word, shift) = (bit / 64, bit % 64);
+        let mut v = self.words[word] >> shift;
+        if shift + w > 64 {
+            v |= self.words[word + 1] << (64 - shift);
+        }
+        self.first + (v & mask(self.width))
+    }
+
+    fn last(&self) -> u64 {
+        self.get(self.len() - 1)
+    }
+
+    /// How many of its first `end` keys are at most `k`.
+    #[inline]
+    fn count_le(&self, k: u64, end: usize) -> usize {
+        let (mut lo, mut hi) = (0, end);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.get(mid) <= k {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Where `k` is, or where it would go.
+    fn search(&self, k: u64) -> Result<usize, usize> {
+        let n = self.count_le(k, self.len());
+        if n > 0 && self.get(n - 1) == k { Ok(n - 1) } else { Err(n) }
+    }
+
+    fn keys(&self) -> impl DoubleEndedIterator<Item = u64> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Its keys into `buf`, which it clears first.
+    fn unpack_into(&self, buf: &mut Vec<u64>) {
+        buf.clear();
+        buf.extend(self.keys());
+    }
+
+    /// Adds `k`, greater than every key of the chunk.
+    fn push(&mut self, k: u64) {
+        debug_assert!(k > self.last());
+        let offset = k - self.first;
+        let need = bits(offset);
+        if need > self.width {
+            // The newest key is the furthest from the first: the width grows as the
+            // chunk fills, about once each time its span doubles.
+            let mut keys: Vec<u64> = self.keys().collect();
+            keys.push(k);
+            let grown = Chunk::pack(&keys);
+            self.words = grown.words;
+            self.width = grown.width;
+            self.len = grown.len;
+            return;
+        }
+        let words = (usize::from(self.len + 1) * usize::from(self.width)).div_ceil(64);
+        if words > self.words.len() {
+            if words > self.words.capacity() {
+                // A quarter more at a time: room for the next keys without leaving a
+                // half-empty allocation in every set.
+                self.words.reserve_exact((self.words.len() / 4).max(1));
+            }
+            self.words.resize(words, 0);
+        }
+        put_bits(&mut self.words, usize::from(self.len), self.width, offset);
+        self.len += 1;
+    }
+
+    /// Its heap bytes.
+    fn heap_bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+}
+
+fn mask(width: u8) -> u64 {
+    if width >= 64 { u64::MAX } else { (1u64 << width) - 1 }
+}
+
+/// Writes `v` (of at most `width` bits) as the `i`-th value of `words`, which are
+/// zero there.
+fn put_bits(words: &mut [u64], i: usize, width: u8, v: u64) {
+    let w = usize::from(width);
+    if w == 0 {
+        return;
+    }
+    let bit = i * w;
+    let (word, shift) = (bit / 64, bit % 64);
+    words[word] |= v << shift;
+    if shift + w > 64 {
+        words[word + 1] |= v >> (64 - shift);
+    }
+}
 
 /// A sorted set of keys, in chunks. Chunks are sorted, non-empty and do not overlap;
 /// `lasts` holds each chunk's largest key, contiguously, so that finding a chunk
 /// does not chase a pointer per step of the binary search.
 #[derive(Default)]
 pub struct Postings {
-    chunks: Vec<Vec<u64>>,
+    chunks: Vec<Chunk>,
     lasts: Vec<u64>,
     len: usize,
 }
@@ -147,16 +291,6 @@ impl fmt::Debug for Postings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Postings").field("len", &self.len).field("chunks", &self.chunks.len()).finish()
     }
-}
-
-/// Inserts into a chunk, growing it by hand: doubling past CHUNK would leave half of
-/// every split chunk unused.
-fn chunk_insert(chunk: &mut Vec<u64>, pos: usize, k: u64) {
-    if chunk.len() == chunk.capacity() {
-        let want = (chunk.len() * 2).clamp(4, CHUNK + 1);
-        chunk.reserve_exact(want - chunk.len());
-    }
-    chunk.insert(pos, k);
 }
 
 impl Postings {
@@ -174,23 +308,41 @@ impl Postings {
     }
 
     /// Adds `k`, which is greater than every key of the set. A full last chunk is
-    /// left full.
+    /// left full (and its spare room given back).
     fn push_greatest(&mut self, k: u64) {
         debug_assert!(self.lasts.last().is_none_or(|&g| g < k));
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => {
-                let n = chunk.len();
-                chunk_insert(chunk, n, k);
+                chunk.push(k);
+                if chunk.len() == CHUNK {
+                    chunk.words.shrink_to_fit();
+                }
                 *self.lasts.last_mut().expect("a chunk has its last key") = k;
             }
             _ => {
-                let mut chunk = Vec::with_capacity(4);
-                chunk.push(k);
-                self.chunks.push(chunk);
+                self.chunks.push(Chunk::one(k));
                 self.lasts.push(k);
             }
         }
         self.len += 1;
+    }
+
+    /// Puts `keys` (sorted, at most two chunks' worth) in place of chunk `ci`,
+    /// splitting it in two when it is over full, dropping it when it is empty.
+    fn replace_chunk(&mut self, ci: usize, keys: &[u64]) {
+        if keys.is_empty() {
+            self.chunks.remove(ci);
+            self.lasts.remove(ci);
+        } else if keys.len() > CHUNK {
+            let (head, tail) = keys.split_at(keys.len() / 2);
+            self.chunks[ci] = Chunk::pack(head);
+            self.lasts[ci] = head[head.len() - 1];
+            self.chunks.insert(ci + 1, Chunk::pack(tail));
+            self.lasts.insert(ci + 1, tail[tail.len() - 1]);
+        } else {
+            self.chunks[ci] = Chunk::pack(keys);
+            self.lasts[ci] = keys[keys.len() - 1];
+        }
     }
 
     /// Adds `k`; false when it was already there.
@@ -206,17 +358,12 @@ impl Postings {
             return true;
         }
         let ci = self.chunk_for(k);
-        let chunk = &mut self.chunks[ci];
-        let Err(pos) = chunk.binary_search(&k) else { return false };
-        chunk_insert(chunk, pos, k);
+        let Err(pos) = self.chunks[ci].search(k) else { return false };
+        let mut keys = Vec::with_capacity(self.chunks[ci].len() + 1);
+        self.chunks[ci].unpack_into(&mut keys);
+        keys.insert(pos, k);
+        self.replace_chunk(ci, &keys);
         self.len += 1;
-        if chunk.len() > CHUNK {
-            let mut tail = Vec::with_capacity(CHUNK + 1);
-            tail.extend(chunk.drain(chunk.len() / 2..));
-            let head_last = chunk[chunk.len() - 1];
-            self.lasts.insert(ci, head_last);
-            self.chunks.insert(ci + 1, tail);
-        }
         true
     }
 
@@ -226,38 +373,41 @@ impl Postings {
             return false;
         }
         let ci = self.chunk_for(k);
-        let chunk = &mut self.chunks[ci];
-        let Ok(pos) = chunk.binary_search(&k) else { return false };
-        chunk.remove(pos);
+        let Ok(pos) = self.chunks[ci].search(k) else { return false };
+        let mut keys = Vec::with_capacity(CHUNK);
+        self.chunks[ci].unpack_into(&mut keys);
+        keys.remove(pos);
         self.len -= 1;
-        let remaining = chunk.len();
-        if remaining == 0 {
-            self.chunks.remove(ci);
-            self.lasts.remove(ci);
-            return true;
-        }
-        self.lasts[ci] = chunk[remaining - 1];
-        if remaining < CHUNK / 8 && ci + 1 < self.chunks.len() && remaining + self.chunks[ci + 1].len() <= CHUNK {
+        if keys.len() < CHUNK / 8 && ci + 1 < self.chunks.len() && keys.len() + self.chunks[ci + 1].len() <= CHUNK {
             // Keep chunks from thinning out after many removals.
-            let next = self.chunks.remove(ci + 1);
-            self.chunks[ci].extend(next);
-            self.lasts.remove(ci);
+            keys.extend(self.chunks[ci + 1].keys());
+            self.chunks.remove(ci + 1);
+            self.lasts.remove(ci + 1);
         }
+        self.replace_chunk(ci, &keys);
         true
     }
 
     /// Keeps only the keys `keep` accepts, in one pass.
     pub fn retain(&mut self, mut keep: impl FnMut(u64) -> bool) {
-        for chunk in &mut self.chunks {
-            chunk.retain(|&k| keep(k));
+        let mut keys = Vec::with_capacity(CHUNK);
+        let mut ci = 0;
+        while ci < self.chunks.len() {
+            self.chunks[ci].unpack_into(&mut keys);
+            let before = keys.len();
+            keys.retain(|&k| keep(k));
+            if keys.len() != before {
+                self.len -= before - keys.len();
+                self.replace_chunk(ci, &keys);
+            }
+            if !keys.is_empty() {
+                ci += 1;
+            }
         }
-        self.chunks.retain(|c| !c.is_empty());
-        self.lasts = self.chunks.iter().map(|c| c[c.len() - 1]).collect();
-        self.len = self.chunks.iter().map(Vec::len).sum();
     }
 
     pub fn contains(&self, k: u64) -> bool {
-        !self.chunks.is_empty() && self.chunks[self.chunk_for(k)].binary_search(&k).is_ok()
+        !self.chunks.is_empty() && self.chunks[self.chunk_for(k)].search(k).is_ok()
     }
 
     /// A cursor for walking this set from its largest key down.
@@ -265,9 +415,21 @@ impl Postings {
         Cursor { list: self, pos: None, started: false }
     }
 
+    /// All keys, smallest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = u64> + '_ {
+        self.chunks.iter().flat_map(Chunk::keys)
+    }
+
     /// All keys, largest first.
     pub fn iter_desc(&self) -> impl Iterator<Item = u64> + '_ {
-        self.chunks.iter().rev().flat_map(|c| c.iter().rev().copied())
+        self.iter().rev()
+    }
+
+    /// The bytes it holds on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.chunks.capacity() * size_of::<Chunk>()
+            + self.lasts.capacity() * 8
+            + self.chunks.iter().map(Chunk::heap_bytes).sum::<usize>()
     }
 }
 
@@ -280,7 +442,7 @@ impl Serialize for Postings {
         let mut bytes = Vec::with_capacity(10 + self.len * 4);
         leb128(&mut bytes, self.len as u64);
         let mut previous = 0u64;
-        for &k in self.chunks.iter().flatten() {
+        for k in self.iter() {
             leb128(&mut bytes, k - previous);
             previous = k;
         }
@@ -321,8 +483,9 @@ impl Postings {
         list.lasts.reserve_exact(len.div_ceil(CHUNK));
         let mut key = 0u64;
         let mut left = len;
+        let mut chunk = Vec::with_capacity(left.min(CHUNK));
         while left > 0 {
-            let mut chunk = Vec::with_capacity(left.min(CHUNK));
+            chunk.clear();
             for _ in 0..left.min(CHUNK) {
                 let gap = read_leb128(bytes, &mut pos).ok_or("a key cut short")?;
                 key = match key.checked_add(gap) {
@@ -333,7 +496,7 @@ impl Postings {
             }
             left -= chunk.len();
             list.lasts.push(key);
-            list.chunks.push(chunk);
+            list.chunks.push(Chunk::pack(&chunk));
         }
         if pos != bytes.len() {
             return Err("bytes after the last key");
@@ -368,7 +531,7 @@ pub struct Cursor<'a> {
 
 impl Cursor<'_> {
     fn at(&self, (ci, p): (usize, usize)) -> u64 {
-        self.list.chunks[ci][p]
+        self.list.chunks[ci].get(p)
     }
 
     /// Moves to the largest key that is at most `k` (never upwards), and returns it;
@@ -378,11 +541,11 @@ impl Cursor<'_> {
         match (self.started, self.pos) {
             (true, None) => return None,
             (true, Some(pos)) if self.at(pos) <= k => return Some(self.at(pos)),
-            (true, Some((ci, p))) if chunks[ci][0] <= k => {
+            (true, Some((ci, p))) if chunks[ci].first <= k => {
                 // Within the current chunk, below the current key.
-                let i = chunks[ci][..p].partition_point(|&x| x <= k);
+                let i = chunks[ci].count_le(k, p);
                 self.pos = Some((ci, i - 1));
-                return Some(chunks[ci][i - 1]);
+                return Some(chunks[ci].get(i - 1));
             }
             _ => {}
         }
@@ -394,11 +557,11 @@ impl Cursor<'_> {
         };
         self.started = true;
         let below = self.list.lasts[..limit].partition_point(|&last| last <= k);
-        if below < limit && chunks[below][0] <= k {
+        if below < limit && chunks[below].first <= k {
             let chunk = &chunks[below];
-            let i = chunk.partition_point(|&x| x <= k);
+            let i = chunk.count_le(k, chunk.len());
             self.pos = Some((below, i - 1));
-            return Some(chunk[i - 1]);
+            return Some(chunk.get(i - 1));
         }
         if below == 0 {
             self.pos = None;
@@ -407,7 +570,7 @@ impl Cursor<'_> {
         let ci = below - 1;
         let p = chunks[ci].len() - 1;
         self.pos = Some((ci, p));
-        Some(chunks[ci][p])
+        Some(chunks[ci].get(p))
     }
 }
 
@@ -708,8 +871,8 @@ mod tests {
             assert_eq!(p.len(), model.len());
         }
         assert!(p.chunks.len() > 1, "the test should exercise several chunks");
-        assert!(p.chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK && c.capacity() <= CHUNK + 1));
-        let lasts: Vec<u64> = p.chunks.iter().map(|c| c[c.len() - 1]).collect();
+        assert!(p.chunks.iter().all(|c| c.len() > 0 && c.len() <= CHUNK));
+        let lasts: Vec<u64> = p.chunks.iter().map(Chunk::last).collect();
         assert_eq!(p.lasts, lasts);
         let got: Vec<u64> = p.iter_desc().collect();
         let want: Vec<u64> = model.iter().rev().copied().collect();
@@ -717,6 +880,76 @@ mod tests {
         for k in 0..5_000 {
             assert_eq!(p.contains(k), model.contains(&k));
         }
+    }
+
+    #[test]
+    fn chunks_pack_keys_of_any_spread_and_read_each_back() {
+        let mut seed = 9;
+        let spread: Vec<u64> = (0..=CHUNK as u64).map(|i| i * (u64::MAX / (CHUNK as u64 + 1))).collect();
+        let mut random: Vec<u64> = (0..300).map(|_| lcg(&mut seed) << 31 ^ lcg(&mut seed)).collect();
+        random.sort_unstable();
+        random.dedup();
+        for keys in [vec![5], vec![0, 1], vec![0, u64::MAX], vec![1, 1 << 63, u64::MAX], spread, random] {
+            let chunk = Chunk::pack(&keys);
+            assert_eq!(chunk.keys().collect::<Vec<_>>(), keys);
+            assert_eq!(chunk.last(), keys[keys.len() - 1]);
+            for (i, &k) in keys.iter().enumerate() {
+                assert_eq!(chunk.search(k), Ok(i));
+                assert_eq!(chunk.count_le(k, keys.len()), i + 1);
+            }
+            // Grown one key at a time, through every width on the way.
+            let mut grown = Chunk::one(keys[0]);
+            for &k in &keys[1..] {
+                grown.push(k);
+            }
+            assert_eq!(grown.keys().collect::<Vec<_>>(), keys);
+            assert_eq!(grown.width, chunk.width);
+        }
+    }
+
+    #[test]
+    fn postings_of_keys_anywhere_in_u64_match_a_model() {
+        let mut seed = 13;
+        let mut p = Postings::default();
+        let mut model = BTreeSet::new();
+        let pool: Vec<u64> =
+            (0..3_000).map(|_| lcg(&mut seed) << 33 ^ lcg(&mut seed) << 2).chain([0, u64::MAX]).collect();
+        for round in 0..30_000 {
+            let k = pool[lcg(&mut seed) as usize % pool.len()];
+            if round % 3 == 0 {
+                assert_eq!(p.remove(k), model.remove(&k), "remove {k}");
+            } else {
+                assert_eq!(p.insert(k), model.insert(k), "insert {k}");
+            }
+        }
+        assert_eq!(p.iter().collect::<Vec<_>>(), model.iter().copied().collect::<Vec<_>>());
+        assert_eq!(p.len(), model.len());
+        let mut cursor = p.cursor();
+        for &k in model.iter().rev().step_by(7) {
+            assert_eq!(cursor.seek(k), Some(k));
+        }
+        p.retain(|k| k % 2 == 0);
+        model.retain(|k| k % 2 == 0);
+        assert_eq!(p.iter().collect::<Vec<_>>(), model.iter().copied().collect::<Vec<_>>());
+        assert_eq!(p.len(), model.len());
+    }
+
+    #[test]
+    fn a_key_costs_its_span_in_bits_not_sixty_four() {
+        // 100,000 entities created over two years, as their keys are made: the
+        // creation time in ms above 16 random bits.
+        let mut seed = 21;
+        let two_years_ms = 2 * 365 * 86_400_000u64;
+        let start = 1_700_000_000_000u64;
+        let mut p = Postings::default();
+        for i in 0..100_000u64 {
+            p.insert(((start + i * two_years_ms / 100_000) << 16) | (lcg(&mut seed) & 0xffff));
+        }
+        let per_key = p.heap_bytes() as f64 / p.len() as f64;
+        assert!(per_key < 6.0, "{per_key:.2} bytes a key");
+        let read: Postings = postcard::from_bytes(&postcard::to_stdvec(&p).unwrap()).unwrap();
+        assert!(read.heap_bytes() <= p.heap_bytes());
+        assert!(read.iter().eq(p.iter()));
     }
 
     #[test]

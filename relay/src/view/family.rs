@@ -417,10 +417,11 @@ impl<L: Listing> Family<L> {
         self.docs.values().all(|d| L::held_body(&d.kept))
     }
 
-    /// The key of the live entity `(id, hub)`.
-    pub fn live_key(&self, id: Ulid, hub: HubId) -> Option<DocKey> {
+    /// The key of the live entity `(id, hub)` when the view keeps it without its
+    /// body: the terms it is indexed under are not known without the store.
+    pub fn unheld_key(&self, id: Ulid, hub: HubId) -> Option<DocKey> {
         match self.slots.get(&(id, hub))? {
-            Slot::Live(key) => Some(*key),
+            Slot::Live(key) => L::held(&self.docs[key].kept).is_none().then_some(*key),
             Slot::Gone { .. } => None,
         }
     }
@@ -474,6 +475,7 @@ impl<L: Listing> Family<L> {
         prior: Prior<'_, L::Item>,
     ) -> Change<L::Kept> {
         let delta = self.delta(hub, id, record);
+        let mut old_terms: Vec<Term> = Vec::new();
         let old = match self.slots.get(&(id, hub)) {
             Some(Slot::Live(key)) => {
                 let key = *key;
@@ -489,22 +491,35 @@ impl<L: Listing> Family<L> {
                     },
                     (None, Prior::Removed) => None,
                 };
-                for term in item.iter().flat_map(|item| Self::all_terms(item, old.hub, today, places)) {
-                    self.index.remove(&term, key);
-                }
+                old_terms = item.iter().flat_map(|item| Self::all_terms(item, old.hub, today, places)).collect();
                 Some((key, old))
             }
             _ => None,
         };
         let Some(item) = &record.item else {
+            if let Some((key, _)) = &old {
+                for term in &old_terms {
+                    self.index.remove(term, *key);
+                }
+            }
             self.slots.insert((id, hub), Slot::Gone { seq: record.seq });
             return Change { old, new: None, delta };
         };
+        let new_terms = Self::all_terms(item, hub, today, places);
         let key = match &old {
-            Some((key, _)) => *key,
+            Some((key, _)) => {
+                // A change touches only the sets of the terms it changed: a new
+                // title moves a few words, not the listing's fifty-odd terms.
+                let kept: foldhash::HashSet<&Term> = new_terms.iter().collect();
+                for term in old_terms.iter().filter(|t| !kept.contains(t)) {
+                    self.index.remove(term, *key);
+                }
+                *key
+            }
             None => DocKey::probe(id, record.at_ms, |k| self.docs.contains_key(&k)),
         };
-        for term in Self::all_terms(item, hub, today, places) {
+        let had: foldhash::HashSet<&Term> = old_terms.iter().collect();
+        for term in new_terms.into_iter().filter(|t| !had.contains(t)) {
             self.index.add(term, key);
         }
         let size = u32::try_from(L::size(item)).unwrap_or(u32::MAX);

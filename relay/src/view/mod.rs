@@ -752,8 +752,9 @@ impl View {
     /// Puts back the records written since a checkpoint over the view read from it
     /// (hubs first, as [`Store::changed_since`] gives them). The store already
     /// holds their new states, so the index terms of the states they replace cannot
-    /// be read back from it: the replaced entities' keys are first taken out of
-    /// every posting set, in one pass.
+    /// be read back from it: the keys of the replaced entities kept without their
+    /// bodies are first taken out of every posting set, in one pass (those kept
+    /// with their bodies are taken out term by term, as always).
     pub fn restore_changed(&mut self, records: Vec<Record>) -> Result<(), StoreError> {
         let (hubs, rest): (Vec<Record>, Vec<Record>) =
             records.into_iter().partition(|r| matches!(r, Record::Hub { .. }));
@@ -765,7 +766,7 @@ impl View {
             .iter()
             .filter_map(|r| match r {
                 Record::Listing { family: kith_proto::event::Family::Opportunities, hub, id, .. } => {
-                    family.live_key(*id, *self.hub_ids.get(hub)?).map(|k| k.0)
+                    family.unheld_key(*id, *self.hub_ids.get(hub)?).map(|k| k.0)
                 }
                 _ => None,
             })

@@ -254,6 +254,8 @@ fn sequence_orders_updates_and_redelivery_is_ignored() {
     assert_eq!(view.opportunity(o.id, None).unwrap().unwrap().item.title, "Head gardener");
     // The old title's words are gone from the index, the new ones are there.
     assert_eq!(search(&view, OpportunityQuery { text: text_of("head"), ..Default::default() }).len(), 1);
+    // A change touches only the terms it changed: the word kept is still found.
+    assert_eq!(search(&view, OpportunityQuery { text: text_of("gardener"), ..Default::default() }).len(), 1);
     o.title = "Plot helper".into();
     applied(&mut view, hub.opened(Event::OpportunityPublished(o)));
     assert!(search(&view, OpportunityQuery { text: text_of("head"), ..Default::default() }).is_empty());
