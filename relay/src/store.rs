@@ -68,7 +68,7 @@ pub const FORMAT: u8 = 5;
 
 /// sled's page cache. The relay reads the store once at start and keeps the view in
 /// memory, so a large cache would only hold a second copy of it.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
