@@ -18,6 +18,7 @@ use kith_relay::view::Quota;
 /// ingest's and the loaders' threads; measured at a million listings, the view
 /// takes about 110 MiB less under jemalloc than under glibc's malloc (mimalloc:
 /// 50 MiB more; BENCHMARKS.md, "Memory at 1M").
+#[cfg(feature = "jemalloc")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -13,6 +13,29 @@ use crate::wait::wait_for;
 /// leaf nodes.
 const SHIPPED: [[u16; 4]; 3] = [[4231, 8231, 6231, 7431], [4232, 8232, 6232, 7432], [4233, 8233, 6233, 7433]];
 
+/// `conf` with each `127.0.0.1:PORT` whose whole port is a shipped one moved to ours,
+/// in one pass: replacing one port after another would also rewrite a port put in
+/// by an earlier replacement that starts with a later shipped one (a free port
+/// 42331 read as 4233 and a "1").
+pub fn move_ports(conf: &str, moved: &[(u16, u16)]) -> String {
+    const HOST: &str = "127.0.0.1:";
+    let mut out = String::with_capacity(conf.len());
+    let mut rest = conf;
+    while let Some(at) = rest.find(HOST) {
+        let (before, from_host) = rest.split_at(at + HOST.len());
+        out.push_str(before);
+        let digits = from_host.find(|c: char| !c.is_ascii_digit()).unwrap_or(from_host.len());
+        let (port, after) = from_host.split_at(digits);
+        match port.parse::<u16>().ok().and_then(|p| moved.iter().find(|(shipped, _)| *shipped == p)) {
+            Some((_, ours)) => out.push_str(&ours.to_string()),
+            None => out.push_str(port),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 pub struct NatsCluster {
     pub nodes: Vec<NatsServer>,
     /// The leaf-node port of each node.
@@ -28,11 +51,12 @@ impl NatsCluster {
         for n in 0..3 {
             let path = format!("{}/../deploy/nats/cluster-{}.conf", env!("CARGO_MANIFEST_DIR"), n + 1);
             let mut conf = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
-            for (shipped, ours) in SHIPPED.iter().zip(&ports) {
-                for (a, b) in shipped.iter().zip(ours) {
-                    conf = conf.replace(&format!("127.0.0.1:{a}"), &format!("127.0.0.1:{b}"));
-                }
-            }
+            let moved: Vec<(u16, u16)> = SHIPPED
+                .iter()
+                .zip(&ports)
+                .flat_map(|(shipped, ours)| shipped.iter().copied().zip(ours.iter().copied()))
+                .collect();
+            conf = move_ports(&conf, &moved);
             conf = conf.replace(&format!("\"nats-data/n{}\"", n + 1), "\"{root}/store\"");
             assert!(conf.contains("{root}/store"), "{path}: store_dir is not where the harness expects it");
             nodes.push(NatsServer::configured(&format!("nats-server n{}", n + 1), &conf, ports[n][0]));
@@ -83,5 +107,24 @@ impl NatsCluster {
             }
         })
         .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::move_ports;
+
+    #[test]
+    fn ports_are_moved_whole_and_once() {
+        let conf = "listen: 127.0.0.1:4231\nroutes: [nats-route://127.0.0.1:6231, nats-route://127.0.0.1:6232]\nhttp: 127.0.0.1:8231";
+        // 4231 moves to a free port that starts with 6232, which moves too: the
+        // first must not be moved again.
+        let moved = move_ports(conf, &[(4231, 62320), (6231, 40001), (6232, 40002), (8231, 42315)]);
+        assert_eq!(
+            moved,
+            "listen: 127.0.0.1:62320\nroutes: [nats-route://127.0.0.1:40001, nats-route://127.0.0.1:40002]\nhttp: 127.0.0.1:42315"
+        );
+        // A port that is not shipped, or one that only starts like one, stays.
+        assert_eq!(move_ports("127.0.0.1:42310 127.0.0.1:", &[(4231, 1)]), "127.0.0.1:42310 127.0.0.1:");
     }
 }

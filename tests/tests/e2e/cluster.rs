@@ -10,7 +10,7 @@ use std::time::Duration;
 use kith_proto::Slug;
 use kith_proto::subject::stream_name;
 use kith_proto::v1::{ListRequest, SearchOpportunitiesRequest};
-use kith_tests::cluster::NatsCluster;
+use kith_tests::cluster::{NatsCluster, move_ports};
 use kith_tests::sample::{add_opportunity, opportunity_fields};
 use kith_tests::{Hub, HubOptions, NatsServer, REGION, Relay, wait_for};
 
@@ -171,17 +171,12 @@ async fn a_hubs_leaf_node_carries_the_writes_made_while_its_uplink_was_cut() {
     // The region's server (single.conf) and the hub's own leaf node (leaf.conf), as
     // shipped, with their ports moved.
     let (port, http, leafnodes) = (kith_tests::free_port(), kith_tests::free_port(), kith_tests::free_port());
-    let conf = shipped("single.conf")
-        .replace("127.0.0.1:4222", &format!("127.0.0.1:{port}"))
-        .replace("127.0.0.1:8222", &format!("127.0.0.1:{http}"))
-        .replace("127.0.0.1:7422", &format!("127.0.0.1:{leafnodes}"))
+    let conf = move_ports(&shipped("single.conf"), &[(4222, port), (8222, http), (7422, leafnodes)])
         .replace("\"nats-data/single\"", "\"{root}/store\"");
     let mut region = NatsServer::configured("nats-server region", &conf, port);
     region.start().await;
     let local = kith_tests::free_port();
-    let conf = shipped("leaf.conf")
-        .replace("127.0.0.1:4222", &format!("127.0.0.1:{local}"))
-        .replace("nats-leaf://127.0.0.1:7422", &format!("nats-leaf://127.0.0.1:{leafnodes}"));
+    let conf = move_ports(&shipped("leaf.conf"), &[(4222, local), (7422, leafnodes)]);
     let mut leaf = NatsServer::configured("nats-server leaf", &conf, local);
     leaf.start().await;
 
