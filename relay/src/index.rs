@@ -9,7 +9,9 @@
 //!
 //! Entities are ordered by [`DocKey`], which follows the entity's ULID, so "newest
 //! first" means "most recently created first", and a page token (the key of the last
-//! entity of a page) means the same thing at every relay of the region.
+//! entity of a page) means the same thing at every relay of the region. Posting sets
+//! hold not the keys but labels in the same order, denser ([`crate::view::docs`]):
+//! to this module they are just sorted numbers.
 
 // A seeded hash (foldhash's, as hashbrown's default): fast on short words, and a
 // hub cannot choose words that collide, as it could with an unseeded one.
@@ -425,6 +427,63 @@ impl Postings {
         self.iter().rev()
     }
 
+    /// The largest key for which `below` holds, when `below` holds for every key
+    /// up to some point and for none after it (a binary search over the chunks'
+    /// last keys, then within one chunk).
+    pub fn last_where(&self, below: impl Fn(u64) -> bool) -> Option<u64> {
+        let ci = self.lasts.partition_point(|&last| below(last));
+        let Some(chunk) = self.chunks.get(ci) else { return self.lasts.last().copied() };
+        let (mut lo, mut hi) = (0, chunk.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if below(chunk.get(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        match lo {
+            0 => ci.checked_sub(1).map(|p| self.lasts[p]),
+            n => Some(chunk.get(n - 1)),
+        }
+    }
+
+    /// The smallest key above `k`.
+    pub fn next_above(&self, k: u64) -> Option<u64> {
+        let ci = self.lasts.partition_point(|&last| last <= k);
+        let chunk = self.chunks.get(ci)?;
+        Some(chunk.get(chunk.count_le(k, chunk.len())))
+    }
+
+    /// The keys from `lo` to `hi` (both included), in order.
+    pub fn range(&self, lo: u64, hi: u64) -> impl Iterator<Item = u64> + '_ {
+        let first = self.lasts.partition_point(|&last| last < lo);
+        self.chunks[first..]
+            .iter()
+            .take_while(move |c| c.first <= hi)
+            .flat_map(Chunk::keys)
+            .skip_while(move |&k| k < lo)
+            .take_while(move |&k| k <= hi)
+    }
+
+    /// Replaces each key from `lo` to `hi` by `to(key)`. `to` keeps their order and
+    /// puts them between the keys of the set below `lo` and above `hi`, so that the
+    /// set stays sorted: only the chunks that hold such keys are repacked.
+    pub fn remap(&mut self, lo: u64, hi: u64, to: impl Fn(u64) -> u64) {
+        let mut ci = self.lasts.partition_point(|&last| last < lo);
+        let mut keys = Vec::new();
+        while ci < self.chunks.len() && self.chunks[ci].first <= hi {
+            self.chunks[ci].unpack_into(&mut keys);
+            for k in keys.iter_mut().filter(|k| (lo..=hi).contains(*k)) {
+                *k = to(*k);
+            }
+            debug_assert!(keys.is_sorted());
+            self.replace_chunk(ci, &keys);
+            ci += 1;
+        }
+        debug_assert!(self.lasts.is_sorted());
+    }
+
     /// The bytes it holds on the heap.
     pub fn heap_bytes(&self) -> usize {
         self.chunks.capacity() * size_of::<Chunk>()
@@ -682,9 +741,10 @@ impl<'de> Deserialize<'de> for Index {
 }
 
 impl Index {
-    pub fn add(&mut self, term: Term, key: DocKey) {
+    /// Adds the entity labelled `label` ([`crate::view::docs`]) to `term`'s set.
+    pub fn add(&mut self, term: Term, label: u64) {
         let Term::Text(field, word) = term else {
-            self.terms.entry(term).or_default().insert(key.0);
+            self.terms.entry(term).or_default().insert(label);
             return;
         };
         let fields = match self.text.get_mut(&*word) {
@@ -697,22 +757,22 @@ impl Index {
         };
         match fields.iter_mut().find(|(f, _)| *f == field) {
             Some((_, list)) => {
-                list.insert(key.0);
+                list.insert(label);
             }
             None => {
                 let mut list = Postings::default();
-                list.insert(key.0);
+                list.insert(label);
                 fields.push((field, list));
             }
         }
     }
 
-    /// Removes `key` from `term`'s set, and the term itself once nothing has it, so
-    /// that words of withdrawn listings do not linger.
-    pub fn remove(&mut self, term: &Term, key: DocKey) {
+    /// Removes `label` from `term`'s set, and the term itself once nothing has it,
+    /// so that words of withdrawn listings do not linger.
+    pub fn remove(&mut self, term: &Term, label: u64) {
         let Term::Text(field, word) = term else {
             if let Some(list) = self.terms.get_mut(term) {
-                list.remove(key.0);
+                list.remove(label);
                 if list.is_empty() {
                     self.terms.remove(term);
                 }
@@ -721,7 +781,7 @@ impl Index {
         };
         let Some(fields) = self.text.get_mut(&**word) else { return };
         let Some(i) = fields.iter().position(|(f, _)| f == field) else { return };
-        fields[i].1.remove(key.0);
+        fields[i].1.remove(label);
         if !fields[i].1.is_empty() {
             return;
         }
@@ -774,6 +834,19 @@ impl Index {
         }
     }
 
+    /// Gives the keys from `lo` to `hi` new values ([`Postings::remap`]) in every
+    /// posting set.
+    pub fn remap(&mut self, lo: u64, hi: u64, to: impl Fn(u64) -> u64) {
+        for list in self.terms.values_mut() {
+            list.remap(lo, hi, &to);
+        }
+        for fields in self.text.values_mut() {
+            for (_, list) in fields.iter_mut() {
+                list.remap(lo, hi, &to);
+            }
+        }
+    }
+
     pub fn get(&self, term: &Term) -> Option<&Postings> {
         match term {
             Term::Text(field, word) => self.text_postings(word, *field),
@@ -814,9 +887,9 @@ impl Index {
         self.get(term).map_or(0, Postings::len)
     }
 
-    /// The keys that have every one of `terms`, largest first, below `before`; calls
-    /// `visit` until it returns false. A term that nothing has matches nothing.
-    pub fn search(&self, terms: &[Term], before: Option<DocKey>, mut visit: impl FnMut(DocKey) -> bool) {
+    /// The labels that have every one of `terms`, largest first, below `before`;
+    /// calls `visit` until it returns false. A term that nothing has matches nothing.
+    pub fn search(&self, terms: &[Term], before: Option<u64>, visit: impl FnMut(u64) -> bool) {
         let mut lists = Vec::with_capacity(terms.len());
         for term in terms {
             match self.get(term) {
@@ -824,7 +897,7 @@ impl Index {
                 None => return,
             }
         }
-        intersect_desc(&lists, before.map(|k| k.0), |k| visit(DocKey(k)));
+        intersect_desc(&lists, before, visit);
     }
 }
 
@@ -1059,17 +1132,17 @@ mod tests {
     fn index_forgets_terms_nothing_has() {
         let mut index = Index::default();
         let word = Term::Text(Field::Title, "garden".into());
-        index.add(word.clone(), DocKey(1));
-        index.add(word.clone(), DocKey(2));
-        index.add(Term::Remote, DocKey(2));
+        index.add(word.clone(), 1);
+        index.add(word.clone(), 2);
+        index.add(Term::Remote, 2);
         let mut hits = vec![];
         index.search(&[word.clone(), Term::Remote], None, |k| {
             hits.push(k);
             true
         });
-        assert_eq!(hits, [DocKey(2)]);
-        index.remove(&word, DocKey(1));
-        index.remove(&word, DocKey(2));
+        assert_eq!(hits, [2]);
+        index.remove(&word, 1);
+        index.remove(&word, 2);
         assert!(index.get(&word).is_none());
         assert_eq!(index.count(&Term::Remote), 1);
         assert_eq!(index.word_count(), 0);
@@ -1094,7 +1167,7 @@ mod tests {
             (Field::Title, "garage", 4),
             (Field::Title, "guard", 5),
         ] {
-            index.add(Term::Text(field, word.into()), DocKey(key));
+            index.add(Term::Text(field, word.into()), key);
         }
         let mut same: Vec<&str> = index.words_with_stem("garden").iter().map(|w| &**w).collect();
         same.sort();
@@ -1102,9 +1175,9 @@ mod tests {
         assert_eq!(index.words_with_prefix("gard").collect::<Vec<_>>(), ["gardener", "gardening"]);
         assert_eq!(index.frequency("gardening"), 2);
         // A word leaves the dictionary only when no field holds it any more.
-        index.remove(&Term::Text(Field::Title, "gardening".into()), DocKey(1));
+        index.remove(&Term::Text(Field::Title, "gardening".into()), 1);
         assert_eq!(index.frequency("gardening"), 1);
-        index.remove(&Term::Text(Field::Description, "gardening".into()), DocKey(2));
+        index.remove(&Term::Text(Field::Description, "gardening".into()), 2);
         assert_eq!(index.words_with_prefix("gard").collect::<Vec<_>>(), ["gardener"]);
         assert_eq!(index.words_with_stem("garden").len(), 1);
         assert_eq!(index.word_count(), 3);

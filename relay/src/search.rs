@@ -314,9 +314,10 @@ pub struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    /// Calls `visit(tier, key)` with matching entities, best first, starting after
-    /// `after`, until it returns false or the deadline passes.
-    pub fn run(&self, after: Option<Position>, mut visit: impl FnMut(u8, DocKey) -> bool) -> Result<(), TimedOut> {
+    /// Calls `visit(tier, label)` with matching entities, best first, starting
+    /// after `after` (a tier and the label below which that tier goes on), until
+    /// it returns false or the deadline passes.
+    pub fn run(&self, after: Option<(u8, u64)>, mut visit: impl FnMut(u8, u64) -> bool) -> Result<(), TimedOut> {
         let mut looked = 0u32;
         let mut timed_out = false;
         // Called for every candidate: false stops the walk when time is up.
@@ -348,10 +349,10 @@ impl Walk<'_> {
                     None => return Ok(()),
                 }
             }
-            intersect_unions_desc(&unions, after.map(|p| p.key.0), |k| in_time() && visit(0, DocKey(k)));
+            intersect_unions_desc(&unions, after.map(|p| p.1), |k| in_time() && visit(0, k));
             return if timed_out { Err(TimedOut) } else { Ok(()) };
         }
-        let start = after.map_or(0, |p| p.tier);
+        let start = after.map_or(0, |p| p.0);
         for tier in start..TIERS {
             let class = usize::from(tier) / Field::ALL.len();
             let field = Field::ALL[usize::from(tier) % Field::ALL.len()];
@@ -375,7 +376,7 @@ impl Walk<'_> {
             if empty || (field != Field::Title && !adds_field) {
                 continue;
             }
-            let before = after.filter(|p| p.tier == tier).map(|p| p.key.0);
+            let before = after.filter(|p| p.0 == tier).map(|p| p.1);
             let mut go_on = true;
             intersect_unions_desc(&unions, before, |k| {
                 if !in_time() {
@@ -387,7 +388,7 @@ impl Walk<'_> {
                 if better {
                     return true;
                 }
-                go_on = visit(tier, DocKey(k));
+                go_on = visit(tier, k);
                 go_on
             });
             if !go_on {
@@ -428,9 +429,9 @@ mod tests {
     fn index(docs: &[(u64, Field, &str)]) -> Index {
         let mut index = Index::default();
         for &(key, field, text) in docs {
-            index.add(Term::All, DocKey(key));
+            index.add(Term::All, key);
             for w in words(text) {
-                index.add(Term::Text(field, w.into()), DocKey(key));
+                index.add(Term::Text(field, w.into()), key);
             }
         }
         index
@@ -442,7 +443,7 @@ mod tests {
         let mut out = vec![];
         Walk { index, filters: &[], words: &plans, ranked, deadline: None }
             .run(None, |t, k| {
-                out.push((t, k.0));
+                out.push((t, k));
                 true
             })
             .unwrap();
@@ -526,8 +527,9 @@ mod tests {
             let after = Position::from_token(&after.token(true), true, false).unwrap();
             let mut rest = vec![];
             Walk { index: &idx, filters: &[], words: &plans, ranked: true, deadline: None }
-                .run(Some(after), |t, k| {
-                    rest.push((t, k.0));
+                // Labels are the keys here: the walk goes on below the page's last.
+                .run(Some((after.tier, after.key.0)), |t, k| {
+                    rest.push((t, k));
                     true
                 })
                 .unwrap();

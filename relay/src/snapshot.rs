@@ -45,7 +45,7 @@ const MAGIC: &[u8; 8] = b"KITHVIEW";
 
 /// The layout of the view in a snapshot. A snapshot of another version (or of
 /// another build of the relay) is not read.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 
 /// The build of the relay: its version and a fingerprint of the sources that lay
 /// out the view (`build.rs`), so that a snapshot is read only by the build that

@@ -6,7 +6,6 @@
 //! checks, replacing an entity's terms, lookups, walking a page) is here, once.
 //! A new family is one file with a `Listing` and its query.
 
-use foldhash::HashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -134,137 +133,12 @@ pub trait Listing {
     }
 }
 
-/// A live entity as the view keeps it.
-#[derive(Serialize, Deserialize)]
-pub struct Doc<K> {
-    /// Its id ([`Doc::id`]) as bytes: a `u128` would align every entity of the
-    /// family's map to 16 bytes.
-    pub(crate) id: [u8; 16],
-    pub hub: HubId,
-    pub seq: u64,
-    pub at_ms: i64,
-    /// [`Listing::size`], for the hub's byte quota.
-    pub size: u32,
-    pub kept: K,
-}
+pub use super::docs::{Doc, Docs, Relabel};
 
-impl<K> Doc<K> {
-    /// Its id, as its hub chose it: with the hub, its record's key in the store.
-    pub fn id(&self) -> Ulid {
-        Ulid::from_bytes(self.id)
-    }
-}
-
-/// A family's live entities by key: packed in a `Vec`, with a map from key to
-/// place. A map of keys to entities would round its buckets up to a power of two:
-/// at a million entities, two million buckets of the whole entity each.
-pub struct Docs<K> {
-    places: HashMap<DocKey, u32>,
-    keys: Vec<DocKey>,
-    docs: Vec<Doc<K>>,
-}
-
-impl<K> Default for Docs<K> {
-    fn default() -> Self {
-        Docs { places: HashMap::default(), keys: Vec::new(), docs: Vec::new() }
-    }
-}
-
-impl<K> Docs<K> {
-    fn with_capacity(n: usize) -> Self {
-        Docs {
-            places: HashMap::with_capacity_and_hasher(n, Default::default()),
-            keys: Vec::with_capacity(n),
-            docs: Vec::with_capacity(n),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
-    pub fn get(&self, key: &DocKey) -> Option<&Doc<K>> {
-        self.places.get(key).map(|&i| &self.docs[i as usize])
-    }
-
-    pub fn contains_key(&self, key: &DocKey) -> bool {
-        self.places.contains_key(key)
-    }
-
-    /// Puts `doc` under `key`, replacing what was there.
-    pub fn insert(&mut self, key: DocKey, doc: Doc<K>) {
-        match self.places.get(&key) {
-            Some(&i) => self.docs[i as usize] = doc,
-            None => {
-                let i = u32::try_from(self.docs.len()).expect("fewer than 2^32 entities in a family");
-                self.places.insert(key, i);
-                self.keys.push(key);
-                self.docs.push(doc);
-            }
-        }
-    }
-
-    /// Takes the entity under `key` out; the last one moves into its place.
-    pub fn remove(&mut self, key: &DocKey) -> Option<Doc<K>> {
-        let i = self.places.remove(key)? as usize;
-        self.keys.swap_remove(i);
-        let doc = self.docs.swap_remove(i);
-        if let Some(moved) = self.keys.get(i) {
-            self.places.insert(*moved, i as u32);
-        }
-        Some(doc)
-    }
-
-    pub fn values(&self) -> impl Iterator<Item = &Doc<K>> {
-        self.docs.iter()
-    }
-
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&DocKey, &Doc<K>)> + Clone {
-        self.keys.iter().zip(self.docs.iter())
-    }
-}
-
-impl<K> std::ops::Index<&DocKey> for Docs<K> {
-    type Output = Doc<K>;
-    fn index(&self, key: &DocKey) -> &Doc<K> {
-        self.get(key).expect("an entity under this key")
-    }
-}
-
-impl<K> Extend<(DocKey, Doc<K>)> for Docs<K> {
-    fn extend<I: IntoIterator<Item = (DocKey, Doc<K>)>>(&mut self, pairs: I) {
-        for (key, doc) in pairs {
-            self.insert(key, doc);
-        }
-    }
-}
-
-impl<K: Serialize> Serialize for Docs<K> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
-
-impl<'de, K: Deserialize<'de>> Deserialize<'de> for Docs<K> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Docs<K>, D::Error> {
-        let pairs = Vec::<(DocKey, Doc<K>)>::deserialize(deserializer)?;
-        let mut docs = Docs::with_capacity(pairs.len());
-        docs.extend(pairs);
-        if docs.len() != docs.keys.len() || docs.places.len() != docs.docs.len() {
-            return Err(serde::de::Error::custom("an entity's key is there twice"));
-        }
-        Ok(docs)
-    }
-}
-
-/// Where an entity stands: live under a key, or withdrawn at a sequence.
+/// Where an entity stands: live under a label ([`Docs`]), or withdrawn at a sequence.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 enum Slot {
-    Live(DocKey),
+    Live(u64),
     Gone { seq: u64 },
 }
 
@@ -417,13 +291,18 @@ impl<L: Listing> Family<L> {
         self.docs.values().all(|d| L::held_body(&d.kept))
     }
 
-    /// The key of the live entity `(id, hub)` when the view keeps it without its
+    /// The label of the live entity `(id, hub)` when the view keeps it without its
     /// body: the terms it is indexed under are not known without the store.
-    pub fn unheld_key(&self, id: Ulid, hub: HubId) -> Option<DocKey> {
+    pub fn unheld_label(&self, id: Ulid, hub: HubId) -> Option<u64> {
         match self.slots.get(&(id, hub))? {
-            Slot::Live(key) => L::held(&self.docs[key].kept).is_none().then_some(*key),
+            Slot::Live(label) => (!L::held_body(&self.docs.get(*label)?.kept)).then_some(*label),
             Slot::Gone { .. } => None,
         }
+    }
+
+    /// The label of the live entity under `key`.
+    pub fn label(&self, key: DocKey) -> Option<u64> {
+        self.docs.find(key)
     }
 
     /// How many live entities.
@@ -438,7 +317,7 @@ impl<L: Listing> Family<L> {
     /// The sequence of the latest state the view has of this entity.
     pub fn seq(&self, id: Ulid, hub: HubId) -> Option<u64> {
         match self.slots.get(&(id, hub))? {
-            Slot::Live(key) => Some(self.docs[key].seq),
+            Slot::Live(label) => self.docs.get(*label).map(|d| d.seq),
             Slot::Gone { seq } => Some(*seq),
         }
     }
@@ -447,9 +326,9 @@ impl<L: Listing> Family<L> {
     pub fn delta(&self, hub: HubId, id: Ulid, record: &EntityRecord<L::Item>) -> Delta {
         let mut d = Delta::default();
         match self.slots.get(&(id, hub)) {
-            Some(Slot::Live(key)) => {
+            Some(Slot::Live(label)) => {
                 d.live -= 1;
-                d.bytes -= i64::from(self.docs[key].size);
+                d.bytes -= self.docs.get(*label).map_or(0, |doc| i64::from(doc.size));
             }
             Some(Slot::Gone { .. }) => d.tombstones -= 1,
             None => {}
@@ -475,58 +354,76 @@ impl<L: Listing> Family<L> {
         prior: Prior<'_, L::Item>,
     ) -> Change<L::Kept> {
         let delta = self.delta(hub, id, record);
-        let mut old_terms: Vec<Term> = Vec::new();
-        let old = match self.slots.get(&(id, hub)) {
-            Some(Slot::Live(key)) => {
-                let key = *key;
-                let old = self.docs.remove(&key).expect("a live slot has its doc");
-                let item = match (L::held(&old.kept), prior) {
-                    (Some(item), _) => Some(item),
-                    (None, Prior::Fetch(fetch)) => match fetch(old.seq) {
-                        Some(item) => Some(item),
-                        None => {
-                            self.index.remove_keys(&std::iter::once(key.0).collect());
-                            None
-                        }
-                    },
-                    (None, Prior::Removed) => None,
-                };
-                old_terms = item.iter().flat_map(|item| Self::all_terms(item, old.hub, today, places)).collect();
-                Some((key, old))
-            }
+        let live = match self.slots.get(&(id, hub)) {
+            Some(Slot::Live(label)) => Some(*label),
             _ => None,
         };
+        let mut old_terms: Vec<Term> = Vec::new();
+        if let Some(label) = live {
+            let old = self.docs.get(label).expect("a live slot has its doc");
+            let item = match (L::held(&old.kept), prior) {
+                (Some(item), _) => Some(item),
+                (None, Prior::Fetch(fetch)) => match fetch(old.seq) {
+                    Some(item) => Some(item),
+                    None => {
+                        self.index.remove_keys(&std::iter::once(label).collect());
+                        None
+                    }
+                },
+                (None, Prior::Removed) => None,
+            };
+            old_terms = item.iter().flat_map(|item| Self::all_terms(item, old.hub, today, places)).collect();
+        }
         let Some(item) = &record.item else {
-            if let Some((key, _)) = &old {
+            let old = live.and_then(|label| {
                 for term in &old_terms {
-                    self.index.remove(term, *key);
+                    self.index.remove(term, label);
                 }
-            }
+                self.docs.remove(label)
+            });
             self.slots.insert((id, hub), Slot::Gone { seq: record.seq });
             return Change { old, new: None, delta };
         };
         let new_terms = Self::all_terms(item, hub, today, places);
-        let key = match &old {
-            Some((key, _)) => {
+        let size = u32::try_from(L::size(item)).unwrap_or(u32::MAX);
+        let kept = L::keep(item, self.hold, places);
+        let doc = Doc { id: id.to_bytes(), hub, seq: record.seq, at_ms: record.at_ms, size, kept };
+        let (label, key, old) = match live {
+            Some(label) => {
                 // A change touches only the sets of the terms it changed: a new
                 // title moves a few words, not the listing's fifty-odd terms.
                 let kept: foldhash::HashSet<&Term> = new_terms.iter().collect();
                 for term in old_terms.iter().filter(|t| !kept.contains(t)) {
-                    self.index.remove(term, *key);
+                    self.index.remove(term, label);
                 }
-                *key
+                let (key, _) = self.docs.entry(label);
+                (label, key, Some((key, self.docs.replace(label, doc))))
             }
-            None => DocKey::probe(id, record.at_ms, |k| self.docs.contains_key(&k)),
+            None => {
+                let key = DocKey::probe(id, record.at_ms, |k| self.docs.find(k).is_some());
+                let (label, relabel) = self.docs.insert(key, doc);
+                if let Some(relabel) = relabel {
+                    self.moved(&relabel);
+                }
+                self.slots.insert((id, hub), Slot::Live(label));
+                (label, key, None)
+            }
         };
         let had: foldhash::HashSet<&Term> = old_terms.iter().collect();
         for term in new_terms.into_iter().filter(|t| !had.contains(t)) {
-            self.index.add(term, key);
+            self.index.add(term, label);
         }
-        let size = u32::try_from(L::size(item)).unwrap_or(u32::MAX);
-        let kept = L::keep(item, self.hold, places);
-        self.docs.insert(key, Doc { id: id.to_bytes(), hub, seq: record.seq, at_ms: record.at_ms, size, kept });
-        self.slots.insert((id, hub), Slot::Live(key));
         Change { old, new: Some(key), delta }
+    }
+
+    /// Follows labels that [`Docs::insert`] moved: in the posting sets, and in the
+    /// slots of their entities.
+    fn moved(&mut self, relabel: &Relabel) {
+        self.index.remap(relabel.lo, relabel.hi, |l| relabel.to(l));
+        for &(_, to) in &relabel.moves {
+            let doc = self.docs.get(to).expect("a moved label's entity");
+            self.slots.insert((doc.id(), doc.hub), Slot::Live(to));
+        }
     }
 
     /// A listing's terms and its place terms.
@@ -541,8 +438,8 @@ impl<L: Listing> Family<L> {
     fn consistent(&self) -> bool {
         let live = self.slots.values().filter(|s| matches!(s, Slot::Live(_))).count();
         live == self.docs.len()
-            && self.slots.values().all(|s| match s {
-                Slot::Live(key) => self.docs.contains_key(key),
+            && self.slots.iter().all(|((id, hub), s)| match s {
+                Slot::Live(label) => self.docs.get(*label).is_some_and(|d| (d.id(), d.hub) == (*id, *hub)),
                 Slot::Gone { .. } => true,
             })
     }
@@ -555,7 +452,7 @@ impl<L: Listing> Family<L> {
     /// The live entities with this id, whichever hub published them.
     pub fn by_id(&self, id: Ulid) -> impl Iterator<Item = &Doc<L::Kept>> {
         self.slots.range((id, 0)..=(id, HubId::MAX)).filter_map(|(_, slot)| match slot {
-            Slot::Live(key) => self.docs.get(key),
+            Slot::Live(label) => self.docs.get(*label),
             Slot::Gone { .. } => None,
         })
     }
@@ -600,12 +497,12 @@ impl<L: Listing> Family<L> {
         after: Option<Position>,
         ring: Option<Ring>,
         hits: &mut Vec<(Position, &'s Doc<L::Kept>)>,
-        accept: impl Fn(DocKey, &Doc<L::Kept>) -> bool,
+        accept: impl Fn(u64, &Doc<L::Kept>) -> bool,
     ) -> Result<(), TimedOut> {
         let walk = Walk { index: &self.index, filters, words, ranked: s.ranked, deadline: s.deadline };
-        walk.run(after, |tier, key| {
-            let doc = &self.docs[&key];
-            if accept(key, doc) {
+        walk.run(after.map(|p| (p.tier, self.docs.bound(p.key))), |tier, label| {
+            let (key, doc) = self.docs.entry(label);
+            if accept(label, doc) {
                 hits.push((Position { tier, key, ring }, doc));
             }
             hits.len() <= s.page_size
@@ -622,7 +519,7 @@ impl<L: Listing> Family<L> {
         keep: &impl Fn(&Doc<L::Kept>) -> bool,
     ) -> Result<(), TimedOut> {
         let area: Vec<Term> = near.area.iter().map(|w| Term::Area(w.as_str().into())).collect();
-        let in_area = |key: DocKey| area.iter().all(|t| self.index.get(t).is_some_and(|p| p.contains(key.0)));
+        let in_area = |label: u64| area.iter().all(|t| self.index.get(t).is_some_and(|p| p.contains(label)));
         let full = |hits: &Vec<_>| hits.len() > s.page_size;
         let after_ring = s.after.and_then(|p| p.ring);
         // The area: its words as filters; only what is within reach, if asked.
@@ -680,8 +577,8 @@ impl<L: Listing> Family<L> {
                     || nearest(&L::districts(&doc.kept, s.places), s.places, Some(near.point))
                         .is_none_or(|(d, _)| d.0 == ring.district)
             };
-            self.walk(s, &filters, words, after, Some(ring), hits, |key, d| {
-                keep(d) && !in_area(key) && nearest_here(d)
+            self.walk(s, &filters, words, after, Some(ring), hits, |label, d| {
+                keep(d) && !in_area(label) && nearest_here(d)
             })?;
             if full(hits) {
                 return Ok(());
@@ -699,14 +596,14 @@ impl<L: Listing> Family<L> {
         s: &Search<'_>,
         near: &Near,
         words: &[WordPlan],
-        in_area: &impl Fn(DocKey) -> bool,
+        in_area: &impl Fn(u64) -> bool,
         keep: &impl Fn(&Doc<L::Kept>) -> bool,
     ) -> Result<Option<Placed<'s, L::Kept>>, TimedOut> {
-        let mut found: Vec<(u8, DocKey)> = Vec::new();
+        let mut found: Vec<(u8, u64)> = Vec::new();
         let walk = Walk { index: &self.index, filters: s.filters, words, ranked: s.ranked, deadline: s.deadline };
-        walk.run(None, |tier, key| {
-            if !in_area(key) {
-                found.push((tier, key));
+        walk.run(None, |tier, label| {
+            if !in_area(label) {
+                found.push((tier, label));
             }
             found.len() <= few()
         })?;
@@ -714,8 +611,8 @@ impl<L: Listing> Family<L> {
             return Ok(None);
         }
         let mut placed: Placed<'s, L::Kept> = Vec::with_capacity(found.len());
-        for (tier, key) in found {
-            let doc = &self.docs[&key];
+        for (tier, label) in found {
+            let (key, doc) = self.docs.entry(label);
             if !keep(doc) {
                 continue;
             }
@@ -776,7 +673,7 @@ where
             1 => postcard::to_io(&self.index, out),
             block => {
                 let docs = self.docs.iter().skip((block - 2) * BLOCK).take(BLOCK);
-                postcard::to_io(&Pairs(docs), out)
+                postcard::to_io(&Seq(docs), out)
             }
         }
         .map(|_| ())
@@ -794,7 +691,7 @@ where
         F: Fn(usize) -> Result<Vec<u8>, String> + Sync,
         L: 'scope,
     {
-        type Block<K> = Vec<(DocKey, Doc<K>)>;
+        type Block<K> = Vec<(DocKey, u64, Doc<K>)>;
         // Blocks of entities go to whichever thread is free: this one from the
         // start, the other once it has read the slots and the index.
         let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(2));
@@ -823,7 +720,8 @@ where
         let (slots, index, theirs) = helper.join().map_err(|_| "the index could not be read".to_owned())??;
         let blocks: Vec<Block<L::Kept>> = mine?.into_iter().chain(theirs).collect();
         let mut docs = Docs::with_capacity(blocks.iter().map(Vec::len).sum());
-        docs.extend(blocks.into_iter().flatten());
+        docs.extend_labelled(blocks.into_iter().flatten());
+        docs.finish()?;
         let family = Family { docs, slots, index, hold: true };
         if !family.consistent() {
             return Err("a family's entities and slots disagree".into());
@@ -834,6 +732,15 @@ where
 
 /// A map's pairs written as a sequence of its length, read back as a `Vec` of pairs.
 struct Pairs<I>(I);
+
+/// Items written as a sequence of its length, read back as a `Vec`.
+struct Seq<I>(I);
+
+impl<T: Serialize, I: ExactSizeIterator<Item = T> + Clone> Serialize for Seq<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
+}
 
 impl<'a, K: Serialize + 'a, V: Serialize + 'a, I: ExactSizeIterator<Item = (&'a K, &'a V)> + Clone> Serialize
     for Pairs<I>

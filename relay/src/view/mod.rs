@@ -20,6 +20,7 @@
 //! whether an opportunity has closed are decided when a query runs.
 
 pub mod asks;
+pub mod docs;
 pub mod family;
 pub mod offers;
 pub mod opportunities;
@@ -766,7 +767,7 @@ impl View {
             .iter()
             .filter_map(|r| match r {
                 Record::Listing { family: kith_proto::event::Family::Opportunities, hub, id, .. } => {
-                    family.unheld_key(*id, *self.hub_ids.get(hub)?).map(|k| k.0)
+                    family.unheld_label(*id, *self.hub_ids.get(hub)?)
                 }
                 _ => None,
             })

@@ -190,7 +190,9 @@ impl Opportunities {
         let still_open = self.closing.split_off(&(today, DocKey(0)));
         let closed = std::mem::replace(&mut self.closing, still_open);
         for (_, key) in closed {
-            self.family.index.remove(&Term::Open, key);
+            if let Some(label) = self.family.label(key) {
+                self.family.index.remove(&Term::Open, label);
+            }
         }
     }
 

@@ -1088,7 +1088,7 @@ fn a_view_without_bodies_reads_them_from_the_store_and_indexes_each_state_once()
 }
 
 #[test]
-fn a_familys_packed_entities_keep_their_keys_through_removals() {
+fn a_familys_packed_entities_keep_their_keys_and_labels_through_removals() {
     use super::family::{Doc, Docs};
     use crate::index::DocKey;
     let doc = |n: u8| Doc { id: [n; 16], hub: u32::from(n), seq: 0, at_ms: 0, size: 0, kept: n };
@@ -1096,20 +1096,23 @@ fn a_familys_packed_entities_keep_their_keys_through_removals() {
     for n in 0..5 {
         docs.insert(DocKey(u64::from(n) * 10), doc(n));
     }
-    docs.insert(DocKey(20), doc(22));
-    assert_eq!(docs.len(), 5, "an insert under a key it has replaces");
-    assert_eq!(docs.remove(&DocKey(10)).map(|d| d.kept), Some(1));
-    assert!(docs.remove(&DocKey(10)).is_none());
-    assert_eq!(docs.remove(&DocKey(40)).map(|d| d.kept), Some(4), "the one moved into a hole is found");
-    let mut left: Vec<(u64, u8)> = docs.iter().map(|(k, d)| (k.0, d.kept)).collect();
+    let label = |docs: &Docs<u8>, k: u64| docs.find(DocKey(k)).unwrap();
+    let old = docs.replace(label(&docs, 20), doc(22));
+    assert_eq!((old.kept, docs.len()), (2, 5), "a replaced entity keeps its place");
+    let ten = label(&docs, 10);
+    assert_eq!(docs.remove(ten).map(|(k, d)| (k, d.kept)), Some((DocKey(10), 1)));
+    assert!(docs.remove(ten).is_none());
+    let forty = label(&docs, 40);
+    assert_eq!(docs.remove(forty).map(|(_, d)| d.kept), Some(4), "the one moved into a hole is found");
+    let mut left: Vec<(u64, u8)> = docs.iter().map(|(k, _, d)| (k.0, d.kept)).collect();
     left.sort_unstable();
     assert_eq!(left, [(0, 0), (20, 22), (30, 3)]);
     for (k, kept) in left {
-        assert_eq!(docs[&DocKey(k)].kept, kept);
+        assert_eq!(docs.get(label(&docs, k)).unwrap().kept, kept);
     }
     let bytes = postcard::to_stdvec(&docs).unwrap();
     let read: Docs<u8> = postcard::from_bytes(&bytes).unwrap();
-    assert_eq!(read.get(&DocKey(30)).map(|d| d.kept), Some(3));
+    assert_eq!(read.get(label(&read, 30)).map(|d| d.kept), Some(3));
     assert_eq!(read.len(), 3);
 }
 
