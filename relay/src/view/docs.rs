@@ -18,8 +18,10 @@
 //! those labels in its posting sets ([`Relabel`]). An entity keeps its label for
 //! as long as it is live and no window is spread over it.
 
-use foldhash::HashMap;
+use hashbrown::HashTable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::hash::BuildHasher;
+use ulid::Ulid;
 
 use crate::index::{DocKey, Postings};
 use crate::view::family::HubId;
@@ -75,11 +77,17 @@ impl Relabel {
     }
 }
 
-/// A family's live entities, packed in a `Vec`, with a map from label to place.
-/// A map of labels to entities would round its buckets up to a power of two: at a
-/// million entities, two million buckets of the whole entity each.
+/// A family's live entities, packed in `Vec`s, found by label and by id through
+/// tables of their places. A map of labels (or ids) to entities would round its
+/// buckets up to a power of two: at a million entities, two million buckets of the
+/// whole entity each; a table of places takes 5 bytes a bucket.
 pub struct Docs<K> {
-    places: HashMap<u64, u32>,
+    /// Seeds the tables' hashes: a hub cannot choose ids that collide.
+    seed: foldhash::fast::RandomState,
+    /// Places, by the label there.
+    by_label: HashTable<u32>,
+    /// Places, by the id there (with its hub: two hubs can use one id).
+    by_id: HashTable<u32>,
     keys: Vec<DocKey>,
     labels: Vec<u64>,
     docs: Vec<Doc<K>>,
@@ -88,17 +96,22 @@ pub struct Docs<K> {
     /// The label given last: the next entity that arrives just after (or just
     /// before) it is likely one of a run, and is put close to it.
     last: Option<u64>,
+    /// Entities read back that another's label or id already had ([`Docs::finish`]).
+    refused: usize,
 }
 
 impl<K> Default for Docs<K> {
     fn default() -> Self {
         Docs {
-            places: HashMap::default(),
+            seed: Default::default(),
+            by_label: HashTable::new(),
+            by_id: HashTable::new(),
             keys: Vec::new(),
             labels: Vec::new(),
             docs: Vec::new(),
             order: Postings::default(),
             last: None,
+            refused: 0,
         }
     }
 }
@@ -106,12 +119,15 @@ impl<K> Default for Docs<K> {
 impl<K> Docs<K> {
     pub(crate) fn with_capacity(n: usize) -> Self {
         Docs {
-            places: HashMap::with_capacity_and_hasher(n, Default::default()),
+            seed: Default::default(),
+            by_label: HashTable::with_capacity(n),
+            by_id: HashTable::with_capacity(n),
             keys: Vec::with_capacity(n),
             labels: Vec::with_capacity(n),
             docs: Vec::with_capacity(n),
             order: Postings::default(),
             last: None,
+            refused: 0,
         }
     }
 
@@ -123,25 +139,46 @@ impl<K> Docs<K> {
         self.docs.is_empty()
     }
 
+    /// The place of the entity labelled `label`.
+    fn place(&self, label: u64) -> Option<usize> {
+        let labels = &self.labels;
+        self.by_label.find(self.seed.hash_one(label), |&i| labels[i as usize] == label).map(|&i| i as usize)
+    }
+
+    /// The label of the entity `(id, hub)`.
+    pub fn live(&self, id: Ulid, hub: HubId) -> Option<u64> {
+        let id = id.to_bytes();
+        let docs = &self.docs;
+        let found =
+            self.by_id.find(self.seed.hash_one(id), |&i| (docs[i as usize].id, docs[i as usize].hub) == (id, hub));
+        found.map(|&i| self.labels[i as usize])
+    }
+
+    /// The entities with this id, whichever hub published them.
+    pub fn with_id(&self, id: Ulid) -> impl Iterator<Item = &Doc<K>> {
+        let id = id.to_bytes();
+        self.by_id.iter_hash(self.seed.hash_one(id)).map(|&i| &self.docs[i as usize]).filter(move |d| d.id == id)
+    }
+
     /// The entity labelled `label`.
     pub fn get(&self, label: u64) -> Option<&Doc<K>> {
-        self.places.get(&label).map(|&i| &self.docs[i as usize])
+        self.place(label).map(|i| &self.docs[i])
     }
 
     /// The key of the entity labelled `label`.
     pub fn key(&self, label: u64) -> Option<DocKey> {
-        self.places.get(&label).map(|&i| self.keys[i as usize])
+        self.place(label).map(|i| self.keys[i])
     }
 
     /// The entity labelled `label`, with its key; it must be there.
     pub fn entry(&self, label: u64) -> (DocKey, &Doc<K>) {
-        let i = self.places[&label] as usize;
+        let i = self.place(label).expect("an entity under this label");
         (self.keys[i], &self.docs[i])
     }
 
     /// The key of a label [`Docs::order`] holds.
     fn key_of(&self, label: u64) -> DocKey {
-        self.keys[self.places[&label] as usize]
+        self.keys[self.place(label).expect("a label in order has its entity")]
     }
 
     /// The largest label whose key is below `key`.
@@ -160,10 +197,37 @@ impl<K> Docs<K> {
         self.below(key).map_or(0, |l| l + 1)
     }
 
-    /// Puts `doc` in place of the entity labelled `label`, and gives that one back.
+    /// Puts `doc` (of the same id and hub) in place of the entity labelled
+    /// `label`, and gives that one back.
     pub fn replace(&mut self, label: u64, doc: Doc<K>) -> Doc<K> {
-        let i = self.places[&label] as usize;
+        let i = self.place(label).expect("an entity under this label");
+        debug_assert!((doc.id, doc.hub) == (self.docs[i].id, self.docs[i].hub));
         std::mem::replace(&mut self.docs[i], doc)
+    }
+
+    /// Adds the entity at place `i` (the last) to both tables; false, and not
+    /// added, when an entity with its label or its id and hub is there already.
+    fn add_place(&mut self, i: usize) -> bool {
+        let (label, id, hub) = (self.labels[i], self.docs[i].id, self.docs[i].hub);
+        if self.place(label).is_some() || self.live(Ulid::from_bytes(id), hub).is_some() {
+            return false;
+        }
+        let (seed, labels, docs) = (&self.seed, &self.labels, &self.docs);
+        self.by_label.insert_unique(seed.hash_one(label), i as u32, |&j| seed.hash_one(labels[j as usize]));
+        self.by_id.insert_unique(seed.hash_one(id), i as u32, |&j| seed.hash_one(docs[j as usize].id));
+        true
+    }
+
+    /// Points the tables' entries for place `from` to place `to`.
+    fn move_place(&mut self, from: usize, to: usize) {
+        let (label, id) = (self.labels[to], self.docs[to].id);
+        for (table, hash) in
+            [(&mut self.by_label, self.seed.hash_one(label)), (&mut self.by_id, self.seed.hash_one(id))]
+        {
+            if let Some(slot) = table.find_mut(hash, |&j| j as usize == from) {
+                *slot = to as u32;
+            }
+        }
     }
 
     /// Adds `doc` under `key`, which no entity has, and gives its label, with the
@@ -194,11 +258,12 @@ impl<K> Docs<K> {
                 (label, Some(relabel))
             }
         };
-        let i = u32::try_from(self.docs.len()).expect("fewer than 2^32 entities in a family");
-        self.places.insert(label, i);
+        assert!(self.docs.len() < u32::MAX as usize, "fewer than 2^32 entities in a family");
         self.keys.push(key);
         self.labels.push(label);
         self.docs.push(doc);
+        let added = self.add_place(self.docs.len() - 1);
+        debug_assert!(added, "a new entity's label and id are its own");
         self.order.insert(label);
         self.last = Some(label);
         (label, relabel)
@@ -241,11 +306,17 @@ impl<K> Docs<K> {
             moves.push((old, new(i)));
         }
         let label = new(at);
-        // Out of the map first: an old label can be another's new one.
-        let places: Vec<u32> = window.iter().map(|l| self.places.remove(l).expect("a label's place")).collect();
+        // Out of the table first: an old label can be another's new one.
+        let mut places = Vec::with_capacity(window.len());
+        for &old in &window {
+            let labels = &self.labels;
+            let entry = self.by_label.find_entry(self.seed.hash_one(old), |&i| labels[i as usize] == old);
+            places.push(entry.expect("a label's place").remove().0);
+        }
         for (&(_, to), i) in moves.iter().zip(places) {
-            self.places.insert(to, i);
             self.labels[i as usize] = to;
+            let (seed, labels) = (&self.seed, &self.labels);
+            self.by_label.insert_unique(seed.hash_one(to), i, |&j| seed.hash_one(labels[j as usize]));
         }
         let relabel = Relabel { lo, hi, moves };
         self.order.remap(lo, hi, |l| relabel.to(l));
@@ -254,13 +325,22 @@ impl<K> Docs<K> {
 
     /// Takes the entity labelled `label` out; the last one moves into its place.
     pub fn remove(&mut self, label: u64) -> Option<(DocKey, Doc<K>)> {
-        let i = self.places.remove(&label)? as usize;
+        let i = self.place(label)?;
+        let id = self.docs[i].id;
+        for (table, hash) in
+            [(&mut self.by_label, self.seed.hash_one(label)), (&mut self.by_id, self.seed.hash_one(id))]
+        {
+            if let Ok(entry) = table.find_entry(hash, |&j| j as usize == i) {
+                entry.remove();
+            }
+        }
         self.order.remove(label);
+        let last = self.docs.len() - 1;
         let key = self.keys.swap_remove(i);
         self.labels.swap_remove(i);
         let doc = self.docs.swap_remove(i);
-        if let Some(&moved) = self.labels.get(i) {
-            self.places.insert(moved, i as u32);
+        if i != last {
+            self.move_place(last, i);
         }
         Some((key, doc))
     }
@@ -274,21 +354,29 @@ impl<K> Docs<K> {
         self.keys.iter().zip(&self.labels).zip(&self.docs).map(|((&k, &l), d)| (k, l, d))
     }
 
-    /// Adds entities read back with their labels ([`Docs::finish`] when all are in).
+    /// Adds entities read back with their labels ([`Docs::finish`] when all are
+    /// in); an entity whose label, or id and hub, another has already is left out
+    /// and the whole found wanting by `finish`.
     pub(crate) fn extend_labelled(&mut self, entities: impl IntoIterator<Item = (DocKey, u64, Doc<K>)>) {
         for (key, label, doc) in entities {
-            self.places.insert(label, self.docs.len() as u32);
             self.keys.push(key);
             self.labels.push(label);
             self.docs.push(doc);
+            if !self.add_place(self.docs.len() - 1) || self.docs.len() >= u32::MAX as usize {
+                self.keys.pop();
+                self.labels.pop();
+                self.docs.pop();
+                self.refused += 1;
+            }
         }
     }
 
     /// Checks entities read back with their labels, and orders the labels: each
-    /// label once, and in the order of the keys, else the entities cannot be used.
+    /// label and each (id, hub) once, and labels in the order of the keys, else
+    /// the entities cannot be used.
     pub(crate) fn finish(&mut self) -> Result<(), &'static str> {
-        if self.places.len() != self.docs.len() {
-            return Err("a label is there twice");
+        if self.refused > 0 {
+            return Err("a label, or an id of a hub, is there twice");
         }
         let mut pairs: Vec<(u64, DocKey)> = self.labels.iter().copied().zip(self.keys.iter().copied()).collect();
         pairs.sort_unstable();
@@ -326,7 +414,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn doc(n: u64) -> Doc<u64> {
-        Doc { id: [0; 16], hub: 0, seq: n, at_ms: 0, size: 0, kept: n }
+        Doc { id: u128::from(n).to_be_bytes(), hub: 0, seq: n, at_ms: 0, size: 0, kept: n }
     }
 
     /// A small deterministic generator.
@@ -408,6 +496,17 @@ mod tests {
         triples[0].1 = triples[1].1;
         let bytes = postcard::to_stdvec(&triples).unwrap();
         assert!(postcard::from_bytes::<Docs<u64>>(&bytes).is_err());
+        // An id of a hub twice.
+        let mut triples: Vec<(DocKey, u64, Doc<u64>)> =
+            docs.iter().map(|(k, l, d)| (k, l, Doc { kept: d.kept, ..doc(d.seq) })).collect();
+        triples[0].2.id = triples[1].2.id;
+        let bytes = postcard::to_stdvec(&triples).unwrap();
+        assert!(postcard::from_bytes::<Docs<u64>>(&bytes).is_err());
+        triples[0].2.hub = 1;
+        let bytes = postcard::to_stdvec(&triples).unwrap();
+        let read = postcard::from_bytes::<Docs<u64>>(&bytes).expect("one id, two hubs");
+        assert_eq!(read.with_id(Ulid::from_bytes(triples[1].2.id)).count(), 2);
+        assert_eq!(read.live(Ulid::from_bytes(triples[1].2.id), 1), Some(triples[0].1));
     }
 
     #[test]

@@ -135,13 +135,6 @@ pub trait Listing {
 
 pub use super::docs::{Doc, Docs, Relabel};
 
-/// Where an entity stands: live under a label ([`Docs`]), or withdrawn at a sequence.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-enum Slot {
-    Live(u64),
-    Gone { seq: u64 },
-}
-
 /// What a change did to a family, for the family's own bookkeeping.
 pub struct Change<K> {
     /// The live entity replaced or withdrawn, with its key.
@@ -265,10 +258,10 @@ pub struct Found<'a, K> {
 
 pub struct Family<L: Listing> {
     docs: Docs<L::Kept>,
-    /// By (id, hub): ids are chosen by hubs, so two hubs could use the same one; the
-    /// pair is the identity. Tombstones stay here so that an older event cannot
-    /// bring back a withdrawn entity.
-    slots: BTreeMap<(Ulid, HubId), Slot>,
+    /// Withdrawn entities, by (id, hub) (ids are chosen by hubs, so two hubs could
+    /// use the same one; the pair is the identity), with the sequence of their
+    /// withdrawal: an older event cannot bring one back. Live ones are in `docs`.
+    gone: BTreeMap<(Ulid, HubId), u64>,
     pub(crate) index: Index,
     /// Whether new entities are kept with their bodies ([`Listing::keep`]).
     hold: bool,
@@ -276,7 +269,7 @@ pub struct Family<L: Listing> {
 
 impl<L: Listing> Default for Family<L> {
     fn default() -> Self {
-        Family { docs: Docs::default(), slots: BTreeMap::new(), index: Index::default(), hold: true }
+        Family { docs: Docs::default(), gone: BTreeMap::new(), index: Index::default(), hold: true }
     }
 }
 
@@ -294,10 +287,8 @@ impl<L: Listing> Family<L> {
     /// The label of the live entity `(id, hub)` when the view keeps it without its
     /// body: the terms it is indexed under are not known without the store.
     pub fn unheld_label(&self, id: Ulid, hub: HubId) -> Option<u64> {
-        match self.slots.get(&(id, hub))? {
-            Slot::Live(label) => (!L::held_body(&self.docs.get(*label)?.kept)).then_some(*label),
-            Slot::Gone { .. } => None,
-        }
+        let label = self.docs.live(id, hub)?;
+        (!L::held_body(&self.docs.get(label)?.kept)).then_some(label)
     }
 
     /// The label of the live entity under `key`.
@@ -316,21 +307,21 @@ impl<L: Listing> Family<L> {
 
     /// The sequence of the latest state the view has of this entity.
     pub fn seq(&self, id: Ulid, hub: HubId) -> Option<u64> {
-        match self.slots.get(&(id, hub))? {
-            Slot::Live(label) => self.docs.get(*label).map(|d| d.seq),
-            Slot::Gone { seq } => Some(*seq),
+        match self.docs.live(id, hub) {
+            Some(label) => self.docs.get(label).map(|d| d.seq),
+            None => self.gone.get(&(id, hub)).copied(),
         }
     }
 
     /// What putting `record` would do to its hub's usage.
     pub fn delta(&self, hub: HubId, id: Ulid, record: &EntityRecord<L::Item>) -> Delta {
         let mut d = Delta::default();
-        match self.slots.get(&(id, hub)) {
-            Some(Slot::Live(label)) => {
+        match self.docs.live(id, hub) {
+            Some(label) => {
                 d.live -= 1;
-                d.bytes -= self.docs.get(*label).map_or(0, |doc| i64::from(doc.size));
+                d.bytes -= self.docs.get(label).map_or(0, |doc| i64::from(doc.size));
             }
-            Some(Slot::Gone { .. }) => d.tombstones -= 1,
+            None if self.gone.contains_key(&(id, hub)) => d.tombstones -= 1,
             None => {}
         }
         match &record.item {
@@ -354,10 +345,7 @@ impl<L: Listing> Family<L> {
         prior: Prior<'_, L::Item>,
     ) -> Change<L::Kept> {
         let delta = self.delta(hub, id, record);
-        let live = match self.slots.get(&(id, hub)) {
-            Some(Slot::Live(label)) => Some(*label),
-            _ => None,
-        };
+        let live = self.docs.live(id, hub);
         let mut old_terms: Vec<Term> = Vec::new();
         if let Some(label) = live {
             let old = self.docs.get(label).expect("a live slot has its doc");
@@ -381,7 +369,7 @@ impl<L: Listing> Family<L> {
                 }
                 self.docs.remove(label)
             });
-            self.slots.insert((id, hub), Slot::Gone { seq: record.seq });
+            self.gone.insert((id, hub), record.seq);
             return Change { old, new: None, delta };
         };
         let new_terms = Self::all_terms(item, hub, today, places);
@@ -405,7 +393,7 @@ impl<L: Listing> Family<L> {
                 if let Some(relabel) = relabel {
                     self.moved(&relabel);
                 }
-                self.slots.insert((id, hub), Slot::Live(label));
+                self.gone.remove(&(id, hub));
                 (label, key, None)
             }
         };
@@ -416,14 +404,9 @@ impl<L: Listing> Family<L> {
         Change { old, new: Some(key), delta }
     }
 
-    /// Follows labels that [`Docs::insert`] moved: in the posting sets, and in the
-    /// slots of their entities.
+    /// Follows labels that [`Docs::insert`] moved in the posting sets.
     fn moved(&mut self, relabel: &Relabel) {
         self.index.remap(relabel.lo, relabel.hi, |l| relabel.to(l));
-        for &(_, to) in &relabel.moves {
-            let doc = self.docs.get(to).expect("a moved label's entity");
-            self.slots.insert((doc.id(), doc.hub), Slot::Live(to));
-        }
     }
 
     /// A listing's terms and its place terms.
@@ -433,28 +416,20 @@ impl<L: Listing> Family<L> {
         terms
     }
 
-    /// Checks what a family read from a [`crate::snapshot`] says of itself: every
-    /// live slot has its entity, and every entity its slot.
+    /// Checks what a family read from a [`crate::snapshot`] says of itself: no
+    /// entity is both live and withdrawn.
     fn consistent(&self) -> bool {
-        let live = self.slots.values().filter(|s| matches!(s, Slot::Live(_))).count();
-        live == self.docs.len()
-            && self.slots.iter().all(|((id, hub), s)| match s {
-                Slot::Live(label) => self.docs.get(*label).is_some_and(|d| (d.id(), d.hub) == (*id, *hub)),
-                Slot::Gone { .. } => true,
-            })
+        self.gone.keys().all(|&(id, hub)| self.docs.live(id, hub).is_none())
     }
 
     /// Whether every entity's hub number is below `hubs`.
     pub(crate) fn hubs_below(&self, hubs: usize) -> bool {
-        self.docs.values().all(|d| (d.hub as usize) < hubs) && self.slots.keys().all(|(_, h)| (*h as usize) < hubs)
+        self.docs.values().all(|d| (d.hub as usize) < hubs) && self.gone.keys().all(|(_, h)| (*h as usize) < hubs)
     }
 
     /// The live entities with this id, whichever hub published them.
     pub fn by_id(&self, id: Ulid) -> impl Iterator<Item = &Doc<L::Kept>> {
-        self.slots.range((id, 0)..=(id, HubId::MAX)).filter_map(|(_, slot)| match slot {
-            Slot::Live(label) => self.docs.get(*label),
-            Slot::Gone { .. } => None,
-        })
+        self.docs.with_id(id)
     }
 
     /// Walks the entities that have all filters and match the words, best (or
@@ -659,7 +634,7 @@ impl<L: Listing> Family<L>
 where
     L::Kept: Serialize + serde::de::DeserializeOwned + Send,
 {
-    /// How many parts [`Family::write_part`] writes: the slots, the index, then the
+    /// How many parts [`Family::write_part`] writes: the tombstones, the index, then the
     /// entities in blocks.
     pub fn parts(&self) -> usize {
         2 + self.docs.len().div_ceil(BLOCK)
@@ -669,7 +644,7 @@ where
     /// can be read back on two threads, a block at a time.
     pub fn write_part(&self, part: usize, out: impl std::io::Write) -> Result<(), postcard::Error> {
         match part {
-            0 => postcard::to_io(&Pairs(self.slots.iter()), out),
+            0 => postcard::to_io(&(self.docs.len() as u64, Pairs(self.gone.iter())), out),
             1 => postcard::to_io(&self.index, out),
             block => {
                 let docs = self.docs.iter().skip((block - 2) * BLOCK).take(BLOCK);
@@ -679,7 +654,7 @@ where
         .map(|_| ())
     }
 
-    /// Reads a family written in `parts` parts by [`Family::write_part`]: the slots
+    /// Reads a family written in `parts` parts by [`Family::write_part`]: the tombstones
     /// and the index on a thread of `scope`, the entities on this one. `part` gives
     /// the bytes of one part.
     pub fn read_parts<'scope, 'env, F>(
@@ -693,7 +668,7 @@ where
     {
         type Block<K> = Vec<(DocKey, u64, Doc<K>)>;
         // Blocks of entities go to whichever thread is free: this one from the
-        // start, the other once it has read the slots and the index.
+        // start, the other once it has read the tombstones and the index.
         let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(2));
         let take_blocks = move |next: &std::sync::atomic::AtomicUsize| -> Result<Vec<Block<L::Kept>>, String> {
             let mut blocks = Vec::new();
@@ -709,22 +684,25 @@ where
             let next = next.clone();
             scope.spawn(move || {
                 let decode = |e: postcard::Error| e.to_string();
-                let slots: Vec<((Ulid, HubId), Slot)> = postcard::from_bytes(&part(0)?).map_err(decode)?;
+                let (live, gone): (u64, Vec<((Ulid, HubId), u64)>) = postcard::from_bytes(&part(0)?).map_err(decode)?;
                 // Collected from a sorted list, a B-tree is built in one pass.
-                let slots: BTreeMap<_, _> = slots.into_iter().collect();
+                let gone: BTreeMap<_, _> = gone.into_iter().collect();
                 let index = part(1).and_then(|b| postcard::from_bytes::<Index>(&b).map_err(decode))?;
-                Ok::<_, String>((slots, index, take_blocks(&next)?))
+                Ok::<_, String>((live, gone, index, take_blocks(&next)?))
             })
         };
         let mine = take_blocks(&next);
-        let (slots, index, theirs) = helper.join().map_err(|_| "the index could not be read".to_owned())??;
+        let (live, gone, index, theirs) = helper.join().map_err(|_| "the index could not be read".to_owned())??;
         let blocks: Vec<Block<L::Kept>> = mine?.into_iter().chain(theirs).collect();
         let mut docs = Docs::with_capacity(blocks.iter().map(Vec::len).sum());
         docs.extend_labelled(blocks.into_iter().flatten());
         docs.finish()?;
-        let family = Family { docs, slots, index, hold: true };
+        if docs.len() as u64 != live {
+            return Err(format!("a family of {live} entities with {} read back", docs.len()));
+        }
+        let family = Family { docs, gone, index, hold: true };
         if !family.consistent() {
-            return Err("a family's entities and slots disagree".into());
+            return Err("a family's entity is both live and withdrawn".into());
         }
         Ok(family)
     }
@@ -755,7 +733,7 @@ where
     L::Kept: Serialize,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (&self.docs, &self.slots, &self.index).serialize(serializer)
+        (&self.docs, &self.gone, &self.index).serialize(serializer)
     }
 }
 
@@ -764,11 +742,11 @@ where
     L::Kept: Deserialize<'de>,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Family<L>, D::Error> {
-        type Parts<K> = (Docs<K>, BTreeMap<(Ulid, HubId), Slot>, Index);
-        let (docs, slots, index) = Parts::<L::Kept>::deserialize(deserializer)?;
-        let family = Family { docs, slots, index, hold: true };
+        type Parts<K> = (Docs<K>, BTreeMap<(Ulid, HubId), u64>, Index);
+        let (docs, gone, index) = Parts::<L::Kept>::deserialize(deserializer)?;
+        let family = Family { docs, gone, index, hold: true };
         if !family.consistent() {
-            return Err(serde::de::Error::custom("a family's entities and slots disagree"));
+            return Err(serde::de::Error::custom("a family's entity is both live and withdrawn"));
         }
         Ok(family)
     }

@@ -722,7 +722,7 @@ fn a_view_read_back_from_its_image_answers_and_changes_the_same() {
     }
     let gone = |i: usize| if i == 2 { Err("gone".into()) } else { Ok(sections[i].clone()) };
     assert!(View::read_image(gone, sections.len(), places.clone()).is_err());
-    // A section left out is noticed too: the entities and their slots disagree.
+    // A section left out is noticed too: fewer entities than the family had.
     assert!(View::read_image(|i| Ok(sections[i].clone()), sections.len() - 1, places).is_err());
 }
 
@@ -1097,7 +1097,7 @@ fn a_familys_packed_entities_keep_their_keys_and_labels_through_removals() {
         docs.insert(DocKey(u64::from(n) * 10), doc(n));
     }
     let label = |docs: &Docs<u8>, k: u64| docs.find(DocKey(k)).unwrap();
-    let old = docs.replace(label(&docs, 20), doc(22));
+    let old = docs.replace(label(&docs, 20), Doc { kept: 22, ..doc(2) });
     assert_eq!((old.kept, docs.len()), (2, 5), "a replaced entity keeps its place");
     let ten = label(&docs, 10);
     assert_eq!(docs.remove(ten).map(|(k, d)| (k, d.kept)), Some((DocKey(10), 1)));
