@@ -141,9 +141,10 @@ fn bits(v: u64) -> u8 {
 }
 
 /// A chunk of a posting set: its keys as offsets from its first key, each packed in
-/// the bits its largest offset needs ("frame of reference"). Keys of one chunk are
-/// close in time, so a key costs about 40 to 50 bits rather than 64, and the i-th key
-/// is still read directly, so a seek's binary search decodes nothing.
+/// the bits its largest offset needs ("frame of reference"). The keys are an
+/// index's labels ([`crate::view::docs`]), dense, so a key of a common term costs
+/// 10 to 20 bits rather than 64, and the i-th key is still read directly, so a
+/// seek's binary search decodes nothing.
 struct Chunk {
     first: u64,
     /// `len` offsets of `width` bits each, from the lowest bit of the first word up.

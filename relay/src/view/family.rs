@@ -406,7 +406,13 @@ impl<L: Listing> Family<L> {
 
     /// Follows labels that [`Docs::insert`] moved in the posting sets.
     fn moved(&mut self, relabel: &Relabel) {
+        let started = Instant::now();
         self.index.remap(relabel.lo, relabel.hi, |l| relabel.to(l));
+        tracing::debug!(
+            moved = relabel.moves.len(),
+            us = started.elapsed().as_micros() as u64,
+            "labels spread to make room for a listing that arrived out of order"
+        );
     }
 
     /// A listing's terms and its place terms.
