@@ -690,7 +690,7 @@ where
             let next = next.clone();
             scope.spawn(move || {
                 let decode = |e: postcard::Error| e.to_string();
-                let (live, gone): (u64, Vec<((Ulid, HubId), u64)>) = postcard::from_bytes(&part(0)?).map_err(decode)?;
+                let (live, gone): (u64, Tombstones) = postcard::from_bytes(&part(0)?).map_err(decode)?;
                 // Collected from a sorted list, a B-tree is built in one pass.
                 let gone: BTreeMap<_, _> = gone.into_iter().collect();
                 let index = part(1).and_then(|b| postcard::from_bytes::<Index>(&b).map_err(decode))?;
@@ -713,6 +713,9 @@ where
         Ok(family)
     }
 }
+
+/// A family's tombstones as a checkpoint holds them.
+type Tombstones = Vec<((Ulid, HubId), u64)>;
 
 /// A map's pairs written as a sequence of its length, read back as a `Vec` of pairs.
 struct Pairs<I>(I);

@@ -499,6 +499,70 @@ fn paging_walks_newest_first_without_gaps_or_repeats() {
 }
 
 #[test]
+fn listings_arriving_out_of_order_page_newest_first_through_spread_labels() {
+    let mut hub = Hub::new("garden", 1);
+    let mut view = view_with(&mut hub);
+    let now = kith_proto::time::now_ms();
+    let t0 = 1_700_000_000_000u64;
+    let mut ids = vec![];
+    let mut publish = |view: &mut View, hub: &mut Hub, ms: u64| {
+        let mut o = opportunity(&format!("Job {}", ids.len()));
+        o.id = Ulid::from_parts(ms, ids.len() as u128);
+        ids.push(o.id);
+        applied(view, hub.opened_dated(now, Event::OpportunityPublished(o)));
+    };
+    publish(&mut view, &mut hub, t0);
+    publish(&mut view, &mut hub, t0 + 10_000_000);
+    // A page token from before the late ones arrive.
+    let q = OpportunityQuery { page_size: 1, ..Default::default() };
+    let token = view.search_opportunities(&q, today()).unwrap().next.unwrap().token(false);
+    // What a hub that was offline sends late, all between the first two: a run
+    // upwards into one gap (its labels spread many times), a run downwards, and
+    // some scattered.
+    for i in 1..=300 {
+        publish(&mut view, &mut hub, t0 + i);
+    }
+    for i in 0..100 {
+        publish(&mut view, &mut hub, t0 + 5_000_000 - i * 997);
+    }
+    for i in 0..100u64 {
+        publish(&mut view, &mut hub, t0 + 301 + (i * 7_919_993) % 9_000_000);
+    }
+    let mut want = ids.clone();
+    want.sort_unstable_by(|a, b| b.cmp(a));
+    let walk = |view: &View, text: &str, mut after: Option<Position>| {
+        let mut seen = vec![];
+        loop {
+            let q = OpportunityQuery { page_size: 7, after, text: text_of(text), ..Default::default() };
+            let page = view.search_opportunities(&q, today()).unwrap();
+            seen.extend(page.items.into_iter().map(|o| o.item.id));
+            match page.next {
+                Some(p) => after = Some(Position::from_token(&p.token(q.ranked()), q.ranked(), false).unwrap()),
+                None => return seen,
+            }
+        }
+    };
+    assert_eq!(walk(&view, "", None), want, "newest first by id, whatever the order they came in");
+    assert_eq!(walk(&view, "job", None), want, "and through a word's posting set");
+    let after = Position::from_token(&token, false, false).unwrap();
+    assert_eq!(walk(&view, "", Some(after)), want[1..], "a token from before goes on where it was");
+    // Withdrawn and read back from an image, the labels still follow the ids.
+    for &id in ids.iter().step_by(3) {
+        applied(&mut view, hub.opened_dated(now, Event::OpportunityWithdrawn { id }));
+    }
+    want.retain(|id| !ids.iter().step_by(3).any(|gone| gone == id));
+    let sections: Vec<Vec<u8>> = (0..view.sections())
+        .map(|i| {
+            let mut bytes = Vec::new();
+            view.write_section(i, &mut bytes).unwrap();
+            bytes
+        })
+        .collect();
+    let read = View::read_image(|i| Ok(sections[i].clone()), sections.len(), view.places().clone()).unwrap();
+    assert_eq!(walk(&read, "job", None), want);
+}
+
+#[test]
 fn same_id_from_two_hubs_are_two_entities() {
     let mut a = Hub::new("garden", 1);
     let mut b = Hub::new("co-op", 3);
