@@ -390,7 +390,7 @@ trait Member: kith_proto::event::Listing {
 }
 
 /// The first section of a view's image: everything but the opportunities' entities,
-/// slots and index, which are the rest. Nothing the configuration gives (synonyms,
+/// tombstones and index, which are the rest. Nothing the configuration gives (synonyms,
 /// quotas) is in it.
 #[derive(Serialize)]
 struct ImageRef<'a> {

@@ -75,6 +75,37 @@ pub fn kith_view(region: &Region, now: i64, bodies_in: Option<&std::path::Path>)
     Ok(view)
 }
 
+/// Listings added to the full view in each of [`late_arrivals`]' two ways.
+const LATE: usize = 1_000;
+
+/// Adds `n` listings to a full view newer than every other (each one's label
+/// appended), then `n` that arrive late, all between the same two neighbours,
+/// ascending: a run into one gap, whose labels are spread over and over. Gives the
+/// mean time a listing took each way, in µs.
+fn late_arrivals(view: &mut View, region: &Region, now: i64, n: usize) -> anyhow::Result<(f64, f64)> {
+    let hub = &region.hubs[0];
+    let mut put = |ms: i64, i: usize| -> anyhow::Result<()> {
+        let mut item = region.listings[i % region.listings.len()].item.clone();
+        item.id = ulid::Ulid::from_parts(ms as u64, (i as u128) << 20 | 0x5eed);
+        let record = EntityRecord { seq: 2, at_ms: now, item: Some(item) };
+        view.restore(Record::listing(hub.clone(), record.item.as_ref().expect("an item").id, &record))?;
+        Ok(())
+    };
+    let newest = region.listings.iter().map(|l| l.created_ms).max().unwrap_or(now);
+    let started = Instant::now();
+    for i in 0..n {
+        put(newest + 1 + i as i64, i)?;
+    }
+    let in_order = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let oldest = region.listings.iter().map(|l| l.created_ms).min().unwrap_or(now);
+    let started = Instant::now();
+    for i in 0..n {
+        put(oldest + 1 + i as i64, n + i)?;
+    }
+    let late = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    Ok((in_order, late))
+}
+
 /// A synthetic opportunity as a row of every engine.
 pub fn opportunity_row<'a>(hub: &'a str, o: &'a Opportunity, created_ms: i64) -> Row<'a> {
     Row {
@@ -288,10 +319,11 @@ pub async fn run(args: &QueryArgs) -> anyhow::Result<Section> {
 
     let started = Instant::now();
     let store_dir = tempfile::Builder::new().prefix("kith-bench-query-").tempdir()?;
-    let view = kith_view(&region, now, args.bodies_in_store.then(|| store_dir.path()))?;
+    let mut view = kith_view(&region, now, args.bodies_in_store.then(|| store_dir.path()))?;
     notes.push(format!("kith: view filled through View::restore in {:.1?}", started.elapsed()));
     eprintln!("query: timing {} queries on kith", queries.len());
     let kith = time_kith(&view, &queries, today)?;
+    let (in_order, late) = late_arrivals(&mut view, &region, now, LATE)?;
     drop(view);
 
     eprintln!("query: loading PostgreSQL");
@@ -368,6 +400,18 @@ pub async fn run(args: &QueryArgs) -> anyhow::Result<Section> {
         ));
     }
 
+    figures.push(Figure::new(
+        format!("a listing arriving late, into one gap, vs in order ({LATE} each, mean)"),
+        "µs",
+        Better::Lower,
+        late,
+        Some(in_order),
+    ));
+    notes.push(
+        "late listings: all between the same two neighbours, ascending (a hub that was offline), so that \
+         their labels are spread again and again, each spread remapping every posting set"
+            .into(),
+    );
     eprintln!("query: relevance test set");
     let rel = relevance(&client).await?;
     figures.push(
