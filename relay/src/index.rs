@@ -449,6 +449,11 @@ impl Postings {
         }
     }
 
+    /// The largest key.
+    pub fn last(&self) -> Option<u64> {
+        self.lasts.last().copied()
+    }
+
     /// The smallest key above `k`.
     pub fn next_above(&self, k: u64) -> Option<u64> {
         let ci = self.lasts.partition_point(|&last| last <= k);
