@@ -447,6 +447,24 @@ mod tests {
         }
     }
 
+    /// Adds an entity to `docs`, to the model and to a posting set kept beside
+    /// them (moved as the index would be); true when it spread labels.
+    fn put(
+        docs: &mut Docs<u64>,
+        model: &mut BTreeMap<DocKey, u64>,
+        beside: &mut Postings,
+        key: DocKey,
+        n: u64,
+    ) -> bool {
+        let (label, relabel) = docs.insert(key, doc(n));
+        if let Some(r) = &relabel {
+            beside.remap(r.lo, r.hi, |l| r.to(l));
+        }
+        beside.insert(label);
+        model.insert(key, n);
+        relabel.is_some()
+    }
+
     #[test]
     fn labels_follow_keys_through_inserts_in_any_order_and_removals() {
         let patterns = [("ascending", 0), ("descending", 1), ("one gap", 2), ("random", 3), ("ten runs at once", 4)];
@@ -468,13 +486,7 @@ mod tests {
                     _ if i < 11 => DocKey(i * 1_000_000_000),
                     _ => DocKey((i % 10) * 1_000_000_000 + 1 + i),
                 };
-                let (label, relabel) = docs.insert(key, doc(i));
-                if let Some(r) = relabel {
-                    spreads += 1;
-                    beside.remap(r.lo, r.hi, |l| r.to(l));
-                }
-                beside.insert(label);
-                model.insert(key, i);
+                spreads += usize::from(put(&mut docs, &mut model, &mut beside, key, i));
                 if i % 5 == 4 {
                     // Take one out now and then (never the ends of the one gap).
                     let (&gone, _) = model.iter().nth((lcg(&mut seed) as usize) % model.len()).unwrap();
@@ -498,6 +510,32 @@ mod tests {
             let read: Docs<u64> = postcard::from_bytes(&bytes).unwrap();
             check(&read, &model, &beside);
         }
+    }
+
+    #[test]
+    fn a_hub_choosing_ids_to_use_up_gaps_gets_spreads_but_never_disorder() {
+        // A hostile hub places each new listing just above the oldest one, ever
+        // closer to it, then in the gaps between those: every gap it aims at is
+        // used up, and the labels must still follow the keys.
+        let mut docs: Docs<u64> = Docs::default();
+        let mut model = BTreeMap::new();
+        let mut beside = Postings::default();
+        let mut spreads = 0;
+        let mut put = |key: DocKey, n: u64| {
+            spreads += usize::from(put(&mut docs, &mut model, &mut beside, key, n));
+        };
+        put(DocKey(0), 0);
+        put(DocKey(1 << 62), 1);
+        for i in 2..62u64 {
+            put(DocKey(1 << (63 - i)), i);
+        }
+        for i in 0..2_000u64 {
+            put(DocKey((1 << 20) + 1 + i * 3), 100 + i);
+        }
+        assert!(spreads > 10, "the attack should use gaps up: {spreads}");
+        check(&docs, &model, &beside);
+        let bytes = postcard::to_stdvec(&docs).unwrap();
+        check(&postcard::from_bytes(&bytes).unwrap(), &model, &beside);
     }
 
     #[test]

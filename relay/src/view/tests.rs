@@ -118,6 +118,17 @@ fn applied(view: &mut View, opened: Opened) -> Record {
     }
 }
 
+/// The sections of a view's image, as a checkpoint writes them.
+fn image_of(view: &View) -> Vec<Vec<u8>> {
+    (0..view.sections())
+        .map(|i| {
+            let mut bytes = Vec::new();
+            view.write_section(i, &mut bytes).unwrap();
+            bytes
+        })
+        .collect()
+}
+
 /// A view with one hub whose profile is pinned.
 fn view_with(hub: &mut Hub) -> View {
     let mut view = View::new(today());
@@ -551,13 +562,7 @@ fn listings_arriving_out_of_order_page_newest_first_through_spread_labels() {
         applied(&mut view, hub.opened_dated(now, Event::OpportunityWithdrawn { id }));
     }
     want.retain(|id| !ids.iter().step_by(3).any(|gone| gone == id));
-    let sections: Vec<Vec<u8>> = (0..view.sections())
-        .map(|i| {
-            let mut bytes = Vec::new();
-            view.write_section(i, &mut bytes).unwrap();
-            bytes
-        })
-        .collect();
+    let sections = image_of(&view);
     let read = View::read_image(|i| Ok(sections[i].clone()), sections.len(), view.places().clone()).unwrap();
     assert_eq!(walk(&read, "job", None), want);
 }
@@ -743,13 +748,7 @@ fn a_view_read_back_from_its_image_answers_and_changes_the_same() {
     );
     applied(&mut view, rainbow.opened(Event::OpportunityPublished(opportunity("Cafe assistant"))));
 
-    let sections: Vec<Vec<u8>> = (0..view.sections())
-        .map(|i| {
-            let mut bytes = Vec::new();
-            view.write_section(i, &mut bytes).unwrap();
-            bytes
-        })
-        .collect();
+    let sections = image_of(&view);
     let places = view.places().clone();
     let mut read = View::read_image(|i| Ok(sections[i].clone()), sections.len(), places.clone()).unwrap();
     // Read with other places, it is refused: its listings were placed with these.
