@@ -141,13 +141,18 @@ impl<K> Docs<K> {
         self.by_label.find(self.seed.hash_one(label), |&i| labels[i as usize] == label).map(|&i| i as usize)
     }
 
-    /// The label of the entity `(id, hub)`.
-    pub fn live(&self, id: Ulid, hub: HubId) -> Option<u64> {
+    /// The label of the entity `(id, hub)`, and the entity.
+    pub fn live_entry(&self, id: Ulid, hub: HubId) -> Option<(u64, &Doc<K>)> {
         let id = id.to_bytes();
         let docs = &self.docs;
         let found =
             self.by_id.find(self.seed.hash_one(id), |&i| (docs[i as usize].id, docs[i as usize].hub) == (id, hub));
-        found.map(|&i| self.labels[i as usize])
+        found.map(|&i| (self.labels[i as usize], &self.docs[i as usize]))
+    }
+
+    /// The label of the entity `(id, hub)`.
+    pub fn live(&self, id: Ulid, hub: HubId) -> Option<u64> {
+        self.live_entry(id, hub).map(|(label, _)| label)
     }
 
     /// The entities with this id, whichever hub published them.

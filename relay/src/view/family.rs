@@ -287,8 +287,8 @@ impl<L: Listing> Family<L> {
     /// The label of the live entity `(id, hub)` when the view keeps it without its
     /// body: the terms it is indexed under are not known without the store.
     pub fn unheld_label(&self, id: Ulid, hub: HubId) -> Option<u64> {
-        let label = self.docs.live(id, hub)?;
-        (!L::held_body(&self.docs.get(label)?.kept)).then_some(label)
+        let (label, doc) = self.docs.live_entry(id, hub)?;
+        (!L::held_body(&doc.kept)).then_some(label)
     }
 
     /// The label of the live entity under `key`.
@@ -307,8 +307,8 @@ impl<L: Listing> Family<L> {
 
     /// The sequence of the latest state the view has of this entity.
     pub fn seq(&self, id: Ulid, hub: HubId) -> Option<u64> {
-        match self.docs.live(id, hub) {
-            Some(label) => self.docs.get(label).map(|d| d.seq),
+        match self.docs.live_entry(id, hub) {
+            Some((_, doc)) => Some(doc.seq),
             None => self.gone.get(&(id, hub)).copied(),
         }
     }
@@ -316,10 +316,10 @@ impl<L: Listing> Family<L> {
     /// What putting `record` would do to its hub's usage.
     pub fn delta(&self, hub: HubId, id: Ulid, record: &EntityRecord<L::Item>) -> Delta {
         let mut d = Delta::default();
-        match self.docs.live(id, hub) {
-            Some(label) => {
+        match self.docs.live_entry(id, hub) {
+            Some((_, doc)) => {
                 d.live -= 1;
-                d.bytes -= self.docs.get(label).map_or(0, |doc| i64::from(doc.size));
+                d.bytes -= i64::from(doc.size);
             }
             None if self.gone.contains_key(&(id, hub)) => d.tombstones -= 1,
             None => {}
@@ -347,8 +347,7 @@ impl<L: Listing> Family<L> {
         let delta = self.delta(hub, id, record);
         let live = self.docs.live(id, hub);
         let mut old_terms: Vec<Term> = Vec::new();
-        if let Some(label) = live {
-            let old = self.docs.get(label).expect("a live slot has its doc");
+        if let Some((label, old)) = self.docs.live_entry(id, hub) {
             let item = match (L::held(&old.kept), prior) {
                 (Some(item), _) => Some(item),
                 (None, Prior::Fetch(fetch)) => match fetch(old.seq) {
