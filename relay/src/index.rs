@@ -242,6 +242,29 @@ impl Chunk {
             self.len = grown.len;
             return;
         }
+        self.reserve_one();
+        put_bits(&mut self.words, usize::from(self.len), self.width, offset);
+        self.len += 1;
+    }
+
+    /// Puts `k` at `pos`, moving the keys from `pos` on up one place, without
+    /// repacking: when `k` is above the chunk's first key, its offset fits the
+    /// chunk's width and the chunk has room. False, and nothing changed, otherwise.
+    fn insert_in_place(&mut self, pos: usize, k: u64) -> bool {
+        debug_assert!(pos == self.len() || self.get(pos) > k);
+        if pos == 0 || self.len() >= CHUNK || bits(k - self.first) > self.width {
+            return false;
+        }
+        self.reserve_one();
+        let w = usize::from(self.width);
+        shift_up(&mut self.words, pos * w, w);
+        set_bits(&mut self.words, pos, self.width, k - self.first);
+        self.len += 1;
+        true
+    }
+
+    /// Makes room in `words` for one more offset of the chunk's width.
+    fn reserve_one(&mut self) {
         let words = (usize::from(self.len + 1) * usize::from(self.width)).div_ceil(64);
         if words > self.words.len() {
             if words > self.words.capacity() {
@@ -251,8 +274,6 @@ impl Chunk {
             }
             self.words.resize(words, 0);
         }
-        put_bits(&mut self.words, usize::from(self.len), self.width, offset);
-        self.len += 1;
     }
 
     /// Its heap bytes.
@@ -278,6 +299,41 @@ fn put_bits(words: &mut [u64], i: usize, width: u8, v: u64) {
     if shift + w > 64 {
         words[word + 1] |= v >> (64 - shift);
     }
+}
+
+/// Writes `v` (of at most `width` bits) as the `i`-th value of `words`, whatever
+/// was there before.
+fn set_bits(words: &mut [u64], i: usize, width: u8, v: u64) {
+    let w = usize::from(width);
+    if w == 0 {
+        return;
+    }
+    let bit = i * w;
+    let (word, shift) = (bit / 64, bit % 64);
+    let m = mask(width);
+    words[word] = (words[word] & !(m << shift)) | (v << shift);
+    if shift + w > 64 {
+        let high = shift + w - 64;
+        words[word + 1] = (words[word + 1] & !mask(high as u8)) | (v >> (64 - shift));
+    }
+}
+
+/// Moves every bit of `words` from bit `from` on up by `by` bits (1 to 64), as one
+/// shift of the whole run rather than value by value; the bits below `from` stay.
+/// The `by` bits from `from` on are left as they come, to be written next. The
+/// top `by` bits of `words` must be zero (there is room).
+fn shift_up(words: &mut [u64], from: usize, by: usize) {
+    debug_assert!((1..=64).contains(&by));
+    let first = from / 64;
+    if first >= words.len() {
+        return;
+    }
+    let kept = words[first] & mask((from % 64) as u8);
+    for j in (first + 1..words.len()).rev() {
+        words[j] = if by == 64 { words[j - 1] } else { (words[j] << by) | (words[j - 1] >> (64 - by)) };
+    }
+    words[first] = if by == 64 { 0 } else { words[first] << by };
+    words[first] = (words[first] & !mask((from % 64) as u8)) | kept;
 }
 
 /// A sorted set of keys, in chunks. Chunks are sorted, non-empty and do not overlap;
@@ -362,11 +418,14 @@ impl Postings {
         }
         let ci = self.chunk_for(k);
         let Err(pos) = self.chunks[ci].search(k) else { return false };
+        self.len += 1;
+        if self.chunks[ci].insert_in_place(pos, k) {
+            return true;
+        }
         let mut keys = Vec::with_capacity(self.chunks[ci].len() + 1);
         self.chunks[ci].unpack_into(&mut keys);
         keys.insert(pos, k);
         self.replace_chunk(ci, &keys);
-        self.len += 1;
         true
     }
 

@@ -35,9 +35,12 @@ use async_nats::jetstream::{
 };
 use ed25519_dalek::VerifyingKey;
 use futures::StreamExt;
+use futures::stream::ReadyChunks;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
+use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
 use kith_daemon::{Backoff, Stop, stopped};
@@ -150,6 +153,38 @@ impl Verdict {
     }
 }
 
+/// A batch of messages as received, their signatures checked ahead.
+#[derive(Default)]
+struct Received {
+    messages: Vec<jetstream::Message>,
+    /// For each message, its envelope when its signature was checked ahead.
+    verified: Vec<Option<(Decoded, VerifyingKey)>>,
+    /// Why the message stream broke after these messages, when it did.
+    broken: Option<String>,
+    /// Heartbeats went missing: NATS is unreachable (the client reconnects).
+    unreachable: Option<String>,
+}
+
+/// A batch applied to the view and written to the store, to be flushed and
+/// acknowledged.
+struct Applied {
+    /// Each message and what to tell JetStream of it.
+    done: Vec<(jetstream::Message, Verdict)>,
+    /// Whether the view changed, for live pages.
+    changed: bool,
+    /// Repair requests to send once the batch is on disk: subject, payload.
+    repairs: Vec<(String, Vec<u8>)>,
+}
+
+/// A task stopped when this is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// The ingest task's state.
 pub(crate) struct Ingest {
     config: Config,
@@ -159,7 +194,7 @@ pub(crate) struct Ingest {
     pins: std::sync::Mutex<Pins>,
     /// Stream sequences of the events waiting for their hub's profile.
     awaiting: std::sync::Mutex<std::collections::HashSet<u64>>,
-    /// Repair requests to send once the batch in hand is on disk: subject, payload.
+    /// Repair requests of the batch being applied: subject, payload.
     repairs: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
     /// The NATS connection, for repair requests.
     client: std::sync::OnceLock<async_nats::Client>,
@@ -179,7 +214,11 @@ impl Ingest {
     }
 
     /// Runs until `stop` turns true (finishing the batch in hand) or the store fails.
-    pub(crate) async fn run(self, mut stop: Stop) -> Result<(), IngestError> {
+    pub(crate) async fn run(self, stop: Stop) -> Result<(), IngestError> {
+        Arc::new(self).run_shared(stop).await
+    }
+
+    async fn run_shared(self: Arc<Self>, mut stop: Stop) -> Result<(), IngestError> {
         let Some(client) = self.connect(&mut stop).await else { return Ok(()) };
         let _ = self.client.set(client.clone());
         self.shared.set_nats(client.clone());
@@ -289,13 +328,75 @@ impl Ingest {
         Ok((stream, consumer))
     }
 
-    /// Consumes messages in batches until stopped or the session breaks.
-    async fn consume(&self, stream: &Stream, consumer: PullConsumer, stop: &mut Stop) -> Result<Ended, IngestError> {
+    /// Consumes messages in batches until stopped or the session breaks, in three
+    /// stages that overlap: a task receives each batch and checks its signatures
+    /// ([`Ingest::receive`]), this loop applies it to the view and writes it to the
+    /// store, and a task flushes it and only then acknowledges it
+    /// ([`Ingest::acknowledge`]). So a batch's signatures are checked while the one
+    /// before is applied, and that one is applied while the one before it is made
+    /// durable; each stage takes its batches in order.
+    async fn consume(
+        self: &Arc<Self>,
+        stream: &Stream,
+        consumer: PullConsumer,
+        stop: &mut Stop,
+    ) -> Result<Ended, IngestError> {
         let messages = match consumer.stream().max_messages_per_batch(BATCH).heartbeat(HEARTBEAT).messages().await {
             Ok(m) => m,
             Err(e) => return Ok(Ended::Broken(e.to_string())),
         };
-        let mut batches = messages.ready_chunks(BATCH);
+        let (received_tx, mut received) = mpsc::channel(1);
+        let receiver = AbortOnDrop(tokio::spawn(self.clone().receive(messages.ready_chunks(BATCH), received_tx)));
+        let (applied, applied_rx) = mpsc::channel(1);
+        let acknowledger = tokio::spawn(self.clone().acknowledge(stream.clone(), applied_rx));
+        let ended = self.apply_batches(stream, &mut received, &applied, stop).await;
+        // What was applied is flushed and acknowledged before the session ends: a
+        // stop finishes the batches in hand.
+        drop((receiver, received, applied));
+        let acknowledged = acknowledger.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        acknowledged?;
+        ended
+    }
+
+    /// Receives batches of messages and checks their signatures ahead
+    /// ([`Ingest::verify_ahead`]), until the session breaks or the loop applying
+    /// them is gone.
+    async fn receive(self: Arc<Self>, mut batches: ReadyChunks<pull::Stream>, out: mpsc::Sender<Received>) {
+        while let Some(batch) = batches.next().await {
+            let mut received = Received { messages: Vec::with_capacity(batch.len()), ..Default::default() };
+            for item in batch {
+                match item {
+                    Ok(message) => received.messages.push(message),
+                    Err(e) => {
+                        use async_nats::jetstream::consumer::pull::MessagesErrorKind as K;
+                        match e.kind() {
+                            // NATS unreachable: the client reconnects and the stream pulls again.
+                            K::MissingHeartbeat | K::Pull => received.unreachable = Some(e.to_string()),
+                            _ => received.broken = Some(e.to_string()),
+                        }
+                    }
+                }
+            }
+            received.verified = self.verify_ahead(&received.messages).await;
+            let broken = received.broken.is_some();
+            if out.send(received).await.is_err() || broken {
+                return;
+            }
+        }
+        let ended = Received { broken: Some("message stream ended".into()), ..Default::default() };
+        let _ = out.send(ended).await;
+    }
+
+    /// Applies each batch received to the view and writes it to the store, handing
+    /// it on to be flushed and acknowledged; writes checkpoints between batches and
+    /// moves the view to the current day.
+    async fn apply_batches(
+        &self,
+        stream: &Stream,
+        received: &mut mpsc::Receiver<Received>,
+        applied: &mpsc::Sender<Applied>,
+        stop: &mut Stop,
+    ) -> Result<Ended, IngestError> {
         let mut day = tokio::time::interval(DAY_TICK);
         let mut checkpoints = tokio::time::interval(self.config.checkpoint_interval);
         checkpoints.tick().await;
@@ -306,8 +407,7 @@ impl Ingest {
         // at every missed heartbeat.
         let mut waiting = false;
         loop {
-            // A batch in hand is always finished (flushed and acknowledged) before
-            // a stop is noticed.
+            // A batch in hand is always applied and handed on before a stop is noticed.
             let batch = tokio::select! {
                 _ = stopped(stop) => return Ok(Ended::Stopped),
                 _ = day.tick() => {
@@ -323,35 +423,23 @@ impl Ingest {
                     }
                     continue;
                 }
-                batch = batches.next() => batch,
+                batch = received.recv() => batch,
             };
-            let Some(batch) = batch else { return Ok(Ended::Broken("message stream ended".into())) };
-            let mut done = Vec::with_capacity(batch.len());
-            let mut broken = None;
-            let mut unpinned = HashMap::new();
-            let mut messages = Vec::with_capacity(batch.len());
-            for item in batch {
-                match item {
-                    Ok(message) => messages.push(message),
-                    Err(e) => {
-                        use async_nats::jetstream::consumer::pull::MessagesErrorKind as K;
-                        match e.kind() {
-                            // NATS unreachable: the client reconnects and the stream pulls again.
-                            K::MissingHeartbeat | K::Pull => {
-                                if !std::mem::replace(&mut waiting, true) {
-                                    warn!(error = %e, "lost contact with NATS; serving the view as it is until it is back");
-                                }
-                            }
-                            _ => broken = Some(e.to_string()),
-                        }
-                    }
-                }
+            // The receiving task is gone only when this loop let it go.
+            let Some(Received { messages, verified, broken, unreachable }) = batch else {
+                return Ok(Ended::Broken("message stream ended".into()));
+            };
+            if let Some(e) = unreachable
+                && !std::mem::replace(&mut waiting, true)
+            {
+                warn!(error = %e, "lost contact with NATS; serving the view as it is until it is back");
             }
             if !messages.is_empty() && std::mem::take(&mut waiting) {
                 info!("receiving from NATS again");
             }
             let applied_before = self.shared.counters().applied;
-            let verified = self.verify_ahead(&messages).await;
+            let mut done = Vec::with_capacity(messages.len());
+            let mut unpinned = HashMap::new();
             for (message, ahead) in messages.into_iter().zip(verified) {
                 let verdict = self.handle(stream, &message, ahead, &mut unpinned).await?;
                 if !matches!(verdict, Verdict::AwaitProfile(_)) {
@@ -360,26 +448,13 @@ impl Ingest {
                 done.push((message, verdict));
             }
             if !done.is_empty() {
-                self.store.flush().await?;
-                // Live pages hear of it once the batch is on disk.
-                if self.shared.counters().applied != applied_before {
-                    self.shared.changed();
+                let repairs =
+                    std::mem::take(&mut *self.repairs.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+                let changed = self.shared.counters().applied != applied_before;
+                if applied.send(Applied { done, changed, repairs }).await.is_err() {
+                    // The store failed under the acknowledging task: it says how.
+                    return Ok(Ended::Stopped);
                 }
-                self.send_repairs().await;
-                let mut purge = Vec::new();
-                for (message, verdict) in done {
-                    if let Err(e) = message.ack_with(verdict.ack_kind()).await {
-                        // Not acknowledged: JetStream delivers it again, and the
-                        // per-entity sequence makes that harmless.
-                        debug!(subject = %message.subject, error = %e, "ack failed");
-                    }
-                    if matches!(verdict, Verdict::Rejected { purge: true })
-                        && let Ok(info) = message.info()
-                    {
-                        purge.push(info.stream_sequence);
-                    }
-                }
-                self.purge(stream, purge).await;
                 // Between batches the store holds exactly what the view holds: the
                 // moment for a checkpoint, when one is due.
                 let (changes, since) = (self.store.changes(), last_checkpoint.elapsed());
@@ -397,6 +472,41 @@ impl Ingest {
                 return Ok(Ended::Broken(why));
             }
         }
+    }
+
+    /// Flushes each batch applied to the store and only then acknowledges its
+    /// messages (and sends the repair requests it gave rise to, and tells live pages
+    /// of it). One flush makes every write before it durable, so a batch is never
+    /// acknowledged before it is on disk. Ends when the applying loop is done, or
+    /// with the store's failure.
+    async fn acknowledge(
+        self: Arc<Self>,
+        stream: Stream,
+        mut batches: mpsc::Receiver<Applied>,
+    ) -> Result<(), IngestError> {
+        while let Some(Applied { done, changed, repairs }) = batches.recv().await {
+            self.store.flush().await?;
+            // Live pages hear of it once the batch is on disk.
+            if changed {
+                self.shared.changed();
+            }
+            self.send_repairs(repairs).await;
+            let mut purge = Vec::new();
+            for (message, verdict) in done {
+                if let Err(e) = message.ack_with(verdict.ack_kind()).await {
+                    // Not acknowledged: JetStream delivers it again, and the
+                    // per-entity sequence makes that harmless.
+                    debug!(subject = %message.subject, error = %e, "ack failed");
+                }
+                if matches!(verdict, Verdict::Rejected { purge: true })
+                    && let Ok(info) = message.info()
+                {
+                    purge.push(info.stream_sequence);
+                }
+            }
+            self.purge(&stream, purge).await;
+        }
+        Ok(())
     }
 
     /// Writes a checkpoint of the view ([`crate::snapshot`]), and says how long it
@@ -636,8 +746,7 @@ impl Ingest {
     }
 
     /// Sends the repair requests of the batch just flushed.
-    async fn send_repairs(&self) {
-        let repairs = std::mem::take(&mut *self.repairs.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    async fn send_repairs(&self, repairs: Vec<(String, Vec<u8>)>) {
         let Some(client) = self.client.get() else { return };
         for (subject, bytes) in repairs {
             if let Err(e) = client.publish(subject.clone(), bytes.into()).await {

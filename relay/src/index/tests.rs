@@ -78,6 +78,42 @@ fn chunks_pack_keys_of_any_spread_and_read_each_back() {
 }
 
 #[test]
+fn keys_go_into_a_chunk_in_place_when_they_fit_its_width() {
+    for width in [1u8, 5, 13, 31, 63, 64] {
+        let span = mask(width);
+        let mut seed = u64::from(width);
+        // A first key, the widest offset, and keys between them put in any order.
+        let mut model = BTreeSet::from([0, span]);
+        let mut chunk = Chunk::pack(&[0, span]);
+        assert_eq!(chunk.width, width);
+        while chunk.len() < CHUNK {
+            let k = if width < 10 {
+                1 + lcg(&mut seed) % span.max(1)
+            } else {
+                1 + (lcg(&mut seed) << 31 ^ lcg(&mut seed)) % span
+            };
+            if k >= span || !model.insert(k) {
+                if model.len() as u64 >= span {
+                    break;
+                }
+                continue;
+            }
+            let Err(pos) = chunk.search(k) else { panic!("{k} is new") };
+            assert!(chunk.insert_in_place(pos, k), "width {width}: {k} fits");
+            assert!(chunk.keys().eq(model.iter().copied()), "width {width} after {k}");
+        }
+        assert_eq!(chunk.width, width, "never repacked");
+    }
+    // What does not fit is refused and changes nothing.
+    let mut chunk = Chunk::pack(&[100, 107]);
+    assert!(!chunk.insert_in_place(0, 50), "below the first key");
+    assert!(!chunk.insert_in_place(2, 200), "too wide");
+    assert!(chunk.keys().eq([100, 107]));
+    let mut full = Chunk::pack(&(0..CHUNK as u64).map(|i| i * 4).collect::<Vec<_>>());
+    assert!(!full.insert_in_place(1, 1), "full");
+}
+
+#[test]
 fn postings_of_keys_anywhere_in_u64_match_a_model() {
     let mut seed = 13;
     let mut p = Postings::default();

@@ -179,6 +179,7 @@ pub async fn region_stream(js: &jetstream::Context, region: &Slug) -> anyhow::Re
 }
 
 /// One message to publish: subject, payload and `Nats-Msg-Id`.
+#[derive(Clone)]
 pub struct Message {
     pub subject: String,
     pub payload: bytes::Bytes,
@@ -359,6 +360,100 @@ fn one_line(e: &tokio_postgres::Error) -> String {
         source = s.source();
     }
     text.replace('\n', " ")
+}
+
+/// CPU time (user and system) process `pid` has used, in seconds; `None` for this
+/// process. From `/proc/PID/stat`, to a hundredth of a second.
+pub fn cpu_seconds(pid: Option<u32>) -> anyhow::Result<f64> {
+    let path = pid.map_or_else(|| "/proc/self/stat".to_owned(), |p| format!("/proc/{p}/stat"));
+    let stat = std::fs::read_to_string(&path).with_context(|| format!("read {path}"))?;
+    // The command's name (in parentheses) may hold spaces: fields are counted after it.
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).with_context(|| format!("no command in {path}"))?;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let ticks = |i: usize| -> anyhow::Result<f64> {
+        Ok(fields.get(i).with_context(|| format!("short {path}"))?.parse::<f64>()?)
+    };
+    // The kernel counts them in USER_HZ, 100 a second on every Linux architecture.
+    Ok((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+/// CPU time of this process and of the NATS server together, to compare two runs'
+/// CPU per event: [`CpuClock::since`] gives seconds used since [`CpuClock::start`].
+pub struct CpuClock {
+    nats: Option<u32>,
+    at: f64,
+}
+
+impl CpuClock {
+    pub fn start(nats: Option<u32>) -> anyhow::Result<CpuClock> {
+        let at = cpu_seconds(None)? + nats.map(|p| cpu_seconds(Some(p))).transpose()?.unwrap_or(0.0);
+        Ok(CpuClock { nats, at })
+    }
+
+    pub fn since(&self) -> anyhow::Result<f64> {
+        Ok(CpuClock::start(self.nats)?.at - self.at)
+    }
+}
+
+/// CPU time one signature check of `messages` takes on one core, in µs: decoding
+/// each envelope and checking it with its hub's key, as a relay's ingest does, on
+/// one thread with nothing else to do (the median of three passes).
+pub fn verify_cost(messages: &[Message]) -> anyhow::Result<f64> {
+    let sample = &messages[..messages.len().min(2_000)];
+    let decoded: Vec<_> = sample
+        .iter()
+        .map(|m| kith_proto::envelope::decode(&m.payload, &m.subject))
+        .collect::<Result<_, _>>()
+        .context("decode a sealed envelope")?;
+    let keys: Vec<ed25519_dalek::VerifyingKey> = decoded
+        .iter()
+        .map(|d| {
+            let hub: usize = d.hub().as_str().strip_prefix("hub-").and_then(|n| n.parse().ok()).unwrap_or(0);
+            crate::data::hub_key(hub).verifying_key()
+        })
+        .collect();
+    let mut passes: Vec<f64> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let good = decoded.iter().zip(&keys).filter(|(d, k)| d.is_signed_by(k)).count();
+            assert_eq!(good, decoded.len(), "every sealed envelope verifies");
+            started.elapsed().as_secs_f64() * 1e6 / decoded.len().max(1) as f64
+        })
+        .collect();
+    passes.sort_by(f64::total_cmp);
+    Ok(passes[1])
+}
+
+/// The figures that say where a pipeline's time went: CPU per event (this process
+/// and nats-server), cores kept busy, and the ceiling these cores put on a relay
+/// that must verify every event: the cores over what the raw pipeline spends per
+/// event plus one signature check ([`verify_cost`]). The relay applies, indexes and
+/// stores on top of that, so it runs below this ceiling.
+pub fn cpu_figures(total: u64, kith: (f64, f64), raw: (f64, f64), verify_us: f64) -> Vec<Figure> {
+    let ((kith_cpu, kith_secs), (raw_cpu, raw_secs)) = (kith, raw);
+    let per_event = |cpu: f64| cpu / total.max(1) as f64 * 1e6;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let ceiling = cores * 1e6 / (per_event(raw_cpu) + verify_us);
+    let raw_rate = total as f64 / raw_secs;
+    vec![
+        Figure::new(
+            "CPU per event, this process and nats-server",
+            "µs",
+            Better::Lower,
+            per_event(kith_cpu),
+            Some(per_event(raw_cpu)),
+        ),
+        Figure::new("cores kept busy", "cores", Better::Higher, kith_cpu / kith_secs, Some(raw_cpu / raw_secs)),
+        Figure::new("one signature check (one core)", "µs", Better::Lower, verify_us, None),
+        Figure::new(
+            "ceiling: cores ÷ (raw CPU per event + a check)",
+            "events/s",
+            Better::Higher,
+            ceiling,
+            Some(raw_rate),
+        ),
+    ]
 }
 
 /// Peak and current resident memory of process `pid`, in MiB (VmHWM, VmRSS).

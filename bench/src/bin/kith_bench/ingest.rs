@@ -14,6 +14,11 @@
 //! by one task per hub with the same window of in-flight PubAcks, and a durable pull
 //! consumer configured as the relay's, acking each message; the clock runs from the
 //! first publish until the last ack.
+//!
+//! Both runs also print the CPU time used (this process, where hubs, relay or raw
+//! clients run, and nats-server) per event, how many cores that kept busy, and the
+//! ceiling the machine's cores put on any relay that verifies every event
+//! ([`common::cpu_figures`]).
 
 use anyhow::Context;
 use clap::Args;
@@ -90,6 +95,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
     common::wait_applied(&relay.url(), 0, Duration::from_secs(20)).await?;
     eprintln!("ingest: publishing {total} events from the outboxes to the relay");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let cpu = common::CpuClock::start(nats.pid())?;
     let started = Instant::now();
     let mut publishers = Vec::new();
     for (i, store) in stores.iter().enumerate() {
@@ -117,6 +123,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
     let timeout = Duration::from_secs(120) + Duration::from_millis(total);
     let done = common::wait_applied(&relay.url(), total, timeout).await?;
     let kith_secs = (done - started).as_secs_f64();
+    let kith_cpu = cpu.since()?;
     let _ = stop_tx.send(true);
     for p in publishers {
         p.await?;
@@ -132,6 +139,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
     let js = nats.jetstream().await;
     let stream = common::region_stream(&js, &raw_region).await?;
     let messages = common::seal_region(&raw_region, &data, now)?;
+    let verify_us = common::verify_cost(&messages)?;
     let consumer = common::raw_consumer(&stream, "raw").await?;
     let mut per_hub: Vec<Vec<Message>> = (0..args.hubs).map(|_| Vec::new()).collect();
     let hub_of = |subject: &str| {
@@ -141,6 +149,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
         let h = hub_of(&m.subject).context("a sealed subject names its hub")?;
         per_hub[h].push(m);
     }
+    let cpu = common::CpuClock::start(nats.pid())?;
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for msgs in per_hub {
@@ -153,6 +162,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
         r??;
     }
     let raw_secs = (done - started).as_secs_f64();
+    let raw_cpu = cpu.since()?;
 
     let kith_rate = total as f64 / kith_secs;
     let raw_rate = total as f64 / raw_secs;
@@ -173,7 +183,10 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
             Figure::new("throughput, outbox → relay view", "events/s", Better::Higher, kith_rate, Some(raw_rate))
                 .goal("ratio ≥ 0.5"),
             Figure::new("time for all events", "s", Better::Lower, kith_secs, Some(raw_secs)),
-        ],
+        ]
+        .into_iter()
+        .chain(common::cpu_figures(total, (kith_cpu, kith_secs), (raw_cpu, raw_secs), verify_us))
+        .collect(),
         notes: vec![format!(
             "outboxes filled before the clock started ({} writes in {filled:.1?}, not counted); relay in this process",
             args.events

@@ -20,6 +20,12 @@
 //! processes and the raw JetStream pipeline; [`data`] the synthetic region and its
 //! queries; [`pg`] PostgreSQL's schema and SQL; `tantivy_engine` tantivy's.
 
+/// The relay's allocator (`kith-relay`'s `src/main.rs`): a relay run in this process
+/// allocates as the shipped one does.
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod board;
 mod common;
 mod data;
