@@ -139,7 +139,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
     let js = nats.jetstream().await;
     let stream = common::region_stream(&js, &raw_region).await?;
     let messages = common::seal_region(&raw_region, &data, now)?;
-    let verify_us = common::verify_cost(&messages)?;
+    let costs = common::Costs::measure(&data, &messages).await?;
     let consumer = common::raw_consumer(&stream, "raw").await?;
     let mut per_hub: Vec<Vec<Message>> = (0..args.hubs).map(|_| Vec::new()).collect();
     let hub_of = |subject: &str| {
@@ -185,7 +185,7 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
             Figure::new("time for all events", "s", Better::Lower, kith_secs, Some(raw_secs)),
         ]
         .into_iter()
-        .chain(common::cpu_figures(total, (kith_cpu, kith_secs), (raw_cpu, raw_secs), verify_us))
+        .chain(common::cpu_figures(total, (kith_cpu, kith_secs), (raw_cpu, raw_secs), &costs))
         .collect(),
         notes: vec![format!(
             "outboxes filled before the clock started ({} writes in {filled:.1?}, not counted); relay in this process",

@@ -73,7 +73,7 @@ pub async fn run(args: &RebuildArgs) -> anyhow::Result<Section> {
     let done = common::drain(&consumer, total, timeout).await?;
     let raw_secs = (done - started).as_secs_f64();
     let raw_cpu = cpu.since()?;
-    let verify_us = common::verify_cost(&sample)?;
+    let costs = common::Costs::measure(&data, &sample).await?;
 
     let (kith_rate, raw_rate) = (total as f64 / kith_secs, total as f64 / raw_secs);
     Ok(Section {
@@ -86,7 +86,7 @@ pub async fn run(args: &RebuildArgs) -> anyhow::Result<Section> {
             Figure::new("time for the whole stream", "s", Better::Lower, kith_secs, Some(raw_secs)),
         ]
         .into_iter()
-        .chain(common::cpu_figures(total, (kith_cpu, kith_secs), (raw_cpu, raw_secs), verify_us))
+        .chain(common::cpu_figures(total, (kith_cpu, kith_secs), (raw_cpu, raw_secs), &costs))
         .collect(),
         notes: vec![],
     })
