@@ -165,7 +165,7 @@ impl Chunk {
         let width = bits(keys[keys.len() - 1] - first);
         let mut words = vec![0u64; (keys.len() * usize::from(width)).div_ceil(64)];
         for (i, &k) in keys.iter().enumerate() {
-            put_bits(&mut words, i, width, k - first);
+            set_bits(&mut words, i, width, k - first);
         }
         Chunk { first, words, len: keys.len() as u16, width }
     }
@@ -243,7 +243,7 @@ impl Chunk {
             return;
         }
         self.reserve_one();
-        put_bits(&mut self.words, usize::from(self.len), self.width, offset);
+        set_bits(&mut self.words, usize::from(self.len), self.width, offset);
         self.len += 1;
     }
 
@@ -284,21 +284,6 @@ impl Chunk {
 
 fn mask(width: u8) -> u64 {
     if width >= 64 { u64::MAX } else { (1u64 << width) - 1 }
-}
-
-/// Writes `v` (of at most `width` bits) as the `i`-th value of `words`, which are
-/// zero there.
-fn put_bits(words: &mut [u64], i: usize, width: u8, v: u64) {
-    let w = usize::from(width);
-    if w == 0 {
-        return;
-    }
-    let bit = i * w;
-    let (word, shift) = (bit / 64, bit % 64);
-    words[word] |= v << shift;
-    if shift + w > 64 {
-        words[word + 1] |= v >> (64 - shift);
-    }
 }
 
 /// Writes `v` (of at most `width` bits) as the `i`-th value of `words`, whatever

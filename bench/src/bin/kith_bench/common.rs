@@ -396,6 +396,11 @@ impl CpuClock {
     }
 }
 
+/// The key of the benchmark's hub whose subject this is.
+fn key_of(subject: &str) -> ed25519_dalek::VerifyingKey {
+    crate::data::hub_key(crate::data::hub_of_subject(subject).unwrap_or(0)).verifying_key()
+}
+
 /// CPU time one signature check of `messages` takes on one core, in µs: decoding
 /// each envelope and checking it with its hub's key, as a relay's ingest does, on
 /// one thread with nothing else to do (the median of three passes).
@@ -406,13 +411,7 @@ pub fn verify_cost(messages: &[Message]) -> anyhow::Result<f64> {
         .map(|m| kith_proto::envelope::decode(&m.payload, &m.subject))
         .collect::<Result<_, _>>()
         .context("decode a sealed envelope")?;
-    let keys: Vec<ed25519_dalek::VerifyingKey> = decoded
-        .iter()
-        .map(|d| {
-            let hub: usize = d.hub().as_str().strip_prefix("hub-").and_then(|n| n.parse().ok()).unwrap_or(0);
-            crate::data::hub_key(hub).verifying_key()
-        })
-        .collect();
+    let keys: Vec<_> = sample.iter().map(|m| key_of(&m.subject)).collect();
     let mut passes: Vec<f64> = (0..3)
         .map(|_| {
             let started = Instant::now();
@@ -433,11 +432,7 @@ pub fn apply_cost(messages: &[Message]) -> anyhow::Result<f64> {
     let sample = &messages[..messages.len().min(2_000)];
     let opened: Vec<kith_proto::envelope::Opened> = sample
         .iter()
-        .map(|m| {
-            let hub = m.subject.split('.').nth(2).and_then(|h| h.strip_prefix("hub-")).and_then(|n| n.parse().ok());
-            let key = crate::data::hub_key(hub.unwrap_or(0)).verifying_key();
-            kith_proto::envelope::open(&m.payload, &m.subject, Some(&key))
-        })
+        .map(|m| kith_proto::envelope::open(&m.payload, &m.subject, Some(&key_of(&m.subject))))
         .collect::<Result<_, _>>()
         .context("open a sealed envelope")?;
     let today = kith_proto::time::CivilDate::today_here();

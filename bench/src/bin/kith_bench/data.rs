@@ -573,6 +573,11 @@ pub fn hub_slug(i: usize) -> Slug {
     Slug::parse("hub", &format!("hub-{i:04}")).expect("a hub slug")
 }
 
+/// The number of the hub whose subject this is ([`hub_slug`]'s inverse).
+pub fn hub_of_subject(subject: &str) -> Option<usize> {
+    subject.split('.').nth(2).and_then(|h| h.strip_prefix("hub-")).and_then(|n| n.parse().ok())
+}
+
 pub fn hub_profile(i: usize) -> HubProfile {
     HubProfile {
         name: format!("User-led group {i}"),

@@ -142,11 +142,8 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<Section> {
     let costs = common::Costs::measure(&data, &messages).await?;
     let consumer = common::raw_consumer(&stream, "raw").await?;
     let mut per_hub: Vec<Vec<Message>> = (0..args.hubs).map(|_| Vec::new()).collect();
-    let hub_of = |subject: &str| {
-        subject.split('.').nth(2).and_then(|h| h.strip_prefix("hub-")).and_then(|n| n.parse::<usize>().ok())
-    };
     for m in messages {
-        let h = hub_of(&m.subject).context("a sealed subject names its hub")?;
+        let h = data::hub_of_subject(&m.subject).context("a sealed subject names its hub")?;
         per_hub[h].push(m);
     }
     let cpu = common::CpuClock::start(nats.pid())?;
